@@ -1,0 +1,217 @@
+//! Container records: containers/<id>/config.json (what was asked, written
+//! once) and state.json (what happened, rewritten on each change). The state
+//! is reconciled with the kernel on every read: a recorded pid that is gone,
+//! or now belongs to another process, means the container has stopped.
+
+use super::RunOptions;
+use crate::error::{Error, IoContext, Result};
+use crate::json_file;
+use crate::paths::StorePaths;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::path::PathBuf;
+
+/// The fixed part of a container.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerConfig {
+    pub id: String,
+    pub name: String,
+    /// Image id and the name the user gave for it.
+    pub image_id: String,
+    pub image_name: String,
+    /// The command as it runs (entrypoint + cmd).
+    pub command: Vec<String>,
+    /// RFC 3339 creation time.
+    pub created: String,
+    pub options: RunOptions,
+}
+
+/// Lifecycle status, podman's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Created,
+    Running,
+    Exited,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Created => "created",
+            Status::Running => "running",
+            Status::Exited => "exited",
+        }
+    }
+}
+
+/// The changing part of a container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ContainerState {
+    pub status: Status,
+    /// Host pid of the container's init while running.
+    pub pid: Option<i32>,
+    /// Start time of that pid (field 22 of /proc/PID/stat), to detect pid reuse.
+    pub pid_start: Option<u64>,
+    pub exit_code: Option<i32>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+/// A container as read from the store.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub config: ContainerConfig,
+    pub state: ContainerState,
+    pub dir: PathBuf,
+}
+
+impl Container {
+    pub fn upper_dir(&self) -> PathBuf {
+        self.dir.join("upper")
+    }
+    pub fn work_dir(&self) -> PathBuf {
+        self.dir.join("work")
+    }
+    pub fn rootfs_dir(&self) -> PathBuf {
+        self.dir.join("rootfs")
+    }
+    pub fn userdata_dir(&self) -> PathBuf {
+        self.dir.join("userdata")
+    }
+    /// Writes the state atomically.
+    pub fn save_state(&self) -> Result<()> {
+        json_file::write(&self.dir.join("state.json"), &self.state)
+    }
+    pub fn is_running(&self) -> bool {
+        self.state.status == Status::Running
+    }
+}
+
+/// Start time of a process in clock ticks since boot, `None` if it is gone.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether the process recorded in `state` still runs (and is the same process).
+fn alive(state: &ContainerState) -> bool {
+    match (state.pid, state.pid_start) {
+        (Some(pid), Some(start)) => process_start_time(pid) == Some(start),
+        (Some(pid), None) => process_start_time(pid).is_some(),
+        _ => false,
+    }
+}
+
+/// The container records of one store.
+pub struct ContainerStore<'a> {
+    pub paths: &'a StorePaths,
+}
+
+impl<'a> ContainerStore<'a> {
+    pub fn new(paths: &'a StorePaths) -> Self {
+        ContainerStore { paths }
+    }
+
+    fn load(&self, dir: PathBuf) -> Result<Container> {
+        let config: ContainerConfig = json_file::read(&dir.join("config.json"))?;
+        let mut state: ContainerState = json_file::read_opt(&dir.join("state.json"))?.unwrap_or_default();
+        if state.status == Status::Running && !alive(&state) {
+            // Its parent died without recording the end (kill -9): the code is unknown.
+            state.status = Status::Exited;
+            state.pid = None;
+            state.exit_code.get_or_insert(-1);
+            if state.finished_at.is_none() {
+                state.finished_at = Some(chrono::Utc::now().to_rfc3339());
+            }
+        }
+        Ok(Container { config, state, dir })
+    }
+
+    /// All containers, newest first. Folders without a config (a create cut
+    /// short by kill -9) are skipped; `sweep` removes them.
+    pub fn list(&self) -> Result<Vec<Container>> {
+        let dir = self.paths.containers_dir();
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io_path("read", &dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.path_ctx("read", &dir)?;
+            let path = entry.path();
+            if !path.join("config.json").exists() {
+                continue;
+            }
+            out.push(self.load(path)?);
+        }
+        out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
+        Ok(out)
+    }
+
+    /// Finds a container by name, full id or unique id prefix.
+    pub fn lookup(&self, name_or_id: &str) -> Result<Container> {
+        let all = self.list()?;
+        if let Some(c) = all.iter().find(|c| c.config.name == name_or_id || c.config.id == name_or_id) {
+            return Ok(c.clone());
+        }
+        let matches: Vec<&Container> = all.iter().filter(|c| c.config.id.starts_with(name_or_id)).collect();
+        match matches.as_slice() {
+            [one] if !name_or_id.is_empty() => Ok((*one).clone()),
+            [] | [_] => Err(Error::ContainerNotFound(name_or_id.to_string())),
+            _ => Err(Error::Invalid(format!(
+                "more than one container matches \"{name_or_id}\": give more of the id or the name"
+            ))),
+        }
+    }
+
+    /// Creates a container's folder and config. Caller holds the store lock,
+    /// which keeps names unique.
+    pub fn create(&self, config: ContainerConfig) -> Result<Container> {
+        if let Some(other) = self.list()?.into_iter().find(|c| c.config.name == config.name) {
+            return Err(Error::Conflict(format!(
+                "the container name \"{}\" is already in use by {}: remove that container (sangja rm {}) or pick another name",
+                config.name,
+                &other.config.id[..12],
+                config.name
+            )));
+        }
+        let dir = self.paths.containers_dir().join(&config.id);
+        let container = Container { config, state: ContainerState::default(), dir };
+        for d in [container.upper_dir(), container.work_dir(), container.rootfs_dir(), container.userdata_dir()] {
+            fs::create_dir_all(&d).path_ctx("create", &d)?;
+        }
+        container.save_state()?;
+        // config.json last: a folder without it is an unfinished create.
+        json_file::write(&container.dir.join("config.json"), &container.config)?;
+        Ok(container)
+    }
+
+    /// Deletes a container's folder: renamed away first so a crash mid-delete
+    /// leaves no half container under its id.
+    pub fn delete(&self, container: &Container) -> Result<()> {
+        let tmp = self.paths.tmp_dir().join(format!("rm-ctr-{}", container.config.id));
+        fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
+        crate::storage::overlay::remove_tree(&tmp)
+    }
+
+    /// Generates a name not yet used, docker style (adjective_noun).
+    pub fn generate_name(&self) -> Result<String> {
+        const ADJ: &[&str] = &["brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty", "proud", "quirky", "sharp", "tender", "vivid", "witty", "zen"];
+        const NOUN: &[&str] = &["ant", "badger", "crane", "dolphin", "eagle", "falcon", "gecko", "heron", "ibis", "jaguar", "koala", "lynx", "marten", "newt", "otter", "panda", "quail", "raven", "seal", "tiger"];
+        let taken: Vec<String> = self.list()?.into_iter().map(|c| c.config.name).collect();
+        for _ in 0..64 {
+            let mut r = [0u8; 2];
+            let _ = getrandom::fill(&mut r);
+            let n = format!("{}_{}", ADJ[r[0] as usize % ADJ.len()], NOUN[r[1] as usize % NOUN.len()]);
+            if !taken.contains(&n) {
+                return Ok(n);
+            }
+        }
+        Ok(format!("ctr_{}", &crate::paths::random_id()[..8]))
+    }
+}

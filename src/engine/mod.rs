@@ -1,0 +1,30 @@
+//! The use cases (pull, run, rm...): typed options in, typed results and
+//! progress events out. Never prints; cli/ and api/ render.
+
+pub mod containers;
+pub mod images;
+pub mod run;
+
+use crate::error::Result;
+use crate::paths::StorePaths;
+use crate::rootless::{self, Identity};
+use std::path::PathBuf;
+
+/// An opened store, with the process inside the right user namespace.
+pub struct Engine {
+    pub paths: StorePaths,
+    pub identity: Identity,
+    /// debug/info logging asked for with --log-level.
+    pub verbose: bool,
+}
+
+impl Engine {
+    /// Computes the paths, enters the user namespace (rootless) and prepares
+    /// the store. Must be called while the process is single-threaded.
+    pub fn open(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>, log_level: &str) -> Result<Engine> {
+        let paths = StorePaths::new(root, runroot, driver)?;
+        let identity = rootless::enter(&paths.runroot)?;
+        paths.ensure()?;
+        Ok(Engine { paths, identity, verbose: matches!(log_level, "debug" | "trace" | "info") })
+    }
+}

@@ -1,0 +1,109 @@
+//! Creating a container and running it in the foreground as a direct child.
+
+use super::Engine;
+use crate::container::record::{process_start_time, Container, ContainerConfig, ContainerStore, Status};
+use crate::container::spec::{self, SpecContext};
+use crate::container::RunOptions;
+use crate::error::{Error, Result};
+use crate::image::store::ImageRecord;
+use crate::lock;
+use crate::runtime::{self, Rootfs};
+use crate::storage::layers::LayerStore;
+
+/// Creates the container's record, folders and spec.
+pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: RunOptions) -> Result<(Container, oci_spec::runtime::Spec)> {
+    let store = ContainerStore::new(&engine.paths);
+    let layers = LayerStore::new(&engine.paths);
+    let id = crate::paths::random_id();
+    let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    let name = match opts.name.take() {
+        Some(n) => {
+            validate_name(&n)?;
+            n
+        }
+        None => store.generate_name()?,
+    };
+    opts.name = Some(name.clone());
+    let dir = engine.paths.containers_dir().join(&id);
+    let ctx = SpecContext {
+        id: id.clone(),
+        rootfs: dir.join("rootfs"),
+        userdata: dir.join("userdata"),
+        layer_dirs: image.layers.iter().rev().map(|d| layers.diff_dir(d)).collect(),
+        rootless: engine.identity.rootless,
+    };
+    let config = ContainerConfig {
+        id: id.clone(),
+        name,
+        image_id: image.id.clone(),
+        image_name: image_name.to_string(),
+        command: Vec::new(),
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        options: opts.clone(),
+    };
+    // The spec writes /etc files into userdata, so the folders come first.
+    let mut container = store.create(config)?;
+    let spec = match spec::build(&image.config, &opts, &ctx) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = store.delete(&container);
+            return Err(e);
+        }
+    };
+    container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
+    crate::json_file::write(&container.dir.join("config.json"), &container.config)?;
+    crate::json_file::write(&container.dir.join("spec.json"), &spec)?;
+    Ok((container, spec))
+}
+
+/// Names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
+fn validate_name(n: &str) -> Result<()> {
+    let ok = n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "container name {n:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+        )))
+    }
+}
+
+/// Runs a created container in the foreground and returns its exit code.
+/// The state file records the run; `--rm` removes the container afterwards.
+pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Container, spec: &oci_spec::runtime::Spec) -> Result<i32> {
+    let layers = LayerStore::new(&engine.paths);
+    let rootfs = Rootfs::Overlay {
+        lower: image.layers.iter().rev().map(|d| layers.diff_dir(d)).collect(),
+        upper: container.upper_dir(),
+        work: container.work_dir(),
+        userxattr: engine.identity.rootless,
+    };
+    let result = runtime::spawn(spec, &rootfs).and_then(|child| {
+        container.state.status = Status::Running;
+        container.state.pid = Some(child.pid);
+        container.state.pid_start = process_start_time(child.pid);
+        container.state.started_at = Some(now());
+        container.save_state()?;
+        runtime::wait_forwarding_signals(&child)
+    });
+    container.state.status = Status::Exited;
+    container.state.pid = None;
+    container.state.finished_at = Some(now());
+    container.state.exit_code = Some(match &result {
+        Ok(code) => *code,
+        Err(e) => e.exit_code(),
+    });
+    let saved = container.save_state();
+    if container.config.options.remove {
+        let _guard = lock::exclusive(&engine.paths.store_lock())?;
+        ContainerStore::new(&engine.paths).delete(&container)?;
+    } else {
+        saved?;
+    }
+    result
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}

@@ -1,0 +1,23 @@
+//! sangja's entry point: parse, dispatch, map errors to podman's exit codes.
+
+use clap::Parser;
+
+fn main() {
+    let cli = match sangja::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; bad usage is 125, as podman.
+            let code = if e.use_stderr() { 125 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match sangja::cli::execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Error: {e}");
+            e.exit_code()
+        }
+    };
+    std::process::exit(code)
+}

@@ -1,0 +1,153 @@
+//! Where sangja keeps things (DESIGN.md, Paths). Computed once at start-up,
+//! before the process enters its user namespace (where getuid() is 0).
+
+use crate::error::{Error, IoContext, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Storage drivers a store can use.
+pub const DRIVERS: &[&str] = &["overlay"];
+
+/// The store's locations and the identity they belong to.
+#[derive(Debug, Clone)]
+pub struct StorePaths {
+    /// Persistent store: blobs, layers, images, containers.
+    pub root: PathBuf,
+    /// Run-time state: pids, sockets.
+    pub runroot: PathBuf,
+    /// The storage driver in use.
+    pub driver: String,
+    /// True when the invoking user is not root (the store lives in a user namespace).
+    pub rootless: bool,
+}
+
+/// The invoking user's real uid before any user namespace was entered.
+pub fn host_uid() -> u32 {
+    match std::env::var(crate::rootless::ENV_HOST_UID).ok().and_then(|v| v.parse().ok()) {
+        Some(uid) => uid,
+        None => nix::unistd::getuid().as_raw(),
+    }
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"))
+}
+
+fn xdg(var: &str, fallback: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => home().join(fallback),
+    }
+}
+
+impl StorePaths {
+    /// Default locations for the current user, overridden by `--root`/`--runroot`.
+    pub fn new(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>) -> Result<Self> {
+        let uid = host_uid();
+        let rootless = uid != 0;
+        let root = match root {
+            Some(r) => r,
+            None if rootless => xdg("XDG_DATA_HOME", ".local/share").join("sangja"),
+            None => PathBuf::from("/var/lib/sangja"),
+        };
+        let runroot = match runroot {
+            Some(r) => r,
+            None if rootless => match std::env::var_os("XDG_RUNTIME_DIR") {
+                Some(d) if !d.is_empty() => PathBuf::from(d).join("sangja"),
+                _ => std::env::temp_dir().join(format!("sangja-run-{uid}")),
+            },
+            None => PathBuf::from("/run/sangja"),
+        };
+        let driver = driver.unwrap_or_else(|| "overlay".to_string());
+        if !DRIVERS.contains(&driver.as_str()) {
+            return Err(Error::Invalid(format!(
+                "unknown storage driver \"{driver}\": use one of {}",
+                DRIVERS.join(", ")
+            )));
+        }
+        Ok(StorePaths { root, runroot, driver, rootless })
+    }
+
+    /// Creates the store's folders and checks the recorded driver.
+    pub fn ensure(&self) -> Result<()> {
+        for d in [
+            self.root.clone(),
+            self.tmp_dir(),
+            self.blobs_dir(),
+            self.layers_dir(),
+            self.images_dir(),
+            self.containers_dir(),
+            self.runroot.clone(),
+        ] {
+            fs::create_dir_all(&d).path_ctx("create", &d)?;
+        }
+        let marker = self.root.join("driver");
+        match fs::read_to_string(&marker) {
+            Ok(recorded) if recorded.trim() != self.driver => Err(Error::Invalid(format!(
+                "the store at {} uses the \"{}\" storage driver, not \"{}\": pass --storage-driver {} or use another --root",
+                self.root.display(),
+                recorded.trim(),
+                self.driver,
+                recorded.trim()
+            ))),
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                crate::json_file::write_bytes(&marker, format!("{}\n", self.driver).as_bytes())
+            }
+            Err(e) => Err(Error::io_path("read", &marker, e)),
+        }
+    }
+
+    /// Half-done work (downloads, extractions) lives here and is swept.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+    /// Content-addressed small blobs (manifests, configs): blobs/sha256/<hex>.
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.root.join("blobs")
+    }
+    /// Extracted layers: layers/<hex of the compressed blob digest>/{diff,layer.json}.
+    pub fn layers_dir(&self) -> PathBuf {
+        self.root.join(&self.driver).join("layers")
+    }
+    /// Image records: images/<image id>.json.
+    pub fn images_dir(&self) -> PathBuf {
+        self.root.join("images")
+    }
+    /// Container folders: containers/<id>/{config.json,state.json,upper,work,userdata}.
+    pub fn containers_dir(&self) -> PathBuf {
+        self.root.join("containers")
+    }
+    /// The lock guarding the image and container indexes.
+    pub fn store_lock(&self) -> PathBuf {
+        self.root.join("store.lock")
+    }
+    /// Path of a blob by digest ("sha256:<hex>").
+    pub fn blob_path(&self, digest: &str) -> PathBuf {
+        let (alg, hex) = digest.split_once(':').unwrap_or(("sha256", digest));
+        self.blobs_dir().join(alg).join(hex)
+    }
+}
+
+/// Makes a unique temp folder under `parent` named `prefix-<pid>-<random>`.
+pub fn make_temp_dir(parent: &Path, prefix: &str) -> Result<PathBuf> {
+    let mut rnd = [0u8; 6];
+    getrandom::fill(&mut rnd).map_err(|e| Error::Invalid(format!("no randomness: {e}")))?;
+    let p = parent.join(format!("{prefix}-{}-{}", std::process::id(), hex::encode(rnd)));
+    fs::create_dir_all(&p).path_ctx("create", &p)?;
+    Ok(p)
+}
+
+/// Makes a random 64-hex-digit id (containers).
+pub fn random_id() -> String {
+    let mut rnd = [0u8; 32];
+    if getrandom::fill(&mut rnd).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        rnd[..16].copy_from_slice(&t.to_le_bytes());
+        rnd[16..20].copy_from_slice(&std::process::id().to_le_bytes());
+    }
+    hex::encode(rnd)
+}

@@ -1,0 +1,496 @@
+//! Tar extraction into a layer folder that can serve as an overlay lowerdir.
+//!
+//! Every path is resolved by us, one component at a time from a directory fd
+//! of the target, with O_NOFOLLOW: a parent that is a symlink is refused
+//! rather than followed, so no entry (nor its metadata) can land outside the
+//! target. Names are always single components, so the *at calls never see an
+//! absolute path (which would make them ignore the dir fd).
+
+use super::layers::ExtractOptions;
+use super::overlay::remove_tree;
+use crate::error::{Error, IoContext, Result};
+use nix::errno::Errno;
+use nix::fcntl::{openat, AtFlags, OFlag};
+use nix::sys::stat::{
+    fchmod, fchmodat, fstatat, futimens, makedev, mkdirat, mknodat, utimensat, FchmodatFlags, Mode,
+    SFlag, UtimensatFlags,
+};
+use nix::sys::time::TimeSpec;
+use nix::unistd::{fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat, Gid, Uid, UnlinkatFlags};
+use std::collections::BTreeMap;
+use std::ffi::{CString, OsStr, OsString};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+use tar::EntryType;
+
+const WHITEOUT_PREFIX: &[u8] = b".wh.";
+const WHITEOUT_META_PREFIX: &[u8] = b".wh..wh.";
+const WHITEOUT_OPAQUE: &[u8] = b".wh..wh..opq";
+
+/// Extracts an uncompressed tar stream into `target`, converting OCI
+/// whiteouts to overlay whiteouts and refusing entries that escape `target`.
+/// Returns the total bytes of regular file content written.
+pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> Result<u64> {
+    std::fs::create_dir_all(target).path_ctx("create", target)?;
+    let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
+    let mut ex = Extractor {
+        root,
+        target,
+        opts,
+        dirs: BTreeMap::new(),
+        cache: None,
+        buf: vec![0u8; 256 * 1024],
+        total: 0,
+    };
+    let mut archive = tar::Archive::new(reader);
+    let entries = archive.entries().ctx(stream_what)?;
+    for entry in entries {
+        let mut entry = entry.ctx(stream_what)?;
+        ex.entry(&mut entry)?;
+    }
+    ex.finish()?;
+    Ok(ex.total)
+}
+
+fn stream_what() -> String {
+    "read the layer's tar stream".to_string()
+}
+
+fn dir_flags() -> OFlag {
+    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC
+}
+
+/// Owner, mode, time and xattrs of an entry.
+struct Meta {
+    mode: u32,
+    uid: u32,
+    gid: u32,
+    mtime: TimeSpec,
+    xattrs: Vec<(CString, Vec<u8>)>,
+}
+
+struct Extractor<'a> {
+    root: OwnedFd,
+    target: &'a Path,
+    opts: &'a ExtractOptions,
+    /// Directory metadata, applied after all entries: writing children changes a dir's
+    /// mtime, and a 0555 dir must stay writable while it is being filled.
+    dirs: BTreeMap<Vec<OsString>, Meta>,
+    /// The last parent resolved: tar entries come grouped by folder.
+    cache: Option<(Vec<OsString>, OwnedFd)>,
+    buf: Vec<u8>,
+    total: u64,
+}
+
+/// Splits an entry name into components, dropping "", "." and a leading "/"
+/// and folding "..": `None` if ".." climbs above the root.
+fn normalize(raw: &[u8]) -> Option<Vec<OsString>> {
+    let mut out: Vec<OsString> = Vec::new();
+    for part in raw.split(|b| *b == b'/') {
+        match part {
+            b"" | b"." => {}
+            b".." => {
+                out.pop()?;
+            }
+            name => out.push(OsString::from_vec(name.to_vec())),
+        }
+    }
+    Some(out)
+}
+
+fn rel_path(comps: &[OsString]) -> PathBuf {
+    comps.iter().collect()
+}
+
+fn bad(shown: &str, why: impl std::fmt::Display) -> Error {
+    Error::Layer(format!("layer entry \"{shown}\": {why}; refusing the layer"))
+}
+
+fn is_dir(mode: u32) -> bool {
+    mode & libc::S_IFMT == libc::S_IFDIR
+}
+
+impl Extractor<'_> {
+    fn entry<R: Read>(&mut self, entry: &mut tar::Entry<R>) -> Result<()> {
+        let kind = entry.header().entry_type();
+        if matches!(
+            kind,
+            EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink
+        ) {
+            return Ok(());
+        }
+        let raw = entry.path_bytes().into_owned();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        let comps = normalize(&raw).ok_or_else(|| bad(&shown, "its path climbs out of the layer with \"..\""))?;
+        let meta = read_meta(entry, &shown)?;
+
+        let Some((name, parent_comps)) = comps.split_last() else {
+            if kind == EntryType::Directory {
+                self.dirs.insert(Vec::new(), meta);
+                return Ok(());
+            }
+            return Err(bad(&shown, "a non-directory entry names the layer root"));
+        };
+        let name = name.clone();
+        let parent = self.parent(parent_comps, &shown)?;
+
+        let name_b = name.as_bytes();
+        if name_b == WHITEOUT_OPAQUE {
+            return self.set_opaque(&parent, &shown);
+        }
+        if name_b.starts_with(WHITEOUT_META_PREFIX) {
+            // Other AUFS-era meta entries (.wh..wh.plnk, .wh..wh.aufs) mean nothing to overlay.
+            return Ok(());
+        }
+        if let Some(hidden) = name_b.strip_prefix(WHITEOUT_PREFIX) {
+            if hidden.is_empty() || hidden == b"." || hidden == b".." {
+                return Err(bad(&shown, "a whiteout must name a file"));
+            }
+            let hidden = OsStr::from_bytes(hidden);
+            let mut hidden_comps = parent_comps.to_vec();
+            hidden_comps.push(hidden.to_os_string());
+            return self.whiteout(&parent, hidden, &hidden_comps, &shown);
+        }
+
+        match kind {
+            EntryType::Directory => {
+                if !self.clear(&parent, &name, &comps, true)? {
+                    mkdirat(&parent, name.as_os_str(), Mode::from_bits_truncate(0o755))
+                        .path_ctx("create directory", &self.target.join(rel_path(&comps)))?;
+                }
+                self.dirs.insert(comps, meta);
+                Ok(())
+            }
+            EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
+                self.clear(&parent, &name, &comps, false)?;
+                self.file(entry, &parent, &name, &comps, &meta, &shown)
+            }
+            EntryType::Symlink => {
+                let link = entry.link_name_bytes().ok_or_else(|| bad(&shown, "symlink without a target"))?;
+                let link = OsStr::from_bytes(&link).to_os_string();
+                self.clear(&parent, &name, &comps, false)?;
+                symlinkat(link.as_os_str(), &parent, name.as_os_str())
+                    .path_ctx("create symlink", &self.target.join(rel_path(&comps)))?;
+                self.apply_at(&parent, &name, &comps, &meta, true, &shown)
+            }
+            EntryType::Link => self.hardlink(entry, &parent, &name, &comps, &shown),
+            EntryType::Fifo => {
+                self.clear(&parent, &name, &comps, false)?;
+                mkfifoat(&parent, name.as_os_str(), Mode::from_bits_truncate(0o600))
+                    .path_ctx("create fifo", &self.target.join(rel_path(&comps)))?;
+                self.apply_at(&parent, &name, &comps, &meta, false, &shown)
+            }
+            EntryType::Char | EntryType::Block => {
+                if self.opts.rootless {
+                    // A user namespace cannot create device nodes; the runtime bind-mounts /dev.
+                    return Ok(());
+                }
+                let h = entry.header();
+                let major = h.device_major().ok().flatten().unwrap_or(0);
+                let minor = h.device_minor().ok().flatten().unwrap_or(0);
+                let sflag = if kind == EntryType::Char { SFlag::S_IFCHR } else { SFlag::S_IFBLK };
+                self.clear(&parent, &name, &comps, false)?;
+                mknodat(&parent, name.as_os_str(), sflag, Mode::from_bits_truncate(0o600), makedev(major.into(), minor.into()))
+                    .path_ctx("create device node", &self.target.join(rel_path(&comps)))?;
+                self.apply_at(&parent, &name, &comps, &meta, false, &shown)
+            }
+            // Unknown types (volume labels, vendor extensions) carry nothing a rootfs needs.
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens the directory `comps` under the root, creating missing ones, refusing symlinks.
+    fn parent(&mut self, comps: &[OsString], shown: &str) -> Result<OwnedFd> {
+        if let Some((cached, fd)) = &self.cache {
+            if cached.as_slice() == comps {
+                return fd.try_clone().path_ctx("duplicate descriptor of", &self.target.join(rel_path(comps)));
+            }
+        }
+        let fd = self.walk(comps, true, shown)?;
+        let dup = fd.try_clone().path_ctx("duplicate descriptor of", &self.target.join(rel_path(comps)))?;
+        self.cache = Some((comps.to_vec(), dup));
+        Ok(fd)
+    }
+
+    fn walk(&self, comps: &[OsString], create: bool, shown: &str) -> Result<OwnedFd> {
+        let mut fd = self.root.try_clone().path_ctx("duplicate descriptor of", self.target)?;
+        for (i, c) in comps.iter().enumerate() {
+            let open = |dir: &OwnedFd| openat(dir, c.as_os_str(), dir_flags(), Mode::empty());
+            let next = match open(&fd) {
+                Err(Errno::ENOENT) if create => {
+                    // Image tars often omit parent folders; docker creates them 0755 root-owned too.
+                    match mkdirat(&fd, c.as_os_str(), Mode::from_bits_truncate(0o755)) {
+                        Ok(()) | Err(Errno::EEXIST) => {}
+                        Err(e) => return Err(e).path_ctx("create directory", &self.target.join(rel_path(&comps[..=i]))),
+                    }
+                    open(&fd)
+                }
+                r => r,
+            };
+            fd = match next {
+                Ok(f) => f,
+                Err(Errno::ELOOP) => {
+                    return Err(bad(shown, format_args!("its parent \"{}\" is a symlink", rel_path(&comps[..=i]).display())))
+                }
+                Err(Errno::ENOTDIR) => {
+                    return Err(bad(shown, format_args!("its parent \"{}\" is not a directory", rel_path(&comps[..=i]).display())))
+                }
+                Err(e) => return Err(e).path_ctx("open", &self.target.join(rel_path(&comps[..=i]))),
+            };
+        }
+        Ok(fd)
+    }
+
+    /// Removes whatever is at `name` so a later entry can replace it; keeps an
+    /// existing directory when `keep_dir` (a dir entry never replaces a dir).
+    /// Returns whether a directory was kept.
+    fn clear(&mut self, parent: &OwnedFd, name: &OsStr, comps: &[OsString], keep_dir: bool) -> Result<bool> {
+        let path = self.target.join(rel_path(comps));
+        let st = match fstatat(parent, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(Errno::ENOENT) => return Ok(false),
+            Err(e) => return Err(e).path_ctx("inspect", &path),
+        };
+        if is_dir(st.st_mode) {
+            if keep_dir {
+                return Ok(true);
+            }
+            self.cache = None;
+            self.dirs.retain(|k, _| !k.starts_with(comps));
+            // Path-based is safe here: every parent of `path` was just opened with O_NOFOLLOW
+            // and the temp folder is ours alone.
+            remove_tree(&path)?;
+        } else {
+            unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).path_ctx("remove", &path)?;
+        }
+        Ok(false)
+    }
+
+    fn file<R: Read>(&mut self, entry: &mut tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], meta: &Meta, shown: &str) -> Result<()> {
+        let path = self.target.join(rel_path(comps));
+        let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = openat(parent, name, flags, Mode::from_bits_truncate(0o600)).path_ctx("create", &path)?;
+        let mut file = File::from(fd);
+        loop {
+            let n = match entry.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).ctx(stream_what),
+            };
+            let chunk = self.buf.get(..n).unwrap_or_default();
+            file.write_all(chunk).path_ctx("write", &path)?;
+            self.total += n as u64;
+        }
+        apply_fd(&file, meta, shown, self.opts)
+    }
+
+    fn hardlink<R: Read>(&mut self, entry: &tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], shown: &str) -> Result<()> {
+        let raw = entry.link_name_bytes().ok_or_else(|| bad(shown, "hardlink without a target"))?;
+        let src = normalize(&raw).ok_or_else(|| bad(shown, "its hardlink target climbs out of the layer with \"..\""))?;
+        let Some((src_name, src_parent)) = src.split_last() else {
+            return Err(bad(shown, "a hardlink cannot point at the layer root"));
+        };
+        if src == comps {
+            return Ok(());
+        }
+        let src_dir = self.walk(src_parent, false, shown).map_err(|e| match e {
+            Error::Layer(_) => e,
+            _ => bad(shown, format_args!("its hardlink target \"{}\" is not in the layer", rel_path(&src).display())),
+        })?;
+        match fstatat(&src_dir, src_name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) if is_dir(st.st_mode) => return Err(bad(shown, "a hardlink cannot point at a directory")),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(bad(shown, format_args!("its hardlink target \"{}\" is not in the layer", rel_path(&src).display())))
+            }
+        }
+        self.clear(parent, name, comps, false)?;
+        // Flags empty: a source that is a symlink is linked itself, never followed.
+        linkat(&src_dir, src_name.as_os_str(), parent, name, AtFlags::empty())
+            .path_ctx("create hardlink", &self.target.join(rel_path(comps)))
+    }
+
+    /// OCI `.wh.<name>` becomes what overlayfs reads as a whiteout: a 0:0 char device.
+    fn whiteout(&mut self, parent: &OwnedFd, name: &OsStr, comps: &[OsString], shown: &str) -> Result<()> {
+        let path = self.target.join(rel_path(comps));
+        self.clear(parent, name, comps, false)?;
+        // Linux >= 5.8 allows this 0:0 node without CAP_MKNOD, so it works rootless too.
+        mknodat(parent, name, SFlag::S_IFCHR, Mode::empty(), 0).map_err(|e| {
+            Error::Layer(format!(
+                "cannot create the overlay whiteout for layer entry \"{shown}\" at {}: {e} (rootless needs Linux 5.8 or newer)",
+                path.display()
+            ))
+        })?;
+        if !self.opts.squash_owners {
+            fchownat(parent, name, Some(Uid::from_raw(0)), Some(Gid::from_raw(0)), AtFlags::AT_SYMLINK_NOFOLLOW)
+                .map_err(|e| chown_error(e, 0, 0, shown))?;
+        }
+        Ok(())
+    }
+
+    fn set_opaque(&self, dir: &OwnedFd, shown: &str) -> Result<()> {
+        // The rootless mount uses `userxattr`, which makes overlay read user.overlay.*.
+        let key: &[u8] = if self.opts.rootless { b"user.overlay.opaque\0" } else { b"trusted.overlay.opaque\0" };
+        // SAFETY: key is NUL-terminated, the value pointer/length describe a live slice.
+        let rc = unsafe { libc::fsetxattr(dir.as_raw_fd(), key.as_ptr().cast(), b"y".as_ptr().cast(), 1, 0) };
+        Errno::result(rc).map(drop).map_err(|e| {
+            Error::Layer(format!(
+                "cannot mark the folder of layer entry \"{shown}\" opaque ({}): {e}",
+                String::from_utf8_lossy(key.strip_suffix(b"\0").unwrap_or(key))
+            ))
+        })
+    }
+
+    /// Owner, mode, xattrs and times of a node we have no fd for (symlink, fifo, device).
+    fn apply_at(&self, parent: &OwnedFd, name: &OsStr, comps: &[OsString], m: &Meta, symlink: bool, shown: &str) -> Result<()> {
+        let path = self.target.join(rel_path(comps));
+        if !self.opts.squash_owners {
+            fchownat(parent, name, Some(Uid::from_raw(m.uid)), Some(Gid::from_raw(m.gid)), AtFlags::AT_SYMLINK_NOFOLLOW)
+                .map_err(|e| chown_error(e, m.uid, m.gid, shown))?;
+        }
+        if !symlink {
+            // After chown, which clears setuid/setgid. Follows, but `name` is not a symlink.
+            fchmodat(parent, name, Mode::from_bits_truncate(m.mode), FchmodatFlags::FollowSymlink)
+                .path_ctx("set mode of", &path)?;
+        }
+        if !m.xattrs.is_empty() {
+            let cpath = CString::new(path.as_os_str().as_bytes())
+                .map_err(|_| bad(shown, "its path contains a NUL byte"))?;
+            for (k, v) in &m.xattrs {
+                // SAFETY: both strings are NUL-terminated, the value slice is live.
+                let rc = unsafe { libc::lsetxattr(cpath.as_ptr(), k.as_ptr(), v.as_ptr().cast(), v.len(), 0) };
+                xattr_result(rc, k, shown, self.opts)?;
+            }
+        }
+        utimensat(parent, name, &m.mtime, &m.mtime, UtimensatFlags::NoFollowSymlink).path_ctx("set times of", &path)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.cache = None;
+        let dirs = std::mem::take(&mut self.dirs);
+        // Deepest first, though any order works once all entries are written.
+        for (comps, m) in dirs.iter().rev() {
+            let shown = rel_path(comps).display().to_string();
+            let fd = self.walk(comps, false, &shown)?;
+            apply_fd(&fd, m, &shown, self.opts)?;
+        }
+        Ok(())
+    }
+}
+
+/// Owner, mode, xattrs and times through an open fd (regular files, directories).
+fn apply_fd(fd: &impl AsFd, m: &Meta, shown: &str, opts: &ExtractOptions) -> Result<()> {
+    let what = || format!("set metadata of layer entry \"{shown}\"");
+    if !opts.squash_owners {
+        fchown(fd, Some(Uid::from_raw(m.uid)), Some(Gid::from_raw(m.gid))).map_err(|e| chown_error(e, m.uid, m.gid, shown))?;
+    }
+    // After chown, which clears setuid/setgid bits.
+    fchmod(fd, Mode::from_bits_truncate(m.mode)).ctx(what)?;
+    // After chown, which drops security.capability.
+    for (k, v) in &m.xattrs {
+        // SAFETY: the key is NUL-terminated, the value slice is live.
+        let rc = unsafe { libc::fsetxattr(fd.as_fd().as_raw_fd(), k.as_ptr(), v.as_ptr().cast(), v.len(), 0) };
+        xattr_result(rc, k, shown, opts)?;
+    }
+    futimens(fd, &m.mtime, &m.mtime).ctx(what)
+}
+
+fn xattr_result(rc: libc::c_int, key: &CString, shown: &str, opts: &ExtractOptions) -> Result<()> {
+    let Err(e) = Errno::result(rc) else { return Ok(()) };
+    let key = key.to_string_lossy();
+    // A user namespace may not write security.* (without a mapped root) or trusted.*;
+    // the image still runs without them, as it does under podman.
+    let privileged = key.starts_with("security.") || key.starts_with("trusted.");
+    if opts.rootless && privileged && matches!(e, Errno::EPERM | Errno::EOPNOTSUPP) {
+        return Ok(());
+    }
+    Err(Error::Layer(format!("cannot set extended attribute {key} of layer entry \"{shown}\": {e}")))
+}
+
+fn chown_error(e: Errno, uid: u32, gid: u32, shown: &str) -> Error {
+    if e == Errno::EINVAL {
+        return Error::Layer(format!(
+            "layer entry \"{shown}\" is owned by {uid}:{gid}, which is outside the subordinate id range of \
+             this user namespace: give the user a bigger range in /etc/subuid and /etc/subgid (65536 ids, \
+             e.g. `sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $USER`)"
+        ));
+    }
+    Error::Io {
+        what: format!("set owner {uid}:{gid} of layer entry \"{shown}\""),
+        source: io::Error::from(e),
+    }
+}
+
+fn read_meta<R: Read>(entry: &mut tar::Entry<R>, shown: &str) -> Result<Meta> {
+    let h = entry.header();
+    let mode = h.mode().map_err(|e| bad(shown, format_args!("bad mode field: {e}")))? & 0o7777;
+    let uid = h.uid().map_err(|e| bad(shown, format_args!("bad uid field: {e}")))?;
+    let gid = h.gid().map_err(|e| bad(shown, format_args!("bad gid field: {e}")))?;
+    let uid = u32::try_from(uid).map_err(|_| bad(shown, format_args!("uid {uid} is too large")))?;
+    let gid = u32::try_from(gid).map_err(|_| bad(shown, format_args!("gid {gid} is too large")))?;
+    let secs = h.mtime().map(|t| i64::try_from(t).unwrap_or(i64::MAX)).unwrap_or(0);
+    let mut mtime = TimeSpec::new(secs, 0);
+    let mut xattrs = Vec::new();
+    if let Some(exts) = entry.pax_extensions().ctx(stream_what)? {
+        for ext in exts {
+            let ext = ext.ctx(stream_what)?;
+            let key = ext.key_bytes();
+            if let Some(name) = key.strip_prefix(b"SCHILY.xattr.") {
+                let name = CString::new(name).map_err(|_| bad(shown, "an xattr name contains a NUL byte"))?;
+                xattrs.push((name, ext.value_bytes().to_vec()));
+            } else if key == b"mtime" {
+                if let Some(t) = parse_pax_time(ext.value_bytes()) {
+                    mtime = t;
+                }
+            }
+        }
+    }
+    Ok(Meta { mode, uid, gid, mtime, xattrs })
+}
+
+/// Parses a PAX time ("1700000000.25", "-3.5"); `None` if malformed.
+fn parse_pax_time(v: &[u8]) -> Option<TimeSpec> {
+    let s = std::str::from_utf8(v).ok()?.trim();
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let neg = int.starts_with('-');
+    let secs: i64 = int.parse().ok()?;
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits: String = frac.chars().chain(std::iter::repeat('0')).take(9).collect();
+    let nanos: i64 = digits.parse().ok()?;
+    if neg && nanos > 0 {
+        // -1.25 is 1.25 s before the epoch: -2 s + 0.75 s.
+        return Some(TimeSpec::new(secs - 1, 1_000_000_000 - nanos));
+    }
+    Some(TimeSpec::new(secs, nanos))
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn normalize_strips_and_refuses_escapes() {
+        let n = |s: &str| normalize(s.as_bytes()).map(|v| rel_path(&v));
+        assert_eq!(n("./a/b"), Some(PathBuf::from("a/b")));
+        assert_eq!(n("/a//./b/"), Some(PathBuf::from("a/b")));
+        assert_eq!(n("a/../b"), Some(PathBuf::from("b")));
+        assert_eq!(n("./"), Some(PathBuf::new()));
+        assert_eq!(n("../x"), None);
+        assert_eq!(n("/abs/../../x"), None);
+    }
+
+    #[test]
+    fn pax_times() {
+        let t = |s: &str| parse_pax_time(s.as_bytes()).map(|t| (t.tv_sec(), t.tv_nsec()));
+        assert_eq!(t("1700000000"), Some((1700000000, 0)));
+        assert_eq!(t("1700000000.5"), Some((1700000000, 500_000_000)));
+        assert_eq!(t("-1.25"), Some((-2, 750_000_000)));
+        assert_eq!(t("x"), None);
+    }
+}
