@@ -35,17 +35,37 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     write_bytes(path, &data)
 }
 
+/// Writes `value` as JSON atomically but without fsync: the rename still
+/// makes a kill -9 leave the old or the new file, only a power cut may lose
+/// the change. For container state, which is rewritten on every start and
+/// stop and reconciled from the kernel on every read, four fsyncs would be
+/// most of a container's start-up time on a VM disk.
+pub fn write_volatile<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let data = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    write_inner(path, &data, false)
+}
+
 /// Writes bytes atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_bytes(path: &Path, data: &[u8]) -> Result<()> {
+    write_inner(path, data, true)
+}
+
+fn write_inner(path: &Path, data: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), name));
     let mut f = File::create(&tmp).path_ctx("create", &tmp)?;
     f.write_all(data).path_ctx("write", &tmp)?;
-    f.sync_all().path_ctx("fsync", &tmp)?;
+    if durable {
+        f.sync_all().path_ctx("fsync", &tmp)?;
+    }
     drop(f);
     fs::rename(&tmp, path).path_ctx("rename into place", path)?;
-    sync_dir(dir)
+    if durable {
+        sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// fsyncs a directory so a rename in it is durable.

@@ -94,7 +94,13 @@ pub fn execute(cli: Cli) -> Result<i32> {
         println!("sangja version {}", env!("CARGO_PKG_VERSION"));
         return Ok(0);
     }
-    let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level)?;
+    let read_only = matches!(
+        cli.command,
+        Command::Images(_) | Command::Ps(_) | Command::Inspect(_)
+            | Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_))
+            | Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_))
+    );
+    let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only)?;
     let ctx = Context { engine, cli_globals: global_args(&cli) };
     match cli.command {
         Command::Pull(a) | Command::Image(ImageCommand::Pull(a)) => images::pull(&ctx, a),

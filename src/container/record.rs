@@ -82,7 +82,7 @@ impl Container {
     }
     /// Writes the state atomically.
     pub fn save_state(&self) -> Result<()> {
-        json_file::write(&self.dir.join("state.json"), &self.state)
+        json_file::write_volatile(&self.dir.join("state.json"), &self.state)
     }
     pub fn is_running(&self) -> bool {
         self.state.status == Status::Running
@@ -187,7 +187,7 @@ impl<'a> ContainerStore<'a> {
         }
         container.save_state()?;
         // config.json last: a folder without it is an unfinished create.
-        json_file::write(&container.dir.join("config.json"), &container.config)?;
+        json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
         Ok(container)
     }
 

@@ -1,11 +1,15 @@
 //! Builds the OCI runtime Spec (config.json) of a container from the image
-//! configuration and the user's options (stub: filled in by the runtime work).
+//! configuration and the user's options, with podman's defaults.
 
-use super::RunOptions;
-use crate::error::Result;
-use oci_spec::image::ImageConfiguration;
-use oci_spec::runtime::Spec;
-use std::path::PathBuf;
+mod user;
+
+use super::{NetworkMode, RunOptions};
+use crate::error::{Error, IoContext, Result};
+use oci_spec::image::{Config, ImageConfiguration};
+use oci_spec::runtime::{
+    Linux, LinuxNamespace, LinuxNamespaceType, Mount, PosixRlimit, PosixRlimitType, Process, Root, Spec, User,
+};
+use std::path::{Path, PathBuf};
 
 /// What the spec builder needs to know about where the container lives.
 #[derive(Debug, Clone)]
@@ -22,8 +26,280 @@ pub struct SpecContext {
     pub rootless: bool,
 }
 
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// podman's RLimitDefaultValue, for both RLIMIT_NOFILE and RLIMIT_NPROC; the
+/// runtime clamps them to the hard limits it is given.
+const RLIMIT_DEFAULT: u64 = 1_048_576;
+
+const MASKED_PATHS: [&str; 12] = [
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/fs/selinux",
+    "/sys/dev/block",
+    "/sys/devices/virtual/powercap",
+];
+
+const READONLY_PATHS: [&str; 6] = ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
 /// Builds the Spec; writes the generated /etc files into `ctx.userdata`.
 pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -> Result<Spec> {
-    let _ = (image, opts, ctx);
-    unimplemented!()
+    let empty = Config::default();
+    let config = image.config().as_ref().unwrap_or(&empty);
+    let args = command(config, opts)?;
+    let hostname = hostname(opts, ctx);
+    let env = environment(config.env().as_deref().unwrap_or(&[]), &opts.env, &hostname, opts.tty, |k| {
+        std::env::var(k).ok()
+    });
+    let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
+    let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
+    let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
+    let etc = write_etc_files(opts, ctx, &hostname)?;
+
+    let mut process_user = User::default();
+    process_user.set_uid(ids.uid);
+    process_user.set_gid(ids.gid);
+    process_user.set_additional_gids(Some(user::settable_groups(&ids.groups)));
+    let mut process = Process::default();
+    process.set_terminal(Some(opts.tty));
+    process.set_user(process_user);
+    process.set_args(Some(args));
+    process.set_env(Some(env));
+    process.set_cwd(PathBuf::from(cwd));
+    process.set_capabilities(None);
+    process.set_no_new_privileges(None);
+    process.set_rlimits(Some(vec![rlimit(PosixRlimitType::RlimitNofile)?, rlimit(PosixRlimitType::RlimitNproc)?]));
+
+    let mut root = Root::default();
+    root.set_path(ctx.rootfs.clone());
+    root.set_readonly(Some(false));
+
+    let mut linux = Linux::default();
+    linux.set_resources(None);
+    linux.set_namespaces(Some(namespaces(&opts.network)));
+    linux.set_masked_paths(Some(MASKED_PATHS.iter().map(|s| s.to_string()).collect()));
+    linux.set_readonly_paths(Some(READONLY_PATHS.iter().map(|s| s.to_string()).collect()));
+
+    let mut spec = Spec::default();
+    spec.set_hostname(Some(hostname));
+    spec.set_process(Some(process));
+    spec.set_root(Some(root));
+    spec.set_mounts(Some(mounts(&etc)?));
+    spec.set_linux(Some(linux));
+    spec.set_annotations(None);
+    Ok(spec)
 }
+
+/// Entrypoint and command as podman composes them: `--entrypoint` replaces
+/// the image's and drops its Cmd; `--entrypoint ""` clears it.
+fn command(config: &Config, opts: &RunOptions) -> Result<Vec<String>> {
+    let entrypoint: Vec<String> = match &opts.entrypoint {
+        Some(e) if e.is_empty() => Vec::new(),
+        // podman also takes a JSON array here.
+        Some(e) => match e.starts_with('[').then(|| serde_json::from_str::<Vec<String>>(e).ok()).flatten() {
+            Some(list) => list,
+            None => vec![e.clone()],
+        },
+        None => config.entrypoint().clone().unwrap_or_default(),
+    };
+    let mut args = entrypoint;
+    if args.len() == 1 && args[0].is_empty() {
+        args.clear();
+    }
+    if !opts.command.is_empty() {
+        args.extend(opts.command.iter().cloned());
+    } else if opts.entrypoint.is_none() {
+        args.extend(config.cmd().clone().unwrap_or_default());
+    }
+    if args.is_empty() {
+        return Err(Error::Invalid(
+            "no command specified: the image has no CMD or ENTRYPOINT; give one after the image name".into(),
+        ));
+    }
+    Ok(args)
+}
+
+fn hostname(opts: &RunOptions, ctx: &SpecContext) -> String {
+    if let Some(h) = opts.hostname.as_ref().filter(|h| !h.is_empty()) {
+        return h.clone();
+    }
+    // As podman: with the host's network the container takes the host's name.
+    if opts.network == NetworkMode::Host {
+        if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+            if !h.trim().is_empty() {
+                return h.trim().to_string();
+            }
+        }
+    }
+    ctx.id.chars().take(12).collect()
+}
+
+/// Image Env, then `-e` (a bare KEY takes sangja's own value, skipped when
+/// unset); a later KEY replaces an earlier one in place. Then the defaults
+/// for what is still missing.
+fn environment(
+    image: &[String],
+    user: &[String],
+    hostname: &str,
+    tty: bool,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut set = |entry: String| {
+        let key = entry.split('=').next().unwrap_or("").to_string();
+        match out.iter_mut().find(|e| e.split('=').next() == Some(key.as_str())) {
+            Some(slot) => *slot = entry,
+            None => out.push(entry),
+        }
+    };
+    for e in image.iter().filter(|e| !e.is_empty()) {
+        set(e.clone());
+    }
+    for e in user.iter().filter(|e| !e.is_empty()) {
+        if e.contains('=') {
+            set(e.clone());
+        } else if let Some(v) = lookup(e) {
+            set(format!("{e}={v}"));
+        }
+    }
+    let has = |out: &[String], k: &str| out.iter().any(|e| e.split('=').next() == Some(k));
+    let mut defaults = vec![("PATH", DEFAULT_PATH.to_string()), ("container", "sangja".to_string())];
+    if tty {
+        defaults.push(("TERM", "xterm".to_string()));
+    }
+    defaults.push(("HOSTNAME", hostname.to_string()));
+    for (k, v) in defaults {
+        if !has(&out, k) {
+            out.push(format!("{k}={v}"));
+        }
+    }
+    out
+}
+
+fn workdir(opt: Option<&str>, image: Option<&str>) -> Result<String> {
+    let dir = opt.filter(|d| !d.is_empty()).or(image.filter(|d| !d.is_empty())).unwrap_or("/");
+    if !dir.starts_with('/') {
+        let whose = if opt.is_some_and(|d| !d.is_empty()) { "-w/--workdir" } else { "the image's WorkingDir" };
+        return Err(Error::Invalid(format!(
+            "working directory {dir:?} ({whose}) is not an absolute path: give a path starting with /"
+        )));
+    }
+    Ok(dir.to_string())
+}
+
+/// The generated files and where they go in the container.
+struct EtcFiles {
+    hostname: PathBuf,
+    hosts: PathBuf,
+    resolv: PathBuf,
+}
+
+fn write_etc_files(opts: &RunOptions, ctx: &SpecContext, hostname: &str) -> Result<EtcFiles> {
+    std::fs::create_dir_all(&ctx.userdata).path_ctx("create", &ctx.userdata)?;
+    let files = EtcFiles {
+        hostname: ctx.userdata.join("hostname"),
+        hosts: ctx.userdata.join("hosts"),
+        resolv: ctx.userdata.join("resolv.conf"),
+    };
+    let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    let (hosts, resolv) = match opts.network {
+        NetworkMode::Host => {
+            let mut hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+            if !hosts.is_empty() && !hosts.ends_with('\n') {
+                hosts.push('\n');
+            }
+            if !hosts.split_whitespace().any(|w| w == hostname) {
+                hosts.push_str(&own_hosts_line(hostname, opts));
+            }
+            (hosts, host_resolv)
+        }
+        NetworkMode::None => {
+            let mut hosts = String::from(
+                "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n\
+                 ::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n",
+            );
+            hosts.push_str(&own_hosts_line(hostname, opts));
+            // No network, so no name servers; search and options still shape lookups of /etc/hosts names.
+            let resolv: String = host_resolv
+                .lines()
+                .filter(|l| l.starts_with("search") || l.starts_with("options"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            (hosts, resolv)
+        }
+    };
+    for (path, text) in [(&files.hostname, format!("{hostname}\n")), (&files.hosts, hosts), (&files.resolv, resolv)] {
+        std::fs::write(path, text).path_ctx("write", path)?;
+    }
+    Ok(files)
+}
+
+fn own_hosts_line(hostname: &str, opts: &RunOptions) -> String {
+    match opts.name.as_deref().filter(|n| *n != hostname) {
+        Some(name) => format!("127.0.1.1\t{hostname} {name}\n"),
+        None => format!("127.0.1.1\t{hostname}\n"),
+    }
+}
+
+fn mounts(etc: &EtcFiles) -> Result<Vec<Mount>> {
+    let tmpfs_dev = ["nosuid", "strictatime", "mode=755", "size=65536k"];
+    let devpts = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"];
+    let shm = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"];
+    let nosuid_noexec_nodev = ["nosuid", "noexec", "nodev"];
+    let sys = ["nosuid", "noexec", "nodev", "ro"];
+    let bind = ["bind", "rprivate"];
+    Ok(vec![
+        mount("/proc", "proc", Path::new("proc"), &nosuid_noexec_nodev),
+        mount("/dev", "tmpfs", Path::new("tmpfs"), &tmpfs_dev),
+        mount("/dev/pts", "devpts", Path::new("devpts"), &devpts),
+        mount("/dev/shm", "tmpfs", Path::new("shm"), &shm),
+        mount("/dev/mqueue", "mqueue", Path::new("mqueue"), &nosuid_noexec_nodev),
+        mount("/sys", "sysfs", Path::new("sysfs"), &sys),
+        mount("/etc/hostname", "bind", &etc.hostname, &bind),
+        mount("/etc/hosts", "bind", &etc.hosts, &bind),
+        mount("/etc/resolv.conf", "bind", &etc.resolv, &bind),
+    ])
+}
+
+fn mount(dest: &str, typ: &str, source: &Path, options: &[&str]) -> Mount {
+    let mut m = Mount::default();
+    m.set_destination(PathBuf::from(dest));
+    m.set_typ(Some(typ.to_string()));
+    m.set_source(Some(source.to_path_buf()));
+    m.set_options(Some(options.iter().map(|s| s.to_string()).collect()));
+    m
+}
+
+fn namespaces(network: &NetworkMode) -> Vec<LinuxNamespace> {
+    let mut types = vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
+    if *network == NetworkMode::None {
+        types.push(LinuxNamespaceType::Network);
+    }
+    types
+        .into_iter()
+        .map(|t| {
+            let mut ns = LinuxNamespace::default();
+            ns.set_typ(t);
+            ns
+        })
+        .collect()
+}
+
+fn rlimit(typ: PosixRlimitType) -> Result<PosixRlimit> {
+    oci_spec::runtime::PosixRlimitBuilder::default()
+        .typ(typ)
+        .soft(RLIMIT_DEFAULT)
+        .hard(RLIMIT_DEFAULT)
+        .build()
+        .map_err(|e| Error::Runtime(format!("build the rlimits of the spec: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

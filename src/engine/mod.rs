@@ -19,11 +19,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Computes the paths, enters the user namespace (rootless) and prepares
-    /// the store. Must be called while the process is single-threaded.
-    pub fn open(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>, log_level: &str) -> Result<Engine> {
+    /// Computes the paths, enters the user namespace (rootless) when `userns`
+    /// and prepares the store. Must be called while the process is
+    /// single-threaded. Commands that only read records (ps, images, inspect)
+    /// skip the user namespace: the records belong to the user on the host too,
+    /// and not entering saves a fork and two execs of newuidmap.
+    pub fn open(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>, log_level: &str, userns: bool) -> Result<Engine> {
         let paths = StorePaths::new(root, runroot, driver)?;
-        let identity = rootless::enter(&paths.runroot)?;
+        let identity = if userns { rootless::enter(&paths.runroot)? } else { rootless::outside() };
         paths.ensure()?;
         Ok(Engine { paths, identity, verbose: matches!(log_level, "debug" | "trace" | "info") })
     }

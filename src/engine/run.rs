@@ -51,8 +51,8 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
         }
     };
     container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
-    crate::json_file::write(&container.dir.join("config.json"), &container.config)?;
-    crate::json_file::write(&container.dir.join("spec.json"), &spec)?;
+    crate::json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
+    crate::json_file::write_volatile(&container.dir.join("spec.json"), &spec)?;
     Ok((container, spec))
 }
 

@@ -5,3 +5,4 @@ pub mod pull;
 pub mod reference;
 pub mod registries;
 pub mod store;
+pub mod transport;

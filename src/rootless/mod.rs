@@ -10,7 +10,7 @@
 pub mod subid;
 mod userns;
 
-pub use userns::{enter, Identity};
+pub use userns::{enter, outside, Identity};
 
 /// Set in our environment once the process is inside sangja's user namespace;
 /// holds the invoking user's real uid (children we re-execute inherit it).

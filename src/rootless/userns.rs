@@ -22,6 +22,13 @@ pub struct Identity {
     pub has_subids: bool,
 }
 
+/// Who we are without entering a user namespace (read-only commands).
+pub fn outside() -> Identity {
+    let uid = crate::paths::host_uid();
+    let gid = std::env::var("_SANGJA_HOST_GID").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| getgid().as_raw());
+    Identity { rootless: uid != 0, host_uid: uid, host_gid: gid, has_subids: true }
+}
+
 /// The smallest range that maps every id a normal image uses (nobody = 65534).
 const MIN_RANGE: u32 = 65536;
 

@@ -1,10 +1,34 @@
 //! Executes an oci_spec::runtime::Spec: namespaces, mounts, pivot_root,
-//! /dev, rlimits, exec. Takes a Spec and a rootfs, nothing else (DESIGN.md seam).
-//! (stub: filled in by the runtime work)
+//! /dev, rlimits, user, capabilities, exec. Takes a Spec and a rootfs,
+//! nothing else (DESIGN.md seam).
+//!
+//! One fork, no re-exec, no helper process: the parent prepares a `Plan`,
+//! forks the child into its pid namespace, and the child sets everything
+//! up and execs the command as pid 1. A close-on-exec pipe tells the parent
+//! whether the exec happened (EOF) or what failed (a short report).
 
-use crate::error::Result;
+mod caps;
+mod child;
+mod dev;
+mod mounts;
+mod namespaces;
+mod plan;
+mod process;
+mod resolve;
+mod rootfs;
+mod signals;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{Error, Result};
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::wait::waitpid;
+use nix::unistd::{pipe2, read};
 use oci_spec::runtime::Spec;
 use std::path::PathBuf;
+
+pub use signals::wait_forwarding_signals;
 
 /// How the rootfs at spec.root.path is made, inside the container's mount namespace.
 #[derive(Debug, Clone)]
@@ -24,15 +48,35 @@ pub struct Container {
 
 /// Starts the container: returns once its command has been exec'd, or the
 /// error (CommandNotFound / CommandNotExecutable / Runtime) if it could not be.
+/// Must be called while the process has a single thread (DESIGN.md, fork safety).
 pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
-    let _ = (spec, rootfs);
-    unimplemented!()
-}
-
-/// Waits for the container to exit, forwarding SIGINT, SIGTERM, SIGHUP,
-/// SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it; returns its exit code
-/// (128+signal when killed by a signal).
-pub fn wait_forwarding_signals(container: &Container) -> Result<i32> {
-    let _ = container;
-    unimplemented!()
+    let plan = plan::Plan::new(spec, rootfs)?;
+    let (report_rx, report_tx) =
+        pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
+    let pid = match namespaces::fork_child(&plan.pid_ns)? {
+        namespaces::Forked::Child => child::run(&plan, &report_tx),
+        namespaces::Forked::Parent(pid) => pid,
+    };
+    drop(report_tx);
+    let mut report = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match read(&report_rx, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => report.extend_from_slice(&buf[..n]),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::Runtime(format!("read the container's start report: {}", e.desc()))),
+        }
+    }
+    if report.is_empty() {
+        return Ok(Container { pid: pid.as_raw() });
+    }
+    // The child exits right after its report: reap it.
+    loop {
+        match waitpid(pid, None) {
+            Err(Errno::EINTR) => continue,
+            _ => break,
+        }
+    }
+    Err(child::decode(&report, &plan.command))
 }

@@ -124,6 +124,8 @@ impl Extractor<'_> {
         }
         let raw = entry.path_bytes().into_owned();
         let shown = String::from_utf8_lossy(&raw).into_owned();
+        // Pre-POSIX tars mark folders only by a trailing slash on a regular entry.
+        let kind = if kind == EntryType::Regular && raw.ends_with(b"/") { EntryType::Directory } else { kind };
         let comps = normalize(&raw).ok_or_else(|| bad(&shown, "its path climbs out of the layer with \"..\""))?;
         let meta = read_meta(entry, &shown)?;
 
@@ -232,11 +234,12 @@ impl Extractor<'_> {
             };
             fd = match next {
                 Ok(f) => f,
-                Err(Errno::ELOOP) => {
-                    return Err(bad(shown, format_args!("its parent \"{}\" is a symlink", rel_path(&comps[..=i]).display())))
-                }
-                Err(Errno::ENOTDIR) => {
-                    return Err(bad(shown, format_args!("its parent \"{}\" is not a directory", rel_path(&comps[..=i]).display())))
+                Err(Errno::ELOOP | Errno::ENOTDIR) => {
+                    // O_NOFOLLOW|O_DIRECTORY gives ENOTDIR for a symlink too: tell them apart.
+                    let link = fstatat(&fd, c.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)
+                        .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK);
+                    let what = if link { "a symlink" } else { "not a directory" };
+                    return Err(bad(shown, format_args!("its parent \"{}\" is {what}", rel_path(&comps[..=i]).display())));
                 }
                 Err(e) => return Err(e).path_ctx("open", &self.target.join(rel_path(&comps[..=i]))),
             };

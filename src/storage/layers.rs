@@ -1,10 +1,35 @@
-//! Content-addressed layer store (stub: API only, filled in by the storage work).
+//! Content-addressed layer store: layers/<hex of the blob digest>/{diff/,layer.json}.
+//!
+//! A layer exists iff its layer.json exists. It is extracted into a temp folder
+//! tmp/layer-<pid>-<rand>, verified, given its layer.json and renamed into place,
+//! so a kill -9 at any instant leaves either nothing or a whole layer at
+//! layers/<hex>; removal renames the layer to tmp/rm-* before deleting it.
+//!
+//! Locks and sweeping (one scheme, no store lock needed):
+//! - layers/<hex>.lock, exclusive, serialises adding and removing one layer
+//!   across processes; the loser of a race finds the layer present and reuses it.
+//! - tmp/.layers.lock: every extraction holds it *shared* from before its
+//!   layer-* folder is created until that folder is renamed away or removed.
+//!   `sweep` takes it with try_exclusive: if it gets it, no extraction is running
+//!   anywhere, so every layer-* folder is a dead one; if not, it leaves layer-*
+//!   folders for a later sweep. rm-* folders are garbage by definition (moved
+//!   there to be deleted) and are removed whenever seen; two deleters of one
+//!   tree tolerate each other. So `sweep` is safe to call at any time.
 
-use crate::error::Result;
-use crate::paths::StorePaths;
+use super::digest::{read_head, sha256_hex, Compression, HashingReader};
+use super::overlay::remove_tree;
+use crate::error::{Error, IoContext, Result};
+use crate::lock;
+use crate::paths::{make_temp_dir, StorePaths};
 use serde::{Deserialize, Serialize};
-use std::io::Read;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+pub use super::extract::extract_tar;
+
+/// Lock held shared by extractions, tried exclusively by `sweep` (see the module comment).
+const TMP_LOCK: &str = ".layers.lock";
 
 /// Metadata kept beside each extracted layer in layers/<hex>/layer.json.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,6 +59,7 @@ pub struct LayerStore<'a> {
 }
 
 impl<'a> LayerStore<'a> {
+    /// A view of the layers of `paths`.
     pub fn new(paths: &'a StorePaths) -> Self {
         LayerStore { paths }
     }
@@ -42,37 +68,190 @@ impl<'a> LayerStore<'a> {
         let hex = digest.split_once(':').map(|(_, h)| h).unwrap_or(digest);
         self.paths.layers_dir().join(hex).join("diff")
     }
+    fn layer_dir(&self, hex: &str) -> PathBuf {
+        self.paths.layers_dir().join(hex)
+    }
     /// Whether a layer is present and whole.
     pub fn has(&self, digest: &str) -> bool {
-        let _ = digest;
-        unimplemented!()
+        match sha256_hex("layer digest", digest) {
+            Ok(hex) => self.layer_dir(hex).join("layer.json").is_file(),
+            Err(_) => false,
+        }
     }
     /// Reads a present layer's metadata.
     pub fn info(&self, digest: &str) -> Result<LayerInfo> {
-        let _ = digest;
-        unimplemented!()
+        let hex = sha256_hex("layer digest", digest)?;
+        let path = self.layer_dir(hex).join("layer.json");
+        crate::json_file::read_opt(&path)?
+            .ok_or_else(|| Error::Layer(format!("layer {digest} is not in the store: pull its image again")))
+    }
+    /// All whole layers in the store.
+    pub fn list(&self) -> Result<Vec<LayerInfo>> {
+        let dir = self.paths.layers_dir();
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io_path("list", &dir, e)),
+        };
+        let mut out = Vec::new();
+        for e in rd {
+            let e = e.path_ctx("list", &dir)?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let digest = format!("sha256:{name}");
+            if sha256_hex("layer digest", &digest).is_ok() && self.has(&digest) {
+                out.push(self.info(&digest)?);
+            }
+        }
+        out.sort_by(|a, b| a.digest.cmp(&b.digest));
+        Ok(out)
     }
     /// Streams a compressed blob into a new layer: verifies `digest` over the
     /// raw bytes and `diff_id` (if given) over the decompressed tar, and
     /// publishes the layer by rename only when whole and verified.
     pub fn add_from_blob<R: Read>(&self, digest: &str, diff_id: Option<&str>, blob: R, opts: &ExtractOptions) -> Result<LayerInfo> {
-        let _ = (digest, diff_id, blob, opts);
-        unimplemented!()
+        let hex = sha256_hex("layer digest", digest)?;
+        if let Some(d) = diff_id {
+            sha256_hex("layer diff_id", d)?;
+        }
+        let layers = self.paths.layers_dir();
+        let tmp = self.paths.tmp_dir();
+        for d in [&layers, &tmp] {
+            fs::create_dir_all(d).path_ctx("create", d)?;
+        }
+        let _layer_lock = lock::exclusive(&layers.join(format!("{hex}.lock")))?;
+        if self.has(digest) {
+            return self.info(digest);
+        }
+        let _tmp_lock = lock::shared(&tmp.join(TMP_LOCK))?;
+        let work = make_temp_dir(&tmp, "layer")?;
+        let result = self.extract_and_publish(&work, hex, digest, diff_id, blob, opts);
+        if result.is_err() {
+            // Best effort: a leftover is swept later; the extraction error matters more.
+            let _ = remove_tree(&work);
+        }
+        result
     }
-    /// Removes a layer (used by rmi when no image needs it any more).
+
+    fn extract_and_publish<R: Read>(&self, work: &Path, hex: &str, digest: &str, diff_id: Option<&str>, blob: R, opts: &ExtractOptions) -> Result<LayerInfo> {
+        let diff = work.join("diff");
+        let read_what = || format!("read layer {digest}");
+        let mut raw = HashingReader::new(blob);
+        let head = read_head(&mut raw, 4).ctx(read_what)?;
+        let compression = Compression::sniff(&head);
+        let src = io::Cursor::new(head).chain(&mut raw);
+        let unpacked = match compression {
+            Compression::Gzip => unpack(flate2::read::MultiGzDecoder::new(src), &diff, opts),
+            Compression::Zstd => zstd::Decoder::new(src).ctx(read_what).and_then(|d| unpack(d, &diff, opts)),
+            Compression::None => unpack(src, &diff, opts),
+        };
+        // The digests must cover every byte the registry sent, trailing padding included.
+        let drained = io::copy(&mut raw, &mut io::sink()).ctx(read_what);
+        let blob_ok = || -> Result<()> {
+            let actual = raw.digest();
+            if actual != digest {
+                return Err(Error::DigestMismatch { what: "layer blob".into(), expected: digest.into(), actual });
+            }
+            Ok(())
+        };
+        let (size, actual_diff_id) = match unpacked {
+            // Tampered bytes often show up as a broken or hostile tar: say what really happened.
+            Err(e) => return Err(if drained.is_ok() { blob_ok().err().unwrap_or(e) } else { e }),
+            Ok(v) => v,
+        };
+        drained?;
+        blob_ok()?;
+        if let Some(expected) = diff_id {
+            if actual_diff_id != expected {
+                return Err(Error::DigestMismatch {
+                    what: "layer diff_id".into(),
+                    expected: expected.into(),
+                    actual: actual_diff_id,
+                });
+            }
+        }
+        let info = LayerInfo {
+            digest: digest.to_string(),
+            diff_id: actual_diff_id,
+            compressed_size: raw.count(),
+            size,
+        };
+        // On disk before it becomes visible: after a power cut a published layer must
+        // not hold empty files. One syncfs is far cheaper than an fsync per file.
+        let dir = File::open(work).path_ctx("open", work)?;
+        nix::unistd::syncfs(&dir).path_ctx("sync the file system of", work)?;
+        crate::json_file::write(&work.join("layer.json"), &info)?;
+
+        let layers = self.paths.layers_dir();
+        let dest = layers.join(hex);
+        if fs::symlink_metadata(&dest).is_ok() {
+            // Not a layer (no layer.json, checked under the lock): something left by hand.
+            self.discard(&dest)?;
+        }
+        fs::rename(work, &dest).path_ctx("publish layer", &dest)?;
+        crate::json_file::sync_dir(&layers)?;
+        Ok(info)
+    }
+
+    /// Removes a layer (used by rmi when no image needs it any more); a missing layer is fine.
     pub fn remove(&self, digest: &str) -> Result<()> {
-        let _ = digest;
-        unimplemented!()
+        let hex = sha256_hex("layer digest", digest)?;
+        let layers = self.paths.layers_dir();
+        if !layers.exists() {
+            return Ok(());
+        }
+        // The lock file stays: unlinking it could let a waiter and a newcomer both "hold" it.
+        let _layer_lock = lock::exclusive(&layers.join(format!("{hex}.lock")))?;
+        let dest = layers.join(hex);
+        if fs::symlink_metadata(&dest).is_err() {
+            return Ok(());
+        }
+        self.discard(&dest)?;
+        crate::json_file::sync_dir(&layers)
     }
-    /// Removes leftovers of interrupted work in the temp folder.
+
+    /// Moves `path` to tmp/rm-* in one rename, then deletes it there.
+    fn discard(&self, path: &Path) -> Result<()> {
+        if !fs::symlink_metadata(path).path_ctx("inspect", path)?.is_dir() {
+            return fs::remove_file(path).path_ctx("remove", path);
+        }
+        let tmp = self.paths.tmp_dir();
+        fs::create_dir_all(&tmp).path_ctx("create", &tmp)?;
+        // rename(2) may replace an empty folder, which gives us a fresh unique name.
+        let aside = make_temp_dir(&tmp, "rm-layer")?;
+        fs::rename(path, &aside).path_ctx("move away", path)?;
+        remove_tree(&aside)
+    }
+
+    /// Removes leftovers of interrupted work in the temp folder; safe at any time
+    /// (see the module comment for why).
     pub fn sweep(&self) -> Result<()> {
-        unimplemented!()
+        let tmp = self.paths.tmp_dir();
+        if !tmp.is_dir() {
+            return Ok(());
+        }
+        let idle = lock::try_exclusive(&tmp.join(TMP_LOCK))?;
+        let rd = fs::read_dir(&tmp).path_ctx("list", &tmp)?;
+        let mut first_err = None;
+        for e in rd {
+            let e = e.path_ctx("list", &tmp)?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let dead = name.starts_with("rm-") || (idle.is_some() && name.starts_with("layer-"));
+            if dead {
+                if let Err(err) = remove_tree(&e.path()) {
+                    first_err.get_or_insert(err);
+                }
+            }
+        }
+        drop(idle);
+        first_err.map_or(Ok(()), Err)
     }
 }
 
-/// Extracts an uncompressed tar stream into `target`, converting OCI
-/// whiteouts to overlay whiteouts and refusing entries that escape `target`.
-pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> Result<u64> {
-    let _ = (reader, target, opts);
-    unimplemented!()
+/// Decompressed stream → tar extraction; returns (file bytes, diff_id).
+fn unpack<D: Read>(decoded: D, diff: &Path, opts: &ExtractOptions) -> Result<(u64, String)> {
+    let mut plain = HashingReader::new(decoded);
+    let size = extract_tar(&mut plain, diff, opts)?;
+    // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it.
+    io::copy(&mut plain, &mut io::sink()).ctx(|| "read the layer's tar stream".to_string())?;
+    Ok((size, plain.digest()))
 }

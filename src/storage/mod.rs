@@ -1,4 +1,12 @@
 //! Layers on disk and the drivers that assemble them into a rootfs.
 //! Owner: storage helper. API used by image/ (pull) and engine/ (run, rm).
 
+mod digest;
+mod extract;
 pub mod layers;
+pub mod overlay;
+
+pub use overlay::remove_tree;
+
+#[cfg(test)]
+mod tests;

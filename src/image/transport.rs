@@ -1,0 +1,332 @@
+//! Talking to a registry with oci-client: the client (TLS or plain HTTP),
+//! errors turned into messages that say what to do, and the bridge from an
+//! async byte stream to the blocking `Read` the layer extractor consumes.
+
+use super::reference::Reference;
+use crate::error::Error;
+use oci_client::client::{ClientConfig, ClientProtocol};
+use oci_client::errors::{DigestError, OciDistributionError, OciErrorCode};
+use oci_client::secrets::RegistryAuth;
+use oci_client::Client;
+use std::io::{self, Read};
+use std::time::Duration;
+
+/// Manifest media types we ask for; schema 1 is left out on purpose so
+/// registries that can convert send schema 2.
+pub const MANIFEST_ACCEPT: &[&str] = &[
+    oci_client::manifest::OCI_IMAGE_MEDIA_TYPE,
+    oci_client::manifest::IMAGE_MANIFEST_MEDIA_TYPE,
+    oci_client::manifest::OCI_IMAGE_INDEX_MEDIA_TYPE,
+    oci_client::manifest::IMAGE_MANIFEST_LIST_MEDIA_TYPE,
+];
+
+/// A connection to one registry, for one image.
+pub struct Registry {
+    /// The oci-client client in use.
+    pub client: Client,
+    /// Credentials (anonymous unless given).
+    pub auth: RegistryAuth,
+    /// oci-client's reference of the image.
+    pub oref: oci_client::Reference,
+    /// The image as the user asked for it.
+    pub reference: Reference,
+    /// TLS verification is off (--tls-verify=false or registries.conf `insecure`).
+    pub insecure: bool,
+    /// Plain HTTP is in use (an insecure registry that does not speak TLS).
+    pub plain_http: bool,
+}
+
+fn client(protocol: ClientProtocol, insecure: bool) -> Client {
+    Client::new(ClientConfig {
+        protocol,
+        accept_invalid_certificates: insecure,
+        // Index entries are chosen by pull.rs, which keeps the raw bytes.
+        platform_resolver: None,
+        connect_timeout: Some(Duration::from_secs(30)),
+        // Per read, not per request: a slow big layer is fine, a stalled one is not.
+        read_timeout: Some(Duration::from_secs(120)),
+        user_agent: concat!("sangja/", env!("CARGO_PKG_VERSION")),
+        ..Default::default()
+    })
+}
+
+impl Registry {
+    /// A client for `reference`; `insecure` turns TLS verification off and
+    /// allows the fall-back to plain HTTP.
+    pub fn new(reference: &Reference, insecure: bool, auth: RegistryAuth) -> Registry {
+        Registry {
+            client: client(ClientProtocol::Https, insecure),
+            auth,
+            oref: reference.to_oci(),
+            reference: reference.clone(),
+            insecure,
+            plain_http: false,
+        }
+    }
+
+    /// Fetches a manifest's raw bytes. For an insecure registry, HTTPS is tried
+    /// first (as podman) and plain HTTP when TLS cannot even be set up.
+    pub async fn manifest(&mut self, oref: &oci_client::Reference) -> Result<Vec<u8>, Error> {
+        let first = self.client.pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT).await;
+        match first {
+            Ok((body, _)) => Ok(body.to_vec()),
+            Err(e) if self.insecure && !self.plain_http && is_transport(&e) => {
+                self.client = client(ClientProtocol::Http, true);
+                self.plain_http = true;
+                let (body, _) = self
+                    .client
+                    .pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT)
+                    .await
+                    .map_err(|e| self.error(e, Phase::Manifest))?;
+                Ok(body.to_vec())
+            }
+            Err(e) => Err(self.error(e, Phase::Manifest)),
+        }
+    }
+
+    /// Turns an oci-client error into one that names the image and the fix.
+    pub fn error(&self, e: OciDistributionError, phase: Phase) -> Error {
+        registry_error(e, &self.reference, self.insecure, phase)
+    }
+}
+
+/// What was being fetched, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The manifest or index.
+    Manifest,
+    /// The config blob.
+    Config,
+    /// A layer blob.
+    Layer,
+}
+
+fn is_transport(e: &OciDistributionError) -> bool {
+    matches!(e, OciDistributionError::RequestError(r) if r.is_connect() || r.is_request())
+}
+
+/// The error and all its causes, innermost last, joined.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
+}
+
+fn unauthorized(r: &Reference) -> Error {
+    Error::Registry(format!(
+        "{r}: access denied (unauthorized): the repository may not exist or may be private; \
+         if it needs credentials, log in with `sangja login {}` and try again",
+        r.registry
+    ))
+}
+
+fn not_found(r: &Reference, phase: Phase) -> Error {
+    match phase {
+        Phase::Manifest => {
+            Error::Registry(format!("{r}: manifest unknown: the registry has no such image or tag"))
+        }
+        _ => Error::Registry(format!(
+            "{r}: the registry lists a blob in the image's manifest that it does not have; the image is broken on the registry"
+        )),
+    }
+}
+
+/// Maps oci-client's errors to sangja's (DESIGN.md: name the thing and the fix).
+pub fn registry_error(e: OciDistributionError, r: &Reference, insecure: bool, phase: Phase) -> Error {
+    let host = &r.registry;
+    match e {
+        OciDistributionError::RequestError(re) => {
+            let detail = chain(&re);
+            let low = detail.to_lowercase();
+            let msg = if low.contains("invalidcontenttype") || low.contains("corrupt message") || low.contains("http response to https") {
+                format!(
+                    "{host} answered in plain HTTP, not HTTPS: if it is a registry without TLS, \
+                     use --tls-verify=false (or mark it insecure in registries.conf)"
+                )
+            } else if low.contains("handshake eof") || low.contains("tls handshake") {
+                format!(
+                    "the TLS handshake with {host} failed ({detail}): if it is a registry without TLS, \
+                     use --tls-verify=false (or mark it insecure in registries.conf)"
+                )
+            } else if !insecure && (low.contains("certificate") || low.contains("unknownissuer")) {
+                format!(
+                    "the TLS certificate of {host} is not trusted ({detail}); \
+                     use --tls-verify=false only if you trust this registry"
+                )
+            } else if low.contains("connection refused") {
+                let hint = if insecure { "" } else { ", or use --tls-verify=false if it speaks plain HTTP" };
+                format!("cannot connect to registry {host}: connection refused; check the address and that the registry is running{hint}")
+            } else if low.contains("dns error") || low.contains("failed to lookup") {
+                format!("cannot resolve registry host {host}: check the name and the network ({detail})")
+            } else if re.is_timeout() {
+                format!("registry {host} timed out: check the network ({detail})")
+            } else {
+                format!("cannot reach registry {host}: {detail}")
+            };
+            Error::Registry(format!("{r}: {msg}"))
+        }
+        OciDistributionError::UnauthorizedError { .. } | OciDistributionError::AuthenticationFailure(_) => unauthorized(r),
+        OciDistributionError::RegistryError { envelope, .. } => {
+            let code = |c: &OciErrorCode| envelope.errors.iter().any(|x| &x.code == c);
+            if code(&OciErrorCode::Unauthorized) || code(&OciErrorCode::Denied) {
+                unauthorized(r)
+            } else if code(&OciErrorCode::ManifestUnknown) || code(&OciErrorCode::NameUnknown) || code(&OciErrorCode::NotFound) || code(&OciErrorCode::BlobUnknown) {
+                not_found(r, phase)
+            } else if code(&OciErrorCode::Toomanyrequests) {
+                Error::Registry(format!("{r}: {host} refused: too many requests (rate limit); wait and retry, or log in to raise the limit"))
+            } else {
+                let msgs: Vec<String> = envelope.errors.iter().map(|x| format!("{:?}: {}", x.code, x.message)).collect();
+                Error::Registry(format!("{r}: registry {host} refused the request: {}", msgs.join("; ")))
+            }
+        }
+        OciDistributionError::ServerError { code, message, .. } => match code {
+            404 => not_found(r, phase),
+            401 | 403 => unauthorized(r),
+            429 => Error::Registry(format!("{r}: {host} refused: too many requests (rate limit); wait and retry")),
+            _ => {
+                let m: String = message.trim().chars().take(200).collect();
+                Error::Registry(format!("{r}: registry {host} answered HTTP {code}: {m}"))
+            }
+        },
+        OciDistributionError::DigestError(DigestError::VerificationError { expected, actual }) => Error::DigestMismatch {
+            what: format!("{} of {r}", phase_name(phase)),
+            expected,
+            actual,
+        },
+        other => Error::Registry(format!("{r}: {}", chain(&other))),
+    }
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Manifest => "manifest",
+        Phase::Config => "config blob",
+        Phase::Layer => "layer blob",
+    }
+}
+
+/// An I/O error from a blob stream: digest failures become `DigestMismatch`.
+pub fn stream_error(e: &io::Error, r: &Reference, digest: &str) -> Error {
+    if let Some(DigestError::VerificationError { expected, actual }) = e.get_ref().and_then(|i| i.downcast_ref::<DigestError>()) {
+        return Error::DigestMismatch { what: format!("layer blob of {r}"), expected: expected.clone(), actual: actual.clone() };
+    }
+    Error::Registry(format!("{r}: downloading {digest} from {} failed: {}", r.registry, chain(e)))
+}
+
+/// One message from the download side to the extracting side.
+pub enum Chunk<B> {
+    /// More bytes of the blob.
+    Data(B),
+    /// The blob is complete.
+    End,
+    /// The download failed; the reader reports this.
+    Failed(String),
+}
+
+/// A blocking `Read` over chunks sent by an async task through a bounded
+/// channel: the channel's bound is what keeps a fast network from piling up
+/// memory ahead of a slow disk.
+pub struct ChannelReader<B> {
+    rx: tokio::sync::mpsc::Receiver<Chunk<B>>,
+    cur: Option<B>,
+    pos: usize,
+    done: bool,
+}
+
+impl<B: AsRef<[u8]>> ChannelReader<B> {
+    /// Reads what `rx` delivers; must be used outside the async runtime (spawn_blocking).
+    pub fn new(rx: tokio::sync::mpsc::Receiver<Chunk<B>>) -> Self {
+        ChannelReader { rx, cur: None, pos: 0, done: false }
+    }
+}
+
+impl<B: AsRef<[u8]>> Read for ChannelReader<B> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(cur) = &self.cur {
+                let rest = cur.as_ref().get(self.pos..).unwrap_or(&[]);
+                if !rest.is_empty() {
+                    let n = rest.len().min(buf.len());
+                    buf[..n].copy_from_slice(&rest[..n]);
+                    self.pos += n;
+                    return Ok(n);
+                }
+                self.cur = None;
+            }
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            match self.rx.blocking_recv() {
+                Some(Chunk::Data(b)) => {
+                    self.cur = Some(b);
+                    self.pos = 0;
+                }
+                Some(Chunk::End) => self.done = true,
+                Some(Chunk::Failed(msg)) => return Err(io::Error::other(msg)),
+                // The sender went away without saying the blob was complete: a
+                // cancelled pull must not look like a short, clean stream.
+                None => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download was interrupted")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_reader() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk<Vec<u8>>>(2);
+        let t = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let r = ChannelReader::new(rx).read_to_end(&mut out);
+            (r.is_ok(), out)
+        });
+        tx.blocking_send(Chunk::Data(b"hello ".to_vec())).unwrap();
+        tx.blocking_send(Chunk::Data(Vec::new())).unwrap();
+        tx.blocking_send(Chunk::Data(b"world".to_vec())).unwrap();
+        tx.blocking_send(Chunk::End).unwrap();
+        assert_eq!(t.join().unwrap(), (true, b"hello world".to_vec()));
+
+        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk<Vec<u8>>>(2);
+        tx.blocking_send(Chunk::Data(b"partial".to_vec())).unwrap();
+        drop(tx);
+        let mut out = Vec::new();
+        let e = ChannelReader::new(rx).read_to_end(&mut out).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
+
+        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk<Vec<u8>>>(2);
+        tx.blocking_send(Chunk::Failed("boom".into())).unwrap();
+        let e = ChannelReader::new(rx).read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(e.to_string().contains("boom"));
+    }
+
+    #[test]
+    fn messages() {
+        let r = Reference::parse("127.0.0.1:5000/x:1").unwrap();
+        let e = registry_error(
+            OciDistributionError::ServerError { code: 404, url: String::new(), message: String::new() },
+            &r,
+            false,
+            Phase::Manifest,
+        );
+        assert_eq!(e.to_string(), "127.0.0.1:5000/x:1: manifest unknown: the registry has no such image or tag");
+        let e = registry_error(OciDistributionError::UnauthorizedError { url: String::new() }, &r, false, Phase::Manifest);
+        assert!(e.to_string().contains("sangja login 127.0.0.1:5000"));
+        let e = registry_error(
+            OciDistributionError::DigestError(DigestError::VerificationError { expected: "a".into(), actual: "b".into() }),
+            &r,
+            false,
+            Phase::Config,
+        );
+        assert!(matches!(e, Error::DigestMismatch { .. }));
+    }
+}

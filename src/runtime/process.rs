@@ -1,0 +1,159 @@
+//! Child side, after pivot_root: rlimits, user and groups, capabilities,
+//! working directory, umask, and the exec of the command.
+
+use super::child::{CResult, Fail, FailKind, Stage};
+use super::plan::{Plan, Rlimit};
+use nix::errno::Errno;
+use nix::sys::stat::{stat, Mode};
+use nix::unistd::{access, chdir, chown, mkdir, AccessFlags, Gid, Uid};
+use std::convert::Infallible;
+use std::ffi::{CStr, CString};
+
+/// Applies the process settings and execs; returns only on failure.
+pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
+    set_rlimits(&plan.rlimits)?;
+    if let Some(c) = &plan.caps {
+        c.before_user_change(plan.uid)?;
+    }
+    // As root still, so that a missing workdir can be created and chowned.
+    enter_cwd(plan)?;
+    set_user(plan)?;
+    if let Some(c) = &plan.caps {
+        c.after_user_change(plan.uid)?;
+    }
+    nix::sys::stat::umask(Mode::from_bits_truncate(plan.umask));
+    if plan.no_new_privs {
+        // SAFETY: prctl with integer arguments.
+        let r = unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
+        Errno::result(r).stage(|| "set no_new_privileges".to_string())?;
+    }
+    // Descriptors the caller opened without O_CLOEXEC must not leak in.
+    // SAFETY: close_range with plain integer arguments.
+    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
+    exec(plan)
+}
+
+/// Sets each rlimit; a hard limit above the current one needs
+/// CAP_SYS_RESOURCE in the init namespace, so without it both limits are
+/// clamped to the current hard limit instead of failing the container.
+fn set_rlimits(limits: &[Rlimit]) -> CResult<()> {
+    for &(resource, soft, hard) in limits {
+        let wanted = libc::rlimit { rlim_cur: soft.min(hard), rlim_max: hard };
+        // SAFETY: setrlimit/getrlimit with a valid struct.
+        let r = unsafe { libc::setrlimit(resource, &wanted) };
+        if Errno::result(r) == Err(Errno::EPERM) {
+            let mut cur = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            // SAFETY: as above.
+            let r = unsafe { libc::getrlimit(resource, &mut cur) };
+            Errno::result(r).stage(|| format!("get rlimit {resource}"))?;
+            let clamped = libc::rlimit { rlim_cur: wanted.rlim_cur.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) };
+            // SAFETY: as above.
+            let r = unsafe { libc::setrlimit(resource, &clamped) };
+            Errno::result(r).stage(|| format!("set rlimit {resource}"))?;
+        } else {
+            Errno::result(r).stage(|| format!("set rlimit {resource}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn set_user(plan: &Plan) -> CResult<()> {
+    // SAFETY: setgroups with a valid array and its length.
+    let r = unsafe { libc::setgroups(plan.groups.len(), plan.groups.as_ptr()) };
+    match Errno::result(r) {
+        Ok(_) => {}
+        // Rootless without newgidmap: /proc/self/setgroups is "deny".
+        Err(Errno::EPERM) if plan.groups.is_empty() => {}
+        Err(e) => {
+            let hint = if plan.setgroups_denied { " (setgroups is denied in this user namespace)" } else { "" };
+            return Err(e).stage(|| format!("set the additional groups {:?}{hint}", plan.groups));
+        }
+    }
+    // SAFETY: plain id-setting system calls; the child has a single thread.
+    let r = unsafe { libc::setresgid(plan.gid, plan.gid, plan.gid) };
+    Errno::result(r).stage(|| format!("set gid {}", plan.gid))?;
+    // SAFETY: as above.
+    let r = unsafe { libc::setresuid(plan.uid, plan.uid, plan.uid) };
+    Errno::result(r).stage(|| format!("set uid {}", plan.uid))?;
+    Ok(())
+}
+
+/// chdir to the working directory, creating it (owned by the user) if it
+/// is missing, as podman does.
+fn enter_cwd(plan: &Plan) -> CResult<()> {
+    match chdir(plan.cwd.as_c_str()) {
+        Err(Errno::ENOENT) => {}
+        r => return r.stage(|| format!("chdir to the working directory {:?}", plan.cwd)),
+    }
+    let bytes = plan.cwd.to_bytes();
+    let mut end = 0;
+    while end < bytes.len() {
+        end = bytes[end + 1..].iter().position(|b| *b == b'/').map_or(bytes.len(), |p| end + 1 + p);
+        let Ok(prefix) = CString::new(&bytes[..end]) else { break };
+        match mkdir(prefix.as_c_str(), Mode::from_bits_truncate(0o755)) {
+            Ok(()) => chown(prefix.as_c_str(), Some(Uid::from_raw(plan.uid)), Some(Gid::from_raw(plan.gid)))
+                .stage(|| format!("chown the working directory {prefix:?}"))?,
+            Err(Errno::EEXIST) => {}
+            Err(e) => return Err(e).stage(|| format!("create the working directory {prefix:?}")),
+        }
+    }
+    chdir(plan.cwd.as_c_str()).stage(|| format!("chdir to the working directory {:?}", plan.cwd))
+}
+
+fn exec(plan: &Plan) -> CResult<Infallible> {
+    let path = find_command(plan)?;
+    let mut argv: Vec<*const libc::c_char> = plan.args.iter().map(|a| a.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let mut envp: Vec<*const libc::c_char> = plan.env.iter().map(|a| a.as_ptr()).collect();
+    envp.push(std::ptr::null());
+    // SAFETY: NUL-terminated strings in NULL-terminated arrays, all alive here.
+    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    Err(exec_fail(Errno::last(), plan))
+}
+
+fn exec_fail(e: Errno, plan: &Plan) -> Fail {
+    Fail { kind: FailKind::Exec, errno: e as i32, what: format!("exec {}", plan.command) }
+}
+
+/// Looks a bare command name up in the container's PATH (execvp would use
+/// ours). Like execvp, a candidate that exists but cannot be run makes the
+/// result EACCES rather than ENOENT.
+fn find_command(plan: &Plan) -> CResult<CString> {
+    let cmd = plan.args[0].to_bytes();
+    if cmd.contains(&b'/') {
+        return Ok(plan.args[0].clone());
+    }
+    if cmd.is_empty() {
+        return Err(exec_fail(Errno::ENOENT, plan));
+    }
+    let mut denied = false;
+    for dir in plan.path_var.split(|b| *b == b':') {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        let mut candidate = Vec::with_capacity(dir.len() + cmd.len() + 2);
+        candidate.extend_from_slice(dir);
+        candidate.push(b'/');
+        candidate.extend_from_slice(cmd);
+        let Ok(candidate) = CString::new(candidate) else { continue };
+        if runnable(&candidate, &mut denied) {
+            return Ok(candidate);
+        }
+    }
+    Err(exec_fail(if denied { Errno::EACCES } else { Errno::ENOENT }, plan))
+}
+
+fn runnable(path: &CStr, denied: &mut bool) -> bool {
+    match stat(path) {
+        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => {
+            if access(path, AccessFlags::X_OK).is_ok() {
+                return true;
+            }
+            *denied = true;
+            false
+        }
+        Ok(_) => {
+            *denied = true;
+            false
+        }
+        Err(_) => false,
+    }
+}

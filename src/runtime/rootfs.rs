@@ -1,0 +1,99 @@
+//! Child side: the rootfs mount, the spec's mounts, pivot_root, masked and
+//! read-only paths.
+
+use super::child::{CResult, Stage};
+use super::mounts::{self, locked_flags};
+use super::plan::Plan;
+use super::dev;
+use nix::errno::Errno;
+use nix::fcntl::{open, OFlag};
+use nix::mount::{mount, umount2, MntFlags, MsFlags};
+use nix::sys::stat::{stat, Mode};
+use nix::unistd::{chdir, pivot_root};
+use std::ffi::CStr;
+use std::os::fd::AsFd;
+
+/// Everything about the filesystem, from the new mount namespace to the
+/// pivoted root with its masked paths.
+pub(super) fn prepare(plan: &Plan) -> CResult<()> {
+    // Nothing we mount may propagate back to the host.
+    mount(None::<&str>, "/", None::<&str>, plan.propagation, None::<&str>)
+        .stage(|| "set the propagation of /".to_string())?;
+    let root_path = plan.rootfs.as_path();
+    match &plan.overlay_data {
+        Some(data) => mount(Some("overlay"), root_path, Some("overlay"), MsFlags::empty(), Some(data.as_c_str()))
+            .stage(|| format!("mount overlay at {}", root_path.display()))?,
+        // pivot_root needs the new root to be a mount point.
+        None => mount(Some(root_path), root_path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
+            .stage(|| format!("bind mount the rootfs {}", root_path.display()))?,
+    }
+    let root = open(root_path, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .stage(|| format!("open the rootfs {}", root_path.display()))?;
+    for m in &plan.mounts {
+        mounts::do_mount(root.as_fd(), m)?;
+    }
+    if plan.populate_dev {
+        dev::populate(root.as_fd())?;
+    }
+    drop(root);
+    pivot(plan)?;
+    let mut empty_dir = None;
+    for p in &plan.masked {
+        mask(p, &mut empty_dir)?;
+    }
+    for p in &plan.readonly {
+        make_readonly(p)?;
+    }
+    if plan.root_readonly {
+        let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | locked_flags(c"/", true);
+        mount(None::<&str>, "/", None::<&str>, flags, None::<&str>).stage(|| "remount / read-only".to_string())?;
+    }
+    Ok(())
+}
+
+/// pivot_root(".", ".") stacks the old root on the new one, so that no
+/// directory is needed to hold it; unmounting "." then drops the old root.
+fn pivot(plan: &Plan) -> CResult<()> {
+    chdir(plan.rootfs.as_path()).stage(|| format!("chdir to the rootfs {}", plan.rootfs.display()))?;
+    pivot_root(".", ".").stage(|| format!("pivot_root to {}", plan.rootfs.display()))?;
+    // A slave old root cannot carry our unmount to the host's mounts.
+    mount(None::<&str>, ".", None::<&str>, MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
+        .stage(|| "make the old root a slave".to_string())?;
+    umount2(".", MntFlags::MNT_DETACH).stage(|| "unmount the old root".to_string())?;
+    chdir("/").stage(|| "chdir to /".to_string())
+}
+
+/// Hides a path: /dev/null over a file, an empty read-only tmpfs over a
+/// directory. `empty_dir` remembers the first such tmpfs: binding it again
+/// is cheaper than a new superblock per directory.
+fn mask<'a>(path: &'a CStr, empty_dir: &mut Option<&'a CStr>) -> CResult<()> {
+    let st = match stat(path) {
+        Ok(st) => st,
+        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => return Ok(()),
+        Err(e) => return Err(e).stage(|| format!("stat masked path {path:?}")),
+    };
+    if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
+        return mount(Some("/dev/null"), path, None::<&str>, MsFlags::MS_BIND, None::<&str>)
+            .stage(|| format!("mask {path:?} with /dev/null"));
+    }
+    match empty_dir {
+        // A bind keeps the source mount's read-only flag.
+        Some(first) => mounts::bind(first, path, false).stage(|| format!("mask {path:?} with an empty folder")),
+        None => {
+            mount(Some("tmpfs"), path, Some("tmpfs"), MsFlags::MS_RDONLY, Some("size=0k"))
+                .stage(|| format!("mask {path:?} with a tmpfs"))?;
+            *empty_dir = Some(path);
+            Ok(())
+        }
+    }
+}
+
+fn make_readonly(path: &CStr) -> CResult<()> {
+    match mounts::bind(path, path, true) {
+        Ok(()) => {}
+        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => return Ok(()),
+        Err(e) => return Err(e).stage(|| format!("bind {path:?} read-only")),
+    }
+    let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | locked_flags(path, true);
+    mount(None::<&str>, path, None::<&str>, flags, None::<&str>).stage(|| format!("remount {path:?} read-only"))
+}

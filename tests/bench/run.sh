@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# sangja against podman, rootless, as the test user sangjatest, on the local registry:
+#   - `run --rm IMAGE true` latency, median of 20 (podman with --network none);
+#   - pulling the 3-layer image into an empty store, median of 5;
+#   - peak RSS of `run --rm IMAGE true` (GNU time %M), median of 5.
+# Prints one table with the ratios and the issue's targets.
+#
+#   bash tests/bench/run.sh            # as root; builds target/release/sangja if missing
+#   SANGJA=/path/to/sangja bash tests/bench/run.sh
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BENCH=/tmp/sangja-bench
+IMAGE=127.0.0.1:5000/busybox:latest
+LAYERED=127.0.0.1:5000/layered:latest
+RUNS=${RUNS:-20}
+PULLS=${PULLS:-5}
+
+if [ "${1:-}" != --inner ]; then
+  [ "$(id -u)" = 0 ] || { echo "run.sh: run me as root (I switch to sangjatest myself)" >&2; exit 1; }
+  bash "$REPO/tests/setup.sh"
+  SANGJA=${SANGJA:-$REPO/target/release/sangja}
+  if [ ! -x "$SANGJA" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+    (cd "$REPO" && cargo build --release --bin sangja)
+  fi
+  # A copy the test user can reach, and a clean work folder it owns.
+  rm -rf "$BENCH"
+  install -d -m 0755 -o sangjatest -g sangjatest "$BENCH"
+  install -m 0755 "$SANGJA" "$BENCH/sangja"
+  cd "$BENCH"
+  exec setpriv --reuid=1001 --regid=1001 --init-groups env -i \
+    HOME=/home/sangjatest USER=sangjatest LOGNAME=sangjatest XDG_RUNTIME_DIR=/run/user/1001 \
+    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+    bash "$HERE/run.sh" --inner
+fi
+
+# ---- as sangjatest ----------------------------------------------------------------------
+cd "$BENCH"
+S="$BENCH/sangja --root $BENCH/s-root --runroot $BENCH/s-run"
+P="podman --root $BENCH/p-root --runroot $BENCH/p-run"
+note() { echo "bench: $*" >&2; }
+
+# median (ms) of a hyperfine run, or "n/a" when a command failed.
+hf() { # name runs prepare cmd
+  local name=$1 runs=$2 prep=$3 cmd=$4 json=$BENCH/$1.json
+  local args=(--runs "$runs" --export-json "$json" --style none)
+  if [ -n "$prep" ]; then args+=(--prepare "$prep"); else args+=(-N --warmup 2); fi
+  if hyperfine "${args[@]}" "$cmd" >"$BENCH/$name.log" 2>&1; then
+    jq -r '.results[0].median * 1000 | . * 10 | round / 10' "$json"
+  else
+    # Say why, from one run of the command itself.
+    note "$name failed: $($cmd 2>&1 >/dev/null | tail -2 | tr '\n' ' ')"
+    echo n/a
+  fi
+}
+
+# median peak RSS (KiB) of 5 runs.
+rss() { # cmd...
+  local vals=() v
+  for _ in 1 2 3 4 5; do
+    { /usr/bin/time -o "$BENCH/rss.txt" -f '%M' "$@" >/dev/null 2>&1 && v=$(tail -1 "$BENCH/rss.txt"); } || v=
+    [ -n "$v" ] && vals+=("$v")
+  done
+  if [ ${#vals[@]} -eq 0 ]; then echo n/a; return; fi
+  printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+ratio() { # a b -> a/b
+  if [ "$1" = n/a ] || [ "$2" = n/a ]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; fi
+}
+
+note "$($BENCH/sangja --version 2>&1 | head -1) vs $(podman --version)"
+note "pulling $IMAGE into both stores"
+$S pull -q --tls-verify=false "$IMAGE" >/dev/null || note "sangja pull failed"
+$P pull -q --tls-verify=false "$IMAGE" >/dev/null || note "podman pull failed"
+
+note "run latency, $RUNS runs each"
+s_run=$(hf sangja-run "$RUNS" "" "$S run --rm $IMAGE true")
+p_run=$(hf podman-run "$RUNS" "" "$P run --rm --network none $IMAGE true")
+
+note "pull of $LAYERED into an empty store, $PULLS runs each"
+s_pull=$(hf sangja-pull "$PULLS" "podman unshare rm -rf $BENCH/s-pull $BENCH/s-pull-run" \
+  "$BENCH/sangja --root $BENCH/s-pull --runroot $BENCH/s-pull-run pull -q --tls-verify=false $LAYERED")
+p_pull=$(hf podman-pull "$PULLS" "podman unshare rm -rf $BENCH/p-pull $BENCH/p-pull-run" \
+  "podman --root $BENCH/p-pull --runroot $BENCH/p-pull-run pull -q --tls-verify=false $LAYERED")
+
+note "peak RSS of run"
+s_rss=$(rss $S run --rm "$IMAGE" true)
+p_rss=$(rss $P run --rm --network none "$IMAGE" true)
+
+printf '\n%-44s %12s %12s %8s %8s\n' "what (rootless, local registry)" sangja podman ratio target
+printf '%-44s %12s %12s %8s %8s\n' "run --rm busybox true, median of $RUNS (ms)" "$s_run" "$p_run" "$(ratio "$s_run" "$p_run")" "<=0.125"
+printf '%-44s %12s %12s %8s %8s\n' "pull layered (3 layers), median of $PULLS (ms)" "$s_pull" "$p_pull" "$(ratio "$s_pull" "$p_pull")" "<=0.333"
+printf '%-44s %12s %12s %8s %8s\n' "peak RSS of run --rm, median of 5 (KiB)" "$s_rss" "$p_rss" "$(ratio "$s_rss" "$p_rss")" "<=0.2"
+
+# Leave the stores for a look; the next run starts afresh.
+podman unshare rm -rf "$BENCH/s-pull" "$BENCH/s-pull-run" "$BENCH/p-pull" "$BENCH/p-pull-run" 2>/dev/null || true

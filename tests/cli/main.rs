@@ -1,0 +1,20 @@
+//! Whole-binary tests: the real `sangja`, run as a user runs it, rootless (as
+//! the test user `sangjatest`) and as root, against the local registry that
+//! tests/setup.sh starts on 127.0.0.1:5000. Each test has its own store, so
+//! they run in parallel.
+//!
+//!     bash tests/setup.sh && cargo test --release
+//!
+//! Run as root: the tests switch users themselves. Run as another user, the
+//! root tests are skipped (with a message) and the rootless ones run as you.
+
+#[macro_use]
+mod util;
+mod fake_registry;
+mod json;
+mod process;
+
+mod bad_images;
+mod images;
+mod ps_rm;
+mod run;

@@ -1,0 +1,486 @@
+//! The harness: run the real `sangja` binary as the test user (rootless) or as
+//! root, each test in its own store, with a time limit on every command.
+//!
+//! Run as root (after `bash tests/setup.sh`), the tests switch to the test user
+//! `sangjatest` themselves. Run as an ordinary user, the rootless tests run as
+//! that user (when it has a subuid range) and the root tests are skipped.
+
+pub use crate::process::{spawn_retry, wait_output, Out, Running, TIMEOUT};
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::fs;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// The local registry that tests/setup.sh starts.
+pub const REGISTRY: &str = "127.0.0.1:5000";
+pub const BUSYBOX: &str = "127.0.0.1:5000/busybox:latest";
+pub const LAYERED: &str = "127.0.0.1:5000/layered:latest";
+pub const MULTI: &str = "127.0.0.1:5000/multi:latest";
+
+/// Where the tests keep their stores.
+const TEST_BASE: &str = "/tmp/sangja-tests";
+
+/// The repository's tests/ folder.
+pub fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// The image name in the local registry.
+pub fn image(name: &str) -> String {
+    format!("{REGISTRY}/{name}:latest")
+}
+
+/// The OCI architecture name of this machine.
+pub fn host_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "arm" => "arm",
+        "powerpc64" => "ppc64le",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        other => other,
+    }
+}
+
+fn euid() -> u32 {
+    fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(u32::MAX)
+}
+
+/// True when the tests run as root.
+pub fn is_root() -> bool {
+    euid() == 0
+}
+
+/// A user the binary runs as.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub name: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub home: PathBuf,
+    /// The (start, count) of the user's /etc/subuid and /etc/subgid ranges.
+    pub subuid: Option<(u32, u32)>,
+    pub subgid: Option<(u32, u32)>,
+}
+
+fn passwd_entry(pred: impl Fn(&[&str]) -> bool) -> Option<User> {
+    let text = fs::read_to_string("/etc/passwd").ok()?;
+    text.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() >= 7 && pred(f)).map(|f| {
+        let name = f[0].to_string();
+        let uid = f[2].parse().unwrap_or(u32::MAX);
+        User {
+            subuid: sub_range("/etc/subuid", &name, uid),
+            subgid: sub_range("/etc/subgid", &name, uid),
+            gid: f[3].parse().unwrap_or(u32::MAX),
+            home: PathBuf::from(f[5]),
+            name,
+            uid,
+        }
+    })
+}
+
+fn sub_range(file: &str, name: &str, uid: u32) -> Option<(u32, u32)> {
+    let text = fs::read_to_string(file).ok()?;
+    text.lines().find_map(|l| {
+        let f: Vec<&str> = l.trim().split(':').collect();
+        if f.len() == 3 && (f[0] == name || f[0] == uid.to_string()) {
+            Some((f[1].parse().ok()?, f[2].parse().ok()?))
+        } else {
+            None
+        }
+    })
+}
+
+fn user_named(name: &str) -> User {
+    passwd_entry(|f| f[0] == name)
+        .unwrap_or_else(|| panic!("there is no user \"{name}\": run `bash tests/setup.sh` as root first"))
+}
+
+/// Who runs the binary.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// As root, no user namespace remapping.
+    Root,
+    /// As an unprivileged user; `switch` when the tests (root) change to it.
+    Rootless { user: User, switch: bool },
+}
+
+/// The binary under test, copied once to a place every test user can read
+/// (the build tree may sit in a folder the test user cannot enter).
+pub fn binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let built = PathBuf::from(env!("CARGO_BIN_EXE_sangja"));
+        if !is_root() {
+            return built;
+        }
+        let meta = fs::metadata(&built).unwrap_or_else(|e| panic!("{}: {e}", built.display()));
+        let dir = Path::new(TEST_BASE).join("bin").join(format!(
+            "{}-{}-{}",
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec()
+        ));
+        let dest = dir.join("sangja");
+        if fs::metadata(&dest).map(|m| m.len() == meta.len()).unwrap_or(false) {
+            return dest;
+        }
+        fs::create_dir_all(&dir).unwrap();
+        for d in [Path::new(TEST_BASE), &Path::new(TEST_BASE).join("bin"), &dir] {
+            fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // Copy under a temporary name, then rename: test processes may race.
+        let tmp = dir.join(format!("sangja.tmp-{}", std::process::id()));
+        fs::copy(&built, &tmp).unwrap();
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::rename(&tmp, &dest).unwrap();
+        dest
+    })
+}
+
+/// Fails the test early, and clearly, when the registry is not there.
+pub fn require_registry() {
+    static UP: OnceLock<Result<(), String>> = OnceLock::new();
+    let r = UP.get_or_init(|| {
+        let ask = || -> std::io::Result<String> {
+            let mut s = std::net::TcpStream::connect_timeout(&REGISTRY.parse().unwrap(), Duration::from_secs(2))?;
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            s.write_all(b"GET /v2/ HTTP/1.0\r\nHost: 127.0.0.1:5000\r\n\r\n")?;
+            let mut out = String::new();
+            s.read_to_string(&mut out)?;
+            Ok(out)
+        };
+        match ask() {
+            Ok(r) if r.starts_with("HTTP/1.1 200") || r.starts_with("HTTP/1.0 200") => Ok(()),
+            Ok(r) => Err(format!("the registry on {REGISTRY} answered {:?}", r.lines().next())),
+            Err(e) => Err(format!("no registry on {REGISTRY}: {e}")),
+        }
+    });
+    if let Err(e) = r {
+        panic!("{e}: run `bash tests/setup.sh` as root first");
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// One test's sangja: an identity and a private store.
+pub struct Sangja {
+    pub mode: Mode,
+    /// The test's folder, owned by the user: holds the store and anything else.
+    pub dir: PathBuf,
+    pub root: PathBuf,
+    pub runroot: PathBuf,
+}
+
+impl Sangja {
+    /// sangja as the test user `sangjatest` (or, when the tests are not root,
+    /// as the current user if it has a subuid range).
+    pub fn rootless(test: &str) -> Option<Sangja> {
+        if is_root() {
+            let user = user_named("sangjatest");
+            assert!(user.subuid.is_some(), "sangjatest has no /etc/subuid range: run `bash tests/setup.sh`");
+            return Some(Self::new(test, Mode::Rootless { user, switch: true }));
+        }
+        let me = passwd_entry(|f| f[2] == euid().to_string())?;
+        if me.subuid.is_none() || me.subgid.is_none() {
+            eprintln!("skipped: {} has no subuid/subgid range (run the tests as root after tests/setup.sh)", me.name);
+            return None;
+        }
+        Some(Self::new(test, Mode::Rootless { user: me, switch: false }))
+    }
+
+    /// sangja as `sangjanosub`, a user without a subuid range (root only).
+    pub fn nosub(test: &str) -> Option<Sangja> {
+        if !is_root() {
+            eprintln!("skipped: switching to the user without a subuid range needs root");
+            return None;
+        }
+        let user = user_named("sangjanosub");
+        assert!(user.subuid.is_none(), "sangjanosub must have no /etc/subuid range: run `bash tests/setup.sh`");
+        Some(Self::new(test, Mode::Rootless { user, switch: true }))
+    }
+
+    /// sangja as root (skipped when the tests do not run as root).
+    pub fn root(test: &str) -> Option<Sangja> {
+        if !is_root() {
+            eprintln!("skipped: root mode needs the tests to run as root");
+            return None;
+        }
+        Some(Self::new(test, Mode::Root))
+    }
+
+    fn new(test: &str, mode: Mode) -> Sangja {
+        require_registry();
+        binary();
+        let base = if is_root() {
+            PathBuf::from(TEST_BASE)
+        } else {
+            std::env::temp_dir().join(format!("sangja-tests-{}", euid()))
+        };
+        fs::create_dir_all(&base).unwrap();
+        if is_root() {
+            fs::set_permissions(&base, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // Short: paths under the run root end up in unix socket addresses (108 bytes).
+        let parts: Vec<&str> = test.split("::").collect();
+        let last = parts.last().copied().unwrap_or("t");
+        let name: String = last.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').take(16).collect();
+        let who = match &mode {
+            Mode::Root => "root",
+            Mode::Rootless { .. } => "user",
+        };
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = base.join(format!("{name}-{who}-{}-{n}", std::process::id()));
+        if dir.exists() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        if let Mode::Rootless { user, switch: true } = &mode {
+            std::os::unix::fs::chown(&dir, Some(user.uid), Some(user.gid)).unwrap();
+        }
+        Sangja { root: dir.join("root"), runroot: dir.join("run"), dir, mode }
+    }
+
+    pub fn is_rootless(&self) -> bool {
+        matches!(self.mode, Mode::Rootless { .. })
+    }
+
+    /// The uid on the host of `uid` inside a container.
+    pub fn host_uid(&self, uid: u32) -> u32 {
+        match &self.mode {
+            Mode::Root => uid,
+            Mode::Rootless { user, .. } => map_id(uid, user.uid, user.subuid),
+        }
+    }
+
+    /// The gid on the host of `gid` inside a container.
+    pub fn host_gid(&self, gid: u32) -> u32 {
+        match &self.mode {
+            Mode::Root => gid,
+            Mode::Rootless { user, .. } => map_id(gid, user.gid, user.subgid),
+        }
+    }
+
+    /// A command running the binary as this test's user, with this test's store.
+    pub fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.arg("--root").arg(&self.root).arg("--runroot").arg(&self.runroot);
+        cmd.args(args);
+        cmd.env_clear();
+        cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("RUST_BACKTRACE", "1");
+        cmd.current_dir(&self.dir);
+        match &self.mode {
+            Mode::Root => {
+                cmd.env("HOME", "/root").env("USER", "root").env("LOGNAME", "root");
+            }
+            Mode::Rootless { user, switch } => {
+                cmd.env("HOME", &user.home).env("USER", &user.name).env("LOGNAME", &user.name);
+                cmd.env("XDG_RUNTIME_DIR", format!("/run/user/{}", user.uid));
+                if *switch {
+                    // std drops supplementary groups when root changes uid.
+                    cmd.uid(user.uid).gid(user.gid);
+                } else if let Some(v) = std::env::var_os("XDG_RUNTIME_DIR") {
+                    cmd.env("XDG_RUNTIME_DIR", v);
+                }
+            }
+        }
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd
+    }
+
+    fn cmdline<S: AsRef<OsStr>>(&self, args: &[S]) -> String {
+        let who = match &self.mode {
+            Mode::Root => "root".to_string(),
+            Mode::Rootless { user, .. } => user.name.clone(),
+        };
+        let args: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+        format!("[{who}] sangja --root {} {}", self.root.display(), args.join(" "))
+    }
+
+    /// Runs `sangja ARGS` to the end.
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Out {
+        let child = spawn_retry(&mut self.command(args));
+        wait_output(child, self.cmdline(args), None, TIMEOUT)
+    }
+
+    /// Runs `sangja ARGS` with `input` on its stdin.
+    pub fn run_stdin<S: AsRef<OsStr>>(&self, args: &[S], input: &str) -> Out {
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::piped());
+        let child = spawn_retry(&mut cmd);
+        wait_output(child, self.cmdline(args), Some(input.as_bytes()), TIMEOUT)
+    }
+
+    /// Runs `sangja ARGS` and asserts success.
+    #[track_caller]
+    pub fn ok<S: AsRef<OsStr>>(&self, args: &[S]) -> Out {
+        self.run(args).ok()
+    }
+
+    /// Starts `sangja ARGS` without waiting.
+    pub fn spawn<S: AsRef<OsStr>>(&self, args: &[S]) -> Running {
+        let child = spawn_retry(&mut self.command(args));
+        Running::new(child, self.cmdline(args))
+    }
+
+    /// `run --rm --tls-verify=false IMAGE CMD...`.
+    pub fn run_rm(&self, image: &str, cmd: &[&str]) -> Out {
+        let mut args = vec!["run", "--rm", "--tls-verify=false", image];
+        args.extend_from_slice(cmd);
+        self.run(&args)
+    }
+
+    /// Pulls quietly; returns the image id that `pull` printed.
+    #[track_caller]
+    pub fn pull(&self, image: &str) -> String {
+        let out = self.ok(&["pull", "-q", "--tls-verify=false", image]);
+        let id = out.lines().last().cloned().unwrap_or_default();
+        assert!(is_hex_id(&id), "pull did not print an image id last:{out:?}");
+        id
+    }
+
+    /// The full id of a container, from `inspect`.
+    #[track_caller]
+    pub fn container_id(&self, name: &str) -> String {
+        let out = self.ok(&["inspect", "--type", "container", name]);
+        let id = out.json()[0]["Id"].as_str().unwrap_or_default().to_string();
+        assert!(is_hex_id(&id), "inspect gave no container Id:{out:?}");
+        id
+    }
+
+    /// The writable layer of a container (the lead keeps this path stable).
+    pub fn upper_dir(&self, id: &str) -> PathBuf {
+        self.root.join("containers").join(id).join("upper")
+    }
+
+    /// The folder of a container in the store.
+    pub fn container_dir(&self, id: &str) -> PathBuf {
+        self.root.join("containers").join(id)
+    }
+
+    /// Extracted layers: <root>/overlay/layers/<hex>.
+    pub fn layers_dir(&self) -> PathBuf {
+        self.root.join("overlay").join("layers")
+    }
+
+    /// Layers in the layer store (lock files beside them do not count).
+    pub fn layer_entries(&self) -> Vec<String> {
+        entries(&self.layers_dir()).into_iter().filter(|n| !n.ends_with(".lock")).collect()
+    }
+
+    /// Names left in the store's temp folder (lock files do not count).
+    pub fn tmp_entries(&self) -> Vec<String> {
+        entries(&self.root.join("tmp")).into_iter().filter(|n| !n.ends_with(".lock")).collect()
+    }
+
+    /// The image ids `images -q` lists.
+    #[track_caller]
+    pub fn image_ids(&self) -> Vec<String> {
+        self.ok(&["images", "-q"]).lines()
+    }
+
+    /// The container ids `ps -aq` lists.
+    #[track_caller]
+    pub fn container_ids(&self) -> Vec<String> {
+        self.ok(&["ps", "-a", "-q"]).lines()
+    }
+}
+
+impl Drop for Sangja {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept the failed test's store for a look: {}", self.dir.display());
+        } else if fs::remove_dir_all(&self.dir).is_err() && !is_root() {
+            // Files owned by subordinate ids: only the user namespace can remove them.
+            let _ = Command::new("podman").args(["unshare", "rm", "-rf"]).arg(&self.dir).status();
+        }
+    }
+}
+
+fn map_id(id: u32, own: u32, range: Option<(u32, u32)>) -> u32 {
+    match (id, range) {
+        (0, _) => own,
+        (n, Some((start, count))) if n <= count => start + n - 1,
+        (n, _) => panic!("id {n} is not mapped"),
+    }
+}
+
+/// A 64-hex-digit id.
+pub fn is_hex_id(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The names in a folder, sorted (none when it does not exist).
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+/// Every path under `dir` whose file name contains `needle`.
+pub fn find_named(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&d) else { continue };
+        for e in rd.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if e.file_name().to_string_lossy().contains(needle) {
+                found.push(p.clone());
+            }
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                stack.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// The network interfaces of this machine's network namespace.
+pub fn host_interfaces() -> BTreeSet<String> {
+    proc_net_dev_names(&fs::read_to_string("/proc/net/dev").unwrap())
+}
+
+/// Interface names in /proc/net/dev text.
+pub fn proc_net_dev_names(text: &str) -> BTreeSet<String> {
+    text.lines().skip(2).filter_map(|l| l.split(':').next()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// Defines a test twice, as `NAME::rootless` and `NAME::root`; each gets a fresh
+/// `Sangja` (own store) and is skipped, with a message, where its mode cannot run.
+macro_rules! both {
+    ($(#[$meta:meta])* fn $name:ident($s:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($s: &$crate::util::Sangja) $body
+            #[test]
+            fn rootless() {
+                if let Some(s) = $crate::util::Sangja::rootless(stringify!($name)) {
+                    body(&s)
+                }
+            }
+            #[test]
+            fn root() {
+                if let Some(s) = $crate::util::Sangja::root(stringify!($name)) {
+                    body(&s)
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for sangja's tests, the README's quick start and the
+# benchmark. Run as root; safe to run again (each step checks before it acts), and
+# quick when everything is in place.
+#
+#   - installs the Debian packages the tests use;
+#   - creates the test users: sangjatest (uid 1001, subuid/subgid 100000:65536) and
+#     sangjanosub (uid 1002, no subordinate range), with /run/user/<uid>;
+#   - opens /dev/fuse and /dev/net/tun to everyone;
+#   - starts a registry on 127.0.0.1:5000 (no systemd needed) and pushes the test
+#     images built by tests/images/build_image.py.
+#
+# Environment: SANGJA_REGISTRY_DIR (default /var/lib/sangja-test-registry),
+# SANGJA_REBUILD_IMAGES=1 to build and push the images again.
+set -euo pipefail
+
+die() { echo "setup.sh: error: $*" >&2; exit 1; }
+say() { echo "setup.sh: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || die "run me as root (sudo bash tests/setup.sh)"
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REG_DIR=${SANGJA_REGISTRY_DIR:-/var/lib/sangja-test-registry}
+REG_ADDR=127.0.0.1:5000
+REG_URL=http://$REG_ADDR
+
+# ---- packages -----------------------------------------------------------------------
+PACKAGES=(
+  uidmap docker-registry busybox-static skopeo podman containers-storage runc
+  fuse-overlayfs passt slirp4netns jq hyperfine zstd curl iproute2 python3 time
+  util-linux procps ca-certificates gcc libc6-dev
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Keep package scripts from starting services (docker-registry's own unit would
+  # listen on every address): we start our registry ourselves, on loopback only.
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+
+# ---- users --------------------------------------------------------------------------
+ensure_user() { # name uid
+  local name=$1 uid=$2 by_uid
+  by_uid=$(getent passwd "$uid" | cut -d: -f1 || true)
+  if [ -n "$by_uid" ] && [ "$by_uid" != "$name" ]; then
+    die "uid $uid belongs to \"$by_uid\", not \"$name\": free uid $uid or remove that user (userdel $by_uid)"
+  fi
+  if ! getent passwd "$name" >/dev/null; then
+    # -K SUB_*_COUNT=0: useradd must not pick ranges itself; we write exactly ours.
+    getent group "$name" >/dev/null || groupadd -g "$uid" "$name"
+    useradd -u "$uid" -g "$name" -m -d "/home/$name" -s /bin/bash \
+      -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$name"
+  fi
+  [ "$(id -u "$name")" = "$uid" ] || die "user $name exists with uid $(id -u "$name"), the tests need $uid"
+  [ -d "/home/$name" ] || { mkdir -p "/home/$name"; chown "$name:" "/home/$name"; }
+  mkdir -p "/run/user/$uid"
+  chown "$uid:$(id -g "$name")" "/run/user/$uid"
+  chmod 0700 "/run/user/$uid"
+}
+ensure_user sangjatest 1001
+ensure_user sangjanosub 1002
+
+for f in /etc/subuid /etc/subgid; do
+  touch "$f"
+  grep -q '^sangjatest:' "$f" || echo "sangjatest:100000:65536" >> "$f"
+  grep -qx 'sangjatest:100000:65536' "$f" ||
+    die "$f gives sangjatest another range than 100000:65536: fix that line"
+  if grep -q '^sangjanosub:' "$f"; then sed -i '/^sangjanosub:/d' "$f"; fi
+  # Another user's range overlapping ours would let containers share ids.
+  awk -F: '$1 != "sangjatest" && $2 < 165536 && $2 + $3 > 100000 { print; bad=1 } END { exit bad }' "$f" ||
+    die "$f: the range(s) above overlap sangjatest's 100000:65536"
+done
+
+# Rootless podman (for the benchmark's comparison) as sangjatest: the overlay driver
+# and runc (Debian 12's crun refuses this machine's cgroup layout), no systemd.
+install -d -o sangjatest -g sangjatest /home/sangjatest/.config /home/sangjatest/.config/containers
+printf '[storage]\ndriver = "overlay"\n' > /home/sangjatest/.config/containers/storage.conf
+printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+  > /home/sangjatest/.config/containers/containers.conf
+chown sangjatest:sangjatest /home/sangjatest/.config/containers/*.conf
+
+# ---- devices ------------------------------------------------------------------------
+for d in /dev/fuse /dev/net/tun; do
+  [ -e "$d" ] && chmod 0666 "$d"
+done
+
+# ---- the registry -------------------------------------------------------------------
+registry_up() { curl -fsS -o /dev/null --max-time 2 "$REG_URL/v2/" 2>/dev/null; }
+
+mkdir -p "$REG_DIR/data"
+cat > "$REG_DIR/config.yml.new" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $REG_DIR/data
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $REG_ADDR
+EOF
+mv "$REG_DIR/config.yml.new" "$REG_DIR/config.yml"
+
+if ! registry_up; then
+  if ss -Hltn "sport = :5000" 2>/dev/null | grep -q .; then
+    die "something listens on port 5000 but does not answer $REG_URL/v2/ (ss -ltnp sport = :5000)"
+  fi
+  say "starting the registry on $REG_ADDR (log: $REG_DIR/registry.log)"
+  # setsid + every descriptor redirected: the registry must not hold a caller's pipe.
+  setsid docker-registry serve "$REG_DIR/config.yml" </dev/null >>"$REG_DIR/registry.log" 2>&1 &
+  echo $! > "$REG_DIR/registry.pid"
+  for _ in $(seq 100); do registry_up && break; sleep 0.1; done
+  registry_up || die "the registry did not answer on $REG_URL (see $REG_DIR/registry.log)"
+fi
+
+# ---- the test images ----------------------------------------------------------------
+IMAGES=(busybox layered bad tiny evil evil-abs evil-symlink evil-hardlink multi)
+# The images are rebuilt when the recipe script or the busybox binary changes.
+stamp=$(cat "$HERE/images/build_image.py" /bin/busybox | sha256sum | cut -c1-16)
+have_all=1
+if [ "${SANGJA_REBUILD_IMAGES:-0}" = 1 ] || [ "$(cat "$REG_DIR/images.stamp" 2>/dev/null)" != "$stamp" ]; then
+  have_all=0
+else
+  for name in "${IMAGES[@]}"; do
+    curl -fsS --max-time 5 "$REG_URL/v2/$name/tags/list" 2>/dev/null | grep -q '"latest"' || { have_all=0; break; }
+  done
+fi
+if [ "$have_all" = 0 ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  for name in "${IMAGES[@]}"; do
+    python3 "$HERE/images/build_image.py" "$name" "$work/$name" >/dev/null
+    all=()
+    [ "$name" = multi ] && all=(--all)
+    skopeo copy -q --preserve-digests "${all[@]}" --dest-tls-verify=false \
+      "oci:$work/$name:latest" "docker://$REG_ADDR/$name:latest" >/dev/null
+    want=$(jq -r '.manifests[0].digest' "$work/$name/index.json")
+    got=$(curl -fsS -o /dev/null -w '%header{docker-content-digest}' \
+      -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' \
+      "$REG_URL/v2/$name/manifests/latest" 2>/dev/null || true)
+    if [ -n "$got" ] && [ "$got" != "$want" ]; then
+      die "$name: the registry holds manifest $got, the layout has $want (skopeo changed it)"
+    fi
+    say "pushed $REG_ADDR/$name:latest ($want)"
+  done
+  echo "$stamp" > "$REG_DIR/images.stamp"
+fi
+
+# ---- reachability ----------------------------------------------------------------------
+# The tests copy the binary they test to a world-readable place themselves; the
+# repository must still be readable for `cargo install` and the quick start.
+say "ready: registry $REG_URL, users sangjatest (1001) and sangjanosub (1002)"
