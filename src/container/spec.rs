@@ -47,7 +47,8 @@ const MASKED_PATHS: [&str; 12] = [
     "/sys/devices/virtual/powercap",
 ];
 
-const READONLY_PATHS: [&str; 6] = ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+const READONLY_PATHS: [&str; 6] =
+    ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
 /// Builds the Spec; writes the generated /etc files into `ctx.userdata`.
 pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -> Result<Spec> {
@@ -55,9 +56,8 @@ pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -
     let config = image.config().as_ref().unwrap_or(&empty);
     let args = command(config, opts)?;
     let hostname = hostname(opts, ctx);
-    let env = environment(config.env().as_deref().unwrap_or(&[]), &opts.env, &hostname, opts.tty, |k| {
-        std::env::var(k).ok()
-    });
+    let env =
+        environment(config.env().as_deref().unwrap_or(&[]), &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
     let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
@@ -278,7 +278,8 @@ fn mount(dest: &str, typ: &str, source: &Path, options: &[&str]) -> Mount {
 }
 
 fn namespaces(network: &NetworkMode) -> Vec<LinuxNamespace> {
-    let mut types = vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
+    let mut types =
+        vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
     if *network == NetworkMode::None {
         types.push(LinuxNamespaceType::Network);
     }

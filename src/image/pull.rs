@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use futures_util::StreamExt;
+use oci_client::client::BlobResponse;
 use oci_client::secrets::RegistryAuth;
 use oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest};
 use serde::Deserialize;
@@ -277,7 +278,7 @@ async fn fetch_config(reg: &Registry, digest: &str) -> Result<Vec<u8>> {
     let mut stream = reg.client.pull_blob_stream(&reg.oref, digest).await.map_err(|e| reg.error(e, Phase::Config))?;
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| stream_error(&e, r, digest))?;
+        let chunk = chunk.map_err(|e| stream_error(&e, r, digest, Phase::Config))?;
         if out.len() + chunk.len() > MAX_CONFIG {
             return Err(Error::Registry(format!("{r}: the image config is larger than {} MiB; refusing it", MAX_CONFIG >> 20)));
         }
@@ -301,7 +302,17 @@ async fn fetch_layer(
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<LayerInfo> {
     let r = &reg.reference;
-    let mut stream = reg.client.pull_blob_stream(&reg.oref, digest).await.map_err(|e| reg.error(e, Phase::Layer))?;
+    // "Range: bytes=0-" gets the whole blob; a 206 answer comes without
+    // oci-client's own hashing, which would only repeat the check that
+    // add_from_blob makes anyway (sha256 is the costliest step on 2 cores).
+    let response = reg
+        .client
+        .pull_blob_stream_partial(&reg.oref, digest, 0, None)
+        .await
+        .map_err(|e| reg.error(e, Phase::Layer))?;
+    let mut stream = match response {
+        BlobResponse::Full(s) | BlobResponse::Partial(s) => s,
+    };
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let (p, d, o) = (paths.clone(), digest.to_string(), eopts.clone());
     let extract = tokio::task::spawn_blocking(move || {
@@ -325,7 +336,7 @@ async fn fetch_layer(
             }
             Some(Err(e)) => {
                 let _ = tx.send(Chunk::Failed(e.to_string())).await;
-                failed = Some(stream_error(&e, r, digest));
+                failed = Some(stream_error(&e, r, digest, Phase::Layer));
                 break;
             }
             None => {

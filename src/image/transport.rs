@@ -213,9 +213,13 @@ fn phase_name(p: Phase) -> &'static str {
 }
 
 /// An I/O error from a blob stream: digest failures become `DigestMismatch`.
-pub fn stream_error(e: &io::Error, r: &Reference, digest: &str) -> Error {
+pub fn stream_error(e: &io::Error, r: &Reference, digest: &str, phase: Phase) -> Error {
     if let Some(DigestError::VerificationError { expected, actual }) = e.get_ref().and_then(|i| i.downcast_ref::<DigestError>()) {
-        return Error::DigestMismatch { what: format!("layer blob of {r}"), expected: expected.clone(), actual: actual.clone() };
+        return Error::DigestMismatch {
+            what: format!("{} of {r}", phase_name(phase)),
+            expected: expected.clone(),
+            actual: actual.clone(),
+        };
     }
     Error::Registry(format!("{r}: downloading {digest} from {} failed: {}", r.registry, chain(e)))
 }

@@ -87,7 +87,13 @@ impl CapPlan {
             if self.ambient & (1 << cap) != 0 {
                 // SAFETY: prctl with integer arguments.
                 let r = unsafe {
-                    libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_RAISE as libc::c_ulong, cap as libc::c_ulong, 0, 0)
+                    libc::prctl(
+                        libc::PR_CAP_AMBIENT,
+                        libc::PR_CAP_AMBIENT_RAISE as libc::c_ulong,
+                        cap as libc::c_ulong,
+                        0,
+                        0,
+                    )
                 };
                 Errno::result(r).stage(|| format!("raise ambient capability {cap}"))?;
             }
@@ -160,7 +166,8 @@ mod tests {
 
     #[test]
     fn masks() {
-        let caps: Capabilities = [Capability::Chown, Capability::Kill, Capability::CheckpointRestore].into_iter().collect();
+        let caps: Capabilities =
+            [Capability::Chown, Capability::Kill, Capability::CheckpointRestore].into_iter().collect();
         assert_eq!(mask(&caps), 1 | (1 << 5) | (1 << 40));
     }
 }

@@ -1,4 +1,4 @@
-//! The child between fork and exec, and the error report it sends to the
+//! The child between clone and exec, and the error report it sends to the
 //! parent over the error pipe (closed by exec on success).
 
 use super::plan::Plan;
@@ -42,7 +42,7 @@ impl<T> Stage<T> for std::io::Result<T> {
     }
 }
 
-/// Runs in the forked child: sets the container up and execs its command.
+/// Runs in the cloned child: sets the container up and execs its command.
 /// Never returns into the caller's code, not even on a panic.
 pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| setup(plan)));

@@ -4,13 +4,14 @@
 
 use super::child::{CResult, Stage};
 use super::mounts::bind;
-use super::resolve::{self, proc_fd_path};
+use super::resolve;
 use nix::errno::Errno;
 use nix::fcntl::{openat, OFlag};
 use nix::sys::stat::Mode;
 use nix::unistd::symlinkat;
-use std::ffi::CStr;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::ffi::{CStr, CString};
+use std::os::fd::BorrowedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 const DEVICES: [(&CStr, &CStr); 6] = [
@@ -31,18 +32,26 @@ const LINKS: [(&CStr, &CStr); 6] = [
     (c"core", c"/proc/kcore"),
 ];
 
-/// Creates the standard devices and links in the rootfs's /dev.
-pub(super) fn populate(root: BorrowedFd) -> CResult<()> {
-    let dev = resolve::open(root, Path::new("dev")).stage(|| "open /dev in the rootfs".to_string())?;
+/// Creates the standard devices and links in the rootfs's /dev (open as
+/// `root`, found on the host at `rootfs`).
+pub(super) fn populate(root: BorrowedFd, rootfs: &Path) -> CResult<()> {
+    // No symlink on the way: the plain host path below is the same folder.
+    let dev = resolve::open_no_symlinks(root, Path::new("dev")).stage(|| "open /dev in the rootfs".to_string())?;
+    let mut target = rootfs.as_os_str().as_bytes().to_vec();
+    target.extend_from_slice(b"/dev/");
+    let prefix = target.len();
     for (name, host) in DEVICES {
         let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_WRONLY | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW;
-        let file = match openat(&dev, name, flags, Mode::from_bits_truncate(0o666)) {
-            Ok(f) => f,
+        match openat(&dev, name, flags, Mode::from_bits_truncate(0o666)) {
+            Ok(f) => drop(f),
             // A spec mount put something there already: it wins.
             Err(Errno::EEXIST) => continue,
             Err(e) => return Err(e).stage(|| format!("create /dev/{}", name.to_string_lossy())),
-        };
-        bind(host, &proc_fd_path(file.as_raw_fd()), false)
+        }
+        target.truncate(prefix);
+        target.extend_from_slice(name.to_bytes());
+        let at = CString::new(target.as_slice()).map_err(|_| Errno::EINVAL).stage(|| "the path of /dev".to_string())?;
+        bind(host, &at, false)
             .stage(|| format!("bind mount {} at /dev/{}", host.to_string_lossy(), name.to_string_lossy()))?;
     }
     for (name, target) in LINKS {

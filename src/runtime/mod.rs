@@ -2,13 +2,14 @@
 //! /dev, rlimits, user, capabilities, exec. Takes a Spec and a rootfs,
 //! nothing else (DESIGN.md seam).
 //!
-//! One fork, no re-exec, no helper process: the parent prepares a `Plan`,
-//! forks the child into its pid namespace, and the child sets everything
+//! One clone, no re-exec, no helper process: the parent prepares a `Plan`,
+//! clones the child into a new pid namespace, and the child sets everything
 //! up and execs the command as pid 1. A close-on-exec pipe tells the parent
 //! whether the exec happened (EOF) or what failed (a short report).
 
 mod caps;
 mod child;
+mod clone;
 mod dev;
 mod mounts;
 mod namespaces;
@@ -48,15 +49,12 @@ pub struct Container {
 
 /// Starts the container: returns once its command has been exec'd, or the
 /// error (CommandNotFound / CommandNotExecutable / Runtime) if it could not be.
-/// Must be called while the process has a single thread (DESIGN.md, fork safety).
+/// Call it while the process has a single thread (DESIGN.md, fork safety).
 pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
     let plan = plan::Plan::new(spec, rootfs)?;
     let (report_rx, report_tx) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
-    let pid = match namespaces::fork_child(&plan.pid_ns)? {
-        namespaces::Forked::Child => child::run(&plan, &report_tx),
-        namespaces::Forked::Parent(pid) => pid,
-    };
+    let pid = clone::spawn_child(&plan, &report_tx)?;
     drop(report_tx);
     let mut report = Vec::new();
     let mut buf = [0u8; 1024];

@@ -3,20 +3,23 @@
 
 use super::child::{CResult, Stage};
 use super::plan::normalize;
-use super::resolve::{self, proc_fd_path};
+use super::resolve;
 use crate::error::{Error, Result};
 use nix::errno::Errno;
+use nix::fcntl::OFlag;
 use nix::mount::{mount, MsFlags};
 use nix::sys::statvfs::{statvfs, FsFlags};
 use oci_spec::runtime::Mount;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, BorrowedFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What kind of mount, where behaviour differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Kind {
-    Bind { recursive: bool },
+    Bind {
+        recursive: bool,
+    },
     Sysfs,
     Mqueue,
     Cgroup,
@@ -49,10 +52,8 @@ impl MountPlan {
     }
 }
 
-const ATIME: MsFlags = MsFlags::MS_NOATIME
-    .union(MsFlags::MS_NODIRATIME)
-    .union(MsFlags::MS_RELATIME)
-    .union(MsFlags::MS_STRICTATIME);
+const ATIME: MsFlags =
+    MsFlags::MS_NOATIME.union(MsFlags::MS_NODIRATIME).union(MsFlags::MS_RELATIME).union(MsFlags::MS_STRICTATIME);
 
 /// The flag an option sets (true) or clears (false), as in runc's table.
 fn option_flag(o: &str) -> Option<(bool, MsFlags)> {
@@ -165,8 +166,8 @@ pub(super) fn plan_mount(m: &Mount, gid_map: &str) -> Result<MountPlan> {
     }
     let (source, dir) = if bind {
         let src = m.source().as_ref().ok_or_else(|| bad(&dest_str, "a bind mount needs a source"))?;
-        let meta = std::fs::metadata(src)
-            .map_err(|e| bad(&dest_str, &format!("bind source {}: {e}", src.display())))?;
+        let meta =
+            std::fs::metadata(src).map_err(|e| bad(&dest_str, &format!("bind source {}: {e}", src.display())))?;
         (src.to_string_lossy().into_owned(), meta.is_dir())
     } else {
         let src = m.source().as_ref().map(|s| s.to_string_lossy().into_owned());
@@ -205,16 +206,18 @@ pub(super) fn id_mapped(map: &str, id: u32) -> bool {
     })
 }
 
-/// Child side: does one mount inside the rootfs open as `root`.
-pub(super) fn do_mount(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
-    let target = resolve::ensure(root, &m.dest, m.dir)?;
-    let at = proc_fd_path(target.as_raw_fd());
+/// Child side: does one mount inside the rootfs, open as `root` and found
+/// on the host at `rootfs`.
+pub(super) fn do_mount(root: BorrowedFd, rootfs: &Path, m: &MountPlan) -> CResult<()> {
+    let at = resolve::host_path(rootfs, &resolve::ensure(root, &m.dest, m.dir)?)
+        .stage(|| format!("the path of /{}", m.dest.display()))?;
     match &m.kind {
         Kind::Bind { recursive } => {
             bind(&m.source, &at, *recursive).stage(|| format!("bind mount {:?} at /{}", m.source, m.dest.display()))?;
-            drop(target);
             if !m.flags.is_empty() {
-                remount_bind(root, m)?;
+                let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | m.flags | locked_flags(&at, !m.atime_given);
+                mount(None::<&str>, at.as_c_str(), None::<&str>, flags, None::<&str>)
+                    .stage(|| format!("remount /{} with the mount options", m.dest.display()))?;
             }
         }
         Kind::Sysfs | Kind::Mqueue | Kind::Cgroup => {
@@ -228,24 +231,17 @@ pub(super) fn do_mount(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
                         _ => c"/sys/fs/cgroup",
                     };
                     bind(host, &at, true).stage(|| format!("bind mount {host:?} at /{}", m.dest.display()))?;
-                    drop(target);
-                    if m.flags.contains(MsFlags::MS_RDONLY) {
-                        let top = resolve::open(root, &m.dest).stage(|| format!("open /{}", m.dest.display()))?;
-                        recursive_readonly(top.as_raw_fd()).stage(|| format!("make /{} read-only", m.dest.display()))?;
-                    }
+                    set_attr_recursive(&at, m.flags)
+                        .stage(|| format!("apply the mount options to the bind at /{}", m.dest.display()))?;
                 }
                 r => r.stage(|| mount_stage(m))?,
             }
         }
         Kind::Other => mount_fs(m, &at).stage(|| mount_stage(m))?,
     }
-    if !m.propagation.is_empty() {
-        let top = resolve::open(root, &m.dest).stage(|| format!("open /{}", m.dest.display()))?;
-        let at = proc_fd_path(top.as_raw_fd());
-        for p in &m.propagation {
-            mount(None::<&str>, at.as_c_str(), None::<&str>, *p, None::<&str>)
-                .stage(|| format!("set propagation of /{}", m.dest.display()))?;
-        }
+    for p in &m.propagation {
+        mount(None::<&str>, at.as_c_str(), None::<&str>, *p, None::<&str>)
+            .stage(|| format!("set propagation of /{}", m.dest.display()))?;
     }
     Ok(())
 }
@@ -258,24 +254,13 @@ fn mount_fs(m: &MountPlan, at: &CString) -> nix::Result<()> {
     mount(Some(m.source.as_c_str()), at.as_c_str(), Some(m.fstype.as_c_str()), m.flags, m.data.as_deref())
 }
 
-pub(super) fn bind(source: &std::ffi::CStr, at: &std::ffi::CStr, recursive: bool) -> nix::Result<()> {
+pub(super) fn bind(source: &CStr, at: &CStr, recursive: bool) -> nix::Result<()> {
     let rec = if recursive { MsFlags::MS_REC } else { MsFlags::empty() };
     mount(Some(source), at, None::<&str>, MsFlags::MS_BIND | rec, None::<&str>)
 }
 
-/// Applies ro/nosuid/... to a fresh bind mount. A bind remount may not drop
-/// flags the kernel locked on the source (in a user namespace), so they are
-/// read back and kept.
-fn remount_bind(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
-    let top = resolve::open(root, &m.dest).stage(|| format!("open /{}", m.dest.display()))?;
-    let at = proc_fd_path(top.as_raw_fd());
-    let flags = m.flags | locked_flags(&at, !m.atime_given);
-    mount(None::<&str>, at.as_c_str(), None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | flags, None::<&str>)
-        .stage(|| format!("remount /{} with the mount options", m.dest.display()))
-}
-
 /// The flags of the mount at `path` that a remount must keep.
-pub(super) fn locked_flags(path: &std::ffi::CStr, with_atime: bool) -> MsFlags {
+pub(super) fn locked_flags(path: &CStr, with_atime: bool) -> MsFlags {
     let Ok(st) = statvfs(path) else { return MsFlags::empty() };
     let f = st.flags();
     let mut out = MsFlags::empty();
@@ -310,16 +295,30 @@ struct MountAttr {
     userns_fd: u64,
 }
 
-/// Makes the mount tree at `fd` read-only, submounts included (a plain
-/// remount would only change the top one).
-fn recursive_readonly(fd: i32) -> nix::Result<()> {
-    const MOUNT_ATTR_RDONLY: u64 = 1;
-    let attr = MountAttr { attr_set: MOUNT_ATTR_RDONLY, attr_clr: 0, propagation: 0, userns_fd: 0 };
+/// Applies ro/nosuid/nodev/noexec to the mount tree at `path`, submounts
+/// included (a remount would change only the top one).
+fn set_attr_recursive(path: &CStr, flags: MsFlags) -> nix::Result<()> {
+    let mut set = 0u64;
+    for (f, attr) in [
+        (MsFlags::MS_RDONLY, 0x1), // MOUNT_ATTR_RDONLY
+        (MsFlags::MS_NOSUID, 0x2),
+        (MsFlags::MS_NODEV, 0x4),
+        (MsFlags::MS_NOEXEC, 0x8),
+    ] {
+        if flags.contains(f) {
+            set |= attr;
+        }
+    }
+    if set == 0 {
+        return Ok(());
+    }
+    let fd = nix::fcntl::open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())?;
+    let attr = MountAttr { attr_set: set, attr_clr: 0, propagation: 0, userns_fd: 0 };
     // SAFETY: the attr struct outlives the call and its size is passed.
     let r = unsafe {
         libc::syscall(
             libc::SYS_mount_setattr,
-            fd,
+            fd.as_raw_fd(),
             c"".as_ptr(),
             (libc::AT_EMPTY_PATH | libc::AT_RECURSIVE) as libc::c_uint,
             &attr as *const MountAttr,

@@ -1,70 +1,12 @@
-//! Namespaces: the pid namespace around the fork (parent side), the others
-//! joined or created in the child.
-//!
-//! Why fork and not clone(CLONE_NEWPID|...) with a child stack: glibc's
-//! fork() takes the allocator's locks around the fork, so the child may
-//! allocate (error messages) even when the caller has threads (the test
-//! harness). unshare(CLONE_NEWPID) only sets the namespace of the caller's
-//! next children, so the caller enters it just for the fork and setns()es
-//! straight back; the container's command is pid 1 and our direct child.
+//! Namespaces joined or created in the child (the pid namespace is made by
+//! the clone itself, see clone.rs).
 
 use super::child::{CResult, Stage};
-use super::plan::{Plan, PidNs};
-use crate::error::{Error, Result};
-use nix::fcntl::{open, OFlag};
+use super::plan::Plan;
 use nix::sched::{setns, unshare, CloneFlags};
-use nix::sys::signal::{kill, Signal};
-use nix::sys::stat::Mode;
-use nix::sys::wait::waitpid;
-use nix::unistd::{fork, sethostname, ForkResult, Pid};
+use nix::unistd::sethostname;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-
-/// Which side of the fork we are on.
-pub(super) enum Forked {
-    /// In the child, inside the planned pid namespace.
-    Child,
-    /// In the parent, back in its own pid namespace.
-    Parent(Pid),
-}
-
-/// Forks with the child in the planned pid namespace. The child side must
-/// end in exec or _exit.
-pub(super) fn fork_child(pid_ns: &PidNs) -> Result<Forked> {
-    let own = match pid_ns {
-        PidNs::Inherit => None,
-        _ => Some(
-            open("/proc/self/ns/pid", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-                .map_err(|e| Error::Runtime(format!("open /proc/self/ns/pid: {}", e.desc())))?,
-        ),
-    };
-    match pid_ns {
-        PidNs::Inherit => {}
-        PidNs::New => unshare(CloneFlags::CLONE_NEWPID)
-            .map_err(|e| Error::Runtime(format!("create the pid namespace: {}", e.desc())))?,
-        PidNs::Join(fd) => setns(fd, CloneFlags::CLONE_NEWPID)
-            .map_err(|e| Error::Runtime(format!("join the pid namespace: {}", e.desc())))?,
-    }
-    // SAFETY: the caller's child side ends in exec or _exit.
-    let forked = unsafe { fork() };
-    let restored = match &own {
-        Some(fd) if !matches!(forked, Ok(ForkResult::Child)) => setns(fd, CloneFlags::CLONE_NEWPID),
-        _ => Ok(()),
-    };
-    match forked {
-        Ok(ForkResult::Child) => Ok(Forked::Child),
-        Ok(ForkResult::Parent { child }) => {
-            if let Err(e) = restored {
-                // Our later children would land in the container's namespace.
-                let _ = kill(child, Signal::SIGKILL);
-                let _ = waitpid(child, None);
-                return Err(Error::Runtime(format!("return to our own pid namespace: {}", e.desc())));
-            }
-            Ok(Forked::Parent(child))
-        }
-        Err(e) => Err(Error::Runtime(format!("fork the container process: {}", e.desc()))),
-    }
-}
 
 /// Child side: joins the namespaces given by path, creates the others, and
 /// sets the hostname in the new UTS namespace.

@@ -1,6 +1,6 @@
 //! Turns a Spec into a `Plan`: everything the child needs, validated,
-//! parsed and allocated in the parent, so that the child after fork only
-//! makes system calls (and allocates only to report an error).
+//! parsed and allocated in the parent, so that invalid input fails before
+//! any process exists and the child mostly just makes system calls.
 
 use super::caps::CapPlan;
 use super::mounts::{self, MountPlan};
@@ -16,22 +16,13 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
-/// How the container's pid namespace is obtained, around the fork in the parent.
-pub(super) enum PidNs {
-    /// Stay in the caller's pid namespace.
-    Inherit,
-    /// A new pid namespace: the container's command is its pid 1.
-    New,
-    /// Join an existing one (its path opened in the parent).
-    Join(OwnedFd),
-}
-
 /// One rlimit to set: resource, soft, hard.
 pub(super) type Rlimit = (libc::__rlimit_resource_t, u64, u64);
 
 /// Everything the child does, in order.
 pub(super) struct Plan {
-    pub pid_ns: PidNs,
+    /// A new pid namespace, made by the clone: the command is its pid 1.
+    pub new_pid_ns: bool,
     /// A user namespace to join first (its path opened in the parent).
     pub user_ns: Option<OwnedFd>,
     /// Other namespaces to join, already opened.
@@ -72,12 +63,9 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    /// Validates the spec and prepares the plan; no fork happens yet.
+    /// Validates the spec and prepares the plan; no process is created yet.
     pub fn new(spec: &Spec, rootfs: &Rootfs) -> Result<Plan> {
-        let process = spec
-            .process()
-            .as_ref()
-            .ok_or_else(|| invalid("the spec has no process"))?;
+        let process = spec.process().as_ref().ok_or_else(|| invalid("the spec has no process"))?;
         if process.terminal().unwrap_or(false) {
             return Err(Error::Runtime("-t is not supported yet".into()));
         }
@@ -100,6 +88,11 @@ impl Plan {
         let overlay_data = match rootfs {
             Rootfs::Directory => None,
             Rootfs::Overlay { lower, upper, work, userxattr } => {
+                if !rootfs_path.is_dir() {
+                    std::fs::create_dir_all(&rootfs_path).map_err(|e| {
+                        Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display()))
+                    })?;
+                }
                 let data = crate::storage::overlay::mount_options(lower, upper, work, *userxattr)?;
                 // The kernel copies at most one page of mount data and cuts the rest.
                 if data.len() >= 4096 {
@@ -113,7 +106,7 @@ impl Plan {
         };
 
         let linux = spec.linux().as_ref();
-        let mut pid_ns = PidNs::Inherit;
+        let mut new_pid_ns = false;
         let mut user_ns = None;
         let mut join = Vec::new();
         let mut unshare = CloneFlags::empty();
@@ -126,8 +119,13 @@ impl Plan {
                     return Err(Error::Runtime("user namespace in spec not supported yet".into()))
                 }
                 (LinuxNamespaceType::User, Some(p)) => user_ns = Some(open_ns(p, "user")?),
-                (LinuxNamespaceType::Pid, None) => pid_ns = PidNs::New,
-                (LinuxNamespaceType::Pid, Some(p)) => pid_ns = PidNs::Join(open_ns(p, "pid")?),
+                (LinuxNamespaceType::Pid, None) => new_pid_ns = true,
+                // setns only moves our later children, and a rootless caller
+                // could not come back to its own pid namespace: needs a
+                // second clone, which `exec` will bring.
+                (LinuxNamespaceType::Pid, Some(_)) => {
+                    return Err(Error::Runtime("joining an existing pid namespace is not supported yet".into()))
+                }
                 (t, Some(p)) => join.push((open_ns(p, &t.to_string())?, flag)),
                 (_, None) => unshare |= flag,
             }
@@ -142,8 +140,9 @@ impl Plan {
 
         let propagation = match linux.and_then(|l| l.rootfs_propagation().as_deref()) {
             None | Some("") => MsFlags::MS_REC | MsFlags::MS_PRIVATE,
-            Some(p) => mounts::propagation_flag(p)
-                .ok_or_else(|| invalid(&format!("unknown rootfsPropagation {p:?}")))?,
+            Some(p) => {
+                mounts::propagation_flag(p).ok_or_else(|| invalid(&format!("unknown rootfsPropagation {p:?}")))?
+            }
         };
 
         let gid_map = std::fs::read_to_string("/proc/self/gid_map").unwrap_or_default();
@@ -170,12 +169,11 @@ impl Plan {
         if !cwd.is_absolute() {
             return Err(invalid(&format!("the working directory {} is not absolute", cwd.display())));
         }
-        let setgroups_denied = std::fs::read_to_string("/proc/self/setgroups")
-            .map(|s| s.trim() == "deny")
-            .unwrap_or(false);
+        let setgroups_denied =
+            std::fs::read_to_string("/proc/self/setgroups").map(|s| s.trim() == "deny").unwrap_or(false);
 
         Ok(Plan {
-            pid_ns,
+            new_pid_ns,
             user_ns,
             join,
             unshare,

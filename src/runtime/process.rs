@@ -46,7 +46,8 @@ fn set_rlimits(limits: &[Rlimit]) -> CResult<()> {
             // SAFETY: as above.
             let r = unsafe { libc::getrlimit(resource, &mut cur) };
             Errno::result(r).stage(|| format!("get rlimit {resource}"))?;
-            let clamped = libc::rlimit { rlim_cur: wanted.rlim_cur.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) };
+            let clamped =
+                libc::rlimit { rlim_cur: wanted.rlim_cur.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) };
             // SAFETY: as above.
             let r = unsafe { libc::setrlimit(resource, &clamped) };
             Errno::result(r).stage(|| format!("set rlimit {resource}"))?;
@@ -58,8 +59,10 @@ fn set_rlimits(limits: &[Rlimit]) -> CResult<()> {
 }
 
 fn set_user(plan: &Plan) -> CResult<()> {
+    // Raw system calls: glibc's wrappers would try to change the ids of the
+    // caller's other threads too, which this clone child shares memory with.
     // SAFETY: setgroups with a valid array and its length.
-    let r = unsafe { libc::setgroups(plan.groups.len(), plan.groups.as_ptr()) };
+    let r = unsafe { libc::syscall(libc::SYS_setgroups, plan.groups.len(), plan.groups.as_ptr()) };
     match Errno::result(r) {
         Ok(_) => {}
         // Rootless without newgidmap: /proc/self/setgroups is "deny".
@@ -69,13 +72,23 @@ fn set_user(plan: &Plan) -> CResult<()> {
             return Err(e).stage(|| format!("set the additional groups {:?}{hint}", plan.groups));
         }
     }
-    // SAFETY: plain id-setting system calls; the child has a single thread.
-    let r = unsafe { libc::setresgid(plan.gid, plan.gid, plan.gid) };
-    Errno::result(r).stage(|| format!("set gid {}", plan.gid))?;
+    // SAFETY: plain id-setting system calls.
+    let r = unsafe { libc::syscall(libc::SYS_setresgid, plan.gid, plan.gid, plan.gid) };
+    Errno::result(r).map_err(|e| unmapped(e, "gid", plan.gid))?;
     // SAFETY: as above.
-    let r = unsafe { libc::setresuid(plan.uid, plan.uid, plan.uid) };
-    Errno::result(r).stage(|| format!("set uid {}", plan.uid))?;
+    let r = unsafe { libc::syscall(libc::SYS_setresuid, plan.uid, plan.uid, plan.uid) };
+    Errno::result(r).map_err(|e| unmapped(e, "uid", plan.uid))?;
     Ok(())
+}
+
+/// EINVAL from setresuid/setresgid means the id has no mapping here.
+fn unmapped(e: Errno, what: &str, id: u32) -> Fail {
+    let hint = if e == Errno::EINVAL {
+        format!(" (not mapped in the user namespace: the user needs a range in /etc/sub{what})")
+    } else {
+        String::new()
+    };
+    Fail { kind: FailKind::Setup, errno: e as i32, what: format!("set {what} {id}{hint}") }
 }
 
 /// chdir to the working directory, creating it (owned by the user) if it

@@ -7,26 +7,39 @@ use nix::fcntl::{openat, openat2, readlinkat, AtFlags, OFlag, OpenHow, ResolveFl
 use nix::sys::stat::{fstatat, mkdirat, Mode};
 use std::collections::VecDeque;
 use std::ffi::{CString, OsString};
-use std::os::fd::{BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 /// An O_PATH fd of `rel` (relative to the rootfs `root`), symlinks resolved inside it.
 pub(super) fn open(root: BorrowedFd, rel: &Path) -> nix::Result<OwnedFd> {
-    let how = OpenHow::new()
-        .flags(OFlag::O_PATH | OFlag::O_CLOEXEC)
-        .resolve(ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS);
+    open_with(root, rel, ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS)
+}
+
+/// Like `open`, but fails with ELOOP on any symlink on the way.
+pub(super) fn open_no_symlinks(root: BorrowedFd, rel: &Path) -> nix::Result<OwnedFd> {
+    open_with(root, rel, ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_SYMLINKS)
+}
+
+fn open_with(root: BorrowedFd, rel: &Path, resolve: ResolveFlag) -> nix::Result<OwnedFd> {
+    let how = OpenHow::new().flags(OFlag::O_PATH | OFlag::O_CLOEXEC).resolve(resolve);
     let rel = if rel.as_os_str().is_empty() { Path::new(".") } else { rel };
     openat2(root, rel, how)
 }
 
-/// Like `open`, creating what is missing: directories on the way, and the
-/// last component as a directory or, when `dir` is false, an empty file.
-/// Symlinks, dangling ones included, are followed as if the rootfs were /,
-/// so what they point to is created inside the rootfs (as runc does).
-pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<OwnedFd> {
-    match open(root, rel) {
-        Err(Errno::ENOENT) => {}
-        r => return r.stage(|| format!("resolve /{} in the rootfs", rel.display())),
+/// Makes `rel` exist in the rootfs and returns it with every symlink on the
+/// way resolved inside the rootfs, so that the host path rootfs/<result>
+/// names the same file without following any link (the mount calls then
+/// use plain paths, cheaper than /proc/self/fd lookups). Missing parts are
+/// created: directories, and the last one as a directory or, when `dir` is
+/// false, an empty file. Symlinks, dangling ones included, are followed as
+/// if the rootfs were /, so what they point to is created inside it (as runc
+/// does).
+pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<PathBuf> {
+    match open_no_symlinks(root, rel) {
+        Ok(_) => return Ok(rel.to_path_buf()),
+        Err(Errno::ENOENT) | Err(Errno::ELOOP) => {}
+        Err(e) => return Err(e).stage(|| format!("resolve /{} in the rootfs", rel.display())),
     }
     let mut pending: VecDeque<OsString> = names(rel).collect();
     // Always free of symlinks: each component was checked on the way.
@@ -70,7 +83,7 @@ pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<OwnedFd
             Err(e) => return Err(e).stage(|| format!("resolve /{} in the rootfs", here.display())),
         }
     }
-    open(root, &done).stage(|| format!("resolve /{} in the rootfs", done.display()))
+    Ok(done)
 }
 
 /// The normal and `..` components of a path; `.` and `/` say nothing here.
@@ -82,10 +95,12 @@ fn names(p: &Path) -> impl DoubleEndedIterator<Item = OsString> + '_ {
     })
 }
 
-/// "/proc/self/fd/N": lets path-based calls (mount) act on what an fd holds.
-pub(super) fn proc_fd_path(fd: RawFd) -> CString {
-    let mut buf = b"/proc/self/fd/".to_vec();
-    buf.extend_from_slice(fd.to_string().as_bytes());
-    // Digits and ASCII only: no NUL inside.
-    CString::new(buf).unwrap_or_default()
+/// rootfs/rel as a C string, for the mount calls.
+pub(super) fn host_path(rootfs: &Path, rel: &Path) -> nix::Result<CString> {
+    let mut p = rootfs.as_os_str().as_bytes().to_vec();
+    if !rel.as_os_str().is_empty() {
+        p.push(b'/');
+        p.extend_from_slice(rel.as_os_str().as_bytes());
+    }
+    CString::new(p).map_err(|_| Errno::EINVAL)
 }

@@ -2,9 +2,9 @@
 //! read-only paths.
 
 use super::child::{CResult, Stage};
+use super::dev;
 use super::mounts::{self, locked_flags};
 use super::plan::Plan;
-use super::dev;
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
@@ -30,10 +30,10 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     let root = open(root_path, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
         .stage(|| format!("open the rootfs {}", root_path.display()))?;
     for m in &plan.mounts {
-        mounts::do_mount(root.as_fd(), m)?;
+        mounts::do_mount(root.as_fd(), root_path, m)?;
     }
     if plan.populate_dev {
-        dev::populate(root.as_fd())?;
+        dev::populate(root.as_fd(), root_path)?;
     }
     drop(root);
     pivot(plan)?;

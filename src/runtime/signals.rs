@@ -42,7 +42,8 @@ extern "C" fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut l
 /// (128+signal when killed by a signal). The previous handlers are restored.
 pub fn wait_forwarding_signals(container: &Container) -> Result<i32> {
     TARGET.store(container.pid, Ordering::Relaxed);
-    let action = SigAction::new(SigHandler::SigAction(forward), SaFlags::SA_RESTART | SaFlags::SA_SIGINFO, SigSet::empty());
+    let action =
+        SigAction::new(SigHandler::SigAction(forward), SaFlags::SA_RESTART | SaFlags::SA_SIGINFO, SigSet::empty());
     let mut previous = Vec::with_capacity(FORWARDED.len());
     for sig in FORWARDED {
         // SAFETY: the handler only reads an atomic and calls kill.

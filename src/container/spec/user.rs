@@ -48,12 +48,11 @@ pub(super) fn resolve(spec: &str, layers: &[PathBuf]) -> Result<Ids> {
     let gid = match group.filter(|g| !g.is_empty()) {
         Some(g) => match g.parse::<u32>() {
             Ok(gid) => gid,
-            Err(_) => group_entries(&groups_file)
-                .find(|(name, _, _)| *name == g)
-                .map(|(_, gid, _)| gid)
-                .ok_or_else(|| {
+            Err(_) => {
+                group_entries(&groups_file).find(|(name, _, _)| *name == g).map(|(_, gid, _)| gid).ok_or_else(|| {
                     Error::Invalid(format!("unable to find group {g}: no matching entries in the image's /etc/group"))
-                })?,
+                })?
+            }
         },
         None => entry.map_or(0, |e| e.gid),
     };
