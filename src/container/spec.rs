@@ -61,6 +61,11 @@ pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
     let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
+    let mut env = env;
+    // As podman: HOME from the user's passwd entry unless the image or -e set it.
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        env.push(format!("HOME={}", ids.home.as_deref().unwrap_or("/")));
+    }
     let etc = write_etc_files(opts, ctx, &hostname)?;
 
     let mut process_user = User::default();

@@ -29,7 +29,7 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
         id: id.clone(),
         rootfs: dir.join("rootfs"),
         userdata: dir.join("userdata"),
-        layer_dirs: image.layers.iter().rev().map(|d| layers.diff_dir(d)).collect(),
+        layer_dirs: lower_dirs(&layers, image),
         rootless: engine.identity.rootless,
     };
     let config = ContainerConfig {
@@ -74,7 +74,7 @@ fn validate_name(n: &str) -> Result<()> {
 pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Container, spec: &oci_spec::runtime::Spec) -> Result<i32> {
     let layers = LayerStore::new(&engine.paths);
     let rootfs = Rootfs::Overlay {
-        lower: image.layers.iter().rev().map(|d| layers.diff_dir(d)).collect(),
+        lower: lower_dirs(&layers, image),
         upper: container.upper_dir(),
         work: container.work_dir(),
         userxattr: engine.identity.rootless,
@@ -102,6 +102,14 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
         saved?;
     }
     result
+}
+
+/// The image's layer folders, top first. A layer listed twice keeps only its
+/// top-most place: overlayfs refuses a repeated lowerdir, and the top copy
+/// shadows the lower one anyway.
+pub fn lower_dirs(layers: &LayerStore, image: &ImageRecord) -> Vec<std::path::PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    image.layers.iter().rev().filter(|d| seen.insert(d.as_str())).map(|d| layers.diff_dir(d)).collect()
 }
 
 fn now() -> String {

@@ -94,13 +94,13 @@ fn user_resolution() {
     let bottom = layer_with(&[("etc/group", GROUP), ("etc/passwd", "root:x:0:0::/:/bin/sh\n")]);
     let layers = vec![top.clone(), bottom.clone()];
     let r = |s: &str| user::resolve(s, &layers);
-    assert_eq!(r("").unwrap(), user::Ids { uid: 0, gid: 0, groups: vec![0, 10] });
-    assert_eq!(r("app").unwrap(), user::Ids { uid: 1000, gid: 1001, groups: vec![10, 2000] });
+    assert_eq!(r("").unwrap(), user::Ids { uid: 0, gid: 0, groups: vec![0, 10], home: Some("/root".into()) });
+    assert_eq!(r("app").unwrap(), user::Ids { uid: 1000, gid: 1001, groups: vec![10, 2000], home: Some("/home/app".into()) });
     assert_eq!(r("1000").unwrap().gid, 1001);
-    assert_eq!(r("4242").unwrap(), user::Ids { uid: 4242, gid: 0, groups: vec![] });
+    assert_eq!(r("4242").unwrap(), user::Ids { uid: 4242, gid: 0, groups: vec![], home: None });
     assert_eq!(r("app:wheel").unwrap().gid, 10);
     assert_eq!(r("app:77").unwrap().gid, 77);
-    assert_eq!(r("5:6").unwrap(), user::Ids { uid: 5, gid: 6, groups: vec![] });
+    assert_eq!(r("5:6").unwrap(), user::Ids { uid: 5, gid: 6, groups: vec![], home: None });
     let e = r("ghost").unwrap_err();
     assert!(matches!(e, Error::Invalid(_)) && e.to_string().contains("ghost") && e.to_string().contains("/etc/passwd"));
     assert!(matches!(r("app:nogroup"), Err(Error::Invalid(_))));

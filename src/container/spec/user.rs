@@ -14,12 +14,15 @@ pub(super) struct Ids {
     pub gid: u32,
     /// Groups listing the user as a member in /etc/group.
     pub groups: Vec<u32>,
+    /// The user's home from /etc/passwd (HOME when the image sets none).
+    pub home: Option<String>,
 }
 
 struct PasswdEntry {
     name: String,
     uid: u32,
     gid: u32,
+    home: String,
 }
 
 /// Resolves "", "uid", "uid:gid", "name", "name:group" (and mixes).
@@ -64,7 +67,8 @@ pub(super) fn resolve(spec: &str, layers: &[PathBuf]) -> Result<Ids> {
             }
         }
     }
-    Ok(Ids { uid, gid, groups })
+    let home = entry.map(|e| e.home.clone()).filter(|h| !h.is_empty());
+    Ok(Ids { uid, gid, groups, home })
 }
 
 fn parse_passwd(text: &str) -> Vec<PasswdEntry> {
@@ -75,7 +79,12 @@ fn parse_passwd(text: &str) -> Vec<PasswdEntry> {
             if f.len() < 4 {
                 return None;
             }
-            Some(PasswdEntry { name: f[0].to_string(), uid: f[2].parse().ok()?, gid: f[3].parse().ok()? })
+            Some(PasswdEntry {
+                name: f[0].to_string(),
+                uid: f[2].parse().ok()?,
+                gid: f[3].parse().ok()?,
+                home: f.get(5).copied().unwrap_or("").to_string(),
+            })
         })
         .collect()
 }
