@@ -4,7 +4,9 @@
 pub mod containers;
 pub mod format;
 pub mod images;
+pub mod inspect;
 pub mod progress;
+pub mod run;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -43,13 +45,13 @@ pub enum Command {
     /// Remove one or more images.
     Rmi(images::RmiArgs),
     /// Run a command in a new container.
-    Run(containers::RunArgs),
+    Run(run::RunArgs),
     /// List containers.
     Ps(containers::PsArgs),
     /// Remove one or more containers.
     Rm(containers::RmArgs),
     /// Show the configuration and state of containers or images as JSON.
-    Inspect(containers::InspectArgs),
+    Inspect(inspect::InspectArgs),
     /// Manage images (podman's `image` group).
     #[command(subcommand)]
     Image(ImageCommand),
@@ -71,21 +73,21 @@ pub enum ImageCommand {
     /// Remove images.
     Rm(images::RmiArgs),
     /// Inspect images.
-    Inspect(containers::InspectArgs),
+    Inspect(inspect::InspectArgs),
 }
 
 /// `sangja container ...`.
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
     /// Run a command in a new container.
-    Run(containers::RunArgs),
+    Run(run::RunArgs),
     /// List containers.
     #[command(alias = "list")]
     Ls(containers::PsArgs),
     /// Remove containers.
     Rm(containers::RmArgs),
     /// Inspect containers.
-    Inspect(containers::InspectArgs),
+    Inspect(inspect::InspectArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -107,17 +109,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Images(a) | Command::Image(ImageCommand::Ls(a)) => images::list(&ctx, a),
         Command::Rmi(a) | Command::Image(ImageCommand::Rm(a)) => images::remove(&ctx, a),
         Command::Image(ImageCommand::Inspect(mut a)) => {
-            a.kind = Some(containers::InspectKind::Image);
-            containers::inspect(&ctx, a)
+            a.kind = Some(inspect::InspectKind::Image);
+            inspect::inspect(&ctx, a)
         }
-        Command::Run(a) | Command::Container(ContainerCommand::Run(a)) => containers::run(&ctx, a),
+        Command::Run(a) | Command::Container(ContainerCommand::Run(a)) => run::run(&ctx, a),
         Command::Ps(a) | Command::Container(ContainerCommand::Ls(a)) => containers::ps(&ctx, a),
         Command::Rm(a) | Command::Container(ContainerCommand::Rm(a)) => containers::remove(&ctx, a),
         Command::Container(ContainerCommand::Inspect(mut a)) => {
-            a.kind = Some(containers::InspectKind::Container);
-            containers::inspect(&ctx, a)
+            a.kind = Some(inspect::InspectKind::Container);
+            inspect::inspect(&ctx, a)
         }
-        Command::Inspect(a) => containers::inspect(&ctx, a),
+        Command::Inspect(a) => inspect::inspect(&ctx, a),
         Command::Version => Ok(0),
     }
 }

@@ -1,0 +1,145 @@
+//! `run`: create a container from an image and run it in the foreground.
+
+use super::Context;
+use crate::container::{NetworkMode, RunOptions};
+use crate::engine::run;
+use crate::error::{Error, Result};
+use crate::image::store::{ImageRecord, ImageStore};
+use clap::{Args, ValueEnum};
+
+/// `run` flags (podman's names).
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Remove the container when it exits.
+    #[arg(long)]
+    pub rm: bool,
+    /// Name of the container.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Set an environment variable (KEY=VALUE, or KEY to copy it from here).
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Working directory inside the container.
+    #[arg(short = 'w', long = "workdir", value_name = "DIR")]
+    pub workdir: Option<String>,
+    /// Container host name.
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// User (name or uid, optionally :group) to run the command as.
+    #[arg(short = 'u', long, value_name = "USER[:GROUP]")]
+    pub user: Option<String>,
+    /// Override the image's ENTRYPOINT ("" clears it).
+    #[arg(long, value_name = "CMD")]
+    pub entrypoint: Option<String>,
+    /// Network mode: none (default for now) or host.
+    #[arg(long = "network", alias = "net", value_name = "MODE", default_value = "none")]
+    pub network: String,
+    /// Add a label (KEY=VALUE).
+    #[arg(short = 'l', long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Keep stdin open.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY.
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Pull policy when the image is not in the store: missing, always, never.
+    #[arg(long, value_name = "POLICY", default_value = "missing")]
+    pub pull: PullPolicy,
+    /// Require HTTPS for a pull (`--tls-verify=false` allows plain HTTP).
+    #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
+    pub tls_verify: Option<bool>,
+    /// Suppress pull progress.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The image to run.
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// The command and its arguments (default: the image's).
+    #[arg(value_name = "COMMAND", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+/// When `run` pulls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PullPolicy {
+    Missing,
+    Always,
+    Never,
+    Newer,
+}
+
+impl RunArgs {
+    fn options(&self) -> Result<RunOptions> {
+        let network = match self.network.as_str() {
+            "none" => NetworkMode::None,
+            "host" => NetworkMode::Host,
+            other => {
+                return Err(Error::Invalid(format!(
+                    "network mode {other:?} is not available: use --network none or --network host"
+                )))
+            }
+        };
+        if self.tty {
+            return Err(Error::Invalid(
+                "-t (a terminal for the container) is not available yet: run without -t".into(),
+            ));
+        }
+        Ok(RunOptions {
+            name: self.name.clone(),
+            command: self.command.clone(),
+            entrypoint: self.entrypoint.clone(),
+            env: self.env.clone(),
+            workdir: self.workdir.clone(),
+            user: self.user.clone(),
+            hostname: self.hostname.clone(),
+            network,
+            tty: self.tty,
+            interactive: self.interactive,
+            remove: self.rm,
+            labels: self.labels.clone(),
+        })
+    }
+}
+
+/// Finds the image locally, pulling it per the policy. The pull runs in a
+/// child sangja: it starts threads, and the container must be forked from a
+/// single-threaded process (DESIGN.md, fork safety).
+fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
+    let store = ImageStore::new(&ctx.engine.paths);
+    let local = store.lookup(&args.image);
+    let need_pull = match (args.pull, &local) {
+        (PullPolicy::Always | PullPolicy::Newer, _) => true,
+        (PullPolicy::Missing, Err(Error::ImageNotFound(_))) => true,
+        (_, Err(e)) if !matches!(e, Error::ImageNotFound(_)) => return local,
+        _ => false,
+    };
+    if !need_pull {
+        return local;
+    }
+    let exe = std::env::current_exe().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(&ctx.cli_globals).arg("pull");
+    if let Some(v) = args.tls_verify {
+        cmd.arg(format!("--tls-verify={v}"));
+    }
+    if args.quiet {
+        cmd.arg("-q");
+    }
+    cmd.arg(&args.image).stdout(std::process::Stdio::null());
+    let status = cmd.status().map_err(|e| Error::Runtime(format!("cannot run sangja pull: {e}")))?;
+    if !status.success() {
+        // The child printed why; keep podman's code for a failed pull.
+        return Err(Error::Registry(format!("{}: pulling the image failed (see above)", args.image)));
+    }
+    store.lookup(&args.image)
+}
+
+/// Runs a container in the foreground; returns its exit code.
+pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
+    let opts = args.options()?;
+    let image = resolve_image(ctx, &args)?;
+    let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
+    run::start_foreground(&ctx.engine, &image, container, &spec)
+}
+
