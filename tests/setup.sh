@@ -73,6 +73,7 @@ ensure_user() { # name uid
 }
 ensure_user sangjatest 1001
 ensure_user sangjanosub 1002
+ensure_user sangjasmall 1003
 
 for f in /etc/subuid /etc/subgid; do
   touch "$f"
@@ -80,8 +81,10 @@ for f in /etc/subuid /etc/subgid; do
   grep -qx 'sangjatest:100000:65536' "$f" ||
     die "$f gives sangjatest another range than 100000:65536: fix that line"
   if grep -q '^sangjanosub:' "$f"; then sed -i '/^sangjanosub:/d' "$f"; fi
+  # sangjasmall: a range too small for images (the "range too small" error).
+  grep -qx 'sangjasmall:300000:1000' "$f" || { sed -i '/^sangjasmall:/d' "$f"; echo "sangjasmall:300000:1000" >> "$f"; }
   # Another user's range overlapping ours would let containers share ids.
-  awk -F: '$1 != "sangjatest" && $2 < 165536 && $2 + $3 > 100000 { print; bad=1 } END { exit bad }' "$f" ||
+  awk -F: '$1 != "sangjatest" && $1 != "sangjasmall" && $2 < 165536 && $2 + $3 > 100000 { print; bad=1 } END { exit bad }' "$f" ||
     die "$f: the range(s) above overlap sangjatest's 100000:65536"
 done
 

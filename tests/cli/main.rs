@@ -17,4 +17,5 @@ mod process;
 mod bad_images;
 mod images;
 mod ps_rm;
+mod rootless;
 mod run;

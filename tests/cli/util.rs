@@ -208,6 +208,17 @@ impl Sangja {
         Some(Self::new(test, Mode::Rootless { user, switch: true }))
     }
 
+    /// sangja as `sangjasmall`, whose subuid range (1000 ids) is too small for images (root only).
+    pub fn small_range(test: &str) -> Option<Sangja> {
+        if !is_root() {
+            eprintln!("skipped: switching to the user with a small subuid range needs root");
+            return None;
+        }
+        let user = user_named("sangjasmall");
+        assert_eq!(user.subuid.map(|r| r.1), Some(1000), "sangjasmall needs a 1000-id range: run `bash tests/setup.sh`");
+        Some(Self::new(test, Mode::Rootless { user, switch: true }))
+    }
+
     /// sangja as root (skipped when the tests do not run as root).
     pub fn root(test: &str) -> Option<Sangja> {
         if !is_root() {
