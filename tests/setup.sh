@@ -136,7 +136,7 @@ if ! registry_up; then
 fi
 
 # ---- the test images ----------------------------------------------------------------
-IMAGES=(busybox layered bad tiny evil evil-abs evil-symlink evil-hardlink multi)
+IMAGES=(busybox layered large bad tiny evil evil-abs evil-symlink evil-hardlink multi)
 # The images are rebuilt when the recipe script or the busybox binary changes.
 stamp=$(cat "$HERE/images/build_image.py" /bin/busybox | sha256sum | cut -c1-16)
 have_all=1

@@ -100,6 +100,24 @@ class Layer:
         """OCI opaque marker: hides everything the lower layers had in `dirpath`."""
         return self.file(os.path.join(dirpath, ".wh..wh..opq"), b"", mode=0o600)
 
+    def tree(self, host_dir):
+        """A copy of a host folder at the same path (regular files, folders, symlinks)."""
+        parts = host_dir.strip("/").split("/")
+        for i in range(1, len(parts)):
+            self.dir("/".join(parts[:i]))
+        for root, dirs, files in os.walk(host_dir):
+            dirs.sort()
+            rel = root.strip("/")
+            self.dir(rel)
+            for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+                path = os.path.join(root, name)
+                if os.path.islink(path):
+                    self.symlink(f"{rel}/{name}", os.readlink(path))
+                elif os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        self.file(f"{rel}/{name}", f.read(), mode=os.stat(path).st_mode & 0o7777)
+        return self
+
     def tar(self):
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tf:
@@ -244,6 +262,16 @@ def recipe_layered(lay, args):
     return lay.image([(lower, "gzip"), (middle, mid_how), (upper, "gzip")])
 
 
+def recipe_large(lay, args):
+    """A distribution-sized image for the pull benchmark: busybox plus copies of
+    the host's Python and Perl libraries and time zones, in 4 layers (~75 MB unpacked)."""
+    layers = [(busybox_base(Layer(), args.busybox), "gzip")]
+    for tree in ("/usr/lib/python3", "/usr/share/perl", "/usr/share/zoneinfo"):
+        if os.path.isdir(tree):
+            layers.append((Layer().tree(tree), "gzip"))
+    return lay.image(layers)
+
+
 def recipe_bad(lay, args):
     """Blobs match their digests, but the config's diff_ids do not match the layers."""
     return lay.image([(tiny_layer("bad\n"), "gzip")], cmd=("/hello.txt",), bad_diff_ids=True)
@@ -291,6 +319,7 @@ def recipe_multi(lay, args):
 RECIPES = {
     "busybox": recipe_busybox,
     "layered": recipe_layered,
+    "large": recipe_large,
     "bad": recipe_bad,
     "tiny": recipe_tiny,
     "evil": recipe_evil,
