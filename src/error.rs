@@ -15,6 +15,8 @@ pub enum Error {
     ImageNotFound(String),
     #[error("no container with name or ID \"{0}\" found: no such container")]
     ContainerNotFound(String),
+    #[error("no volume with name \"{0}\" found: no such volume")]
+    VolumeNotFound(String),
     #[error("{0}")]
     Reference(String),
     #[error("{0}")]

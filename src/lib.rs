@@ -1,6 +1,7 @@
 //! sangja: a daemonless, rootless container tool. The library holds every
 //! layer of DESIGN.md; `main.rs` only parses and dispatches.
 
+pub mod config;
 pub mod error;
 pub mod json_file;
 pub mod lock;
@@ -11,9 +12,11 @@ pub mod image;
 pub mod storage;
 
 pub mod container;
+pub mod network;
 pub mod runtime;
 
 pub mod engine;
+pub mod init;
 pub mod cli;
 
 pub use error::{Error, Result};

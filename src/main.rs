@@ -3,6 +3,10 @@
 use clap::Parser;
 
 fn main() {
+    // As the container's init (--init), before anything else of sangja.
+    if let Some(code) = sangja::init::run_if_init() {
+        std::process::exit(code);
+    }
     let cli = match sangja::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

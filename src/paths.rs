@@ -45,6 +45,11 @@ impl StorePaths {
     pub fn new(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>) -> Result<Self> {
         let uid = host_uid();
         let rootless = uid != 0;
+        // sangja.conf fills in what the flags leave open (config/settings.rs).
+        let (settings, _) = crate::config::settings::load()?;
+        let root = root.or(settings.storage.root);
+        let runroot = runroot.or(settings.storage.runroot);
+        let driver = driver.or(settings.storage.driver);
         let root = match root {
             Some(r) => r,
             None if rootless => xdg("XDG_DATA_HOME", ".local/share").join("sangja"),

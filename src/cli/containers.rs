@@ -26,6 +26,15 @@ pub struct PsArgs {
     /// Output format: table, json, or a Go template such as '{{.ID}} {{.Names}}'.
     #[arg(long)]
     pub format: Option<String>,
+    /// Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable).
+    #[arg(short, long = "filter", value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// Show the N most recently created containers (all states).
+    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = -1, allow_hyphen_values = true)]
+    pub last: i64,
+    /// Show the size of each container's writable layer.
+    #[arg(short, long)]
+    pub size: bool,
 }
 
 fn unix(ts: &Option<String>) -> i64 {
@@ -36,6 +45,7 @@ fn status_text(c: &Container) -> String {
     match c.state.status {
         Status::Created => "Created".into(),
         Status::Running => format!("Up {}", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
+        Status::Paused => format!("Up {} (Paused)", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
         Status::Exited => format!(
             "Exited ({}) {}",
             c.state.exit_code.unwrap_or(-1),
@@ -84,9 +94,16 @@ pub(crate) fn labels(l: &[String]) -> Value {
 
 /// Lists containers.
 pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
-    let mut list = containers::list(&ctx.engine, args.all || args.latest)?;
+    let filters = containers::Filters::parse(&args.filter)?;
+    // As podman: without -a only running containers, unless a status filter or --last says otherwise.
+    let all = args.all || args.latest || args.last >= 0 || filters.has("status") || filters.has("exited");
+    let mut list = containers::list(&ctx.engine, all)?;
+    list.retain(|c| filters.matches(c));
     if args.latest {
         list.truncate(1);
+    }
+    if args.last >= 0 {
+        list.truncate(args.last as usize);
     }
     if args.quiet {
         for c in &list {
@@ -94,7 +111,16 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let rows: Vec<Value> = list.iter().map(|c| ps_object(c, args.no_trunc)).collect();
+    let mut rows: Vec<Value> = list.iter().map(|c| ps_object(c, args.no_trunc)).collect();
+    if args.size {
+        let images = crate::image::store::ImageStore::new(&ctx.engine.paths);
+        for (r, c) in rows.iter_mut().zip(&list) {
+            let rw = containers::dir_size(&c.upper_dir());
+            let root = images.lookup(&c.config.image_id).map(|i| i.size).unwrap_or(0) + rw;
+            r["Size"] = json!({ "rwSize": rw, "rootFsSize": root });
+            r["SizeText"] = Value::String(format!("{} (virtual {})", format::size(rw), format::size(root)));
+        }
+    }
     let table_rows: Vec<Value> = rows
         .iter()
         .zip(&list)
@@ -104,17 +130,22 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
             r["Created"] = Value::String(format::ago(&c.config.created));
             r["Names"] = Value::String(c.config.name.clone());
             r["Ports"] = Value::String(String::new());
+            if let Some(t) = r.get("SizeText").cloned() {
+                r["Size"] = t;
+            }
             r
         })
         .collect();
     let fmt = Format::parse(args.format.as_deref());
     let out = match fmt {
         Format::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
-        _ => format::render(
-            &fmt,
-            &[("CONTAINER ID", "ID"), ("IMAGE", "Image"), ("COMMAND", "Command"), ("CREATED", "Created"), ("STATUS", "Status"), ("PORTS", "Ports"), ("NAMES", "Names")],
-            &table_rows,
-        )?,
+        _ => {
+            let mut cols = vec![("CONTAINER ID", "ID"), ("IMAGE", "Image"), ("COMMAND", "Command"), ("CREATED", "Created"), ("STATUS", "Status"), ("PORTS", "Ports"), ("NAMES", "Names")];
+            if args.size {
+                cols.push(("SIZE", "Size"));
+            }
+            format::render(&fmt, &cols, &table_rows)?
+        }
     };
     print!("{out}");
     Ok(0)
@@ -137,6 +168,9 @@ pub struct RmArgs {
     /// Remove all containers.
     #[arg(short, long)]
     pub all: bool,
+    /// Remove the container's anonymous volumes too.
+    #[arg(short = 'v', long)]
+    pub volumes: bool,
     /// Containers to remove, by name or id.
     #[arg(value_name = "CONTAINER", required_unless_present = "all")]
     pub containers: Vec<String>,
@@ -151,8 +185,21 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     };
     let mut code = 0;
     for t in targets {
+        // Read before the record goes: which anonymous volumes it had.
+        let mounts = if args.volumes {
+            crate::container::record::ContainerStore::new(&ctx.engine.paths).lookup(&t).ok().map(|c| c.config.options)
+        } else {
+            None
+        };
         match containers::remove(&ctx.engine, &t, args.force) {
-            Ok(id) => println!("{id}"),
+            Ok(id) => {
+                if let Some(o) = &mounts {
+                    if let Err(e) = crate::engine::volumes::remove_anonymous(&ctx.engine, o) {
+                        eprintln!("Error: {e}");
+                    }
+                }
+                println!("{id}")
+            }
             Err(e) => {
                 eprintln!("Error: {e}");
                 let c = match e {

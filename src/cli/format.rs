@@ -2,7 +2,7 @@
 //! templates (`{{.ID}}`, `{{json .Config}}`, `table {{.ID}}\t{{.Names}}`).
 //! Rows are serde_json objects so one description serves all three.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use serde_json::Value;
 
 /// How the user asked to see output.
@@ -60,34 +60,21 @@ pub fn table(cols: &[(&str, &str)], rows: &[Value]) -> String {
     out
 }
 
-/// Renders rows with a Go-style template, one line per row.
+/// Renders rows with a Go text/template (see cli::template), one line
+/// per row; `header` first renders the `table` header line.
 pub fn template(tpl: &str, header: bool, rows: &[Value]) -> Result<String> {
-    let parts = parse_template(tpl)?;
+    let t = super::template::Template::parse(tpl)?;
     let mut out = String::new();
+    let newline = !tpl.ends_with('\n');
     if header {
-        for p in &parts {
-            match p {
-                Part::Text(t) => out.push_str(t),
-                Part::Field { path, .. } => out.push_str(&header_name(path)),
-            }
+        out.push_str(&t.render_header()?);
+        if newline {
+            out.push('\n');
         }
-        out.push('\n');
     }
     for row in rows {
-        for p in &parts {
-            match p {
-                Part::Text(t) => out.push_str(t),
-                Part::Field { path, json } => {
-                    let v = lookup(row, path);
-                    if *json {
-                        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
-                    } else {
-                        out.push_str(&scalar(&v));
-                    }
-                }
-            }
-        }
-        if !tpl.ends_with('\n') {
+        out.push_str(&t.render(row)?);
+        if newline {
             out.push('\n');
         }
     }
@@ -101,41 +88,6 @@ pub fn render(format: &Format, cols: &[(&str, &str)], rows: &[Value]) -> Result<
         Format::Json => Ok(serde_json::to_string_pretty(rows).unwrap_or_default() + "\n"),
         Format::Template { header, template: t } => template(t, *header, rows),
     }
-}
-
-enum Part {
-    Text(String),
-    Field { path: String, json: bool },
-}
-
-fn parse_template(tpl: &str) -> Result<Vec<Part>> {
-    let mut parts = Vec::new();
-    let mut rest = tpl;
-    while let Some(start) = rest.find("{{") {
-        if start > 0 {
-            parts.push(Part::Text(rest[..start].to_string()));
-        }
-        let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or_else(|| {
-            Error::Invalid(format!("template {tpl:?}: unclosed action: every {{{{ needs a }}}}"))
-        })?;
-        let action = after[..end].trim().trim_start_matches('-').trim_end_matches('-').trim();
-        let (json, expr) = match action.strip_prefix("json ") {
-            Some(e) => (true, e.trim()),
-            None => (false, action),
-        };
-        if expr != "." && !expr.starts_with('.') {
-            return Err(Error::Invalid(format!(
-                "template {tpl:?}: unsupported action {{{{{action}}}}}: use fields like {{{{.ID}}}} or {{{{json .Field}}}}"
-            )));
-        }
-        parts.push(Part::Field { path: expr.trim_start_matches('.').to_string(), json });
-        rest = &after[end + 2..];
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Text(rest.to_string()));
-    }
-    Ok(parts)
 }
 
 /// Looks up a dotted field, case-insensitively as a convenience (podman's
@@ -169,18 +121,6 @@ pub fn scalar(v: &Value) -> String {
         Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
         other => other.to_string(),
     }
-}
-
-fn header_name(path: &str) -> String {
-    let last = path.rsplit('.').next().unwrap_or(path);
-    let mut out = String::new();
-    for (i, c) in last.chars().enumerate() {
-        if i > 0 && c.is_uppercase() && !last[..i].ends_with(|p: char| p.is_uppercase()) {
-            out.push(' ');
-        }
-        out.extend(c.to_uppercase());
-    }
-    out
 }
 
 /// "3 minutes ago", as podman's CREATED column.

@@ -25,6 +25,9 @@ pub struct PullArgs {
     /// Architecture to choose (shorthand for --platform linux/ARCH).
     #[arg(long, value_name = "ARCH")]
     pub arch: Option<String>,
+    /// The auth file with the registry's credentials (default: $REGISTRY_AUTH_FILE, else auth.json's places).
+    #[arg(long, value_name = "PATH")]
+    pub authfile: Option<std::path::PathBuf>,
     /// The image to pull, e.g. 127.0.0.1:5000/busybox:latest.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -43,6 +46,9 @@ impl PullArgs {
 
 /// Pulls with progress on stderr; prints the image id on stdout.
 pub fn pull(ctx: &Context, args: PullArgs) -> Result<i32> {
+    if let Some(f) = &args.authfile {
+        crate::config::auth::set_authfile(f);
+    }
     let record = pull_with_progress(ctx, &args.image, args.options(), args.quiet)?;
     println!("{}", record.id);
     Ok(0)

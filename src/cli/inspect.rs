@@ -4,7 +4,6 @@ use super::containers::labels;
 use super::format::{self, Format};
 use super::Context;
 use crate::container::record::Status;
-use crate::container::NetworkMode;
 use crate::error::{Error, Result};
 use crate::image::store::ImageStore;
 use crate::storage::layers::LayerStore;
@@ -82,8 +81,8 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
         "State": {
             "OciVersion": "1.2.0",
             "Status": s.status.as_str(),
-            "Running": s.status == Status::Running,
-            "Paused": false,
+            "Running": matches!(s.status, Status::Running | Status::Paused),
+            "Paused": s.status == Status::Paused,
             "Restarting": false,
             "OOMKilled": false,
             "Dead": false,
@@ -111,7 +110,7 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
             "OpenStdin": o.interactive,
         },
         "HostConfig": {
-            "NetworkMode": match o.network { NetworkMode::None => "none", NetworkMode::Host => "host" },
+            "NetworkMode": crate::network::mode_name(&o.network),
             "AutoRemove": o.remove,
         },
         "Mounts": [],

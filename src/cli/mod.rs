@@ -2,11 +2,23 @@
 //! rendering. Calls engine/ for the work; only this layer prints.
 
 pub mod containers;
+pub mod exec;
 pub mod format;
 pub mod images;
 pub mod inspect;
+pub mod isolation;
+pub mod layers;
+pub mod lifecycle;
+pub mod logs;
+pub mod network;
+pub mod port;
 pub mod progress;
 pub mod run;
+pub mod system;
+pub mod template;
+pub mod top;
+pub mod stats;
+pub mod volume;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -58,8 +70,75 @@ pub enum Command {
     /// Manage containers (podman's `container` group).
     #[command(subcommand)]
     Container(ContainerCommand),
+    /// Create a container without starting it; prints its id.
+    Create(run::RunArgs),
+    /// Start containers (in the background; -a in the foreground).
+    Start(lifecycle::StartArgs),
+    /// Stop containers: the stop signal, then SIGKILL after the timeout.
+    Stop(lifecycle::StopArgs),
+    /// Send a signal to containers.
+    Kill(lifecycle::KillArgs),
+    /// Restart containers.
+    Restart(lifecycle::RestartArgs),
+    /// Wait for containers to exit; prints their exit codes.
+    Wait(lifecycle::WaitArgs),
+    /// Show a container's output.
+    Logs(logs::LogsArgs),
+    /// List a container's published ports.
+    Port(port::PortArgs),
+    /// Pause (freeze) containers.
+    Pause(lifecycle::ContainersArgs),
+    /// Unpause containers.
+    Unpause(lifecycle::ContainersArgs),
+    /// Rename a container.
+    Rename(lifecycle::RenameArgs),
+    /// The monitor of a detached container (internal).
+    #[command(name = "__monitor", hide = true)]
+    Monitor(lifecycle::MonitorArgs),
+    /// Run a command in a running container.
+    Exec(exec::ExecArgs),
+    /// Show the processes of a running container.
+    Top(top::TopArgs),
+    /// Show the resource use of running containers.
+    Stats(stats::StatsArgs),
+    /// Show the system's configuration: store, registries, host.
+    Info(system::InfoArgs),
+    /// Log in to a registry (stores the credentials in auth.json).
+    Login(system::LoginArgs),
+    /// Log out of a registry (removes its credentials from auth.json).
+    Logout(system::LogoutArgs),
     /// Show version information.
-    Version,
+    Version(system::VersionArgs),
+    /// Manage volumes.
+    #[command(subcommand)]
+    Volume(volume::VolumeCommand),
+    /// Copy files between a container and the host.
+    Cp(layers::CpArgs),
+    /// Show a container's changes against its image (A added, C changed, D deleted).
+    Diff(layers::DiffArgs),
+    /// Make an image of a container's changes.
+    Commit(layers::CommitArgs),
+    /// Write a container's files as a tar archive.
+    Export(layers::ExportArgs),
+    /// Make an image of a tarball.
+    Import(layers::ImportArgs),
+    /// Mount a container's root filesystem and print its path (rootless: inside `sangja unshare`).
+    Mount(layers::MountArgs),
+    /// Unmount a container's root filesystem.
+    #[command(alias = "umount")]
+    Unmount(layers::UnmountArgs),
+    /// Run a command in sangja's user namespace.
+    Unshare(layers::UnshareArgs),
+    /// System-wide commands.
+    #[command(subcommand)]
+    System(SystemCommand),
+}
+
+/// `sangja system ...`.
+#[derive(Debug, Subcommand)]
+pub enum SystemCommand {
+    /// Show the disk space used by images, containers and volumes.
+    Df(layers::DfArgs),
 }
 
 /// `sangja image ...`.
@@ -74,6 +153,8 @@ pub enum ImageCommand {
     Rm(images::RmiArgs),
     /// Inspect images.
     Inspect(inspect::InspectArgs),
+    /// Make an image of a tarball.
+    Import(layers::ImportArgs),
 }
 
 /// `sangja container ...`.
@@ -88,19 +169,74 @@ pub enum ContainerCommand {
     Rm(containers::RmArgs),
     /// Inspect containers.
     Inspect(inspect::InspectArgs),
+    /// Create a container.
+    Create(run::RunArgs),
+    /// Start containers.
+    Start(lifecycle::StartArgs),
+    /// Stop containers.
+    Stop(lifecycle::StopArgs),
+    /// Send a signal to containers.
+    Kill(lifecycle::KillArgs),
+    /// Restart containers.
+    Restart(lifecycle::RestartArgs),
+    /// Wait for containers to exit.
+    Wait(lifecycle::WaitArgs),
+    /// Show a container's output.
+    Logs(logs::LogsArgs),
+    /// List a container's published ports.
+    Port(port::PortArgs),
+    /// Pause containers.
+    Pause(lifecycle::ContainersArgs),
+    /// Unpause containers.
+    Unpause(lifecycle::ContainersArgs),
+    /// Rename a container.
+    Rename(lifecycle::RenameArgs),
+    /// Remove all containers that are not running.
+    Prune(lifecycle::PruneArgs),
+    /// Run a command in a running container.
+    Exec(exec::ExecArgs),
+    /// Show the processes of a running container.
+    Top(top::TopArgs),
+    /// Show the resource use of running containers.
+    Stats(stats::StatsArgs),
+    /// Copy files between a container and the host.
+    Cp(layers::CpArgs),
+    /// Show a container's changes against its image.
+    Diff(layers::DiffArgs),
+    /// Make an image of a container's changes.
+    Commit(layers::CommitArgs),
+    /// Write a container's files as a tar archive.
+    Export(layers::ExportArgs),
+    /// Mount a container's root filesystem.
+    Mount(layers::MountArgs),
+    /// Unmount a container's root filesystem.
+    #[command(alias = "umount")]
+    Unmount(layers::UnmountArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn execute(cli: Cli) -> Result<i32> {
-    if let Command::Version = cli.command {
-        println!("sangja version {}", env!("CARGO_PKG_VERSION"));
-        return Ok(0);
+    // These need no store (and info only reads it).
+    match &cli.command {
+        Command::Version(a) => return system::version(a),
+        Command::Info(a) => return system::info(&cli, a),
+        Command::Login(a) => return system::login(a),
+        Command::Logout(a) => return system::logout(a),
+        _ => {}
     }
     let read_only = matches!(
         cli.command,
-        Command::Images(_) | Command::Ps(_) | Command::Inspect(_)
+        Command::Images(_) | Command::Ps(_) | Command::Inspect(_) | Command::Logs(_) | Command::Wait(_) | Command::Port(_)
+            | Command::Container(ContainerCommand::Port(_))
+            // exec joins the container's own user namespace instead; top only reads /proc.
+            | Command::Exec(_) | Command::Top(_) | Command::Container(ContainerCommand::Exec(_) | ContainerCommand::Top(_))
+            // stats reads /proc and the host's cgroup files only.
+            | Command::Stats(_) | Command::Container(ContainerCommand::Stats(_))
+            | Command::Container(ContainerCommand::Logs(_) | ContainerCommand::Wait(_))
             | Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_))
             | Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_))
+            // They enter the user namespace themselves, unless the container runs (rootview.rs).
+            | Command::Cp(_) | Command::Export(_) | Command::Container(ContainerCommand::Cp(_) | ContainerCommand::Export(_))
     );
     let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only)?;
     let ctx = Context { engine, cli_globals: global_args(&cli) };
@@ -120,7 +256,33 @@ pub fn execute(cli: Cli) -> Result<i32> {
             inspect::inspect(&ctx, a)
         }
         Command::Inspect(a) => inspect::inspect(&ctx, a),
-        Command::Version => Ok(0),
+        Command::Create(a) | Command::Container(ContainerCommand::Create(a)) => lifecycle::create(&ctx, a),
+        Command::Start(a) | Command::Container(ContainerCommand::Start(a)) => lifecycle::start(&ctx, a),
+        Command::Stop(a) | Command::Container(ContainerCommand::Stop(a)) => lifecycle::stop(&ctx, a),
+        Command::Kill(a) | Command::Container(ContainerCommand::Kill(a)) => lifecycle::kill(&ctx, a),
+        Command::Restart(a) | Command::Container(ContainerCommand::Restart(a)) => lifecycle::restart(&ctx, a),
+        Command::Wait(a) | Command::Container(ContainerCommand::Wait(a)) => lifecycle::wait(&ctx, a),
+        Command::Logs(a) | Command::Container(ContainerCommand::Logs(a)) => logs::logs(&ctx, a),
+        Command::Port(a) | Command::Container(ContainerCommand::Port(a)) => port::port(&ctx, a),
+        Command::Pause(a) | Command::Container(ContainerCommand::Pause(a)) => lifecycle::pause(&ctx, a),
+        Command::Unpause(a) | Command::Container(ContainerCommand::Unpause(a)) => lifecycle::unpause(&ctx, a),
+        Command::Rename(a) | Command::Container(ContainerCommand::Rename(a)) => lifecycle::rename(&ctx, a),
+        Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
+        Command::Monitor(a) => lifecycle::monitor(&ctx, a),
+        Command::Exec(a) | Command::Container(ContainerCommand::Exec(a)) => exec::exec(&ctx, a),
+        Command::Top(a) | Command::Container(ContainerCommand::Top(a)) => top::top(&ctx, a),
+        Command::Stats(a) | Command::Container(ContainerCommand::Stats(a)) => stats::stats(&ctx, a),
+        Command::Volume(c) => volume::volume(&ctx, c),
+        Command::Cp(a) | Command::Container(ContainerCommand::Cp(a)) => layers::cp(&ctx, a),
+        Command::Diff(a) | Command::Container(ContainerCommand::Diff(a)) => layers::diff(&ctx, a),
+        Command::Commit(a) | Command::Container(ContainerCommand::Commit(a)) => layers::commit(&ctx, a),
+        Command::Export(a) | Command::Container(ContainerCommand::Export(a)) => layers::export(&ctx, a),
+        Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
+        Command::Mount(a) | Command::Container(ContainerCommand::Mount(a)) => layers::mount(&ctx, a),
+        Command::Unmount(a) | Command::Container(ContainerCommand::Unmount(a)) => layers::unmount(&ctx, a),
+        Command::Unshare(a) => layers::unshare(&ctx, a),
+        Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
+        Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
     }
 }
 

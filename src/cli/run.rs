@@ -1,7 +1,7 @@
 //! `run`: create a container from an image and run it in the foreground.
 
 use super::Context;
-use crate::container::{NetworkMode, RunOptions};
+use crate::container::RunOptions;
 use crate::engine::run;
 use crate::error::{Error, Result};
 use crate::image::store::{ImageRecord, ImageStore};
@@ -31,9 +31,9 @@ pub struct RunArgs {
     /// Override the image's ENTRYPOINT ("" clears it).
     #[arg(long, value_name = "CMD")]
     pub entrypoint: Option<String>,
-    /// Network mode: none (default for now) or host.
-    #[arg(long = "network", alias = "net", value_name = "MODE", default_value = "none")]
-    pub network: String,
+    /// --network, -p, -P, --add-host, --dns* (cli/network.rs).
+    #[command(flatten)]
+    pub net_flags: super::network::NetFlags,
     /// Add a label (KEY=VALUE).
     #[arg(short = 'l', long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<String>,
@@ -43,6 +43,18 @@ pub struct RunArgs {
     /// Allocate a pseudo-TTY.
     #[arg(short = 't', long)]
     pub tty: bool,
+    /// Run an init inside the container that forwards signals and reaps processes.
+    #[arg(long)]
+    pub init: bool,
+    /// Key sequence that detaches from the container's terminal (default ctrl-p,ctrl-q).
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+    /// Run in the background and print the container's id.
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Logging driver option: max-size=SIZE caps the log (rotated to ctr.log.1 when full).
+    #[arg(long = "log-opt", value_name = "OPT")]
+    pub log_opts: Vec<String>,
     /// Pull policy when the image is not in the store: missing, always, never.
     #[arg(long, value_name = "POLICY", default_value = "missing")]
     pub pull: PullPolicy,
@@ -52,6 +64,15 @@ pub struct RunArgs {
     /// Suppress pull progress.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Volumes, bind mounts and tmpfs (-v, --mount, --tmpfs, --read-only).
+    #[command(flatten)]
+    pub mount_flags: super::volume::MountFlags,
+    /// --cap-add, --cap-drop, --privileged, --security-opt.
+    #[command(flatten)]
+    pub security_flags: super::isolation::SecurityFlags,
+    /// --memory, --cpus, --pids-limit, --ulimit, --cgroups...
+    #[command(flatten)]
+    pub resource_flags: super::isolation::ResourceFlags,
     /// The image to run.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -70,21 +91,8 @@ pub enum PullPolicy {
 }
 
 impl RunArgs {
-    fn options(&self) -> Result<RunOptions> {
-        let network = match self.network.as_str() {
-            "none" => NetworkMode::None,
-            "host" => NetworkMode::Host,
-            other => {
-                return Err(Error::Invalid(format!(
-                    "network mode {other:?} is not available: use --network none or --network host"
-                )))
-            }
-        };
-        if self.tty {
-            return Err(Error::Invalid(
-                "-t (a terminal for the container) is not available yet: run without -t".into(),
-            ));
-        }
+    pub(crate) fn options(&self) -> Result<RunOptions> {
+        let (network, net) = self.net_flags.options()?;
         Ok(RunOptions {
             name: self.name.clone(),
             command: self.command.clone(),
@@ -94,10 +102,19 @@ impl RunArgs {
             user: self.user.clone(),
             hostname: self.hostname.clone(),
             network,
+            net,
             tty: self.tty,
             interactive: self.interactive,
             remove: self.rm,
             labels: self.labels.clone(),
+            init: self.init,
+            mounts: self.mount_flags.requests()?,
+            security: self.security_flags.options(),
+            resources: self.resource_flags.options(),
+            read_only: self.mount_flags.read_only,
+            read_only_tmpfs: self.mount_flags.read_only_tmpfs,
+            detach: self.detach,
+            log_max_size: super::lifecycle::log_max_size(&self.log_opts)?,
         })
     }
 }
@@ -105,7 +122,7 @@ impl RunArgs {
 /// Finds the image locally, pulling it per the policy. The pull runs in a
 /// child sangja: it starts threads, and the container must be forked from a
 /// single-threaded process (DESIGN.md, fork safety).
-fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
+pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
     let store = ImageStore::new(&ctx.engine.paths);
     let local = store.lookup(&args.image);
     let need_pull = match (args.pull, &local) {
@@ -138,8 +155,15 @@ fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
 /// Runs a container in the foreground; returns its exit code.
 pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     let opts = args.options()?;
+    let mut opts = opts;
     let image = resolve_image(ctx, &args)?;
+    if args.net_flags.publish_all {
+        crate::network::publish_exposed(&mut opts.net, &image.config)?;
+    }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
+    if args.detach {
+        return super::lifecycle::run_detached(ctx, container);
+    }
     run::start_foreground(&ctx.engine, &image, container, &spec)
 }
 

@@ -1,7 +1,13 @@
 //! Containers: the user's options, the records on disk, and the OCI runtime
 //! Spec built from an image config and those options.
 
+pub mod mounts;
+pub mod logs;
+pub mod monitor;
 pub mod record;
+pub mod resources;
+pub mod seccomp;
+pub mod security;
 pub mod spec;
 
 /// Network modes available now.
@@ -13,6 +19,14 @@ pub enum NetworkMode {
     None,
     /// The host's network namespace.
     Host,
+    /// A namespace of its own, reached through pasta (options passed on).
+    Pasta(Vec<String>),
+    /// A namespace of its own, reached through slirp4netns (options).
+    Slirp4netns(Vec<String>),
+    /// Another container's namespace (`container:NAME`).
+    Container(String),
+    /// An existing namespace by path (`ns:PATH`).
+    Ns(String),
 }
 
 /// What the user asked for on `run`/`create`, after parsing the flags.
@@ -34,6 +48,9 @@ pub struct RunOptions {
     pub hostname: Option<String>,
     /// `--network`.
     pub network: NetworkMode,
+    /// `-p`, `--add-host`, `--dns*`, `--mac-address`, `--ip`.
+    #[serde(default)]
+    pub net: crate::network::NetOptions,
     /// `-t`.
     pub tty: bool,
     /// `-i`.
@@ -42,4 +59,28 @@ pub struct RunOptions {
     pub remove: bool,
     /// `--label KEY=VALUE`.
     pub labels: Vec<String>,
+    /// `--init`: our own init runs as pid 1 (bind-mounted at /run/sangja-init).
+    #[serde(default)]
+    pub init: bool,
+    /// `-d`: started by a monitor, output to the log.
+    #[serde(default)]
+    pub detach: bool,
+    /// `--log-opt max-size=`: the log's size cap in bytes.
+    #[serde(default)]
+    pub log_max_size: Option<u64>,
+    /// `-v`, `--mount`, `--tmpfs`, in the order given (volumes named by the engine).
+    #[serde(default)]
+    pub mounts: Vec<mounts::MountRequest>,
+    /// `--read-only`: the rootfs is mounted read-only.
+    #[serde(default)]
+    pub read_only: bool,
+    /// `--read-only-tmpfs` (podman's default true): with `--read-only`, tmpfs on /tmp, /var/tmp, /run.
+    #[serde(default)]
+    pub read_only_tmpfs: bool,
+    /// `--cap-add`, `--cap-drop`, `--privileged`, `--security-opt`.
+    #[serde(default)]
+    pub security: security::SecurityOptions,
+    /// `--memory`, `--cpus`, `--pids-limit`, `--ulimit`... and `--cgroups`.
+    #[serde(default)]
+    pub resources: resources::ResourceOptions,
 }

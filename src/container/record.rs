@@ -33,6 +33,8 @@ pub enum Status {
     #[default]
     Created,
     Running,
+    /// Frozen by `pause` (cgroup freezer); still alive.
+    Paused,
     Exited,
 }
 
@@ -41,6 +43,7 @@ impl Status {
         match self {
             Status::Created => "created",
             Status::Running => "running",
+            Status::Paused => "paused",
             Status::Exited => "exited",
         }
     }
@@ -57,6 +60,15 @@ pub struct ContainerState {
     pub exit_code: Option<i32>,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// Pid and start time of the detached container's monitor, which
+    /// records the exit; none for a foreground run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor_pid: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor_start: Option<u64>,
+    /// The freezer cgroup `pause` put the container in (root only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freezer: Option<String>,
 }
 
 /// A container as read from the store.
@@ -84,8 +96,13 @@ impl Container {
     pub fn save_state(&self) -> Result<()> {
         json_file::write_volatile(&self.dir.join("state.json"), &self.state)
     }
+    /// Running or paused: its processes exist.
     pub fn is_running(&self) -> bool {
-        self.state.status == Status::Running
+        matches!(self.state.status, Status::Running | Status::Paused)
+    }
+    /// The k8s-file log of a detached container.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("ctr.log")
     }
 }
 
@@ -97,13 +114,44 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
-/// Whether the process recorded in `state` still runs (and is the same process).
-fn alive(state: &ContainerState) -> bool {
-    match (state.pid, state.pid_start) {
+/// Whether the process `pid` still runs and is the one that started at
+/// `start` (a zombie counts: its parent has yet to record the end).
+pub fn same_process(pid: Option<i32>, start: Option<u64>) -> bool {
+    match (pid, start) {
         (Some(pid), Some(start)) => process_start_time(pid) == Some(start),
         (Some(pid), None) => process_start_time(pid).is_some(),
         _ => false,
     }
+}
+
+/// Whether the process recorded in `state` still runs (and is the same process).
+fn alive(state: &ContainerState) -> bool {
+    same_process(state.pid, state.pid_start)
+}
+
+/// Reconciles a recorded state with the kernel: a container recorded as
+/// running whose init is gone has exited. While its monitor lives, the
+/// monitor is about to record the exit code, so the record stands until
+/// then; a monitor killed with SIGKILL leaves the code unknown (-1).
+pub fn reconcile(state: &mut ContainerState) {
+    if !matches!(state.status, Status::Running | Status::Paused) || alive(state) {
+        return;
+    }
+    if same_process(state.monitor_pid, state.monitor_start) {
+        return;
+    }
+    state.status = Status::Exited;
+    state.pid = None;
+    state.exit_code.get_or_insert(-1);
+    if state.finished_at.is_none() {
+        state.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true));
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(path: &std::path::Path, data: &[u8]) -> Result<T> {
+    serde_json::from_slice(data).map_err(|e| {
+        Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display()))
+    })
 }
 
 /// The container records of one store.
@@ -117,18 +165,27 @@ impl<'a> ContainerStore<'a> {
     }
 
     fn load(&self, dir: PathBuf) -> Result<Container> {
-        let config: ContainerConfig = json_file::read(&dir.join("config.json"))?;
-        let mut state: ContainerState = json_file::read_opt(&dir.join("state.json"))?.unwrap_or_default();
-        if state.status == Status::Running && !alive(&state) {
-            // Its parent died without recording the end (kill -9): the code is unknown.
-            state.status = Status::Exited;
-            state.pid = None;
-            state.exit_code.get_or_insert(-1);
-            if state.finished_at.is_none() {
-                state.finished_at = Some(chrono::Utc::now().to_rfc3339());
-            }
-        }
-        Ok(Container { config, state, dir })
+        self.load_opt(dir.clone())?.ok_or_else(|| Error::io_path("read", &dir.join("config.json"), std::io::ErrorKind::NotFound.into()))
+    }
+
+    /// Reads a container's two files with one open+read each (`ps -a` on
+    /// a thousand containers is mostly these system calls); `None` when the
+    /// config is missing (an unfinished create).
+    fn load_opt(&self, dir: PathBuf) -> Result<Option<Container>> {
+        let cfg_path = dir.join("config.json");
+        let config: ContainerConfig = match fs::read(&cfg_path) {
+            Ok(data) => parse(&cfg_path, &data)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io_path("read", &cfg_path, e)),
+        };
+        let state_path = dir.join("state.json");
+        let mut state: ContainerState = match fs::read(&state_path) {
+            Ok(data) => parse(&state_path, &data)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ContainerState::default(),
+            Err(e) => return Err(Error::io_path("read", &state_path, e)),
+        };
+        reconcile(&mut state);
+        Ok(Some(Container { config, state, dir }))
     }
 
     /// All containers, newest first. Folders without a config (a create cut
@@ -143,14 +200,49 @@ impl<'a> ContainerStore<'a> {
         };
         for entry in entries {
             let entry = entry.path_ctx("read", &dir)?;
-            let path = entry.path();
-            if !path.join("config.json").exists() {
-                continue;
+            if let Some(c) = self.load_opt(entry.path())? {
+                out.push(c);
             }
-            out.push(self.load(path)?);
         }
         out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
         Ok(out)
+    }
+
+    /// (name, id) of every container, reading only the configs: creating a
+    /// container checks names, and need not read and reconcile every state.
+    pub fn names(&self) -> Result<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct NameOnly {
+            id: String,
+            name: String,
+        }
+        let dir = self.paths.containers_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io_path("read", &dir, e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let path = entry.path_ctx("read", &dir)?.path().join("config.json");
+            match fs::read(&path) {
+                Ok(data) => {
+                    let n: NameOnly = parse(&path, &data)?;
+                    out.push((n.name, n.id));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io_path("read", &path, e)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-reads one container (reconciled), e.g. to see its monitor's latest record.
+    pub fn reload(&self, c: &Container) -> Result<Container> {
+        if !c.dir.join("config.json").exists() {
+            return Err(Error::ContainerNotFound(c.config.id.clone()));
+        }
+        self.load(c.dir.clone())
     }
 
     /// Finds a container by name, full id or unique id prefix.
@@ -172,11 +264,11 @@ impl<'a> ContainerStore<'a> {
     /// Creates a container's folder and config. Caller holds the store lock,
     /// which keeps names unique.
     pub fn create(&self, config: ContainerConfig) -> Result<Container> {
-        if let Some(other) = self.list()?.into_iter().find(|c| c.config.name == config.name) {
+        if let Some((_, other)) = self.names()?.into_iter().find(|(n, _)| *n == config.name) {
             return Err(Error::Conflict(format!(
                 "the container name \"{}\" is already in use by {}: remove that container (sangja rm {}) or pick another name",
                 config.name,
-                &other.config.id[..12],
+                &other[..12.min(other.len())],
                 config.name
             )));
         }
@@ -194,6 +286,10 @@ impl<'a> ContainerStore<'a> {
     /// Deletes a container's folder: renamed away first so a crash mid-delete
     /// leaves no half container under its id.
     pub fn delete(&self, container: &Container) -> Result<()> {
+        // A container that died with its monitor may have left its cgroups.
+        if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&container.dir.join("spec.json")) {
+            crate::runtime::cgroups::remove(&spec);
+        }
         let tmp = self.paths.tmp_dir().join(format!("rm-ctr-{}", container.config.id));
         fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
         crate::storage::overlay::remove_tree(&tmp)
@@ -203,11 +299,15 @@ impl<'a> ContainerStore<'a> {
     pub fn generate_name(&self) -> Result<String> {
         const ADJ: &[&str] = &["brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty", "proud", "quirky", "sharp", "tender", "vivid", "witty", "zen"];
         const NOUN: &[&str] = &["ant", "badger", "crane", "dolphin", "eagle", "falcon", "gecko", "heron", "ibis", "jaguar", "koala", "lynx", "marten", "newt", "otter", "panda", "quail", "raven", "seal", "tiger"];
-        let taken: Vec<String> = self.list()?.into_iter().map(|c| c.config.name).collect();
-        for _ in 0..64 {
-            let mut r = [0u8; 2];
+        let taken: std::collections::HashSet<String> = self.names()?.into_iter().map(|(n, _)| n).collect();
+        for attempt in 0..64 {
+            let mut r = [0u8; 3];
             let _ = getrandom::fill(&mut r);
-            let n = format!("{}_{}", ADJ[r[0] as usize % ADJ.len()], NOUN[r[1] as usize % NOUN.len()]);
+            let mut n = format!("{}_{}", ADJ[r[0] as usize % ADJ.len()], NOUN[r[1] as usize % NOUN.len()]);
+            // Only 360 pairs: past a few collisions, add a digit or two.
+            if attempt >= 8 {
+                n.push_str(&(r[2] % 100).to_string());
+            }
             if !taken.contains(&n) {
                 return Ok(n);
             }

@@ -4,6 +4,7 @@
 mod user;
 
 use super::{NetworkMode, RunOptions};
+use crate::config::containers_conf::ContainerDefaults;
 use crate::error::{Error, IoContext, Result};
 use oci_spec::image::{Config, ImageConfiguration};
 use oci_spec::runtime::{
@@ -52,12 +53,19 @@ const READONLY_PATHS: [&str; 6] =
 
 /// Builds the Spec; writes the generated /etc files into `ctx.userdata`.
 pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -> Result<Spec> {
+    build_with(image, opts, ctx, &ContainerDefaults::default())
+}
+
+/// `build` with containers.conf's defaults: its env below the image's, its
+/// ulimits over sangja's, its umask and time zone.
+pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext, defaults: &ContainerDefaults) -> Result<Spec> {
     let empty = Config::default();
     let config = image.config().as_ref().unwrap_or(&empty);
     let args = command(config, opts)?;
     let hostname = hostname(opts, ctx);
-    let env =
-        environment(config.env().as_deref().unwrap_or(&[]), &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
+    let base_env: Vec<String> =
+        defaults.env.iter().chain(config.env().as_deref().unwrap_or(&[]).iter()).cloned().collect();
+    let env = environment(&base_env, &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
     let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
@@ -72,6 +80,7 @@ pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -
     process_user.set_uid(ids.uid);
     process_user.set_gid(ids.gid);
     process_user.set_additional_gids(Some(user::settable_groups(&ids.groups)));
+    process_user.set_umask(defaults.umask);
     let mut process = Process::default();
     process.set_terminal(Some(opts.tty));
     process.set_user(process_user);
@@ -80,7 +89,19 @@ pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -
     process.set_cwd(PathBuf::from(cwd));
     process.set_capabilities(None);
     process.set_no_new_privileges(None);
-    process.set_rlimits(Some(vec![rlimit(PosixRlimitType::RlimitNofile)?, rlimit(PosixRlimitType::RlimitNproc)?]));
+    let mut rlimits = vec![rlimit(PosixRlimitType::RlimitNofile)?, rlimit(PosixRlimitType::RlimitNproc)?];
+    for u in &defaults.ulimits {
+        rlimits.retain(|r| r.typ() != u.typ);
+        rlimits.push(
+            oci_spec::runtime::PosixRlimitBuilder::default()
+                .typ(u.typ)
+                .soft(u.soft)
+                .hard(u.hard)
+                .build()
+                .map_err(|e| Error::Runtime(format!("build the rlimits of the spec: {e}")))?,
+        );
+    }
+    process.set_rlimits(Some(rlimits));
 
     let mut root = Root::default();
     root.set_path(ctx.rootfs.clone());
@@ -96,9 +117,18 @@ pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -
     spec.set_hostname(Some(hostname));
     spec.set_process(Some(process));
     spec.set_root(Some(root));
-    spec.set_mounts(Some(mounts(&etc)?));
+    let mut all_mounts = mounts(&etc)?;
+    if let Some(zone) = &defaults.localtime {
+        all_mounts.push(mount("/etc/localtime", "bind", zone, &["bind", "rprivate", "ro"]));
+    }
+    spec.set_mounts(Some(all_mounts));
     spec.set_linux(Some(linux));
     spec.set_annotations(None);
+    super::security::apply(&mut spec, &opts.security)?;
+    super::resources::apply(&mut spec, &opts.resources, &ctx.id)?;
+    if opts.init {
+        crate::init::add_to_spec(&mut spec)?;
+    }
     Ok(spec)
 }
 
@@ -214,7 +244,15 @@ fn write_etc_files(opts: &RunOptions, ctx: &SpecContext, hostname: &str) -> Resu
         resolv: ctx.userdata.join("resolv.conf"),
     };
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
-    let (hosts, resolv) = match opts.network {
+    use crate::network::hosts::{self as nethosts, Resolver};
+    let kind = match opts.network {
+        NetworkMode::Host => Resolver::Host,
+        NetworkMode::None => Resolver::None,
+        NetworkMode::Pasta(_) => Resolver::Pasta,
+        NetworkMode::Slirp4netns(_) => Resolver::Slirp,
+        NetworkMode::Container(_) | NetworkMode::Ns(_) => Resolver::Other,
+    };
+    let mut hosts = match opts.network {
         NetworkMode::Host => {
             let mut hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
             if !hosts.is_empty() && !hosts.ends_with('\n') {
@@ -223,22 +261,23 @@ fn write_etc_files(opts: &RunOptions, ctx: &SpecContext, hostname: &str) -> Resu
             if !hosts.split_whitespace().any(|w| w == hostname) {
                 hosts.push_str(&own_hosts_line(hostname, opts));
             }
-            (hosts, host_resolv)
+            hosts
         }
-        NetworkMode::None => {
+        _ => {
             let mut hosts = String::from(
                 "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n\
                  ::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n",
             );
             hosts.push_str(&own_hosts_line(hostname, opts));
-            // No network, so no name servers; search and options still shape lookups of /etc/hosts names.
-            let resolv: String = host_resolv
-                .lines()
-                .filter(|l| l.starts_with("search") || l.starts_with("options"))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            (hosts, resolv)
+            hosts
         }
+    };
+    // --add-host lines come after the defaults; --dns* shape resolv.conf (network/hosts.rs).
+    hosts.push_str(&nethosts::add_host_lines(&opts.net)?);
+    let resolv = if kind == Resolver::Host && opts.net == Default::default() {
+        host_resolv
+    } else {
+        nethosts::resolv_conf(&host_resolv, kind, &opts.net)
     };
     for (path, text) in [(&files.hostname, format!("{hostname}\n")), (&files.hosts, hosts), (&files.resolv, resolv)] {
         std::fs::write(path, text).path_ctx("write", path)?;
@@ -285,7 +324,9 @@ fn mount(dest: &str, typ: &str, source: &Path, options: &[&str]) -> Mount {
 fn namespaces(network: &NetworkMode) -> Vec<LinuxNamespace> {
     let mut types =
         vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
-    if *network == NetworkMode::None {
+    // Every mode but host has a namespace of its own; network::attach points
+    // it at the backend's (or another container's) when the container starts.
+    if crate::network::own_namespace(network) {
         types.push(LinuxNamespaceType::Network);
     }
     types
@@ -293,6 +334,9 @@ fn namespaces(network: &NetworkMode) -> Vec<LinuxNamespace> {
         .map(|t| {
             let mut ns = LinuxNamespace::default();
             ns.set_typ(t);
+            if let (LinuxNamespaceType::Network, NetworkMode::Ns(path)) = (t, network) {
+                ns.set_path(Some(PathBuf::from(path)));
+            }
             ns
         })
         .collect()
@@ -309,3 +353,10 @@ fn rlimit(typ: PosixRlimitType) -> Result<PosixRlimit> {
 
 #[cfg(test)]
 mod tests;
+
+/// `exec -u`: resolves a user against the /etc/passwd and /etc/group under
+/// `root` (a running container's root, /proc/PID/root): uid, gid, groups, home.
+pub fn resolve_user_in(user: &str, root: &Path) -> Result<(u32, u32, Vec<u32>, Option<String>)> {
+    let ids = user::resolve(user, &[root.to_path_buf()])?;
+    Ok((ids.uid, ids.gid, ids.groups, ids.home))
+}

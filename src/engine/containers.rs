@@ -29,13 +29,29 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
                 &c.config.id
             )));
         }
-        if let (Some(pid), start) = (c.state.pid, c.state.pid_start) {
-            kill_and_wait(pid, start)?;
+        // With a monitor, wait for it to record the exit, so that nothing
+        // writes into the folder once it is gone.
+        let _ = super::lifecycle::signal(engine, &c, libc::SIGKILL);
+        match super::lifecycle::wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10))) {
+            Ok(Some(_)) => {}
+            // `--rm`: its monitor removed it already.
+            Err(Error::ContainerNotFound(_)) => return Ok(c.config.id),
+            Ok(None) | Err(_) => {
+                if let (Some(pid), start) = (c.state.pid, c.state.pid_start) {
+                    kill_and_wait(pid, start)?;
+                }
+            }
         }
     }
+    if let Some(dir) = &c.state.freezer {
+        let _ = std::fs::remove_dir(dir);
+    }
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
-    // Re-read under the lock: another sangja may have removed it meanwhile.
-    let c = store.lookup(&c.config.id)?;
+    // Re-read under the lock: another sangja (or an `--rm` monitor) may have removed it meanwhile.
+    let c = match store.lookup(&c.config.id) {
+        Err(Error::ContainerNotFound(_)) if force => return Ok(c.config.id),
+        other => other?,
+    };
     store.delete(&c)?;
     Ok(c.config.id)
 }
@@ -62,4 +78,111 @@ fn kill_and_wait(pid: i32, start: Option<u64>) -> Result<()> {
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
+}
+
+/// `ps --filter KEY=VALUE`: the same key given twice matches either value,
+/// different keys must all match (podman's rule).
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    by_key: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+const FILTER_KEYS: &[&str] = &["name", "status", "id", "ancestor", "label", "exited"];
+
+impl Filters {
+    /// Parses `KEY=VALUE` strings.
+    pub fn parse(list: &[String]) -> Result<Filters> {
+        let mut f = Filters::default();
+        for item in list {
+            let (k, v) = item.split_once('=').ok_or_else(|| {
+                Error::Invalid(format!("invalid filter {item:?}: use KEY=VALUE, e.g. status=running"))
+            })?;
+            let k = k.to_ascii_lowercase();
+            if !FILTER_KEYS.contains(&k.as_str()) {
+                return Err(Error::Invalid(format!("invalid filter {k:?}: use one of {}", FILTER_KEYS.join(", "))));
+            }
+            if k == "status" && !["created", "running", "paused", "exited", "stopped", "configured"].contains(&v) {
+                return Err(Error::Invalid(format!(
+                    "invalid status filter {v:?}: use created, running, paused or exited"
+                )));
+            }
+            f.by_key.entry(k).or_default().push(v.to_string());
+        }
+        Ok(f)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    /// Whether `c` passes every filter.
+    pub fn matches(&self, c: &Container) -> bool {
+        self.by_key.iter().all(|(k, vals)| vals.iter().any(|v| one(k, v, c)))
+    }
+}
+
+fn one(key: &str, v: &str, c: &Container) -> bool {
+    let cfg = &c.config;
+    match key {
+        "name" => name_matches(&cfg.name, v),
+        "id" => cfg.id.starts_with(v),
+        "status" => match v {
+            "stopped" => c.state.status.as_str() == "exited",
+            "configured" => c.state.status.as_str() == "created",
+            _ => c.state.status.as_str() == v,
+        },
+        "exited" => c.state.status.as_str() == "exited" && c.state.exit_code.map(|e| e.to_string()).as_deref() == Some(v),
+        "ancestor" => {
+            let img = cfg.image_name.as_str();
+            let repo = img.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(img, |(r, _)| r);
+            let id = cfg.image_id.trim_start_matches("sha256:");
+            img == v
+                || repo == v
+                || format!("{v}:latest") == img
+                || repo.rsplit('/').next() == Some(v)
+                || (v.len() >= 3 && id.starts_with(v.trim_start_matches("sha256:")))
+        }
+        "label" => {
+            let (lk, lv) = match v.split_once('=') {
+                Some((k, val)) => (k, Some(val)),
+                None => (v, None),
+            };
+            cfg.options.labels.iter().any(|l| match l.split_once('=') {
+                Some((k, val)) => k == lk && lv.is_none_or(|want| want == val),
+                None => l == lk && lv.is_none_or(str::is_empty),
+            })
+        }
+        _ => false,
+    }
+}
+
+/// podman treats the name filter as a regular expression; the common
+/// forms (substring, `^prefix`, `suffix$`, `^exact$`) are honoured.
+fn name_matches(name: &str, pat: &str) -> bool {
+    match (pat.strip_prefix('^'), pat.strip_suffix('$')) {
+        (Some(p), _) if p.ends_with('$') => name == &p[..p.len() - 1],
+        (Some(p), None) => name.starts_with(p),
+        (None, Some(p)) => name.ends_with(p),
+        _ => name.contains(pat),
+    }
+}
+
+/// Disk use of a folder (a container's upper dir): the sum of its regular
+/// files' sizes, not following links; unreadable parts are skipped.
+pub fn dir_size(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let Ok(m) = e.metadata() else { continue };
+            if m.is_dir() {
+                stack.push(e.path());
+            } else if m.is_file() {
+                total += m.size();
+            }
+        }
+    }
+    total
 }

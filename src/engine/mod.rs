@@ -2,8 +2,17 @@
 //! progress events out. Never prints; cli/ and api/ render.
 
 pub mod containers;
+pub mod exec;
+pub mod top;
+pub mod stats;
 pub mod images;
+pub mod lifecycle;
+pub mod network;
 pub mod run;
+pub mod commit;
+pub mod layers;
+pub mod rootview;
+pub mod volumes;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

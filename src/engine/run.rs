@@ -24,6 +24,10 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
         None => store.generate_name()?,
     };
     opts.name = Some(name.clone());
+    super::volumes::prepare(engine, image, &mut opts)?;
+    // containers.conf: the defaults of every new container (config/containers_conf.rs).
+    let defaults = crate::config::containers_conf::load()?.defaults()?;
+    opts.init |= defaults.init;
     let dir = engine.paths.containers_dir().join(&id);
     let ctx = SpecContext {
         id: id.clone(),
@@ -43,7 +47,14 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
     };
     // The spec writes /etc files into userdata, so the folders come first.
     let mut container = store.create(config)?;
-    let spec = match spec::build(&image.config, &opts, &ctx) {
+    let spec = match spec::build_with(&image.config, &opts, &ctx, &defaults) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = store.delete(&container);
+            return Err(e);
+        }
+    };
+    let spec = match super::volumes::apply_to_spec(engine, &opts, spec) {
         Ok(s) => s,
         Err(e) => {
             let _ = store.delete(&container);
@@ -79,14 +90,25 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
         work: container.work_dir(),
         userxattr: engine.identity.rootless,
     };
-    let result = runtime::spawn(spec, &rootfs).and_then(|child| {
-        container.state.status = Status::Running;
-        container.state.pid = Some(child.pid);
-        container.state.pid_start = process_start_time(child.pid);
-        container.state.started_at = Some(now());
-        container.save_state()?;
-        runtime::wait_forwarding_signals(&child)
+    let interactive = container.config.options.interactive;
+    // The network (namespace, backend, ports) is up before the command runs
+    // and its backend is stopped when the container exits (engine/network.rs).
+    let mut spec = spec.clone();
+    let result = super::network::attach(engine, &container, &mut spec).and_then(|mut net| {
+        let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive).and_then(|child| {
+            net.started();
+            container.state.status = Status::Running;
+            container.state.pid = Some(child.pid);
+            container.state.pid_start = process_start_time(child.pid);
+            container.state.started_at = Some(now());
+            container.save_state()?;
+            child.wait()
+        });
+        net.stop();
+        r
     });
+    // Its cgroups are empty now that it has exited.
+    runtime::cgroups::remove(&spec);
     container.state.status = Status::Exited;
     container.state.pid = None;
     container.state.finished_at = Some(now());
@@ -98,6 +120,8 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
         ContainerStore::new(&engine.paths).delete(&container)?;
+        drop(_guard);
+        super::volumes::remove_anonymous(engine, &container.config.options)?;
     } else {
         saved?;
     }

@@ -1,6 +1,7 @@
 //! Images: references, registries, the image records of the store, pulling.
 //! Speaks oci_spec::image (DESIGN.md seam).
 
+pub mod login;
 pub mod pull;
 pub mod reference;
 pub mod registries;

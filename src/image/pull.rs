@@ -367,17 +367,51 @@ pub async fn pull_with_auth(
     auth: RegistryAuth,
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
+    // registries.conf decides where the image comes from: blocked, mirrors in
+    // order, then the (rewritten) location; credentials are per source host.
+    let (conf, _) = registries::load()?;
+    let sources = conf.sources(reference)?;
+    let mut mirror_errors = Vec::new();
+    for src in &sources {
+        let insecure = match opts.tls_verify {
+            Some(v) => !v,
+            None => src.insecure,
+        };
+        let auth = match &auth {
+            RegistryAuth::Anonymous => stored_auth(&src.reference)?,
+            given => given.clone(),
+        };
+        match pull_from(paths, reference, &src.reference, insecure, opts, auth, progress).await {
+            // A mirror that is down or lacks the image falls back to the next source.
+            Err(e) if src.mirror => mirror_errors.push(e.to_string()),
+            done => return done,
+        }
+    }
+    Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
+}
+
+/// The credentials stored for `r`'s registry (auth.json, docker's config, helpers).
+fn stored_auth(r: &Reference) -> Result<RegistryAuth> {
+    Ok(match crate::config::auth::lookup(&r.registry, &r.repository, None)? {
+        Some(c) => RegistryAuth::Basic(c.username, c.password),
+        None => RegistryAuth::Anonymous,
+    })
+}
+
+/// Pulls `reference` from `source` (the same image, or a mirror's copy) and
+/// records it under `reference`'s name.
+async fn pull_from(
+    paths: &StorePaths,
+    reference: &Reference,
+    source: &Reference,
+    insecure: bool,
+    opts: &PullOptions,
+    auth: RegistryAuth,
+    progress: &(dyn Fn(PullEvent) + Send + Sync),
+) -> Result<ImageRecord> {
     let r = reference;
     let want = Platform::parse(opts.platform.as_deref())?;
-    let conf = registries::load().ok().map(|(c, _)| c);
-    if conf.as_ref().is_some_and(|c| c.is_blocked(&r.name_without_tag())) {
-        return Err(Error::Registry(format!("{r}: pulling from {} is blocked in registries.conf", r.registry)));
-    }
-    let insecure = match opts.tls_verify {
-        Some(v) => !v,
-        None => conf.as_ref().is_some_and(|c| c.is_insecure(&r.registry)),
-    };
-    let mut reg = Registry::new(r, insecure, auth);
+    let mut reg = Registry::new(source, insecure, auth);
     let resolved = resolve(&mut reg, &want).await?;
     let manifest: ImageManifest = serde_json::from_slice(&resolved.bytes)
         .map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;

@@ -1,6 +1,7 @@
 //! registries.conf (containers-registries.conf(5), v2 TOML, with v1's
-//! `[registries.*]` tables read too): unqualified-search-registries and
-//! aliases for short names, insecure registries.
+//! `[registries.*]` tables read too): unqualified-search-registries,
+//! short-name-mode and aliases for short names; per registry `[[registry]]`
+//! prefix/location rewriting, insecure, blocked and `[[registry.mirror]]`.
 
 use super::reference::{self, Reference};
 use crate::error::{Error, Result};
@@ -21,6 +22,19 @@ pub struct RegistryEntry {
     /// Pulls from it are refused.
     #[serde(default)]
     pub blocked: bool,
+    /// Mirrors, tried in order before the registry itself.
+    #[serde(default)]
+    pub mirror: Vec<Mirror>,
+}
+
+/// One `[[registry.mirror]]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct Mirror {
+    /// Where the mirror is ("host[:port][/path]").
+    pub location: String,
+    /// Plain HTTP or unverified TLS allowed for this mirror.
+    #[serde(default)]
+    pub insecure: bool,
 }
 
 impl RegistryEntry {
@@ -55,6 +69,9 @@ pub struct RegistriesConf {
     /// Short name → fully qualified name (shortnames.conf).
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+    /// "enforcing", "permissive" (the default) or "disabled".
+    #[serde(rename = "short-name-mode")]
+    pub short_name_mode: Option<String>,
     #[serde(default)]
     registries: Option<V1Tables>,
 }
@@ -62,10 +79,20 @@ pub struct RegistriesConf {
 impl RegistriesConf {
     /// Parses one file's text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<RegistriesConf> {
-        let mut conf: RegistriesConf = toml::from_str(text).map_err(|e| {
-            Error::Reference(format!("{} is not a valid registries.conf: {e}", origin.display()))
-        })?;
+        let mut conf: RegistriesConf =
+            toml::from_str(text).map_err(|e| crate::config::toml_error("registries.conf", origin, text, &e))?;
         conf.fold_v1();
+        if let Some(m) = &conf.short_name_mode {
+            ShortNameMode::parse(m).map_err(|why| Error::Invalid(format!("{}: {why}", origin.display())))?;
+        }
+        for e in &conf.registry {
+            if e.key().is_none() {
+                return Err(Error::Invalid(format!(
+                    "{}: a [[registry]] table has neither prefix nor location: give it a location",
+                    origin.display()
+                )));
+            }
+        }
         Ok(conf)
     }
 
@@ -108,6 +135,9 @@ impl RegistriesConf {
             }
         }
         self.aliases.extend(later.aliases);
+        if later.short_name_mode.is_some() {
+            self.short_name_mode = later.short_name_mode;
+        }
     }
 
     /// The `[[registry]]` entry that applies to `name` ("host[:port][/path]"):
@@ -147,50 +177,54 @@ impl RegistriesConf {
 /// The main file in effect: $CONTAINERS_REGISTRIES_CONF, else the user's file
 /// when it exists, else the system's.
 pub fn conf_path() -> PathBuf {
+    files().0
+}
+
+/// The main file and the drop-in folders read after it, as containers/image
+/// does: the user's own registries.conf takes only the user's drop-ins;
+/// otherwise (also with $CONTAINERS_REGISTRIES_CONF) the system's drop-ins and
+/// then the user's apply.
+pub fn files() -> (PathBuf, Vec<PathBuf>) {
+    let user_dir = crate::config::config_home().map(|d| d.join("containers/registries.conf.d"));
+    let system_dir = PathBuf::from("/etc/containers/registries.conf.d");
     if let Some(p) = std::env::var_os("CONTAINERS_REGISTRIES_CONF").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
+        return (PathBuf::from(p), std::iter::once(system_dir).chain(user_dir).collect());
     }
-    let config_home = match std::env::var_os("XDG_CONFIG_HOME").filter(|p| !p.is_empty()) {
-        Some(d) => Some(PathBuf::from(d)),
-        None => std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".config")),
-    };
-    if let Some(user) = config_home.map(|d| d.join("containers/registries.conf")) {
+    if let Some(user) = crate::config::config_home().map(|d| d.join("containers/registries.conf")) {
         if user.exists() {
-            return user;
+            return (user, user_dir.into_iter().collect());
         }
     }
-    PathBuf::from("/etc/containers/registries.conf")
+    (PathBuf::from("/etc/containers/registries.conf"), std::iter::once(system_dir).chain(user_dir).collect())
 }
 
 /// Reads `path` (if it exists) and the `*.conf` drop-ins of `<path>.d`, in name order.
 pub fn load_from(path: &Path) -> Result<RegistriesConf> {
+    let mut dir = path.as_os_str().to_owned();
+    dir.push(".d");
+    load_files(path, &[PathBuf::from(dir)])
+}
+
+/// Reads `path` (if it exists), then the drop-ins of each folder of `dirs`.
+pub fn load_files(path: &Path, dirs: &[PathBuf]) -> Result<RegistriesConf> {
     let mut conf = match std::fs::read_to_string(path) {
         Ok(text) => RegistriesConf::parse(&text, path)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => RegistriesConf::default(),
         Err(e) => return Err(Error::io_path("read", path, e)),
     };
-    let mut dir = path.as_os_str().to_owned();
-    dir.push(".d");
-    let dir = PathBuf::from(dir);
-    let mut dropins: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    dropins.sort();
-    for p in dropins {
-        let text = std::fs::read_to_string(&p).map_err(|e| Error::io_path("read", &p, e))?;
-        conf.merge(RegistriesConf::parse(&text, &p)?);
+    for dir in dirs {
+        for p in crate::config::dropins(dir) {
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io_path("read", &p, e))?;
+            conf.merge(RegistriesConf::parse(&text, &p)?);
+        }
     }
     Ok(conf)
 }
 
 /// The configuration in effect and the file it came from.
 pub fn load() -> Result<(RegistriesConf, PathBuf)> {
-    let path = conf_path();
-    Ok((load_from(&path)?, path))
+    let (path, dirs) = files();
+    Ok((load_files(&path, &dirs)?, path))
 }
 
 /// The fully qualified candidates for a name, in the order to try them:
@@ -200,7 +234,8 @@ pub fn candidates(name: &str) -> Result<Vec<Reference>> {
     if parts.registry.is_some() {
         return Ok(vec![Reference::parse(name)?]);
     }
-    let (conf, path) = load()?;
+    let (mut conf, path) = load()?;
+    load_alias_cache(&mut conf)?;
     candidates_in(name, &conf, &path)
 }
 
@@ -235,7 +270,7 @@ pub fn candidates_in(name: &str, conf: &RegistriesConf, origin: &Path) -> Result
             origin.display()
         )));
     }
-    search
+    let refs = search
         .into_iter()
         .map(|r| {
             let r = r.trim();
@@ -247,7 +282,122 @@ pub fn candidates_in(name: &str, conf: &RegistriesConf, origin: &Path) -> Result
             }
             Ok(Reference::qualify(r, &parts))
         })
-        .collect()
+        .collect::<Result<Vec<Reference>>>()?;
+    // podman prompts for a choice when enforcing on a terminal, and refuses
+    // without one; sangja never prompts (a prompt in a script hangs it), so it
+    // refuses in both cases and lists the choices.
+    if refs.len() > 1 && conf.mode()? == ShortNameMode::Enforcing {
+        let list: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "short-name \"{name}\" is ambiguous: it may be any of {} (unqualified-search-registries in {}), \
+             and short-name-mode = \"enforcing\" refuses to guess (sangja does not prompt, with or without a terminal); \
+             use a fully qualified name or add an alias under [aliases]",
+            list.join(", "),
+            origin.display()
+        )));
+    }
+    Ok(refs)
+}
+
+/// How short names are resolved (short-name-mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortNameMode {
+    /// Several candidates are refused (podman prompts on a terminal).
+    Enforcing,
+    /// Candidates are tried in order (the default).
+    Permissive,
+    /// Candidates are tried in order.
+    Disabled,
+}
+
+impl ShortNameMode {
+    fn parse(s: &str) -> std::result::Result<ShortNameMode, String> {
+        match s {
+            "enforcing" => Ok(ShortNameMode::Enforcing),
+            "permissive" | "" => Ok(ShortNameMode::Permissive),
+            "disabled" => Ok(ShortNameMode::Disabled),
+            other => Err(format!("short-name-mode = \"{other}\" is not valid: use enforcing, permissive or disabled")),
+        }
+    }
+}
+
+/// One place to pull an image from: a mirror or the registry itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The image at that place (rewritten by `location`).
+    pub reference: Reference,
+    /// TLS verification off and plain HTTP allowed.
+    pub insecure: bool,
+    /// A mirror (its failure falls back to the next source).
+    pub mirror: bool,
+}
+
+impl RegistriesConf {
+    /// The short-name mode in effect.
+    pub fn mode(&self) -> Result<ShortNameMode> {
+        ShortNameMode::parse(self.short_name_mode.as_deref().unwrap_or("")).map_err(Error::Invalid)
+    }
+
+    /// Where to pull `r` from, in order: the mirrors of its `[[registry]]`
+    /// entry, then its location (the prefix rewritten). Refuses a blocked one.
+    pub fn sources(&self, r: &Reference) -> Result<Vec<Source>> {
+        let name = r.name_without_tag();
+        let Some(e) = self.entry_for(&name, false) else {
+            return Ok(vec![Source { reference: r.clone(), insecure: self.is_insecure(&r.registry), mirror: false }]);
+        };
+        if e.blocked {
+            return Err(Error::Registry(format!(
+                "{r}: registry {} is blocked in registries.conf ([[registry]] {}); pulling from it is refused",
+                r.registry,
+                e.key().unwrap_or("")
+            )));
+        }
+        let key = e.key().unwrap_or("");
+        // A wildcard prefix matches hosts; it has nothing to rewrite.
+        let rest = if key.starts_with("*.") { None } else { name.strip_prefix(key) };
+        let rewrite = |location: &str| -> Result<Reference> {
+            let Some(rest) = rest else { return Ok(r.clone()) };
+            let mut text = format!("{}{rest}", location.trim_end_matches('/'));
+            if let Some(t) = &r.tag {
+                text.push_str(&format!(":{t}"));
+            }
+            if let Some(d) = &r.digest {
+                text.push_str(&format!("@{d}"));
+            }
+            let parts = reference::split(&text)
+                .map_err(|err| Error::Invalid(format!("registries.conf: location \"{location}\" of [[registry]] {key} gives {text:?}: {err}")))?;
+            let Some(host) = parts.registry.clone() else {
+                return Err(Error::Invalid(format!("registries.conf: location \"{location}\" of [[registry]] {key} has no registry host")));
+            };
+            Ok(Reference::qualify(&host, &parts))
+        };
+        let mut out = Vec::new();
+        for m in &e.mirror {
+            out.push(Source { reference: rewrite(&m.location)?, insecure: m.insecure, mirror: true });
+        }
+        let primary = rewrite(e.location.as_deref().unwrap_or(key))?;
+        let insecure = e.insecure || self.is_insecure(&primary.registry);
+        out.push(Source { reference: primary, insecure, mirror: false });
+        Ok(out)
+    }
+}
+
+/// The cache of short names chosen at podman's prompt (read, never written:
+/// sangja does not prompt). Its aliases win over registries.conf's.
+pub fn alias_cache_path() -> Option<PathBuf> {
+    if crate::config::rootless() {
+        crate::config::config_home().map(|d| d.join("containers/short-name-aliases.conf"))
+    } else {
+        Some(PathBuf::from("/var/cache/containers/short-name-aliases.conf"))
+    }
+}
+
+fn load_alias_cache(conf: &mut RegistriesConf) -> Result<()> {
+    let Some(p) = alias_cache_path() else { return Ok(()) };
+    let Some(text) = crate::config::read_opt(&p)? else { return Ok(()) };
+    let cache = RegistriesConf::parse(&text, &p)?;
+    conf.aliases.extend(cache.aliases);
+    Ok(())
 }
 
 /// Whether registries.conf marks the registry at `host` ("host[:port]") insecure.
@@ -259,6 +409,10 @@ pub fn insecure_registry(host: &str) -> bool {
 pub fn blocked(name: &str) -> bool {
     load().map(|(c, _)| c.is_blocked(name)).unwrap_or(false)
 }
+
+#[cfg(test)]
+#[path = "registries_tests.rs"]
+mod more_tests;
 
 #[cfg(test)]
 mod tests {

@@ -61,15 +61,22 @@ pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
 
 fn setup(plan: &Plan) -> CResult<Infallible> {
     signals::reset_in_child()?;
+    // Before the namespaces: a new cgroup namespace is rooted where the child is.
+    if let Some(c) = &plan.cgroup {
+        c.enter()?;
+    }
     namespaces::enter(plan)?;
     rootfs::prepare(plan)?;
+    if let Some(t) = &plan.terminal {
+        super::tty::setup_in_child(t, plan.uid)?;
+    }
     process::finish_and_exec(plan)
 }
 
 /// Below PIPE_BUF, so the one write is atomic.
 const MAX_MSG: usize = 4000;
 
-fn encode(f: &Fail) -> Vec<u8> {
+pub(super) fn encode(f: &Fail) -> Vec<u8> {
     let mut out = Vec::with_capacity(MAX_MSG);
     out.push(f.kind as u8);
     out.extend_from_slice(&f.errno.to_le_bytes());

@@ -8,6 +8,7 @@
 //! whether the exec happened (EOF) or what failed (a short report).
 
 mod caps;
+pub mod cgroups;
 mod child;
 mod clone;
 mod dev;
@@ -17,7 +18,15 @@ mod plan;
 mod process;
 mod resolve;
 mod rootfs;
+mod seccomp;
+mod seccomp_syscalls;
 mod signals;
+mod stdio;
+// -t/-i, exec and the terminal relay (issue 3, part B).
+pub mod exec;
+pub mod foreground;
+pub mod relay;
+pub mod tty;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +39,7 @@ use oci_spec::runtime::Spec;
 use std::path::PathBuf;
 
 pub use signals::wait_forwarding_signals;
+pub use stdio::{spawn_with_stdio, Stdio};
 
 /// How the rootfs at spec.root.path is made, inside the container's mount namespace.
 #[derive(Debug, Clone)]
@@ -51,7 +61,11 @@ pub struct Container {
 /// error (CommandNotFound / CommandNotExecutable / Runtime) if it could not be.
 /// Call it while the process has a single thread (DESIGN.md, fork safety).
 pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
-    let plan = plan::Plan::new(spec, rootfs)?;
+    spawn_plan(plan::Plan::new(spec, rootfs)?)
+}
+
+/// `spawn` of a prepared plan (tty.rs adds its pty to the plan first).
+fn spawn_plan(plan: plan::Plan) -> Result<Container> {
     let (report_rx, report_tx) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
     let pid = clone::spawn_child(&plan, &report_tx)?;

@@ -60,15 +60,19 @@ pub(super) struct Plan {
     pub env: Vec<CString>,
     /// The container's PATH, for our own lookup of a bare command name.
     pub path_var: Vec<u8>,
+    /// A pty to open in the container (spec.process.terminal); set by
+    /// `tty::spawn_terminal`, which holds the other end of its socket.
+    pub terminal: Option<super::tty::TtyPlan>,
+    /// spec.linux.seccomp, compiled.
+    pub seccomp: Option<super::seccomp::SeccompPlan>,
+    /// The container's cgroups, made and limited; the child joins them first.
+    pub cgroup: Option<super::cgroups::CgroupPlan>,
 }
 
 impl Plan {
     /// Validates the spec and prepares the plan; no process is created yet.
     pub fn new(spec: &Spec, rootfs: &Rootfs) -> Result<Plan> {
         let process = spec.process().as_ref().ok_or_else(|| invalid("the spec has no process"))?;
-        if process.terminal().unwrap_or(false) {
-            return Err(Error::Runtime("-t is not supported yet".into()));
-        }
         let args: Vec<String> = process.args().clone().unwrap_or_default();
         let command = args.first().cloned().ok_or_else(|| invalid("the spec's process has no args"))?;
         let env: Vec<String> = process.env().clone().unwrap_or_default();
@@ -145,6 +149,9 @@ impl Plan {
             }
         };
 
+        // Before the mounts: they may bind the container's cgroup folders. An
+        // error from here on drops the plan, which removes the folders again.
+        let cgroup = super::cgroups::CgroupPlan::new(spec)?;
         let gid_map = std::fs::read_to_string("/proc/self/gid_map").unwrap_or_default();
         let mut mount_plans = Vec::new();
         let mut populate_dev = false;
@@ -200,6 +207,9 @@ impl Plan {
             args: args.iter().map(|a| cstring(a, "argument")).collect::<Result<_>>()?,
             env: env.iter().map(|e| cstring(e, "environment variable")).collect::<Result<_>>()?,
             path_var,
+            terminal: None,
+            seccomp: linux.and_then(|l| l.seccomp().as_ref()).map(super::seccomp::SeccompPlan::new).transpose()?,
+            cgroup,
         })
     }
 }

@@ -12,6 +12,14 @@ use std::ffi::{CStr, CString};
 /// Applies the process settings and execs; returns only on failure.
 pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
     set_rlimits(&plan.rlimits)?;
+    // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which
+    // the capability sets below may drop: install it now (the default
+    // profile allows the set-up calls that follow, as with runc).
+    if !plan.no_new_privs {
+        if let Some(s) = &plan.seccomp {
+            s.install()?;
+        }
+    }
     if let Some(c) = &plan.caps {
         c.before_user_change(plan.uid)?;
     }
@@ -26,6 +34,11 @@ pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
         // SAFETY: prctl with integer arguments.
         let r = unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
         Errno::result(r).stage(|| "set no_new_privileges".to_string())?;
+    }
+    if plan.no_new_privs {
+        if let Some(s) = &plan.seccomp {
+            s.install()?;
+        }
     }
     // Descriptors the caller opened without O_CLOEXEC must not leak in.
     // SAFETY: close_range with plain integer arguments.

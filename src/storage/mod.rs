@@ -5,6 +5,8 @@ mod digest;
 mod extract;
 pub mod layers;
 pub mod overlay;
+pub mod volumes;
+pub mod tree;
 
 pub use overlay::remove_tree;
 

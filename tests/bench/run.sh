@@ -2,7 +2,9 @@
 # sangja against podman, rootless, as the test user sangjatest, on the local registry:
 #   - `run --rm IMAGE true` latency, median of 20 (podman with --network none);
 #   - pulling the 3-layer image into an empty store, median of 5;
-#   - peak RSS of `run --rm IMAGE true` (GNU time %M), median of 5.
+#   - peak RSS of `run --rm IMAGE true` (GNU time %M), median of 5;
+#   - `run -d` + `stop -t0` + `rm` cycle, median of $CYCLES (10);
+#   - `ps -a` with 0, 100 and $PS_MAX (1000) created containers, median of $RUNS.
 # Prints one table with the ratios and the issue's targets.
 #
 #   bash tests/bench/run.sh            # as root; builds target/release/sangja if missing
@@ -97,11 +99,57 @@ note "peak RSS of run"
 s_rss=$(rss $S run --rm "$IMAGE" true)
 p_rss=$(rss $P run --rm --network none "$IMAGE" true)
 
+# ---- detached lifecycle and ps (issue 3) ----
+CYCLES=${CYCLES:-10}
+note "run -d + stop -t0 + rm cycle, $CYCLES runs each"
+s_cycle=$(hf sangja-cycle "$CYCLES" "" "sh -c 'id=\$($S run -d $IMAGE sleep 100) && $S stop -t0 \$id >/dev/null && $S rm \$id >/dev/null'")
+p_cycle=$(hf podman-cycle "$CYCLES" "" "sh -c 'id=\$($P run -d --network none $IMAGE sleep 100) && $P stop -t0 \$id >/dev/null && $P rm \$id >/dev/null'")
+
+# ---- exec latency (issue 3, part B) ----
+# A running container in each store (sleep as pid 1), then `exec CTR true`.
+note "exec true latency, $RUNS runs each"
+$S run -d --name bench-exec $IMAGE sleep 600 >/dev/null || note "sangja run -d for exec failed"
+$P run -d --name bench-exec --network none $IMAGE sleep 600 >/dev/null || note "podman run -d for exec failed"
+s_exec=$(hf sangja-exec "$RUNS" "" "$S exec bench-exec true")
+p_exec=$(hf podman-exec "$RUNS" "" "$P exec bench-exec true")
+$S rm -f -t0 bench-exec >/dev/null 2>&1 || $S rm -f bench-exec >/dev/null 2>&1 || true
+$P rm -f -t0 bench-exec >/dev/null 2>&1 || true
+# ---- end of exec latency ----
+
+# ps -a over 0, 100 and 1000 containers (created, never started), both
+# tools with the same count; creation runs 2 at a time (podman's ~70 ms per
+# create makes 1000 a minute or so).
+PS_MAX=${PS_MAX:-1000}
+$S rm -a -f >/dev/null 2>&1 || true
+$P rm -a -f >/dev/null 2>&1 || true
+declare -A s_ps p_ps
+have=0
+for n in 0 100 $PS_MAX; do
+  if [ "$n" -gt "$have" ]; then
+    note "creating $((n - have)) containers in each store"
+    seq $((n - have)) | xargs -P 2 -I{} $S create $IMAGE true >/dev/null
+    seq $((n - have)) | xargs -P 2 -I{} $P create --network none $IMAGE true >/dev/null
+    have=$n
+  fi
+  note "ps -a with $n containers"
+  s_ps[$n]=$(hf sangja-ps-$n "$RUNS" "" "$S ps -a")
+  p_ps[$n]=$(hf podman-ps-$n "$RUNS" "" "$P ps -a")
+done
+$S rm -a -f >/dev/null 2>&1 || true
+$P rm -a -f >/dev/null 2>&1 || true
+
 printf '\n%-44s %12s %12s %8s %8s\n' "what (rootless, local registry)" sangja podman ratio target
 printf '%-44s %12s %12s %8s %8s\n' "run --rm busybox true, median of $RUNS (ms)" "$s_run" "$p_run" "$(ratio "$s_run" "$p_run")" "<=0.125"
 printf '%-44s %12s %12s %8s %8s\n' "pull layered (3 layers), median of $PULLS (ms)" "$s_pull" "$p_pull" "$(ratio "$s_pull" "$p_pull")" "<=0.333"
 printf '%-44s %12s %12s %8s %8s\n' "pull large (4 layers, 75 MB), median of $PULLS (ms)" "$s_large" "$p_large" "$(ratio "$s_large" "$p_large")" "<=0.333"
 printf '%-44s %12s %12s %8s %8s\n' "peak RSS of run --rm, median of 5 (KiB)" "$s_rss" "$p_rss" "$(ratio "$s_rss" "$p_rss")" "<=0.2"
+printf '%-44s %12s %12s %8s %8s\n' "run -d + stop -t0 + rm, median of $CYCLES (ms)" "$s_cycle" "$p_cycle" "$(ratio "$s_cycle" "$p_cycle")" "-"
+# exec row (issue 3, part B)
+printf '%-44s %12s %12s %8s %8s\n' "exec CTR true, median of $RUNS (ms)" "$s_exec" "$p_exec" "$(ratio "$s_exec" "$p_exec")" "<=0.2"
+for n in 0 100 $PS_MAX; do
+  target=-; [ "$n" = 1000 ] && target="<50ms"
+  printf '%-44s %12s %12s %8s %8s\n' "ps -a, $n containers, median of $RUNS (ms)" "${s_ps[$n]}" "${p_ps[$n]}" "$(ratio "${s_ps[$n]}" "${p_ps[$n]}")" "$target"
+done
 
 # Leave the stores for a look; the next run starts afresh.
 podman unshare rm -rf "$BENCH/s-pull" "$BENCH/s-pull-run" "$BENCH/p-pull" "$BENCH/p-pull-run" 2>/dev/null || true

@@ -15,7 +15,19 @@ mod json;
 mod process;
 
 mod bad_images;
+mod format;
+mod config;
 mod images;
+mod layers;
+mod volumes;
+mod lifecycle;
+mod logs;
+mod network;
 mod ps_rm;
 mod rootless;
 mod run;
+// issue 3, part B
+mod exec;
+mod tty;
+mod security;
+mod resources;

@@ -1,0 +1,346 @@
+//! `cp`, `diff`, `commit`, `export`, `import`, `mount`, `unmount`,
+//! `unshare` and `system df`.
+
+use super::format::{self, Format};
+use super::Context;
+use crate::container::record::ContainerStore;
+use crate::engine::commit::{self, ImageOptions};
+use crate::engine::layers::{self, CpPath};
+use crate::error::{Error, IoContext, Result};
+use clap::Args;
+use serde_json::{json, Value};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// Keep the owners of files copied in (archive mode, the default); false: owned by the container's root.
+    #[arg(short = 'a', long, value_name = "BOOL", num_args = 0..=1, default_value = "true", default_missing_value = "true", value_parser = super::parse_bool)]
+    pub archive: bool,
+    /// Source: CONTAINER:PATH or a host path.
+    pub src: String,
+    /// Destination: CONTAINER:PATH or a host path.
+    pub dest: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Output format: json, or the default "KIND PATH" lines.
+    #[arg(long)]
+    pub format: Option<String>,
+    pub container: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// Author of the image.
+    #[arg(short, long)]
+    pub author: Option<String>,
+    /// Commit message (history comment).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR.
+    #[arg(short, long = "change", value_name = "INSTRUCTION")]
+    pub changes: Vec<String>,
+    /// Print only the image id.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Pause the container while committing (accepted; the layer is read as is).
+    #[arg(short, long, value_name = "BOOL", num_args = 0..=1, default_value = "false", default_missing_value = "true", value_parser = super::parse_bool)]
+    pub pause: bool,
+    /// Image format: oci (docker is accepted and written as OCI).
+    #[arg(short, long, default_value = "oci")]
+    pub format: String,
+    pub container: String,
+    /// Name of the new image (unqualified names go under localhost/).
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    pub container: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...).
+    #[arg(short, long = "change", value_name = "INSTRUCTION")]
+    pub changes: Vec<String>,
+    /// Commit message (history comment).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Print only the image id.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The tarball, or - for stdin.
+    pub path: String,
+    /// Name of the new image.
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MountArgs {
+    /// Do not truncate ids in the listing.
+    #[arg(long = "no-trunc", alias = "notruncate")]
+    pub no_trunc: bool,
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnmountArgs {
+    /// Unmount every container.
+    #[arg(short, long)]
+    pub all: bool,
+    /// Accepted for podman compatibility.
+    #[arg(short, long)]
+    pub force: bool,
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnshareArgs {
+    /// The command (default: $SHELL, else /bin/sh).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DfArgs {
+    /// Output format: json or a Go template.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Accepted; the summary is always shown.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Asks a yes/no question on the terminal; "y" answers yes.
+pub fn confirm(question: &str) -> Result<bool> {
+    eprint!("{question}\nAre you sure you want to continue? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ctx(|| "read the answer".to_string())?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+pub fn cp(ctx: &Context, a: CpArgs) -> Result<i32> {
+    layers::cp(&ctx.engine, &CpPath::parse(&a.src), &CpPath::parse(&a.dest), a.archive)?;
+    Ok(0)
+}
+
+pub fn diff(ctx: &Context, a: DiffArgs) -> Result<i32> {
+    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    let changes = layers::diff(&ctx.engine, &c)?;
+    match a.format.as_deref() {
+        Some("json") => {
+            let pick = |k: char| changes.iter().filter(|c| c.kind == k).map(|c| c.path.clone()).collect::<Vec<_>>();
+            let v = json!({"changed": pick('C'), "added": pick('A'), "deleted": pick('D')});
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        None | Some("") => {
+            for c in changes {
+                println!("{} {}", c.kind, c.path);
+            }
+        }
+        Some(f) => return Err(Error::Invalid(format!("--format {f:?}: diff knows only json"))),
+    }
+    Ok(0)
+}
+
+pub fn commit(ctx: &Context, a: CommitArgs) -> Result<i32> {
+    if !matches!(a.format.as_str(), "oci" | "docker") {
+        return Err(Error::Invalid(format!("--format {:?}: use oci or docker", a.format)));
+    }
+    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    let opts = ImageOptions { name: a.image, changes: a.changes, message: a.message, author: a.author };
+    let id = commit::commit(&ctx.engine, &c, &opts)?;
+    println!("{id}");
+    Ok(0)
+}
+
+pub fn export(ctx: &Context, a: ExportArgs) -> Result<i32> {
+    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    match &a.output {
+        Some(p) => {
+            // Whole or absent: written beside the target, renamed when done.
+            let tmp = p.with_file_name(format!(".{}.sangja-tmp", p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+            let f = std::fs::File::create(&tmp).path_ctx("create", &tmp)?;
+            let r = layers::export(&ctx.engine, &c, f);
+            if r.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            r?;
+            std::fs::rename(&tmp, p).path_ctx("write", p)?;
+        }
+        None => {
+            if std::io::stdout().is_terminal() {
+                return Err(Error::Invalid("refusing to export to a terminal: use -o FILE or redirect the output".into()));
+            }
+            let out = std::io::stdout().as_fd_file()?;
+            layers::export(&ctx.engine, &c, out)?;
+        }
+    }
+    Ok(0)
+}
+
+trait FdFile {
+    fn as_fd_file(&self) -> Result<std::fs::File>;
+}
+impl FdFile for std::io::Stdout {
+    fn as_fd_file(&self) -> Result<std::fs::File> {
+        use std::os::fd::AsFd;
+        let fd = self.as_fd().try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
+        Ok(std::fs::File::from(fd))
+    }
+}
+
+pub fn import(ctx: &Context, a: ImportArgs) -> Result<i32> {
+    if a.path.contains("://") {
+        return Err(Error::Invalid(format!("{}: importing from a URL is not supported: download the file first", a.path)));
+    }
+    let opts = ImageOptions { name: a.reference, changes: a.changes, message: a.message, author: None };
+    let id = if a.path == "-" {
+        commit::import(&ctx.engine, std::io::stdin().lock(), &opts)?
+    } else {
+        let p = PathBuf::from(&a.path);
+        let f = std::fs::File::open(&p).path_ctx("open", &p)?;
+        commit::import(&ctx.engine, f, &opts)?
+    };
+    let _ = a.quiet;
+    println!("{id}");
+    Ok(0)
+}
+
+/// Rootless, a mount is visible only in the mount namespace that made it:
+/// as podman, `mount` works only inside `unshare`.
+const UNSHARED_ENV: &str = "_SANGJA_UNSHARED";
+
+fn require_unshare(ctx: &Context, cmd: &str) -> Result<()> {
+    if ctx.engine.identity.rootless && std::env::var(UNSHARED_ENV).as_deref() != Ok("1") {
+        return Err(Error::Invalid(format!(
+            "cannot run command \"sangja {cmd}\" in rootless mode, must execute `sangja unshare` first"
+        )));
+    }
+    Ok(())
+}
+
+pub fn mount(ctx: &Context, a: MountArgs) -> Result<i32> {
+    require_unshare(ctx, "mount")?;
+    let store = ContainerStore::new(&ctx.engine.paths);
+    if a.containers.is_empty() {
+        let text = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        for c in store.list()? {
+            let p = c.rootfs_dir().to_string_lossy().into_owned();
+            if text.lines().any(|l| l.split(' ').nth(4) == Some(p.as_str())) {
+                let id = if a.no_trunc { c.config.id.clone() } else { c.config.id[..12].to_string() };
+                println!("{id}  {p}");
+            }
+        }
+        return Ok(0);
+    }
+    for n in &a.containers {
+        let c = store.lookup(n)?;
+        let p = layers::mount(&ctx.engine, &c)?;
+        println!("{}", p.display());
+    }
+    Ok(0)
+}
+
+pub fn unmount(ctx: &Context, a: UnmountArgs) -> Result<i32> {
+    require_unshare(ctx, "unmount")?;
+    let _ = a.force;
+    let store = ContainerStore::new(&ctx.engine.paths);
+    let list = if a.all { store.list()? } else { a.containers.iter().map(|n| store.lookup(n)).collect::<Result<Vec<_>>>()? };
+    for c in list {
+        layers::unmount(&c)?;
+        if !a.all {
+            println!("{}", c.config.id);
+        }
+    }
+    Ok(0)
+}
+
+/// Runs a command inside sangja's user namespace (and a mount namespace of
+/// its own, so `sangja mount` works there), as `podman unshare`.
+pub fn unshare(ctx: &Context, a: UnshareArgs) -> Result<i32> {
+    use std::os::unix::process::CommandExt;
+    if ctx.engine.identity.rootless && std::env::var(UNSHARED_ENV).as_deref() != Ok("1") {
+        crate::engine::rootview::private_mount_ns()?;
+    }
+    let mut argv = a.command;
+    if argv.is_empty() {
+        argv.push(std::env::var("SHELL").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "/bin/sh".into()));
+    }
+    let mut cmd = std::process::Command::new(&argv[0]);
+    cmd.args(&argv[1..]);
+    cmd.env(UNSHARED_ENV, "1");
+    // podman's names, so tools that know them find the store.
+    cmd.env("CONTAINERS_GRAPHROOT", &ctx.engine.paths.root).env("CONTAINERS_RUNROOT", &ctx.engine.paths.runroot);
+    let err = cmd.exec();
+    let code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+    eprintln!("Error: {}: {err}", argv[0]);
+    Ok(code)
+}
+
+pub fn df(ctx: &Context, a: DfArgs) -> Result<i32> {
+    let _ = a.verbose;
+    let engine = &ctx.engine;
+    let images = crate::image::store::ImageStore::new(&engine.paths).list()?;
+    let containers = ContainerStore::new(&engine.paths).list()?;
+    let volumes = crate::engine::volumes::list(engine)?;
+    let used_images: std::collections::HashSet<&str> = containers.iter().map(|c| c.config.image_id.as_str()).collect();
+    let layer_store = crate::storage::layers::LayerStore::new(&engine.paths);
+    // Shared layers count once; a layer is reclaimable when no used image has it.
+    let mut layer_size = std::collections::HashMap::new();
+    let mut used_layers = std::collections::HashSet::new();
+    for i in &images {
+        for l in &i.layers {
+            if !layer_size.contains_key(l) {
+                layer_size.insert(l.clone(), layer_store.info(l).map(|x| x.size).unwrap_or(0));
+            }
+            if used_images.contains(i.id.as_str()) {
+                used_layers.insert(l.clone());
+            }
+        }
+    }
+    let img_total: u64 = layer_size.values().sum();
+    let img_reclaim: u64 = layer_size.iter().filter(|(l, _)| !used_layers.contains(*l)).map(|(_, s)| s).sum();
+    let mut ctr_total = 0;
+    let mut ctr_reclaim = 0;
+    for c in &containers {
+        let s = crate::storage::volumes::tree_size(&c.upper_dir());
+        ctr_total += s;
+        if !c.is_running() {
+            ctr_reclaim += s;
+        }
+    }
+    let store = crate::storage::volumes::VolumeStore::new(&engine.paths);
+    let mut vol_total = 0;
+    let mut vol_reclaim = 0;
+    for (v, users) in &volumes {
+        let s = crate::storage::volumes::tree_size(&store.data_dir(&v.name));
+        vol_total += s;
+        if users.is_empty() {
+            vol_reclaim += s;
+        }
+    }
+    let pct = |r: u64, t: u64| (r * 100).checked_div(t).unwrap_or(0);
+    let row = |typ: &str, total: usize, active: usize, size: u64, reclaim: u64| {
+        json!({
+            "Type": typ, "Total": total, "Active": active, "Size": format::size(size),
+            "Reclaimable": format!("{} ({}%)", format::size(reclaim), pct(reclaim, size)),
+            "RawSize": size, "RawReclaimable": reclaim,
+        })
+    };
+    let rows: Vec<Value> = vec![
+        row("Images", images.len(), images.iter().filter(|i| used_images.contains(i.id.as_str())).count(), img_total, img_reclaim),
+        row("Containers", containers.len(), containers.iter().filter(|c| c.is_running()).count(), ctr_total, ctr_reclaim),
+        row("Local Volumes", volumes.len(), volumes.iter().filter(|(_, u)| !u.is_empty()).count(), vol_total, vol_reclaim),
+    ];
+    let cols = [("TYPE", "Type"), ("TOTAL", "Total"), ("ACTIVE", "Active"), ("SIZE", "Size"), ("RECLAIMABLE", "Reclaimable")];
+    print!("{}", format::render(&Format::parse(a.format.as_deref()), &cols, &rows)?);
+    Ok(0)
+}

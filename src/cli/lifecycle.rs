@@ -1,0 +1,341 @@
+//! `create`, `start`, `stop`, `kill`, `restart`, `wait`, `pause`,
+//! `unpause`, `rename`, `container prune`, and the hidden `__monitor`.
+
+use super::run::RunArgs;
+use super::Context;
+use crate::container::record::{Container, ContainerStore};
+use crate::engine::{lifecycle, run as engine_run};
+use crate::error::{Error, Result};
+use crate::image::store::ImageStore;
+use clap::Args;
+use std::time::Duration;
+
+/// `--log-opt` values: only max-size is understood; others are refused
+/// rather than silently ignored.
+pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
+    let mut max = None;
+    for o in opts {
+        match o.split_once('=') {
+            Some(("max-size", v)) => max = Some(crate::container::logs::parse_size(v)?),
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "unsupported --log-opt {o:?}: the k8s-file log takes max-size=SIZE (e.g. max-size=10m)"
+                )))
+            }
+        }
+    }
+    Ok(max.filter(|m| *m > 0))
+}
+
+/// `run -d`: starts the created container under its monitor and prints its id.
+pub fn run_detached(ctx: &Context, c: Container) -> Result<i32> {
+    lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+    println!("{}", c.config.id);
+    Ok(0)
+}
+
+/// `create`: as `run`, without starting; prints the full id.
+pub fn create(ctx: &Context, args: RunArgs) -> Result<i32> {
+    let opts = args.options()?;
+    let image = super::run::resolve_image(ctx, &args)?;
+    let (container, _spec) = engine_run::create(&ctx.engine, &image, &args.image, opts)?;
+    println!("{}", container.config.id);
+    Ok(0)
+}
+
+fn store(ctx: &Context) -> ContainerStore<'_> {
+    ContainerStore::new(&ctx.engine.paths)
+}
+
+/// The containers named, or all of them with `all`.
+fn targets(ctx: &Context, all: bool, names: &[String]) -> Result<Vec<String>> {
+    if all {
+        return Ok(store(ctx).list()?.into_iter().map(|c| c.config.id).collect());
+    }
+    if names.is_empty() {
+        return Err(Error::Invalid("no container given: name one or more containers, or use --all".into()));
+    }
+    Ok(names.to_vec())
+}
+
+/// Runs `f` on each container, printing errors as podman does; the exit
+/// code is that of the last failure (0 if none).
+fn each(ctx: &Context, names: Vec<String>, mut f: impl FnMut(&Context, &str) -> Result<()>) -> Result<i32> {
+    let mut code = 0;
+    for n in names {
+        if let Err(e) = f(ctx, &n) {
+            eprintln!("Error: {e}");
+            code = e.exit_code();
+        }
+    }
+    Ok(code)
+}
+
+/// `start` flags.
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Attach: run in the foreground with the container's output on ours, exit with its code.
+    #[arg(short, long)]
+    pub attach: bool,
+    /// Keep stdin open (with -a: ours is the container's).
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Start all containers that are not running.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// Starts containers in the background (printing each name as given), or
+/// one in the foreground with `-a`.
+pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
+    if args.attach {
+        let [name] = args.containers.as_slice() else {
+            return Err(Error::Invalid("start -a takes exactly one container: attach to one at a time".into()));
+        };
+        let c = store(ctx).lookup(name)?;
+        if c.is_running() {
+            return Err(Error::State(format!(
+                "container {} is already running: use `sangja logs -f {name}` to follow it",
+                c.config.name
+            )));
+        }
+        let image = ImageStore::new(&ctx.engine.paths).lookup(&c.config.image_id)?;
+        let spec: oci_spec::runtime::Spec = crate::json_file::read(&c.dir.join("spec.json"))?;
+        // The foreground path: the container inherits our stdin (with -i;
+        // otherwise /dev/null as podman), stdout and stderr.
+        if !args.interactive && !c.config.options.interactive {
+            redirect_stdin_null();
+        }
+        return engine_run::start_foreground(&ctx.engine, &image, c, &spec);
+    }
+    let names = if args.all {
+        store(ctx).list()?.into_iter().filter(|c| !c.is_running()).map(|c| c.config.id).collect()
+    } else {
+        targets(ctx, false, &args.containers)?
+    };
+    each(ctx, names, |ctx, n| {
+        let c = store(ctx).lookup(n)?;
+        lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+fn redirect_stdin_null() {
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        use std::os::fd::AsRawFd;
+        // SAFETY: dup2 onto our own stdin.
+        unsafe { libc::dup2(null.as_raw_fd(), 0) };
+    }
+}
+
+/// `stop` flags.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Seconds to wait for the stop signal to work before SIGKILL.
+    #[arg(short = 't', long = "time", value_name = "SECONDS", default_value_t = 10)]
+    pub time: u64,
+    /// Stop all running containers.
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not complain about containers that do not exist.
+    #[arg(short, long)]
+    pub ignore: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// Stops containers; prints each name as given.
+pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
+    let names = targets(ctx, args.all, &args.containers)?;
+    let timeout = Duration::from_secs(args.time);
+    each(ctx, names, |ctx, n| {
+        let c = match store(ctx).lookup(n) {
+            Err(Error::ContainerNotFound(_)) if args.ignore => return Ok(()),
+            other => other?,
+        };
+        lifecycle::stop(&ctx.engine, &c, timeout)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+/// `kill` flags.
+#[derive(Debug, Args)]
+pub struct KillArgs {
+    /// Signal to send: a name (TERM, SIGHUP...) or a number.
+    #[arg(short, long, default_value = "KILL")]
+    pub signal: String,
+    /// Signal all running containers.
+    #[arg(short, long)]
+    pub all: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// Sends a signal to containers; prints each name as given.
+pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
+    let sig = lifecycle::parse_signal(&args.signal)?;
+    let names = if args.all {
+        store(ctx).list()?.into_iter().filter(|c| c.is_running()).map(|c| c.config.id).collect()
+    } else {
+        targets(ctx, false, &args.containers)?
+    };
+    each(ctx, names, |ctx, n| {
+        let c = store(ctx).lookup(n)?;
+        lifecycle::signal(&ctx.engine, &c, sig)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+/// `restart` flags.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Seconds to wait for the stop signal to work before SIGKILL.
+    #[arg(short = 't', long = "time", value_name = "SECONDS", default_value_t = 10)]
+    pub time: u64,
+    /// Restart all containers.
+    #[arg(short, long)]
+    pub all: bool,
+    /// Restart only the running ones (with --all).
+    #[arg(long)]
+    pub running: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// Stops (if running) and starts containers in the background; prints each name as given.
+pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
+    let names = if args.all && args.running {
+        store(ctx).list()?.into_iter().filter(|c| c.is_running()).map(|c| c.config.id).collect()
+    } else {
+        targets(ctx, args.all, &args.containers)?
+    };
+    let timeout = Duration::from_secs(args.time);
+    each(ctx, names, |ctx, n| {
+        let c = store(ctx).lookup(n)?;
+        let c = lifecycle::stop(&ctx.engine, &c, timeout)?;
+        lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+/// `wait` flags.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Ignored (podman's polling interval); sangja waits on a pidfd.
+    #[arg(short, long, value_name = "DURATION")]
+    pub interval: Option<String>,
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+/// Waits for each container to exit; prints each exit code.
+pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
+    each(ctx, args.containers, |ctx, n| {
+        let s = store(ctx);
+        let c = s.lookup(n)?;
+        let code = match lifecycle::wait_exit(&s, &c, None) {
+            Ok(done) => done.unwrap_or(c).state.exit_code.unwrap_or(0),
+            // Removed by its monitor (`run -d --rm`) while we waited.
+            Err(Error::ContainerNotFound(_)) => lifecycle::removed_exit_code(&ctx.engine, &c.config.id)
+                .ok_or_else(|| Error::ContainerNotFound(n.to_string()))?,
+            Err(e) => return Err(e),
+        };
+        println!("{code}");
+        Ok(())
+    })
+}
+
+/// Names of containers, with `--all`.
+#[derive(Debug, Args)]
+pub struct ContainersArgs {
+    /// All containers (running ones for pause, paused ones for unpause).
+    #[arg(short, long)]
+    pub all: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// Freezes containers (cgroup freezer); prints each name as given.
+pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
+    let names = if args.all {
+        store(ctx).list()?.into_iter().filter(|c| c.state.status == crate::container::record::Status::Running).map(|c| c.config.id).collect()
+    } else {
+        targets(ctx, false, &args.containers)?
+    };
+    each(ctx, names, |ctx, n| {
+        lifecycle::pause(&ctx.engine, &store(ctx).lookup(n)?)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+/// Thaws paused containers; prints each name as given.
+pub fn unpause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
+    let names = if args.all {
+        store(ctx).list()?.into_iter().filter(|c| c.state.status == crate::container::record::Status::Paused).map(|c| c.config.id).collect()
+    } else {
+        targets(ctx, false, &args.containers)?
+    };
+    each(ctx, names, |ctx, n| {
+        lifecycle::unpause(&ctx.engine, &store(ctx).lookup(n)?)?;
+        println!("{n}");
+        Ok(())
+    })
+}
+
+/// `rename` arguments.
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// Renames a container; prints nothing, as podman.
+pub fn rename(ctx: &Context, args: RenameArgs) -> Result<i32> {
+    lifecycle::rename(&ctx.engine, &args.container, &args.name)?;
+    Ok(0)
+}
+
+/// `container prune` flags.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// Removes all containers that are not running, after asking (unless -f).
+pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
+    if !args.force {
+        eprint!("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            return Ok(0);
+        }
+    }
+    for id in lifecycle::prune(&ctx.engine)? {
+        println!("{id}");
+    }
+    Ok(0)
+}
+
+/// The hidden `__monitor` subcommand's arguments.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+/// Becomes the monitor of a container (see container::monitor).
+pub fn monitor(ctx: &Context, args: MonitorArgs) -> Result<i32> {
+    crate::container::monitor::run(&ctx.engine, &args.id)
+}

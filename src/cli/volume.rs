@@ -1,0 +1,296 @@
+//! `volume create|ls|inspect|rm|prune|exists` and the mount flags of
+//! `run`/`create` (-v, --mount, --tmpfs, --read-only).
+
+use crate::container::mounts::{self, MountRequest};
+use crate::error::Result;
+use clap::Args;
+
+/// Mount flags shared by `run` and `create`.
+#[derive(Debug, Args, Default)]
+pub struct MountFlags {
+    /// Bind mount a host path or mount a volume: [SOURCE:]DEST[:ro|rw,z,Z,U,nocopy,...].
+    #[arg(short = 'v', long = "volume", value_name = "[SOURCE:]DEST[:OPTIONS]")]
+    pub volumes: Vec<String>,
+    /// A mount: type=bind|volume|tmpfs,source=,destination=[,ro][,bind-propagation=][,tmpfs-size=][,tmpfs-mode=].
+    #[arg(long = "mount", value_name = "type=TYPE,...")]
+    pub mount: Vec<String>,
+    /// Mount a tmpfs at DEST: DEST[:size=SIZE,mode=MODE,...].
+    #[arg(long = "tmpfs", value_name = "DEST[:OPTIONS]")]
+    pub tmpfs: Vec<String>,
+    /// Mount the container's root filesystem read-only.
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// With --read-only, mount tmpfs on /tmp, /var/tmp and /run (default true).
+    #[arg(long = "read-only-tmpfs", value_name = "BOOL", num_args = 0..=1, default_value = "true",
+          default_missing_value = "true", value_parser = super::parse_bool)]
+    pub read_only_tmpfs: bool,
+}
+
+impl MountFlags {
+    /// The parsed requests, in flag order: volumes, then --mount, then --tmpfs.
+    pub fn requests(&self) -> Result<Vec<MountRequest>> {
+        let mut out = Vec::new();
+        for v in &self.volumes {
+            out.push(mounts::parse_volume(v)?);
+        }
+        for m in &self.mount {
+            out.push(mounts::parse_mount(m)?);
+        }
+        for t in &self.tmpfs {
+            out.push(mounts::parse_tmpfs(t)?);
+        }
+        mounts::check_duplicates(&out)?;
+        Ok(out)
+    }
+}
+
+use super::format::{self, Format};
+use super::Context;
+use crate::engine::volumes::{self as engine_volumes, CreateOptions};
+use crate::error::Error;
+use crate::storage::volumes::{Volume, VolumeStore};
+use clap::Subcommand;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// `sangja volume ...`.
+#[derive(Debug, Subcommand)]
+pub enum VolumeCommand {
+    /// Create a volume.
+    Create(CreateArgs),
+    /// List volumes.
+    #[command(alias = "list")]
+    Ls(LsArgs),
+    /// Show volumes' details as JSON.
+    Inspect(InspectArgs),
+    /// Remove volumes.
+    #[command(alias = "remove")]
+    Rm(RmArgs),
+    /// Remove every volume no container uses.
+    Prune(PruneArgs),
+    /// Exit 0 if the volume exists, 1 if not.
+    Exists(ExistsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Volume driver: only local.
+    #[arg(short = 'd', long, default_value = "local")]
+    pub driver: String,
+    /// Set a label (KEY=VALUE).
+    #[arg(short = 'l', long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Driver option (local: type=, device=, o=).
+    #[arg(short = 'o', long = "opt", value_name = "KEY=VALUE")]
+    pub opts: Vec<String>,
+    /// Do nothing if the volume exists.
+    #[arg(long)]
+    pub ignore: bool,
+    /// Name (default: a random id).
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// Filter: name=, label=KEY[=VALUE], dangling=true|false, driver=.
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Output format: table, json, or a Go template ('{{.Name}}').
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Print only names.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Output format: json (default) or a Go template.
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Inspect every volume.
+    #[arg(short, long)]
+    pub all: bool,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Remove volumes in use too, with the containers that use them.
+    #[arg(short, long)]
+    pub force: bool,
+    /// Remove every volume.
+    #[arg(short, long)]
+    pub all: bool,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub force: bool,
+    /// Prune only volumes with this label (label=KEY[=VALUE]).
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExistsArgs {
+    pub name: String,
+}
+
+fn kv(list: &[String], what: &str) -> Result<BTreeMap<String, String>> {
+    let mut m = BTreeMap::new();
+    for s in list {
+        match s.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                m.insert(k.to_string(), v.to_string());
+            }
+            _ if what == "label" && !s.is_empty() => {
+                m.insert(s.clone(), String::new());
+            }
+            _ => return Err(Error::Invalid(format!("{what} {s:?} is not KEY=VALUE"))),
+        }
+    }
+    Ok(m)
+}
+
+/// podman's `volume inspect` object.
+fn object(ctx: &Context, v: &Volume, users: usize) -> Value {
+    json!({
+        "Name": v.name,
+        "Driver": v.driver,
+        "Mountpoint": VolumeStore::new(&ctx.engine.paths).data_dir(&v.name),
+        "CreatedAt": v.created_at,
+        "Labels": v.labels,
+        "Scope": "local",
+        "Options": v.options,
+        "MountCount": 0,
+        "Anonymous": v.anonymous,
+        "InUse": users > 0,
+        "NeedsCopyUp": !v.populated,
+        "NeedsChown": false,
+    })
+}
+
+/// Runs `volume ...`; returns the exit code.
+pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
+    match cmd {
+        VolumeCommand::Create(a) => {
+            if a.driver != "local" {
+                return Err(Error::Invalid(format!("volume driver {:?} is not available: use --driver local", a.driver)));
+            }
+            let opts = CreateOptions { name: a.name, labels: kv(&a.labels, "label")?, options: kv(&a.opts, "option")?, ignore_existing: a.ignore };
+            let v = engine_volumes::create(&ctx.engine, opts)?;
+            println!("{}", v.name);
+            Ok(0)
+        }
+        VolumeCommand::Ls(a) => ls(ctx, a),
+        VolumeCommand::Inspect(a) => {
+            let all = engine_volumes::list(&ctx.engine)?;
+            let mut rows = Vec::new();
+            let mut code = 0;
+            if a.all {
+                rows = all.iter().map(|(v, u)| object(ctx, v, u.len())).collect();
+            }
+            for n in &a.names {
+                match all.iter().find(|(v, _)| &v.name == n) {
+                    Some((v, u)) => rows.push(object(ctx, v, u.len())),
+                    None => {
+                        eprintln!("Error: {}", Error::VolumeNotFound(n.clone()));
+                        code = 125;
+                    }
+                }
+            }
+            match Format::parse(a.format.as_deref()) {
+                Format::Table | Format::Json => println!("{}", serde_json::to_string_pretty(&Value::Array(rows)).unwrap_or_default()),
+                Format::Template { template, .. } => print!("{}", format::template(&template, false, &rows)?),
+            }
+            Ok(code)
+        }
+        VolumeCommand::Rm(a) => {
+            let names: Vec<String> = if a.all {
+                VolumeStore::new(&ctx.engine.paths).list()?.into_iter().map(|v| v.name).collect()
+            } else {
+                a.names.clone()
+            };
+            if names.is_empty() {
+                return Err(Error::Invalid("give the volumes to remove, or --all".into()));
+            }
+            let mut code = 0;
+            for n in names {
+                match engine_volumes::remove(&ctx.engine, &n, a.force) {
+                    Ok(()) => println!("{n}"),
+                    Err(e) => {
+                        eprintln!("Error: {e}");
+                        // podman: 1 no such volume, 2 in use, 125 anything else.
+                        let c = match e {
+                            Error::VolumeNotFound(_) => 1,
+                            Error::Conflict(_) => 2,
+                            _ => 125,
+                        };
+                        code = code.max(c);
+                    }
+                }
+            }
+            Ok(code)
+        }
+        VolumeCommand::Prune(a) => {
+            let mut labels = Vec::new();
+            for f in &a.filters {
+                match f.strip_prefix("label=") {
+                    Some(l) => labels.push(match l.split_once('=') {
+                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                        None => (l.to_string(), None),
+                    }),
+                    None => return Err(Error::Invalid(format!("prune filter {f:?} is not supported: use label=KEY[=VALUE]"))),
+                }
+            }
+            if !a.force && !super::layers::confirm("WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:")? {
+                return Ok(0);
+            }
+            for n in engine_volumes::prune(&ctx.engine, &labels)? {
+                println!("{n}");
+            }
+            Ok(0)
+        }
+        VolumeCommand::Exists(a) => Ok(if VolumeStore::new(&ctx.engine.paths).get(&a.name)?.is_some() { 0 } else { 1 }),
+    }
+}
+
+fn ls(ctx: &Context, a: LsArgs) -> Result<i32> {
+    let mut rows = Vec::new();
+    'vols: for (v, users) in engine_volumes::list(&ctx.engine)? {
+        for f in &a.filters {
+            let (k, val) = f.split_once('=').unwrap_or((f.as_str(), ""));
+            let keep = match k {
+                "name" => v.name.contains(val),
+                "driver" => v.driver == val,
+                "label" => match val.split_once('=') {
+                    Some((lk, lv)) => v.labels.get(lk).is_some_and(|x| x == lv),
+                    None => v.labels.contains_key(val),
+                },
+                "dangling" => match val {
+                    "true" | "1" => users.is_empty(),
+                    "false" | "0" => !users.is_empty(),
+                    _ => return Err(Error::Invalid(format!("filter {f:?}: dangling takes true or false"))),
+                },
+                _ => return Err(Error::Invalid(format!("filter {f:?} is not supported: use name=, label=, dangling=, driver="))),
+            };
+            if !keep {
+                continue 'vols;
+            }
+        }
+        rows.push(object(ctx, &v, users.len()));
+    }
+    if a.quiet {
+        for r in &rows {
+            println!("{}", format::scalar(&r["Name"]));
+        }
+        return Ok(0);
+    }
+    let fmt = Format::parse(a.format.as_deref());
+    print!("{}", format::render(&fmt, &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")], &rows)?);
+    Ok(0)
+}

@@ -1,0 +1,341 @@
+//! Resource flags into the Spec: cgroup limits (linux.resources,
+//! linux.cgroupsPath) and `--ulimit` (process.rlimits).
+
+use crate::error::{Error, Result};
+use crate::runtime::cgroups::{self, Availability};
+use oci_spec::runtime::{
+    LinuxCpu, LinuxMemory, LinuxNamespace, LinuxNamespaceType, LinuxPids, LinuxResources, Mount, PosixRlimit,
+    PosixRlimitType, Spec,
+};
+
+/// podman's default --pids-limit, where a pids controller is usable.
+pub const DEFAULT_PIDS_LIMIT: i64 = 2048;
+
+/// The user's resource flags, as given (strings parsed here, so that a
+/// bad value is reported with its flag).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ResourceOptions {
+    pub memory: Option<String>,
+    pub memory_swap: Option<String>,
+    pub memory_reservation: Option<String>,
+    pub cpus: Option<String>,
+    pub cpu_shares: Option<u64>,
+    pub cpuset_cpus: Option<String>,
+    pub cpuset_mems: Option<String>,
+    pub pids_limit: Option<i64>,
+    /// enabled (default), disabled, no-conmon, split.
+    pub cgroups: Option<String>,
+    pub cgroup_parent: Option<String>,
+    pub ulimits: Vec<String>,
+}
+
+/// "512", "512b", "64k", "32m", "1g" (binary units, as podman) → bytes.
+pub fn parse_bytes(v: &str, flag: &str) -> Result<i64> {
+    let bad = || {
+        Error::Invalid(format!("{flag} {v:?}: invalid size; give a number with an optional unit b, k, m or g (e.g. 32m)"))
+    };
+    let s = v.trim().to_ascii_lowercase();
+    let s = s.strip_suffix('b').filter(|r| r.ends_with(['k', 'm', 'g', 't'])).unwrap_or(&s);
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k')) => (&s[..i], 1i64 << 10),
+        Some((i, 'm')) => (&s[..i], 1 << 20),
+        Some((i, 'g')) => (&s[..i], 1 << 30),
+        Some((i, 't')) => (&s[..i], 1 << 40),
+        Some((i, 'b')) => (&s[..i], 1),
+        _ => (s, 1),
+    };
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    if !n.is_finite() || n < 0.0 {
+        return Err(bad());
+    }
+    Ok((n * mult as f64) as i64)
+}
+
+fn rlimit_type(name: &str) -> Option<PosixRlimitType> {
+    use PosixRlimitType::*;
+    Some(match name {
+        "core" => RlimitCore,
+        "cpu" => RlimitCpu,
+        "data" => RlimitData,
+        "fsize" => RlimitFsize,
+        "locks" => RlimitLocks,
+        "memlock" => RlimitMemlock,
+        "msgqueue" => RlimitMsgqueue,
+        "nice" => RlimitNice,
+        "nofile" => RlimitNofile,
+        "nproc" => RlimitNproc,
+        "rss" => RlimitRss,
+        "rtprio" => RlimitRtprio,
+        "rttime" => RlimitRttime,
+        "sigpending" => RlimitSigpending,
+        "stack" => RlimitStack,
+        "as" => RlimitAs,
+        _ => return None,
+    })
+}
+
+fn host_hard_limit(t: PosixRlimitType) -> Option<u64> {
+    use nix::sys::resource::{getrlimit, Resource};
+    use PosixRlimitType::*;
+    let r = match t {
+        RlimitCore => Resource::RLIMIT_CORE,
+        RlimitCpu => Resource::RLIMIT_CPU,
+        RlimitData => Resource::RLIMIT_DATA,
+        RlimitFsize => Resource::RLIMIT_FSIZE,
+        RlimitLocks => Resource::RLIMIT_LOCKS,
+        RlimitMemlock => Resource::RLIMIT_MEMLOCK,
+        RlimitMsgqueue => Resource::RLIMIT_MSGQUEUE,
+        RlimitNice => Resource::RLIMIT_NICE,
+        RlimitNofile => Resource::RLIMIT_NOFILE,
+        RlimitNproc => Resource::RLIMIT_NPROC,
+        RlimitRss => Resource::RLIMIT_RSS,
+        RlimitRtprio => Resource::RLIMIT_RTPRIO,
+        RlimitRttime => Resource::RLIMIT_RTTIME,
+        RlimitSigpending => Resource::RLIMIT_SIGPENDING,
+        RlimitStack => Resource::RLIMIT_STACK,
+        RlimitAs => Resource::RLIMIT_AS,
+    };
+    getrlimit(r).ok().map(|(_, hard)| hard)
+}
+
+/// `--ulimit name=soft[:hard]` (-1 or "unlimited": no limit). A hard limit
+/// above ours cannot be set without CAP_SYS_RESOURCE: refused, naming it.
+pub fn parse_ulimit(v: &str) -> Result<PosixRlimit> {
+    let bad = |why: &str| Error::Invalid(format!("--ulimit {v:?}: {why}; expected NAME=SOFT[:HARD], e.g. nofile=1024:2048"));
+    let (name, limits) = v.split_once('=').ok_or_else(|| bad("no '='"))?;
+    let name = name.trim().to_ascii_lowercase();
+    let typ = rlimit_type(name.strip_prefix("rlimit_").unwrap_or(&name)).ok_or_else(|| bad("unknown limit name"))?;
+    let num = |s: &str| -> Result<u64> {
+        match s.trim() {
+            "-1" | "unlimited" => Ok(u64::MAX),
+            n => n.parse().map_err(|_| bad("limits must be numbers")),
+        }
+    };
+    let (soft, hard) = match limits.split_once(':') {
+        Some((s, h)) => (num(s)?, num(h)?),
+        None => (num(limits)?, num(limits)?),
+    };
+    if soft > hard {
+        return Err(bad("the soft limit is above the hard limit"));
+    }
+    if let Some(max) = host_hard_limit(typ) {
+        if hard > max {
+            let shown = if max == u64::MAX { "unlimited".to_string() } else { max.to_string() };
+            return Err(Error::Invalid(format!(
+                "--ulimit {v}: the hard limit is above this process's hard limit for {name} ({shown}); \
+                 raising it needs CAP_SYS_RESOURCE: ask for at most {shown}"
+            )));
+        }
+    }
+    oci_spec::runtime::PosixRlimitBuilder::default()
+        .typ(typ)
+        .soft(soft)
+        .hard(hard)
+        .build()
+        .map_err(|e| Error::Invalid(format!("--ulimit {v}: {e}")))
+}
+
+fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Mount {
+    let mut m = Mount::default();
+    m.set_destination(dest.into());
+    m.set_typ(Some(typ.to_string()));
+    m.set_source(Some(source.into()));
+    m.set_options(Some(options.iter().map(|o| o.to_string()).collect()));
+    m
+}
+
+/// A cpuset list such as 0-2,4, checked.
+fn cpu_list(list: &str, flag: &str) -> Result<String> {
+    let ok = !list.is_empty() && list.split(',').all(|r| r.splitn(2, '-').all(|n| n.trim().parse::<u32>().is_ok()));
+    if !ok {
+        return Err(Error::Invalid(format!("{flag} {list:?}: give a list like 0-2,4")));
+    }
+    Ok(list.to_string())
+}
+
+/// The flags that ask for a cgroup limit, by name, for error messages.
+fn limit_flags(o: &ResourceOptions) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    let checks: [(&'static str, bool); 7] = [
+        ("--memory", o.memory.is_some()),
+        ("--memory-swap", o.memory_swap.is_some()),
+        ("--memory-reservation", o.memory_reservation.is_some()),
+        ("--cpus", o.cpus.is_some()),
+        ("--cpu-shares", o.cpu_shares.is_some()),
+        ("--cpuset-cpus", o.cpuset_cpus.is_some() || o.cpuset_mems.is_some()),
+        ("--pids-limit", o.pids_limit.is_some_and(|p| p > 0)),
+    ];
+    for (name, set) in checks {
+        if set {
+            f.push(name);
+        }
+    }
+    f
+}
+
+/// Sets linux.resources, linux.cgroupsPath and the rlimits from `--ulimit`.
+pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
+    let mode = o.cgroups.as_deref().unwrap_or("enabled");
+    if !["enabled", "disabled", "no-conmon", "split"].contains(&mode) {
+        return Err(Error::Invalid(format!(
+            "--cgroups {mode:?}: expected enabled, disabled, no-conmon or split"
+        )));
+    }
+    let flags = limit_flags(o);
+    let usable = mode != "disabled" && cgroups::available() != Availability::None;
+    if !flags.is_empty() && !usable {
+        let why = if mode == "disabled" {
+            "--cgroups=disabled leaves the container without a cgroup".to_string()
+        } else {
+            cgroups::UNAVAILABLE_HINT.to_string()
+        };
+        return Err(Error::Invalid(format!("{} cannot be enforced: {why}", flags.join(", "))));
+    }
+
+    let mut process = spec.process().clone().unwrap_or_default();
+    let mut rlimits = process.rlimits().clone().unwrap_or_default();
+    for u in &o.ulimits {
+        let r = parse_ulimit(u)?;
+        rlimits.retain(|x| x.typ() != r.typ());
+        rlimits.push(r);
+    }
+    process.set_rlimits(Some(rlimits));
+    spec.set_process(Some(process));
+    if !usable {
+        return Ok(());
+    }
+
+    let mut res = LinuxResources::default();
+    let mut mem = LinuxMemory::default();
+    let limit = o.memory.as_deref().map(|m| parse_bytes(m, "--memory")).transpose()?;
+    if let Some(l) = limit {
+        if l < 6 << 20 {
+            return Err(Error::Invalid(format!("--memory {}: the minimum is 6m", o.memory.as_deref().unwrap_or(""))));
+        }
+        mem.set_limit(Some(l));
+    }
+    match o.memory_swap.as_deref() {
+        Some("-1") => {
+            mem.set_swap(Some(-1));
+        }
+        Some(s) => {
+            let swap = parse_bytes(s, "--memory-swap")?;
+            let Some(l) = limit else {
+                return Err(Error::Invalid("--memory-swap needs --memory: give both".into()));
+            };
+            if swap < l {
+                return Err(Error::Invalid(format!(
+                    "--memory-swap {s} is below --memory: it is memory plus swap, so give at least the --memory value"
+                )));
+            }
+            mem.set_swap(Some(swap));
+        }
+        // As docker and podman: swap as much as memory again.
+        None => {
+            mem.set_swap(limit.map(|l| 2 * l));
+        }
+    }
+    if let Some(r) = &o.memory_reservation {
+        mem.set_reservation(Some(parse_bytes(r, "--memory-reservation")?));
+    }
+    if mem.limit().is_some() || mem.reservation().is_some() {
+        res.set_memory(Some(mem));
+    }
+    let mut cpu = LinuxCpu::default();
+    let mut any_cpu = false;
+    if let Some(c) = &o.cpus {
+        let n: f64 = c.trim().parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0).ok_or_else(|| {
+            Error::Invalid(format!("--cpus {c:?}: give a positive number of CPUs, e.g. 0.5 or 2"))
+        })?;
+        let period = 100_000u64;
+        cpu.set_period(Some(period));
+        cpu.set_quota(Some((n * period as f64).round().max(1000.0) as i64));
+        any_cpu = true;
+    }
+    if let Some(s) = o.cpu_shares {
+        if s < 2 {
+            return Err(Error::Invalid(format!("--cpu-shares {s}: the minimum is 2")));
+        }
+        cpu.set_shares(Some(s));
+        any_cpu = true;
+    }
+    if let Some(list) = &o.cpuset_cpus {
+        cpu.set_cpus(Some(cpu_list(list, "--cpuset-cpus")?));
+        any_cpu = true;
+    }
+    if let Some(list) = &o.cpuset_mems {
+        cpu.set_mems(Some(cpu_list(list, "--cpuset-mems")?));
+        any_cpu = true;
+    }
+    if any_cpu {
+        res.set_cpu(Some(cpu));
+    }
+    let pids = match o.pids_limit {
+        Some(p) if p <= 0 => None,
+        Some(p) => Some(p),
+        None => Some(DEFAULT_PIDS_LIMIT),
+    };
+    if let Some(p) = pids {
+        let mut l = LinuxPids::default();
+        l.set_limit(p);
+        res.set_pids(Some(l));
+    }
+
+    let parent = o.cgroup_parent.as_deref().unwrap_or("/sangja");
+    if !parent.starts_with('/') || parent.split('/').any(|c| c == "..") {
+        return Err(Error::Invalid(format!(
+            "--cgroup-parent {parent:?}: give an absolute cgroup path without '..', e.g. /sangja"
+        )));
+    }
+    let cpuset = res.cpu().as_ref().is_some_and(|c| c.cpus().is_some() || c.mems().is_some());
+    let path = format!("{}/{id}", parent.trim_end_matches('/'));
+    let mut linux = spec.linux().clone().unwrap_or_default();
+    linux.set_resources(Some(res));
+    linux.set_cgroups_path(Some(path.clone().into()));
+    // A cgroup namespace rooted at the container's cgroups: /proc/self/cgroup
+    // shows "/", and /sys/fs/cgroup holds only its own folders, read-only.
+    let mut namespaces = linux.namespaces().clone().unwrap_or_default();
+    if !namespaces.iter().any(|n| n.typ() == LinuxNamespaceType::Cgroup) {
+        let mut ns = LinuxNamespace::default();
+        ns.set_typ(LinuxNamespaceType::Cgroup);
+        namespaces.push(ns);
+    }
+    linux.set_namespaces(Some(namespaces));
+    spec.set_linux(Some(linux));
+    let mut mounts = spec.mounts().clone().unwrap_or_default();
+    mounts.push(mount("/sys/fs/cgroup", "tmpfs", "tmpfs", &["nosuid", "noexec", "nodev", "mode=755", "size=64k"]));
+    for (ctrl, dir) in cgroups::dirs(&path, cpuset) {
+        let dest = format!("/sys/fs/cgroup/{ctrl}");
+        let source = dir.to_string_lossy();
+        mounts.push(mount(&dest, "bind", &source, &["bind", "ro", "nosuid", "noexec", "nodev", "rprivate"]));
+    }
+    spec.set_mounts(Some(mounts));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("32m", "-m").unwrap(), 32 << 20);
+        assert_eq!(parse_bytes("1G", "-m").unwrap(), 1 << 30);
+        assert_eq!(parse_bytes("64kb", "-m").unwrap(), 64 << 10);
+        assert_eq!(parse_bytes("1000", "-m").unwrap(), 1000);
+        assert_eq!(parse_bytes("1.5k", "-m").unwrap(), 1536);
+        let e = parse_bytes("lots", "--memory").unwrap_err().to_string();
+        assert!(e.contains("--memory") && e.contains("lots"), "{e}");
+    }
+
+    #[test]
+    fn ulimits() {
+        let r = parse_ulimit("nofile=100:200").unwrap();
+        assert_eq!((r.typ(), r.soft(), r.hard()), (PosixRlimitType::RlimitNofile, 100, 200));
+        assert!(parse_ulimit("nofile=300:200").is_err());
+        assert!(parse_ulimit("bogus=1").is_err());
+        let e = parse_ulimit("nofile=999999999999").unwrap_err().to_string();
+        assert!(e.contains("nofile") && e.contains("CAP_SYS_RESOURCE"), "{e}");
+    }
+}

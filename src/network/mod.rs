@@ -1,0 +1,239 @@
+//! Container networking: the network modes, the user-mode backends (pasta,
+//! slirp4netns) that give a rootless container's own namespace a way out,
+//! published ports, and the network parts of /etc/hosts and resolv.conf.
+//!
+//! Order of events at start: a holder process makes the container's network
+//! namespace (netns.rs), the backend configures it and binds the published
+//! ports, the container joins it by path, then the holder goes away. The
+//! network is therefore up before the container's command runs.
+
+pub mod backend;
+pub mod hosts;
+pub mod netns;
+pub mod pasta;
+pub mod ports;
+pub mod slirp4netns;
+
+use crate::container::NetworkMode;
+use crate::error::{Error, Result};
+use oci_spec::runtime::{LinuxNamespaceType, Spec};
+use ports::{PortBinding, PortRequest};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Network flags of `run`/`create` besides `--network`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetOptions {
+    /// `-p`.
+    #[serde(default)]
+    pub publish: Vec<PortRequest>,
+    /// `--add-host NAME:IP`.
+    #[serde(default)]
+    pub add_hosts: Vec<String>,
+    /// `--dns`, `--dns-search`, `--dns-option`.
+    #[serde(default)]
+    pub dns: Vec<String>,
+    #[serde(default)]
+    pub dns_search: Vec<String>,
+    #[serde(default)]
+    pub dns_options: Vec<String>,
+    /// `--mac-address`, `--ip`.
+    #[serde(default)]
+    pub mac_address: Option<String>,
+    #[serde(default)]
+    pub ip: Option<String>,
+}
+
+/// Parses `--network`: none, host, pasta[:OPT,...], slirp4netns[:OPT,...],
+/// container:NAME, ns:PATH. podman's `private` and `bridge` mean the default.
+pub fn parse_mode(s: &str, rootless: bool) -> Result<NetworkMode> {
+    let (kind, rest) = match s.split_once(':') {
+        Some((k, r)) => (k, Some(r)),
+        None => (s, None),
+    };
+    let opts = || rest.map(|r| r.split(',').filter(|o| !o.is_empty()).map(String::from).collect()).unwrap_or_default();
+    Ok(match kind {
+        "none" => NetworkMode::None,
+        "host" => NetworkMode::Host,
+        "pasta" => NetworkMode::Pasta(opts()),
+        "slirp4netns" => NetworkMode::Slirp4netns(opts()),
+        "container" => match rest.filter(|r| !r.is_empty()) {
+            Some(name) => NetworkMode::Container(name.to_string()),
+            None => return Err(Error::Invalid("--network container: needs a container name: --network container:NAME".into())),
+        },
+        "ns" => match rest.filter(|r| r.starts_with('/')) {
+            Some(path) => NetworkMode::Ns(path.to_string()),
+            None => return Err(Error::Invalid("--network ns: needs an absolute path: --network ns:/run/netns/NAME".into())),
+        },
+        "private" | "bridge" | "" => default_mode(rootless),
+        other => {
+            return Err(Error::Invalid(format!(
+                "network mode {other:?} is not available: use none, host, pasta, slirp4netns, container:NAME or ns:PATH"
+            )))
+        }
+    })
+}
+
+/// The default network: pasta rootless when installed (as podman 5), else
+/// none. Root also gets none until sangja has its own bridge; podman's
+/// root default is a bridge with NAT.
+pub fn default_mode(rootless: bool) -> NetworkMode {
+    if rootless && backend::installed("pasta") {
+        NetworkMode::Pasta(Vec::new())
+    } else {
+        NetworkMode::None
+    }
+}
+
+/// podman's name of a mode (`inspect`'s NetworkMode).
+pub fn mode_name(mode: &NetworkMode) -> String {
+    match mode {
+        NetworkMode::None => "none".into(),
+        NetworkMode::Host => "host".into(),
+        NetworkMode::Pasta(_) => "pasta".into(),
+        NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
+        NetworkMode::Container(n) => format!("container:{n}"),
+        NetworkMode::Ns(p) => format!("ns:{p}"),
+    }
+}
+
+/// Whether the mode makes a namespace of the container's own.
+pub fn own_namespace(mode: &NetworkMode) -> bool {
+    !matches!(mode, NetworkMode::Host)
+}
+
+/// What the container's network looks like while it runs:
+/// userdata/network.json (read by `port`, and to find the backend).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NetState {
+    /// "pasta" or "slirp4netns"; empty without a backend.
+    pub backend: String,
+    /// Host pid of the backend while the container runs.
+    pub pid: Option<i32>,
+    pub ports: Vec<PortBinding>,
+}
+
+fn state_path(userdata: &Path) -> PathBuf {
+    userdata.join("network.json")
+}
+
+/// Reads the network state of a container (empty when it never ran).
+pub fn read_state(userdata: &Path) -> Result<NetState> {
+    Ok(crate::json_file::read_opt(&state_path(userdata))?.unwrap_or_default())
+}
+
+/// A container's network while it starts and runs: drop it, or call `stop`,
+/// when the container has exited.
+pub struct Attachment {
+    holder: Option<netns::Holder>,
+    backend: Option<backend::Backend>,
+    userdata: PathBuf,
+}
+
+impl Attachment {
+    /// Host pid of the backend, if there is one.
+    pub fn backend_pid(&self) -> Option<i32> {
+        self.backend.as_ref().map(|b| b.pid())
+    }
+
+    /// Call once the container runs: the holder is no longer needed.
+    pub fn started(&mut self) {
+        if let Some(mut h) = self.holder.take() {
+            h.release();
+        }
+    }
+
+    /// Stops the backend once the container has exited.
+    pub fn stop(&mut self) {
+        self.started();
+        if let Some(mut b) = self.backend.take() {
+            b.stop();
+            if let Ok(mut st) = read_state(&self.userdata) {
+                st.pid = None;
+                let _ = crate::json_file::write_volatile(&state_path(&self.userdata), &st);
+            }
+        }
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Prepares the network of a container about to start: for pasta and
+/// slirp4netns, makes its namespace, starts the backend with the published
+/// ports and points the spec's network namespace at it; for container:NAME
+/// (given here as the target's pid) and ns:PATH, points the spec there.
+pub fn attach(
+    mode: &NetworkMode,
+    net: &NetOptions,
+    target_pid: Option<i32>,
+    userdata: &Path,
+    rootless: bool,
+    spec: &mut Spec,
+) -> Result<Attachment> {
+    let mut att = Attachment { holder: None, backend: None, userdata: userdata.to_path_buf() };
+    if !net.publish.is_empty() && !matches!(mode, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+        return Err(Error::Invalid(format!(
+            "-p/--publish needs a network of the container's own with port forwarding, not --network {}: \
+             use --network pasta or slirp4netns{}",
+            mode_name(mode),
+            if matches!(mode, NetworkMode::Host) { " (with --network host, the container's ports are the host's already)" } else { "" }
+        )));
+    }
+    let path = match mode {
+        NetworkMode::Host => return Ok(att),
+        // Our own holder rather than the runtime's unshare: it brings lo up,
+        // as podman does, so that servers on 127.0.0.1 work without a network.
+        NetworkMode::None => {
+            let holder = netns::Holder::new()?;
+            let path = holder.path();
+            att.holder = Some(holder);
+            path
+        }
+        NetworkMode::Ns(p) => PathBuf::from(p),
+        NetworkMode::Container(name) => {
+            let pid = target_pid.ok_or_else(|| Error::State(format!("container {name} is not running: start it first")))?;
+            PathBuf::from(format!("/proc/{pid}/ns/net"))
+        }
+        NetworkMode::Pasta(extra) | NetworkMode::Slirp4netns(extra) => {
+            let bindings = ports::resolve(&net.publish, rootless)?;
+            let holder = netns::Holder::new()?;
+            let backend = match mode {
+                NetworkMode::Pasta(_) => pasta::start(&holder.path(), userdata, &bindings, net, extra)?,
+                _ => slirp4netns::start(holder.pid(), userdata, &bindings, net, extra)?,
+            };
+            let state = NetState { backend: backend.name.to_string(), pid: Some(backend.pid()), ports: bindings };
+            let path = holder.path();
+            att.holder = Some(holder);
+            att.backend = Some(backend);
+            crate::json_file::write_volatile(&state_path(userdata), &state)?;
+            path
+        }
+    };
+    set_netns_path(spec, &path)?;
+    Ok(att)
+}
+
+/// Points the spec's network namespace at `path` (adding the entry if the
+/// spec had none).
+fn set_netns_path(spec: &mut Spec, path: &Path) -> Result<()> {
+    let linux = spec.linux_mut().as_mut().ok_or_else(|| Error::Runtime("the spec has no linux section".into()))?;
+    let mut list = linux.namespaces().clone().unwrap_or_default();
+    list.retain(|n| n.typ() != LinuxNamespaceType::Network);
+    let mut ns = oci_spec::runtime::LinuxNamespace::default();
+    ns.set_typ(LinuxNamespaceType::Network);
+    ns.set_path(Some(path.to_path_buf()));
+    list.push(ns);
+    linux.set_namespaces(Some(list));
+    Ok(())
+}
+
+/// Adds `-P`'s ports (the image's EXPOSE) to the requests.
+pub fn publish_exposed(net: &mut NetOptions, image: &oci_spec::image::ImageConfiguration) -> Result<()> {
+    let exposed = image.config().as_ref().and_then(|c| c.exposed_ports().clone()).unwrap_or_default();
+    net.publish.extend(ports::from_exposed(&exposed)?);
+    Ok(())
+}

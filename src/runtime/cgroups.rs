@@ -1,0 +1,269 @@
+//! cgroups of a container: made and limited by the parent before the clone,
+//! joined by the child (it writes its own pid into each cgroup.procs before
+//! anything else, so that everything it starts is counted), removed by
+//! whoever sees the container exit (`remove`).
+//!
+//! cgroup v1 (root; hybrid hosts like the one we test on): one folder per
+//! controller, /sys/fs/cgroup/<ctrl>/<cgroupsPath>. Only folders we create
+//! are ever written or removed.
+//!
+//! Rootless there is nothing we may write: the v1 hierarchies belong to the
+//! host's root, and a v2 subtree is usable only when it was delegated to the
+//! user with the controllers (systemd's Delegate=yes). `available` says which;
+//! a limit asked for where none is usable is refused by the spec builder, never
+//! silently dropped.
+
+use super::child::{CResult, Stage};
+use crate::error::{Error, Result};
+use nix::fcntl::{open, OFlag};
+use nix::sys::stat::Mode;
+use nix::unistd::{access, AccessFlags};
+use oci_spec::runtime::{LinuxResources, Spec};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = "/sys/fs/cgroup";
+
+/// The v1 controllers sangja uses; cpuset only when asked (it must be filled
+/// before a task can join).
+const V1_CONTROLLERS: [&str; 4] = ["memory", "pids", "cpu", "cpuacct"];
+
+/// What this process can use for container limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    /// cgroup v1 hierarchies we may write (root).
+    V1,
+    /// Nothing writable: run without a cgroup of our own.
+    None,
+}
+
+/// Why limits are unavailable, with what to enable: for error messages.
+pub const UNAVAILABLE_HINT: &str = "cgroup controllers are not delegated to this user: \
+on a cgroup v2 host enable them with `loginctl enable-linger $USER` and `Delegate=memory pids cpu cpuset` \
+in a drop-in for user@.service (systemctl edit user@.service), or run as root; \
+this host has cgroup v1 controllers, which only root can use";
+
+/// Which cgroup setup sangja can use here.
+pub fn available() -> Availability {
+    let memory = Path::new(ROOT).join("memory");
+    if memory.join("tasks").exists() && access(&memory, AccessFlags::W_OK).is_ok() {
+        return Availability::V1;
+    }
+    Availability::None
+}
+
+/// The controller folders of a cgroupsPath: (controller, host folder).
+pub fn dirs(cgroups_path: &str, with_cpuset: bool) -> Vec<(&'static str, PathBuf)> {
+    let rel = cgroups_path.trim_start_matches('/');
+    let mut list: Vec<&'static str> = V1_CONTROLLERS.to_vec();
+    if with_cpuset {
+        list.push("cpuset");
+    }
+    list.into_iter()
+        .map(|c| (c, Path::new(ROOT).join(c)))
+        .filter(|(_, base)| base.is_dir())
+        .map(|(c, base)| (c, base.join(rel)))
+        .collect()
+}
+
+/// The container's cgroups, made and limited; the child joins them.
+#[derive(Debug)]
+pub(super) struct CgroupPlan {
+    /// cgroup.procs of each folder, opened here: the child cannot reach
+    /// /sys/fs/cgroup after it pivots.
+    procs: Vec<OwnedFd>,
+    /// The folders made, innermost last.
+    dirs: Vec<PathBuf>,
+}
+
+impl Drop for CgroupPlan {
+    /// Removes the folders if no process joined them: the container failed
+    /// to start (or the plan was never used). A running container keeps them
+    /// (rmdir fails with EBUSY) until `remove` after it exits.
+    fn drop(&mut self) {
+        for d in &self.dirs {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
+    let path = dir.join(file);
+    std::fs::write(&path, value)
+        .map_err(|e| Error::Runtime(format!("set {} to {value}: {e}", path.display())))
+}
+
+/// mkdir -p, giving each new cpuset folder its parent's cpus and mems (v1
+/// starts them empty and refuses tasks then).
+fn make(dir: &Path, cpuset: bool) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        make(parent, cpuset)?;
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(Error::Runtime(format!("create the cgroup {}: {e}", dir.display()))),
+    }
+    if cpuset {
+        if let Some(parent) = dir.parent() {
+            for f in ["cpuset.cpus", "cpuset.mems"] {
+                let v = std::fs::read_to_string(parent.join(f)).unwrap_or_default();
+                if !v.trim().is_empty() {
+                    write(dir, f, v.trim())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl CgroupPlan {
+    /// Creates the container's cgroups and writes its limits; None when the
+    /// spec has no cgroupsPath.
+    pub fn new(spec: &Spec) -> Result<Option<CgroupPlan>> {
+        let Some(linux) = spec.linux().as_ref() else { return Ok(None) };
+        let Some(path) = linux.cgroups_path().as_ref() else { return Ok(None) };
+        let path = path.to_string_lossy().to_string();
+        if path.split('/').any(|c| c == "..") {
+            return Err(Error::Runtime(format!("invalid spec: cgroupsPath {path:?} contains ..")));
+        }
+        let empty = LinuxResources::default();
+        let res = linux.resources().as_ref().unwrap_or(&empty);
+        if available() != Availability::V1 {
+            if has_limits(res) {
+                return Err(Error::Runtime(format!("cannot set resource limits: {UNAVAILABLE_HINT}")));
+            }
+            return Ok(None);
+        }
+        let cpuset = res.cpu().as_ref().is_some_and(|c| c.cpus().is_some() || c.mems().is_some());
+        let mut procs = Vec::new();
+        let made = dirs(&path, cpuset);
+        let result = (|| {
+            for (ctrl, dir) in &made {
+                make(dir, *ctrl == "cpuset")?;
+                limit(ctrl, dir, res)?;
+                let p = dir.join("cgroup.procs");
+                let fd = open(&p, OFlag::O_WRONLY | OFlag::O_CLOEXEC, Mode::empty())
+                    .map_err(|e| Error::Runtime(format!("open {}: {}", p.display(), e.desc())))?;
+                procs.push(fd);
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            remove_path(&path);
+            return Err(e);
+        }
+        Ok(Some(CgroupPlan { procs, dirs: made.into_iter().map(|(_, d)| d).collect() }))
+    }
+
+    /// Child side, first thing: moves the child into its cgroups.
+    pub fn enter(&self) -> CResult<()> {
+        for fd in &self.procs {
+            // SAFETY: a write of a static buffer to our own descriptor.
+            let r = unsafe { libc::write(fd.as_raw_fd(), b"0".as_ptr().cast(), 1) };
+            nix::errno::Errno::result(r).stage(|| "join the container's cgroup".to_string())?;
+        }
+        Ok(())
+    }
+}
+
+/// True when the resources ask for any limit a cgroup must enforce.
+pub fn has_limits(r: &LinuxResources) -> bool {
+    let mem = r.memory().as_ref().is_some_and(|m| m.limit().is_some() || m.swap().is_some() || m.reservation().is_some());
+    let cpu = r.cpu().as_ref().is_some_and(|c| {
+        c.shares().is_some() || c.quota().is_some() || c.cpus().is_some() || c.mems().is_some()
+    });
+    let pids = r.pids().as_ref().is_some_and(|p| p.limit() > 0);
+    mem || cpu || pids
+}
+
+fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
+    match ctrl {
+        "memory" => {
+            if let Some(m) = r.memory() {
+                if let Some(l) = m.limit() {
+                    write(dir, "memory.limit_in_bytes", &l.to_string())?;
+                }
+                if let Some(s) = m.swap() {
+                    if dir.join("memory.memsw.limit_in_bytes").exists() {
+                        write(dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
+                    } else if s != m.limit().unwrap_or(-1) {
+                        return Err(Error::Runtime(
+                            "--memory-swap: this kernel has no swap accounting (memory.memsw.*): \
+                             boot with swapaccount=1 or leave --memory-swap out"
+                                .into(),
+                        ));
+                    }
+                }
+                if let Some(s) = m.reservation() {
+                    write(dir, "memory.soft_limit_in_bytes", &s.to_string())?;
+                }
+            }
+        }
+        "pids" => {
+            if let Some(p) = r.pids().as_ref().filter(|p| p.limit() > 0) {
+                write(dir, "pids.max", &p.limit().to_string())?;
+            }
+        }
+        "cpu" => {
+            if let Some(c) = r.cpu() {
+                if let Some(s) = c.shares() {
+                    write(dir, "cpu.shares", &s.to_string())?;
+                }
+                if let Some(p) = c.period() {
+                    write(dir, "cpu.cfs_period_us", &p.to_string())?;
+                }
+                if let Some(q) = c.quota() {
+                    write(dir, "cpu.cfs_quota_us", &q.to_string())?;
+                }
+            }
+        }
+        "cpuset" => {
+            if let Some(c) = r.cpu() {
+                if let Some(m) = c.mems() {
+                    write(dir, "cpuset.mems", m)?;
+                }
+                if let Some(cpus) = c.cpus() {
+                    write(dir, "cpuset.cpus", cpus)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Removes the container's cgroup folders (empty once it has exited); what
+/// is missing or still busy is left alone.
+pub fn remove_path(cgroups_path: &str) {
+    if cgroups_path.trim_matches('/').is_empty() || cgroups_path.split('/').any(|c| c == "..") {
+        return;
+    }
+    for (_, dir) in dirs(cgroups_path, true) {
+        // A process that has just exited may linger in the cgroup a moment.
+        for _ in 0..50 {
+            match std::fs::remove_dir(&dir) {
+                Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {
+                    std::thread::sleep(std::time::Duration::from_millis(2))
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+/// Removes the cgroups of a container's spec, if it has any.
+pub fn remove(spec: &Spec) {
+    if let Some(p) = spec.linux().as_ref().and_then(|l| l.cgroups_path().as_ref()) {
+        remove_path(&p.to_string_lossy());
+    }
+}
+
+/// Reads one number from a file of a container's cgroup for `ctrl`.
+pub fn read_u64(cgroups_path: &str, ctrl: &str, file: &str) -> Option<u64> {
+    let dir = Path::new(ROOT).join(ctrl).join(cgroups_path.trim_start_matches('/'));
+    std::fs::read_to_string(dir.join(file)).ok()?.trim().parse().ok()
+}

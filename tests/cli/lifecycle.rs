@@ -1,0 +1,264 @@
+//! Detached containers and their lifecycle: run -d, create/start, stop,
+//! kill, wait, restart, rename, pause, prune, and a monitor killed with
+//! SIGKILL.
+
+use crate::util::*;
+use std::time::{Duration, Instant};
+
+/// The state.json of a container, parsed.
+fn state(s: &Sangja, id: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(s.container_dir(id).join("state.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn pid_alive(pid: i64) -> bool {
+    // A zombie is gone for our purpose.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|st| !st.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        .unwrap_or(false)
+}
+
+fn sigkill(pid: i64) {
+    let ok = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap().success();
+    assert!(ok, "kill -9 {pid}");
+}
+
+/// Polls `f` every 20 ms for up to 10 s.
+#[track_caller]
+fn until(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn status(s: &Sangja, name: &str) -> String {
+    s.ok(&["inspect", "--format", "{{.State.Status}}", name]).stdout.trim().to_string()
+}
+
+both! {
+    /// run -d prints the full id and returns at once; the container runs
+    /// under its monitor and is recorded running, then exited with its code.
+    fn run_detached_returns_at_once(s) {
+        s.pull(BUSYBOX);
+        let t0 = Instant::now();
+        let out = s.ok(&["run", "-d", "--name", "bg", BUSYBOX, "sh", "-c", "sleep 1; exit 3"]);
+        assert!(t0.elapsed() < Duration::from_millis(900), "run -d must not wait for the container: {:?}", t0.elapsed());
+        let id = out.stdout.trim().to_string();
+        assert!(is_hex_id(&id), "run -d prints the full id:{out:?}");
+        assert_eq!(status(s, "bg"), "running");
+        let i = s.ok(&["inspect", "bg"]).json();
+        assert_eq!(s.ok(&["inspect", "--format", "{{.State.Running}}", "bg"]).stdout, "true\n");
+        assert!(i.path("0.State.Pid").as_i64().unwrap_or(0) > 0, "{i:?}");
+        assert!(!i.path("0.State.StartedAt").as_str().unwrap_or("").is_empty());
+        let ps = s.ok(&["ps"]);
+        assert!(ps.stdout.contains("Up "), "{ps:?}");
+        s.ok(&["wait", "bg"]).stdout_is("3\n");
+        assert_eq!(status(s, "bg"), "exited");
+        assert_eq!(s.ok(&["inspect", "--format", "{{.State.ExitCode}} {{.State.Running}}", "bg"]).stdout, "3 false\n");
+        assert!(s.ok(&["ps", "-a"]).stdout.contains("Exited (3)"));
+        assert_eq!(state(s, &id)["monitor_pid"], serde_json::Value::Null, "the monitor clears itself on exit");
+    }
+}
+
+both! {
+    /// A command that cannot run: run -d fails with podman's 127/126 and
+    /// the container stays created.
+    fn run_detached_reports_exec_errors(s) {
+        s.pull(BUSYBOX);
+        s.run(&["run", "-d", "--name", "bad", BUSYBOX, "nosuchcmd"]).code(127).stderr_has("executable file not found");
+        assert_eq!(status(s, "bad"), "created");
+        s.run(&["run", "-d", BUSYBOX, "/etc"]).code(126);
+        s.run(&["run", "-d", "--log-opt", "color=red", BUSYBOX, "true"]).code(125).stderr_has("max-size");
+    }
+}
+
+both! {
+    /// create prints the id and leaves the container created; start -a runs
+    /// it in the foreground with its exit code; start alone runs it detached.
+    fn create_then_start(s) {
+        s.pull(BUSYBOX);
+        let out = s.ok(&["create", "--name", "c1", "--label", "team=a", BUSYBOX, "sh", "-c", "echo hi; echo oops >&2; exit 4"]);
+        assert!(is_hex_id(out.stdout.trim()), "{out:?}");
+        assert_eq!(status(s, "c1"), "created");
+        assert!(s.ok(&["ps", "-a"]).stdout.contains("Created"));
+        let fg = s.run(&["start", "-a", "c1"]).code(4);
+        assert_eq!(fg.stdout, "hi\n");
+        assert!(fg.stderr.contains("oops"), "{fg:?}");
+        s.ok(&["start", "c1"]).stdout_is("c1\n");
+        s.ok(&["wait", "c1"]).stdout_is("4\n");
+        let logs = s.ok(&["logs", "c1"]);
+        assert_eq!(logs.stdout, "hi\n");
+        assert_eq!(logs.stderr, "oops\n");
+    }
+}
+
+both! {
+    /// stop sends SIGTERM, waits the timeout, then SIGKILL (exit 137); a
+    /// container that handles TERM stops at once with its own code.
+    fn stop_timeout_then_kill(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "stubborn", BUSYBOX, "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]);
+        s.ok(&["run", "-d", "--name", "polite", BUSYBOX, "sh", "-c", "trap 'exit 5' TERM; while :; do sleep 0.1; done"]);
+        let t0 = Instant::now();
+        s.ok(&["stop", "-t", "1", "stubborn"]).stdout_is("stubborn\n");
+        let took = t0.elapsed();
+        assert!(took >= Duration::from_millis(950) && took < Duration::from_secs(5), "stop -t 1 took {took:?}");
+        assert_eq!(s.ok(&["inspect", "--format", "{{.State.ExitCode}}", "stubborn"]).stdout, "137\n");
+        let t0 = Instant::now();
+        s.ok(&["stop", "polite"]);
+        assert!(t0.elapsed() < Duration::from_secs(3), "a container that handles TERM stops at once");
+        assert_eq!(s.ok(&["inspect", "--format", "{{.State.ExitCode}}", "polite"]).stdout, "5\n");
+        // Stopping a stopped container is fine, as podman.
+        s.ok(&["stop", "polite"]).stdout_is("polite\n");
+        s.run(&["stop", "nosuch"]).code(125).stderr_has("no container with name or ID \"nosuch\" found: no such container");
+    }
+}
+
+both! {
+    /// kill -s delivers the signal; wait prints each exit code; kill of a
+    /// stopped container is podman's 125.
+    fn kill_signal_and_wait(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "k1", BUSYBOX, "sh", "-c", "trap 'exit 7' USR1; while :; do sleep 0.1; done"]);
+        s.ok(&["run", "-d", "--name", "k2", BUSYBOX, "sh", "-c", "trap 'exit 8' HUP; while :; do sleep 0.1; done"]);
+        s.ok(&["kill", "-s", "USR1", "k1"]).stdout_is("k1\n");
+        s.ok(&["kill", "--signal", "1", "k2"]).stdout_is("k2\n");
+        s.ok(&["wait", "k1", "k2"]).stdout_is("7\n8\n");
+        s.run(&["kill", "k1"]).code(125).stderr_has("can only kill running containers");
+        s.run(&["kill", "-s", "NOPE", "k1"]).code(125).stderr_has("invalid signal");
+        s.run(&["wait", "nosuch"]).code(125).stderr_has("no such container");
+        // --rm: the monitor removes it; wait still gets the code.
+        let id = s.ok(&["run", "-d", "--rm", BUSYBOX, "sh", "-c", "sleep 0.3; exit 9"]).stdout.trim().to_string();
+        s.ok(&["wait", &id]).stdout_is("9\n");
+        assert!(!s.container_dir(&id).exists(), "--rm removed the container");
+    }
+}
+
+both! {
+    /// restart gives a new process; rename keeps the container; a taken name is refused.
+    fn restart_and_rename(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "r1", BUSYBOX, "sleep", "30"]);
+        s.ok(&["create", "--name", "other", BUSYBOX, "true"]);
+        let pid1 = s.ok(&["inspect", "--format", "{{.State.Pid}}", "r1"]).stdout;
+        s.ok(&["restart", "-t", "0", "r1"]).stdout_is("r1\n");
+        let pid2 = s.ok(&["inspect", "--format", "{{.State.Pid}}", "r1"]).stdout;
+        assert_ne!(pid1, pid2, "restart runs a new process");
+        assert_eq!(status(s, "r1"), "running");
+        let id = s.container_id("r1");
+        s.ok(&["rename", "r1", "r2"]).stdout_is("");
+        assert_eq!(s.container_id("r2"), id);
+        s.run(&["inspect", "--type", "container", "r1"]).code(125);
+        s.run(&["rename", "r2", "other"]).code(125).stderr_has("already in use");
+        s.run(&["rename", "r2", "bad/name"]).code(125).stderr_has("invalid");
+        s.ok(&["stop", "-t", "0", "r2"]);
+        assert_eq!(status(s, "r2"), "exited");
+    }
+}
+
+both! {
+    /// A monitor killed with SIGKILL leaves a container that ps shows
+    /// running while it runs, exited once it is gone; rm -f cleans up.
+    fn monitor_killed(s) {
+        s.pull(BUSYBOX);
+        let a = s.ok(&["run", "-d", "--name", "orphan", BUSYBOX, "sleep", "60"]).stdout.trim().to_string();
+        let b = s.ok(&["run", "-d", "--name", "orphan2", BUSYBOX, "sleep", "60"]).stdout.trim().to_string();
+        for id in [&a, &b] {
+            let st = state(s, id);
+            let mon = st["monitor_pid"].as_i64().expect("monitor pid recorded");
+            assert!(pid_alive(mon));
+            sigkill(mon);
+            until("the monitor to die", || !pid_alive(mon));
+        }
+        assert_eq!(status(s, "orphan"), "running", "the container outlives its monitor");
+        let pid = state(s, &b)["pid"].as_i64().unwrap();
+        sigkill(pid);
+        until("ps to show orphan2 exited", || status(s, "orphan2") == "exited");
+        let ps = s.ok(&["ps", "--format", "{{.Names}}"]);
+        assert_eq!(ps.lines(), ["orphan"], "{ps:?}");
+        let cpid = state(s, &a)["pid"].as_i64().unwrap();
+        s.ok(&["rm", "-f", "orphan", "orphan2"]);
+        until("the orphan's process to go", || !pid_alive(cpid));
+        assert!(s.container_ids().is_empty());
+        assert!(!s.container_dir(&a).exists());
+    }
+}
+
+both! {
+    /// 50 detached containers started at once from 10 processes all show
+    /// up in ps with the right state.
+    fn fifty_parallel(s) {
+        s.pull(BUSYBOX);
+        let ids: Vec<String> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..10)
+                .map(|t| {
+                    sc.spawn(move || {
+                        (0..5)
+                            .map(|i| {
+                                let out = s.ok(&["run", "-d", "--name", &format!("p{t}-{i}"), BUSYBOX, "sh", "-c", &format!("exit {}", (t * 5 + i) % 7)]);
+                                out.stdout.trim().to_string()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(ids.len(), 50);
+        let mut args = vec!["wait".to_string()];
+        args.extend(ids.iter().cloned());
+        let codes = s.ok(&args).lines();
+        assert_eq!(codes.len(), 50);
+        let v = s.ok(&["ps", "-a", "--format", "json"]).json();
+        assert_eq!(v.items().len(), 50, "every container is listed");
+        for c in v.items() {
+            let name = c["Names"].strings()[0].clone();
+            let (t, i) = name[1..].split_once('-').unwrap();
+            let want = (t.parse::<i64>().unwrap() * 5 + i.parse::<i64>().unwrap()) % 7;
+            assert_eq!(c["State"].as_str(), Some("exited"), "{name}");
+            assert_eq!(c["ExitCode"].as_i64(), Some(want), "{name}");
+        }
+    }
+}
+
+both! {
+    /// pause freezes with the cgroup freezer where there is one (root here);
+    /// rootless it says plainly why it cannot.
+    fn pause_unpause(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "pz", BUSYBOX, "sleep", "30"]);
+        if s.is_rootless() || !std::path::Path::new("/sys/fs/cgroup/freezer/freezer.state").exists() && !std::path::Path::new("/sys/fs/cgroup/freezer/tasks").exists() {
+            s.run(&["pause", "pz"]).code(125).stderr_has("pause needs the cgroup freezer");
+            assert_eq!(status(s, "pz"), "running");
+        } else {
+            s.ok(&["pause", "pz"]).stdout_is("pz\n");
+            assert_eq!(status(s, "pz"), "paused");
+            assert!(s.ok(&["ps"]).stdout.contains("(Paused)"));
+            s.run(&["pause", "pz"]).code(125).stderr_has("already paused");
+            s.ok(&["unpause", "pz"]).stdout_is("pz\n");
+            assert_eq!(status(s, "pz"), "running");
+        }
+        s.ok(&["rm", "-f", "pz"]);
+    }
+}
+
+both! {
+    /// container prune removes what is not running; stop --all, rm --all.
+    fn prune_and_all(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--name", "done", BUSYBOX, "true"]);
+        s.ok(&["create", "--name", "new", BUSYBOX, "true"]);
+        s.ok(&["run", "-d", "--name", "live", BUSYBOX, "sleep", "30"]);
+        let done = s.container_id("done");
+        let pruned = s.ok(&["container", "prune", "-f"]).lines();
+        assert_eq!(pruned.len(), 2, "{pruned:?}");
+        assert!(pruned.contains(&done));
+        assert_eq!(s.container_ids().len(), 1);
+        s.ok(&["stop", "--all", "-t", "0"]);
+        assert_eq!(status(s, "live"), "exited");
+        s.ok(&["rm", "--all"]);
+        assert!(s.container_ids().is_empty());
+    }
+}
