@@ -129,7 +129,7 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
             r["Command"] = Value::String(truncate(&c.config.command.join(" "), 20, args.no_trunc));
             r["Created"] = Value::String(format::ago(&c.config.created));
             r["Names"] = Value::String(c.config.name.clone());
-            r["Ports"] = Value::String(String::new());
+            r["Ports"] = Value::String(crate::network::ports_summary(&c.userdata_dir(), c.is_running()));
             if let Some(t) = r.get("SizeText").cloned() {
                 r["Size"] = t;
             }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+
 /// How long a backend may take to configure the namespace.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -29,20 +30,11 @@ impl Backend {
         self.child.id() as i32
     }
 
-    /// Stops the backend and reaps it.
+    /// Stops the backend and reaps it. SIGKILL at once: the container is
+    /// gone, so there is nothing left to flush, and SIGTERM's grace period
+    /// would be paid on every `run`.
     pub fn stop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            // SAFETY: kill on our own child's pid, not yet reaped.
-            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-            let deadline = Instant::now() + Duration::from_millis(500);
-            while Instant::now() < deadline {
-                if !matches!(self.child.try_wait(), Ok(None)) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
-            let _ = self.child.kill();
-        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }

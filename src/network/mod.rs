@@ -237,3 +237,21 @@ pub fn publish_exposed(net: &mut NetOptions, image: &oci_spec::image::ImageConfi
     net.publish.extend(ports::from_exposed(&exposed)?);
     Ok(())
 }
+
+/// `ps`'s PORTS column: `127.0.0.1:18080->80/tcp, ...` while the container
+/// runs (one small file read, only for running containers).
+pub fn ports_summary(userdata: &Path, running: bool) -> String {
+    if !running {
+        return String::new();
+    }
+    let state = read_state(userdata).unwrap_or_default();
+    state
+        .ports
+        .iter()
+        .map(|p| {
+            let ip = p.host_ip.map(|ip| ip.to_string()).unwrap_or_else(|| "0.0.0.0".into());
+            format!("{ip}:{}->{}/{}", p.host_port, p.container_port, p.proto.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

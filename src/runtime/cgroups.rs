@@ -267,3 +267,29 @@ pub fn read_u64(cgroups_path: &str, ctrl: &str, file: &str) -> Option<u64> {
     let dir = Path::new(ROOT).join(ctrl).join(cgroups_path.trim_start_matches('/'));
     std::fs::read_to_string(dir.join(file)).ok()?.trim().parse().ok()
 }
+
+/// Moves the calling process into the v1 cgroups of container process
+/// `pid` that sangja manages (for `exec`: what it starts counts against
+/// the container's limits). Where we may not write (rootless), nothing
+/// happens: such a container has no cgroups of its own either.
+pub fn join_container_of(pid: i32) -> Result<()> {
+    if available() != Availability::V1 {
+        return Ok(());
+    }
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/cgroup")) else { return Ok(()) };
+    for line in text.lines() {
+        let mut f = line.splitn(3, ':');
+        let (Some(_), Some(ctrls), Some(path)) = (f.next(), f.next(), f.next()) else { continue };
+        for ctrl in ctrls.split(',') {
+            if !V1_CONTROLLERS.contains(&ctrl) && ctrl != "cpuset" {
+                continue;
+            }
+            let dir = Path::new(ROOT).join(ctrl).join(path.trim_start_matches('/'));
+            if path == "/" || path.split('/').any(|c| c == "..") || !dir.join("cgroup.procs").exists() {
+                continue;
+            }
+            write(&dir, "cgroup.procs", "0")?;
+        }
+    }
+    Ok(())
+}

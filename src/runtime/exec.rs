@@ -79,6 +79,9 @@ pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, opts: &ExecOpti
     }
     let root = open(format!("/proc/{pid}/root").as_str(), OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
         .map_err(|e| Error::Runtime(format!("open the root of container process {pid}: {}", e.desc())))?;
+    // Into the container's cgroups first (issue 6): the exec'd command is
+    // limited and counted with the container; the fork below inherits it.
+    super::cgroups::join_container_of(pid)?;
     let flags = differing_namespaces(pid)?;
     if flags != 0 {
         // SAFETY: setns on our pidfd with namespace flags.

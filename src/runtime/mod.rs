@@ -20,6 +20,7 @@ mod resolve;
 mod rootfs;
 mod seccomp;
 mod seccomp_syscalls;
+mod seccomp_tree;
 mod signals;
 mod stdio;
 // -t/-i, exec and the terminal relay (issue 3, part B).

@@ -38,6 +38,9 @@ pub(super) struct SeccompPlan {
     programs: Vec<BpfProgram>,
 }
 
+/// AUDIT_ARCH_X86_64 (linux/audit.h), what seccomp_data.arch holds here.
+const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+
 fn arch() -> Result<TargetArch> {
     if cfg!(target_arch = "x86_64") {
         Ok(TargetArch::x86_64)
@@ -159,8 +162,15 @@ impl SeccompPlan {
             others.push((act, chains));
         }
         if default != SeccompAction::Allow {
+            // The unconditional allows go into a binary search in front
+            // (seccomp_tree.rs); seccompiler's chain keeps the rest.
+            let flat: Vec<u32> =
+                base.iter().filter(|(_, r)| r.is_none()).filter_map(|(nr, _)| u32::try_from(*nr).ok()).collect();
+            base.retain(|_, r| r.is_some());
             let f = SeccompFilter::new(rules_map(base), default, SeccompAction::Allow, arch).map_err(bad)?;
-            programs.push(BpfProgram::try_from(f).map_err(bad)?);
+            let mut program = super::seccomp_tree::prologue(AUDIT_ARCH_X86_64, &flat);
+            program.extend(BpfProgram::try_from(f).map_err(bad)?);
+            programs.push(program);
         }
         for (act, chains) in others {
             let f = SeccompFilter::new(rules_map(chains), SeccompAction::Allow, act, arch).map_err(bad)?;

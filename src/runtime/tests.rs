@@ -73,6 +73,9 @@ fn spec_for(rootfs: &Path, userdata: &Path, args: &[&str], tweak: impl FnOnce(&m
     let mut image = ImageConfiguration::default();
     image.set_config(Some(config));
     let mut opts = RunOptions { name: Some("t".into()), hostname: Some("testhost".into()), ..Default::default() };
+    // Every test here has the same id: shared cgroup folders would race
+    // between test processes, and nothing here removes them (the engine does).
+    opts.resources.cgroups = Some("disabled".into());
     tweak(&mut opts);
     let ctx = SpecContext {
         id: "f".repeat(64),

@@ -79,7 +79,7 @@ $S pull -q --tls-verify=false "$IMAGE" >/dev/null || note "sangja pull failed"
 $P pull -q --tls-verify=false "$IMAGE" >/dev/null || note "podman pull failed"
 
 note "run latency, $RUNS runs each"
-s_run=$(hf sangja-run "$RUNS" "" "$S run --rm $IMAGE true")
+s_run=$(hf sangja-run "$RUNS" "" "$S run --rm --network none $IMAGE true")
 p_run=$(hf podman-run "$RUNS" "" "$P run --rm --network none $IMAGE true")
 
 note "pull of $LAYERED into an empty store, $PULLS runs each"
@@ -96,8 +96,18 @@ p_large=$(hf podman-pull-large "$PULLS" "podman unshare rm -rf $BENCH/p-pull $BE
   "podman --root $BENCH/p-pull --runroot $BENCH/p-pull-run pull -q --tls-verify=false $LARGE")
 
 note "peak RSS of run"
-s_rss=$(rss $S run --rm "$IMAGE" true)
+s_rss=$(rss $S run --rm --network none "$IMAGE" true)
 p_rss=$(rss $P run --rm --network none "$IMAGE" true)
+
+# ---- network (issue 7) ----
+# run --rm latency by network; podman's default rootless network is
+# slirp4netns in 4.x and pasta from 5.0 (the row says which ran).
+note "run latency by network, $RUNS runs each"
+s_run_pasta=$(hf sangja-run-pasta "$RUNS" "" "$S run --rm --network pasta $IMAGE true")
+s_run_slirp=$(hf sangja-run-slirp "$RUNS" "" "$S run --rm --network slirp4netns $IMAGE true")
+p_run_default=$(hf podman-run-default "$RUNS" "" "$P run --rm $IMAGE true")
+p_run_slirp=$(hf podman-run-slirp "$RUNS" "" "$P run --rm --network slirp4netns $IMAGE true")
+# ---- end of network ----
 
 # ---- detached lifecycle and ps (issue 3) ----
 CYCLES=${CYCLES:-10}
@@ -144,6 +154,11 @@ printf '%-44s %12s %12s %8s %8s\n' "pull layered (3 layers), median of $PULLS (m
 printf '%-44s %12s %12s %8s %8s\n' "pull large (4 layers, 75 MB), median of $PULLS (ms)" "$s_large" "$p_large" "$(ratio "$s_large" "$p_large")" "<=0.333"
 printf '%-44s %12s %12s %8s %8s\n' "peak RSS of run --rm, median of 5 (KiB)" "$s_rss" "$p_rss" "$(ratio "$s_rss" "$p_rss")" "<=0.2"
 printf '%-44s %12s %12s %8s %8s\n' "run -d + stop -t0 + rm, median of $CYCLES (ms)" "$s_cycle" "$p_cycle" "$(ratio "$s_cycle" "$p_cycle")" "-"
+# network rows (issue 7)
+printf '%-44s %12s %12s %8s %8s\n' "run --rm, pasta vs podman default, (ms)" "$s_run_pasta" "$p_run_default" "$(ratio "$s_run_pasta" "$p_run_default")" "-"
+printf '%-44s %12s %12s %8s %8s\n' "run --rm, slirp4netns both, (ms)" "$s_run_slirp" "$p_run_slirp" "$(ratio "$s_run_slirp" "$p_run_slirp")" "-"
+printf '%-44s %12s %12s %8s %8s\n' "sangja pasta / sangja none (added latency)" "$s_run_pasta" "$s_run" "$(ratio "$s_run_pasta" "$s_run")" "-"
+# end of network rows
 # exec row (issue 3, part B)
 printf '%-44s %12s %12s %8s %8s\n' "exec CTR true, median of $RUNS (ms)" "$s_exec" "$p_exec" "$(ratio "$s_exec" "$p_exec")" "<=0.2"
 for n in 0 100 $PS_MAX; do

@@ -67,6 +67,8 @@ fn serve_and_fetch(s: &Sangja, net: &str, host_port: u16) {
     assert!(body.starts_with("HTTP/1."), "{body}");
     s.ok(&["port", "web"]).stdout_is(&format!("80/tcp -> 127.0.0.1:{host_port}\n"));
     s.ok(&["port", "web", "80/tcp"]).stdout_is(&format!("127.0.0.1:{host_port}\n"));
+    let ps = s.ok(&["ps"]);
+    assert!(ps.stdout.contains(&format!("127.0.0.1:{host_port}->80/tcp")), "ps shows the ports:{ps:?}");
     let (backend, pid) = backend_pid(s, "web");
     assert_eq!(backend, net);
     assert!(alive(pid), "{net} (pid {pid}) runs while the container does");
@@ -215,5 +217,31 @@ both! {
         s.run(&["run", "--rm", "--network", "container:nosuch", BUSYBOX, "true"]).code(125).stderr_has("nosuch");
         s.ok(&["kill", "web"]);
         web.finish();
+    }
+}
+
+both! {
+    /// Detached: the monitor owns the backend; a kill -9 of the monitor takes
+    /// pasta with it (nothing left behind), and rm cleans the rest.
+    fn detached_monitor_killed(s) {
+        s.pull(BUSYBOX);
+        let publish = format!("127.0.0.1:{}:80", port(s, 18150));
+        s.ok(&["run", "-d", "--name", "web", "--network", "pasta", "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
+        http_get(port(s, 18150));
+        let (_, pid) = backend_pid(s, "web");
+        assert!(alive(pid));
+        let id = s.container_id("web");
+        let state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(s.container_dir(&id).join("state.json")).unwrap()).unwrap();
+        let monitor = state["monitor_pid"].as_i64().expect("state.json records the monitor's pid") as i32;
+        // SAFETY: a plain kill of the monitor this test started.
+        assert_eq!(unsafe { libc::kill(monitor, libc::SIGKILL) }, 0);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!alive(pid), "pasta (pid {pid}) outlived the monitor");
+        s.ok(&["rm", "-f", "web"]);
+        assert_eq!(s.container_ids(), Vec::<String>::new());
     }
 }

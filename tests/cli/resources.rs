@@ -95,13 +95,21 @@ both! {
         if !s.is_rootless() {
             run.extend_from_slice(&["-m", "64m"]);
         }
-        run.extend_from_slice(&[BUSYBOX, "sh", "-c", "echo up; sleep 30 & while :; do :; done"]);
+        // Bounded by timeout: a failed assertion must not leave a busy loop behind.
+        run.extend_from_slice(&[BUSYBOX, "timeout", "15", "sh", "-c", "echo up; sleep 15 & while :; do :; done"]);
         let mut fg = s.spawn(&run);
         fg.wait_for_line("up", std::time::Duration::from_secs(20));
+        // The record says running a moment after the command starts.
+        for _ in 0..100 {
+            if s.run(&["inspect", "--format", "{{.State.Running}}", "busy"]).stdout.trim() == "true" {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let out = s.ok(&["stats", "--no-stream", "--format", "json", "busy"]);
         let v = out.json();
         assert_eq!(v[0]["Name"].as_str(), Some("busy"), "{out:?}");
-        assert_eq!(v[0]["PIDs"].as_str(), Some("2"), "sh and sleep:{out:?}");
+        assert_eq!(v[0]["PIDs"].as_str(), Some("3"), "timeout, sh and sleep:{out:?}");
         let cpu: f64 = v[0]["CPUPerc"].as_str().unwrap_or("").trim_end_matches('%').parse().unwrap_or(-1.0);
         assert!(cpu > 10.0, "a busy loop shows CPU use:{out:?}");
         assert!(v[0]["MemUsageBytes"].as_i64().unwrap_or(0) > 0, "{out:?}");
@@ -141,4 +149,15 @@ fn default_seccomp_denies_swapon_root() {
     assert!(out.stderr.contains("Operation not permitted"), "{out:?}");
     let out = s.run(&["run", "--rm", "--cap-add", "sys_admin", "--security-opt", "seccomp=unconfined", BUSYBOX, "swapon", "/etc/passwd"]).code(1);
     assert!(out.stderr.contains("Invalid argument"), "{out:?}");
+}
+
+#[test]
+fn exec_joins_container_cgroups_root() {
+    let Some(s) = Sangja::root("resources::exec_joins_container_cgroups") else { return };
+    s.pull(BUSYBOX);
+    s.ok(&["run", "-d", "--name", "ex", "-m", "48m", BUSYBOX, "sleep", "20"]);
+    // In the container's cgroup (the root of its cgroup namespace), under its limit.
+    let out = s.ok(&["exec", "ex", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; grep :memory: /proc/self/cgroup"]);
+    assert_eq!(out.stdout, "50331648\n4:memory:/\n", "{out:?}");
+    s.ok(&["rm", "-f", "ex"]);
 }

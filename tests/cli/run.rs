@@ -118,10 +118,11 @@ both! {
 }
 
 both! {
-    /// --network none (the default) has only lo; host sees this machine's interfaces.
+    /// --network none has only lo; host sees this machine's interfaces.
+    /// (The rootless default is pasta now: tests/cli/network.rs.)
     fn network_modes(s) {
         s.pull(BUSYBOX);
-        s.run_rm(BUSYBOX, &["ls", "/sys/class/net"]).ok().stdout_is("lo\n");
+        s.ok(&["run", "--rm", "--network", "none", BUSYBOX, "ls", "/sys/class/net"]).stdout_is("lo\n");
         let out = s.ok(&["run", "--rm", "--network", "none", BUSYBOX, "cat", "/proc/net/dev"]);
         assert_eq!(proc_net_dev_names(&out.stdout), ["lo".to_string()].into(), "{out:?}");
         let out = s.ok(&["run", "--rm", "--network", "host", BUSYBOX, "cat", "/proc/net/dev"]);
