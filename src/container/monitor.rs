@@ -141,6 +141,8 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
                 let _ = store.delete(&c);
             }
         }
+        // After the guard: this takes the store lock itself.
+        let _ = crate::engine::volumes::remove_anonymous(engine, &c.config.options);
     }
     Ok(code)
 }

@@ -92,6 +92,14 @@ both! {
         assert!(s.ok(&["volume", "ls", "-q"]).lines().is_empty(), "rm -v removed it");
         s.ok(&["run", "--rm", "-v", "/data", BUSYBOX, "true"]);
         assert!(s.ok(&["volume", "ls", "-q"]).lines().is_empty(), "--rm removed it");
+        // Detached: the monitor removes the container and then its volume.
+        let id = s.ok(&["run", "-d", "--rm", "--network", "none", "-v", "/data", BUSYBOX, "true"]).stdout.trim().to_string();
+        s.run(&["wait", &id]);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !s.ok(&["volume", "ls", "-q"]).lines().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(s.ok(&["volume", "ls", "-q"]).lines().is_empty(), "detached --rm removed it");
         // An image's VOLUME gets an anonymous volume holding the image's content.
         s.ok(&["run", "--name", "v", BUSYBOX, "sh", "-c", "mkdir /vol && echo seeded > /vol/f"]);
         s.ok(&["commit", "-c", "VOLUME /vol", "v", "withvol"]);
