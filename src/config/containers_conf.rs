@@ -91,6 +91,8 @@ pub struct ContainerDefaults {
     pub umask: Option<u32>,
     /// Default of `--init`.
     pub init: bool,
+    /// Default of `--log-opt max-size` in bytes (log_size_max; -1 or unset: no cap).
+    pub log_size_max: Option<u64>,
 }
 
 /// The files read, in order, with the merged result.
@@ -195,7 +197,8 @@ fn defaults_of(conf: &ContainersConf, path: &Path, text: &str) -> Result<Contain
         None | Some("") => None,
         Some(tz) => Some(zone_file(tz).map_err(|why| Error::Invalid(format!("{}key \"tz\": {why}", at(path, text, "tz"))))?),
     };
-    Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false) })
+    let log_size_max = c.log_size_max.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0);
+    Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false), log_size_max })
 }
 
 /// The host's file for a time zone: "local" is the host's own /etc/localtime.

@@ -28,6 +28,9 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
     opts.init |= defaults.init;
+    if opts.log_max_size.is_none() {
+        opts.log_max_size = defaults.log_size_max;
+    }
     let dir = engine.paths.containers_dir().join(&id);
     let ctx = SpecContext {
         id: id.clone(),

@@ -128,6 +128,20 @@ both! {
         // Without it, sangja's own defaults.
         let out = s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", "echo x$X; umask"]);
         assert_eq!(out.lines(), ["x", "0022"]);
+        // log_size_max caps a detached container's log as --log-opt max-size would.
+        let capped = write(s, "capped.conf", "[containers]\nlog_size_max = 2048\n");
+        let env = [("CONTAINERS_CONF", capped.as_path())];
+        let id = run_env(s, &env, &["run", "-d", "--network", "none", BUSYBOX, "sh", "-c",
+                                     "i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); [ $((i % 40)) = 0 ] && sleep 0.02; done; true"], None)
+            .ok()
+            .stdout
+            .trim()
+            .to_string();
+        s.ok(&["wait", &id]);
+        let log = s.container_dir(&id).join("ctr.log");
+        let len = std::fs::metadata(&log).unwrap().len();
+        assert!(len <= 2048, "log_size_max caps the log: {len} bytes");
+        assert!(s.container_dir(&id).join("ctr.log.1").exists(), "and rotates it");
     }
 }
 
