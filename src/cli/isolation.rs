@@ -29,6 +29,8 @@ impl SecurityFlags {
             cap_drop: split_commas(&self.cap_drop),
             privileged: self.privileged,
             security_opt: self.security_opt.clone(),
+            // From containers.conf, filled in by the engine.
+            default_caps: None,
         }
     }
 }

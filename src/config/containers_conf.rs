@@ -93,6 +93,8 @@ pub struct ContainerDefaults {
     pub init: bool,
     /// Default of `--log-opt max-size` in bytes (log_size_max; -1 or unset: no cap).
     pub log_size_max: Option<u64>,
+    /// The capabilities a container starts from (default_capabilities).
+    pub default_capabilities: Option<Vec<String>>,
 }
 
 /// The files read, in order, with the merged result.
@@ -198,7 +200,8 @@ fn defaults_of(conf: &ContainersConf, path: &Path, text: &str) -> Result<Contain
         Some(tz) => Some(zone_file(tz).map_err(|why| Error::Invalid(format!("{}key \"tz\": {why}", at(path, text, "tz"))))?),
     };
     let log_size_max = c.log_size_max.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0);
-    Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false), log_size_max })
+    Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false), log_size_max,
+        default_capabilities: c.default_capabilities.clone() })
 }
 
 /// The host's file for a time zone: "local" is the host's own /etc/localtime.

@@ -16,6 +16,8 @@ pub struct SecurityOptions {
     /// `--security-opt` values: seccomp=unconfined|PATH, no-new-privileges[=BOOL],
     /// mask=PATHS, unmask=ALL|PATHS, label=disable (accepted, no SELinux here).
     pub security_opt: Vec<String>,
+    /// containers.conf `default_capabilities`: replaces podman's default set.
+    pub default_caps: Option<Vec<String>>,
 }
 
 /// podman's default capabilities for a container (containers.conf).
@@ -146,6 +148,8 @@ pub fn capability_set(opts: &SecurityOptions) -> Result<Capabilities> {
     let is_all = |s: &String| s.eq_ignore_ascii_case("all");
     let mut set: Capabilities = if opts.privileged || opts.cap_add.iter().any(is_all) {
         all_caps()
+    } else if let Some(base) = &opts.default_caps {
+        base.iter().map(|c| parse_cap(c, "default_capabilities in containers.conf")).collect::<Result<_>>()?
     } else {
         DEFAULT_CAPS.iter().copied().collect()
     };

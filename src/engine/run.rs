@@ -31,6 +31,9 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
     if opts.log_max_size.is_none() {
         opts.log_max_size = defaults.log_size_max;
     }
+    if opts.security.default_caps.is_none() {
+        opts.security.default_caps = defaults.default_capabilities.clone();
+    }
     let dir = engine.paths.containers_dir().join(&id);
     let ctx = SpecContext {
         id: id.clone(),

@@ -128,6 +128,15 @@ both! {
         // Without it, sangja's own defaults.
         let out = s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", "echo x$X; umask"]);
         assert_eq!(out.lines(), ["x", "0022"]);
+        // default_capabilities replaces podman's default set; --cap-add still adds.
+        let caps = write(s, "caps.conf", "[containers]\ndefault_capabilities = [\"CHOWN\", \"kill\"]\n");
+        let env = [("CONTAINERS_CONF", caps.as_path())];
+        run_env(s, &env, &["run", "--rm", "--network", "none", BUSYBOX, "sh", "-c", "grep CapEff /proc/self/status"], None)
+            .ok()
+            .stdout_is("CapEff:\t0000000000000021\n");
+        run_env(s, &env, &["run", "--rm", "--network", "none", "--cap-add", "SETUID", BUSYBOX, "sh", "-c", "grep CapEff /proc/self/status"], None)
+            .ok()
+            .stdout_is("CapEff:\t00000000000000a1\n");
         // log_size_max caps a detached container's log as --log-opt max-size would.
         let capped = write(s, "capped.conf", "[containers]\nlog_size_max = 2048\n");
         let env = [("CONTAINERS_CONF", capped.as_path())];
