@@ -49,6 +49,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Container verbs, also under `sangja container`.
+    #[command(flatten)]
+    Ctr(ContainerVerb),
     /// Pull an image from a registry.
     Pull(images::PullArgs),
     /// List images in local storage.
@@ -56,12 +59,8 @@ pub enum Command {
     Images(images::ImagesArgs),
     /// Remove one or more images.
     Rmi(images::RmiArgs),
-    /// Run a command in a new container.
-    Run(run::RunArgs),
     /// List containers.
     Ps(containers::PsArgs),
-    /// Remove one or more containers.
-    Rm(containers::RmArgs),
     /// Show the configuration and state of containers or images as JSON.
     Inspect(inspect::InspectArgs),
     /// Manage images (podman's `image` group).
@@ -70,37 +69,9 @@ pub enum Command {
     /// Manage containers (podman's `container` group).
     #[command(subcommand)]
     Container(ContainerCommand),
-    /// Create a container without starting it; prints its id.
-    Create(run::RunArgs),
-    /// Start containers (in the background; -a in the foreground).
-    Start(lifecycle::StartArgs),
-    /// Stop containers: the stop signal, then SIGKILL after the timeout.
-    Stop(lifecycle::StopArgs),
-    /// Send a signal to containers.
-    Kill(lifecycle::KillArgs),
-    /// Restart containers.
-    Restart(lifecycle::RestartArgs),
-    /// Wait for containers to exit; prints their exit codes.
-    Wait(lifecycle::WaitArgs),
-    /// Show a container's output.
-    Logs(logs::LogsArgs),
-    /// List a container's published ports.
-    Port(port::PortArgs),
-    /// Pause (freeze) containers.
-    Pause(lifecycle::ContainersArgs),
-    /// Unpause containers.
-    Unpause(lifecycle::ContainersArgs),
-    /// Rename a container.
-    Rename(lifecycle::RenameArgs),
     /// The monitor of a detached container (internal).
     #[command(name = "__monitor", hide = true)]
     Monitor(lifecycle::MonitorArgs),
-    /// Run a command in a running container.
-    Exec(exec::ExecArgs),
-    /// Show the processes of a running container.
-    Top(top::TopArgs),
-    /// Show the resource use of running containers.
-    Stats(stats::StatsArgs),
     /// Show the system's configuration: store, registries, host.
     Info(system::InfoArgs),
     /// Log in to a registry (stores the credentials in auth.json).
@@ -112,21 +83,8 @@ pub enum Command {
     /// Manage volumes.
     #[command(subcommand)]
     Volume(volume::VolumeCommand),
-    /// Copy files between a container and the host.
-    Cp(layers::CpArgs),
-    /// Show a container's changes against its image (A added, C changed, D deleted).
-    Diff(layers::DiffArgs),
-    /// Make an image of a container's changes.
-    Commit(layers::CommitArgs),
-    /// Write a container's files as a tar archive.
-    Export(layers::ExportArgs),
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
-    /// Mount a container's root filesystem and print its path (rootless: inside `sangja unshare`).
-    Mount(layers::MountArgs),
-    /// Unmount a container's root filesystem.
-    #[command(alias = "umount")]
-    Unmount(layers::UnmountArgs),
     /// Run a command in sangja's user namespace.
     Unshare(layers::UnshareArgs),
     /// System-wide commands.
@@ -157,42 +115,35 @@ pub enum ImageCommand {
     Import(layers::ImportArgs),
 }
 
-/// `sangja container ...`.
+/// The container verbs: `sangja VERB` and `sangja container VERB` alike.
 #[derive(Debug, Subcommand)]
-pub enum ContainerCommand {
+pub enum ContainerVerb {
     /// Run a command in a new container.
     Run(run::RunArgs),
-    /// List containers.
-    #[command(alias = "list")]
-    Ls(containers::PsArgs),
-    /// Remove containers.
+    /// Remove one or more containers.
     Rm(containers::RmArgs),
-    /// Inspect containers.
-    Inspect(inspect::InspectArgs),
-    /// Create a container.
+    /// Create a container without starting it; prints its id.
     Create(run::RunArgs),
-    /// Start containers.
+    /// Start containers (in the background; -a in the foreground).
     Start(lifecycle::StartArgs),
-    /// Stop containers.
+    /// Stop containers: the stop signal, then SIGKILL after the timeout.
     Stop(lifecycle::StopArgs),
     /// Send a signal to containers.
     Kill(lifecycle::KillArgs),
     /// Restart containers.
     Restart(lifecycle::RestartArgs),
-    /// Wait for containers to exit.
+    /// Wait for containers to exit; prints their exit codes.
     Wait(lifecycle::WaitArgs),
     /// Show a container's output.
     Logs(logs::LogsArgs),
     /// List a container's published ports.
     Port(port::PortArgs),
-    /// Pause containers.
+    /// Pause (freeze) containers.
     Pause(lifecycle::ContainersArgs),
     /// Unpause containers.
     Unpause(lifecycle::ContainersArgs),
     /// Rename a container.
     Rename(lifecycle::RenameArgs),
-    /// Remove all containers that are not running.
-    Prune(lifecycle::PruneArgs),
     /// Run a command in a running container.
     Exec(exec::ExecArgs),
     /// Show the processes of a running container.
@@ -201,17 +152,32 @@ pub enum ContainerCommand {
     Stats(stats::StatsArgs),
     /// Copy files between a container and the host.
     Cp(layers::CpArgs),
-    /// Show a container's changes against its image.
+    /// Show a container's changes against its image (A added, C changed, D deleted).
     Diff(layers::DiffArgs),
     /// Make an image of a container's changes.
     Commit(layers::CommitArgs),
     /// Write a container's files as a tar archive.
     Export(layers::ExportArgs),
-    /// Mount a container's root filesystem.
+    /// Mount a container's root filesystem and print its path (rootless: inside `sangja unshare`).
     Mount(layers::MountArgs),
     /// Unmount a container's root filesystem.
     #[command(alias = "umount")]
     Unmount(layers::UnmountArgs),
+}
+
+/// `sangja container ...`.
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// The verbs shared with the top level.
+    #[command(flatten)]
+    Verb(ContainerVerb),
+    /// List containers.
+    #[command(alias = "list")]
+    Ls(containers::PsArgs),
+    /// Inspect containers.
+    Inspect(inspect::InspectArgs),
+    /// Remove all containers that are not running.
+    Prune(lifecycle::PruneArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -224,20 +190,13 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Logout(a) => return system::logout(a),
         _ => {}
     }
-    let read_only = matches!(
-        cli.command,
-        Command::Images(_) | Command::Ps(_) | Command::Inspect(_) | Command::Logs(_) | Command::Wait(_) | Command::Port(_)
-            | Command::Container(ContainerCommand::Port(_))
-            // exec joins the container's own user namespace instead; top only reads /proc.
-            | Command::Exec(_) | Command::Top(_) | Command::Container(ContainerCommand::Exec(_) | ContainerCommand::Top(_))
-            // stats reads /proc and the host's cgroup files only.
-            | Command::Stats(_) | Command::Container(ContainerCommand::Stats(_))
-            | Command::Container(ContainerCommand::Logs(_) | ContainerCommand::Wait(_))
-            | Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_))
-            | Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_))
-            // They enter the user namespace themselves, unless the container runs (rootview.rs).
-            | Command::Cp(_) | Command::Export(_) | Command::Container(ContainerCommand::Cp(_) | ContainerCommand::Export(_))
-    );
+    let read_only = match &cli.command {
+        Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => !v.enters_userns(),
+        Command::Images(_) | Command::Ps(_) | Command::Inspect(_) => true,
+        Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_)) => true,
+        Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
+        _ => false,
+    };
     let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only)?;
     let ctx = Context { engine, cli_globals: global_args(&cli) };
     match cli.command {
@@ -248,41 +207,58 @@ pub fn execute(cli: Cli) -> Result<i32> {
             a.kind = Some(inspect::InspectKind::Image);
             inspect::inspect(&ctx, a)
         }
-        Command::Run(a) | Command::Container(ContainerCommand::Run(a)) => run::run(&ctx, a),
         Command::Ps(a) | Command::Container(ContainerCommand::Ls(a)) => containers::ps(&ctx, a),
-        Command::Rm(a) | Command::Container(ContainerCommand::Rm(a)) => containers::remove(&ctx, a),
         Command::Container(ContainerCommand::Inspect(mut a)) => {
             a.kind = Some(inspect::InspectKind::Container);
             inspect::inspect(&ctx, a)
         }
         Command::Inspect(a) => inspect::inspect(&ctx, a),
-        Command::Create(a) | Command::Container(ContainerCommand::Create(a)) => lifecycle::create(&ctx, a),
-        Command::Start(a) | Command::Container(ContainerCommand::Start(a)) => lifecycle::start(&ctx, a),
-        Command::Stop(a) | Command::Container(ContainerCommand::Stop(a)) => lifecycle::stop(&ctx, a),
-        Command::Kill(a) | Command::Container(ContainerCommand::Kill(a)) => lifecycle::kill(&ctx, a),
-        Command::Restart(a) | Command::Container(ContainerCommand::Restart(a)) => lifecycle::restart(&ctx, a),
-        Command::Wait(a) | Command::Container(ContainerCommand::Wait(a)) => lifecycle::wait(&ctx, a),
-        Command::Logs(a) | Command::Container(ContainerCommand::Logs(a)) => logs::logs(&ctx, a),
-        Command::Port(a) | Command::Container(ContainerCommand::Port(a)) => port::port(&ctx, a),
-        Command::Pause(a) | Command::Container(ContainerCommand::Pause(a)) => lifecycle::pause(&ctx, a),
-        Command::Unpause(a) | Command::Container(ContainerCommand::Unpause(a)) => lifecycle::unpause(&ctx, a),
-        Command::Rename(a) | Command::Container(ContainerCommand::Rename(a)) => lifecycle::rename(&ctx, a),
+        Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => container_verb(&ctx, v),
         Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
         Command::Monitor(a) => lifecycle::monitor(&ctx, a),
-        Command::Exec(a) | Command::Container(ContainerCommand::Exec(a)) => exec::exec(&ctx, a),
-        Command::Top(a) | Command::Container(ContainerCommand::Top(a)) => top::top(&ctx, a),
-        Command::Stats(a) | Command::Container(ContainerCommand::Stats(a)) => stats::stats(&ctx, a),
         Command::Volume(c) => volume::volume(&ctx, c),
-        Command::Cp(a) | Command::Container(ContainerCommand::Cp(a)) => layers::cp(&ctx, a),
-        Command::Diff(a) | Command::Container(ContainerCommand::Diff(a)) => layers::diff(&ctx, a),
-        Command::Commit(a) | Command::Container(ContainerCommand::Commit(a)) => layers::commit(&ctx, a),
-        Command::Export(a) | Command::Container(ContainerCommand::Export(a)) => layers::export(&ctx, a),
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
-        Command::Mount(a) | Command::Container(ContainerCommand::Mount(a)) => layers::mount(&ctx, a),
-        Command::Unmount(a) | Command::Container(ContainerCommand::Unmount(a)) => layers::unmount(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
+    }
+}
+
+impl ContainerVerb {
+    /// Whether the verb needs sangja's user namespace. The others only read
+    /// records and /proc (logs, wait, port, top, stats), or join the
+    /// container's own namespaces themselves (exec, cp, export: rootview.rs).
+    fn enters_userns(&self) -> bool {
+        use ContainerVerb::*;
+        !matches!(self, Logs(_) | Wait(_) | Port(_) | Exec(_) | Top(_) | Stats(_) | Cp(_) | Export(_))
+    }
+}
+
+fn container_verb(ctx: &Context, verb: ContainerVerb) -> Result<i32> {
+    use ContainerVerb::*;
+    match verb {
+        Run(a) => run::run(ctx, a),
+        Rm(a) => containers::remove(ctx, a),
+        Create(a) => lifecycle::create(ctx, a),
+        Start(a) => lifecycle::start(ctx, a),
+        Stop(a) => lifecycle::stop(ctx, a),
+        Kill(a) => lifecycle::kill(ctx, a),
+        Restart(a) => lifecycle::restart(ctx, a),
+        Wait(a) => lifecycle::wait(ctx, a),
+        Logs(a) => logs::logs(ctx, a),
+        Port(a) => port::port(ctx, a),
+        Pause(a) => lifecycle::pause(ctx, a),
+        Unpause(a) => lifecycle::unpause(ctx, a),
+        Rename(a) => lifecycle::rename(ctx, a),
+        Exec(a) => exec::exec(ctx, a),
+        Top(a) => top::top(ctx, a),
+        Stats(a) => stats::stats(ctx, a),
+        Cp(a) => layers::cp(ctx, a),
+        Diff(a) => layers::diff(ctx, a),
+        Commit(a) => layers::commit(ctx, a),
+        Export(a) => layers::export(ctx, a),
+        Mount(a) => layers::mount(ctx, a),
+        Unmount(a) => layers::unmount(ctx, a),
     }
 }
 
