@@ -9,14 +9,14 @@
 //! system calls. A close-on-exec pipe reports failures as in `spawn`.
 
 use super::caps::CapPlan;
-use super::child::{decode, encode, CResult, Fail, FailKind, Stage};
+use super::child::{decode, encode, CResult, Stage};
 use super::foreground::wait_child;
 use super::relay::{self, RawMode, RelayEnd, RelayOptions};
 use super::{wait_forwarding_signals, Container};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
-use nix::sys::stat::{stat, Mode};
+use nix::sys::stat::Mode;
 use nix::unistd::{fork, pipe2, read, ForkResult};
 use oci_spec::runtime::Process;
 use std::ffi::CString;
@@ -280,42 +280,5 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: b
     }
     // SAFETY: close_range with plain integer arguments.
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
-    let path = find_command(plan)?;
-    let mut argv: Vec<*const libc::c_char> = plan.args.iter().map(|a| a.as_ptr()).collect();
-    argv.push(std::ptr::null());
-    let mut envp: Vec<*const libc::c_char> = plan.env.iter().map(|a| a.as_ptr()).collect();
-    envp.push(std::ptr::null());
-    // SAFETY: NUL-terminated strings in NULL-terminated arrays.
-    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    Err(exec_fail(Errno::last(), plan))
-}
-
-fn exec_fail(e: Errno, plan: &Plan) -> Fail {
-    Fail { kind: FailKind::Exec, errno: e as i32, what: format!("exec {}", plan.command) }
-}
-
-/// The container's PATH lookup, as in the runtime's (execvp would use ours).
-fn find_command(plan: &Plan) -> CResult<CString> {
-    let cmd = plan.args[0].to_bytes();
-    if cmd.contains(&b'/') {
-        return Ok(plan.args[0].clone());
-    }
-    let mut denied = false;
-    if !cmd.is_empty() {
-        for dir in plan.path_var.split(|b| *b == b':') {
-            let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-            let Ok(candidate) = CString::new([dir, b"/", cmd].concat()) else { continue };
-            match stat(candidate.as_c_str()) {
-                Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => {
-                    if nix::unistd::access(candidate.as_c_str(), nix::unistd::AccessFlags::X_OK).is_ok() {
-                        return Ok(candidate);
-                    }
-                    denied = true;
-                }
-                Ok(_) => denied = true,
-                Err(_) => {}
-            }
-        }
-    }
-    Err(exec_fail(if denied { Errno::EACCES } else { Errno::ENOENT }, plan))
+    super::process::execve_in_path(&plan.args, &plan.env, &plan.path_var, &plan.command)
 }

@@ -127,33 +127,40 @@ fn enter_cwd(plan: &Plan) -> CResult<()> {
 }
 
 fn exec(plan: &Plan) -> CResult<Infallible> {
-    let path = find_command(plan)?;
-    let mut argv: Vec<*const libc::c_char> = plan.args.iter().map(|a| a.as_ptr()).collect();
+    execve_in_path(&plan.args, &plan.env, &plan.path_var, &plan.command)
+}
+
+/// The last step of a container process and of an exec'd one: execve of
+/// `args[0]`, looked up in the container's PATH (`path_var`).
+pub(super) fn execve_in_path(args: &[CString], env: &[CString], path_var: &[u8], command: &str) -> CResult<Infallible> {
+    let path = find_command(args, path_var, command)?;
+    let mut argv: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
     argv.push(std::ptr::null());
-    let mut envp: Vec<*const libc::c_char> = plan.env.iter().map(|a| a.as_ptr()).collect();
+    let mut envp: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
     envp.push(std::ptr::null());
     // SAFETY: NUL-terminated strings in NULL-terminated arrays, all alive here.
     unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    Err(exec_fail(Errno::last(), plan))
+    Err(exec_fail(Errno::last(), command))
 }
 
-fn exec_fail(e: Errno, plan: &Plan) -> Fail {
-    Fail { kind: FailKind::Exec, errno: e as i32, what: format!("exec {}", plan.command) }
+fn exec_fail(e: Errno, command: &str) -> Fail {
+    Fail { kind: FailKind::Exec, errno: e as i32, what: format!("exec {command}") }
 }
 
 /// Looks a bare command name up in the container's PATH (execvp would use
 /// ours). Like execvp, a candidate that exists but cannot be run makes the
 /// result EACCES rather than ENOENT.
-fn find_command(plan: &Plan) -> CResult<CString> {
-    let cmd = plan.args[0].to_bytes();
+fn find_command(args: &[CString], path_var: &[u8], command: &str) -> CResult<CString> {
+    let Some(first) = args.first() else { return Err(exec_fail(Errno::ENOENT, command)) };
+    let cmd = first.to_bytes();
     if cmd.contains(&b'/') {
-        return Ok(plan.args[0].clone());
+        return Ok(first.clone());
     }
     if cmd.is_empty() {
-        return Err(exec_fail(Errno::ENOENT, plan));
+        return Err(exec_fail(Errno::ENOENT, command));
     }
     let mut denied = false;
-    for dir in plan.path_var.split(|b| *b == b':') {
+    for dir in path_var.split(|b| *b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
         let mut candidate = Vec::with_capacity(dir.len() + cmd.len() + 2);
         candidate.extend_from_slice(dir);
@@ -164,7 +171,7 @@ fn find_command(plan: &Plan) -> CResult<CString> {
             return Ok(candidate);
         }
     }
-    Err(exec_fail(if denied { Errno::EACCES } else { Errno::ENOENT }, plan))
+    Err(exec_fail(if denied { Errno::EACCES } else { Errno::ENOENT }, command))
 }
 
 fn runnable(path: &CStr, denied: &mut bool) -> bool {
