@@ -86,6 +86,21 @@ pub(super) fn encode(f: &Fail) -> Vec<u8> {
 }
 
 /// The parent's view of a child's failure report.
+/// Reads a child's start report until the pipe closes: empty when the exec
+/// happened (the close-on-exec end went away), else an encoded failure.
+pub(super) fn read_report(rx: &OwnedFd, whose: &str) -> Result<Vec<u8>, Error> {
+    let mut report = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match nix::unistd::read(rx, &mut buf) {
+            Ok(0) => return Ok(report),
+            Ok(n) => report.extend_from_slice(&buf[..n]),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::Runtime(format!("read {whose} start report: {}", e.desc()))),
+        }
+    }
+}
+
 pub(super) fn decode(msg: &[u8], command: &str) -> Error {
     if msg.len() < 5 {
         return Error::Runtime("the container process failed before exec with a garbled report".into());

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::Mode;
-use nix::unistd::{fork, pipe2, read, ForkResult};
+use nix::unistd::{fork, pipe2, ForkResult};
 use oci_spec::runtime::Process;
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
@@ -126,16 +126,7 @@ pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, opts: &ExecOpti
         drop(slave);
         m
     });
-    let mut report = Vec::new();
-    let mut buf = [0u8; 1024];
-    loop {
-        match read(&report_rx, &mut buf) {
-            Ok(0) => break,
-            Ok(n) => report.extend_from_slice(&buf[..n]),
-            Err(Errno::EINTR) => continue,
-            Err(e) => return Err(Error::Runtime(format!("read the exec start report: {}", e.desc()))),
-        }
-    }
+    let report = super::child::read_report(&report_rx, "the exec")?;
     if !report.is_empty() {
         let _ = wait_child(child);
         return Err(decode(&report, &plan.command));

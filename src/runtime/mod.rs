@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::wait::waitpid;
-use nix::unistd::{pipe2, read};
+use nix::unistd::pipe2;
 use oci_spec::runtime::Spec;
 use std::path::PathBuf;
 
@@ -71,16 +71,7 @@ fn spawn_plan(plan: plan::Plan) -> Result<Container> {
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
     let pid = clone::spawn_child(&plan, &report_tx)?;
     drop(report_tx);
-    let mut report = Vec::new();
-    let mut buf = [0u8; 1024];
-    loop {
-        match read(&report_rx, &mut buf) {
-            Ok(0) => break,
-            Ok(n) => report.extend_from_slice(&buf[..n]),
-            Err(Errno::EINTR) => continue,
-            Err(e) => return Err(Error::Runtime(format!("read the container's start report: {}", e.desc()))),
-        }
-    }
+    let report = child::read_report(&report_rx, "the container's")?;
     if report.is_empty() {
         return Ok(Container { pid: pid.as_raw() });
     }
