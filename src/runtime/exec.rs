@@ -204,13 +204,7 @@ fn prepare(p: &Process) -> Result<Plan> {
     let args: Vec<String> = p.args().clone().unwrap_or_default();
     let command = args.first().cloned().ok_or_else(|| Error::Invalid("exec needs a command".into()))?;
     let env: Vec<String> = p.env().clone().unwrap_or_default();
-    let path_var = env
-        .iter()
-        .rev()
-        .find_map(|e| e.strip_prefix("PATH="))
-        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .as_bytes()
-        .to_vec();
+    let path_var = super::plan::path_var(&env);
     Ok(Plan {
         args: args.iter().map(|a| cs(a, "argument")).collect::<Result<_>>()?,
         env: env.iter().map(|e| cs(e, "environment variable")).collect::<Result<_>>()?,

@@ -76,13 +76,7 @@ impl Plan {
         let args: Vec<String> = process.args().clone().unwrap_or_default();
         let command = args.first().cloned().ok_or_else(|| invalid("the spec's process has no args"))?;
         let env: Vec<String> = process.env().clone().unwrap_or_default();
-        let path_var = env
-            .iter()
-            .rev()
-            .find_map(|e| e.strip_prefix("PATH="))
-            .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-            .as_bytes()
-            .to_vec();
+        let path_var = path_var(&env);
 
         let root = spec.root().as_ref().ok_or_else(|| invalid("the spec has no root"))?;
         let rootfs_path = root.path().clone();
@@ -291,4 +285,15 @@ fn rlimit_resource(t: PosixRlimitType) -> libc::__rlimit_resource_t {
         PosixRlimitType::RlimitRtprio => libc::RLIMIT_RTPRIO,
         PosixRlimitType::RlimitRttime => libc::RLIMIT_RTTIME,
     }
+}
+
+/// The container's PATH (the last PATH= of its environment), where its
+/// command is looked up; podman's default when the environment has none.
+pub(super) fn path_var(env: &[String]) -> Vec<u8> {
+    env.iter()
+        .rev()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        .as_bytes()
+        .to_vec()
 }
