@@ -134,6 +134,21 @@ impl StorePaths {
     }
 }
 
+/// The entry names of a store folder; a folder not made yet lists as empty
+/// (a fresh store has no images/, volumes/... until the first one).
+pub fn entry_names(dir: &Path) -> Result<Vec<String>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io_path("list", dir, e)),
+    };
+    let mut names = Vec::new();
+    for e in rd {
+        names.push(e.path_ctx("list", dir)?.file_name().to_string_lossy().into_owned());
+    }
+    Ok(names)
+}
+
 /// Makes a unique temp folder under `parent` named `prefix-<pid>-<random>`.
 pub fn make_temp_dir(parent: &Path, prefix: &str) -> Result<PathBuf> {
     let mut rnd = [0u8; 6];

@@ -193,14 +193,8 @@ impl<'a> ContainerStore<'a> {
     pub fn list(&self) -> Result<Vec<Container>> {
         let dir = self.paths.containers_dir();
         let mut out = Vec::new();
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(Error::io_path("read", &dir, e)),
-        };
-        for entry in entries {
-            let entry = entry.path_ctx("read", &dir)?;
-            if let Some(c) = self.load_opt(entry.path())? {
+        for name in crate::paths::entry_names(&dir)? {
+            if let Some(c) = self.load_opt(dir.join(name))? {
                 out.push(c);
             }
         }
@@ -217,14 +211,9 @@ impl<'a> ContainerStore<'a> {
             name: String,
         }
         let dir = self.paths.containers_dir();
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io_path("read", &dir, e)),
-        };
         let mut out = Vec::new();
-        for entry in entries {
-            let path = entry.path_ctx("read", &dir)?.path().join("config.json");
+        for name in crate::paths::entry_names(&dir)? {
+            let path = dir.join(name).join("config.json");
             match fs::read(&path) {
                 Ok(data) => {
                     let n: NameOnly = parse(&path, &data)?;

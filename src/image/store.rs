@@ -95,19 +95,12 @@ impl<'a> ImageStore<'a> {
     /// All images, newest first.
     pub fn list(&self) -> Result<Vec<ImageRecord>> {
         let dir = self.paths.images_dir();
-        let rd = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io_path("list", &dir, e)),
-        };
         let mut out = Vec::new();
-        for e in rd {
-            let e = e.path_ctx("list", &dir)?;
-            let name = e.file_name().to_string_lossy().into_owned();
+        for name in crate::paths::entry_names(&dir)? {
             // Temp files of an interrupted write start with ".tmp-" and are skipped.
             let Some(id) = name.strip_suffix(".json").filter(|id| is_full_id(id)) else { continue };
             // A record may vanish between readdir and read (a concurrent rmi).
-            if let Some(r) = crate::json_file::read_opt::<ImageRecord>(&e.path())? {
+            if let Some(r) = crate::json_file::read_opt::<ImageRecord>(&dir.join(&name))? {
                 if r.id == id {
                     out.push(r);
                 }

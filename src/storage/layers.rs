@@ -88,15 +88,8 @@ impl<'a> LayerStore<'a> {
     /// All whole layers in the store.
     pub fn list(&self) -> Result<Vec<LayerInfo>> {
         let dir = self.paths.layers_dir();
-        let rd = match fs::read_dir(&dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io_path("list", &dir, e)),
-        };
         let mut out = Vec::new();
-        for e in rd {
-            let e = e.path_ctx("list", &dir)?;
-            let name = e.file_name().to_string_lossy().into_owned();
+        for name in crate::paths::entry_names(&dir)? {
             let digest = format!("sha256:{name}");
             if sha256_hex("layer digest", &digest).is_ok() && self.has(&digest) {
                 out.push(self.info(&digest)?);

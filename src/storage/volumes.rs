@@ -78,15 +78,8 @@ impl<'a> VolumeStore<'a> {
     /// All volumes, by name.
     pub fn list(&self) -> Result<Vec<Volume>> {
         let dir = self.dir();
-        let rd = match fs::read_dir(&dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io_path("list", &dir, e)),
-        };
         let mut out = Vec::new();
-        for e in rd {
-            let e = e.path_ctx("list", &dir)?;
-            let name = e.file_name().to_string_lossy().into_owned();
+        for name in crate::paths::entry_names(&dir)? {
             if name.starts_with('.') {
                 continue;
             }
