@@ -14,6 +14,7 @@ pub mod storage;
 pub mod container;
 pub mod network;
 pub mod runtime;
+pub mod systemd;
 
 pub mod engine;
 pub mod init;

@@ -7,6 +7,10 @@ fn main() {
     if let Some(code) = sangja::init::run_if_init() {
         std::process::exit(code);
     }
+    // As systemd's generator of units from .container files (quadlet).
+    if let Some(code) = sangja::cli::generate::run_if_generator() {
+        std::process::exit(code);
+    }
     let cli = match sangja::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

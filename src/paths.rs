@@ -1,12 +1,20 @@
 //! Where sangja keeps things (DESIGN.md, Paths). Computed once at start-up,
 //! before the process enters its user namespace (where getuid() is 0).
 
+mod driver_probe;
+
 use crate::error::{Error, IoContext, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Storage drivers a store can use.
-pub const DRIVERS: &[&str] = &["overlay"];
+pub const DRIVERS: &[&str] = &["overlay", "fuse-overlay", "vfs"];
+
+/// Set (to anything but "" or "0") to make the kernel overlay probe fail, so
+/// tests can reach the automatic fall-back on a machine where overlay works.
+pub const ENV_PROBE_NO_OVERLAY: &str = "_SANGJA_PROBE_NO_OVERLAY";
+/// Set to make /dev/fuse count as unusable for the automatic choice.
+pub const ENV_PROBE_NO_FUSE: &str = "_SANGJA_PROBE_NO_FUSE";
 
 /// The store's locations and the identity they belong to.
 #[derive(Debug, Clone)]
@@ -19,6 +27,10 @@ pub struct StorePaths {
     pub driver: String,
     /// True when the invoking user is not root (the store lives in a user namespace).
     pub rootless: bool,
+    /// Why the driver was chosen automatically when it is not kernel overlay:
+    /// said once, when the store is made (a silent slow driver is podman's
+    /// most common complaint).
+    pub driver_notice: Option<String>,
 }
 
 /// The invoking user's real uid before any user namespace was entered.
@@ -63,14 +75,30 @@ impl StorePaths {
             },
             None => PathBuf::from("/run/sangja"),
         };
-        let driver = driver.unwrap_or_else(|| "overlay".to_string());
+        if let Some(d) = &driver {
+            if !DRIVERS.contains(&d.as_str()) {
+                return Err(Error::Invalid(format!(
+                    "unknown storage driver \"{d}\": use one of {}",
+                    DRIVERS.join(", ")
+                )));
+            }
+        }
+        // Asked for, else the store's own, else the best this machine allows.
+        let recorded = fs::read_to_string(root.join("driver")).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let (driver, driver_notice) = match (driver, recorded) {
+            (Some(d), _) => (d, None),
+            (None, Some(r)) => (r, None),
+            (None, None) => driver_probe::choose(&runroot, rootless),
+        };
         if !DRIVERS.contains(&driver.as_str()) {
             return Err(Error::Invalid(format!(
-                "unknown storage driver \"{driver}\": use one of {}",
+                "the store at {} records the unknown storage driver \"{driver}\" in {}: write one of {} there, or delete the store",
+                root.display(),
+                root.join("driver").display(),
                 DRIVERS.join(", ")
             )));
         }
-        Ok(StorePaths { root, runroot, driver, rootless })
+        Ok(StorePaths { root, runroot, driver, rootless, driver_notice })
     }
 
     /// Creates the store's folders and checks the recorded driver.
@@ -89,15 +117,30 @@ impl StorePaths {
         let marker = self.root.join("driver");
         match fs::read_to_string(&marker) {
             Ok(recorded) if recorded.trim() != self.driver => Err(Error::Invalid(format!(
-                "the store at {} uses the \"{}\" storage driver, not \"{}\": pass --storage-driver {} or use another --root",
+                "the store at {} uses the \"{}\" storage driver, not \"{}\": a store never mixes drivers; \
+                 pass --storage-driver {} (or drop the flag and the [storage] driver setting), use another --root, \
+                 or delete the store ({}, with all its images and containers) to start it over with \"{}\"",
                 self.root.display(),
                 recorded.trim(),
                 self.driver,
-                recorded.trim()
+                recorded.trim(),
+                self.root.display(),
+                self.driver
             ))),
             Ok(_) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                crate::json_file::write_bytes(&marker, format!("{}\n", self.driver).as_bytes())
+                if !DRIVERS.contains(&self.driver.as_str()) {
+                    return Err(Error::Invalid(format!(
+                        "unknown storage driver \"{}\": use one of {}",
+                        self.driver,
+                        DRIVERS.join(", ")
+                    )));
+                }
+                crate::json_file::write_bytes(&marker, format!("{}\n", self.driver).as_bytes())?;
+                if let Some(n) = &self.driver_notice {
+                    eprintln!("sangja: {n}");
+                }
+                Ok(())
             }
             Err(e) => Err(Error::io_path("read", &marker, e)),
         }

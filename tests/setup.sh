@@ -28,7 +28,7 @@ REG_URL=http://$REG_ADDR
 PACKAGES=(
   uidmap docker-registry busybox-static skopeo podman containers-storage runc
   fuse-overlayfs passt slirp4netns jq hyperfine zstd curl iproute2 python3 time
-  util-linux procps ca-certificates gcc libc6-dev
+  util-linux procps ca-certificates gcc libc6-dev fish zsh nftables
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -171,18 +171,30 @@ pub struct RmArgs {
     /// Remove the container's anonymous volumes too.
     #[arg(short = 'v', long)]
     pub volumes: bool,
+    /// Do not complain about containers that do not exist.
+    #[arg(short, long)]
+    pub ignore: bool,
+    /// Remove the container whose id is in this file (as `run --cidfile` wrote it).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<std::path::PathBuf>,
+    /// With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once).
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u64>,
     /// Containers to remove, by name or id.
-    #[arg(value_name = "CONTAINER", required_unless_present = "all")]
+    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile"])]
     pub containers: Vec<String>,
 }
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let targets: Vec<String> = if args.all {
+    let mut targets: Vec<String> = if args.all {
         containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id).collect()
     } else {
         args.containers.clone()
     };
+    for f in &args.cidfile {
+        targets.extend(super::supervise::read_cidfile(f, args.ignore)?);
+    }
     let mut code = 0;
     for t in targets {
         // Read before the record goes: which anonymous volumes it had.
@@ -191,7 +203,18 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
         } else {
             None
         };
-        match containers::remove(&ctx.engine, &t, args.force) {
+        if let (true, Some(secs)) = (args.force, args.time) {
+            // A graceful stop first, as podman's rm -f -t.
+            let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
+            if let Ok(c) = store.lookup(&t) {
+                let _ = crate::engine::lifecycle::stop(&ctx.engine, &c, std::time::Duration::from_secs(secs));
+            }
+        }
+        let removed = containers::remove(&ctx.engine, &t, args.force);
+        if args.ignore && matches!(removed, Err(Error::ContainerNotFound(_))) {
+            continue;
+        }
+        match removed {
             Ok(id) => {
                 if let Some(o) = &mounts {
                     if let Err(e) = crate::engine::volumes::remove_anonymous(&ctx.engine, o) {

@@ -4,7 +4,6 @@ use super::Context;
 use crate::engine::exec::{self, ExecRequest};
 use crate::error::Result;
 use crate::runtime::exec::ExecOptions;
-use crate::runtime::relay::{parse_detach_keys, DEFAULT_DETACH_KEYS};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -48,7 +47,7 @@ pub struct ExecArgs {
 
 /// Runs the command; its exit code is ours.
 pub fn exec(ctx: &Context, a: ExecArgs) -> Result<i32> {
-    let keys = parse_detach_keys(a.detach_keys.as_deref().unwrap_or(DEFAULT_DETACH_KEYS))?;
+    let keys = super::attach::detach_keys(a.detach_keys.as_deref())?;
     let req = ExecRequest {
         container: a.container,
         command: a.command,

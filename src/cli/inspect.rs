@@ -95,7 +95,7 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
         "Image": c.config.image_id,
         "ImageName": c.config.image_name,
         "Name": c.config.name,
-        "RestartCount": 0,
+        "RestartCount": s.restart_count,
         "Driver": ctx.engine.paths.driver,
         "Config": {
             "Hostname": spec.as_ref().map(|s| s["hostname"].clone()).unwrap_or(Value::Null),
@@ -108,10 +108,14 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
             "Labels": labels(&o.labels),
             "Tty": o.tty,
             "OpenStdin": o.interactive,
+            "StopTimeout": o.stop_timeout.unwrap_or(10),
+            "CreateCommand": o.create_command,
+            "SdNotifyMode": o.sdnotify.as_str(),
         },
         "HostConfig": {
             "NetworkMode": crate::network::mode_name(&o.network),
             "AutoRemove": o.remove,
+            "RestartPolicy": { "Name": o.restart.name(), "MaximumRetryCount": o.restart.max_retries() },
         },
         "Mounts": [],
         "GraphDriver": {

@@ -19,6 +19,18 @@ pub struct SecurityFlags {
     /// seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS.
     #[arg(long = "security-opt", value_name = "OPT")]
     pub security_opt: Vec<String>,
+    /// User namespace: host, keep-id[:uid=N,gid=N] (your own ids inside).
+    #[arg(long, value_name = "MODE")]
+    pub userns: Option<String>,
+    /// A uid mapping CONTAINER_ID:HOST_ID:AMOUNT (rootless, host ids are those of your namespace: 0 is you).
+    #[arg(long, value_name = "MAP")]
+    pub uidmap: Vec<String>,
+    /// A gid mapping CONTAINER_ID:HOST_ID:AMOUNT (default: as --uidmap).
+    #[arg(long, value_name = "MAP")]
+    pub gidmap: Vec<String>,
+    /// A host device in the container: HOST[:CONTAINER][:PERMISSIONS].
+    #[arg(long, value_name = "DEVICE")]
+    pub device: Vec<String>,
 }
 
 impl SecurityFlags {
@@ -31,6 +43,10 @@ impl SecurityFlags {
             security_opt: self.security_opt.clone(),
             // From containers.conf, filled in by the engine.
             default_caps: None,
+            userns: self.userns.clone(),
+            uidmap: self.uidmap.clone(),
+            gidmap: self.gidmap.clone(),
+            devices: self.device.clone(),
         }
     }
 }

@@ -6,7 +6,6 @@ use super::Context;
 use crate::container::record::{Container, ContainerStore};
 use crate::engine::{lifecycle, run as engine_run};
 use crate::error::{Error, Result};
-use crate::image::store::ImageStore;
 use clap::Args;
 use std::time::Duration;
 
@@ -30,15 +29,21 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
 /// `run -d`: starts the created container under its monitor and prints its id.
 pub fn run_detached(ctx: &Context, c: Container) -> Result<i32> {
     lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+    super::supervise::notify_detached(ctx, &c);
     println!("{}", c.config.id);
     Ok(0)
 }
 
 /// `create`: as `run`, without starting; prints the full id.
 pub fn create(ctx: &Context, args: RunArgs) -> Result<i32> {
-    let opts = args.options()?;
+    let mut opts = args.options()?;
     let image = super::run::resolve_image(ctx, &args)?;
+    super::supervise::before_create(ctx, &args)?;
+    if args.net_flags.publish_all {
+        crate::network::publish_exposed(&mut opts.net, &image.config)?;
+    }
     let (container, _spec) = engine_run::create(&ctx.engine, &image, &args.image, opts)?;
+    args.supervisor_flags.write_cidfile(&container.config.id)?;
     println!("{}", container.config.id);
     Ok(0)
 }
@@ -83,6 +88,13 @@ pub struct StartArgs {
     /// Start all containers that are not running.
     #[arg(long)]
     pub all: bool,
+    /// Key sequence that detaches with -a (default ctrl-p,ctrl-q).
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+    /// With -a, pass the signals sangja gets on to the container.
+    #[arg(long = "sig-proxy", value_name = "BOOL", default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", value_parser = super::parse_bool)]
+    pub sig_proxy: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -101,14 +113,15 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
                 c.config.name
             )));
         }
-        let image = ImageStore::new(&ctx.engine.paths).lookup(&c.config.image_id)?;
-        let spec: oci_spec::runtime::Spec = crate::json_file::read(&c.dir.join("spec.json"))?;
-        // The foreground path: the container inherits our stdin (with -i;
-        // otherwise /dev/null as podman), stdout and stderr.
-        if !args.interactive && !c.config.options.interactive {
-            redirect_stdin_null();
-        }
-        return engine_run::start_foreground(&ctx.engine, &image, c, &spec);
+        // Through the monitor, as `run -d` then `attach`: the container
+        // outlives a detach. Our stdin goes to it with -i (and its own -i).
+        let opts = crate::engine::attach::AttachOptions {
+            stdin: args.interactive,
+            detach_keys: super::attach::detach_keys(args.detach_keys.as_deref())?,
+            sig_proxy: args.sig_proxy,
+        };
+        let end = crate::engine::attach::start_attached(&ctx.engine, &ctx.cli_globals, &c, &opts)?;
+        return Ok(super::attach::exit_code(end));
     }
     let names = if args.all {
         store(ctx).list()?.into_iter().filter(|c| !c.is_running()).map(|c| c.config.id).collect()
@@ -123,39 +136,41 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
     })
 }
 
-fn redirect_stdin_null() {
-    if let Ok(null) = std::fs::File::open("/dev/null") {
-        use std::os::fd::AsRawFd;
-        // SAFETY: dup2 onto our own stdin.
-        unsafe { libc::dup2(null.as_raw_fd(), 0) };
-    }
-}
-
 /// `stop` flags.
 #[derive(Debug, Args)]
 pub struct StopArgs {
-    /// Seconds to wait for the stop signal to work before SIGKILL.
-    #[arg(short = 't', long = "time", value_name = "SECONDS", default_value_t = 10)]
-    pub time: u64,
+    /// Seconds to wait for the stop signal to work before SIGKILL (default: the container's --stop-timeout, else 10).
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u64>,
     /// Stop all running containers.
     #[arg(short, long)]
     pub all: bool,
     /// Do not complain about containers that do not exist.
     #[arg(short, long)]
     pub ignore: bool,
+    /// Stop the container whose id is in this file (as `run --cidfile` wrote it).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<std::path::PathBuf>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 /// Stops containers; prints each name as given.
 pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
-    let names = targets(ctx, args.all, &args.containers)?;
-    let timeout = Duration::from_secs(args.time);
+    let mut named = args.containers.clone();
+    for f in &args.cidfile {
+        named.extend(super::supervise::read_cidfile(f, args.ignore)?);
+    }
+    if !args.cidfile.is_empty() && named.is_empty() {
+        return Ok(0);
+    }
+    let names = targets(ctx, args.all, &named)?;
     each(ctx, names, |ctx, n| {
         let c = match store(ctx).lookup(n) {
             Err(Error::ContainerNotFound(_)) if args.ignore => return Ok(()),
             other => other?,
         };
+        let timeout = Duration::from_secs(args.time.or(c.config.options.stop_timeout).unwrap_or(10));
         lifecycle::stop(&ctx.engine, &c, timeout)?;
         println!("{n}");
         Ok(())
@@ -331,11 +346,14 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
 /// The hidden `__monitor` subcommand's arguments.
 #[derive(Debug, Args)]
 pub struct MonitorArgs {
+    /// An attach client is connected on fd 4 (container::monitor::ATTACH_FD).
+    #[arg(long)]
+    pub attach: bool,
     #[arg(value_name = "ID")]
     pub id: String,
 }
 
 /// Becomes the monitor of a container (see container::monitor).
 pub fn monitor(ctx: &Context, args: MonitorArgs) -> Result<i32> {
-    crate::container::monitor::run(&ctx.engine, &args.id)
+    crate::container::monitor::run_attached(&ctx.engine, &args.id, args.attach)
 }

@@ -1,9 +1,14 @@
 //! The command line: clap definitions (one file per command group) and
 //! rendering. Calls engine/ for the work; only this layer prints.
 
+pub mod completion;
+pub mod attach;
 pub mod containers;
+pub mod docs;
+pub mod examples;
 pub mod exec;
 pub mod format;
+pub mod generate;
 pub mod images;
 pub mod inspect;
 pub mod isolation;
@@ -17,7 +22,9 @@ pub mod run;
 pub mod system;
 pub mod template;
 pub mod top;
+pub mod fuse_mount;
 pub mod stats;
+pub mod supervise;
 pub mod volume;
 
 use crate::engine::Engine;
@@ -72,6 +79,9 @@ pub enum Command {
     /// The monitor of a detached container (internal).
     #[command(name = "__monitor", hide = true)]
     Monitor(lifecycle::MonitorArgs),
+    /// Run a command with layers mounted by the FUSE overlay (internal, tests and benchmarks).
+    #[command(name = "__fuse-mount", hide = true)]
+    FuseMount(fuse_mount::FuseMountArgs),
     /// Show the system's configuration: store, registries, host.
     Info(system::InfoArgs),
     /// Log in to a registry (stores the credentials in auth.json).
@@ -80,9 +90,26 @@ pub enum Command {
     Logout(system::LogoutArgs),
     /// Show version information.
     Version(system::VersionArgs),
+    /// Print the shell completion script for bash, zsh or fish.
+    Completion(completion::CompletionArgs),
+    /// Names of containers, images, volumes, networks for the completion scripts (internal).
+    #[command(name = "__complete", hide = true)]
+    Complete(completion::CompleteArgs),
+    /// Write completions/ and man/ into a folder (internal, packaging/gen-docs.sh).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs(docs::GenerateDocsArgs),
+    /// Generate systemd units from containers.
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
+    /// The Quadlet-style generator: .container files to .service units (also run as sangja-user-generator).
+    #[command(name = "__quadlet", hide = true)]
+    Quadlet(generate::QuadletArgs),
     /// Manage volumes.
     #[command(subcommand)]
     Volume(volume::VolumeCommand),
+    /// Manage networks.
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
     /// Run a command in sangja's user namespace.
@@ -146,6 +173,8 @@ pub enum ContainerVerb {
     Rename(lifecycle::RenameArgs),
     /// Run a command in a running container.
     Exec(exec::ExecArgs),
+    /// Attach to a running container's terminal or output (detach with ctrl-p,ctrl-q).
+    Attach(attach::AttachArgs),
     /// Show the processes of a running container.
     Top(top::TopArgs),
     /// Show the resource use of running containers.
@@ -185,14 +214,20 @@ pub fn execute(cli: Cli) -> Result<i32> {
     // These need no store (and info only reads it).
     match &cli.command {
         Command::Version(a) => return system::version(a),
+        Command::Quadlet(a) => return Ok(generate::quadlet(generate::QuadletArgs { dryrun: a.dryrun, user: a.user, dirs: a.dirs.clone() })),
+        Command::Completion(a) => return completion::completion(a),
+        Command::Complete(a) => return completion::complete(&cli, a),
+        Command::GenerateDocs(a) => return docs::generate_docs(a),
         Command::Info(a) => return system::info(&cli, a),
         Command::Login(a) => return system::login(a),
         Command::Logout(a) => return system::logout(a),
+        Command::FuseMount(a) => return fuse_mount::fuse_mount(a),
         _ => {}
     }
     let read_only = match &cli.command {
         Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => !v.enters_userns(),
         Command::Images(_) | Command::Ps(_) | Command::Inspect(_) => true,
+        Command::Generate(_) => true,
         Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_)) => true,
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         _ => false,
@@ -217,10 +252,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
         Command::Monitor(a) => lifecycle::monitor(&ctx, a),
         Command::Volume(c) => volume::volume(&ctx, c),
+        Command::Generate(c) => generate::generate(&ctx, c),
+        Command::Quadlet(_) => Ok(0),
+        Command::Network(c) => network::network(&ctx, c),
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
+        Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
+        Command::FuseMount(_) => Ok(0),
     }
 }
 
@@ -251,6 +291,7 @@ fn container_verb(ctx: &Context, verb: ContainerVerb) -> Result<i32> {
         Unpause(a) => lifecycle::unpause(ctx, a),
         Rename(a) => lifecycle::rename(ctx, a),
         Exec(a) => exec::exec(ctx, a),
+        Attach(a) => attach::attach(ctx, a),
         Top(a) => top::top(ctx, a),
         Stats(a) => stats::stats(ctx, a),
         Cp(a) => layers::cp(ctx, a),

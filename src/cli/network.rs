@@ -36,6 +36,9 @@ pub struct NetFlags {
     /// IPv4 address of the container's interface (pasta).
     #[arg(long = "ip", value_name = "IP")]
     pub ip: Option<String>,
+    /// Another name the containers of its bridge networks know it by.
+    #[arg(long = "network-alias", value_name = "NAME")]
+    pub network_alias: Vec<String>,
 }
 
 impl NetFlags {
@@ -70,9 +73,272 @@ impl NetFlags {
             dns_options: self.dns_option.clone(),
             mac_address: self.mac_address.clone(),
             ip: self.ip.clone(),
+            aliases: self.network_alias.clone(),
         };
         // Checked here so that a bad entry fails before anything is created.
         network::hosts::add_host_lines(&net)?;
         Ok((mode, net))
+    }
+}
+
+use super::format::{self, Format};
+use super::Context;
+use crate::engine::network as engine_network;
+use crate::error::Error;
+use crate::network::store::NetworkRecord;
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+/// `sangja network ...`.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Create a bridge network.
+    Create(NetCreateArgs),
+    /// List networks.
+    #[command(alias = "list")]
+    Ls(NetLsArgs),
+    /// Show networks' details as JSON.
+    Inspect(NetInspectArgs),
+    /// Remove networks.
+    #[command(alias = "remove")]
+    Rm(NetRmArgs),
+    /// Remove every network no container uses.
+    Prune(NetPruneArgs),
+    /// Exit 0 if the network exists, 1 if not.
+    Exists(NetNameArg),
+    /// Connect a container to a network.
+    Connect(NetConnectArgs),
+    /// Disconnect a container from a network.
+    Disconnect(NetConnectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NetCreateArgs {
+    /// Driver: only bridge.
+    #[arg(short = 'd', long, default_value = "bridge")]
+    pub driver: String,
+    /// IPv4 subnet, e.g. 10.89.5.0/24 (default: a free 10.89.N.0/24).
+    #[arg(long)]
+    pub subnet: Option<String>,
+    /// Gateway address (default: the subnet's first).
+    #[arg(long)]
+    pub gateway: Option<String>,
+    /// No route to the outside: containers reach only each other.
+    #[arg(long)]
+    pub internal: bool,
+    /// Set a label (KEY=VALUE).
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Do nothing if the network exists.
+    #[arg(long)]
+    pub ignore: bool,
+    /// Name (default: sangjaN).
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NetLsArgs {
+    /// Filter: name=, id=, driver=, label=KEY[=VALUE].
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Output format: table, json, or a Go template ('{{.Name}}').
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Print only names.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Do not truncate ids.
+    #[arg(long)]
+    pub no_trunc: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NetInspectArgs {
+    /// Output format: json (default) or a Go template.
+    #[arg(short, long)]
+    pub format: Option<String>,
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NetRmArgs {
+    /// Remove the containers that use the network too.
+    #[arg(short, long)]
+    pub force: bool,
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NetPruneArgs {
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NetNameArg {
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NetConnectArgs {
+    /// Another name for the container on this network (connect).
+    #[arg(long = "alias")]
+    pub alias: Vec<String>,
+    /// Disconnect even if ... (accepted for podman compatibility).
+    #[arg(short, long, hide = true)]
+    pub force: bool,
+    pub network: String,
+    pub container: String,
+}
+
+/// podman's `network inspect` object.
+fn object(n: &NetworkRecord, users: &[String]) -> Value {
+    let containers: Value = crate::network::bridge::members(n)
+        .into_iter()
+        .map(|l| (l.container_id.clone(), json!({"name": l.names.first().cloned().unwrap_or_default(), "ip": l.ip.to_string()})))
+        .collect::<serde_json::Map<String, Value>>()
+        .into();
+    json!({
+        "name": n.name,
+        "id": n.id,
+        "driver": n.driver,
+        "network_interface": n.interface,
+        "created": n.created,
+        "subnets": [{"subnet": n.subnet, "gateway": n.gateway}],
+        "ipv6_enabled": false,
+        "internal": n.internal,
+        "dns_enabled": false,
+        "labels": n.labels,
+        "ipam_options": {"driver": "host-local"},
+        "containers": containers,
+        "used_by": users,
+    })
+}
+
+/// Runs `network ...`; returns the exit code.
+pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
+    let engine = &ctx.engine;
+    match cmd {
+        NetworkCommand::Create(a) => {
+            let mut labels = std::collections::BTreeMap::new();
+            for l in &a.labels {
+                let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+                if k.is_empty() {
+                    return Err(Error::Invalid(format!("label {l:?} is not KEY=VALUE")));
+                }
+                labels.insert(k.to_string(), v.to_string());
+            }
+            let o = engine_network::CreateOptions {
+                name: a.name,
+                subnet: a.subnet,
+                gateway: a.gateway,
+                internal: a.internal,
+                labels,
+                driver: a.driver,
+                ignore: a.ignore,
+            };
+            println!("{}", engine_network::create(engine, o)?.name);
+            Ok(0)
+        }
+        NetworkCommand::Ls(a) => {
+            let mut rows = Vec::new();
+            'nets: for (n, users) in engine_network::list(engine)? {
+                for f in &a.filters {
+                    let (k, val) = f.split_once('=').unwrap_or((f.as_str(), ""));
+                    let keep = match k {
+                        "name" => n.name.contains(val),
+                        "id" => n.id.starts_with(val),
+                        "driver" => n.driver == val,
+                        "label" => match val.split_once('=') {
+                            Some((lk, lv)) => n.labels.get(lk).is_some_and(|x| x == lv),
+                            None => n.labels.contains_key(val),
+                        },
+                        _ => return Err(Error::Invalid(format!("filter {f:?} is not supported: use name=, id=, driver=, label="))),
+                    };
+                    if !keep {
+                        continue 'nets;
+                    }
+                }
+                let mut row = object(&n, &users);
+                let id = if a.no_trunc { n.id.clone() } else { n.id.chars().take(12).collect() };
+                row["ID"] = Value::String(id);
+                row["Name"] = Value::String(n.name.clone());
+                row["Driver"] = Value::String(n.driver.clone());
+                rows.push(row);
+            }
+            if a.quiet {
+                for r in &rows {
+                    println!("{}", format::scalar(&r["Name"]));
+                }
+                return Ok(0);
+            }
+            let fmt = Format::parse(a.format.as_deref());
+            print!("{}", format::render(&fmt, &[("NETWORK ID", "ID"), ("NAME", "Name"), ("DRIVER", "Driver")], &rows)?);
+            Ok(0)
+        }
+        NetworkCommand::Inspect(a) => {
+            let all = engine_network::list(engine)?;
+            let store = crate::network::store::NetworkStore::new(&engine.paths.root);
+            let mut rows = Vec::new();
+            let mut code = 0;
+            for name in &a.names {
+                match store.lookup(name) {
+                    Ok(n) => {
+                        let users = all.iter().find(|(x, _)| x.name == n.name).map(|(_, u)| u.clone()).unwrap_or_default();
+                        rows.push(object(&n, &users));
+                    }
+                    Err(e) => {
+                        eprintln!("Error: {e}");
+                        code = 125;
+                    }
+                }
+            }
+            match Format::parse(a.format.as_deref()) {
+                Format::Table | Format::Json => println!("{}", serde_json::to_string_pretty(&Value::Array(rows)).unwrap_or_default()),
+                Format::Template { template, .. } => print!("{}", format::template(&template, false, &rows)?),
+            }
+            Ok(code)
+        }
+        NetworkCommand::Rm(a) => {
+            let mut code = 0;
+            for n in &a.names {
+                match engine_network::remove(engine, n, a.force) {
+                    Ok(name) => println!("{name}"),
+                    Err(e) => {
+                        eprintln!("Error: {e}");
+                        // podman: 1 no such network, 2 in use, 125 anything else.
+                        code = code.max(match e {
+                            Error::Conflict(_) => 2,
+                            Error::Invalid(ref m) if m.contains("not found") => 1,
+                            _ => 125,
+                        });
+                    }
+                }
+            }
+            Ok(code)
+        }
+        NetworkCommand::Prune(a) => {
+            if !a.force && !super::layers::confirm("WARNING! This will remove all networks not used by at least one container.")? {
+                return Ok(0);
+            }
+            for n in engine_network::prune(engine)? {
+                println!("{n}");
+            }
+            Ok(0)
+        }
+        NetworkCommand::Exists(a) => {
+            Ok(if crate::network::store::NetworkStore::new(&engine.paths.root).exists(&a.name) { 0 } else { 1 })
+        }
+        NetworkCommand::Connect(a) => {
+            engine_network::connect(engine, &a.network, &a.container, &a.alias, true)?;
+            Ok(0)
+        }
+        NetworkCommand::Disconnect(a) => {
+            engine_network::connect(engine, &a.network, &a.container, &[], false)?;
+            Ok(0)
+        }
     }
 }

@@ -61,6 +61,9 @@ pub struct RunArgs {
     /// Require HTTPS for a pull (`--tls-verify=false` allows plain HTTP).
     #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
     pub tls_verify: Option<bool>,
+    /// The auth file for a pull (default: $REGISTRY_AUTH_FILE, else auth.json's places).
+    #[arg(long, value_name = "PATH")]
+    pub authfile: Option<std::path::PathBuf>,
     /// Suppress pull progress.
     #[arg(short, long)]
     pub quiet: bool,
@@ -73,6 +76,9 @@ pub struct RunArgs {
     /// --memory, --cpus, --pids-limit, --ulimit, --cgroups...
     #[command(flatten)]
     pub resource_flags: super::isolation::ResourceFlags,
+    /// --restart, --sdnotify, --stop-timeout, --cidfile, --replace (cli/supervise.rs).
+    #[command(flatten)]
+    pub supervisor_flags: super::supervise::SupervisorFlags,
     /// The image to run.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -93,6 +99,7 @@ pub enum PullPolicy {
 impl RunArgs {
     pub(crate) fn options(&self) -> Result<RunOptions> {
         let (network, net) = self.net_flags.options()?;
+        let (restart, sdnotify) = self.supervisor_flags.policies(self.rm)?;
         Ok(RunOptions {
             name: self.name.clone(),
             command: self.command.clone(),
@@ -115,6 +122,10 @@ impl RunArgs {
             read_only_tmpfs: self.mount_flags.read_only_tmpfs,
             detach: self.detach,
             log_max_size: super::lifecycle::log_max_size(&self.log_opts)?,
+            restart,
+            sdnotify,
+            stop_timeout: self.supervisor_flags.stop_timeout,
+            create_command: std::env::args().collect(),
         })
     }
 }
@@ -140,6 +151,9 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
     if let Some(v) = args.tls_verify {
         cmd.arg(format!("--tls-verify={v}"));
     }
+    if let Some(f) = &args.authfile {
+        cmd.arg("--authfile").arg(f);
+    }
     if args.quiet {
         cmd.arg("-q");
     }
@@ -157,12 +171,19 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     let opts = args.options()?;
     let mut opts = opts;
     let image = resolve_image(ctx, &args)?;
+    super::supervise::before_create(ctx, &args)?;
     if args.net_flags.publish_all {
         crate::network::publish_exposed(&mut opts.net, &image.config)?;
     }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
+    args.supervisor_flags.write_cidfile(&container.config.id)?;
     if args.detach {
         return super::lifecycle::run_detached(ctx, container);
+    }
+    // A terminal session runs under a monitor, so the detach keys can leave
+    // it running (cli/attach.rs); other foreground runs stay our children.
+    if args.tty {
+        return super::attach::run_tty(ctx, &container, args.detach_keys.as_deref());
     }
     run::start_foreground(&ctx.engine, &image, container, &spec)
 }

@@ -221,16 +221,39 @@ pub fn logout(args: &LogoutArgs) -> Result<i32> {
 
 fn version_value() -> Value {
     let arch = crate::image::pull::Platform::host().arch;
-    json!({ "Version": env!("CARGO_PKG_VERSION"), "Os": "linux", "OsArch": format!("linux/{arch}") })
+    // Embedded by build.rs: the commit checked out, rustc's version, the build time.
+    let built: i64 = env!("SANGJA_BUILT").parse().unwrap_or(0);
+    let built_time = chrono::DateTime::from_timestamp(built, 0)
+        .map(|t| t.with_timezone(&chrono::Local).format("%a %b %e %H:%M:%S %Y").to_string())
+        .unwrap_or_default();
+    json!({
+        "APIVersion": env!("CARGO_PKG_VERSION"),
+        "Version": env!("CARGO_PKG_VERSION"),
+        "RustVersion": env!("SANGJA_RUST_VERSION"),
+        "GitCommit": env!("SANGJA_GIT_COMMIT"),
+        "BuiltTime": built_time,
+        "Built": built,
+        "OsArch": format!("linux/{arch}"),
+        "Os": "linux",
+    })
 }
 
-/// `version`: podman's first lines; `--format` over {Client: {...}}.
+/// `version`: podman's fields (Go Version is Rust Version); `--format` over
+/// {Client: {...}}.
 pub fn version(args: &VersionArgs) -> Result<i32> {
     let v = version_value();
     match Format::parse(args.format.as_deref()) {
         Format::Table => {
-            println!("Version:      {}", v["Version"].as_str().unwrap_or(""));
-            println!("OS/Arch:      {}", v["OsArch"].as_str().unwrap_or(""));
+            let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            println!("Client:        sangja");
+            println!("Version:       {}", s("Version"));
+            println!("API Version:   {}", s("APIVersion"));
+            println!("Rust Version:  {}", s("RustVersion"));
+            if !s("GitCommit").is_empty() {
+                println!("Git Commit:    {}", s("GitCommit"));
+            }
+            println!("Built:         {}", s("BuiltTime"));
+            println!("OS/Arch:       {}", s("OsArch"));
         }
         Format::Json => println!("{}", serde_json::to_string_pretty(&json!({ "Client": v })).unwrap_or_default()),
         Format::Template { template, .. } => print!("{}", format::template(&template, false, &[json!({ "Client": v })])?),

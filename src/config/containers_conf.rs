@@ -48,6 +48,8 @@ pub struct EngineTable {
     pub events_logger: Option<String>,
     /// podman's OCI runtime: sangja's runtime is built in; read and ignored.
     pub runtime: Option<String>,
+    /// The default detach keys of attach, run -it, start -a and exec -it.
+    pub detach_keys: Option<String>,
 }
 
 /// The `[network]` table.
@@ -95,6 +97,11 @@ pub struct ContainerDefaults {
     pub log_size_max: Option<u64>,
     /// The capabilities a container starts from (default_capabilities).
     pub default_capabilities: Option<Vec<String>>,
+    /// Default of `--pids-limit` (pids_limit; 0 or -1: none). Unlike the flag,
+    /// dropped with a debug note where no cgroup can enforce it.
+    pub pids_limit: Option<i64>,
+    /// Default of `--userns` (userns): "keep-id", "host"...
+    pub userns: Option<String>,
 }
 
 /// The files read, in order, with the merged result.
@@ -201,7 +208,8 @@ fn defaults_of(conf: &ContainersConf, path: &Path, text: &str) -> Result<Contain
     };
     let log_size_max = c.log_size_max.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0);
     Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false), log_size_max,
-        default_capabilities: c.default_capabilities.clone() })
+        default_capabilities: c.default_capabilities.clone(), pids_limit: c.pids_limit,
+        userns: c.userns.clone().filter(|u| !u.trim().is_empty()) })
 }
 
 /// The host's file for a time zone: "local" is the host's own /etc/localtime.

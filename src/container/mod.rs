@@ -1,11 +1,15 @@
 //! Containers: the user's options, the records on disk, and the OCI runtime
 //! Spec built from an image config and those options.
 
+pub mod attach;
+pub mod devices;
 pub mod mounts;
 pub mod logs;
 pub mod monitor;
+pub mod policy;
 pub mod record;
 pub mod resources;
+pub mod restart;
 pub mod seccomp;
 pub mod security;
 pub mod spec;
@@ -27,6 +31,8 @@ pub enum NetworkMode {
     Container(String),
     /// An existing namespace by path (`ns:PATH`).
     Ns(String),
+    /// Bridge networks by name (root default: the `sangja` network).
+    Bridge(Vec<String>),
 }
 
 /// What the user asked for on `run`/`create`, after parsing the flags.
@@ -83,4 +89,16 @@ pub struct RunOptions {
     /// `--memory`, `--cpus`, `--pids-limit`, `--ulimit`... and `--cgroups`.
     #[serde(default)]
     pub resources: resources::ResourceOptions,
+    /// `--restart`: what the monitor does when the container exits.
+    #[serde(default)]
+    pub restart: policy::RestartPolicy,
+    /// `--sdnotify`: who sends READY=1 to systemd.
+    #[serde(default)]
+    pub sdnotify: policy::SdNotify,
+    /// `--stop-timeout`: seconds from the stop signal to SIGKILL (None: 10).
+    #[serde(default)]
+    pub stop_timeout: Option<u64>,
+    /// The command line that created the container, for `generate systemd --new`.
+    #[serde(default)]
+    pub create_command: Vec<String>,
 }

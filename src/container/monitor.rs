@@ -1,39 +1,51 @@
 //! The monitor of a detached container (DESIGN.md, process model): sangja
 //! re-executed as `sangja __monitor ID`, which makes itself a daemon
 //! (setsid, second fork), spawns the container as its child with its output
-//! on pipes, writes that output to the log, records the state (running, pid,
-//! then the exit code) and exits with the container.
+//! on pipes (a pty with `-t`), writes that output to the log and to attached
+//! clients (attach.rs), records the state (running, pid, then the exit code)
+//! and exits with the container.
 //!
 //! The CLI that started it waits on a "ready" pipe: the monitor writes one
 //! report once the container's command has been exec'd (`0`) or could not be
 //! (`<exit code> <message>`), then closes it, so `run -d` can print the id
 //! or podman's 125/126/127 error.
 
-use super::logs::{LogWriter, Stream};
+use super::logs::LogWriter;
 use super::record::{process_start_time, Container, ContainerStore, Status};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::image::store::ImageStore;
 use crate::runtime::{self, Rootfs, Stdio};
-use crate::storage::layers::LayerStore;
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{signal, SigHandler, Signal};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{waitpid, WaitStatus};
-use nix::unistd::{fork, pipe2, read, setsid, ForkResult, Pid};
+use nix::unistd::{fork, pipe2, setsid, ForkResult, Pid};
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 
 /// The fd number the CLI hands the ready pipe on as.
 pub const READY_FD: i32 = 3;
+/// The fd number of an attach client connected from the start (`run -it`,
+/// `start -a`: see attach.rs), when the monitor is run with `--attach`.
+pub const ATTACH_FD: i32 = 4;
 
 /// Runs the monitor of container `id`. Called in a freshly exec'd,
 /// single-threaded sangja; returns only in the short-lived first process
 /// (the caller exits at once) or when the container has exited.
 pub fn run(engine: &Engine, id: &str) -> Result<i32> {
+    run_attached(engine, id, false)
+}
+
+/// `run`, with a client on ATTACH_FD when `attached`.
+pub fn run_attached(engine: &Engine, id: &str, attached: bool) -> Result<i32> {
     // SAFETY: READY_FD was set up by the CLI for us and nothing else owns it.
     let ready = unsafe { OwnedFd::from_raw_fd(READY_FD) };
+    // SAFETY: as READY_FD, when the CLI said it passed one.
+    let client = attached.then(|| unsafe { OwnedFd::from_raw_fd(ATTACH_FD) });
+    if let Some(c) = &client {
+        let _ = nix::fcntl::fcntl(c, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
+    }
     // Inherited without close-on-exec (that is how it got here); set it
     // again, or helpers we spawn (pasta, slirp4netns) would hold it open and
     // the CLI would wait for them.
@@ -41,7 +53,7 @@ pub fn run(engine: &Engine, id: &str) -> Result<i32> {
     // Close anything else inherited: a test harness's pipe held open by a
     // long-lived monitor would keep its reader waiting forever.
     // SAFETY: close_range with plain integer arguments.
-    unsafe { libc::syscall(libc::SYS_close_range, (READY_FD + 1) as u32, u32::MAX, 0u32) };
+    unsafe { libc::syscall(libc::SYS_close_range, (if attached { ATTACH_FD } else { READY_FD } + 1) as u32, u32::MAX, 0u32) };
     // Detach from the caller's session and terminal; the second fork makes
     // sure the monitor, not being a session leader, can never get one back.
     let _ = setsid();
@@ -66,7 +78,7 @@ pub fn run(engine: &Engine, id: &str) -> Result<i32> {
             return Ok(e.exit_code());
         }
     };
-    match start(engine, container, ready) {
+    match start(engine, container, ready, client) {
         Ok(code) => Ok(code),
         // Nobody reads our stderr: the error is in the ready report or the state.
         Err(_) => Ok(125),
@@ -79,9 +91,10 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
 }
 
 /// Starts the container, reports, then relays its output until it exits.
-fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
-    let spawned = spawn(engine, &c);
-    let (child, out_r, err_r, mut net) = match spawned {
+fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
+    let mut server = super::attach::Server::new(super::attach::socket_path(&engine.paths, &c.config.id), client);
+    let spawned = spawn(engine, &c, server.winsize());
+    let (child, io, mut net) = match spawned {
         Ok(v) => v,
         Err(e) => {
             // As podman, a container whose command could not be started
@@ -99,6 +112,9 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
     c.state.monitor_pid = Some(std::process::id() as i32);
     c.state.monitor_start = process_start_time(std::process::id() as i32);
     c.state.freezer = None;
+    // A start by the user renews the restart policy (restart.rs).
+    c.state.stopped_by_user = false;
+    super::restart::on_started(&c, child.pid);
     if let Err(e) = c.save_state() {
         let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         report(&ready, 125, &e.to_string());
@@ -108,7 +124,7 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
     drop(ready);
 
     let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
-    relay(&mut log, out_r, err_r);
+    server.serve(io, &mut log);
     let code = wait(child.pid);
     // The network backend (pasta, slirp4netns) ends with the container.
     net.stop();
@@ -129,6 +145,19 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
     c.state.monitor_pid = None;
     c.state.monitor_start = None;
     let _ = c.save_state();
+    // `--restart`: again while the policy says so (restart.rs).
+    let code = super::restart::supervise(engine, &mut c, code, |c| {
+        let (child, io, mut net) = spawn(engine, c, server.winsize()).ok()?;
+        if super::restart::record_running(c, child.pid).is_err() {
+            let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        }
+        let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
+        server.serve(io, &mut log);
+        let code = wait(child.pid);
+        net.stop();
+        super::restart::record_exited(&store, c, code);
+        Some(code)
+    });
     if c.config.options.remove {
         // `wait` on a container that `--rm` removed still learns its code
         // from here (run-time state: gone on reboot, as podman's exits/).
@@ -144,71 +173,51 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd) -> Result<i32> {
         // After the guard: this takes the store lock itself.
         let _ = crate::engine::volumes::remove_anonymous(engine, &c.config.options);
     }
+    // Last: an attached `run -it` returns once all of the above is done.
+    server.finish(code);
     Ok(code)
 }
 
-type Spawned = (runtime::Container, OwnedFd, OwnedFd, crate::network::Attachment);
+type Spawned = (runtime::Container, super::attach::Io, crate::network::Attachment);
 
-fn spawn(engine: &Engine, c: &Container) -> Result<Spawned> {
+fn spawn(engine: &Engine, c: &Container, winsize: Option<libc::winsize>) -> Result<Spawned> {
     let mut spec: oci_spec::runtime::Spec = crate::json_file::read(&c.dir.join("spec.json"))?;
     // Network first: namespace, backend and ports are up before the command runs.
     let mut net = crate::engine::network::attach(engine, c, &mut spec)?;
     let image = ImageStore::new(&engine.paths).lookup(&c.config.image_id)?;
-    let layers = LayerStore::new(&engine.paths);
-    let rootfs = Rootfs::Overlay {
-        lower: crate::engine::run::lower_dirs(&layers, &image),
-        upper: c.upper_dir(),
-        work: c.work_dir(),
-        userxattr: engine.identity.rootless,
-    };
+    let rootfs = crate::engine::drivers::rootfs(engine, &image, c)?;
+    let (child, io) = spawn_stdio(&spec, &rootfs, c.config.options.interactive, winsize)?;
+    net.started();
+    Ok((child, io, net))
+}
+
+/// Starts the container with the stdio the monitor keeps for attach: a pty
+/// with `-t` (spec.process.terminal), else pipes (stdin too with `-i`,
+/// /dev/null otherwise).
+fn spawn_stdio(
+    spec: &oci_spec::runtime::Spec,
+    rootfs: &Rootfs,
+    interactive: bool,
+    winsize: Option<libc::winsize>,
+) -> Result<(runtime::Container, super::attach::Io)> {
+    if spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false) {
+        let (child, master) = runtime::tty::spawn_terminal_sized(spec, rootfs, winsize)?;
+        return Ok((child, super::attach::Io::Tty(master)));
+    }
     let pipe = || pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create an output pipe: {}", e.desc())));
     let (out_r, out_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
-    let null = open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
-        .map_err(|e| Error::Runtime(format!("open /dev/null: {}", e.desc())))?;
-    let stdio = Stdio { stdin: null.as_fd(), stdout: out_w.as_fd(), stderr: err_w.as_fd() };
-    let child = runtime::spawn_with_stdio(&spec, &rootfs, &stdio)?;
-    net.started();
-    Ok((child, out_r, err_r, net))
-}
-
-/// Copies the container's stdout and stderr into the log until both close
-/// (the container's last process is gone). A log that cannot be opened or
-/// written still drains the pipes, so the container never blocks on them.
-fn relay(log: &mut Result<LogWriter>, out: OwnedFd, err: OwnedFd) {
-    let mut open = [Some(out), Some(err)];
-    let mut buf = vec![0u8; 64 * 1024];
-    while open.iter().any(Option::is_some) {
-        let idx: Vec<usize> = (0..2).filter(|i| open[*i].is_some()).collect();
-        let mut pfds: Vec<PollFd> =
-            idx.iter().filter_map(|i| open[*i].as_ref()).map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN)).collect();
-        match poll(&mut pfds, PollTimeout::NONE) {
-            Err(Errno::EINTR) => continue,
-            Err(_) => return,
-            Ok(_) => {}
-        }
-        let ready: Vec<usize> = idx
-            .iter()
-            .zip(&pfds)
-            .filter(|(_, p)| p.revents().is_some_and(|r| !r.is_empty()))
-            .map(|(i, _)| *i)
-            .collect();
-        drop(pfds);
-        for i in ready {
-            let Some(fd) = open[i].as_ref() else { continue };
-            match read(fd, &mut buf) {
-                Ok(0) => open[i] = None,
-                Ok(n) => {
-                    if let Ok(w) = log.as_mut() {
-                        let stream = if i == 0 { Stream::Stdout } else { Stream::Stderr };
-                        let _ = w.write_chunk(stream, &buf[..n]);
-                    }
-                }
-                Err(Errno::EINTR | Errno::EAGAIN) => {}
-                Err(_) => open[i] = None,
-            }
-        }
-    }
+    let (stdin_r, stdin_w) = if interactive {
+        let (r, w) = pipe()?;
+        (r, Some(w))
+    } else {
+        let null = open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(|e| Error::Runtime(format!("open /dev/null: {}", e.desc())))?;
+        (null, None)
+    };
+    let stdio = Stdio { stdin: stdin_r.as_fd(), stdout: out_w.as_fd(), stderr: err_w.as_fd() };
+    let child = runtime::spawn_with_stdio(spec, rootfs, &stdio)?;
+    Ok((child, super::attach::Io::Pipes { stdin: stdin_w, out: out_r, err: err_r }))
 }
 
 /// Reaps the container's init; 128+signal when it was killed.

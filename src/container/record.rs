@@ -69,6 +69,16 @@ pub struct ContainerState {
     /// The freezer cgroup `pause` put the container in (root only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freezer: Option<String>,
+    /// Times the monitor restarted the container (`--restart`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub restart_count: u32,
+    /// Set by `stop` and `rm -f`: the restart policy must not start it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped_by_user: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A container as read from the store.

@@ -282,7 +282,10 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
         res.set_pids(Some(l));
     }
 
-    let parent = o.cgroup_parent.as_deref().unwrap_or("/sangja");
+    // --cgroups=split: under the caller's own cgroup (a systemd unit's,
+    // with Delegate=yes), so the unit accounts for and stops the container.
+    let split_parent = (mode == "split" && o.cgroup_parent.is_none()).then(cgroups::own_path).flatten();
+    let parent = o.cgroup_parent.as_deref().or(split_parent.as_deref()).unwrap_or("/sangja");
     if !parent.starts_with('/') || parent.split('/').any(|c| c == "..") {
         return Err(Error::Invalid(format!(
             "--cgroup-parent {parent:?}: give an absolute cgroup path without '..', e.g. /sangja"

@@ -18,6 +18,13 @@ pub struct SecurityOptions {
     pub security_opt: Vec<String>,
     /// containers.conf `default_capabilities`: replaces podman's default set.
     pub default_caps: Option<Vec<String>>,
+    /// `--userns`: "", host, keep-id[:uid=N,gid=N] (spec/userns.rs).
+    pub userns: Option<String>,
+    /// `--uidmap` / `--gidmap`: container_id:host_id:amount.
+    pub uidmap: Vec<String>,
+    pub gidmap: Vec<String>,
+    /// `--device HOST[:CONTAINER][:PERMS]`.
+    pub devices: Vec<String>,
 }
 
 /// podman's default capabilities for a container (containers.conf).

@@ -2,6 +2,7 @@
 //! configuration and the user's options, with podman's defaults.
 
 mod user;
+mod userns;
 
 use super::{NetworkMode, RunOptions};
 use crate::config::containers_conf::ContainerDefaults;
@@ -124,7 +125,16 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     spec.set_mounts(Some(all_mounts));
     spec.set_linux(Some(linux));
     spec.set_annotations(None);
+    // Before the capabilities: keep-id changes the process's user.
+    let userns_mode = userns::parse(
+        opts.security.userns.as_deref(),
+        &opts.security.uidmap,
+        &opts.security.gidmap,
+        defaults.userns.as_deref(),
+    )?;
+    userns::apply(&mut spec, &userns_mode, ctx, opts.user.is_some())?;
     super::security::apply(&mut spec, &opts.security)?;
+    super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
     super::resources::apply(&mut spec, &opts.resources, &ctx.id)?;
     if opts.init {
         crate::init::add_to_spec(&mut spec)?;
@@ -250,7 +260,7 @@ fn write_etc_files(opts: &RunOptions, ctx: &SpecContext, hostname: &str) -> Resu
         NetworkMode::None => Resolver::None,
         NetworkMode::Pasta(_) => Resolver::Pasta,
         NetworkMode::Slirp4netns(_) => Resolver::Slirp,
-        NetworkMode::Container(_) | NetworkMode::Ns(_) => Resolver::Other,
+        NetworkMode::Container(_) | NetworkMode::Ns(_) | NetworkMode::Bridge(_) => Resolver::Other,
     };
     let mut hosts = match opts.network {
         NetworkMode::Host => {

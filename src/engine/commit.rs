@@ -99,14 +99,22 @@ pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<Str
     })?;
     let (_tmp, file) = temp_file(engine, "commit")?;
     let reread = reader_of(&file)?;
-    let upper = c.upper_dir();
-    let root = tree::open_dir(&upper)?;
     let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };
     let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::fast());
     let plain = HashingWriter { inner: gz, hasher: Sha256::new(), count: 0 };
-    let lower = super::run::lower_dirs(&LayerStore::new(&engine.paths), &parent);
-    let stubs = super::layers::mount_stubs(c, &lower);
-    let plain = tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs)?;
+    let plain = if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
+        // No upper layer: the changes against the image's pristine copy make it.
+        let changes: Vec<(std::path::PathBuf, bool)> =
+            super::layers::vfs_changes(engine, c)?.into_iter().map(|(k, p)| (p, k == 'D')).collect();
+        let rootfs = c.rootfs_dir();
+        tree::write_tar_changes(plain, &tree::open_dir(&rootfs)?, &changes, &rootfs)?
+    } else {
+        let upper = c.upper_dir();
+        let root = tree::open_dir(&upper)?;
+        let lower = super::run::lower_dirs(&LayerStore::new(&engine.paths), &parent);
+        let stubs = super::layers::mount_stubs(c, &lower);
+        tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs)?
+    };
     let diff_id = digest_of(&plain.hasher);
     let mut blob = plain.inner.finish().ctx(|| "compress the new layer".to_string())?;
     blob.flush().ctx(|| "write the new layer".to_string())?;

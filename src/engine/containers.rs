@@ -31,6 +31,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
         }
         // With a monitor, wait for it to record the exit, so that nothing
         // writes into the folder once it is gone.
+        super::lifecycle::mark_stopped_by_user(&store, &c);
         let _ = super::lifecycle::signal(engine, &c, libc::SIGKILL);
         match super::lifecycle::wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10))) {
             Ok(Some(_)) => {}
@@ -53,6 +54,8 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
         other => other?,
     };
     store.delete(&c)?;
+    // Veth, nft rules and leases a kill -9'd monitor left behind.
+    super::network::cleanup(&c.config.id);
     Ok(c.config.id)
 }
 

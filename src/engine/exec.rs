@@ -91,11 +91,14 @@ pub fn exec(engine: &Engine, req: &ExecRequest) -> Result<i32> {
         }
     }
     process.set_env(Some(env));
+    // The container's seccomp filter confines exec'd commands too;
+    // `--privileged` lifts it with the capability sets, as podman does.
+    let seccomp = spec.linux().as_ref().and_then(|l| l.seccomp().clone()).filter(|_| !req.privileged);
     if req.privileged {
         process.set_capabilities(None);
         process.set_no_new_privileges(None);
     }
-    crate::runtime::exec::exec(pid, c.state.pid_start, &process, &req.io).map_err(|e| match e {
+    crate::runtime::exec::exec(pid, c.state.pid_start, &process, seccomp.as_ref(), &req.io).map_err(|e| match e {
         Error::State(_) => not_running(),
         e => e,
     })

@@ -28,6 +28,12 @@ pub struct Change {
 
 /// The changes of a container against its image, sorted by path.
 pub fn diff(engine: &Engine, c: &Container) -> Result<Vec<Change>> {
+    if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
+        return Ok(vfs_changes(engine, c)?
+            .into_iter()
+            .map(|(kind, p)| Change { kind, path: format!("/{}", p.display()) })
+            .collect());
+    }
     let Source::Container { lower, upper, .. } = Source::container(engine, c)? else {
         return Err(Error::State("not a container view".into()));
     };
@@ -44,11 +50,30 @@ pub fn diff(engine: &Engine, c: &Container) -> Result<Vec<Change>> {
 /// the user made, so diff and commit leave them out (docker keeps them in an
 /// init layer for the same reason).
 pub fn mount_stubs(c: &Container, lower: &[PathBuf]) -> Vec<PathBuf> {
+    mount_stubs_in(&c.upper_dir(), lower)
+}
+
+/// The changes of a vfs container: its rootfs copy against its image's
+/// pristine copy (storage/vfs.rs), without the mount stubs; sorted by path.
+pub fn vfs_changes(engine: &Engine, c: &Container) -> Result<Vec<crate::storage::vfs::Change>> {
+    let image = crate::image::store::ImageStore::new(&engine.paths).get(&c.config.image_id)?.ok_or_else(|| {
+        Error::State(format!("the image of container {} is no longer in the store", c.config.name))
+    })?;
+    let pristine = super::drivers::pristine(engine, &image)?;
+    let rootfs = c.rootfs_dir();
+    let stubs = mount_stubs_in(&rootfs, std::slice::from_ref(&pristine));
+    let mut out = crate::storage::vfs::changes(&pristine, &rootfs)?;
+    out.retain(|(_, p)| !stubs.contains(p));
+    Ok(out)
+}
+
+/// `mount_stubs` with the stubs looked for in `top` (the upper layer, or a vfs rootfs).
+fn mount_stubs_in(top: &Path, lower: &[PathBuf]) -> Vec<PathBuf> {
     ["etc/hostname", "etc/hosts", "etc/resolv.conf"]
         .iter()
         .map(PathBuf::from)
         .filter(|p| {
-            let m = fs::symlink_metadata(c.upper_dir().join(p));
+            let m = fs::symlink_metadata(top.join(p));
             m.is_ok_and(|m| m.is_file() && m.len() == 0) && !in_lower(lower, p)
         })
         .collect()
@@ -160,9 +185,35 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
                 copy_named(&parent, last.as_deref(), &hdir, &hname, Owners::Caller, &what)
             })
         }
-        (CpPath::Host(host), CpPath::Container { .. }) if host.as_os_str() == "-" => Err(Error::Invalid(
-            "copying a tar stream from stdin into a container is not supported yet: extract it and copy the files".into(),
-        )),
+        (CpPath::Host(host), CpPath::Container { name, path }) if host.as_os_str() == "-" => {
+            // A tar stream on stdin, extracted into a folder of the container (as podman).
+            let c = store.lookup(name)?;
+            let engine = &rootview::engine_for(engine, &c)?;
+            let source = Source::container(engine, &c)?;
+            let opts = crate::storage::layers::ExtractOptions {
+                squash_owners: !archive || !engine.identity.has_subids,
+                rootless: engine.identity.rootless,
+            };
+            rootview::with_root(engine, &source, |root| {
+                let what = format!("{}:{}", c.config.name, path);
+                let dir = rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY)
+                    .map_err(|e| match e {
+                        Errno::ENOENT | Errno::ENOTDIR => {
+                            Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder"))
+                        }
+                        e => Error::Runtime(format!("{what}: {}", e.desc())),
+                    })?;
+                // Paths of messages (and of a tree an entry replaces) go through the open folder.
+                let shown = PathBuf::from(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&dir)));
+                let stdin = std::io::BufReader::with_capacity(256 * 1024, std::io::stdin().lock());
+                crate::storage::extract_tar_plain(stdin, dir.try_clone().ctx(|| format!("duplicate {what}"))?, &shown, &opts)
+                    .map(|_| ())
+                    .map_err(|e| match e {
+                        Error::Layer(m) => Error::Invalid(format!("{what}: the tar stream on stdin: {m}")),
+                        e => e,
+                    })
+            })
+        }
         (CpPath::Host(host), CpPath::Container { name, path }) => {
             let c = store.lookup(name)?;
             let engine = &rootview::engine_for(engine, &c)?;
@@ -299,11 +350,22 @@ fn is_mounted(path: &Path) -> bool {
 /// namespace (the host's for root; `sangja unshare`'s when rootless) and
 /// returns the path.
 pub fn mount(engine: &Engine, c: &Container) -> Result<PathBuf> {
-    let Source::Container { lower, upper, work, target, .. } = Source::container(engine, c)? else {
+    let Source::Container { lower, upper, work, target, driver, .. } = Source::container(engine, c)? else {
         return Err(Error::State("not a container view".into()));
     };
     if is_mounted(&target) {
         return Ok(target);
+    }
+    match driver {
+        // The rootfs copy is the container's files: nothing to mount.
+        super::drivers::Driver::Vfs => return Ok(target),
+        super::drivers::Driver::Fuse => {
+            fs::create_dir_all(&target).path_ctx("create", &target)?;
+            let layers = crate::storage::fuse::FuseLayers { lower, upper, userxattr: engine.identity.rootless };
+            crate::runtime::fuse_server::mount_overlay(&target, layers, false)?;
+            return Ok(target);
+        }
+        super::drivers::Driver::Overlay => {}
     }
     let data = crate::storage::overlay::mount_options(&lower, &upper, &work, engine.identity.rootless)?;
     fs::create_dir_all(&target).path_ctx("create", &target)?;

@@ -20,6 +20,13 @@ use std::time::{Duration, Instant};
 /// container's command has been exec'd, or with podman's error for why not.
 /// `globals` are the CLI's global flags (store paths), passed on.
 pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Result<()> {
+    start_monitor(engine, globals, c, None)
+}
+
+/// `start_detached`, with `client` (one end of container::attach::socketpair)
+/// handed to the monitor as an attach client connected from the start:
+/// `run -it` and `start -a` see all of the output and may detach.
+pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client: Option<&OwnedFd>) -> Result<()> {
     let _guard = lock::exclusive(&c.dir.join("start.lock"))?;
     let store = ContainerStore::new(&engine.paths);
     let c = store.reload(c)?;
@@ -30,15 +37,35 @@ pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Res
     let (ready_r, ready_w) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.args(globals).arg("__monitor").arg(&c.config.id);
+    cmd.args(globals).arg("__monitor");
+    if client.is_some() {
+        cmd.arg("--attach");
+    }
+    cmd.arg(&c.config.id);
     // The monitor outlives us: it must hold none of our stdio, or whoever
     // reads our output (a shell's $(...), a test) would wait for it too.
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    let w = ready_w.as_raw_fd();
+    // Above both targets, so that placing one cannot overwrite the other.
+    let dup_high = |fd: &OwnedFd| {
+        nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD_CLOEXEC(10))
+            // SAFETY: a fresh descriptor we own.
+            .map(|n| unsafe { OwnedFd::from_raw_fd(n) })
+            .map_err(|e| Error::Runtime(format!("pass the attach socket to the monitor: {}", e.desc())))
+    };
+    let ready_high = if client.is_some() { Some(dup_high(&ready_w)?) } else { None };
+    let w = ready_high.as_ref().map_or(ready_w.as_raw_fd(), |f| f.as_raw_fd());
     let target = crate::container::monitor::READY_FD;
+    let client = client.map(dup_high).transpose()?;
+    let client_fd = client.as_ref().map(|c| c.as_raw_fd());
+    let attach_target = crate::container::monitor::ATTACH_FD;
     // SAFETY: between fork and exec only dup2/fcntl, which are async-signal-safe.
     unsafe {
         cmd.pre_exec(move || {
+            if let Some(cfd) = client_fd {
+                if libc::dup2(cfd, attach_target) < 0 {
+                    return Err(std::io::Error::from_raw_os_error(libc::EBADF));
+                }
+            }
             if w == target {
                 let flags = libc::fcntl(w, libc::F_GETFD);
                 if flags < 0 || libc::fcntl(w, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
@@ -52,6 +79,8 @@ pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Res
     }
     let mut child = cmd.spawn().map_err(|e| Error::Runtime(format!("start the container's monitor: {e}")))?;
     drop(ready_w);
+    // Only the monitor may hold these: we wait for their ends to close.
+    drop((ready_high, client));
     // The first monitor process forks the real one and exits at once.
     let _ = child.wait();
     let mut report = Vec::new();
@@ -132,8 +161,12 @@ fn stop_signal(engine: &Engine, c: &Container) -> i32 {
 /// `timeout`. Returns the container as recorded after the exit.
 pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Container> {
     let store = ContainerStore::new(&engine.paths);
+    // Before the signal: the monitor must not restart what the user stopped.
+    mark_stopped_by_user(&store, c);
     if !c.is_running() {
-        return Ok(c.clone());
+        // A monitor waiting to restart the container sees the mark and exits.
+        wait_monitor_gone(&store, c, Instant::now() + Duration::from_secs(5));
+        return Ok(store.reload(c).unwrap_or_else(|_| c.clone()));
     }
     signal(engine, c, stop_signal(engine, c))?;
     if let Some(done) = wait_exit(&store, c, Some(Instant::now() + timeout))? {
@@ -146,6 +179,29 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
     wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?.ok_or_else(|| {
         Error::State(format!("container {} did not exit within 10 s of SIGKILL", c.config.name))
     })
+}
+
+/// Records that the user stopped the container (`stop`, `rm -f`): its
+/// restart policy ends until the next `start`.
+pub fn mark_stopped_by_user(store: &ContainerStore, c: &Container) {
+    if let Ok(mut cur) = store.reload(c) {
+        if !cur.state.stopped_by_user {
+            cur.state.stopped_by_user = true;
+            let _ = cur.save_state();
+        }
+    }
+}
+
+/// Waits until a container's monitor has exited (one backing off before a
+/// restart, once told to stop), or `deadline`.
+fn wait_monitor_gone(store: &ContainerStore, c: &Container, deadline: Instant) {
+    while Instant::now() < deadline {
+        let Ok(cur) = store.reload(c) else { return };
+        if !same_process(cur.state.monitor_pid, cur.state.monitor_start) || cur.is_running() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// The exit code a `--rm` container's monitor left when it removed it.

@@ -1,6 +1,7 @@
 //! The use cases (pull, run, rm...): typed options in, typed results and
 //! progress events out. Never prints; cli/ and api/ render.
 
+pub mod attach;
 pub mod containers;
 pub mod exec;
 pub mod top;
@@ -9,6 +10,7 @@ pub mod images;
 pub mod lifecycle;
 pub mod network;
 pub mod run;
+pub mod drivers;
 pub mod commit;
 pub mod layers;
 pub mod rootview;

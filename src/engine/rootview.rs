@@ -8,13 +8,16 @@
 //! sangja's user namespace when rootless): the mount cannot leak to the host
 //! and goes away with the child, even on kill -9.
 
+use super::drivers::{driver, Driver};
 use super::run::lower_dirs;
 use super::Engine;
 use crate::container::record::Container;
 use crate::error::{Error, IoContext, Result};
 use crate::image::store::ImageRecord;
+use crate::storage::fuse::FuseLayers;
 use crate::storage::layers::LayerStore;
 use nix::errno::Errno;
+use nix::fcntl::OFlag;
 use nix::mount::{mount, MsFlags};
 use nix::sched::{unshare, CloneFlags};
 use nix::sys::wait::{waitpid, WaitStatus};
@@ -26,15 +29,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub enum Source {
     /// The layers of an image, read-only.
-    Image { lower: Vec<PathBuf> },
-    /// A container: its upper and work dirs over the image's layers (writable).
-    Container { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, target: PathBuf, pid: Option<i32> },
+    Image { lower: Vec<PathBuf>, id: String, driver: Driver },
+    /// A container: its upper and work dirs over the image's layers (writable);
+    /// with vfs, `target` is its rootfs copy.
+    Container { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, target: PathBuf, pid: Option<i32>, driver: Driver },
 }
 
 impl Source {
     /// The view of an image.
     pub fn image(engine: &Engine, image: &ImageRecord) -> Source {
-        Source::Image { lower: lower_dirs(&LayerStore::new(&engine.paths), image) }
+        Source::Image { lower: lower_dirs(&LayerStore::new(&engine.paths), image), id: image.id.clone(), driver: driver(engine) }
     }
 
     /// The view of a container; its image must still be in the store.
@@ -54,6 +58,7 @@ impl Source {
             work: c.work_dir(),
             target: c.rootfs_dir(),
             pid,
+            driver: driver(engine),
         })
     }
 }
@@ -83,9 +88,13 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
     let (data, target) = match source {
         Source::Container { pid: Some(pid), .. } => {
             let p = PathBuf::from(format!("/proc/{pid}/root"));
-            let fd = crate::storage::tree::open_dir(&p).map_err(|e| {
-                Error::Runtime(format!("cannot reach the running container's files through {}: {e}", p.display()))
-            })?;
+            let unreachable = |e: Errno| {
+                Error::Runtime(format!("cannot reach the running container's files through {}: {}", p.display(), e.desc()))
+            };
+            // O_PATH now, the real open after joining its user namespace: a
+            // FUSE rootfs serves only processes of the mount's user namespace.
+            let path_fd = nix::fcntl::open(&p, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+                .map_err(unreachable)?;
             if rootless && std::env::var_os(crate::rootless::ENV_HOST_UID).is_none() {
                 // Become root of the container's own user namespace, so that its
                 // files' owners map as they do for it.
@@ -96,16 +105,43 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
                 nix::unistd::setresgid(0.into(), 0.into(), 0.into()).ctx(|| "become root in the container's user namespace".to_string())?;
                 nix::unistd::setresuid(0.into(), 0.into(), 0.into()).ctx(|| "become root in the container's user namespace".to_string())?;
             }
+            let fd = nix::fcntl::openat(&path_fd, ".", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+                .map_err(unreachable)?;
             return Ok(fd);
         }
-        Source::Container { lower, upper, work, target, pid: None } => {
+        // vfs: the rootfs copy is a plain folder.
+        Source::Container { target, pid: None, driver: Driver::Vfs, .. } => return crate::storage::tree::open_dir(target),
+        Source::Container { lower, upper, target, pid: None, driver: Driver::Fuse, .. } => {
+            private_mount_ns()?;
+            std::fs::create_dir_all(target).path_ctx("create", target)?;
+            let layers = FuseLayers { lower: lower.clone(), upper: upper.clone(), userxattr: rootless };
+            crate::runtime::fuse_server::mount_overlay(target, layers, false)?;
+            return crate::storage::tree::open_dir(target);
+        }
+        Source::Container { lower, upper, work, target, pid: None, .. } => {
             (crate::storage::overlay::mount_options(lower, upper, work, rootless)?, target.clone())
         }
-        Source::Image { lower } if lower.len() == 1 => {
+        Source::Image { lower, id, driver: Driver::Vfs } => {
+            let p = super::drivers::pristine_of(engine, id, lower)?;
+            return crate::storage::tree::open_dir(&p);
+        }
+        Source::Image { lower, .. } if lower.len() == 1 => {
             // overlayfs needs two lower dirs without an upper one; one layer is its own view.
             return crate::storage::tree::open_dir(&lower[0]);
         }
-        Source::Image { lower } => {
+        Source::Image { lower, driver: Driver::Fuse, .. } => {
+            // Read-only over an empty upper folder, in a temp folder the sweep removes.
+            private_mount_ns()?;
+            let t = crate::paths::make_temp_dir(&engine.paths.tmp_dir(), "rm-view")?;
+            let (upper, target) = (t.join("upper"), t.join("view"));
+            for d in [&upper, &target] {
+                std::fs::create_dir(d).path_ctx("create", d)?;
+            }
+            let layers = FuseLayers { lower: lower.clone(), upper, userxattr: rootless };
+            crate::runtime::fuse_server::mount_overlay(&target, layers, true)?;
+            return crate::storage::tree::open_dir(&target);
+        }
+        Source::Image { lower, .. } => {
             let mut s = String::from("lowerdir=");
             for (i, l) in lower.iter().enumerate() {
                 if i > 0 {

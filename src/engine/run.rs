@@ -7,7 +7,7 @@ use crate::container::RunOptions;
 use crate::error::{Error, Result};
 use crate::image::store::ImageRecord;
 use crate::lock;
-use crate::runtime::{self, Rootfs};
+use crate::runtime;
 use crate::storage::layers::LayerStore;
 
 /// Creates the container's record, folders and spec.
@@ -24,6 +24,7 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
         None => store.generate_name()?,
     };
     opts.name = Some(name.clone());
+    super::network::check(engine, &opts)?;
     super::volumes::prepare(engine, image, &mut opts)?;
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
@@ -60,13 +61,24 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
             return Err(e);
         }
     };
-    let spec = match super::volumes::apply_to_spec(engine, &opts, spec) {
+    let mut spec = match super::volumes::apply_to_spec(engine, &opts, spec) {
         Ok(s) => s,
         Err(e) => {
             let _ = store.delete(&container);
             return Err(e);
         }
     };
+    // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
+    let host_net = opts.network == crate::container::NetworkMode::Host;
+    if let Err(e) = crate::systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net) {
+        let _ = store.delete(&container);
+        return Err(e);
+    }
+    // vfs: the container's own copy of the image (engine/drivers.rs).
+    if let Err(e) = super::drivers::prepare(engine, image, &container) {
+        let _ = store.delete(&container);
+        return Err(e);
+    }
     container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
     crate::json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
     crate::json_file::write_volatile(&container.dir.join("spec.json"), &spec)?;
@@ -89,13 +101,7 @@ fn validate_name(n: &str) -> Result<()> {
 /// Runs a created container in the foreground and returns its exit code.
 /// The state file records the run; `--rm` removes the container afterwards.
 pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Container, spec: &oci_spec::runtime::Spec) -> Result<i32> {
-    let layers = LayerStore::new(&engine.paths);
-    let rootfs = Rootfs::Overlay {
-        lower: lower_dirs(&layers, image),
-        upper: container.upper_dir(),
-        work: container.work_dir(),
-        userxattr: engine.identity.rootless,
-    };
+    let rootfs = super::drivers::rootfs(engine, image, &container)?;
     let interactive = container.config.options.interactive;
     // The network (namespace, backend, ports) is up before the command runs
     // and its backend is stopped when the container exits (engine/network.rs).
@@ -108,7 +114,11 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
             container.state.pid_start = process_start_time(child.pid);
             container.state.started_at = Some(now());
             container.save_state()?;
-            child.wait()
+            // systemd: we outlive the container and record its exit, so
+            // MAINPID is ours; READY=1 too with --sdnotify=conmon.
+            crate::systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32);
+            let stop_after = std::time::Duration::from_secs(container.config.options.stop_timeout.unwrap_or(10));
+            child.kill_after(stop_after).wait()
         });
         net.stop();
         r

@@ -114,6 +114,34 @@ fn bad_host(entry: &str, why: &str) -> Error {
     Error::Invalid(format!("invalid --add-host {entry:?}: {why}; use --add-host NAME:IP, e.g. --add-host db:10.0.0.5"))
 }
 
+/// Replaces the section of network `network` in a container's /etc/hosts
+/// (between `# sangja network NAME` and `# end sangja network NAME`) with
+/// `lines`; empty `lines` removes it. Written in place: the file is
+/// bind-mounted into the container, so its inode must stay.
+pub fn replace_section(path: &std::path::Path, network: &str, lines: &str) -> Result<()> {
+    use std::io::Write;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io_path("read", path, e))?;
+    let begin = format!("# sangja network {network}\n");
+    let end = format!("# end sangja network {network}\n");
+    let mut out = match (text.find(&begin), text.find(&end)) {
+        (Some(b), Some(e)) if e > b => format!("{}{}", &text[..b], &text[e + end.len()..]),
+        _ => text.clone(),
+    };
+    if !lines.is_empty() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&begin);
+        out.push_str(lines);
+        out.push_str(&end);
+    }
+    if out != text {
+        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path).map_err(|e| Error::io_path("open", path, e))?;
+        f.write_all(out.as_bytes()).map_err(|e| Error::io_path("write", path, e))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

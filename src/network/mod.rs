@@ -8,11 +8,15 @@
 //! network is therefore up before the container's command runs.
 
 pub mod backend;
+pub mod bridge;
 pub mod hosts;
+pub mod netlink;
+pub mod nft;
 pub mod netns;
 pub mod pasta;
 pub mod ports;
 pub mod slirp4netns;
+pub mod store;
 
 use crate::container::NetworkMode;
 use crate::error::{Error, Result};
@@ -42,6 +46,9 @@ pub struct NetOptions {
     pub mac_address: Option<String>,
     #[serde(default)]
     pub ip: Option<String>,
+    /// `--network-alias`: more names on bridge networks.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Parses `--network`: none, host, pasta[:OPT,...], slirp4netns[:OPT,...],
@@ -65,21 +72,37 @@ pub fn parse_mode(s: &str, rootless: bool) -> Result<NetworkMode> {
             Some(path) => NetworkMode::Ns(path.to_string()),
             None => return Err(Error::Invalid("--network ns: needs an absolute path: --network ns:/run/netns/NAME".into())),
         },
+        "bridge" if !rootless => NetworkMode::Bridge(Vec::new()),
         "private" | "bridge" | "" => default_mode(rootless),
+        // Anything else names user networks (checked against the store by
+        // the engine when the container is created): NAME[,NAME...].
+        other if rest.is_none() => {
+            let names: Vec<String> = other.split(',').filter(|n| !n.is_empty()).map(String::from).collect();
+            for n in &names {
+                store::validate_name(n).map_err(|_| {
+                    Error::Invalid(format!(
+                        "network mode {n:?} is not available: use none, host, pasta, slirp4netns, bridge, container:NAME, ns:PATH or a network's name"
+                    ))
+                })?;
+            }
+            NetworkMode::Bridge(names)
+        }
         other => {
             return Err(Error::Invalid(format!(
-                "network mode {other:?} is not available: use none, host, pasta, slirp4netns, container:NAME or ns:PATH"
+                "network mode {other:?} is not available: use none, host, pasta, slirp4netns, bridge, container:NAME, ns:PATH or a network's name"
             )))
         }
     })
 }
 
 /// The default network: pasta rootless when installed (as podman 5), else
-/// none. Root also gets none until sangja has its own bridge; podman's
-/// root default is a bridge with NAT.
+/// none; as root the `sangja` bridge network with NAT (as podman's root
+/// default), when nft is there to do the NAT.
 pub fn default_mode(rootless: bool) -> NetworkMode {
     if rootless && backend::installed("pasta") {
         NetworkMode::Pasta(Vec::new())
+    } else if !rootless && backend::installed("nft") {
+        NetworkMode::Bridge(Vec::new())
     } else {
         NetworkMode::None
     }
@@ -94,6 +117,8 @@ pub fn mode_name(mode: &NetworkMode) -> String {
         NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
         NetworkMode::Container(n) => format!("container:{n}"),
         NetworkMode::Ns(p) => format!("ns:{p}"),
+        NetworkMode::Bridge(n) if n.is_empty() => "bridge".into(),
+        NetworkMode::Bridge(n) => n.join(","),
     }
 }
 
@@ -128,6 +153,9 @@ pub struct Attachment {
     holder: Option<netns::Holder>,
     backend: Option<backend::Backend>,
     userdata: PathBuf,
+    /// Bridges joined, and as whom (released on stop).
+    bridges: Vec<String>,
+    container_id: String,
 }
 
 impl Attachment {
@@ -146,6 +174,9 @@ impl Attachment {
     /// Stops the backend once the container has exited.
     pub fn stop(&mut self) {
         self.started();
+        for b in std::mem::take(&mut self.bridges) {
+            bridge::leave(&b, &self.container_id);
+        }
         if let Some(mut b) = self.backend.take() {
             b.stop();
             if let Ok(mut st) = read_state(&self.userdata) {
@@ -173,9 +204,16 @@ pub fn attach(
     userdata: &Path,
     rootless: bool,
     spec: &mut Spec,
+    join: Option<BridgeJoin>,
 ) -> Result<Attachment> {
-    let mut att = Attachment { holder: None, backend: None, userdata: userdata.to_path_buf() };
-    if !net.publish.is_empty() && !matches!(mode, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+    let mut att = Attachment {
+        holder: None,
+        backend: None,
+        userdata: userdata.to_path_buf(),
+        bridges: Vec::new(),
+        container_id: String::new(),
+    };
+    if !net.publish.is_empty() && !matches!(mode, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_) | NetworkMode::Bridge(_)) {
         return Err(Error::Invalid(format!(
             "-p/--publish needs a network of the container's own with port forwarding, not --network {}: \
              use --network pasta or slirp4netns{}",
@@ -212,9 +250,49 @@ pub fn attach(
             crate::json_file::write_volatile(&state_path(userdata), &state)?;
             path
         }
+        NetworkMode::Bridge(_) => {
+            let join = join.ok_or_else(|| Error::Runtime("bridge network without its records".into()))?;
+            if rootless {
+                return Err(Error::Invalid(format!(
+                    "--network {} is not supported rootless yet: use the default (pasta), slirp4netns, or run as root",
+                    mode_name(mode)
+                )));
+            }
+            let bindings = ports::resolve(&net.publish, rootless)?;
+            let holder = netns::Holder::new()?;
+            let path = holder.path();
+            let nsfile = std::fs::File::open(&path).map_err(|e| Error::io_path("open", &path, e))?;
+            att.container_id = join.container_id.clone();
+            bridge::cleanup_container(&join.container_id);
+            let member = bridge::Member {
+                container_id: &join.container_id,
+                names: join.names.clone(),
+                hosts_file: userdata.join("hosts"),
+            };
+            let owner = std::process::id() as i32;
+            for (i, rec) in join.networks.iter().enumerate() {
+                let ports: &[ports::PortBinding] = if i == 0 { &bindings } else { &[] };
+                // On failure `att` drops and releases what was joined so far.
+                bridge::join(rec, &nsfile, i, &member, owner, ports)?;
+                att.bridges.push(rec.interface.clone());
+            }
+            att.holder = Some(holder);
+            let state = NetState { backend: "bridge".into(), pid: None, ports: bindings };
+            crate::json_file::write_volatile(&state_path(userdata), &state)?;
+            path
+        }
     };
     set_netns_path(spec, &path)?;
     Ok(att)
+}
+
+/// What a container brings to its bridge networks.
+pub struct BridgeJoin {
+    pub container_id: String,
+    /// The networks, the first one carries the default route and the ports.
+    pub networks: Vec<store::NetworkRecord>,
+    /// Names the other members resolve.
+    pub names: Vec<String>,
 }
 
 /// Points the spec's network namespace at `path` (adding the entry if the

@@ -52,6 +52,15 @@ pub fn available() -> Availability {
     Availability::None
 }
 
+/// The calling process's own cgroup as systemd placed it: the
+/// name=systemd hierarchy's path on a v1/hybrid host, else the v2 path.
+/// With Delegate=yes a unit has this same path in every controller.
+pub fn own_path() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let find = |prefix: &str| text.lines().find_map(|l| l.split_once(prefix).map(|(_, p)| p.to_string()));
+    find(":name=systemd:").or_else(|| find("0::")).filter(|p| p.starts_with('/'))
+}
+
 /// The controller folders of a cgroupsPath: (controller, host folder).
 pub fn dirs(cgroups_path: &str, with_cpuset: bool) -> Vec<(&'static str, PathBuf)> {
     let rel = cgroups_path.trim_start_matches('/');

@@ -18,7 +18,7 @@ use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::Mode;
 use nix::unistd::{fork, pipe2, ForkResult};
-use oci_spec::runtime::Process;
+use oci_spec::runtime::{LinuxSeccomp, Process};
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
@@ -60,14 +60,25 @@ struct Plan {
     no_new_privs: bool,
     caps: Option<CapPlan>,
     umask: u32,
+    /// The container's seccomp profile, compiled: an exec'd process is as
+    /// confined as the container's own (podman/runc do the same).
+    seccomp: Option<super::seccomp::SeccompPlan>,
 }
 
 /// Runs `process` in the container whose init is `pid` (started at
-/// `pid_start`, to catch a reused pid); returns the exit code (0 at once
+/// `pid_start`, to catch a reused pid), under `seccomp` (the container's
+/// spec.linux.seccomp; None: unconfined); returns the exit code (0 at once
 /// with `detach`). Call it while single-threaded: joining a user namespace
 /// requires it. The caller is left inside the container's namespaces.
-pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, opts: &ExecOptions) -> Result<i32> {
-    let plan = prepare(process)?;
+pub fn exec(
+    pid: i32,
+    pid_start: Option<u64>,
+    process: &Process,
+    seccomp: Option<&LinuxSeccomp>,
+    opts: &ExecOptions,
+) -> Result<i32> {
+    let mut plan = prepare(process)?;
+    plan.seccomp = seccomp.map(super::seccomp::SeccompPlan::new).transpose()?;
     let not_running = || Error::State("can only create exec sessions on running containers: container state improper".into());
     let pidfd = match relay::pidfd_open(pid) {
         Ok(fd) => fd,
@@ -217,12 +228,18 @@ fn prepare(p: &Process) -> Result<Plan> {
         no_new_privs: p.no_new_privileges().unwrap_or(false),
         caps: p.capabilities().as_ref().map(CapPlan::new).transpose()?,
         umask: p.user().umask().unwrap_or(0o022),
+        seccomp: None,
     })
 }
 
 /// The forked child, inside the container: stdio, user, cwd, exec.
 fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: bool) -> CResult<std::convert::Infallible> {
     super::signals::reset_in_child()?;
+    if detach {
+        // Out of our session and process group: the user's terminal going
+        // away (SIGHUP) or a ctrl-c meant for sangja must not reach it.
+        nix::unistd::setsid().stage(|| "start a session for the detached process".to_string())?;
+    }
     if let Some(slave) = slave {
         nix::unistd::setsid().stage(|| "start a session for the terminal".to_string())?;
         // SAFETY: ioctl and dup2 on our own descriptors.
@@ -239,6 +256,13 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: b
         for &fd in targets {
             // SAFETY: dup2 onto our own stdio.
             Errno::result(unsafe { libc::dup2(null.as_raw_fd(), fd) }).stage(|| format!("set descriptor {fd}"))?;
+        }
+    }
+    // As in the container's own start (process.rs): without no_new_privs
+    // the filter needs CAP_SYS_ADMIN, which the capability sets may drop.
+    if !plan.no_new_privs {
+        if let Some(s) = &plan.seccomp {
+            s.install()?;
         }
     }
     if let Some(c) = &plan.caps {
@@ -262,6 +286,9 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: b
         // SAFETY: prctl with integer arguments.
         Errno::result(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) })
             .stage(|| "set no_new_privileges".to_string())?;
+        if let Some(s) = &plan.seccomp {
+            s.install()?;
+        }
     }
     // SAFETY: close_range with plain integer arguments.
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };

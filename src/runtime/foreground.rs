@@ -25,6 +25,8 @@ pub struct Foreground {
     /// The forwarded signals, blocked from before the spawn: a SIGTERM sent
     /// as soon as the container runs must reach it, not kill us first.
     signals: Signals,
+    /// After a forwarded SIGTERM, SIGKILL once this has passed (`--stop-timeout`).
+    kill_after: Option<std::time::Duration>,
 }
 
 /// Starts the container with stdio per `-t` (spec.process.terminal) and
@@ -35,7 +37,7 @@ pub fn spawn_foreground(spec: &Spec, rootfs: &Rootfs, interactive: bool) -> Resu
     let terminal = spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false);
     if terminal {
         let (c, master) = tty::spawn_terminal(spec, rootfs)?;
-        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals });
+        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None });
     }
     let c = if interactive {
         spawn(spec, rootfs)?
@@ -46,15 +48,22 @@ pub fn spawn_foreground(spec: &Spec, rootfs: &Rootfs, interactive: bool) -> Resu
         let (out, err) = unsafe { (BorrowedFd::borrow_raw(1), BorrowedFd::borrow_raw(2)) };
         spawn_with_stdio(spec, rootfs, &Stdio { stdin: null.as_fd(), stdout: out, stderr: err })?
     };
-    Ok(Foreground { pid: c.pid, master: None, interactive, signals })
+    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None })
 }
 
 impl Foreground {
+    /// A SIGTERM we forward (systemd stopping the unit) is followed by
+    /// SIGKILL after `timeout` if the container is still there, as `stop`.
+    pub fn kill_after(mut self, timeout: std::time::Duration) -> Self {
+        self.kill_after = Some(timeout);
+        self
+    }
+
     /// Relays the terminal (with `-t`), forwards signals, and returns the
     /// container's exit code once it has exited.
     pub fn wait(self) -> Result<i32> {
         let Some(master) = self.master else {
-            return forward_and_wait(self.pid, &self.signals);
+            return forward_and_wait(self.pid, &self.signals, self.kill_after);
         };
         let relayed = (|| {
             let _raw = if self.interactive { RawMode::enter(0)? } else { None };
@@ -73,15 +82,30 @@ impl Foreground {
 }
 
 /// Forwards the blocked signals to `pid` until it exits, then reaps it.
-fn forward_and_wait(pid: i32, signals: &Signals) -> Result<i32> {
+fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::Duration>) -> Result<i32> {
     let pidfd = relay::pidfd_open(pid)?;
+    let mut deadline: Option<std::time::Instant> = None;
     loop {
+        let wait_ms = match deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    // SAFETY: kill with plain integers; our own child.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    deadline = None;
+                    -1
+                } else {
+                    left.as_millis().min(i32::MAX as u128) as i32
+                }
+            }
+            None => -1,
+        };
         let mut fds = [
             libc::pollfd { fd: signals.fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
         // SAFETY: poll over our array.
-        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, wait_ms) };
         if r < 0 {
             match Errno::last() {
                 Errno::EINTR => continue,
@@ -96,6 +120,9 @@ fn forward_and_wait(pid: i32, signals: &Signals) -> Result<i32> {
             }
             // SAFETY: kill with plain integers.
             unsafe { libc::kill(pid, info.ssi_signo as i32) };
+            if info.ssi_signo as i32 == libc::SIGTERM && deadline.is_none() {
+                deadline = kill_after.map(|t| std::time::Instant::now() + t);
+            }
         }
         if fds[1].revents != 0 {
             return wait_child(pid);

@@ -12,6 +12,8 @@ pub mod cgroups;
 mod child;
 mod clone;
 mod dev;
+pub mod fuse_server;
+mod idmap_copy;
 mod mounts;
 mod namespaces;
 mod plan;
@@ -23,6 +25,7 @@ mod seccomp_syscalls;
 mod seccomp_tree;
 mod signals;
 mod stdio;
+pub mod userns;
 // -t/-i, exec and the terminal relay (issue 3, part B).
 pub mod exec;
 pub mod foreground;
@@ -49,6 +52,9 @@ pub enum Rootfs {
     Overlay { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, userxattr: bool },
     /// An existing directory used as is (bind-mounted onto itself).
     Directory,
+    /// Our FUSE overlay (storage::fuse): lower dirs top first, the container's
+    /// upper dir; served by a process forked before the clone (fuse_server.rs).
+    Fuse { lower: Vec<PathBuf>, upper: PathBuf, userxattr: bool },
 }
 
 /// A container process started by `spawn`.
@@ -66,10 +72,20 @@ pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
 }
 
 /// `spawn` of a prepared plan (tty.rs adds its pty to the plan first).
-fn spawn_plan(plan: plan::Plan) -> Result<Container> {
+fn spawn_plan(mut plan: plan::Plan) -> Result<Container> {
     let (report_rx, report_tx) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
-    let pid = clone::spawn_child(&plan, &report_tx)?;
+    // The FUSE server first, while single-threaded: the child mounts and
+    // hands it the connection (fuse_server.rs).
+    if let Some(f) = plan.fuse.as_mut() {
+        f.sock = Some(fuse_server::fork_server(f.layers.clone())?.sock);
+    }
+    let pid = clone::spawn_child(&plan, &report_tx);
+    // Ours is closed: the server sees EOF if the child never sent the fd.
+    if let Some(f) = plan.fuse.as_mut() {
+        f.sock = None;
+    }
+    let pid = pid?;
     drop(report_tx);
     let report = child::read_report(&report_rx, "the container's")?;
     if report.is_empty() {

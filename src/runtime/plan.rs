@@ -19,12 +19,22 @@ use std::path::{Component, Path, PathBuf};
 /// One rlimit to set: resource, soft, hard.
 pub(super) type Rlimit = (libc::__rlimit_resource_t, u64, u64);
 
+/// A FUSE overlay rootfs: its layers, and the socket to its server
+/// (set by spawn_plan, which forks the server).
+pub(super) struct FusePlan {
+    pub layers: crate::storage::fuse::FuseLayers,
+    pub sock: Option<OwnedFd>,
+}
+
 /// Everything the child does, in order.
 pub(super) struct Plan {
     /// A new pid namespace, made by the clone: the command is its pid 1.
     pub new_pid_ns: bool,
     /// A user namespace to join first (its path opened in the parent).
     pub user_ns: Option<OwnedFd>,
+    /// The container's own user namespace (--userns, --uidmap), joined once
+    /// the filesystem is ready (runtime/userns.rs says why).
+    pub late_user_ns: Option<OwnedFd>,
     /// Other namespaces to join, already opened.
     pub join: Vec<(OwnedFd, CloneFlags)>,
     /// Namespaces to create with unshare in the child.
@@ -35,6 +45,8 @@ pub(super) struct Plan {
     pub rootfs: PathBuf,
     /// The overlay mount data, when the rootfs is an overlay.
     pub overlay_data: Option<CString>,
+    /// The FUSE overlay to mount as the rootfs.
+    pub fuse: Option<FusePlan>,
     pub root_readonly: bool,
     pub mounts: Vec<MountPlan>,
     /// A tmpfs is mounted at /dev: fill it with the usual nodes and links.
@@ -83,8 +95,23 @@ impl Plan {
         if !rootfs_path.is_absolute() {
             return Err(invalid(&format!("root.path {} is not absolute", rootfs_path.display())));
         }
+        // A user namespace of its own: the layers as its mapping needs them.
+        let userns = super::userns::prepare(spec, rootfs)?;
+        let rootfs = userns.as_ref().map_or(rootfs, |u| &u.rootfs);
+        let fuse = match rootfs {
+            Rootfs::Fuse { lower, upper, userxattr } => {
+                if !rootfs_path.is_dir() {
+                    std::fs::create_dir_all(&rootfs_path).map_err(|e| {
+                        Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display()))
+                    })?;
+                }
+                let layers = crate::storage::fuse::FuseLayers { lower: lower.clone(), upper: upper.clone(), userxattr: *userxattr };
+                Some(FusePlan { layers, sock: None })
+            }
+            _ => None,
+        };
         let overlay_data = match rootfs {
-            Rootfs::Directory => None,
+            Rootfs::Directory | Rootfs::Fuse { .. } => None,
             Rootfs::Overlay { lower, upper, work, userxattr } => {
                 if !rootfs_path.is_dir() {
                     std::fs::create_dir_all(&rootfs_path).map_err(|e| {
@@ -113,9 +140,8 @@ impl Plan {
             let flag = clone_flag(ns.typ());
             has_uts |= ns.typ() == LinuxNamespaceType::Uts;
             match (ns.typ(), ns.path()) {
-                (LinuxNamespaceType::User, None) => {
-                    return Err(Error::Runtime("user namespace in spec not supported yet".into()))
-                }
+                // Made by userns::prepare above.
+                (LinuxNamespaceType::User, None) => {}
                 (LinuxNamespaceType::User, Some(p)) => user_ns = Some(open_ns(p, "user")?),
                 (LinuxNamespaceType::Pid, None) => new_pid_ns = true,
                 // setns only moves our later children, and a rootless caller
@@ -176,11 +202,13 @@ impl Plan {
         Ok(Plan {
             new_pid_ns,
             user_ns,
+            late_user_ns: userns.map(|u| u.fd),
             join,
             unshare,
             propagation,
             rootfs: rootfs_path,
             overlay_data,
+            fuse,
             root_readonly: root.readonly().unwrap_or(false),
             mounts: mount_plans,
             populate_dev,

@@ -11,6 +11,12 @@ use std::ffi::{CStr, CString};
 
 /// Applies the process settings and execs; returns only on failure.
 pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
+    // Every mount is made: now into the container's own user namespace, where
+    // the process below gets its ids and capabilities (userns.rs).
+    if let Some(fd) = &plan.late_user_ns {
+        nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWUSER)
+            .stage(|| "join the container's user namespace".to_string())?;
+    }
     set_rlimits(&plan.rlimits)?;
     // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which
     // the capability sets below may drop: install it now (the default

@@ -68,6 +68,48 @@ pub fn parse_detach_keys(s: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Watches typed input for the detach keys, holding back a partial match
+/// (a lone ctrl-p goes on once the next key shows it is not ctrl-q).
+#[derive(Debug, Clone, Default)]
+pub struct DetachKeys {
+    keys: Vec<u8>,
+    held: Vec<u8>,
+}
+
+impl DetachKeys {
+    /// A matcher for `keys` (empty: never detaches).
+    pub fn new(keys: Vec<u8>) -> DetachKeys {
+        DetachKeys { keys, held: Vec::new() }
+    }
+
+    /// Appends to `out` the part of `input` meant for the process; true
+    /// when the keys were typed (what came after them is dropped).
+    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> bool {
+        if self.keys.is_empty() {
+            out.extend_from_slice(input);
+            return false;
+        }
+        for &b in input {
+            if b == self.keys[self.held.len()] {
+                self.held.push(b);
+            } else {
+                out.append(&mut self.held);
+                if b == self.keys[0] {
+                    self.held.push(b);
+                } else {
+                    out.push(b);
+                    continue;
+                }
+            }
+            if self.held.len() == self.keys.len() {
+                self.held.clear();
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// The user's terminal in raw mode; the old mode comes back on drop, so on
 /// errors and panics too.
 pub struct RawMode {
@@ -123,13 +165,14 @@ const FORWARDED: [Signal; 7] = [
 /// Blocks the relayed signals for the relay's life and reads them from a
 /// signalfd; the old mask comes back on drop.
 #[derive(Debug)]
-pub(super) struct Signals {
-    pub(super) fd: SignalFd,
+pub struct Signals {
+    pub fd: SignalFd,
     old: SigSet,
 }
 
 impl Signals {
-    pub(super) fn new() -> Result<Signals> {
+    /// Blocks SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2.
+    pub fn new() -> Result<Signals> {
         let mut set = SigSet::empty();
         for s in FORWARDED {
             set.add(s);
@@ -212,7 +255,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
     let mut stdin_open = opts.stdin;
     let mut master_open = true;
     let mut out_ok = true;
-    let mut held: Vec<u8> = Vec::new();
+    let mut detach = DetachKeys::new(opts.detach_keys.clone());
     let mut buf = vec![0u8; 32 * 1024];
     loop {
         let mut fds = [
@@ -251,26 +294,10 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
                     let _ = write_all(m, &[4]);
                 }
                 Ok(n) => {
-                    let mut out = Vec::with_capacity(n + held.len());
-                    for &b in &buf[..n] {
-                        if !opts.detach_keys.is_empty() && b == opts.detach_keys[held.len()] {
-                            held.push(b);
-                            if held.len() == opts.detach_keys.len() {
-                                let _ = write_all(m, &out);
-                                return Ok(RelayEnd::Detached);
-                            }
-                            continue;
-                        }
-                        out.append(&mut held);
-                        if !opts.detach_keys.is_empty() && b == opts.detach_keys[0] {
-                            held.push(b);
-                            if held.len() == opts.detach_keys.len() {
-                                let _ = write_all(m, &out);
-                                return Ok(RelayEnd::Detached);
-                            }
-                            continue;
-                        }
-                        out.push(b);
+                    let mut out = Vec::with_capacity(n);
+                    if detach.feed(&buf[..n], &mut out) {
+                        let _ = write_all(m, &out);
+                        return Ok(RelayEnd::Detached);
                     }
                     if write_all(m, &out).is_err() {
                         stdin_open = false;
@@ -308,5 +335,31 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
             }
             return Ok(RelayEnd::Exited(0));
         }
+    }
+}
+
+#[cfg(test)]
+mod detach_tests {
+    use super::*;
+
+    fn run(keys: &str, chunks: &[&[u8]]) -> (Vec<u8>, bool) {
+        let mut d = DetachKeys::new(parse_detach_keys(keys).unwrap());
+        let mut out = Vec::new();
+        for c in chunks {
+            if d.feed(c, &mut out) {
+                return (out, true);
+            }
+        }
+        (out, false)
+    }
+
+    #[test]
+    fn detach_keys_match_across_reads_and_pass_the_rest() {
+        assert_eq!(run("ctrl-p,ctrl-q", &[b"ab\x10", b"\x11zz"]), (b"ab".to_vec(), true));
+        // A lone ctrl-p goes on with the key after it.
+        assert_eq!(run("ctrl-p,ctrl-q", &[b"\x10x", b"\x10\x10"]), (b"\x10x\x10".to_vec(), false));
+        assert_eq!(run("ctrl-p,ctrl-q", &[b"\x10\x10\x11"]), (b"\x10".to_vec(), true));
+        assert_eq!(run("", &[b"\x10\x11"]), (b"\x10\x11".to_vec(), false));
+        assert_eq!(run("x", &[b"abxc"]), (b"ab".to_vec(), true));
     }
 }

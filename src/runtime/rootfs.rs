@@ -1,7 +1,7 @@
 //! Child side: the rootfs mount, the spec's mounts, pivot_root, masked and
 //! read-only paths.
 
-use super::child::{CResult, Stage};
+use super::child::{CResult, Fail, FailKind, Stage};
 use super::dev;
 use super::mounts::{self, locked_flags};
 use super::plan::Plan;
@@ -23,6 +23,16 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     match &plan.overlay_data {
         Some(data) => mount(Some("overlay"), root_path, Some("overlay"), MsFlags::empty(), Some(data.as_c_str()))
             .stage(|| format!("mount overlay at {}", root_path.display()))?,
+        // Mounted, handed to its server and acknowledged before anything
+        // below touches the rootfs.
+        None if plan.fuse.is_some() => {
+            let sock = plan.fuse.as_ref().and_then(|f| f.sock.as_ref()).map(|s| std::os::fd::AsRawFd::as_raw_fd(s)).unwrap_or(-1);
+            super::fuse_server::mount_and_hand_over(root_path, sock, false).map_err(|(what, e)| Fail {
+                kind: FailKind::Setup,
+                errno: e as i32,
+                what: format!("{what} at {}", root_path.display()),
+            })?
+        }
         // pivot_root needs the new root to be a mount point.
         None => mount(Some(root_path), root_path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
             .stage(|| format!("bind mount the rootfs {}", root_path.display()))?,

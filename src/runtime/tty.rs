@@ -145,9 +145,15 @@ pub fn user_window_size() -> Option<libc::winsize> {
 /// Starts the container with a pty as its terminal (spec.process.terminal);
 /// returns it and the pty master. Call it while single-threaded.
 pub fn spawn_terminal(spec: &Spec, rootfs: &Rootfs) -> Result<(Container, OwnedFd)> {
+    spawn_terminal_sized(spec, rootfs, user_window_size())
+}
+
+/// `spawn_terminal` with the pty's size given (the monitor has no terminal
+/// of its own: its attached client's size).
+pub fn spawn_terminal_sized(spec: &Spec, rootfs: &Rootfs, winsize: Option<libc::winsize>) -> Result<(Container, OwnedFd)> {
     let mut plan = Plan::new(spec, rootfs)?;
     let (ours, theirs) = socketpair()?;
-    plan.terminal = Some(TtyPlan { sock: theirs, winsize: user_window_size() });
+    plan.terminal = Some(TtyPlan { sock: theirs, winsize });
     let child = spawn_plan(plan)?;
     let master = recv_fd(std::os::fd::AsFd::as_fd(&ours))?;
     Ok((child, master))

@@ -37,10 +37,23 @@ const WHITEOUT_OPAQUE: &[u8] = b".wh..wh..opq";
 pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> Result<u64> {
     std::fs::create_dir_all(target).path_ctx("create", target)?;
     let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
+    extract(reader, root, target, opts, true)
+}
+
+/// Extracts a tar stream into the open folder `dir` as it is (`cp - CTR:DIR`):
+/// `.wh.` names stay ordinary files there, as docker's cp keeps them; the
+/// same rules keep every entry inside `dir`. `target` is `dir`'s path for
+/// messages and for removing a tree an entry replaces.
+pub fn extract_tar_plain<R: Read>(reader: R, dir: OwnedFd, target: &Path, opts: &ExtractOptions) -> Result<u64> {
+    extract(reader, dir, target, opts, false)
+}
+
+fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool) -> Result<u64> {
     let mut ex = Extractor {
         root,
         target,
         opts,
+        whiteouts,
         dirs: BTreeMap::new(),
         stack: Vec::new(),
         buf: vec![0u8; 256 * 1024],
@@ -79,6 +92,8 @@ struct Extractor<'a> {
     root: OwnedFd,
     target: &'a Path,
     opts: &'a ExtractOptions,
+    /// Layer tars: `.wh.` entries become overlay whiteouts and opaque dirs.
+    whiteouts: bool,
     /// Directory metadata, applied after all entries: writing children changes a dir's
     /// mtime, and a 0555 dir must stay writable while it is being filled.
     dirs: BTreeMap<Vec<OsString>, Meta>,
@@ -151,7 +166,10 @@ impl Extractor<'_> {
 
         let Some((name, parent_comps)) = comps.split_last() else {
             if kind == EntryType::Directory {
-                self.dirs.insert(Vec::new(), meta);
+                // A plain copy leaves the destination folder's own metadata alone.
+                if self.whiteouts {
+                    self.dirs.insert(Vec::new(), meta);
+                }
                 return Ok(());
             }
             return Err(bad(&shown, "a non-directory entry names the layer root"));
@@ -160,21 +178,24 @@ impl Extractor<'_> {
         let parent = self.parent(parent_comps, &shown)?;
 
         let name_b = name.as_bytes();
-        if name_b == WHITEOUT_OPAQUE {
-            return self.set_opaque(&parent, &shown);
-        }
-        if name_b.starts_with(WHITEOUT_META_PREFIX) {
-            // Other AUFS-era meta entries (.wh..wh.plnk, .wh..wh.aufs) mean nothing to overlay.
-            return Ok(());
-        }
-        if let Some(hidden) = name_b.strip_prefix(WHITEOUT_PREFIX) {
-            if hidden.is_empty() || hidden == b"." || hidden == b".." {
-                return Err(bad(&shown, "a whiteout must name a file"));
+        // A plain copy (cp) has no special names.
+        if self.whiteouts {
+            if name_b == WHITEOUT_OPAQUE {
+                return self.set_opaque(&parent, &shown);
             }
-            let hidden = OsStr::from_bytes(hidden);
-            let mut hidden_comps = parent_comps.to_vec();
-            hidden_comps.push(hidden.to_os_string());
-            return self.whiteout(&parent, hidden, &hidden_comps, &shown);
+            if name_b.starts_with(WHITEOUT_META_PREFIX) {
+                // Other AUFS-era meta entries (.wh..wh.plnk, .wh..wh.aufs) mean nothing to overlay.
+                return Ok(());
+            }
+            if let Some(hidden) = name_b.strip_prefix(WHITEOUT_PREFIX) {
+                if hidden.is_empty() || hidden == b"." || hidden == b".." {
+                    return Err(bad(&shown, "a whiteout must name a file"));
+                }
+                let hidden = OsStr::from_bytes(hidden);
+                let mut hidden_comps = parent_comps.to_vec();
+                hidden_comps.push(hidden.to_os_string());
+                return self.whiteout(&parent, hidden, &hidden_comps, &shown);
+            }
         }
 
         match kind {

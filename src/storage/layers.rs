@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub use super::extract::extract_tar;
 
 /// Lock held shared by extractions, tried exclusively by `sweep` (see the module comment).
-const TMP_LOCK: &str = ".layers.lock";
+pub(crate) const TMP_LOCK: &str = ".layers.lock";
 
 /// Metadata kept beside each extracted layer in layers/<hex>/layer.json.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -3,11 +3,15 @@
 
 mod digest;
 mod extract;
+pub mod fuse;
 pub mod layers;
 pub mod overlay;
 pub mod volumes;
 pub mod tree;
+pub mod vfs;
+mod xattrs;
 
+pub use extract::extract_tar_plain;
 pub use overlay::remove_tree;
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ fn store(dir: &TestDir) -> StorePaths {
         runroot: dir.0.join("run"),
         driver: "overlay".to_string(),
         rootless: false,
+        driver_notice: None,
     }
 }
 

@@ -196,7 +196,7 @@ pub fn write_tar<W: Write>(out: W, root: &OwnedFd, whiteouts: Whiteouts, shown: 
     b.mode(tar::HeaderMode::Complete);
     let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let dev = if one_fs { Some(nix::sys::stat::fstat(root.as_fd()).path_ctx("inspect", shown)?.st_dev) } else { None };
-    let mut w = TarWalk { whiteouts, shown, links: &mut links, dev, skip };
+    let mut w = TarWalk { whiteouts, shown, links: &mut links, dev, skip, flat: false };
     w.dir(&mut b, root.as_fd(), Path::new(""), 0)?;
     b.into_inner().ctx(|| format!("write the archive of {}", shown.display()))
 }
@@ -218,8 +218,49 @@ pub fn write_tar_entry<W: Write>(out: W, parent: &OwnedFd, name: &OsStr, shown: 
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
     let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[] };
+    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: false };
     w.entry(&mut b, parent.as_fd(), name, Path::new(""), 0)?;
+    b.into_inner().ctx(|| format!("write the archive of {}", shown.display()))
+}
+
+/// Writes a layer of changes as an OCI tar stream: each path in `changes`
+/// (relative, sorted so that folders come before what they hold) as its
+/// own entry without what it holds, or, when marked deleted, as a
+/// `.wh.NAME` whiteout. Hard links among the written files are kept.
+pub fn write_tar_changes<W: Write>(out: W, root: &OwnedFd, changes: &[(PathBuf, bool)], shown: &Path) -> Result<W> {
+    let mut b = tar::Builder::new(out);
+    b.mode(tar::HeaderMode::Complete);
+    let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
+    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: true };
+    let mut parent: Option<(PathBuf, OwnedFd)> = None;
+    for (rel, deleted) in changes {
+        let Some(name) = rel.file_name() else { continue };
+        let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        if *deleted {
+            let mut wh = OsString::from(".wh.");
+            wh.push(name);
+            let wp = dir.join(wh);
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_mode(0o644);
+            h.set_size(0);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_mtime(0);
+            b.append_data(&mut h, &wp, std::io::empty()).ctx(|| format!("write {} to the archive", wp.display()))?;
+            continue;
+        }
+        if parent.as_ref().map(|(p, _)| p != &dir).unwrap_or(true) {
+            let mut fd = nix::unistd::dup(root).path_ctx("open", shown)?;
+            for c in dir.components() {
+                fd = open_dir_at(fd.as_fd(), c.as_os_str()).path_ctx("open", &shown.join(&dir))?;
+            }
+            parent = Some((dir.clone(), fd));
+        }
+        if let Some((_, fd)) = &parent {
+            w.entry(&mut b, fd.as_fd(), name, &dir, 0)?;
+        }
+    }
     b.into_inner().ctx(|| format!("write the archive of {}", shown.display()))
 }
 
@@ -230,6 +271,8 @@ struct TarWalk<'a> {
     /// The root's device, when other file systems are left out.
     dev: Option<u64>,
     skip: &'a [PathBuf],
+    /// Folders are written without what they hold (a list of changes names each entry).
+    flat: bool,
 }
 
 impl TarWalk<'_> {
@@ -247,6 +290,9 @@ fn dir<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, rel: &Path
         h.set_entry_type(tar::EntryType::Regular);
         h.set_mode(0o644);
         h.set_size(0);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
         let p = rel.join(".wh..wh..opq");
         b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
     }
@@ -254,6 +300,23 @@ fn dir<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, rel: &Path
         self.entry(b, dir, &name, rel, depth)?;
     }
     Ok(())
+}
+
+/// A PAX header with the attributes of `name`, for the entry that follows.
+fn xattrs<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &OsStr, p: &Path) -> Result<()> {
+    let x = super::xattrs::list(dir, name);
+    if x.is_empty() {
+        return Ok(());
+    }
+    let body = super::xattrs::pax_records(&x);
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(tar::EntryType::XHeader);
+    h.set_mode(0o644);
+    h.set_size(body.len() as u64);
+    // The name of a PAX header is informative only; keep it within ustar's 100 bytes.
+    h.set_path("PaxHeaders/xattrs").ctx(|| format!("write {} to the archive", p.display()))?;
+    h.set_cksum();
+    b.append(&h, &body[..]).ctx(|| format!("write the attributes of {} to the archive", p.display()))
 }
 
 /// Writes one entry (and, for a folder, what it holds) named rel/name.
@@ -286,11 +349,14 @@ fn entry<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &O
         }
         self.links.insert((st.st_dev, st.st_ino), p.clone());
     }
+    if k != SFlag::S_IFSOCK {
+        self.xattrs(b, dir, name, &p)?;
+    }
     match k {
         SFlag::S_IFDIR => {
             let mut h = header(&st, tar::EntryType::Directory);
             b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
-            if self.dev.is_some_and(|d| d != st.st_dev) {
+            if self.flat || self.dev.is_some_and(|d| d != st.st_dev) {
                 return Ok(());
             }
             let sub = open_dir_at(dir, name).path_ctx("open", &shown.join(&p))?;

@@ -184,7 +184,9 @@ both! {
         assert_eq!(one("{{.Store.GraphDriverName}}"), "overlay");
         assert_eq!(one("{{.Host.OCIRuntime.Name}}"), "sangja");
         assert_eq!(one("{{.Host.Security.Rootless}}"), s.is_rootless().to_string());
-        assert!(one("{{.Registries}}").contains("127.0.0.1:5000"));
+        // A map prints as Go prints one, as podman's does.
+        let regs = one("{{.Registries}}");
+        assert!(regs.starts_with("map[") && regs.contains("127.0.0.1:5000"), "{regs}");
         s.pull(BUSYBOX);
         let out = run_env(s, &env, &["info", "--format", "json"], None).ok();
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -290,6 +292,10 @@ fn login_logout(s: &Sangja, port: u16) {
     let explicit = auth.display().to_string();
     s.ok(&["login", "--get-login", "--authfile", &explicit, addr]).stdout_is("sangja\n");
     s.ok(&["pull", "-q", "--tls-verify=false", "--authfile", &explicit, &image]);
+    // run pulls a missing image with the same credentials.
+    s.ok(&["rmi", &image]);
+    s.ok(&["run", "--rm", "-q", "--network", "none", "--tls-verify=false", "--authfile", &explicit, &image, "echo", "in"])
+        .stdout_is("in\n");
     run_env(s, &env, &["logout", addr], None).ok().stdout_is(&format!("Removed login credentials for {addr}\n"));
     pull(125).stderr_has("unauthorized").stderr_has(addr);
     run_env(s, &env, &["logout", addr], None).code(125).stderr_has(&format!("not logged into {addr}"));

@@ -202,3 +202,73 @@ both! {
         assert!(!names.iter().any(|n| n.contains("gone.txt") || n.starts_with("olddir") || n.contains("keep.txt") || n.contains("opaque/old")), "{names:?}");
     }
 }
+
+both! {
+    /// `cp - CTR:DIR`: a tar stream on stdin lands in the folder, `.wh.` names
+    /// stay plain files, and an entry climbing out with ".." is refused.
+    fn cp_tar_from_stdin(s) {
+        changed_container(s);
+        let src = s.dir.join("tree");
+        std::fs::create_dir_all(src.join("sub")).unwrap();
+        std::fs::write(src.join("sub/x"), "from tar\n").unwrap();
+        std::fs::write(src.join(".wh.keep"), "plain\n").unwrap();
+        std::os::unix::fs::symlink("../..", src.join("up")).unwrap();
+        let tarball = s.dir.join("in.tar");
+        let st = std::process::Command::new("tar").arg("-C").arg(&src).arg("-cf").arg(&tarball).arg(".").status().unwrap();
+        assert!(st.success());
+        let cp_in = |dest: &str, tar: &Path| {
+            let mut cmd = s.command(&["cp", "-", dest]);
+            cmd.stdin(std::fs::File::open(tar).unwrap());
+            wait_output(spawn_retry(&mut cmd), format!("cp - {dest}"), None, TIMEOUT)
+        };
+        cp_in("c:/d", &tarball).ok();
+        let t = s.command(&["cp", "c:/d", "-"]).output().unwrap();
+        let names = tar_names(&t.stdout);
+        for want in ["d/sub/x", "d/.wh.keep", "d/up", "d/x"] {
+            assert!(names.contains(&want.to_string()), "{want} missing: {names:?}");
+        }
+        let outdir = s.dir.join("out");
+        std::fs::create_dir(&outdir).unwrap();
+        give(s, &outdir);
+        s.ok(&["cp", "c:/d/sub/x", &outdir.join("x").display().to_string()]);
+        assert_eq!(std::fs::read_to_string(outdir.join("x")).unwrap(), "from tar\n");
+        // A missing destination folder is refused.
+        cp_in("c:/nowhere", &tarball).code(125).stderr_has("existing folder");
+        // An entry "../../evil" must not leave the folder.
+        let evil = s.dir.join("evil.tar");
+        let py = format!(
+            "import tarfile,io\nt=tarfile.open({:?},'w')\ni=tarfile.TarInfo('../../evil')\nd=b'x'\ni.size=1\nt.addfile(i,io.BytesIO(d))\nt.close()\n",
+            evil.display().to_string()
+        );
+        assert!(std::process::Command::new("python3").arg("-c").arg(&py).status().unwrap().success());
+        cp_in("c:/d", &evil).code(125);
+        s.run(&["cp", "c:/evil", &outdir.join("e").display().to_string()]).code(125);
+    }
+}
+
+both! {
+    /// commit keeps a file's extended attributes (as PAX records in the
+    /// layer), and export writes them too.
+    fn commit_keeps_xattrs(s) {
+        changed_container(s);
+        let upper = s.ok(&["inspect", "--format", "{{.GraphDriver.Data.UpperDir}}", "c"]).stdout.trim().to_string();
+        let file = std::ffi::CString::new(format!("{upper}/newfile")).unwrap();
+        let (k, v) = (c"user.sangja.test", "kept");
+        // SAFETY: valid NUL-terminated strings and a live buffer.
+        let rc = unsafe { libc::lsetxattr(file.as_ptr(), k.as_ptr(), v.as_ptr().cast(), v.len(), 0) };
+        assert_eq!(rc, 0, "set an xattr on {upper}/newfile: {}", std::io::Error::last_os_error());
+        s.ok(&["commit", "c", "withattr"]);
+        s.ok(&["create", "--name", "c3", "withattr"]);
+        let out = s.command(&["export", "c3"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let py = "import tarfile,sys\nfor m in tarfile.open(fileobj=sys.stdin.buffer, mode='r|'):\n    if m.name == 'newfile': print(m.pax_headers.get('SCHILY.xattr.user.sangja.test'))\n";
+        let mut child = std::process::Command::new("python3").arg("-c").arg(py)
+            .stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let data = out.stdout;
+        let w = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));
+        let got = child.wait_with_output().unwrap();
+        w.join().unwrap().unwrap();
+        assert_eq!(String::from_utf8_lossy(&got.stdout), "kept\n");
+    }
+}

@@ -23,11 +23,14 @@ mod volumes;
 mod lifecycle;
 mod logs;
 mod network;
+mod networks;
 mod ps_rm;
 mod rootless;
 mod run;
 // issue 3, part B
 mod exec;
 mod tty;
+mod attach;
 mod security;
 mod resources;
+mod drivers;

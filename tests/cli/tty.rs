@@ -15,7 +15,7 @@ use std::time::Duration;
 /// A step input that creates a file in the test's folder instead of typing.
 const TOUCH: &str = "touch:";
 
-fn in_pty(s: &Sangja, shell: &str, steps: &[(&str, &str)]) -> Out {
+pub(crate) fn in_pty(s: &Sangja, shell: &str, steps: &[(&str, &str)]) -> Out {
     let sangja = format!("{} --root {} --runroot {}", binary().display(), s.root.display(), s.runroot.display());
     let shell = shell.replace("$S", &sangja);
     let mut cmd = Command::new("script");

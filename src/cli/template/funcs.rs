@@ -16,13 +16,20 @@ pub(super) fn truthy(v: &Value) -> bool {
     }
 }
 
-/// A value as Go's text/template prints it (objects as JSON).
+/// A value as Go's text/template prints it. Objects print as Go prints a map
+/// (`map[k:v ...]`, keys sorted): podman's maps (Labels, Registries) print so,
+/// and scripts that want JSON ask for `{{json .X}}`.
 pub fn print_value(v: &Value) -> String {
     match v {
         Value::Null => "<no value>".into(),
         Value::String(s) => s.clone(),
         Value::Array(a) => format!("[{}]", a.iter().map(print_value).collect::<Vec<_>>().join(" ")),
-        Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys.iter().map(|k| format!("{k}:{}", print_value(&m[k.as_str()]))).collect();
+            format!("map[{}]", items.join(" "))
+        }
         Value::Number(n) => match n.as_f64() {
             Some(f) if n.is_f64() && f.fract() == 0.0 => format!("{f:.0}"),
             _ => n.to_string(),

@@ -22,6 +22,9 @@ fn fields_and_podman_scripts() {
     assert_eq!(r("{{index .Labels \"a\"}} {{index .Names 1}}", &v), "1 w2");
     assert_eq!(r("{{len .Names}}", &v), "2");
     assert_eq!(r("{{range $.Names}}[{{.}}]{{end}}", &v), "[web][w2]");
+    // Go prints a map as map[k:v], keys sorted, nested the same way.
+    let m = json!({"Registries": {"search": ["b", "a"], "a": {"x": 1}}});
+    assert_eq!(r("{{.Registries}}", &m), "map[a:map[x:1] search:[b a]]");
 }
 
 #[test]

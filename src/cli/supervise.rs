@@ -1,0 +1,128 @@
+//! `run`/`create` flags for running under a supervisor (systemd units):
+//! `--restart`, `--sdnotify`, `--stop-timeout`, `--cidfile`, `--replace`.
+
+use crate::container::policy::{RestartPolicy, SdNotify};
+use crate::error::{Error, Result};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// The flags (podman's names).
+#[derive(Debug, Args, Default, Clone)]
+pub struct SupervisorFlags {
+    /// Restart policy of a detached container: no, on-failure[:N], always, unless-stopped.
+    #[arg(long, value_name = "POLICY")]
+    pub restart: Option<String>,
+    /// Who sends READY=1 to $NOTIFY_SOCKET: container (default, as podman: the app, the socket is passed in), conmon (sangja, once the container runs) or ignore.
+    #[arg(long, value_name = "MODE")]
+    pub sdnotify: Option<String>,
+    /// Seconds from the stop signal to SIGKILL when the container is stopped (default 10).
+    #[arg(long = "stop-timeout", value_name = "SECONDS")]
+    pub stop_timeout: Option<u64>,
+    /// Write the container's id to this file (refused if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Option<PathBuf>,
+    /// Remove a container of the same name first (stopping it if it runs).
+    #[arg(long)]
+    pub replace: bool,
+}
+
+impl SupervisorFlags {
+    /// (restart, sdnotify), checked against `--rm` as podman does.
+    pub fn policies(&self, remove: bool) -> Result<(RestartPolicy, SdNotify)> {
+        let restart = RestartPolicy::parse(self.restart.as_deref().unwrap_or("no"))?;
+        if remove && restart != RestartPolicy::No {
+            return Err(Error::Invalid(
+                "the --rm option conflicts with --restart, when the restartPolicy is not \"\" and \"no\": drop one of them".into(),
+            ));
+        }
+        let notify = match &self.sdnotify {
+            Some(s) => SdNotify::parse(s)?,
+            None => SdNotify::default(),
+        };
+        Ok((restart, notify))
+    }
+
+    /// Refuses an existing cidfile before anything is created.
+    pub fn check_cidfile(&self) -> Result<()> {
+        if let Some(f) = &self.cidfile {
+            if f.exists() {
+                return Err(Error::Invalid(format!(
+                    "container id file {} exists: make sure no other container uses it, or delete it",
+                    f.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the id once the container exists.
+    pub fn write_cidfile(&self, id: &str) -> Result<()> {
+        if let Some(f) = &self.cidfile {
+            write_new(f, id)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_new(f: &Path, id: &str) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(f)
+        .map_err(|e| Error::Invalid(format!("cannot write the container id file {}: {e}", f.display())))?;
+    file.write_all(id.as_bytes())
+        .map_err(|e| Error::Invalid(format!("cannot write the container id file {}: {e}", f.display())))
+}
+
+/// The container named in a `--cidfile` (for stop and rm); None when the
+/// file is missing and `ignore` is set.
+pub fn read_cidfile(f: &Path, ignore: bool) -> Result<Option<String>> {
+    match std::fs::read_to_string(f) {
+        Ok(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Ok(_) if ignore => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && ignore => Ok(None),
+        Ok(_) => Err(Error::Invalid(format!("the container id file {} is empty", f.display()))),
+        Err(e) => Err(Error::Invalid(format!("cannot read the container id file {}: {e}", f.display()))),
+    }
+}
+
+/// Before a `run`/`create`: the cidfile must not exist, and `--replace`
+/// removes a container of the same name (stopped first, as `rm -f`).
+pub fn before_create(ctx: &super::Context, args: &super::run::RunArgs) -> Result<()> {
+    let f = &args.supervisor_flags;
+    f.check_cidfile()?;
+    if !f.replace {
+        return Ok(());
+    }
+    let Some(name) = &args.name else {
+        return Err(Error::Invalid("--replace needs --name: it replaces the container of that name".into()));
+    };
+    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
+    if store.names()?.iter().any(|(n, _)| n == name) {
+        let c = store.lookup(name)?;
+        let timeout = std::time::Duration::from_secs(c.config.options.stop_timeout.unwrap_or(10));
+        if c.is_running() {
+            crate::engine::lifecycle::mark_stopped_by_user(&store, &c);
+            crate::engine::lifecycle::stop(&ctx.engine, &c, timeout)?;
+        }
+        match crate::engine::containers::remove(&ctx.engine, name, true) {
+            Ok(_) | Err(Error::ContainerNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        crate::engine::volumes::remove_anonymous(&ctx.engine, &c.config.options)?;
+    }
+    Ok(())
+}
+
+/// After a detached start: systemd learns the monitor's pid (it outlives
+/// the CLI and records the exit) and, with `conmon`, that the container runs.
+pub fn notify_detached(ctx: &super::Context, c: &crate::container::record::Container) {
+    if crate::systemd::notify::socket_from_env().is_none() {
+        return;
+    }
+    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
+    let Ok(cur) = store.reload(c) else { return };
+    let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
+    crate::systemd::notify::container_started(cur.config.options.sdnotify, pid);
+}

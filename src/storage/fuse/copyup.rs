@@ -1,0 +1,168 @@
+//! Copy-up: before a lower-layer file or folder is changed, it is copied into
+//! the upper layer with its data, mode, owner, times and xattrs, parents
+//! first, keeping its inode number. Callers hold the write lock.
+
+use super::layers::Probe;
+use super::path::{parent, CPath};
+use super::sys;
+use super::xattr;
+use super::Overlay;
+use super::inodes::Node;
+use fuser::Errno;
+use std::os::fd::AsRawFd;
+
+impl Overlay {
+    /// Makes the folder `rel` and its parents exist in the upper layer.
+    pub(super) fn ensure_upper_dir(&self, rel: &[u8]) -> Result<(), Errno> {
+        if rel.is_empty() {
+            return Ok(());
+        }
+        let p = CPath::rel(rel)?;
+        match self.layers.probe(0, &p) {
+            (Probe::Dir, _) => return Ok(()),
+            (Probe::Missing, _) => {}
+            _ => return Err(Errno::ENOTDIR),
+        }
+        self.ensure_upper_dir(parent(rel))?;
+        // The path is visible, so the top-most lower layer holding it is the one shown.
+        let mut src = None;
+        for layer in 1..self.layers.len() {
+            match self.layers.probe(layer, &p) {
+                (Probe::Missing, _) => continue,
+                (Probe::Dir, Some(st)) => {
+                    src = Some((layer, st));
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let (layer, st) = src.ok_or(Errno::ENOENT)?;
+        let up = self.layers.fd(0);
+        sys::mkdirat(up, &p, st.st_mode & 0o7777)?;
+        sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
+        sys::chmodat(up, &p, st.st_mode & 0o7777)?;
+        xattr::copy_all(
+            CPath::abs(&self.layers.root_paths[layer], rel)?.as_cstr(),
+            CPath::abs(&self.layers.root_paths[0], rel)?.as_cstr(),
+            self.layers.private_prefix,
+        )?;
+        sys::utimensat(up, &p, &sys::times_of(&st))?;
+        self.moved_up(layer, &st, &p);
+        Ok(())
+    }
+
+    /// The lower file (`layer`, `st`) now also exists in the upper layer at
+    /// `p`: it keeps its inode number and its node now reads the upper copy.
+    fn moved_up(&self, layer: usize, st: &libc::stat, p: &CPath) {
+        let our = self.inodes.ino_for(self.layers.devs[layer], st.st_ino);
+        if let Ok(ust) = self.layers.stat(0, p) {
+            self.inodes.alias(self.layers.devs[0], ust.st_ino, our);
+        }
+        if let Some(node) = self.inodes.get(our) {
+            let mut s = node.state.write();
+            if s.layer != 0 {
+                // A folder keeps merging the layer it was read from.
+                if s.is_dir {
+                    s.lowers |= 1u128 << s.layer;
+                }
+                s.layer = 0;
+            }
+        }
+    }
+
+    /// Copies `node` into the upper layer unless it is there already.
+    pub(super) fn copy_up(&self, node: &Node) -> Result<(), Errno> {
+        let (path, layer, is_dir) = {
+            let s = node.state.read();
+            (s.path().ok_or(Errno::ENOENT)?.to_vec(), s.layer, s.is_dir)
+        };
+        if layer == 0 {
+            return Ok(());
+        }
+        if is_dir {
+            self.ensure_upper_dir(&path)?;
+            let mut s = node.state.write();
+            if s.layer != 0 {
+                s.lowers |= 1u128 << s.layer;
+                s.layer = 0;
+            }
+            return Ok(());
+        }
+        self.copy_up_file(&path, layer)
+    }
+
+    /// Copies the non-folder at `rel` in lower `layer` up.
+    pub(super) fn copy_up_file(&self, rel: &[u8], layer: usize) -> Result<(), Errno> {
+        self.ensure_upper_dir(parent(rel))?;
+        let p = CPath::rel(rel)?;
+        if self.layers.stat(0, &p).is_ok() {
+            return Ok(()); // another request copied it first
+        }
+        let st = self.layers.stat(layer, &p)?;
+        let up = self.layers.fd(0);
+        let mode = st.st_mode & 0o7777;
+        match st.st_mode & libc::S_IFMT {
+            libc::S_IFREG => self.copy_up_data(rel, &p, layer, &st)?,
+            libc::S_IFLNK => {
+                let mut buf = [0u8; 4097];
+                let n = sys::readlinkat(self.layers.fd(layer), &p, &mut buf[..4096])?;
+                let target = std::ffi::CStr::from_bytes_with_nul(&buf[..=n]).map_err(|_| Errno::EINVAL)?;
+                sys::symlinkat(target, up, &p)?;
+                sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
+            }
+            _ => {
+                sys::mknodat(up, &p, st.st_mode, st.st_rdev)?;
+                sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
+                sys::chmodat(up, &p, mode)?;
+            }
+        }
+        if st.st_mode & libc::S_IFMT != libc::S_IFLNK {
+            xattr::copy_all(
+                CPath::abs(&self.layers.root_paths[layer], rel)?.as_cstr(),
+                CPath::abs(&self.layers.root_paths[0], rel)?.as_cstr(),
+                self.layers.private_prefix,
+            )?;
+        }
+        sys::utimensat(up, &p, &sys::times_of(&st))?;
+        self.moved_up(layer, &st, &p);
+        Ok(())
+    }
+
+    /// A regular file: the data goes into an unnamed O_TMPFILE that is linked
+    /// in when complete, so no request ever sees a half-copied file.
+    fn copy_up_data(&self, rel: &[u8], p: &CPath, layer: usize, st: &libc::stat) -> Result<(), Errno> {
+        let up = self.layers.fd(0);
+        let src = sys::openat(self.layers.fd(layer), p, libc::O_RDONLY | libc::O_NOFOLLOW, 0)?;
+        let dir = CPath::rel(parent(rel))?;
+        let tmp = if self.use_tmpfile { sys::openat(up, &dir, libc::O_TMPFILE | libc::O_WRONLY, 0o600).ok() } else { None };
+        let (dst, named) = match tmp {
+            Some(fd) => (fd, false),
+            None => (sys::openat(up, p, libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY, 0o600)?, true),
+        };
+        let fill = || -> Result<(), Errno> {
+            sys::copy_data(src.as_raw_fd(), dst.as_raw_fd(), st.st_size as u64)?;
+            // SAFETY: plain fd calls; chown before chmod, which chown would undo for set-id bits.
+            unsafe {
+                if libc::fchown(dst.as_raw_fd(), st.st_uid, st.st_gid) != 0 || libc::fchmod(dst.as_raw_fd(), st.st_mode & 0o7777) != 0 {
+                    return Err(sys::errno());
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = fill() {
+            if named {
+                let _ = sys::unlinkat(up, p, 0);
+            }
+            return Err(e);
+        }
+        if !named {
+            let proc = format!("/proc/self/fd/{}\0", dst.as_raw_fd());
+            // SAFETY: NUL-terminated strings; links the finished O_TMPFILE at its name.
+            let rc = unsafe { libc::linkat(libc::AT_FDCWD, proc.as_ptr() as *const libc::c_char, up, p.as_ptr(), libc::AT_SYMLINK_FOLLOW) };
+            if rc != 0 {
+                return Err(sys::errno());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,230 @@
+//! The layers of one mount and the lookup of a name through them, with the
+//! kernel overlay driver's rules: the upper layer first, then the lower ones
+//! top to bottom; a 0:0 character device is a whiteout that hides the name in
+//! every layer below; a folder hides files below it and merges with folders
+//! below it unless it is opaque.
+
+use super::path::CPath;
+use fuser::Errno;
+use std::ffi::CStr;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// Bit i stands for layer i (0 is the upper layer, 1.. the lower ones).
+pub(super) type Mask = u128;
+
+/// Most layers one mount can merge (the bits of a [`Mask`]).
+pub(super) const MAX_LAYERS: usize = 128;
+
+/// What one layer holds at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Probe {
+    Missing,
+    Whiteout,
+    File,
+    Dir,
+}
+
+/// Where a name resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Resolved {
+    /// The top-most layer holding the entry.
+    pub layer: usize,
+    /// For a folder: the layers below `layer` whose folders merge into it.
+    pub lowers: Mask,
+    pub is_dir: bool,
+}
+
+/// The lookup rule, apart from the system calls: `probe(layer)` tells what a
+/// layer holds, `opaque(layer)` whether its folder is opaque. Only the layers
+/// in `mask` are consulted, top to bottom.
+pub(super) fn resolve(
+    mask: Mask,
+    nlayers: usize,
+    mut probe: impl FnMut(usize) -> Probe,
+    mut opaque: impl FnMut(usize) -> bool,
+) -> Option<Resolved> {
+    let mut found: Option<Resolved> = None;
+    for layer in 0..nlayers {
+        if mask & (1 << layer) == 0 {
+            continue;
+        }
+        match probe(layer) {
+            Probe::Missing => continue,
+            Probe::Whiteout => break,
+            Probe::File => {
+                if found.is_none() {
+                    found = Some(Resolved { layer, lowers: 0, is_dir: false });
+                }
+                break;
+            }
+            Probe::Dir => {
+                match &mut found {
+                    None => found = Some(Resolved { layer, lowers: 0, is_dir: true }),
+                    Some(r) => r.lowers |= 1 << layer,
+                }
+                // Opacity matters only when a lower layer could still merge in.
+                let below = mask & !((2u128 << layer) - 1);
+                if below != 0 && opaque(layer) {
+                    break;
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The open layers of one mount.
+pub(super) struct Layers {
+    /// Root folders (O_PATH), 0 the upper layer.
+    pub roots: Vec<OwnedFd>,
+    /// Absolute paths of the roots, for the xattr calls that have no *at form.
+    pub root_paths: Vec<Vec<u8>>,
+    /// st_dev of each root, half of an inode key.
+    pub devs: Vec<u64>,
+    /// `user.overlay.` or `trusted.overlay.`: the private xattrs, hidden from users.
+    pub private_prefix: &'static [u8],
+    /// `<prefix>opaque`, NUL-terminated.
+    pub opaque_key: &'static CStr,
+}
+
+impl Layers {
+    pub(super) fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    pub(super) fn fd(&self, layer: usize) -> RawFd {
+        self.roots[layer].as_raw_fd()
+    }
+
+    /// lstat of `path` in `layer`.
+    pub(super) fn stat(&self, layer: usize, path: &CPath) -> Result<libc::stat, Errno> {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: valid fd, NUL-terminated path, st is written on success.
+        let rc = unsafe { libc::fstatat(self.fd(layer), path.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) };
+        if rc != 0 {
+            return Err(Errno::from(std::io::Error::last_os_error()));
+        }
+        // SAFETY: fstatat succeeded.
+        Ok(unsafe { st.assume_init() })
+    }
+
+    /// What `layer` holds at `path`, and its stat when it holds something.
+    pub(super) fn probe(&self, layer: usize, path: &CPath) -> (Probe, Option<libc::stat>) {
+        match self.stat(layer, path) {
+            Err(_) => (Probe::Missing, None),
+            Ok(st) => (kind_of(&st), Some(st)),
+        }
+    }
+
+    /// Whether the folder at `rel` in `layer` is marked opaque.
+    pub(super) fn is_opaque(&self, layer: usize, rel: &[u8]) -> bool {
+        let Ok(p) = CPath::abs(&self.root_paths[layer], rel) else { return false };
+        let mut v = [0u8; 4];
+        // SAFETY: NUL-terminated strings, buffer of the given size.
+        let n = unsafe { libc::lgetxattr(p.as_ptr(), self.opaque_key.as_ptr(), v.as_mut_ptr() as *mut libc::c_void, v.len()) };
+        n == 1 && v[0] == b'y'
+    }
+
+    /// Resolves `rel/name` in a folder whose merged layers are `mask` (the upper
+    /// layer is always consulted). Returns the entry and the stat of its top layer.
+    pub(super) fn lookup(&self, mask: Mask, rel: &[u8], name: &[u8]) -> Result<(Resolved, libc::stat), Errno> {
+        let path = CPath::child(rel, name)?;
+        let mut top: Option<libc::stat> = None;
+        let r = resolve(
+            mask | 1,
+            self.len(),
+            |layer| {
+                let (p, st) = self.probe(layer, &path);
+                if top.is_none() && matches!(p, Probe::File | Probe::Dir) {
+                    top = st;
+                }
+                p
+            },
+            |layer| {
+                let full = super::path::join(rel, name);
+                self.is_opaque(layer, &full)
+            },
+        );
+        match (r, top) {
+            (Some(r), Some(st)) => Ok((r, st)),
+            _ => Err(Errno::ENOENT),
+        }
+    }
+
+    /// Whether a lower layer of `mask` still shows `rel/name` (so removing it
+    /// from the upper layer needs a whiteout).
+    pub(super) fn in_lowers(&self, mask: Mask, rel: &[u8], name: &[u8]) -> bool {
+        let Ok(path) = CPath::child(rel, name) else { return false };
+        resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| {
+            self.is_opaque(layer, &super::path::join(rel, name))
+        })
+        .is_some()
+    }
+}
+
+/// A stat's meaning for the merge.
+pub(super) fn kind_of(st: &libc::stat) -> Probe {
+    match st.st_mode & libc::S_IFMT {
+        libc::S_IFDIR => Probe::Dir,
+        libc::S_IFCHR if st.st_rdev == 0 => Probe::Whiteout,
+        _ => Probe::File,
+    }
+}
+
+/// The mask of every layer below the top one that merges into the root folder.
+pub(super) fn root_mask(layers: &Layers) -> Mask {
+    let Ok(dot) = CPath::rel(b"") else { return 0 };
+    let all = if layers.len() >= MAX_LAYERS { Mask::MAX } else { (1u128 << layers.len()) - 1 };
+    let r = resolve(
+        all,
+        layers.len(),
+        |layer| match layers.stat(layer, &dot) {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => Probe::Dir,
+            _ => Probe::Missing,
+        },
+        |layer| layers.is_opaque(layer, b""),
+    );
+    r.map(|r| r.lowers).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(layers: &[Probe], opaque: &[usize]) -> Option<Resolved> {
+        resolve(Mask::MAX, layers.len(), |l| layers[l], |l| opaque.contains(&l))
+    }
+
+    #[test]
+    fn upper_file_hides_lower() {
+        assert_eq!(run(&[Probe::File, Probe::File], &[]), Some(Resolved { layer: 0, lowers: 0, is_dir: false }));
+        assert_eq!(run(&[Probe::Missing, Probe::File], &[]), Some(Resolved { layer: 1, lowers: 0, is_dir: false }));
+    }
+
+    #[test]
+    fn whiteout_hides_everything_below() {
+        assert_eq!(run(&[Probe::Whiteout, Probe::File], &[]), None);
+        assert_eq!(run(&[Probe::Missing, Probe::Whiteout, Probe::Dir], &[]), None);
+        // A whiteout below a folder ends the merge but keeps the folder.
+        assert_eq!(run(&[Probe::Dir, Probe::Whiteout, Probe::Dir], &[]), Some(Resolved { layer: 0, lowers: 0, is_dir: true }));
+    }
+
+    #[test]
+    fn folders_merge_until_opaque() {
+        assert_eq!(run(&[Probe::Dir, Probe::Dir, Probe::Dir], &[]), Some(Resolved { layer: 0, lowers: 0b110, is_dir: true }));
+        assert_eq!(run(&[Probe::Dir, Probe::Dir, Probe::Dir], &[1]), Some(Resolved { layer: 0, lowers: 0b010, is_dir: true }));
+        assert_eq!(run(&[Probe::Dir, Probe::Dir, Probe::Dir], &[0]), Some(Resolved { layer: 0, lowers: 0, is_dir: true }));
+    }
+
+    #[test]
+    fn folder_hides_files_below_and_file_hides_folders_below() {
+        assert_eq!(run(&[Probe::Dir, Probe::File, Probe::Dir], &[]), Some(Resolved { layer: 0, lowers: 0, is_dir: true }));
+        assert_eq!(run(&[Probe::File, Probe::Dir], &[]), Some(Resolved { layer: 0, lowers: 0, is_dir: false }));
+    }
+
+    #[test]
+    fn only_masked_layers_count() {
+        let layers = [Probe::Missing, Probe::File, Probe::Dir];
+        assert_eq!(resolve(0b101, 3, |l| layers[l], |_| false), Some(Resolved { layer: 2, lowers: 0, is_dir: true }));
+    }
+}

@@ -1,0 +1,402 @@
+//! The changing operations: create, mkdir, mknod, symlink, link, unlink,
+//! rmdir, rename, setattr and xattr changes. Each holds the write lock, copies
+//! up what it touches and keeps whiteouts and opaque folders as kernel overlay.
+
+use super::dir;
+use super::inodes::Node;
+use super::layers::{Probe, Resolved};
+use super::path::{rebase, CPath};
+use super::sys;
+use super::xattr;
+use super::Overlay;
+use fuser::{Errno, TimeOrNow};
+use std::ffi::{CString, OsStr};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+/// What to create.
+pub(super) enum Make<'a> {
+    File { mode: u32, flags: i32 },
+    Dir { mode: u32 },
+    Node { mode: u32, rdev: u64 },
+    Symlink { target: &'a [u8] },
+}
+
+/// A created entry: its node, its stat, and the open fd of a created file.
+pub(super) type Made = (Arc<Node>, libc::stat, Option<OwnedFd>);
+
+fn time_spec(t: Option<TimeOrNow>) -> libc::timespec {
+    match t {
+        None => libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_OMIT },
+        Some(TimeOrNow::Now) => libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW },
+        Some(TimeOrNow::SpecificTime(t)) => match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => libc::timespec { tv_sec: d.as_secs() as libc::time_t, tv_nsec: d.subsec_nanos() as libc::c_long },
+            Err(e) => {
+                let d = e.duration();
+                let (mut s, mut ns) = (-(d.as_secs() as i64), -(d.subsec_nanos() as i64));
+                if ns < 0 {
+                    s -= 1;
+                    ns += 1_000_000_000;
+                }
+                libc::timespec { tv_sec: s as libc::time_t, tv_nsec: ns as libc::c_long }
+            }
+        },
+    }
+}
+
+impl Overlay {
+    pub(super) fn node(&self, ino: u64) -> Result<Arc<Node>, Errno> {
+        self.inodes.get(ino).ok_or(Errno::ENOENT)
+    }
+
+    /// A folder node's path and merged lower layers.
+    fn dir_of(&self, node: &Node) -> Result<(Vec<u8>, u128), Errno> {
+        let s = node.state.read();
+        if !s.is_dir {
+            return Err(Errno::ENOTDIR);
+        }
+        Ok((s.path().ok_or(Errno::ENOENT)?.to_vec(), s.mask()))
+    }
+
+    /// `node` is about to lose its name `p` (in `layer`): if that is its last
+    /// name, keep an O_PATH fd so open files still answer fstat.
+    fn losing_name(&self, node: &Node, layer: usize, p: &CPath) {
+        let mut s = node.state.write();
+        s.paths.retain(|x| x.as_slice() != p.bytes());
+        if s.paths.is_empty() && !s.is_dir {
+            if let Ok(fd) = sys::openat(self.layers.fd(layer), p, libc::O_PATH | libc::O_NOFOLLOW, 0) {
+                s.orphan = Some(Arc::new(fd));
+            }
+        }
+    }
+
+    fn whiteout(&self, p: &CPath) -> Result<(), Errno> {
+        sys::mknodat(self.layers.fd(0), p, libc::S_IFCHR, 0)
+    }
+
+    fn set_opaque(&self, rel: &[u8]) -> Result<(), Errno> {
+        let abs = CPath::abs(&self.layers.root_paths[0], rel)?;
+        xattr::set(abs.as_cstr(), self.layers.opaque_key, b"y", 0)
+    }
+
+    /// Removes the whiteouts an upper folder holds (so it can be removed or
+    /// replaced); anything else in it means it is not empty.
+    fn clear_whiteouts(&self, rel: &[u8]) -> Result<(), Errno> {
+        for e in dir::read_layer(&self.layers, 0, rel)? {
+            if e.name == b"." || e.name == b".." {
+                continue;
+            }
+            if e.kind != dir::RawKind::Whiteout {
+                return Err(Errno::ENOTEMPTY);
+            }
+            sys::unlinkat(self.layers.fd(0), &CPath::child(rel, &e.name)?, 0)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the merged folder (`r` at `rel`) shows any entry.
+    fn merged_empty(&self, rel: &[u8], r: &Resolved) -> Result<bool, Errno> {
+        Ok(dir::list(&self.layers, rel, r.layer, r.lowers)?.is_empty())
+    }
+
+    /// Creates `name` in folder `parent` as the caller (`uid`, `gid`).
+    pub(super) fn make(&self, uid: u32, gid: u32, parent: u64, name: &OsStr, what: Make<'_>) -> Result<Made, Errno> {
+        let _w = self.wlock.lock();
+        let pnode = self.node(parent)?;
+        self.copy_up(&pnode)?;
+        let (prel, pmask) = self.dir_of(&pnode)?;
+        let name = name.as_bytes();
+        let p = CPath::child(&prel, name)?;
+        let up = self.layers.fd(0);
+        let mut over_whiteout = false;
+        match self.layers.probe(0, &p).0 {
+            Probe::Whiteout => {
+                sys::unlinkat(up, &p, 0)?;
+                over_whiteout = true;
+            }
+            Probe::Missing if !self.layers.in_lowers(pmask, &prel, name) => {}
+            _ => return Err(Errno::EEXIST),
+        }
+        // The group of a set-group-ID folder passes to what is made in it.
+        let pst = self.layers.stat(0, &CPath::rel(&prel)?)?;
+        let sgid = pst.st_mode & libc::S_ISGID != 0;
+        let gid = if sgid { pst.st_gid } else { gid };
+        let mut fd = None;
+        let (is_dir, mode) = match what {
+            Make::File { mode, flags } => {
+                let flags = (flags & !(libc::O_APPEND | libc::O_NOCTTY)) | libc::O_CREAT | libc::O_EXCL;
+                fd = Some(sys::openat(up, &p, flags, mode & 0o7777)?);
+                (false, Some(mode & 0o7777))
+            }
+            Make::Dir { mode } => {
+                let mode = (mode & 0o7777) | if sgid { libc::S_ISGID } else { 0 };
+                sys::mkdirat(up, &p, mode)?;
+                (true, Some(mode))
+            }
+            Make::Node { mode, rdev } => {
+                sys::mknodat(up, &p, mode, rdev)?;
+                (false, Some(mode & 0o7777))
+            }
+            Make::Symlink { target } => {
+                let t = CString::new(target).map_err(|_| Errno::EINVAL)?;
+                sys::symlinkat(&t, up, &p)?;
+                (false, None)
+            }
+        };
+        let finish = || -> Result<(), Errno> {
+            sys::lchownat(up, &p, uid, gid)?;
+            if let Some(mode) = mode {
+                // chown cleared set-ID bits the caller asked for.
+                if mode & (libc::S_ISUID | libc::S_ISGID) != 0 {
+                    sys::chmodat(up, &p, mode)?;
+                }
+            }
+            if over_whiteout && is_dir {
+                // The folder replaces a removed one: nothing below may show through.
+                self.set_opaque(p.bytes())?;
+            }
+            Ok(())
+        };
+        if let Err(e) = finish() {
+            let _ = sys::unlinkat(up, &p, if is_dir { libc::AT_REMOVEDIR } else { 0 });
+            return Err(e);
+        }
+        let st = self.layers.stat(0, &p)?;
+        let ino = self.inodes.ino_for(self.layers.devs[0], st.st_ino);
+        let node = self.inodes.remember(ino, p.bytes(), 0, 0, is_dir);
+        Ok((node, st, fd))
+    }
+
+    pub(super) fn do_link(&self, ino: u64, newparent: u64, newname: &OsStr) -> Result<(Arc<Node>, libc::stat), Errno> {
+        let _w = self.wlock.lock();
+        let node = self.node(ino)?;
+        if node.state.read().is_dir {
+            return Err(Errno::EPERM);
+        }
+        self.copy_up(&node)?;
+        let pnode = self.node(newparent)?;
+        self.copy_up(&pnode)?;
+        let (prel, pmask) = self.dir_of(&pnode)?;
+        let name = newname.as_bytes();
+        let to = CPath::child(&prel, name)?;
+        match self.layers.probe(0, &to).0 {
+            Probe::Whiteout => sys::unlinkat(self.layers.fd(0), &to, 0)?,
+            Probe::Missing if !self.layers.in_lowers(pmask, &prel, name) => {}
+            _ => return Err(Errno::EEXIST),
+        }
+        let from = CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?;
+        sys::linkat(self.layers.fd(0), &from, &to)?;
+        let st = self.layers.stat(0, &to)?;
+        self.inodes.add_lookup(&node);
+        node.state.write().paths.push(to.bytes().to_vec());
+        Ok((node, st))
+    }
+
+    /// unlink (`rmdir` false) or rmdir of `name` in `parent`.
+    pub(super) fn remove(&self, parent: u64, name: &OsStr, rmdir: bool) -> Result<(), Errno> {
+        let _w = self.wlock.lock();
+        let pnode = self.node(parent)?;
+        let (prel, pmask) = self.dir_of(&pnode)?;
+        let name = name.as_bytes();
+        let (r, st) = self.layers.lookup(pmask, &prel, name)?;
+        let p = CPath::child(&prel, name)?;
+        match (rmdir, r.is_dir) {
+            (true, false) => return Err(Errno::ENOTDIR),
+            (false, true) => return Err(Errno::EISDIR),
+            (true, true) if !self.merged_empty(p.bytes(), &r)? => return Err(Errno::ENOTEMPTY),
+            _ => {}
+        }
+        let node = self.inodes.node_of_key(self.layers.devs[r.layer], st.st_ino);
+        if let Some(node) = &node {
+            self.losing_name(node, r.layer, &p);
+        }
+        let up = self.layers.fd(0);
+        if r.layer == 0 {
+            if rmdir {
+                self.clear_whiteouts(p.bytes())?;
+                sys::unlinkat(up, &p, libc::AT_REMOVEDIR)?;
+            } else {
+                sys::unlinkat(up, &p, 0)?;
+            }
+            if rmdir || st.st_nlink <= 1 {
+                self.inodes.drop_key(self.layers.devs[0], st.st_ino);
+            }
+        }
+        if self.layers.in_lowers(pmask, &prel, name) {
+            self.copy_up(&pnode)?;
+            self.whiteout(&p)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn do_rename(&self, parent: u64, name: &OsStr, newparent: u64, newname: &OsStr, flags: u32) -> Result<(), Errno> {
+        if flags & !libc::RENAME_NOREPLACE != 0 {
+            // RENAME_EXCHANGE and RENAME_WHITEOUT are not offered (rarely used;
+            // callers fall back to plain rename).
+            return Err(Errno::EINVAL);
+        }
+        let _w = self.wlock.lock();
+        let (sp, dp) = (self.node(parent)?, self.node(newparent)?);
+        let (srel, smask) = self.dir_of(&sp)?;
+        let (drel, dmask) = self.dir_of(&dp)?;
+        let (sname, dname) = (name.as_bytes(), newname.as_bytes());
+        let (sr, sst) = self.layers.lookup(smask, &srel, sname)?;
+        let dst = self.layers.lookup(dmask, &drel, dname).ok();
+        let from = CPath::child(&srel, sname)?;
+        let to = CPath::child(&drel, dname)?;
+        if from.bytes() == to.bytes() {
+            return Ok(());
+        }
+        if sr.is_dir && to.bytes().starts_with(from.bytes()) && to.bytes().get(from.bytes().len()) == Some(&b'/') {
+            return Err(Errno::EINVAL);
+        }
+        if let Some((dr, dst_st)) = &dst {
+            if flags & libc::RENAME_NOREPLACE != 0 {
+                return Err(Errno::EEXIST);
+            }
+            if self.layers.devs[dr.layer] == self.layers.devs[sr.layer] && dst_st.st_ino == sst.st_ino && dr.layer == sr.layer {
+                return Ok(()); // two names of one file: rename(2) does nothing
+            }
+            match (sr.is_dir, dr.is_dir) {
+                (false, true) => return Err(Errno::EISDIR),
+                (true, false) => return Err(Errno::ENOTDIR),
+                (true, true) if !self.merged_empty(to.bytes(), dr)? => return Err(Errno::ENOTEMPTY),
+                _ => {}
+            }
+        }
+        // Without redirects a folder that has lower parts cannot move (as kernel
+        // overlay without redirect_dir): EXDEV makes mv copy it instead.
+        if sr.is_dir && (sr.layer != 0 || sr.lowers != 0) {
+            return Err(Errno::EXDEV);
+        }
+        if sr.layer != 0 {
+            self.copy_up_file(from.bytes(), sr.layer)?;
+        }
+        self.copy_up(&sp)?;
+        self.copy_up(&dp)?;
+        let up = self.layers.fd(0);
+        let src_key = self.layers.stat(0, &from)?;
+        let src_node = self.inodes.node_of_key(self.layers.devs[0], src_key.st_ino);
+        let mut dst_node = None;
+        match self.layers.probe(0, &to) {
+            (Probe::Whiteout, _) => sys::unlinkat(up, &to, 0)?,
+            (Probe::Dir, Some(st)) => {
+                self.clear_whiteouts(to.bytes())?;
+                dst_node = self.inodes.node_of_key(self.layers.devs[0], st.st_ino).map(|n| (n, st, true));
+            }
+            (Probe::File, Some(st)) => {
+                dst_node = self.inodes.node_of_key(self.layers.devs[0], st.st_ino).map(|n| (n, st, false));
+            }
+            _ => {}
+        }
+        if let Some((n, _, _)) = &dst_node {
+            if src_node.as_ref().map(|s| s.ino) != Some(n.ino) {
+                self.losing_name(n, 0, &to);
+            }
+        }
+        let dst_in_lowers = self.layers.in_lowers(dmask, &drel, dname);
+        sys::renameat(up, &from, &to, 0)?;
+        if self.layers.in_lowers(smask, &srel, sname) {
+            self.whiteout(&from)?;
+        }
+        if sr.is_dir && dst_in_lowers {
+            self.set_opaque(to.bytes())?;
+        }
+        if let Some((n, st, is_dir)) = dst_node {
+            let same = src_node.as_ref().map(|s| s.ino) == Some(n.ino);
+            if !same {
+                if is_dir || st.st_nlink <= 1 {
+                    self.inodes.drop_key(self.layers.devs[0], st.st_ino);
+                }
+            }
+        }
+        if sr.is_dir {
+            for n in self.inodes.all() {
+                let mut s = n.state.write();
+                for path in s.paths.iter_mut() {
+                    let moved: Option<Vec<u8>> = rebase(path.as_slice(), from.bytes(), to.bytes());
+                    if let Some(moved) = moved {
+                        *path = moved;
+                    }
+                }
+            }
+        } else if let Some(n) = src_node {
+            let mut s = n.state.write();
+            for path in s.paths.iter_mut() {
+                if path.as_slice() == from.bytes() {
+                    *path = to.bytes().to_vec();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn do_setattr(
+        &self,
+        ino: u64,
+        mode: Option<u32>,
+        uid: Option<u32>,
+        gid: Option<u32>,
+        size: Option<u64>,
+        atime: Option<TimeOrNow>,
+        mtime: Option<TimeOrNow>,
+        fh: Option<u64>,
+    ) -> Result<(u64, libc::stat), Errno> {
+        let node = self.node(ino)?;
+        if let (Some(size), Some(fh), None, None, None, None, None) = (size, fh, mode, uid, gid, atime, mtime) {
+            // ftruncate of an open file, which may be unlinked already.
+            // SAFETY: fh is an fd this server opened.
+            if unsafe { libc::ftruncate(fh as i32, size as libc::off_t) } != 0 {
+                return Err(sys::errno());
+            }
+            return Ok((node.ino, sys::fstat(fh as i32)?));
+        }
+        let _w = self.wlock.lock();
+        self.copy_up(&node)?;
+        let p = CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?;
+        let up = self.layers.fd(0);
+        if uid.is_some() || gid.is_some() {
+            sys::lchownat(up, &p, uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX))?;
+        }
+        if let Some(mode) = mode {
+            sys::chmodat(up, &p, mode & 0o7777)?;
+        }
+        if let Some(size) = size {
+            let fd;
+            let raw = match fh {
+                Some(fh) => fh as i32,
+                None => {
+                    fd = sys::openat(up, &p, libc::O_WRONLY | libc::O_NOFOLLOW, 0)?;
+                    fd.as_raw_fd()
+                }
+            };
+            // SAFETY: an fd open for writing.
+            if unsafe { libc::ftruncate(raw, size as libc::off_t) } != 0 {
+                return Err(sys::errno());
+            }
+        }
+        if atime.is_some() || mtime.is_some() {
+            sys::utimensat(up, &p, &[time_spec(atime), time_spec(mtime)])?;
+        }
+        Ok((node.ino, self.layers.stat(0, &p)?))
+    }
+
+    pub(super) fn do_setxattr(&self, ino: u64, name: &OsStr, value: &[u8], flags: i32, remove: bool) -> Result<(), Errno> {
+        if xattr::is_private(name.as_bytes(), self.layers.private_prefix) {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        let cname = CString::new(name.as_bytes()).map_err(|_| Errno::EINVAL)?;
+        let _w = self.wlock.lock();
+        let node = self.node(ino)?;
+        self.copy_up(&node)?;
+        let abs = CPath::abs(&self.layers.root_paths[0], node.state.read().path().ok_or(Errno::ENOENT)?)?;
+        if remove {
+            xattr::remove(abs.as_cstr(), &cname)
+        } else {
+            xattr::set(abs.as_cstr(), &cname, value, flags)
+        }
+    }
+}

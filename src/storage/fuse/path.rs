@@ -1,0 +1,134 @@
+//! Paths of the merged tree without allocation: a node's relative path
+//! (empty for the root) joined with a name or a layer's absolute root in a
+//! stack buffer, NUL-terminated for the *at(2) calls.
+
+use fuser::Errno;
+use std::ffi::CStr;
+
+/// Longest path we build (PATH_MAX plus a name).
+const CAP: usize = 4096 + 256;
+
+/// A NUL-terminated path on the stack.
+pub(super) struct CPath {
+    buf: [u8; CAP],
+    len: usize,
+}
+
+impl CPath {
+    fn empty() -> CPath {
+        CPath { buf: [0; CAP], len: 0 }
+    }
+
+    fn push(&mut self, part: &[u8]) -> Result<(), Errno> {
+        if self.len + part.len() + 1 > CAP {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        self.buf[self.len..self.len + part.len()].copy_from_slice(part);
+        self.len += part.len();
+        self.buf[self.len] = 0;
+        Ok(())
+    }
+
+    /// `rel` relative to a layer's root fd ("." for the root itself).
+    pub(super) fn rel(rel: &[u8]) -> Result<CPath, Errno> {
+        let mut p = CPath::empty();
+        p.push(if rel.is_empty() { b"." } else { rel })?;
+        Ok(p)
+    }
+
+    /// `rel/name` relative to a layer's root fd.
+    pub(super) fn child(rel: &[u8], name: &[u8]) -> Result<CPath, Errno> {
+        let mut p = CPath::empty();
+        if !rel.is_empty() {
+            p.push(rel)?;
+            p.push(b"/")?;
+        }
+        p.push(name)?;
+        Ok(p)
+    }
+
+    /// `root/rel`: an absolute path, for the calls without an *at form (xattrs).
+    pub(super) fn abs(root: &[u8], rel: &[u8]) -> Result<CPath, Errno> {
+        let mut p = CPath::empty();
+        p.push(root)?;
+        if !rel.is_empty() {
+            p.push(b"/")?;
+            p.push(rel)?;
+        }
+        Ok(p)
+    }
+
+    pub(super) fn as_cstr(&self) -> &CStr {
+        // SAFETY-free: the buffer always holds a NUL at `len` and none before
+        // (names from the kernel and the layers never contain NUL).
+        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c".")
+    }
+
+    /// The path without its NUL.
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    pub(super) fn as_ptr(&self) -> *const libc::c_char {
+        self.buf.as_ptr() as *const libc::c_char
+    }
+}
+
+/// `rel` joined with `name` as an owned relative path (for node records).
+pub(super) fn join(rel: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(rel.len() + name.len() + 1);
+    if !rel.is_empty() {
+        v.extend_from_slice(rel);
+        v.push(b'/');
+    }
+    v.extend_from_slice(name);
+    v
+}
+
+/// The parent of a relative path ("" for a top-level entry).
+pub(super) fn parent(rel: &[u8]) -> &[u8] {
+    match rel.iter().rposition(|&b| b == b'/') {
+        Some(i) => &rel[..i],
+        None => b"",
+    }
+}
+
+/// `path` with the leading `from` replaced by `to`, when `path` is `from` or below it.
+pub(super) fn rebase(path: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
+    if path == from {
+        return Some(to.to_vec());
+    }
+    if path.len() > from.len() && path.starts_with(from) && path[from.len()] == b'/' {
+        let mut v = to.to_vec();
+        v.extend_from_slice(&path[from.len()..]);
+        return Some(v);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_and_splits() {
+        assert_eq!(CPath::rel(b"").unwrap().as_cstr().to_bytes(), b".");
+        assert_eq!(CPath::child(b"", b"a").unwrap().as_cstr().to_bytes(), b"a");
+        assert_eq!(CPath::child(b"a/b", b"c").unwrap().as_cstr().to_bytes(), b"a/b/c");
+        assert_eq!(CPath::abs(b"/l", b"").unwrap().as_cstr().to_bytes(), b"/l");
+        assert_eq!(CPath::abs(b"/l", b"x/y").unwrap().as_cstr().to_bytes(), b"/l/x/y");
+        assert_eq!(join(b"", b"a"), b"a");
+        assert_eq!(join(b"a", b"b"), b"a/b");
+        assert_eq!(parent(b"a/b/c"), b"a/b");
+        assert_eq!(parent(b"a"), b"");
+        assert!(CPath::child(&[b'a'; 5000], b"b").is_err());
+    }
+
+    #[test]
+    fn rebases_only_whole_components() {
+        assert_eq!(rebase(b"a/b", b"a", b"z"), Some(b"z/b".to_vec()));
+        assert_eq!(rebase(b"a", b"a", b"z"), Some(b"z".to_vec()));
+        assert_eq!(rebase(b"ab/c", b"a", b"z"), None);
+        assert_eq!(rebase(b"b", b"a", b"z"), None);
+    }
+}

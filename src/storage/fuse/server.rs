@@ -1,0 +1,478 @@
+//! The FUSE request handlers (fuser's `Filesystem`): the read paths live
+//! here, the changing operations in ops.rs. Hot paths (lookup, getattr, read,
+//! write) use stack paths and a per-thread buffer: no allocation per request.
+
+use super::dir::{self, DirHandle};
+use super::ops::Make;
+use super::path::CPath;
+use super::{sys, xattr, Overlay, MAX_IO};
+use fuser::{
+    Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, InitFlags, KernelConfig, LockOwner, OpenFlags,
+    RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, ReplyXattr,
+    Request, TimeOrNow, WriteFlags,
+};
+use std::cell::RefCell;
+use std::ffi::OsStr;
+use std::os::fd::{AsRawFd, IntoRawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long the kernel may trust entries and attributes: every change goes
+/// through this server, so the kernel's caches stay right without expiry.
+const TTL: Duration = Duration::from_secs(3600);
+
+thread_local! {
+    /// The read buffer of a request thread, allocated once.
+    static READ_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+fn time(sec: i64, nsec: i64) -> SystemTime {
+    if sec >= 0 {
+        UNIX_EPOCH + Duration::new(sec as u64, nsec as u32)
+    } else {
+        UNIX_EPOCH - Duration::from_secs(sec.unsigned_abs()) + Duration::from_nanos(nsec as u64)
+    }
+}
+
+pub(super) fn file_type(mode: u32) -> FileType {
+    match mode & libc::S_IFMT {
+        libc::S_IFDIR => FileType::Directory,
+        libc::S_IFLNK => FileType::Symlink,
+        libc::S_IFCHR => FileType::CharDevice,
+        libc::S_IFBLK => FileType::BlockDevice,
+        libc::S_IFIFO => FileType::NamedPipe,
+        libc::S_IFSOCK => FileType::Socket,
+        _ => FileType::RegularFile,
+    }
+}
+
+/// The attributes the kernel sees: the layer file's, with our inode number.
+/// A merged folder reports one link, as kernel overlay does (counting
+/// subfolders over layers is not worth it; find and friends accept 1).
+pub(super) fn attr(ino: u64, st: &libc::stat, merged_dir: bool) -> FileAttr {
+    FileAttr {
+        ino: INodeNo(ino),
+        size: st.st_size as u64,
+        blocks: st.st_blocks as u64,
+        atime: time(st.st_atime, st.st_atime_nsec),
+        mtime: time(st.st_mtime, st.st_mtime_nsec),
+        ctime: time(st.st_ctime, st.st_ctime_nsec),
+        crtime: UNIX_EPOCH,
+        kind: file_type(st.st_mode),
+        perm: (st.st_mode & 0o7777) as u16,
+        nlink: if merged_dir { 1 } else { st.st_nlink as u32 },
+        uid: st.st_uid,
+        gid: st.st_gid,
+        rdev: st.st_rdev as u32,
+        blksize: st.st_blksize as u32,
+        flags: 0,
+    }
+}
+
+impl Overlay {
+    fn do_lookup(&self, parent: u64, name: &OsStr) -> Result<FileAttr, Errno> {
+        let pnode = self.node(parent)?;
+        let s = pnode.state.read();
+        if !s.is_dir {
+            return Err(Errno::ENOTDIR);
+        }
+        let prel = s.path().ok_or(Errno::ENOENT)?;
+        let (r, st) = self.layers.lookup(s.mask(), prel, name.as_bytes())?;
+        let p = CPath::child(prel, name.as_bytes())?;
+        drop(s);
+        let mut ino = self.inodes.ino_for(self.layers.devs[r.layer], st.st_ino);
+        if r.layer != 0 {
+            if let Some(n) = self.inodes.get(ino) {
+                if n.state.read().layer < r.layer {
+                    // A lower hard link of a file copied up since: a file of its own now.
+                    ino = self.inodes.fresh();
+                }
+            }
+        }
+        self.inodes.remember(ino, p.bytes(), r.layer, r.lowers, r.is_dir);
+        Ok(attr(ino, &st, r.is_dir && r.lowers != 0))
+    }
+
+    fn do_getattr(&self, ino: u64, fh: Option<FileHandle>) -> Result<FileAttr, Errno> {
+        let node = self.node(ino)?;
+        let s = node.state.read();
+        if let (Some(fh), false) = (fh, s.is_dir) {
+            return Ok(attr(ino, &sys::fstat(fh.0 as i32)?, false));
+        }
+        let Some(path) = s.path() else {
+            // Unlinked but still open.
+            let orphan = s.orphan.as_ref().ok_or(Errno::ENOENT)?;
+            return Ok(attr(ino, &sys::fstat(orphan.as_raw_fd())?, false));
+        };
+        let st = self.layers.stat(s.layer, &CPath::rel(path)?)?;
+        Ok(attr(ino, &st, s.is_dir && s.lowers != 0))
+    }
+
+    fn do_open(&self, ino: u64, flags: i32) -> Result<u64, Errno> {
+        let node = self.node(ino)?;
+        let writes = flags & libc::O_ACCMODE != libc::O_RDONLY || flags & libc::O_TRUNC != 0;
+        if writes {
+            let _w = self.wlock.lock();
+            self.copy_up(&node)?;
+        }
+        let s = node.state.read();
+        let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
+        // The kernel keeps the file offset (O_APPEND included): we pread/pwrite.
+        let flags = flags & !(libc::O_CREAT | libc::O_EXCL | libc::O_NOCTTY | libc::O_APPEND);
+        let fd = sys::openat(self.layers.fd(s.layer), &p, flags, 0)?;
+        Ok(fd.into_raw_fd() as u64)
+    }
+
+    fn xattr_reply(data: Result<Vec<u8>, Errno>, size: u32, reply: ReplyXattr) {
+        match data {
+            Err(e) => reply.error(e),
+            Ok(v) if size == 0 => reply.size(v.len() as u32),
+            Ok(v) if v.len() > size as usize => reply.error(Errno::ERANGE),
+            Ok(v) => reply.data(&v),
+        }
+    }
+
+    fn abs_path(&self, ino: u64) -> Result<CPath, Errno> {
+        let node = self.node(ino)?;
+        let s = node.state.read();
+        CPath::abs(&self.layers.root_paths[s.layer], s.path().ok_or(Errno::ENOENT)?)
+    }
+
+    fn entry(&self, made: Result<(u64, libc::stat, bool), Errno>, reply: ReplyEntry) {
+        match made {
+            Ok((ino, st, _)) => reply.entry(&TTL, &attr(ino, &st, false), Generation(0)),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn make_entry(&self, req: &Request, parent: INodeNo, name: &OsStr, what: Make<'_>, reply: ReplyEntry) {
+        let made = self.make(req.uid(), req.gid(), parent.0, name, what).map(|(n, st, _)| (n.ino, st, false));
+        self.entry(made, reply);
+    }
+}
+
+impl Filesystem for Overlay {
+    fn init(&mut self, _req: &Request, config: &mut KernelConfig) -> std::io::Result<()> {
+        // Each setting is best effort: an older kernel keeps its default.
+        let _ = config.set_max_write(MAX_IO);
+        let _ = config.set_max_readahead(MAX_IO);
+        let _ = config.set_max_background(64);
+        for cap in [InitFlags::FUSE_PARALLEL_DIROPS, InitFlags::FUSE_ATOMIC_O_TRUNC, InitFlags::FUSE_CACHE_SYMLINKS] {
+            let _ = config.add_capabilities(cap);
+        }
+        Ok(())
+    }
+
+    fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
+        match self.do_lookup(parent.0, name) {
+            Ok(a) => reply.entry(&TTL, &a, Generation(0)),
+            // A negative entry: the kernel remembers the name is absent.
+            Err(Errno::ENOENT) => {
+                let mut a = attr(0, &empty_stat(), false);
+                a.ino = INodeNo(0);
+                reply.entry(&TTL, &a, Generation(0))
+            }
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn forget(&self, _req: &Request, ino: INodeNo, nlookup: u64) {
+        self.inodes.forget(ino.0, nlookup);
+    }
+
+    fn getattr(&self, _req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
+        match self.do_getattr(ino.0, fh) {
+            Ok(a) => reply.attr(&TTL, &a),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn setattr(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        mode: Option<u32>,
+        uid: Option<u32>,
+        gid: Option<u32>,
+        size: Option<u64>,
+        atime: Option<TimeOrNow>,
+        mtime: Option<TimeOrNow>,
+        _ctime: Option<SystemTime>,
+        fh: Option<FileHandle>,
+        _crtime: Option<SystemTime>,
+        _chgtime: Option<SystemTime>,
+        _bkuptime: Option<SystemTime>,
+        _flags: Option<fuser::BsdFileFlags>,
+        reply: ReplyAttr,
+    ) {
+        match self.do_setattr(ino.0, mode, uid, gid, size, atime, mtime, fh.map(|f| f.0)) {
+            Ok((ino, st)) => {
+                let merged = self.inodes.get(ino).map(|n| {
+                    let s = n.state.read();
+                    s.is_dir && s.lowers != 0
+                });
+                reply.attr(&TTL, &attr(ino, &st, merged.unwrap_or(false)))
+            }
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
+        let res = (|| {
+            let node = self.node(ino.0)?;
+            let s = node.state.read();
+            let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
+            let mut buf = [0u8; 4096];
+            let n = sys::readlinkat(self.layers.fd(s.layer), &p, &mut buf)?;
+            reply_data_ok(buf, n)
+        })();
+        match res {
+            Ok((buf, n)) => reply.data(&buf[..n]),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn mknod(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, rdev: u32, reply: ReplyEntry) {
+        self.make_entry(req, parent, name, Make::Node { mode: mode & !umask, rdev: u64::from(rdev) }, reply);
+    }
+
+    fn mkdir(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, reply: ReplyEntry) {
+        self.make_entry(req, parent, name, Make::Dir { mode: mode & !umask }, reply);
+    }
+
+    fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        match self.remove(parent.0, name, false) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn rmdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        match self.remove(parent.0, name, true) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
+        self.make_entry(req, parent, link_name, Make::Symlink { target: target.as_os_str().as_bytes() }, reply);
+    }
+
+    fn rename(&self, _req: &Request, parent: INodeNo, name: &OsStr, newparent: INodeNo, newname: &OsStr, flags: RenameFlags, reply: ReplyEmpty) {
+        match self.do_rename(parent.0, name, newparent.0, newname, flags.bits()) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn link(&self, _req: &Request, ino: INodeNo, newparent: INodeNo, newname: &OsStr, reply: ReplyEntry) {
+        self.entry(self.do_link(ino.0, newparent.0, newname).map(|(n, st)| (n.ino, st, false)), reply);
+    }
+
+    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
+        match self.do_open(ino.0, flags.0) {
+            // Nothing changes a file behind the kernel's back: its page cache stays valid.
+            Ok(fd) => reply.opened(FileHandle(fd), FopenFlags::FOPEN_KEEP_CACHE),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn read(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, size: u32, _flags: OpenFlags, _lock: Option<LockOwner>, reply: ReplyData) {
+        READ_BUF.with(|b| {
+            let mut buf = b.borrow_mut();
+            if buf.len() < size as usize {
+                buf.resize(size as usize, 0);
+            }
+            // SAFETY: buffer of at least `size` bytes; fh is an fd we opened.
+            let n = unsafe { libc::pread(fh.0 as i32, buf.as_mut_ptr() as *mut libc::c_void, size as usize, offset as libc::off_t) };
+            if n < 0 {
+                reply.error(sys::errno());
+            } else {
+                reply.data(&buf[..n as usize]);
+            }
+        });
+    }
+
+    fn write(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        data: &[u8],
+        _wf: WriteFlags,
+        _flags: OpenFlags,
+        _lock: Option<LockOwner>,
+        reply: ReplyWrite,
+    ) {
+        let mut done = 0usize;
+        while done < data.len() {
+            // SAFETY: slice of `data`; fh is an fd we opened.
+            let n = unsafe {
+                libc::pwrite(fh.0 as i32, data[done..].as_ptr() as *const libc::c_void, data.len() - done, (offset + done as u64) as libc::off_t)
+            };
+            if n < 0 {
+                return reply.error(sys::errno());
+            }
+            done += n as usize;
+        }
+        reply.written(done as u32);
+    }
+
+    fn flush(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _lock: LockOwner, reply: ReplyEmpty) {
+        reply.ok();
+    }
+
+    fn release(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, _lock: Option<LockOwner>, _flush: bool, reply: ReplyEmpty) {
+        // SAFETY: fh is an fd this server opened and nobody else closes.
+        unsafe { libc::close(fh.0 as i32) };
+        reply.ok();
+    }
+
+    fn fsync(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
+        // SAFETY: fh is an fd we opened.
+        let rc = unsafe { if datasync { libc::fdatasync(fh.0 as i32) } else { libc::fsync(fh.0 as i32) } };
+        if rc != 0 {
+            reply.error(sys::errno());
+        } else {
+            reply.ok();
+        }
+    }
+
+    fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        if self.inodes.get(ino.0).is_none() {
+            return reply.error(Errno::ENOENT);
+        }
+        let id = self.next_dh.fetch_add(1, Ordering::Relaxed);
+        self.dirs.lock().insert(id, std::sync::Arc::new(parking_lot::Mutex::new(DirHandle::default())));
+        reply.opened(FileHandle(id), FopenFlags::empty());
+    }
+
+    fn readdir(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
+        let Some(h) = self.dirs.lock().get(&fh.0).cloned() else { return reply.error(Errno::EBADF) };
+        let mut h = h.lock();
+        if h.entries.is_none() || (offset == 0 && h.read_past_start) {
+            let node = match self.node(ino.0) {
+                Ok(n) => n,
+                Err(e) => return reply.error(e),
+            };
+            let listing = {
+                let s = node.state.read();
+                match s.path() {
+                    Some(p) => dir::list(&self.layers, p, s.layer, s.lowers),
+                    None => Ok(Vec::new()), // removed while open: empty, as rmdir'd folders are
+                }
+            };
+            match listing {
+                Ok(l) => h.entries = Some(l),
+                Err(e) => return reply.error(e),
+            }
+            h.read_past_start = false;
+        }
+        let entries = h.entries.as_deref().unwrap_or(&[]);
+        // Offsets: 1 is ".", 2 "..", 3.. the entries.
+        let mut i = offset as usize;
+        loop {
+            let full = match i {
+                0 => reply.add(ino, 1, FileType::Directory, "."),
+                1 => reply.add(INodeNo(1), 2, FileType::Directory, ".."),
+                _ => match entries.get(i - 2) {
+                    Some(e) => {
+                        let d_ino = self.inodes.ino_for(self.layers.devs[e.layer], e.d_ino);
+                        reply.add(INodeNo(d_ino), i as u64 + 1, e.kind, OsStr::from_bytes(&e.name))
+                    }
+                    None => break,
+                },
+            };
+            if full {
+                break;
+            }
+            i += 1;
+        }
+        h.read_past_start = true;
+        reply.ok();
+    }
+
+    fn releasedir(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, reply: ReplyEmpty) {
+        self.dirs.lock().remove(&fh.0);
+        reply.ok();
+    }
+
+    fn fsyncdir(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
+        reply.ok();
+    }
+
+    fn statfs(&self, _req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
+        let mut sv = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: sv is written on success.
+        if unsafe { libc::fstatvfs(self.layers.fd(0), sv.as_mut_ptr()) } != 0 {
+            return reply.error(sys::errno());
+        }
+        // SAFETY: fstatvfs succeeded.
+        let sv = unsafe { sv.assume_init() };
+        reply.statfs(sv.f_blocks, sv.f_bfree, sv.f_bavail, sv.f_files, sv.f_ffree, sv.f_bsize as u32, sv.f_namemax as u32, sv.f_frsize as u32);
+    }
+
+    fn setxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, value: &[u8], flags: i32, _position: u32, reply: ReplyEmpty) {
+        match self.do_setxattr(ino.0, name, value, flags, false) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn getxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, size: u32, reply: ReplyXattr) {
+        if xattr::is_private(name.as_bytes(), self.layers.private_prefix) {
+            return reply.error(Errno::EOPNOTSUPP);
+        }
+        let data = (|| {
+            let cname = std::ffi::CString::new(name.as_bytes()).map_err(|_| Errno::EINVAL)?;
+            xattr::get(self.abs_path(ino.0)?.as_cstr(), &cname)
+        })();
+        Self::xattr_reply(data, size, reply);
+    }
+
+    fn listxattr(&self, _req: &Request, ino: INodeNo, size: u32, reply: ReplyXattr) {
+        let data = (|| {
+            let list = xattr::list(self.abs_path(ino.0)?.as_cstr())?;
+            Ok(xattr::filter_list(&list, self.layers.private_prefix))
+        })();
+        Self::xattr_reply(data, size, reply);
+    }
+
+    fn removexattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        match self.do_setxattr(ino.0, name, &[], 0, true) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn create(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, flags: i32, reply: ReplyCreate) {
+        match self.make(req.uid(), req.gid(), parent.0, name, Make::File { mode: mode & !umask, flags }) {
+            Ok((node, st, Some(fd))) => {
+                reply.created(&TTL, &attr(node.ino, &st, false), Generation(0), FileHandle(fd.into_raw_fd() as u64), FopenFlags::FOPEN_KEEP_CACHE)
+            }
+            Ok(_) => reply.error(Errno::EIO),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn fallocate(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, length: u64, mode: i32, reply: ReplyEmpty) {
+        // SAFETY: fh is an fd we opened.
+        if unsafe { libc::fallocate(fh.0 as i32, mode, offset as libc::off_t, length as libc::off_t) } != 0 {
+            reply.error(sys::errno());
+        } else {
+            reply.ok();
+        }
+    }
+}
+
+fn reply_data_ok(buf: [u8; 4096], n: usize) -> Result<([u8; 4096], usize), Errno> {
+    Ok((buf, n))
+}
+
+fn empty_stat() -> libc::stat {
+    // SAFETY: an all-zero stat is a valid value.
+    unsafe { std::mem::zeroed() }
+}

@@ -1,0 +1,359 @@
+//! The vfs driver: no mount at all, every rootfs a full copy.
+//!
+//! Layers stay in the overlay format all drivers share (whiteouts as 0:0
+//! character devices, opaque folders by xattr). An image gets one
+//! "pristine" copy, its layers applied in order, kept beside the layers;
+//! each container's rootfs is a copy of that. Why a pristine copy rather
+//! than walking the layers each time: a container's copy is then one plain
+//! tree copy (not N layers with whiteouts), `diff`/`commit` compare two
+//! trees (not a tree against a lookup through every layer), and cp/export
+//! on an image or volume copy-up get a directory to read. It costs one more
+//! copy per image, made on first use. Files are copied with FICLONE where the
+//! file system shares extents (btrfs, xfs), else copy_file_range.
+
+use super::tree::{is_opaque, is_whiteout};
+use crate::error::{Error, IoContext, Result};
+use crate::paths::{make_temp_dir, StorePaths};
+use nix::dir::Dir;
+use nix::errno::Errno;
+use nix::fcntl::{openat, AtFlags, OFlag};
+use nix::sys::stat::{fchmodat, fstatat, mkdirat, utimensat, FchmodatFlags, FileStat, Mode, SFlag, UtimensatFlags};
+use nix::sys::time::TimeSpec;
+use nix::unistd::{fchownat, linkat, mkfifoat, symlinkat, Gid, Uid};
+use std::collections::HashMap;
+use std::ffi::{CString, OsStr, OsString};
+use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+
+/// Where an image's pristine copy lives.
+pub fn pristine_dir(paths: &StorePaths, image_id: &str) -> PathBuf {
+    paths.root.join(&paths.driver).join("images").join(image_id)
+}
+
+/// Builds `dest` (which must not exist) from `layers`, bottom first, under a
+/// temp name in the store's tmp/ that is renamed into place when whole: a
+/// kill -9 leaves either no `dest` or a complete one, and the leftover is swept.
+pub fn build(paths: &StorePaths, layers: &[PathBuf], dest: &Path) -> Result<()> {
+    let tmp = paths.tmp_dir();
+    std::fs::create_dir_all(&tmp).path_ctx("create", &tmp)?;
+    // The sweep leaves "layer-*" folders alone while this lock is held.
+    let _tmp_lock = crate::lock::shared(&tmp.join(super::layers::TMP_LOCK))?;
+    let work = make_temp_dir(&tmp, "layer")?;
+    let tree = work.join("tree");
+    let r = (|| {
+        std::fs::create_dir(&tree).path_ctx("create", &tree)?;
+        for l in layers {
+            apply(l, &tree)?;
+        }
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).path_ctx("create", parent)?;
+        }
+        std::fs::rename(&tree, dest).path_ctx("move into place", dest)
+    })();
+    let _ = super::remove_tree(&work);
+    r
+}
+
+/// Applies one layer folder onto `target`: its entries replace what is
+/// there, its whiteouts remove, its opaque folders first empty theirs.
+/// Owners, modes, times, xattrs and hard links are kept.
+pub fn apply(layer: &Path, target: &Path) -> Result<()> {
+    let src = super::tree::open_dir(layer)?;
+    let dst = super::tree::open_dir(target)?;
+    let mut links = HashMap::new();
+    let mut a = Apply { links: &mut links, shown: layer };
+    a.dir(src.as_fd(), dst.as_fd(), Path::new(""), 0)?;
+    // The root folder's own metadata comes from the top-most layer.
+    let st = nix::sys::stat::fstat(src.as_fd()).path_ctx("inspect", layer)?;
+    meta(dst.as_fd(), OsStr::new("."), &st, false, layer)?;
+    xattrs(src.as_fd(), OsStr::new("."), dst.as_fd(), OsStr::new("."), layer)
+}
+
+struct Apply<'a> {
+    links: &'a mut HashMap<(u64, u64), (OwnedFd, OsString)>,
+    shown: &'a Path,
+}
+
+fn kind(st: &FileStat) -> SFlag {
+    SFlag::from_bits_truncate(st.st_mode & libc::S_IFMT)
+}
+
+fn stat_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<FileStat> {
+    fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)
+}
+
+fn open_dir_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<OwnedFd> {
+    openat(dir, name, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+}
+
+/// The path of `name` under an open folder, for the few calls that take
+/// only paths (l*xattr, removal of a tree): the magic link is the folder
+/// itself, so no symlink on the way is followed.
+fn fd_path(dir: BorrowedFd, name: &OsStr) -> PathBuf {
+    let mut p = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()));
+    if name != "." {
+        p.push(name);
+    }
+    p
+}
+
+/// The names in a directory, sorted.
+fn names(dir: BorrowedFd, shown: &Path) -> Result<Vec<OsString>> {
+    let fd = open_dir_at(dir, OsStr::new(".")).path_ctx("open", shown)?;
+    let mut d = Dir::from_fd(fd).path_ctx("read", shown)?;
+    let mut out = Vec::new();
+    for e in d.iter() {
+        let e = e.path_ctx("read", shown)?;
+        let n = e.file_name().to_bytes();
+        if n != b"." && n != b".." {
+            out.push(OsString::from_vec(n.to_vec()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn remove_at(dir: BorrowedFd, name: &OsStr) -> Result<()> {
+    super::remove_tree(&fd_path(dir, name))
+}
+
+impl Apply<'_> {
+    fn dir(&mut self, src: BorrowedFd, dst: BorrowedFd, rel: &Path, depth: usize) -> Result<()> {
+        if depth > 4096 {
+            return Err(Error::Layer(format!("{}: folders nested too deep to copy", self.shown.join(rel).display())));
+        }
+        for name in names(src, &self.shown.join(rel))? {
+            self.entry(src, dst, &name, &rel.join(&name), depth)?;
+        }
+        Ok(())
+    }
+
+    fn entry(&mut self, src: BorrowedFd, dst: BorrowedFd, name: &OsStr, rel: &Path, depth: usize) -> Result<()> {
+        let shown = self.shown.join(rel);
+        let st = stat_at(src, name).path_ctx("inspect", &shown)?;
+        let existing = stat_at(dst, name).ok();
+        if is_whiteout(&st) {
+            return if existing.is_some() { remove_at(dst, name) } else { Ok(()) };
+        }
+        let k = kind(&st);
+        if k == SFlag::S_IFDIR {
+            let s = open_dir_at(src, name).path_ctx("open", &shown)?;
+            match existing.map(|e| kind(&e)) {
+                Some(SFlag::S_IFDIR) if is_opaque(s.as_fd()) => {
+                    let d = open_dir_at(dst, name).path_ctx("open", &shown)?;
+                    for n in names(d.as_fd(), &shown)? {
+                        remove_at(d.as_fd(), &n)?;
+                    }
+                }
+                Some(SFlag::S_IFDIR) => {}
+                Some(_) => {
+                    remove_at(dst, name)?;
+                    mkdirat(dst, name, Mode::from_bits_truncate(0o700)).path_ctx("create", &shown)?;
+                }
+                None => mkdirat(dst, name, Mode::from_bits_truncate(0o700)).path_ctx("create", &shown)?,
+            }
+            let d = open_dir_at(dst, name).path_ctx("open", &shown)?;
+            self.dir(s.as_fd(), d.as_fd(), rel, depth + 1)?;
+            // After the children: writing them changed the folder's mtime.
+            meta(dst, name, &st, false, &shown)?;
+            return xattrs(src, name, dst, name, &shown);
+        }
+        if existing.is_some() {
+            remove_at(dst, name)?;
+        }
+        if st.st_nlink > 1 {
+            if let Some((d, n)) = self.links.get(&(st.st_dev, st.st_ino)) {
+                return linkat(d, n.as_os_str(), dst, name, AtFlags::empty()).path_ctx("link", &shown);
+            }
+        }
+        match k {
+            SFlag::S_IFREG => copy_file(src, name, dst, &shown)?,
+            SFlag::S_IFLNK => {
+                let target = nix::fcntl::readlinkat(src, name).path_ctx("read the link", &shown)?;
+                symlinkat(target.as_os_str(), dst, name).path_ctx("create the link", &shown)?;
+            }
+            SFlag::S_IFIFO => mkfifoat(dst, name, Mode::from_bits_truncate(0o600)).path_ctx("create", &shown)?,
+            SFlag::S_IFCHR | SFlag::S_IFBLK => {
+                nix::sys::stat::mknodat(dst, name, k, Mode::from_bits_truncate(0o600), st.st_rdev)
+                    .path_ctx("create the device node", &shown)?
+            }
+            // A socket is a live endpoint, not content.
+            _ => return Ok(()),
+        }
+        if st.st_nlink > 1 {
+            if let Ok(d) = nix::unistd::dup(dst) {
+                self.links.insert((st.st_dev, st.st_ino), (d, name.to_os_string()));
+            }
+        }
+        let symlink = k == SFlag::S_IFLNK;
+        meta(dst, name, &st, symlink, &shown)?;
+        xattrs(src, name, dst, name, &shown)
+    }
+}
+
+/// FICLONE where the file system shares extents, else copy_file_range
+/// (std::io::copy uses it between files).
+fn copy_file(src: BorrowedFd, name: &OsStr, dst: BorrowedFd, shown: &Path) -> Result<()> {
+    let s = openat(src, name, OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()).path_ctx("open", shown)?;
+    let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let d = openat(dst, name, flags, Mode::from_bits_truncate(0o600)).path_ctx("create", shown)?;
+    const FICLONE: libc::c_ulong = 0x4004_9409;
+    // SAFETY: an ioctl on two fds we own, with the source fd as its argument.
+    if unsafe { libc::ioctl(d.as_raw_fd(), FICLONE, s.as_raw_fd()) } == 0 {
+        return Ok(());
+    }
+    let (mut s, mut d) = (File::from(s), File::from(d));
+    std::io::copy(&mut s, &mut d).path_ctx("copy", shown)?;
+    Ok(())
+}
+
+fn meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, symlink: bool, shown: &Path) -> Result<()> {
+    match fchownat(dir, name, Some(Uid::from_raw(st.st_uid)), Some(Gid::from_raw(st.st_gid)), AtFlags::AT_SYMLINK_NOFOLLOW) {
+        // An owner our user namespace does not map: keep ours rather than fail.
+        Ok(()) | Err(Errno::EINVAL) => {}
+        Err(e) => return Err(e).path_ctx("set the owner of", shown),
+    }
+    if !symlink {
+        // After chown, which clears set-id bits.
+        fchmodat(dir, name, Mode::from_bits_truncate(st.st_mode & 0o7777), FchmodatFlags::FollowSymlink)
+            .path_ctx("set the mode of", shown)?;
+    }
+    let at = TimeSpec::new(st.st_atime, st.st_atime_nsec);
+    let mt = TimeSpec::new(st.st_mtime, st.st_mtime_nsec);
+    utimensat(dir, name, &at, &mt, UtimensatFlags::NoFollowSymlink).path_ctx("set the times of", shown)
+}
+
+/// Copies the extended attributes, except overlay's own (whiteout and
+/// opaque markers mean nothing in a plain tree).
+fn xattrs(src: BorrowedFd, sname: &OsStr, dst: BorrowedFd, dname: &OsStr, shown: &Path) -> Result<()> {
+    let sp = CString::new(fd_path(src, sname).into_os_string().into_vec()).map_err(|_| nul(shown))?;
+    let dp = CString::new(fd_path(dst, dname).into_os_string().into_vec()).map_err(|_| nul(shown))?;
+    let mut list = vec![0u8; 1024];
+    let n = loop {
+        // SAFETY: buffer and length passed together; the path is a C string.
+        let n = unsafe { libc::llistxattr(sp.as_ptr(), list.as_mut_ptr().cast(), list.len()) };
+        if n >= 0 {
+            break n as usize;
+        }
+        match Errno::last() {
+            Errno::ERANGE => list.resize(list.len() * 4, 0),
+            Errno::ENOTSUP => return Ok(()),
+            e => return Err(e).path_ctx("list the xattrs of", shown),
+        }
+    };
+    if n == 0 {
+        return Ok(());
+    }
+    let mut value = vec![0u8; 4096];
+    for key in list[..n].split(|b| *b == 0).filter(|k| !k.is_empty()) {
+        if key.starts_with(b"trusted.overlay.") || key.starts_with(b"user.overlay.") {
+            continue;
+        }
+        let ck = CString::new(key).map_err(|_| nul(shown))?;
+        let len = loop {
+            // SAFETY: as above.
+            let r = unsafe { libc::lgetxattr(sp.as_ptr(), ck.as_ptr(), value.as_mut_ptr().cast(), value.len()) };
+            if r >= 0 {
+                break r as usize;
+            }
+            match Errno::last() {
+                Errno::ERANGE => value.resize(value.len() * 4, 0),
+                e => return Err(e).path_ctx("read an xattr of", shown),
+            }
+        };
+        // SAFETY: as above.
+        let r = unsafe { libc::lsetxattr(dp.as_ptr(), ck.as_ptr(), value.as_ptr().cast(), len, 0) };
+        if r != 0 {
+            match Errno::last() {
+                // trusted.* and some security.* need the host's root: a copy
+                // without them beats no copy (the same as tar extraction).
+                Errno::EPERM | Errno::ENOTSUP => {}
+                e => return Err(e).path_ctx("set an xattr of", shown),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn nul(shown: &Path) -> Error {
+    Error::Layer(format!("{}: a name holds a NUL byte", shown.display()))
+}
+
+/// One difference of a rootfs from its image: 'A' added, 'C' changed, 'D' deleted.
+pub type Change = (char, PathBuf);
+
+/// The changes of `rootfs` against `image` (both plain trees), sorted by
+/// path, as overlay's upper layer would show them: a folder is 'C' when its
+/// own metadata changed (adding to it changes its mtime), what a new folder
+/// holds is 'A', a deleted folder is one 'D'.
+pub fn changes(image: &Path, rootfs: &Path) -> Result<Vec<Change>> {
+    let img = super::tree::open_dir(image)?;
+    let ctr = super::tree::open_dir(rootfs)?;
+    let mut out = Vec::new();
+    compare(Some(img.as_fd()), ctr.as_fd(), Path::new(""), rootfs, &mut out, 0)?;
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+fn compare(img: Option<BorrowedFd>, ctr: BorrowedFd, rel: &Path, shown: &Path, out: &mut Vec<Change>, depth: usize) -> Result<()> {
+    if depth > 4096 {
+        return Ok(());
+    }
+    let ctr_names = names(ctr, &shown.join(rel))?;
+    if let Some(img) = img {
+        for n in names(img, &shown.join(rel))? {
+            if ctr_names.binary_search(&n).is_err() {
+                out.push(('D', rel.join(&n)));
+            }
+        }
+    }
+    for n in ctr_names {
+        let r = rel.join(&n);
+        let cs = stat_at(ctr, &n).path_ctx("inspect", &shown.join(&r))?;
+        let is = img.and_then(|i| stat_at(i, &n).ok());
+        let same_kind = is.as_ref().is_some_and(|s| kind(s) == kind(&cs));
+        let changed = match &is {
+            None => {
+                out.push(('A', r.clone()));
+                false
+            }
+            Some(s) => !same_kind || differs(img, ctr, &n, s, &cs),
+        };
+        if changed {
+            out.push(('C', r.clone()));
+        }
+        if kind(&cs) == SFlag::S_IFDIR {
+            let cd = open_dir_at(ctr, &n).path_ctx("open", &shown.join(&r))?;
+            let id = match (img, same_kind) {
+                (Some(i), true) => open_dir_at(i, &n).ok(),
+                _ => None,
+            };
+            compare(id.as_ref().map(|d| d.as_fd()), cd.as_fd(), &r, shown, out, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a copy keeps and a change alters: mode, owner, mtime, size, device,
+/// link target.
+fn differs(img: Option<BorrowedFd>, ctr: BorrowedFd, name: &OsStr, a: &FileStat, b: &FileStat) -> bool {
+    if a.st_mode != b.st_mode
+        || a.st_uid != b.st_uid
+        || a.st_gid != b.st_gid
+        || a.st_mtime != b.st_mtime
+        || a.st_mtime_nsec != b.st_mtime_nsec
+        || a.st_rdev != b.st_rdev
+    {
+        return true;
+    }
+    match kind(a) {
+        SFlag::S_IFDIR => false,
+        SFlag::S_IFLNK => {
+            let t = |d: BorrowedFd| nix::fcntl::readlinkat(d, name).ok();
+            img.and_then(t) != t(ctr)
+        }
+        _ => a.st_size != b.st_size,
+    }
+}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# check.sh: exercises an overlay mount (the current folder, prepared by
+# make-layers.sh) and prints what it sees. Run on kernel overlay and on the
+# FUSE overlay, the output must be identical. POSIX sh, coreutils, python3.
+cd "${1:-.}" || exit 1
+py() { /usr/bin/python3 -c "$@"; }
+say() { printf '%s\n' "$*"; }
+try() { if "$@" 2>/dev/null; then say "ok: $*"; else say "fail: $*"; fi; }
+
+say '== merged view'
+sh "$(dirname "$0")/tree.sh" | grep -v '^./many/'
+ls many | wc -l
+cat dir/shadow opq/shown
+test -e dir/whited || say 'whiteout hides dir/whited'
+test -e opq/hidden || say 'opaque folder hides opq/hidden'
+stat -c '%Y' dir/base big
+
+say '== inode numbers are stable'
+a=$(stat -c %i dir/base); ls -R >/dev/null; b=$(stat -c %i dir/base)
+[ "$a" = "$b" ] && say same || say "changed $a $b"
+a=$(stat -c %i hard1); b=$(stat -c %i hard2)
+[ "$a" = "$b" ] && say 'hard links share an inode' || say 'hard links differ'
+[ "$(stat -c %d dir/base)" = "$(stat -c %d many/f1)" ] && say 'one st_dev' || say 'several st_dev'
+
+say '== copy-up on write keeps mode, owner, times, xattrs'
+echo more >>private
+stat -c '%a %u %g %s' private; cat private
+py 'import os; print(os.getxattr("xattrs", "user.test"))'
+echo y >>xattrs
+py 'import os; print(os.getxattr("xattrs", "user.test"))'
+a=$(stat -c %i big); echo tail >>big; b=$(stat -c %i big)
+[ "$a" = "$b" ] && say 'copy-up keeps the inode number' || say 'copy-up changed the inode number'
+stat -c '%s' big; tail -c 10 big
+touch -d '2010-01-01 00:00:00' dir/sub/f; stat -c '%Y %a' dir/sub/f dir/sub
+cat dir/sub/deep/f
+stat -c '%a' suid
+
+say '== truncate, chmod, chown, utimens'
+truncate -s 2 dir/base; cat dir/base; echo
+truncate -s 5 dir/base; od -c dir/base | head -2
+chmod 600 dir/shadow; stat -c '%a' dir/shadow
+try chown 0:0 dir/shadow
+try chown 1:1 dir/shadow
+stat -c '%u %g' dir/shadow
+touch -m -d '1999-12-31 23:59:59' dir/shadow; stat -c '%Y' dir/shadow
+chmod 4711 dir/shadow; stat -c '%a' dir/shadow
+
+say '== unlink and rmdir leave whiteouts'
+rm dir/shadow; test -e dir/shadow || say 'dir/shadow gone'
+echo again >dir/shadow; cat dir/shadow
+rm gone/g; rmdir gone; test -e gone || say 'gone gone'
+mkdir gone; ls -A gone | wc -l
+try rmdir opq
+rm opq/shown; try rmdir opq; test -e opq || say 'opq gone'
+try rmdir dir
+ls many | head -3; rm many/f1 many/f2; ls many | wc -l
+
+say '== create, mkdir, symlink, hard link, fifo, socket'
+mkdir -p new/a/b; echo n >new/a/b/n; cat new/a/b/n
+ln -s ../dir/base new/s; readlink new/s; cat new/s; echo
+ln hard1 hard3; stat -c '%h' hard1 hard3; cat hard3
+ln dir/sub/f dir/f-link; stat -c '%h' dir/f-link
+mkfifo new/fifo; test -p new/fifo && say 'fifo'
+test -p fifo && say 'lower fifo'
+py 'import socket; s=socket.socket(socket.AF_UNIX); s.bind("new/sock")'
+test -S new/sock && say 'socket'
+try mknod new/null c 1 3
+mkdir -m 2775 sgid; stat -c '%a' sgid; mkdir sgid/in; stat -c '%a' sgid/in
+
+say '== rename'
+mv dir/base dir/base2; cat dir/base2; echo; test -e dir/base || say 'old name gone'
+echo r >dir/r; mv dir/r dir/r2; cat dir/r2
+echo over >over; mv over hard2; cat hard2; cat hard1
+mv new/a new/a2; cat new/a2/b/n
+mv tree tree2; cat tree2/a/b/t; test -e tree || say 'tree moved'
+mv dir/sub dir/sub2; cat dir/sub2/deep/f dir/sub2/f
+mkdir emptyd; mv new/a2 emptyd; ls emptyd
+mkdir -p x/y; mv x/y dir/sub2/deep 2>/dev/null || say 'cannot replace a full folder'
+
+say '== xattrs'
+py 'import os; os.setxattr("dir/base2", "user.k", b"v"); print(os.getxattr("dir/base2", "user.k"))'
+py 'import os; print(sorted(x for x in os.listxattr("dir/base2")))'
+py 'import os; os.removexattr("dir/base2", "user.k"); print(sorted(os.listxattr("dir/base2")))'
+py 'import os; print([x for x in os.listxattr("gone") if "overlay" in x])'
+py 'import os
+try:
+    os.getxattr("gone", "user.missing")
+except OSError as e:
+    print("errno", e.errno)'
+
+say '== open files survive unlink'
+echo kept >keep; exec 3<keep; rm keep; cat <&3; exec 3<&-
+py 'import os
+fd = os.open("w", os.O_CREAT | os.O_RDWR, 0o644)
+os.unlink("w")
+os.write(fd, b"still writable")
+os.lseek(fd, 0, 0)
+print(os.read(fd, 100).decode(), os.fstat(fd).st_nlink)
+os.fsync(fd)
+os.close(fd)'
+py 'import os; fd=os.open("hard1", os.O_RDONLY); os.unlink("hard1"); print(os.read(fd, 100)); os.close(fd)'
+
+say '== readdir offsets are stable'
+py 'import os
+d = os.scandir("many"); first = [next(d).name for _ in range(10)]; rest = [e.name for e in d]
+print(len(first) + len(rest), len(set(first + rest)))'
+
+say '== fsync, statfs, large files'
+py 'import os; fd=os.open("dir/base2", os.O_WRONLY); os.fsync(fd); os.fdatasync(fd); os.close(fd); print("fsync ok")'
+stat -f -c '%S' . >/dev/null && say 'statfs ok'
+head -c 5000000 /dev/urandom >rand; cp rand rand2; cmp rand rand2 && say 'big copy ok'
+dd if=/dev/zero of=zero bs=1M count=3 2>/dev/null; stat -c %s zero
+
+say '== final tree'
+sh "$(dirname "$0")/tree.sh" | grep -v -e '^./many/' -e '^./rand' -e '^./new/sock'
