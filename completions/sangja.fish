@@ -133,6 +133,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l restart -d 'Restar
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l sdnotify -d 'Who sends READY=1 to $NOTIFY_SOCKET: container (default, as podman: the app, the socket is passed in), conmon (sangja, once the container runs) or ignore' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l storage-driver -d 'Storage driver: overlay' -r
@@ -223,6 +224,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l restart -d 'Res
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l sdnotify -d 'Who sends READY=1 to $NOTIFY_SOCKET: container (default, as podman: the app, the socket is passed in), conmon (sangja, once the container runs) or ignore' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -813,6 +815,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l sdnotify -d 'Who sends READY=1 to $NOTIFY_SOCKET: container (default, as podman: the app, the socket is passed in), conmon (sangja, once the container runs) or ignore' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Storage driver: overlay' -r
@@ -903,6 +906,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l sdnotify -d 'Who sends READY=1 to $NOTIFY_SOCKET: container (default, as podman: the app, the socket is passed in), conmon (sangja, once the container runs) or ignore' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1882,3 +1886,5 @@ function __sangja_objects_wanted
     set -g __sangja_objects ($tokens[1] __complete words -- $tokens[2..-1] "$current" 2>/dev/null)
 end
 complete -c sangja -n __sangja_objects_wanted -f -a '$__sangja_objects'
+# Values of flags that name objects: fish asks the flag's own entries for them.
+complete -c sangja -n __sangja_objects_wanted -l network -x -a '$__sangja_objects'

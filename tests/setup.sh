@@ -28,7 +28,8 @@ REG_URL=http://$REG_ADDR
 PACKAGES=(
   uidmap docker-registry busybox-static skopeo podman containers-storage runc
   fuse-overlayfs passt slirp4netns jq hyperfine zstd curl iproute2 python3 time
-  util-linux procps ca-certificates gcc libc6-dev fish zsh nftables
+  util-linux procps ca-certificates gcc libc6-dev fish zsh nftables systemd
+  rpm dpkg-dev man-db
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -99,6 +100,18 @@ chown sangjatest:sangjatest /home/sangjatest/.config/containers/*.conf
 # ---- devices ------------------------------------------------------------------------
 for d in /dev/fuse /dev/net/tun; do
   [ -e "$d" ] && chmod 0666 "$d"
+done
+
+# ---- a delegated cgroup v2 subtree for sangjatest ------------------------------------
+# What systemd's Delegate=yes does for a user unit: a v2 folder the user owns. The
+# rootless delegation tests (tests/cli/userns.rs) place the sangja they start in a child
+# of it. On this hybrid host the v2 tree is /sys/fs/cgroup/unified (hugetlb only).
+for v2 in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+  if [ -f "$v2/cgroup.controllers" ]; then
+    mkdir -p "$v2/sangja-test"
+    chown -R sangjatest:sangjatest "$v2/sangja-test"
+    break
+  fi
 done
 
 # ---- the registry -------------------------------------------------------------------

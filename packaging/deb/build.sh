@@ -11,7 +11,7 @@
 #
 # Layout (the same in packaging/rpm/sangja.spec):
 #   /usr/bin/sangja
-#   /usr/lib/systemd/{user,system}-generators/sangja-{user,system}-generator -> /usr/bin/sangja
+#   /usr/lib/systemd/{user,system}-generators/sangja-{user,system}-generator -> ../../../bin/sangja
 #   /usr/share/man/man1/sangja*.1.gz
 #   /usr/share/bash-completion/completions/sangja
 #   /usr/share/zsh/vendor-completions/_sangja
@@ -38,7 +38,8 @@ install -D -m 0755 "$bin" "$root/usr/bin/sangja"
 strip --strip-unneeded "$root/usr/bin/sangja" 2>/dev/null || true
 for kind in user system; do
   mkdir -p "$root/usr/lib/systemd/$kind-generators"
-  ln -s /usr/bin/sangja "$root/usr/lib/systemd/$kind-generators/sangja-$kind-generator"
+  # Relative (Debian policy within /usr); it resolves to /usr/bin/sangja.
+  ln -s ../../../bin/sangja "$root/usr/lib/systemd/$kind-generators/sangja-$kind-generator"
 done
 install -d -m 0755 "$root/usr/share/man/man1"
 for page in "$top"/man/*.1; do

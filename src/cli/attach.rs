@@ -50,6 +50,7 @@ pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
         stdin: !a.no_stdin,
         detach_keys: detach_keys(a.detach_keys.as_deref())?,
         sig_proxy: a.sig_proxy,
+        send_eof: true,
     };
     Ok(exit_code(attach::attach(&ctx.engine, &a.container, &opts)?))
 }
@@ -60,6 +61,6 @@ pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
 /// window size, its exit code ours, and `--rm` done before we return.
 /// Non-terminal runs (what systemd units run) stay direct children.
 pub fn run_tty(ctx: &Context, c: &crate::container::record::Container, keys: Option<&str>) -> Result<i32> {
-    let opts = AttachOptions { stdin: true, detach_keys: detach_keys(keys)?, sig_proxy: true };
+    let opts = AttachOptions { stdin: true, detach_keys: detach_keys(keys)?, sig_proxy: true, send_eof: true };
     Ok(exit_code(attach::start_attached(&ctx.engine, &ctx.cli_globals, c, &opts)?))
 }

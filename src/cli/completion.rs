@@ -137,7 +137,7 @@ const TABLE: &[(&str, At, Kind)] = &[
 ];
 
 /// Flags whose value names an object (by clap arg id).
-const FLAG_VALUES: &[(&str, Kind)] = &[("network", Kind::NetworkModes), ("volumes_from", Kind::Containers(Which::All))];
+const FLAG_VALUES: &[(&str, Kind)] = &[("network", Kind::NetworkModes)];
 
 /// The network modes that need no `network create`.
 const BUILTIN_NETWORKS: &[&str] = &["pasta", "slirp4netns", "host", "none", "bridge", "private"];
@@ -426,7 +426,8 @@ _sangja() {
     if out=$(${words[1]} __complete words -- "${(@)words[2,CURRENT]}" 2>/dev/null); then
         local -a names
         names=(${(f)out})
-        _describe -t sangja-objects 'name' names
+        # compadd, not _describe: image names hold ':', _describe's separator.
+        compadd -a names
         return
     fi
     _sangja_static "$@"
@@ -443,6 +444,8 @@ function __sangja_objects_wanted
     set -g __sangja_objects ($tokens[1] __complete words -- $tokens[2..-1] "$current" 2>/dev/null)
 end
 complete -c sangja -n __sangja_objects_wanted -f -a '$__sangja_objects'
+# Values of flags that name objects: fish asks the flag's own entries for them.
+complete -c sangja -n __sangja_objects_wanted -l network -x -a '$__sangja_objects'
 "#;
 
 /// The completion script for `shell` (bash, zsh, fish).

@@ -195,6 +195,7 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     for f in &args.cidfile {
         targets.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
+    let cidfiles = args.cidfile.clone();
     let mut code = 0;
     for t in targets {
         // Read before the record goes: which anonymous volumes it had.
@@ -203,14 +204,21 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
         } else {
             None
         };
+        let mut stopped_id = None;
         if let (true, Some(secs)) = (args.force, args.time) {
             // A graceful stop first, as podman's rm -f -t.
             let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
             if let Ok(c) = store.lookup(&t) {
                 let _ = crate::engine::lifecycle::stop(&ctx.engine, &c, std::time::Duration::from_secs(secs));
+                stopped_id = Some(c.config.id);
             }
         }
         let removed = containers::remove(&ctx.engine, &t, args.force);
+        if let (Some(id), Err(Error::ContainerNotFound(_))) = (&stopped_id, &removed) {
+            // Its `--rm` monitor removed it once stopped.
+            println!("{id}");
+            continue;
+        }
         if args.ignore && matches!(removed, Err(Error::ContainerNotFound(_))) {
             continue;
         }
@@ -234,6 +242,13 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
                     code = c;
                 }
             }
+        }
+    }
+    // As podman: the file goes with the container, so the unit's next
+    // `run --cidfile` can write it again.
+    if code == 0 {
+        for f in &cidfiles {
+            let _ = std::fs::remove_file(f);
         }
     }
     Ok(code)

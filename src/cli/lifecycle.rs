@@ -119,6 +119,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
             stdin: args.interactive,
             detach_keys: super::attach::detach_keys(args.detach_keys.as_deref())?,
             sig_proxy: args.sig_proxy,
+            send_eof: true,
         };
         let end = crate::engine::attach::start_attached(&ctx.engine, &ctx.cli_globals, &c, &opts)?;
         return Ok(super::attach::exit_code(end));
@@ -171,7 +172,11 @@ pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
             other => other?,
         };
         let timeout = Duration::from_secs(args.time.or(c.config.options.stop_timeout).unwrap_or(10));
-        lifecycle::stop(&ctx.engine, &c, timeout)?;
+        match lifecycle::stop(&ctx.engine, &c, timeout) {
+            // A `--rm` container: its monitor removed it once it exited.
+            Ok(_) | Err(Error::ContainerNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
         println!("{n}");
         Ok(())
     })

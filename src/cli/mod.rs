@@ -232,6 +232,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         _ => false,
     };
+    network::join_target_userns(&cli)?;
     let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only)?;
     let ctx = Context { engine, cli_globals: global_args(&cli) };
     match cli.command {

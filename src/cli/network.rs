@@ -342,3 +342,51 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
         }
     }
 }
+
+/// Rootless `--network container:NAME` (run, and start of such a
+/// container): this sangja joins NAME's user namespace instead of making
+/// its own, since a network namespace can only be joined from the user
+/// namespace that owns it. Tells rootless::enter through the environment
+/// (it runs next, before anything else starts). No-op as root.
+pub fn join_target_userns(cli: &super::Cli) -> Result<()> {
+    use super::{Command, ContainerCommand, ContainerVerb};
+    if crate::paths::host_uid() == 0 || std::env::var_os(crate::rootless::ENV_HOST_UID).is_some() {
+        return Ok(());
+    }
+    let verb = match &cli.command {
+        Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
+        _ => return Ok(()),
+    };
+    let paths = || crate::paths::StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone());
+    let mode = match verb {
+        ContainerVerb::Run(a) => match a.net_flags.network.as_deref() {
+            Some(n) => network::parse_mode(n, true).unwrap_or_default(),
+            None => return Ok(()),
+        },
+        ContainerVerb::Start(a) if a.containers.len() == 1 => {
+            let paths = paths()?;
+            let Ok(c) = crate::container::record::ContainerStore::new(&paths).lookup(&a.containers[0]) else { return Ok(()) };
+            c.config.options.network
+        }
+        _ => return Ok(()),
+    };
+    let target = match mode {
+        NetworkMode::Container(t) => t,
+        // User networks: the keeper's user namespace, if it runs
+        // (network/rootless_netns.rs).
+        NetworkMode::Bridge(_) => {
+            if let Some(k) = network::rootless_netns::running(&paths()?.runroot) {
+                std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{}/ns/user", k.pid));
+            }
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let paths = paths()?;
+    // A target that is missing or stopped gets its error from the engine.
+    let Ok(c) = crate::container::record::ContainerStore::new(&paths).lookup(&target) else { return Ok(()) };
+    if let Some(pid) = c.state.pid.filter(|_| c.is_running()) {
+        std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{pid}/ns/user"));
+    }
+    Ok(())
+}

@@ -104,7 +104,7 @@ impl RunArgs {
             name: self.name.clone(),
             command: self.command.clone(),
             entrypoint: self.entrypoint.clone(),
-            env: self.env.clone(),
+            env: [self.supervisor_flags.env_from_files()?, self.env.clone()].concat(),
             workdir: self.workdir.clone(),
             user: self.user.clone(),
             hostname: self.hostname.clone(),

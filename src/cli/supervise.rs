@@ -24,6 +24,9 @@ pub struct SupervisorFlags {
     /// Remove a container of the same name first (stopping it if it runs).
     #[arg(long)]
     pub replace: bool,
+    /// Read environment variables from a file (KEY=VALUE lines, # comments); -e wins.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
 }
 
 impl SupervisorFlags {
@@ -40,6 +43,30 @@ impl SupervisorFlags {
             None => SdNotify::default(),
         };
         Ok((restart, notify))
+    }
+
+    /// The variables of `--env-file`s, in order, before `-e`'s.
+    pub fn env_from_files(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for f in &self.env_file {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| Error::Invalid(format!("cannot read the --env-file {}: {e}", f.display())))?;
+            for (n, line) in text.lines().enumerate() {
+                let l = line.trim_start();
+                if l.is_empty() || l.starts_with('#') {
+                    continue;
+                }
+                if l.split('=').next().is_some_and(|k| k.is_empty() || k.contains(char::is_whitespace)) {
+                    return Err(Error::Invalid(format!(
+                        "{}:{}: {line:?} is not KEY=VALUE or KEY",
+                        f.display(),
+                        n + 1
+                    )));
+                }
+                out.push(l.to_string());
+            }
+        }
+        Ok(out)
     }
 
     /// Refuses an existing cidfile before anything is created.
@@ -104,7 +131,10 @@ pub fn before_create(ctx: &super::Context, args: &super::run::RunArgs) -> Result
         let timeout = std::time::Duration::from_secs(c.config.options.stop_timeout.unwrap_or(10));
         if c.is_running() {
             crate::engine::lifecycle::mark_stopped_by_user(&store, &c);
-            crate::engine::lifecycle::stop(&ctx.engine, &c, timeout)?;
+            match crate::engine::lifecycle::stop(&ctx.engine, &c, timeout) {
+                Ok(_) | Err(Error::ContainerNotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         match crate::engine::containers::remove(&ctx.engine, name, true) {
             Ok(_) | Err(Error::ContainerNotFound(_)) => {}

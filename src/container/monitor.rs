@@ -53,7 +53,7 @@ pub fn run_attached(engine: &Engine, id: &str, attached: bool) -> Result<i32> {
     // Close anything else inherited: a test harness's pipe held open by a
     // long-lived monitor would keep its reader waiting forever.
     // SAFETY: close_range with plain integer arguments.
-    unsafe { libc::syscall(libc::SYS_close_range, (if attached { ATTACH_FD } else { READY_FD } + 1) as u32, u32::MAX, 0u32) };
+    unsafe { libc::syscall(libc::SYS_close_range, (if attached { ATTACH_FD + 1 } else { READY_FD + 1 }) as u32, u32::MAX, 0u32) };
     // Detach from the caller's session and terminal; the second fork makes
     // sure the monitor, not being a session leader, can never get one back.
     let _ = setsid();
@@ -175,7 +175,7 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     }
     // Last: an attached `run -it` returns once all of the above is done.
     server.finish(code);
-    Ok(code)
+    Ok(super::restart::monitor_exit_code(&c, code))
 }
 
 type Spawned = (runtime::Container, super::attach::Io, crate::network::Attachment);

@@ -2,7 +2,7 @@
 //! linux.cgroupsPath) and `--ulimit` (process.rlimits).
 
 use crate::error::{Error, Result};
-use crate::runtime::cgroups::{self, Availability};
+use crate::runtime::cgroups;
 use oci_spec::runtime::{
     LinuxCpu, LinuxMemory, LinuxNamespace, LinuxNamespaceType, LinuxPids, LinuxResources, Mount, PosixRlimit,
     PosixRlimitType, Spec,
@@ -175,7 +175,11 @@ fn limit_flags(o: &ResourceOptions) -> Vec<&'static str> {
 }
 
 /// Sets linux.resources, linux.cgroupsPath and the rlimits from `--ulimit`.
-pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
+///
+/// `default_pids` is containers.conf's pids_limit: unlike `--pids-limit`, a
+/// default that no cgroup here can enforce is dropped (with a debug note),
+/// not refused.
+pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Option<i64>) -> Result<()> {
     let mode = o.cgroups.as_deref().unwrap_or("enabled");
     if !["enabled", "disabled", "no-conmon", "split"].contains(&mode) {
         return Err(Error::Invalid(format!(
@@ -183,7 +187,27 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
         )));
     }
     let flags = limit_flags(o);
-    let usable = mode != "disabled" && cgroups::available() != Availability::None;
+    let controllers = if mode == "disabled" { None } else { cgroups::controllers() };
+    let usable = controllers.is_some();
+    let has = |c: &str| controllers.as_ref().is_some_and(|l| l.iter().any(|x| x == c));
+    // A delegated v2 subtree may lack some controllers: name the first missing one.
+    for flag in &flags {
+        let ctrl = match *flag {
+            "--memory" | "--memory-swap" | "--memory-reservation" => "memory",
+            "--cpus" | "--cpu-shares" => "cpu",
+            "--cpuset-cpus" => "cpuset",
+            _ => "pids",
+        };
+        if usable && !has(ctrl) {
+            let list = controllers.as_deref().unwrap_or_default().join(" ");
+            return Err(Error::Invalid(format!(
+                "{flag} cannot be enforced: the cgroup v2 subtree delegated to this user has no {ctrl} controller \
+                 (it has: {}); delegate it with `Delegate=memory pids cpu cpuset` in a drop-in for user@.service \
+                 (systemctl edit user@.service) and `loginctl enable-linger $USER`, or run as root",
+                if list.is_empty() { "none" } else { list.as_str() }
+            )));
+        }
+    }
     if !flags.is_empty() && !usable {
         let why = if mode == "disabled" {
             "--cgroups=disabled leaves the container without a cgroup".to_string()
@@ -203,6 +227,7 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
     process.set_rlimits(Some(rlimits));
     spec.set_process(Some(process));
     if !usable {
+        pids_default_dropped(default_pids);
         return Ok(());
     }
 
@@ -271,8 +296,13 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
     if any_cpu {
         res.set_cpu(Some(cpu));
     }
-    let pids = match o.pids_limit {
+    let pids = match o.pids_limit.or(default_pids) {
         Some(p) if p <= 0 => None,
+        // A default (podman's or containers.conf's) only where a pids controller is.
+        _ if o.pids_limit.is_none() && !has("pids") => {
+            pids_default_dropped(default_pids);
+            None
+        }
         Some(p) => Some(p),
         None => Some(DEFAULT_PIDS_LIMIT),
     };
@@ -308,13 +338,27 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str) -> Result<()> {
     spec.set_linux(Some(linux));
     let mut mounts = spec.mounts().clone().unwrap_or_default();
     mounts.push(mount("/sys/fs/cgroup", "tmpfs", "tmpfs", &["nosuid", "noexec", "nodev", "mode=755", "size=64k"]));
-    for (ctrl, dir) in cgroups::dirs(&path, cpuset) {
-        let dest = format!("/sys/fs/cgroup/{ctrl}");
+    for (dest, dir) in cgroups::container_mounts(&path, cpuset) {
         let source = dir.to_string_lossy();
         mounts.push(mount(&dest, "bind", &source, &["bind", "ro", "nosuid", "noexec", "nodev", "rprivate"]));
     }
     spec.set_mounts(Some(mounts));
     Ok(())
+}
+
+/// containers.conf's pids_limit where no pids controller can enforce it: a
+/// note under --log-level debug, not an error (it is a default, not a request).
+fn pids_default_dropped(default_pids: Option<i64>) {
+    if default_pids.is_some_and(|p| p > 0) && debug_logging() {
+        eprintln!("DEBUG: containers.conf pids_limit is not applied: no pids cgroup controller is usable here");
+    }
+}
+
+/// `--log-level debug` (or trace) on our command line.
+fn debug_logging() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2).any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"))
+        || args.iter().any(|a| a == "--log-level=debug" || a == "--log-level=trace")
 }
 
 #[cfg(test)]

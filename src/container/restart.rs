@@ -118,6 +118,17 @@ pub fn supervise(
     }
 }
 
+/// The monitor's own exit code, which systemd judges a unit by when the
+/// monitor is its main process: the container's, except after a stop by
+/// the user (`stop`, `rm -f`, SIGTERM to the monitor), which is success.
+pub fn monitor_exit_code(c: &Container, code: i32) -> i32 {
+    if c.state.stopped_by_user || TERMINATED.load(Ordering::SeqCst) {
+        0
+    } else {
+        code
+    }
+}
+
 /// Records a run's start (the same fields the monitor writes the first time).
 pub fn record_running(c: &mut Container, pid: i32) -> crate::error::Result<()> {
     c.state.status = Status::Running;

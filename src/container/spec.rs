@@ -135,7 +135,7 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     userns::apply(&mut spec, &userns_mode, ctx, opts.user.is_some())?;
     super::security::apply(&mut spec, &opts.security)?;
     super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
-    super::resources::apply(&mut spec, &opts.resources, &ctx.id)?;
+    super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit)?;
     if opts.init {
         crate::init::add_to_spec(&mut spec)?;
     }

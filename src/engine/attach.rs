@@ -22,6 +22,8 @@ pub struct AttachOptions {
     pub detach_keys: Vec<u8>,
     /// Forward the signals we get to the container (`--sig-proxy`).
     pub sig_proxy: bool,
+    /// Pass the end of our stdin on (see `session`).
+    pub send_eof: bool,
 }
 
 /// How a session ended.
@@ -52,7 +54,11 @@ pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions) -> Result<Attac
             c.config.name
         ))
     })?;
-    let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, ..opts.clone() };
+    // The end of our stdin closes the container's pipe (as podman); on a
+    // terminal it would be a ctrl-d that ends the shell of a session the
+    // user only came to look at (`attach CTR </dev/null`): not passed on.
+    let send_eof = !c.config.options.tty;
+    let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, send_eof, ..opts.clone() };
     session(engine, &c, sock, &opts)
 }
 
@@ -69,7 +75,8 @@ pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: 
     super::lifecycle::start_monitor(engine, globals, c, Some(&theirs))?;
     drop(theirs);
     let c = ContainerStore::new(&engine.paths).reload(c).unwrap_or_else(|_| c.clone());
-    let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, ..opts.clone() };
+    // Started for us: the end of our input ends its (a ctrl-d with -t).
+    let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, send_eof: true, ..opts.clone() };
     session(engine, &c, ours, &opts)
 }
 
@@ -87,13 +94,21 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
     if tty {
         send_winsize(s);
     }
-    let mut detach = DetachKeys::new(opts.detach_keys.clone());
+    // Only a terminal session has detach keys (as podman and docker): a
+    // pipe carries data, where any two bytes may be ctrl-p ctrl-q.
+    let mut detach = DetachKeys::new(if tty { opts.detach_keys.clone() } else { Vec::new() });
     let mut stdin_open = read_stdin;
     let mut buf = vec![0u8; MAX_PACKET];
+    // Packets for the monitor not sent yet: we never block on the socket,
+    // or a monitor waiting for us to read its output would wait for ever.
+    let mut outq: std::collections::VecDeque<(u8, Vec<u8>)> = std::collections::VecDeque::new();
     loop {
+        let sock_events = if outq.is_empty() { libc::POLLIN } else { libc::POLLIN | libc::POLLOUT };
+        // Backpressure: no more of our stdin while the monitor has not taken the last.
+        let take_stdin = stdin_open && outq.len() < 4;
         let mut fds = [
-            libc::pollfd { fd: s, events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: if stdin_open { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: s, events: sock_events, revents: 0 },
+            libc::pollfd { fd: if take_stdin { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: signals.fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
         // SAFETY: poll over our array.
@@ -104,7 +119,20 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
                 e => return Err(Error::Runtime(format!("wait for the container's output: {}", e.desc()))),
             }
         }
-        if fds[0].revents != 0 {
+        while let Some((kind, data)) = outq.front() {
+            match proto::send_packet(s, *kind, data, Some(std::time::Duration::ZERO)) {
+                Ok(()) => {
+                    outq.pop_front();
+                }
+                Err(Errno::EAGAIN) => break,
+                // The monitor is gone: the read below learns how it ended.
+                Err(_) => {
+                    outq.clear();
+                    stdin_open = false;
+                }
+            }
+        }
+        if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
             match proto::recv_packet(s, &mut buf) {
                 Ok(0) | Err(Errno::ECONNRESET) => return lost(engine, c),
                 Ok(n) => match buf[0] {
@@ -125,16 +153,20 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
                 let detached = detach.feed(&buf[..n as usize], &mut out);
                 if opts.stdin && !out.is_empty() {
                     for chunk in out.chunks(MAX_PACKET - 1) {
-                        let _ = proto::send_packet(s, IN_STDIN, chunk, None);
+                        outq.push_back((IN_STDIN, chunk.to_vec()));
                     }
                 }
                 if detached {
+                    // What was typed before the keys still goes in.
+                    for (kind, data) in &outq {
+                        let _ = proto::send_packet(s, *kind, data, Some(std::time::Duration::from_millis(200)));
+                    }
                     return Ok(AttachEnd::Detached);
                 }
             } else if n == 0 || !matches!(Errno::last(), Errno::EINTR | Errno::EAGAIN) {
                 stdin_open = false;
-                if opts.stdin {
-                    let _ = proto::send_packet(s, IN_EOF, &[], None);
+                if opts.stdin && opts.send_eof {
+                    outq.push_back((IN_EOF, Vec::new()));
                 }
             }
         }

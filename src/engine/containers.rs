@@ -55,7 +55,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
     };
     store.delete(&c)?;
     // Veth, nft rules and leases a kill -9'd monitor left behind.
-    super::network::cleanup(&c.config.id);
+    super::network::cleanup(engine, &c.config.id);
     Ok(c.config.id)
 }
 

@@ -89,7 +89,11 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<()
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).path_ctx("replace", &rootfs),
         _ => {}
     }
-    vfs::build(&engine.paths, &[source], &rootfs)
+    vfs::build(&engine.paths, &[source.clone()], &rootfs)?;
+    if let Some(dir) = source.parent() {
+        sweep_pristine(engine, dir);
+    }
+    Ok(())
 }
 
 /// The rootfs to start a container with.

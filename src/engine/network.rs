@@ -22,10 +22,19 @@ pub fn attach(engine: &Engine, container: &Container, spec: &mut Spec) -> Result
             container_id: container.config.id.clone(),
             networks: records(engine, names)?,
             names: member_names(container),
+            runroot: engine.identity.rootless.then(|| engine.paths.runroot.clone()),
         }),
         _ => None,
     };
+    scope(engine);
     network::attach(&opts.network, &opts.net, target_pid, &container.userdata_dir(), engine.identity.rootless, spec, join)
+}
+
+/// Rootless, the bridges' leases live with the user's shared namespace.
+fn scope(engine: &Engine) {
+    if engine.identity.rootless {
+        network::bridge::set_lease_dir(network::rootless_netns::lease_dir(&engine.paths.runroot));
+    }
 }
 
 /// The records of the networks named (none: the default network).
@@ -54,12 +63,6 @@ fn member_names(c: &Container) -> Vec<String> {
 pub fn check(engine: &Engine, opts: &crate::container::RunOptions) -> Result<()> {
     if let NetworkMode::Bridge(names) = &opts.network {
         records(engine, names)?;
-        if engine.identity.rootless {
-            return Err(Error::Invalid(format!(
-                "--network {} is not supported rootless yet: use the default (pasta) or slirp4netns, or run as root",
-                network::mode_name(&opts.network)
-            )));
-        }
     } else if !opts.net.aliases.is_empty() {
         return Err(Error::Invalid("--network-alias needs a bridge network: add --network NAME".into()));
     }
@@ -68,7 +71,8 @@ pub fn check(engine: &Engine, opts: &crate::container::RunOptions) -> Result<()>
 
 /// Releases what a removed container may still hold on bridges (its
 /// monitor was killed before it could): veth, nft table, leases.
-pub fn cleanup(container_id: &str) {
+pub fn cleanup(engine: &Engine, container_id: &str) {
+    scope(engine);
     network::bridge::cleanup_container(container_id);
 }
 
@@ -88,8 +92,8 @@ fn target_pid(engine: &Engine, name: &str) -> Result<i32> {
         let theirs = std::fs::read_link(format!("/proc/{pid}/ns/user")).ok();
         if ours != theirs {
             return Err(Error::Invalid(format!(
-                "--network container:{name} is not supported rootless yet: {name} runs in another user namespace \
-                 (each rootless sangja makes its own); run both as root, or publish {name}'s ports and connect to them"
+                "--network container:{name}: {name} runs in another user namespace than this sangja, whose \
+                 network namespace it cannot join; restart {name}, or publish {name}'s ports and connect to them"
             )));
         }
     }
@@ -216,6 +220,7 @@ pub fn create(engine: &Engine, o: CreateOptions) -> Result<NetworkRecord> {
 
 /// Every network with the containers (names) of this store that use it.
 pub fn list(engine: &Engine) -> Result<Vec<(NetworkRecord, Vec<String>)>> {
+    scope(engine);
     let nets = NetworkStore::new(&engine.paths.root).list()?;
     let containers = ContainerStore::new(&engine.paths).list()?;
     Ok(nets

@@ -25,10 +25,22 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// Where the leases live (root only: see the module doc).
+/// Where the leases live as root (see the module doc).
 pub const LEASE_DIR: &str = "/run/sangja/networks";
+
+static LEASE_DIR_OVERRIDE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Rootless: the leases live with the user's shared network namespace
+/// (rootless_netns.rs), under the runroot. Set once per process.
+pub fn set_lease_dir(dir: PathBuf) {
+    let _ = LEASE_DIR_OVERRIDE.set(dir);
+}
+
+fn lease_dir() -> PathBuf {
+    LEASE_DIR_OVERRIDE.get().cloned().unwrap_or_else(|| PathBuf::from(LEASE_DIR))
+}
 
 /// One container's address on one bridge.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -59,14 +71,15 @@ pub struct Leases {
     pub leases: Vec<Lease>,
 }
 
-fn lease_path(bridge: &str) -> PathBuf {
-    Path::new(LEASE_DIR).join(format!("{bridge}.json"))
+pub fn lease_path(bridge: &str) -> PathBuf {
+    lease_dir().join(format!("{bridge}.json"))
 }
 
 /// Runs `f` on the leases of `bridge` under its lock and saves them.
 fn with_leases<T>(bridge: &str, f: impl FnOnce(&mut Leases) -> Result<T>) -> Result<T> {
-    std::fs::create_dir_all(LEASE_DIR).map_err(|e| Error::io_path("create", Path::new(LEASE_DIR), e))?;
-    let _lock = crate::lock::exclusive(&Path::new(LEASE_DIR).join(format!("{bridge}.lock")))?;
+    let dir = lease_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io_path("create", &dir, e))?;
+    let _lock = crate::lock::exclusive(&dir.join(format!("{bridge}.lock")))?;
     let path = lease_path(bridge);
     let mut leases: Leases = crate::json_file::read_opt(&path)?.unwrap_or_default();
     let before = serde_json::to_string(&leases).unwrap_or_default();
@@ -93,7 +106,8 @@ pub fn start_time(pid: i32) -> Option<u64> {
     f.get(19)?.parse().ok()
 }
 
-fn owner_alive(l: &Lease) -> bool {
+/// Whether the lease's owner still runs.
+pub fn owner_alive(l: &Lease) -> bool {
     l.owner_pid > 0 && start_time(l.owner_pid).is_some() && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start)
 }
 
@@ -183,7 +197,7 @@ pub fn remove_bridge(net: &NetworkRecord) -> Result<()> {
     nl.delete_link(&net.interface)?;
     nft::delete_table(&nft::network_table(&net.interface));
     let _ = std::fs::remove_file(lease_path(&net.interface));
-    let _ = std::fs::remove_file(Path::new(LEASE_DIR).join(format!("{}.lock", net.interface)));
+    let _ = std::fs::remove_file(lease_dir().join(format!("{}.lock", net.interface)));
     Ok(())
 }
 
@@ -291,8 +305,8 @@ pub fn leave_network(bridge: &str, network: &str, container_id: &str) -> Result<
 }
 
 /// Every bridge with a lease file.
-fn bridges() -> Vec<String> {
-    std::fs::read_dir(LEASE_DIR)
+pub fn bridges() -> Vec<String> {
+    std::fs::read_dir(lease_dir())
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".json")).map(String::from))
@@ -304,9 +318,6 @@ fn bridges() -> Vec<String> {
 /// Releases everything a container holds on any bridge (`rm`, and before a
 /// start, after a kill -9 of its previous monitor), and sweeps stale leases.
 pub fn cleanup_container(container_id: &str) {
-    if crate::paths::host_uid() != 0 {
-        return;
-    }
     for b in bridges() {
         leave(&b, container_id);
     }

@@ -15,6 +15,7 @@ pub mod nft;
 pub mod netns;
 pub mod pasta;
 pub mod ports;
+pub mod rootless_netns;
 pub mod slirp4netns;
 pub mod store;
 
@@ -156,6 +157,8 @@ pub struct Attachment {
     /// Bridges joined, and as whom (released on stop).
     bridges: Vec<String>,
     container_id: String,
+    /// Rootless: the shared namespace the bridges live in.
+    keeper: Option<rootless_netns::Keeper>,
 }
 
 impl Attachment {
@@ -174,8 +177,12 @@ impl Attachment {
     /// Stops the backend once the container has exited.
     pub fn stop(&mut self) {
         self.started();
-        for b in std::mem::take(&mut self.bridges) {
-            bridge::leave(&b, &self.container_id);
+        let bridges = std::mem::take(&mut self.bridges);
+        if !bridges.is_empty() {
+            let _inside = self.keeper.as_ref().and_then(|k| rootless_netns::enter(k).ok());
+            for b in bridges {
+                bridge::leave(&b, &self.container_id);
+            }
         }
         if let Some(mut b) = self.backend.take() {
             b.stop();
@@ -212,6 +219,7 @@ pub fn attach(
         userdata: userdata.to_path_buf(),
         bridges: Vec::new(),
         container_id: String::new(),
+        keeper: None,
     };
     if !net.publish.is_empty() && !matches!(mode, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_) | NetworkMode::Bridge(_)) {
         return Err(Error::Invalid(format!(
@@ -252,13 +260,20 @@ pub fn attach(
         }
         NetworkMode::Bridge(_) => {
             let join = join.ok_or_else(|| Error::Runtime("bridge network without its records".into()))?;
-            if rootless {
+            if rootless && !net.publish.is_empty() {
                 return Err(Error::Invalid(format!(
-                    "--network {} is not supported rootless yet: use the default (pasta), slirp4netns, or run as root",
+                    "-p/--publish on user networks is not supported rootless yet: publish on the default network (pasta) \
+                     and reach the others by name from there, or run as root (--network {})",
                     mode_name(mode)
                 )));
             }
             let bindings = ports::resolve(&net.publish, rootless)?;
+            // Rootless: the bridges live in the user's shared namespace; the
+            // keeper's lock is held until our lease is written.
+            let keeper = match &join.runroot {
+                Some(runroot) if rootless => Some(rootless_netns::ensure(runroot)?),
+                _ => None,
+            };
             let holder = netns::Holder::new()?;
             let path = holder.path();
             let nsfile = std::fs::File::open(&path).map_err(|e| Error::io_path("open", &path, e))?;
@@ -270,6 +285,11 @@ pub fn attach(
                 hosts_file: userdata.join("hosts"),
             };
             let owner = std::process::id() as i32;
+            att.keeper = keeper.as_ref().map(|(k, _)| k.clone());
+            let _inside = match &att.keeper {
+                Some(k) => Some(rootless_netns::enter(k)?),
+                None => None,
+            };
             for (i, rec) in join.networks.iter().enumerate() {
                 let ports: &[ports::PortBinding] = if i == 0 { &bindings } else { &[] };
                 // On failure `att` drops and releases what was joined so far.
@@ -293,6 +313,8 @@ pub struct BridgeJoin {
     pub networks: Vec<store::NetworkRecord>,
     /// Names the other members resolve.
     pub names: Vec<String>,
+    /// Rootless: the runroot, home of the shared network namespace.
+    pub runroot: Option<PathBuf>,
 }
 
 /// Points the spec's network namespace at `path` (adding the entry if the

@@ -15,3 +15,6 @@ pub use userns::{enter, outside, Identity};
 /// Set in our environment once the process is inside sangja's user namespace;
 /// holds the invoking user's real uid (children we re-execute inherit it).
 pub const ENV_HOST_UID: &str = "_SANGJA_HOST_UID";
+/// A user namespace to join instead of making one (rootless
+/// `--network container:NAME`: cli/network.rs).
+pub const ENV_JOIN_USERNS: &str = "_SANGJA_JOIN_USERNS";

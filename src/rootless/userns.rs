@@ -52,7 +52,13 @@ pub fn enter(warn_marker_dir: &Path) -> Result<Identity> {
     let uids = subid::read(Path::new("/etc/subuid"), &name, uid)?;
     let gids = subid::read(Path::new("/etc/subgid"), &name, uid)?;
     let has_subids = !uids.is_empty() && !gids.is_empty();
-    if has_subids {
+    if let Some(path) = std::env::var_os(super::ENV_JOIN_USERNS) {
+        // Another container's namespace (same user, same maps): join it.
+        std::env::remove_var(super::ENV_JOIN_USERNS);
+        let ns = std::fs::File::open(&path).map_err(|e| Error::Rootless(format!("open {}: {e}", Path::new(&path).display())))?;
+        nix::sched::setns(&ns, CloneFlags::CLONE_NEWUSER)
+            .map_err(|e| Error::Rootless(format!("join the user namespace {}: {e}", Path::new(&path).display())))?;
+    } else if has_subids {
         for (file, ranges) in [("/etc/subuid", &uids), ("/etc/subgid", &gids)] {
             let total: u64 = ranges.iter().map(|r| r.count as u64).sum();
             if total < MIN_RANGE as u64 {

@@ -33,6 +33,8 @@ const V1_CONTROLLERS: [&str; 4] = ["memory", "pids", "cpu", "cpuacct"];
 pub enum Availability {
     /// cgroup v1 hierarchies we may write (root).
     V1,
+    /// A cgroup v2 subtree delegated to us (rootless; cgroups_v2.rs).
+    V2,
     /// Nothing writable: run without a cgroup of our own.
     None,
 }
@@ -49,7 +51,28 @@ pub fn available() -> Availability {
     if memory.join("tasks").exists() && access(&memory, AccessFlags::W_OK).is_ok() {
         return Availability::V1;
     }
+    if super::cgroups_v2::delegation().is_some() {
+        return Availability::V2;
+    }
     Availability::None
+}
+
+/// The controllers usable for limits here; None without any cgroup.
+pub fn controllers() -> Option<Vec<String>> {
+    match available() {
+        Availability::V1 => Some(["memory", "pids", "cpu", "cpuset"].iter().map(|c| c.to_string()).collect()),
+        Availability::V2 => super::cgroups_v2::delegation().map(|d| d.controllers),
+        Availability::None => None,
+    }
+}
+
+/// Where the container's cgroup folders are bound inside it: (destination, host folder).
+pub fn container_mounts(cgroups_path: &str, with_cpuset: bool) -> Vec<(String, PathBuf)> {
+    if available() == Availability::V2 {
+        let Some(d) = super::cgroups_v2::delegation() else { return Vec::new() };
+        return vec![("/sys/fs/cgroup/unified".to_string(), d.dir(cgroups_path))];
+    }
+    dirs(cgroups_path, with_cpuset).into_iter().map(|(c, d)| (format!("/sys/fs/cgroup/{c}"), d)).collect()
 }
 
 /// The calling process's own cgroup as systemd placed it: the
@@ -141,6 +164,19 @@ impl CgroupPlan {
         }
         let empty = LinuxResources::default();
         let res = linux.resources().as_ref().unwrap_or(&empty);
+        if available() == Availability::V2 {
+            if let Some(d) = super::cgroups_v2::delegation() {
+                let (dir, mut made) = d.make(&path, res)?;
+                // Innermost first, for the removal in drop.
+                made.reverse();
+                let mut plan = CgroupPlan { procs: Vec::new(), dirs: made };
+                let p = dir.join("cgroup.procs");
+                let fd = open(&p, OFlag::O_WRONLY | OFlag::O_CLOEXEC, Mode::empty())
+                    .map_err(|e| Error::Runtime(format!("open {}: {}", p.display(), e.desc())))?;
+                plan.procs.push(fd);
+                return Ok(Some(plan));
+            }
+        }
         if available() != Availability::V1 {
             if has_limits(res) {
                 return Err(Error::Runtime(format!("cannot set resource limits: {UNAVAILABLE_HINT}")));
@@ -251,7 +287,9 @@ pub fn remove_path(cgroups_path: &str) {
     if cgroups_path.trim_matches('/').is_empty() || cgroups_path.split('/').any(|c| c == "..") {
         return;
     }
-    for (_, dir) in dirs(cgroups_path, true) {
+    let v2 = super::cgroups_v2::delegation().map(|d| (d.dir(cgroups_path), d));
+    let v2_dir = v2.iter().filter(|(dir, d)| dir != &d.base).map(|(dir, _)| ("", dir.clone()));
+    for (_, dir) in dirs(cgroups_path, true).into_iter().chain(v2_dir) {
         // A process that has just exited may linger in the cgroup a moment.
         for _ in 0..50 {
             match std::fs::remove_dir(&dir) {
@@ -282,6 +320,12 @@ pub fn read_u64(cgroups_path: &str, ctrl: &str, file: &str) -> Option<u64> {
 /// the container's limits). Where we may not write (rootless), nothing
 /// happens: such a container has no cgroups of its own either.
 pub fn join_container_of(pid: i32) -> Result<()> {
+    if let Some(d) = super::cgroups_v2::delegation() {
+        if let Some(dir) = super::cgroups_v2::dir_of(pid, &d) {
+            write(&dir, "cgroup.procs", "0")?;
+        }
+        return Ok(());
+    }
     if available() != Availability::V1 {
         return Ok(());
     }

@@ -9,11 +9,13 @@
 
 mod caps;
 pub mod cgroups;
+pub mod cgroups_v2;
 mod child;
 mod clone;
 mod dev;
 pub mod fuse_server;
 mod idmap_copy;
+mod idmap_mount;
 mod mounts;
 mod namespaces;
 mod plan;

@@ -34,7 +34,7 @@ pub(super) struct Plan {
     pub user_ns: Option<OwnedFd>,
     /// The container's own user namespace (--userns, --uidmap), joined once
     /// the filesystem is ready (runtime/userns.rs says why).
-    pub late_user_ns: Option<OwnedFd>,
+    pub own_userns: Option<super::userns::UsernsPlan>,
     /// Other namespaces to join, already opened.
     pub join: Vec<(OwnedFd, CloneFlags)>,
     /// Namespaces to create with unshare in the child.
@@ -202,7 +202,7 @@ impl Plan {
         Ok(Plan {
             new_pid_ns,
             user_ns,
-            late_user_ns: userns.map(|u| u.fd),
+            own_userns: userns,
             join,
             unshare,
             propagation,

@@ -13,8 +13,8 @@ use std::ffi::{CStr, CString};
 pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
     // Every mount is made: now into the container's own user namespace, where
     // the process below gets its ids and capabilities (userns.rs).
-    if let Some(fd) = &plan.late_user_ns {
-        nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWUSER)
+    if let Some(u) = &plan.own_userns {
+        nix::sched::setns(&u.fd, nix::sched::CloneFlags::CLONE_NEWUSER)
             .stage(|| "join the container's user namespace".to_string())?;
     }
     set_rlimits(&plan.rlimits)?;
@@ -166,6 +166,8 @@ fn find_command(args: &[CString], path_var: &[u8], command: &str) -> CResult<CSt
         return Err(exec_fail(Errno::ENOENT, command));
     }
     let mut denied = false;
+    // A broken rootfs (a FUSE server gone: ENOTCONN; EIO) is not "not found".
+    let mut broken = None;
     for dir in path_var.split(|b| *b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
         let mut candidate = Vec::with_capacity(dir.len() + cmd.len() + 2);
@@ -173,14 +175,17 @@ fn find_command(args: &[CString], path_var: &[u8], command: &str) -> CResult<CSt
         candidate.push(b'/');
         candidate.extend_from_slice(cmd);
         let Ok(candidate) = CString::new(candidate) else { continue };
-        if runnable(&candidate, &mut denied) {
+        if runnable(&candidate, &mut denied, &mut broken) {
             return Ok(candidate);
         }
+    }
+    if let Some(e) = broken {
+        return Err(exec_fail(e, command));
     }
     Err(exec_fail(if denied { Errno::EACCES } else { Errno::ENOENT }, command))
 }
 
-fn runnable(path: &CStr, denied: &mut bool) -> bool {
+fn runnable(path: &CStr, denied: &mut bool, broken: &mut Option<Errno>) -> bool {
     match stat(path) {
         Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => {
             if access(path, AccessFlags::X_OK).is_ok() {
@@ -191,6 +196,10 @@ fn runnable(path: &CStr, denied: &mut bool) -> bool {
         }
         Ok(_) => {
             *denied = true;
+            false
+        }
+        Err(e @ (Errno::ENOTCONN | Errno::EIO | Errno::ECONNABORTED)) => {
+            broken.get_or_insert(e);
             false
         }
         Err(_) => false,

@@ -20,6 +20,10 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     mount(None::<&str>, "/", None::<&str>, plan.propagation, None::<&str>)
         .stage(|| "set the propagation of /".to_string())?;
     let root_path = plan.rootfs.as_path();
+    // The container's own id mapping over the layers (runtime/userns.rs).
+    if let Some(u) = plan.own_userns.as_ref().filter(|u| !u.idmap_lowers.is_empty()) {
+        super::idmap_mount::cover(&u.idmap_lowers, std::os::fd::AsFd::as_fd(&u.fd))?;
+    }
     match &plan.overlay_data {
         Some(data) => mount(Some("overlay"), root_path, Some("overlay"), MsFlags::empty(), Some(data.as_c_str()))
             .stage(|| format!("mount overlay at {}", root_path.display()))?,

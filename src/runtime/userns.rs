@@ -27,6 +27,9 @@ pub(super) struct UsernsPlan {
     pub fd: OwnedFd,
     /// The rootfs with the layers replaced by their copies for this mapping.
     pub rootfs: Rootfs,
+    /// Layer folders the child covers with idmapped mounts of themselves
+    /// before mounting the overlay (where the kernel allows it: as root).
+    pub idmap_lowers: Vec<std::ffi::CString>,
 }
 
 /// Whether the spec asks for a new user namespace (one without a path).
@@ -51,9 +54,21 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
         ));
     }
     let fd = create(&uids, &gids)?;
+    let mut idmap_lowers = Vec::new();
     let rootfs = match rootfs {
         Rootfs::Overlay { lower, upper, work, userxattr } => {
-            let lower = idmap_copy::remap_layers(lower, &uids, &gids)?;
+            use std::os::fd::AsFd;
+            let needs_map = !(uids.is_identity() && gids.is_identity());
+            let lower = if needs_map && lower.iter().all(|l| super::idmap_mount::works(l, fd.as_fd())) {
+                for l in lower {
+                    idmap_lowers.push(std::ffi::CString::new(l.as_os_str().as_encoded_bytes()).map_err(|_| {
+                        Error::Runtime(format!("layer path {} has a NUL byte", l.display()))
+                    })?);
+                }
+                lower.clone()
+            } else {
+                idmap_copy::remap_layers(lower, &uids, &gids)?
+            };
             // The upper folder's owner is the owner of the container's "/".
             let (u, g) = (uids.outer(0), gids.outer(0));
             nix::unistd::chown(upper, Some(u.into()), Some(g.into()))
@@ -70,7 +85,7 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
             Rootfs::Fuse { lower, upper: upper.clone(), userxattr: *userxattr }
         }
     };
-    Ok(Some(UsernsPlan { fd, rootfs }))
+    Ok(Some(UsernsPlan { fd, rootfs, idmap_lowers }))
 }
 
 /// A helper child unshares a user namespace; we (privileged in its parent
@@ -87,8 +102,11 @@ fn create(uids: &IdMap, gids: &IdMap) -> Result<OwnedFd> {
         return Err(err("fork the user namespace helper", Errno::last()));
     }
     if pid == 0 {
-        // SAFETY: raw system calls on our own descriptors.
+        // SAFETY: raw system calls on our own descriptors. The fork copied
+        // our ends too: without closing them the helper would wait forever.
         unsafe {
+            libc::close(done_w.as_raw_fd());
+            libc::close(ready_r.as_raw_fd());
             let ok: u8 = if libc::unshare(libc::CLONE_NEWUSER) == 0 { 1 } else { 0 };
             libc::write(ready_w.as_raw_fd(), (&ok as *const u8).cast(), 1);
             let mut b = 0u8;

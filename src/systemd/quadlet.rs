@@ -167,7 +167,7 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
     let mut warnings = Vec::new();
     let mut image: Option<String> = None;
     let mut exec: Vec<String> = Vec::new();
-    let mut name = format!("systemd-{stem}");
+    let mut name = "systemd-%N".to_string();
     let mut flags: Vec<String> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     let mut globals: Vec<String> = Vec::new();
@@ -178,6 +178,7 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
     let mut wanted_by = Vec::new();
     let mut required_by = Vec::new();
     let mut seen_container = false;
+    let mut stop_timeout: u64 = 10;
     let mut container_lines = Vec::new();
     for (section, entries) in &u.sections {
         match section.as_str() {
@@ -218,6 +219,7 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
                         "StopTimeout" => {
                             let n: u64 = v.parse().map_err(|_| err(*line, format!("StopTimeout={v:?} is not a number of seconds")))?;
                             flags.push(format!("--stop-timeout={n}"));
+                            stop_timeout = n;
                         }
                         "User" => user = Some(v.clone()),
                         "Group" => group = Some(v.clone()),
@@ -288,7 +290,9 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
     start.push(image);
     start.extend(exec);
     // The name and cidfile carry specifiers (%N, %t) on purpose.
-    let keep = |s: String| s.replace("%%t/%%N.cid", cid).replace("systemd-%%N", "systemd-%N");
+    // (ContainerName= may use specifiers too, e.g. %i in a template.)
+    let name_flag = format!("--name={name}");
+    let keep = |s: String| s.replace("%%t/%%N.cid", cid).replace(&quote(&name_flag), &name_flag);
     let start_line = keep(exec_line(&start));
     let g = exec_line(&globals);
     let g = if g.is_empty() { String::new() } else { format!("{g} ") };
@@ -305,8 +309,10 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
         t.push_str(&format!("{l}\n"));
     }
     t.push_str("\n[Service]\nEnvironment=SANGJA_SYSTEMD_UNIT=%n\nKillMode=mixed\n");
-    t.push_str(&format!("ExecStop={} {g}rm -v -f -i --cidfile={cid}\n", quote(exe)));
-    t.push_str(&format!("ExecStopPost=-{} {g}rm -v -f -i --cidfile={cid}\n", quote(exe)));
+    // rm -f -t: the stop signal first, SIGKILL after the timeout.
+    t.push_str(&format!("ExecStop={} {g}rm -v -f -i -t {stop_timeout} --cidfile={cid}\n", quote(exe)));
+    t.push_str(&format!("ExecStopPost=-{} {g}rm -v -f -i -t {stop_timeout} --cidfile={cid}\n", quote(exe)));
+    t.push_str(&format!("TimeoutStopSec={}\n", stop_timeout + 60));
     t.push_str("Delegate=yes\nType=notify\nNotifyAccess=all\nSyslogIdentifier=%N\n");
     t.push_str(&format!("ExecStart={start_line}\n"));
     for l in passthrough.get("Service").into_iter().flatten() {

@@ -126,6 +126,21 @@ $S rm -f -t0 bench-exec >/dev/null 2>&1 || $S rm -f bench-exec >/dev/null 2>&1 |
 $P rm -f -t0 bench-exec >/dev/null 2>&1 || true
 # ---- end of exec latency ----
 
+# ---- storage drivers (issue 4) ----
+# run --rm latency on each non-kernel driver, each in a store of its own:
+# our FUSE overlay vs podman's overlay through fuse-overlayfs, vfs vs vfs.
+SF="$BENCH/sangja --root $BENCH/sf-root --runroot $BENCH/sf-run --storage-driver fuse-overlay"
+SV="$BENCH/sangja --root $BENCH/sv-root --runroot $BENCH/sv-run --storage-driver vfs"
+PF="podman --root $BENCH/pf-root --runroot $BENCH/pf-run --storage-driver overlay --storage-opt overlay.mount_program=/usr/bin/fuse-overlayfs"
+PV="podman --root $BENCH/pv-root --runroot $BENCH/pv-run --storage-driver vfs"
+note "run --rm latency with fuse-overlay and vfs, $RUNS runs each"
+for t in "$SF" "$SV" "$PF" "$PV"; do $t pull -q --tls-verify=false "$IMAGE" >/dev/null || note "pull failed: $t"; done
+s_run_fuse=$(hf sangja-run-fuse "$RUNS" "" "$SF run --rm --network none $IMAGE true")
+p_run_fuse=$(hf podman-run-fuse "$RUNS" "" "$PF run --rm --network none $IMAGE true")
+s_run_vfs=$(hf sangja-run-vfs "$RUNS" "" "$SV run --rm --network none $IMAGE true")
+p_run_vfs=$(hf podman-run-vfs "$RUNS" "" "$PV run --rm --network none $IMAGE true")
+# ---- end of storage drivers ----
+
 # ps -a over 0, 100 and 1000 containers (created, never started), both
 # tools with the same count; creation runs 2 at a time (podman's ~70 ms per
 # create makes 1000 a minute or so).
@@ -161,6 +176,9 @@ printf '%-44s %12s %12s %8s %8s\n' "sangja pasta / sangja none (added latency)" 
 # end of network rows
 # exec row (issue 3, part B)
 printf '%-44s %12s %12s %8s %8s\n' "exec CTR true, median of $RUNS (ms)" "$s_exec" "$p_exec" "$(ratio "$s_exec" "$p_exec")" "<=0.2"
+# storage driver rows (issue 4)
+printf '%-44s %12s %12s %8s %8s\n' "run --rm, fuse-overlay vs fuse-overlayfs (ms)" "$s_run_fuse" "$p_run_fuse" "$(ratio "$s_run_fuse" "$p_run_fuse")" "-"
+printf '%-44s %12s %12s %8s %8s\n' "run --rm, vfs both (ms)" "$s_run_vfs" "$p_run_vfs" "$(ratio "$s_run_vfs" "$p_run_vfs")" "-"
 for n in 0 100 $PS_MAX; do
   target=-; [ "$n" = 1000 ] && target="<50ms"
   printf '%-44s %12s %12s %8s %8s\n' "ps -a, $n containers, median of $RUNS (ms)" "${s_ps[$n]}" "${p_ps[$n]}" "$(ratio "${s_ps[$n]}" "${p_ps[$n]}")" "$target"

@@ -34,6 +34,12 @@ both! {
         assert_eq!(state(s, "t", "{{.State.Running}}"), "true", "the container runs on after the detach");
         // The session went to the log as well.
         assert!(s.ok(&["logs", "t"]).stdout.contains("hi-42"));
+        // An attach whose stdin is at its end (/dev/null) sends no ctrl-d
+        // that would end the shell: the session only watches.
+        let watcher = s.spawn(&["attach", "t"]);
+        std::thread::sleep(Duration::from_millis(700));
+        drop(watcher);
+        assert_eq!(state(s, "t", "{{.State.Running}}"), "true", "stdin's end did not stop the shell");
         let out = in_pty(s, "exec $S attach t", &[
             ("", "echo again-$((1+1))\n"),
             ("again-2", "exit 5\n"),
@@ -65,6 +71,14 @@ both! {
         assert_eq!(out.code, 0, "{out:?}");
         assert_eq!(state(s, "r", "{{.State.Running}}"), "true");
         s.run(&["attach", "--detach-keys", "ctrl-", "r"]).code(125).stderr_has("detach keys");
+        // containers.conf's [engine] detach_keys is the default.
+        std::fs::write(s.dir.join("keys.conf"), "[engine]\ndetach_keys = \"ctrl-b\"\n").unwrap();
+        let out = in_pty(s, "CONTAINERS_CONF=keys.conf exec $S attach r", &[
+            ("", "echo c-$((4+4))\n"),
+            ("c-8", "\x02"),
+        ]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(state(s, "r", "{{.State.Running}}"), "true");
         s.ok(&["rm", "-f", "r"]);
 
         // run --rm -it: the exit code is the shell's and the container is gone.
@@ -117,6 +131,13 @@ both! {
         let out = s.run_stdin(&["start", "-ai", "q"], "z\n");
         assert_eq!(out.code, 2, "{out:?}");
         assert_eq!(out.stdout, "q-z\n", "{out:?}");
+        // A megabyte through the monitor, ctrl-p ctrl-q among it: without a
+        // terminal those are data, not detach keys.
+        s.ok(&["create", "-i", "--name", "w", BUSYBOX, "wc", "-c"]);
+        let big = "abc\x10\x11def\n".repeat(100_000);
+        let out = s.run_stdin(&["start", "-ai", "w"], &big);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(out.stdout.trim(), "1000000", "{out:?}");
         // start -a without -i: output only, stdin not passed.
         s.ok(&["create", "--name", "n", BUSYBOX, "sh", "-c", "echo only-out; cat; echo cat-done"]);
         let out = s.run_stdin(&["start", "-a", "n"], "ignored\n");
@@ -150,11 +171,11 @@ both! {
 both! {
     /// exec runs under the container's seccomp filter: a system call the
     /// default profile refuses (personality with ADDR_NO_RANDOMIZE, through
-    /// busybox setarch -R) fails in exec as in the container; --privileged
+    /// busybox linux64 -R) fails in exec as in the container; --privileged
     /// exec and a seccomp=unconfined container are not filtered.
     fn exec_seccomp(s) {
         s.pull(BUSYBOX);
-        let probe = "grep '^Seccomp:' /proc/self/status; setarch linux64 -R true && echo personality-ok || echo personality-refused";
+        let probe = "grep '^Seccomp:' /proc/self/status; linux64 -R true && echo personality-ok || echo personality-refused";
         let out = s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", probe]);
         assert!(out.stdout.contains("Seccomp:\t2") && out.stdout.contains("personality-refused"), "in the container:{out:?}");
         s.ok(&["run", "-d", "--name", "f", BUSYBOX, "sleep", "60"]);

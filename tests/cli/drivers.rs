@@ -183,6 +183,20 @@ both! {
         s.run(&["--storage-driver", "zfs", "images"]).code(125).stderr_has("use one of overlay, fuse-overlay, vfs");
         // Told nothing, the store's own driver is used.
         s.ok(&["images"]);
+        // sangja.conf's [storage] driver counts as asked for: refused here,
+        // and what a new store records.
+        let conf = s.dir.join("sangja.conf");
+        std::fs::write(&conf, "[storage]\ndriver = \"fuse-overlay\"\n").unwrap();
+        give(s, &conf);
+        let conf_env = conf.display().to_string();
+        let (code, _, err) = run_env(s, &[("SANGJA_CONF", &conf_env)], &["images"]);
+        assert_eq!(code, 125, "{err}");
+        assert!(err.contains("uses the \"vfs\" storage driver, not \"fuse-overlay\""), "{err}");
+        let other = Sangja { mode: s.mode.clone(), dir: s.dir.clone(), root: s.dir.join("root-conf"), runroot: s.runroot.clone() };
+        let (code, _, err) = run_env(&other, &[("SANGJA_CONF", &conf_env)], &["images"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(recorded(&other), "fuse-overlay");
+        std::mem::forget(other);
     }
 }
 
@@ -267,6 +281,7 @@ both! {
         std::thread::sleep(Duration::from_millis(200));
         let o = s.run(&["exec", "k", "cat", "/etc/passwd"]);
         assert!(o.code != 0, "reading a file without its server must fail");
+        assert!(o.stderr.contains("not connected"), "the error names the lost connection: {}", o.stderr);
         s.ok(&["ps", "-a"]);
         s.ok(&["rm", "-f", "k"]);
         assert!(!s.container_dir(&id).exists());

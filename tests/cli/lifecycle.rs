@@ -88,9 +88,10 @@ both! {
         assert!(fg.stderr.contains("oops"), "{fg:?}");
         s.ok(&["start", "c1"]).stdout_is("c1\n");
         s.ok(&["wait", "c1"]).stdout_is("4\n");
+        // start -a runs under the monitor too (attach.rs): both runs are logged, as podman's.
         let logs = s.ok(&["logs", "c1"]);
-        assert_eq!(logs.stdout, "hi\n");
-        assert_eq!(logs.stderr, "oops\n");
+        assert_eq!(logs.stdout, "hi\nhi\n");
+        assert_eq!(logs.stderr, "oops\noops\n");
     }
 }
 

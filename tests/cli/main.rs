@@ -33,4 +33,12 @@ mod tty;
 mod attach;
 mod security;
 mod resources;
+mod userns;
 mod drivers;
+mod fuse;
+// issue 8: completions, man pages, packaging
+mod completion;
+mod docs;
+mod package;
+// issue 8: systemd
+mod systemd;

@@ -114,18 +114,19 @@ both! {
 }
 
 both! {
-    /// The default network: pasta rootless (an interface besides lo), none as root.
+    /// The default network: pasta rootless (an interface besides lo), the
+    /// `sangja` bridge as root (eth0 besides lo; tests/cli/networks.rs has more).
     fn default_network(s) {
         s.pull(BUSYBOX);
         let out = s.ok(&["run", "--rm", BUSYBOX, "ls", "/sys/class/net"]);
         if s.is_rootless() {
             assert!(out.lines().len() >= 2, "rootless default is pasta:{out:?}");
         } else {
-            out.stdout_is("lo\n");
+            out.stdout_is("eth0\nlo\n");
         }
         s.ok(&["run", "--name", "c", BUSYBOX, "true"]);
         let mode = s.ok(&["inspect", "c"]).json().path("0.HostConfig.NetworkMode").as_str().unwrap_or_default().to_string();
-        assert_eq!(mode, if s.is_rootless() { "pasta" } else { "none" });
+        assert_eq!(mode, if s.is_rootless() { "pasta" } else { "bridge" });
     }
 }
 
@@ -193,30 +194,37 @@ both! {
 }
 
 both! {
-    /// container:NAME joins another container's namespace and sees its server
-    /// on its own loopback (root); rootless says why it cannot yet.
+    /// container:NAME joins another container's namespace (rootless: by
+    /// joining its user namespace too) and sees its server on its own
+    /// loopback, on the target's default network (pasta rootless, the bridge
+    /// as root) and on none; also for a created container started later.
     fn join_container(s) {
         s.pull(BUSYBOX);
-        let mut web = s.spawn(&["run", "--rm", "--name", "web", "--network", "none", BUSYBOX, "sh", "-c",
-            "mkdir -p /www && echo hello-web > /www/index.html && echo ready && exec httpd -f -p 80 -h /www"]);
-        web.wait_for_line("ready", Duration::from_secs(10));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let out = s.run(&["run", "--rm", "--network", "container:web", BUSYBOX, "wget", "-qO-", "http://127.0.0.1/"]);
-            if !s.is_rootless() && out.code == 0 {
-                out.stdout_is("hello-web\n");
-                break;
+        for net in ["default", "none"] {
+            let mut args = vec!["run", "--rm", "--name", "web"];
+            if net == "none" {
+                args.extend(["--network", "none"]);
             }
-            if s.is_rootless() {
-                out.code(125).stderr_has("user namespace");
-                break;
+            args.extend([BUSYBOX, "sh", "-c", "mkdir -p /www && echo hello-web > /www/index.html && echo ready && exec httpd -f -p 80 -h /www"]);
+            let mut web = s.spawn(&args);
+            web.wait_for_line("ready", Duration::from_secs(10));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let out = s.run(&["run", "--rm", "--network", "container:web", BUSYBOX, "wget", "-qO-", "http://127.0.0.1/"]);
+                if out.code == 0 {
+                    out.stdout_is("hello-web\n");
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{out:?}");
+                std::thread::sleep(Duration::from_millis(50));
             }
-            assert!(Instant::now() < deadline, "{out:?}");
-            std::thread::sleep(Duration::from_millis(50));
+            s.ok(&["create", "--name", "joiner", "--network", "container:web", BUSYBOX, "wget", "-qO-", "http://127.0.0.1/"]);
+            s.ok(&["start", "-a", "joiner"]).stdout_is("hello-web\n");
+            s.ok(&["rm", "joiner"]);
+            s.ok(&["kill", "web"]);
+            web.finish();
         }
         s.run(&["run", "--rm", "--network", "container:nosuch", BUSYBOX, "true"]).code(125).stderr_has("nosuch");
-        s.ok(&["kill", "web"]);
-        web.finish();
     }
 }
 

@@ -54,7 +54,8 @@ impl Overlay {
     /// The lower file (`layer`, `st`) now also exists in the upper layer at
     /// `p`: it keeps its inode number and its node now reads the upper copy.
     fn moved_up(&self, layer: usize, st: &libc::stat, p: &CPath) {
-        let our = self.inodes.ino_for(self.layers.devs[layer], st.st_ino);
+        let (dev, key) = self.key_of(layer, st, p.bytes());
+        let our = self.inodes.ino_for(dev, key);
         if let Ok(ust) = self.layers.stat(0, p) {
             self.inodes.alias(self.layers.devs[0], ust.st_ino, our);
         }
@@ -68,6 +69,19 @@ impl Overlay {
                 s.layer = 0;
             }
         }
+    }
+
+    /// The inode key of a layer file: its (st_dev, st_ino), except for hard
+    /// links in a lower layer, which copy-up separates (each name is copied on
+    /// its own, as kernel overlay without index does): those are keyed by path.
+    pub(super) fn key_of(&self, layer: usize, st: &libc::stat, rel: &[u8]) -> (u64, u64) {
+        if layer == 0 || st.st_nlink <= 1 || st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            return (self.layers.devs[layer], st.st_ino);
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        rel.hash(&mut h);
+        (u64::MAX - layer as u64, h.finish())
     }
 
     /// Copies `node` into the upper layer unless it is there already.

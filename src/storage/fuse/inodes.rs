@@ -134,12 +134,6 @@ impl Inodes {
         n
     }
 
-    /// A number for a file that shares its layer key with another one (a
-    /// lower hard link whose partner was copied up): not remembered by key.
-    pub(super) fn fresh(&self) -> u64 {
-        self.next.fetch_add(1, Ordering::Relaxed)
-    }
-
     /// One more lookup of a known node (a hard link's entry reply).
     pub(super) fn add_lookup(&self, node: &Node) {
         node.lookups.fetch_add(1, Ordering::Relaxed);

@@ -128,6 +128,9 @@ impl Layers {
     /// Resolves `rel/name` in a folder whose merged layers are `mask` (the upper
     /// layer is always consulted). Returns the entry and the stat of its top layer.
     pub(super) fn lookup(&self, mask: Mask, rel: &[u8], name: &[u8]) -> Result<(Resolved, libc::stat), Errno> {
+        if name.len() > 255 {
+            return Err(Errno::ENAMETOOLONG);
+        }
         let path = CPath::child(rel, name)?;
         let mut top: Option<libc::stat> = None;
         let r = resolve(

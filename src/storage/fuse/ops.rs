@@ -208,7 +208,8 @@ impl Overlay {
             (true, true) if !self.merged_empty(p.bytes(), &r)? => return Err(Errno::ENOTEMPTY),
             _ => {}
         }
-        let node = self.inodes.node_of_key(self.layers.devs[r.layer], st.st_ino);
+        let (dev, key) = self.key_of(r.layer, &st, p.bytes());
+        let node = self.inodes.node_of_key(dev, key);
         if let Some(node) = &node {
             self.losing_name(node, r.layer, &p);
         }

@@ -82,15 +82,8 @@ impl Overlay {
         let (r, st) = self.layers.lookup(s.mask(), prel, name.as_bytes())?;
         let p = CPath::child(prel, name.as_bytes())?;
         drop(s);
-        let mut ino = self.inodes.ino_for(self.layers.devs[r.layer], st.st_ino);
-        if r.layer != 0 {
-            if let Some(n) = self.inodes.get(ino) {
-                if n.state.read().layer < r.layer {
-                    // A lower hard link of a file copied up since: a file of its own now.
-                    ino = self.inodes.fresh();
-                }
-            }
-        }
+        let (dev, key) = self.key_of(r.layer, &st, p.bytes());
+        let ino = self.inodes.ino_for(dev, key);
         self.inodes.remember(ino, p.bytes(), r.layer, r.lowers, r.is_dir);
         Ok(attr(ino, &st, r.is_dir && r.lowers != 0))
     }
@@ -347,7 +340,8 @@ impl Filesystem for Overlay {
         }
         let id = self.next_dh.fetch_add(1, Ordering::Relaxed);
         self.dirs.lock().insert(id, std::sync::Arc::new(parking_lot::Mutex::new(DirHandle::default())));
-        reply.opened(FileHandle(id), FopenFlags::empty());
+        // The kernel may cache listings: it drops them itself when it changes the folder.
+        reply.opened(FileHandle(id), FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE);
     }
 
     fn readdir(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {

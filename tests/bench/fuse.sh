@@ -1,0 +1,86 @@
+#!/bin/sh
+# tests/bench/fuse.sh [SANGJA]: kernel overlay vs fuse-overlayfs vs sangja's
+# FUSE overlay on the same lower layers; prints one table with the ratios.
+#
+# Lower layers: four slices of this machine's /usr (docs, python, perl,
+# zoneinfo: ~8000 files, merged under usr/share), copied once to $BENCH_DIR.
+# Each driver gets a fresh upper layer and a fresh mount (so "cold" means the
+# mount's own caches are empty; the layers' files are in the page cache).
+# Run as root (fuse-overlayfs in a mount namespace) or as a user (each in a
+# user+mount namespace). Needs fuse-overlayfs (Debian package) and python3.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+sangja=${1:-$here/../../target/release/sangja}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/sangja-bench-fuse-$(id -u)}
+mb=${BENCH_MB:-500}
+
+mkdir -p "$dir"
+if [ ! -e "$dir/layers.done" ]; then
+	rm -rf "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4"
+	mkdir -p "$dir/l1/usr/share" "$dir/l2/usr/lib" "$dir/l3/usr/share" "$dir/l4/usr/share"
+	cp -a /usr/share/doc "$dir/l1/usr/share/"
+	cp -a /usr/lib/python3.11 "$dir/l2/usr/lib/" 2>/dev/null || true
+	cp -a /usr/share/perl "$dir/l3/usr/share/" 2>/dev/null || true
+	cp -a /usr/share/zoneinfo "$dir/l4/usr/share/"
+	tar -C /usr/share -cf "$dir/src.tar" perl
+	touch "$dir/layers.done"
+fi
+lower="$dir/l1:$dir/l2:$dir/l3:$dir/l4"
+
+# The measurements, run inside each mount: "name milliseconds" lines.
+cat >"$dir/inner.sh" <<'INNER'
+cd "$1"
+t() { s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "$name $(((e - s) / 1000000))"; }
+readall() { find . -type f -print0 | xargs -0 cat; }
+statwalk() { find . -printf '%s %m %u\n'; }
+name=cold_read t readall
+name=warm_read t readall
+name=warm_read2 t readall
+name=cold_stat t statwalk
+name=warm_stat t statwalk
+name=warm_stat2 t statwalk
+name=write_5000 t /usr/bin/python3 -c '
+import os
+os.mkdir("w")
+for i in range(5000):
+    with open("w/f%d" % i, "w") as f:
+        f.write("x" * 1024)'
+name=untar t tar -xf "$2"
+name=seq_write t dd if=/dev/zero of=big bs=1M count="$3"
+name=seq_read t dd if=big of=/dev/null bs=1M
+INNER
+
+fresh() { rm -rf "$dir/$1"; mkdir -p "$dir/$1/up" "$dir/$1/work" "$dir/$1/mnt"; }
+run_kernel() {
+	fresh k
+	"$sangja" __fuse-mount --kernel "$dir/k/work" "$lower" "$dir/k/up" "$dir/k/mnt" -- sh "$dir/inner.sh" "$dir/k/mnt" "$dir/src.tar" "$mb"
+}
+run_ours() {
+	fresh s
+	"$sangja" __fuse-mount "$lower" "$dir/s/up" "$dir/s/mnt" -- sh "$dir/inner.sh" "$dir/s/mnt" "$dir/src.tar" "$mb"
+}
+run_fo() {
+	fresh f
+	if [ "$(id -u)" = 0 ]; then ns="unshare -m --propagation private"; else ns="unshare -rm"; fi
+	$ns sh -c '
+		fuse-overlayfs -o "lowerdir=$1,upperdir=$2/up,workdir=$2/work" "$2/mnt" || exit 1
+		sh "$3" "$2/mnt" "$4" "$5"
+		fusermount3 -u "$2/mnt" 2>/dev/null || umount "$2/mnt"' sh "$lower" "$dir/f" "$dir/inner.sh" "$dir/src.tar" "$mb"
+}
+
+run_kernel >"$dir/kernel.out"
+run_fo >"$dir/fo.out"
+run_ours >"$dir/ours.out"
+
+echo "lower layers: $(find "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" -type f | wc -l) files, $(du -sh "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" | awk '{print $1}' | tr '\n' ' ')"
+printf '%-12s %10s %10s %10s %12s %14s\n' test kernel_ms fuse-ovl_ms ours_ms ours/kernel ours/fuse-ovl
+for n in cold_read warm_read warm_read2 cold_stat warm_stat warm_stat2 write_5000 untar seq_write seq_read; do
+	k=$(awk -v n=$n '$1 == n {print $2}' "$dir/kernel.out")
+	f=$(awk -v n=$n '$1 == n {print $2}' "$dir/fo.out")
+	o=$(awk -v n=$n '$1 == n {print $2}' "$dir/ours.out")
+	awk -v n=$n -v k="${k:-0}" -v f="${f:-0}" -v o="${o:-0}" 'BEGIN {
+		r1 = (k > 0) ? sprintf("%.2f", o / k) : "-"; r2 = (f > 0) ? sprintf("%.2f", o / f) : "-"
+		printf "%-12s %10d %10d %10d %12s %14s\n", n, k, f, o, r1, r2 }'
+done
+echo "(ratios: time ours / time other; below 1 means ours is faster; seq_* are $mb MB)"
+rm -rf "$dir/k" "$dir/f" "$dir/s"
