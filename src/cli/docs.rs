@@ -54,19 +54,12 @@ fn examples_section(path: &[String]) -> String {
     out
 }
 
-fn see_also(cmd: &Command, parent: Option<&str>) -> String {
-    let mut refs: Vec<String> = Vec::new();
-    if let Some(p) = parent {
-        refs.push(format!("\\fB{}\\fR(1)", roff_text(p)));
+/// The page of the parent command (the subcommands have their own section).
+fn see_also(parent: Option<&str>) -> String {
+    match parent {
+        Some(p) => format!(".SH \"SEE ALSO\"\n\\fB{}\\fR(1)\n", roff_text(p)),
+        None => String::new(),
     }
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = sub.get_display_name().unwrap_or(sub.get_name());
-        refs.push(format!("\\fB{}\\fR(1)", roff_text(name)));
-    }
-    if refs.is_empty() {
-        return String::new();
-    }
-    format!(".SH \"SEE ALSO\"\n{}\n", refs.join(", "))
 }
 
 fn page(cmd: &Command, path: &[String], parent: Option<&str>) -> Result<Vec<u8>> {
@@ -86,7 +79,7 @@ fn page(cmd: &Command, path: &[String], parent: Option<&str>) -> Result<Vec<u8>>
         man.render_subcommands_section(&mut out).map_err(e)?;
     }
     out.extend_from_slice(examples_section(path).as_bytes());
-    out.extend_from_slice(see_also(cmd, parent).as_bytes());
+    out.extend_from_slice(see_also(parent).as_bytes());
     if parent.is_none() {
         man.render_version_section(&mut out).map_err(e)?;
     }

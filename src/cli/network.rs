@@ -353,11 +353,17 @@ pub fn join_target_userns(cli: &super::Cli) -> Result<()> {
     if crate::paths::host_uid() == 0 || std::env::var_os(crate::rootless::ENV_HOST_UID).is_some() {
         return Ok(());
     }
+    let paths = || crate::paths::StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone());
     let verb = match &cli.command {
         Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
+        Command::Network(NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)) => {
+            if let Some(k) = network::rootless_netns::running(&paths()?.runroot) {
+                std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{}/ns/user", k.pid));
+            }
+            return Ok(());
+        }
         _ => return Ok(()),
     };
-    let paths = || crate::paths::StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone());
     let mode = match verb {
         ContainerVerb::Run(a) => match a.net_flags.network.as_deref() {
             Some(n) => network::parse_mode(n, true).unwrap_or_default(),

@@ -305,12 +305,6 @@ impl Server {
                     }
                 }
             }
-            if pending.is_empty() && close_when_drained {
-                close_when_drained = false;
-                if !tty {
-                    input = None;
-                }
-            }
             if fds[3].revents != 0 {
                 if let Some(l) = &self.listener {
                     // SAFETY: accept4 on our listening socket.
@@ -364,6 +358,14 @@ impl Server {
             }
             for ci in gone.into_iter().rev() {
                 self.clients.remove(ci);
+            }
+            // After the clients: an end of input that came with nothing
+            // left to write must close the pipe now, not at the next wake-up.
+            if pending.is_empty() && close_when_drained {
+                close_when_drained = false;
+                if !tty {
+                    input = None;
+                }
             }
         }
     }

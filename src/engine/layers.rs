@@ -362,7 +362,7 @@ pub fn mount(engine: &Engine, c: &Container) -> Result<PathBuf> {
         super::drivers::Driver::Fuse => {
             fs::create_dir_all(&target).path_ctx("create", &target)?;
             let layers = crate::storage::fuse::FuseLayers { lower, upper, userxattr: engine.identity.rootless };
-            crate::runtime::fuse_server::mount_overlay(&target, layers, false)?;
+            crate::runtime::fuse_server::mount_overlay_detached(&target, layers)?;
             return Ok(target);
         }
         super::drivers::Driver::Overlay => {}

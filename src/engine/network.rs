@@ -63,6 +63,13 @@ fn member_names(c: &Container) -> Vec<String> {
 pub fn check(engine: &Engine, opts: &crate::container::RunOptions) -> Result<()> {
     if let NetworkMode::Bridge(names) = &opts.network {
         records(engine, names)?;
+        if engine.identity.rootless && !opts.net.publish.is_empty() {
+            return Err(Error::Invalid(format!(
+                "-p/--publish on user networks is not supported rootless yet: publish on the default network (pasta) \
+                 and reach the others by name from there, or run as root (--network {})",
+                network::mode_name(&opts.network)
+            )));
+        }
     } else if !opts.net.aliases.is_empty() {
         return Err(Error::Invalid("--network-alias needs a bridge network: add --network NAME".into()));
     }
@@ -316,8 +323,18 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
         }
         names.retain(|n| n != &rec.name);
     }
-    if c.is_running() && !engine.identity.rootless {
+    if c.is_running() {
         let pid = c.state.pid.ok_or_else(|| Error::State(format!("container {} has no pid", c.config.name)))?;
+        // Rootless: in the shared namespace, as the container's own start did.
+        scope(engine);
+        let keeper = match engine.identity.rootless {
+            true => Some(network::rootless_netns::ensure(&engine.paths.runroot)?),
+            false => None,
+        };
+        let _inside = match &keeper {
+            Some((k, _)) => Some(network::rootless_netns::enter(k)?),
+            None => None,
+        };
         if join {
             let path = format!("/proc/{pid}/ns/net");
             let ns = std::fs::File::open(&path).map_err(|e| Error::io_path("open", std::path::Path::new(&path), e))?;
@@ -331,8 +348,6 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
         } else {
             network::bridge::leave_network(&rec.interface, &rec.name, &c.config.id)?;
         }
-    } else if c.is_running() {
-        return Err(Error::Invalid("network connect/disconnect of a running container is not supported rootless: stop it first".into()));
     }
     c.config.options.network = NetworkMode::Bridge(names);
     crate::json_file::write_volatile(&c.dir.join("config.json"), &c.config)

@@ -112,10 +112,9 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
         // vfs: the rootfs copy is a plain folder.
         Source::Container { target, pid: None, driver: Driver::Vfs, .. } => return crate::storage::tree::open_dir(target),
         Source::Container { lower, upper, target, pid: None, driver: Driver::Fuse, .. } => {
-            private_mount_ns()?;
             std::fs::create_dir_all(target).path_ctx("create", target)?;
             let layers = FuseLayers { lower: lower.clone(), upper: upper.clone(), userxattr: rootless };
-            crate::runtime::fuse_server::mount_overlay(target, layers, false)?;
+            crate::runtime::fuse_server::mount_overlay(target, layers, false, private_mount_ns)?;
             return crate::storage::tree::open_dir(target);
         }
         Source::Container { lower, upper, work, target, pid: None, .. } => {
@@ -131,15 +130,18 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
         }
         Source::Image { lower, driver: Driver::Fuse, .. } => {
             // Read-only over an empty upper folder, in a temp folder the sweep removes.
-            private_mount_ns()?;
             let t = crate::paths::make_temp_dir(&engine.paths.tmp_dir(), "rm-view")?;
             let (upper, target) = (t.join("upper"), t.join("view"));
             for d in [&upper, &target] {
                 std::fs::create_dir(d).path_ctx("create", d)?;
             }
             let layers = FuseLayers { lower: lower.clone(), upper, userxattr: rootless };
-            crate::runtime::fuse_server::mount_overlay(&target, layers, true)?;
-            return crate::storage::tree::open_dir(&target);
+            crate::runtime::fuse_server::mount_overlay(&target, layers, true, private_mount_ns)?;
+            let fd = crate::storage::tree::open_dir(&target)?;
+            // The fd keeps the mount reachable; the empty mount point can go now.
+            let _ = nix::mount::umount2(&target, nix::mount::MntFlags::MNT_DETACH);
+            let _ = std::fs::remove_dir(&target);
+            return Ok(fd);
         }
         Source::Image { lower, .. } => {
             let mut s = String::from("lowerdir=");

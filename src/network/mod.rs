@@ -102,7 +102,7 @@ pub fn parse_mode(s: &str, rootless: bool) -> Result<NetworkMode> {
 pub fn default_mode(rootless: bool) -> NetworkMode {
     if rootless && backend::installed("pasta") {
         NetworkMode::Pasta(Vec::new())
-    } else if !rootless && backend::installed("nft") {
+    } else if !rootless && nft::find().is_ok() {
         NetworkMode::Bridge(Vec::new())
     } else {
         NetworkMode::None

@@ -26,9 +26,20 @@ pub fn ports_table(container_id: &str) -> String {
     format!("sangja_c_{}", &container_id[..container_id.len().min(12)])
 }
 
+/// The nft binary: PATH, then the sbin folders (not on a user's PATH on
+/// Debian, and rootless user networks run it too).
+pub fn find() -> Result<std::path::PathBuf> {
+    ["/usr/sbin/nft", "/sbin/nft"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file())
+        .map(Ok)
+        .unwrap_or_else(|| super::backend::find("nft", "nftables"))
+}
+
 /// Runs an nft script.
 pub fn run(script: &str) -> Result<()> {
-    let exe = super::backend::find("nft", "nftables")
+    let exe = find()
         .map_err(|_| Error::Invalid("nft not found: bridge networks need it for NAT; install the nftables package (apt-get install nftables), or use --network host or none".into()))?;
     let mut child = Command::new(exe)
         .args(["-f", "-"])

@@ -66,7 +66,13 @@ fn cached_probe(runroot: &Path, rootless: bool) -> Result<(), String> {
             return Err(why.to_string());
         }
     }
-    let result = probe(runroot, rootless);
+    let result = match probe(runroot, rootless) {
+        Ok(verdict) => verdict,
+        // The probe could not even be set up (the runroot is not writable...):
+        // no verdict, so the default, which says precisely what is wrong when
+        // it is; nothing cached.
+        Err(_) => return Ok(()),
+    };
     let text = match &result {
         Ok(()) => "ok\n".to_string(),
         Err(why) => format!("fail {why}\n"),
@@ -85,7 +91,8 @@ const FAIL_MAPS: i32 = 251;
 /// Mounts an overlay (lower, upper, work: what a container needs) in a
 /// child that unshares a mount namespace, and a user namespace when not
 /// root, exactly as a rootless container does.
-fn probe(runroot: &Path, rootless: bool) -> Result<(), String> {
+/// Ok(verdict), or Err when the probe itself could not be set up.
+fn probe(runroot: &Path, rootless: bool) -> Result<Result<(), String>, String> {
     std::fs::create_dir_all(runroot).map_err(|e| format!("create {}: {e}", runroot.display()))?;
     let dir = super::make_temp_dir(runroot, "overlay-probe").map_err(|e| e.to_string())?;
     let r = probe_in(&dir, rootless);
@@ -93,7 +100,7 @@ fn probe(runroot: &Path, rootless: bool) -> Result<(), String> {
     r
 }
 
-fn probe_in(dir: &Path, rootless: bool) -> Result<(), String> {
+fn probe_in(dir: &Path, rootless: bool) -> Result<Result<(), String>, String> {
     for d in ["lower", "upper", "work", "merged"] {
         std::fs::create_dir(dir.join(d)).map_err(|e| format!("create {}: {e}", dir.join(d).display()))?;
     }
@@ -152,12 +159,12 @@ fn probe_in(dir: &Path, rootless: bool) -> Result<(), String> {
     if !libc::WIFEXITED(status) {
         return Err("the probe process was killed".to_string());
     }
-    match libc::WEXITSTATUS(status) {
+    Ok(match libc::WEXITSTATUS(status) {
         0 => Ok(()),
         FAIL_UNSHARE => Err("unshare: the kernel refused a new user or mount namespace".to_string()),
         FAIL_MAPS => Err("writing the user namespace's id maps failed".to_string()),
         e => Err(format!("mount: {}", Errno::from_raw(e))),
-    }
+    })
 }
 
 /// open/write/close with raw calls (the probe child may not allocate).

@@ -68,7 +68,9 @@ fn setup(plan: &Plan) -> CResult<Infallible> {
     namespaces::enter(plan)?;
     rootfs::prepare(plan)?;
     if let Some(t) = &plan.terminal {
-        super::tty::setup_in_child(t, plan.uid)?;
+        // Still in the runtime's user namespace: the terminal's owner as seen from there.
+        let uid = plan.own_userns.as_ref().map_or(plan.uid, |u| u.uids.outer(plan.uid));
+        super::tty::setup_in_child(t, uid)?;
     }
     process::finish_and_exec(plan)
 }

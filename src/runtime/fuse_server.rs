@@ -38,6 +38,12 @@ pub struct Server {
 
 /// Forks the server for `layers`. The caller must be single-threaded.
 pub fn fork_server(layers: FuseLayers) -> Result<Server> {
+    fork_server_with(layers, None)
+}
+
+/// `fork_server`; with `detach`, the server first unshares a mount
+/// namespace of its own and then writes "r" on it.
+fn fork_server_with(layers: FuseLayers, detach: Option<OwnedFd>) -> Result<Server> {
     let (mine, theirs) = socketpair(AddressFamily::Unix, SockType::SeqPacket, None, SockFlag::SOCK_CLOEXEC)
         .map_err(|e| Error::Runtime(format!("create the FUSE server's socket: {}", e.desc())))?;
     // SAFETY: the caller is single-threaded (documented precondition), so
@@ -45,6 +51,16 @@ pub fn fork_server(layers: FuseLayers) -> Result<Server> {
     match unsafe { fork() }.map_err(|e| Error::Runtime(format!("fork the FUSE server: {}", e.desc())))? {
         ForkResult::Child => {
             drop(mine);
+            if let Some(ready) = detach {
+                // SAFETY: plain system calls.
+                let ok = unsafe { libc::unshare(libc::CLONE_NEWNS) } == 0;
+                let _ = nix::unistd::write(&ready, if ok { b"r" } else { b"x" });
+                drop(ready);
+                if !ok {
+                    // SAFETY: ends the server before it served anything.
+                    unsafe { libc::_exit(1) }
+                }
+            }
             server_main(theirs, layers)
         }
         ForkResult::Parent { child } => Ok(Server { sock: mine, pid: child }),
@@ -153,19 +169,47 @@ pub fn mount_and_hand_over(target: &Path, sock: RawFd, readonly: bool) -> std::r
     }
 }
 
-/// Mounts a FUSE overlay of `layers` at `target` in the current mount
-/// namespace, served by a new server process. The caller must be
-/// single-threaded and root in the mount namespace's user namespace.
-pub fn mount_overlay(target: &Path, layers: FuseLayers, readonly: bool) -> Result<Pid> {
+/// Mounts a FUSE overlay of `layers` at `target`, served by a new server
+/// process; `before_mount` runs between the fork and the mount (a view
+/// unshares its private mount namespace there, so that the server stays
+/// out of it: a server inside the namespace would keep it, and so its own
+/// mount, alive forever). The caller must be single-threaded and root in
+/// the mount namespace's user namespace.
+pub fn mount_overlay(target: &Path, layers: FuseLayers, readonly: bool, before_mount: impl FnOnce() -> Result<()>) -> Result<Pid> {
     let server = fork_server(layers)?;
-    let r = mount_and_hand_over(target, server.sock.as_raw_fd(), readonly);
+    let r = before_mount().and_then(|()| {
+        mount_and_hand_over(target, server.sock.as_raw_fd(), readonly)
+            .map_err(|(what, e)| Error::Runtime(format!("{what} at {}: {}", target.display(), e.desc())))
+    });
     drop(server.sock);
-    match r {
-        Ok(()) => Ok(server.pid),
-        Err((what, e)) => {
-            // It exits on the closed socket: reap it.
-            let _ = nix::sys::wait::waitpid(server.pid, None);
-            Err(Error::Runtime(format!("{what} at {}: {}", target.display(), e.desc())))
-        }
+    if r.is_err() {
+        // It exits on the closed socket: reap it.
+        let _ = nix::sys::wait::waitpid(server.pid, None);
     }
+    r.map(|()| server.pid)
+}
+
+/// Mounts a FUSE overlay at `target` in the current mount namespace for
+/// good (`sangja mount`): the server first moves to a mount namespace of
+/// its own, made before the mount exists, so that it does not keep the
+/// caller's namespace (a `sangja unshare` session) alive after it ends.
+pub fn mount_overlay_detached(target: &Path, layers: FuseLayers) -> Result<Pid> {
+    let (ready_r, ready_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
+    let server = fork_server_with(layers, Some(ready_w))?;
+    let mut b = [0u8; 1];
+    let ok = matches!(nix::unistd::read(&ready_r, &mut b), Ok(1)) && b[0] == b'r';
+    drop(ready_r);
+    if !ok {
+        drop(server.sock);
+        let _ = nix::sys::wait::waitpid(server.pid, None);
+        return Err(Error::Runtime("the FUSE server could not make its own mount namespace".into()));
+    }
+    let r = mount_and_hand_over(target, server.sock.as_raw_fd(), false)
+        .map_err(|(what, e)| Error::Runtime(format!("{what} at {}: {}", target.display(), e.desc())));
+    drop(server.sock);
+    if r.is_err() {
+        let _ = nix::sys::wait::waitpid(server.pid, None);
+    }
+    r.map(|()| server.pid)
 }

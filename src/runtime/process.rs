@@ -14,6 +14,9 @@ pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
     // Every mount is made: now into the container's own user namespace, where
     // the process below gets its ids and capabilities (userns.rs).
     if let Some(u) = &plan.own_userns {
+        if plan.populate_dev {
+            u.chown_tmpfs()?;
+        }
         nix::sched::setns(&u.fd, nix::sched::CloneFlags::CLONE_NEWUSER)
             .stage(|| "join the container's user namespace".to_string())?;
     }

@@ -30,6 +30,27 @@ pub(super) struct UsernsPlan {
     /// Layer folders the child covers with idmapped mounts of themselves
     /// before mounting the overlay (where the kernel allows it: as root).
     pub idmap_lowers: Vec<std::ffi::CString>,
+    /// The outer ids of the container's root, owner of the tmpfs we mount.
+    pub root_ids: (u32, u32),
+    /// The uid map, for files made before joining (the terminal).
+    pub uids: IdMap,
+}
+
+impl UsernsPlan {
+    /// Child side, before joining: the /dev and /dev/shm tmpfs were made by
+    /// the runtime's root; give them to the container's root, as podman's are.
+    pub(super) fn chown_tmpfs(&self) -> super::child::CResult<()> {
+        use super::child::Stage;
+        for p in [c"/dev", c"/dev/shm"] {
+            // SAFETY: a NUL-terminated path.
+            let r = unsafe { libc::lchown(p.as_ptr(), self.root_ids.0, self.root_ids.1) };
+            match Errno::result(r) {
+                Ok(_) | Err(Errno::ENOENT) => {}
+                Err(e) => return Err(e).stage(|| format!("chown {p:?} to the container's root")),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether the spec asks for a new user namespace (one without a path).
@@ -75,7 +96,6 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
                 .map_err(|e| Error::Runtime(format!("chown {} for the id mapping: {}", upper.display(), e.desc())))?;
             Rootfs::Overlay { lower, upper: upper.clone(), work: work.clone(), userxattr: *userxattr }
         }
-        Rootfs::Directory => Rootfs::Directory,
         // The FUSE server serves the copies as it would the layers.
         Rootfs::Fuse { lower, upper, userxattr } => {
             let lower = idmap_copy::remap_layers(lower, &uids, &gids)?;
@@ -84,8 +104,11 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
                 .map_err(|e| Error::Runtime(format!("chown {} for the id mapping: {}", upper.display(), e.desc())))?;
             Rootfs::Fuse { lower, upper: upper.clone(), userxattr: *userxattr }
         }
+        // A folder used as is (or another driver's rootfs): no layers to map.
+        other => other.clone(),
     };
-    Ok(Some(UsernsPlan { fd, rootfs, idmap_lowers }))
+    let root_ids = (uids.outer(0), gids.outer(0));
+    Ok(Some(UsernsPlan { fd, rootfs, idmap_lowers, root_ids, uids }))
 }
 
 /// A helper child unshares a user namespace; we (privileged in its parent

@@ -116,7 +116,7 @@ pub fn split_words(v: &str) -> Result<Vec<String>, String> {
 }
 
 /// The keys of [Container] this generator knows, and the flag each becomes.
-const FLAG_KEYS: [(&str, &str); 16] = [
+const FLAG_KEYS: [(&str, &str); 23] = [
     ("PublishPort", "--publish"),
     ("Volume", "--volume"),
     ("Network", "--network"),
@@ -133,11 +133,15 @@ const FLAG_KEYS: [(&str, &str); 16] = [
     ("DNS", "--dns"),
     ("AddHost", "--add-host"),
     ("Pull", "--pull"),
+    ("Mount", "--mount"),
+    ("Ulimit", "--ulimit"),
+    ("DNSSearch", "--dns-search"),
+    ("DNSOption", "--dns-option"),
+    ("IP", "--ip"),
+    ("NetworkAlias", "--network-alias"),
+    ("PidsLimit", "--pids-limit"),
 ];
 
-/// Keys handled one by one in `container_unit`.
-const OTHER_KEYS: [&str; 10] =
-    ["Image", "Exec", "ContainerName", "PodmanArgs", "GlobalArgs", "Notify", "ReadOnly", "RunInit", "StopTimeout", "Group"];
 
 /// The generated unit for one `.container` file, plus warnings.
 #[derive(Debug, Clone)]
@@ -211,6 +215,12 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
                                 flags.push("--read-only".into());
                             }
                         }
+                        "NoNewPrivileges" => {
+                            if bool_value(file, *line, k, v)? {
+                                flags.push("--security-opt=no-new-privileges".into());
+                            }
+                        }
+                        "SeccompProfile" => flags.push(format!("--security-opt=seccomp={v}")),
                         "RunInit" => {
                             if bool_value(file, *line, k, v)? {
                                 flags.push("--init".into());
@@ -273,7 +283,6 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
     let Some(image) = image else {
         return Err(err(1, "no Image= key in [Container]: name the image to run".into()));
     };
-    let _ = OTHER_KEYS;
     match (user, group) {
         (Some(u), Some(g)) => flags.push(format!("--user={u}:{g}")),
         (Some(u), None) => flags.push(format!("--user={u}")),

@@ -107,6 +107,49 @@ s_run_pasta=$(hf sangja-run-pasta "$RUNS" "" "$S run --rm --network pasta $IMAGE
 s_run_slirp=$(hf sangja-run-slirp "$RUNS" "" "$S run --rm --network slirp4netns $IMAGE true")
 p_run_default=$(hf podman-run-default "$RUNS" "" "$P run --rm $IMAGE true")
 p_run_slirp=$(hf podman-run-slirp "$RUNS" "" "$P run --rm --network slirp4netns $IMAGE true")
+# Throughput host -> container through a published port on each tool's
+# default network: busybox nc in the container reads $TP_MIB MiB into
+# /dev/null; a python sender on the host times first byte to the
+# container's close. Median of 3 (MiB/s).
+TP_MIB=${TP_MIB:-512}
+TP_PY='
+import socket, sys, time
+port, mib = int(sys.argv[1]), int(sys.argv[2])
+buf = b"\0" * (1 << 20)
+deadline = time.time() + 20
+while True:
+    try:
+        s = socket.create_connection(("127.0.0.1", port))
+        t = time.time()
+        for _ in range(mib):
+            s.sendall(buf)
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(60)
+        while s.recv(65536):
+            pass
+        print("%.1f" % (mib / (time.time() - t)))
+        break
+    except OSError:
+        # The port answers before nc listens: try again.
+        if time.time() > deadline:
+            print("n/a")
+            break
+        time.sleep(0.05)
+'
+tp() { # "tool cmd" port -> median MiB/s of 3
+  local vals=() v id
+  for _ in 1 2 3; do
+    id=$($1 run -d -p "127.0.0.1:$2:8080" "$IMAGE" sh -c 'nc -l -p 8080 >/dev/null' 2>/dev/null) || { echo n/a; return; }
+    v=$(python3 -c "$TP_PY" "$2" "$TP_MIB")
+    $1 rm -f "$id" >/dev/null 2>&1 || true
+    [ "$v" != n/a ] && vals+=("$v")
+  done
+  if [ ${#vals[@]} -eq 0 ]; then echo n/a; return; fi
+  printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+note "throughput host -> container through -p, $TP_MIB MiB, 3 runs each"
+s_tp=$(tp "$S" 18390)
+p_tp=$(tp "$P" 18391)
 # ---- end of network ----
 
 # ---- detached lifecycle and ps (issue 3) ----
@@ -173,6 +216,7 @@ printf '%-44s %12s %12s %8s %8s\n' "run -d + stop -t0 + rm, median of $CYCLES (m
 printf '%-44s %12s %12s %8s %8s\n' "run --rm, pasta vs podman default, (ms)" "$s_run_pasta" "$p_run_default" "$(ratio "$s_run_pasta" "$p_run_default")" "-"
 printf '%-44s %12s %12s %8s %8s\n' "run --rm, slirp4netns both, (ms)" "$s_run_slirp" "$p_run_slirp" "$(ratio "$s_run_slirp" "$p_run_slirp")" "-"
 printf '%-44s %12s %12s %8s %8s\n' "sangja pasta / sangja none (added latency)" "$s_run_pasta" "$s_run" "$(ratio "$s_run_pasta" "$s_run")" "-"
+printf '%-44s %12s %12s %8s %8s\n' "host->container via -p, $TP_MIB MiB (MiB/s)" "$s_tp" "$p_tp" "$(ratio "$s_tp" "$p_tp")" ">=1"
 # end of network rows
 # exec row (issue 3, part B)
 printf '%-44s %12s %12s %8s %8s\n' "exec CTR true, median of $RUNS (ms)" "$s_exec" "$p_exec" "$(ratio "$s_exec" "$p_exec")" "<=0.2"

@@ -110,6 +110,7 @@ both!(
         s.ok(&["create", "--name", "stopped1", BUSYBOX, "true"]);
         s.ok(&["run", "-d", "--name", "running1", BUSYBOX, "sleep", "300"]);
         s.ok(&["volume", "create", "vol1"]);
+        s.ok(&["network", "create", "net1"]);
         for (shell, file) in [("bash", "sangja.bash"), ("fish", "sangja.fish"), ("zsh", "zfunc/_sangja")] {
             let script = s.ok(&["completion", shell]).stdout;
             let path = s.dir.join(file);
@@ -133,7 +134,9 @@ both!(
             assert_eq!(c("rmi "), set(&[BUSYBOX]), "{shell}: rmi lists images");
             assert_eq!(c("volume rm "), set(&["vol1"]), "{shell}: volume rm lists volumes");
             let nets = c("run --network ");
-            assert!(nets.contains("host") && nets.contains("none"), "{shell}: --network: {nets:?}");
+            assert!(nets.contains("host") && nets.contains("none") && nets.contains("net1"), "{shell}: --network: {nets:?}");
+            let nets = c("network rm ");
+            assert!(nets.contains("net1") && !nets.contains("host"), "{shell}: network rm: {nets:?}");
             // Elsewhere the static completion: subcommands, flags.
             let sub = c("volume ");
             assert!(sub.contains("create") && sub.contains("rm") && !sub.contains("vol1"), "{shell}: volume subcommands: {sub:?}");
@@ -148,6 +151,7 @@ both!(
         s.ok(&["__complete", "images"]).stdout_is(&format!("{BUSYBOX}\n"));
         s.run(&["__complete", "words", "--", "volume", ""]).code(1);
         s.ok(&["rm", "-f", "running1"]);
+        s.ok(&["network", "rm", "net1"]);
     }
 );
 

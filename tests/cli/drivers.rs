@@ -93,6 +93,14 @@ fn workflow(s: &Sangja, driver: &str) {
          && test ! -e /newfile && test \"$(stat -c %h /d/x)\" = 2 && echo ok"])
         .stdout_is("new\nin\nfrom host\nmore\nok\n");
 
+    // A new volume gets the image's content through the image's view.
+    s.pull(LAYERED);
+    s.ok(&["run", "--rm", "-v", "vol:/etc", LAYERED, "test", "-s", "/etc/passwd"]);
+
+    // Nothing runs now: the servers of the views (cp, export, volume
+    // copy-up) and of the containers must have ended with their mounts.
+    no_servers_left(s, driver);
+
     // A running container: cp both ways, then rm -f.
     s.ok(&["run", "-d", "--name", "r", BUSYBOX, "sh", "-c", "echo live > /live; sleep 60"]);
     let mut got = String::new();
@@ -110,6 +118,36 @@ fn workflow(s: &Sangja, driver: &str) {
     let id = s.container_id("c");
     s.ok(&["rm", "c"]);
     assert!(!s.container_dir(&id).exists(), "{driver}: rm left the container's folder");
+    no_servers_left(s, driver);
+}
+
+fn no_servers_left(s: &Sangja, driver: &str) {
+    let mut left = servers_of_store(s);
+    for _ in 0..50 {
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        left = servers_of_store(s);
+    }
+    assert!(left.is_empty(), "{driver}: FUSE servers outlived their mounts: {left:?}");
+}
+
+/// `sangja-fuse` processes serving this test's store (a forked server
+/// keeps the command line of the sangja that forked it).
+fn servers_of_store(s: &Sangja) -> Vec<i32> {
+    let root = s.root.display().to_string();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat")).map(|st| st.contains(") Z ")).unwrap_or(true);
+        if comm.trim() == "sangja-fuse" && !zombie && String::from_utf8_lossy(&cmdline).split('\0').any(|a| a == root) {
+            out.push(pid);
+        }
+    }
+    out
 }
 
 both! {
@@ -278,8 +316,15 @@ both! {
         s.ok(&["exec", "k", "cat", "/etc/passwd"]);
         // SAFETY: a pid we found as our own test's child process.
         unsafe { libc::kill(servers[0], libc::SIGKILL) };
-        std::thread::sleep(Duration::from_millis(200));
-        let o = s.run(&["exec", "k", "cat", "/etc/passwd"]);
+        // The connection ends when the killed server's fd closes.
+        let mut o = s.run(&["exec", "k", "cat", "/etc/passwd"]);
+        for _ in 0..50 {
+            if o.code != 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            o = s.run(&["exec", "k", "cat", "/etc/passwd"]);
+        }
         assert!(o.code != 0, "reading a file without its server must fail");
         assert!(o.stderr.contains("not connected"), "the error names the lost connection: {}", o.stderr);
         s.ok(&["ps", "-a"]);
@@ -293,6 +338,11 @@ both! {
             serde_json::from_str(&std::fs::read_to_string(s.container_dir(&id).join("state.json")).unwrap()).unwrap();
         let monitor = state["monitor_pid"].as_i64().expect("monitor pid") as i32;
         let server = fuse_servers_of(monitor)[0];
+        // kill -9 of the monitor: the server serves on while the container lives.
+        // SAFETY: the monitor our own test started.
+        unsafe { libc::kill(monitor, libc::SIGKILL) };
+        std::thread::sleep(Duration::from_millis(200));
+        s.ok(&["exec", "n", "cat", "/etc/passwd"]);
         s.ok(&["rm", "-f", "n"]);
         let mut gone = false;
         for _ in 0..50 {

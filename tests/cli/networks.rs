@@ -179,40 +179,53 @@ fn bridge_monitor_killed_root() {
     assert_eq!(s.container_ids(), Vec::<String>::new());
 }
 
-#[test]
-/// Two containers on one user network reach each other by name and by
-/// --network-alias; connect/disconnect update the names of a running one.
-fn user_network_names_root() {
-    let Some(s) = Sangja::root("netnames") else { return };
-    s.pull(BUSYBOX);
-    s.ok(&["network", "create", "--subnet", "10.89.230.0/24", "appnet"]);
-    let bridge = s.ok(&["network", "inspect", "--format", "{{.network_interface}}", "appnet"]).stdout.trim().to_string();
-    s.ok(&["run", "-d", "--name", "db", "--network", "appnet", "--network-alias", "database", BUSYBOX, "sh", "-c", SERVE]);
-    let out = s.ok(&["run", "--rm", "--network", "appnet", BUSYBOX, "sh", "-c", "wget -qO- http://db/ && wget -qO- http://database/ && ip -4 addr show eth0"]);
-    assert!(out.stdout.starts_with("hello-web\nhello-web\n"), "{out:?}");
-    assert!(out.stdout.contains("inet 10.89.230."), "{out:?}");
-    // A container on the default network does not see db by name...
-    // (busybox wget crashes on a name it cannot resolve: nc fails cleanly.)
-    s.run(&["run", "--rm", BUSYBOX, "nc", "-w", "2", "db", "80"]).code(1);
-    // ...until it is connected to appnet, and not after it is disconnected.
-    s.ok(&["run", "-d", "--name", "cli", BUSYBOX, "sleep", "300"]);
-    s.ok(&["network", "connect", "appnet", "cli"]);
-    s.ok(&["exec", "cli", "wget", "-qO-", "http://db/"]).stdout_is("hello-web\n");
-    let hosts = s.ok(&["exec", "db", "cat", "/etc/hosts"]);
-    assert!(hosts.stdout.contains("\tcli "), "db's /etc/hosts lists cli once it joined:{hosts:?}");
-    s.ok(&["network", "disconnect", "appnet", "cli"]);
-    s.run(&["exec", "cli", "nc", "-w", "2", "db", "80"]).code(1);
-    let hosts = s.ok(&["exec", "db", "cat", "/etc/hosts"]);
-    assert!(!hosts.stdout.contains("\tcli "), "db's /etc/hosts forgets cli once it left:{hosts:?}");
-    // In use: rm refuses (code 2), rm -f removes the containers too.
-    s.run(&["network", "rm", "appnet"]).code(2).stderr_has("db");
-    let id = s.container_id("db");
-    s.ok(&["rm", "-f", "cli"]);
-    s.ok(&["network", "rm", "-f", "appnet"]).stdout_is("appnet\n");
-    assert_eq!(host_traces(&id), Vec::<String>::new());
-    assert_eq!(s.container_ids(), Vec::<String>::new());
-    s.ok(&["network", "ls", "-q"]).stdout_is("sangja\n");
-    assert!(!Path::new("/sys/class/net").join(&bridge).exists(), "the bridge {bridge} went with its network");
+both! {
+    /// Two containers on one user network reach each other by name and by
+    /// --network-alias; connect/disconnect update the names of a running one.
+    /// Root: a bridge on the host; rootless: in the user's shared namespace,
+    /// whose keeper goes away with the last container.
+    fn user_network_names(s) {
+        s.pull(BUSYBOX);
+        let subnet = if s.is_rootless() { "10.89.231.0/24" } else { "10.89.230.0/24" };
+        s.ok(&["network", "create", "--subnet", subnet, "appnet"]);
+        let bridge = s.ok(&["network", "inspect", "--format", "{{.network_interface}}", "appnet"]).stdout.trim().to_string();
+        s.ok(&["run", "-d", "--name", "db", "--network", "appnet", "--network-alias", "database", BUSYBOX, "sh", "-c", SERVE]);
+        let out = s.ok(&["run", "--rm", "--network", "appnet", BUSYBOX, "sh", "-c", "wget -qO- http://db/ && wget -qO- http://database/ && ip -4 addr show eth0"]);
+        assert!(out.stdout.starts_with("hello-web\nhello-web\n"), "{out:?}");
+        assert!(out.stdout.contains(&format!("inet {}", &subnet[..subnet.len() - 4])), "{out:?}");
+        if s.is_rootless() {
+            s.run(&["run", "--rm", "--network", "appnet", "-p", "127.0.0.1:18230:80", BUSYBOX, "true"]).code(125)
+                .stderr_has("not supported rootless");
+        }
+        // A container on another network does not see db by name
+        // (busybox wget crashes on a name it cannot resolve: nc fails cleanly)...
+        s.ok(&["network", "create", "othernet"]);
+        s.run(&["run", "--rm", "--network", "othernet", BUSYBOX, "nc", "-w", "2", "db", "80"]).code(1);
+        // ...until it is connected to appnet, and not after it is disconnected.
+        s.ok(&["run", "-d", "--name", "cli", "--network", "othernet", BUSYBOX, "sleep", "300"]);
+        s.ok(&["network", "connect", "appnet", "cli"]);
+        s.ok(&["exec", "cli", "wget", "-qO-", "http://db/"]).stdout_is("hello-web\n");
+        let hosts = s.ok(&["exec", "db", "cat", "/etc/hosts"]);
+        assert!(hosts.stdout.contains("\tcli "), "db's /etc/hosts lists cli once it joined:{hosts:?}");
+        s.ok(&["network", "disconnect", "appnet", "cli"]);
+        s.run(&["exec", "cli", "nc", "-w", "2", "db", "80"]).code(1);
+        let hosts = s.ok(&["exec", "db", "cat", "/etc/hosts"]);
+        assert!(!hosts.stdout.contains("\tcli "), "db's /etc/hosts forgets cli once it left:{hosts:?}");
+        // In use: rm refuses (code 2), rm -f removes the containers too.
+        s.run(&["network", "rm", "appnet"]).code(2).stderr_has("db");
+        let id = s.container_id("db");
+        s.ok(&["rm", "-f", "cli"]);
+        s.ok(&["network", "rm", "-f", "appnet", "othernet"]).stdout_is("appnet\nothernet\n");
+        assert_eq!(s.container_ids(), Vec::<String>::new());
+        s.ok(&["network", "ls", "-q"]).stdout_is("sangja\n");
+        if s.is_rootless() {
+            let keeper = s.runroot.join("netns").join("keeper.json");
+            eventually("the shared namespace's keeper to exit", || !keeper.exists());
+        } else {
+            assert_eq!(host_traces(&id), Vec::<String>::new());
+            assert!(!Path::new("/sys/class/net").join(&bridge).exists(), "the bridge {bridge} went with its network");
+        }
+    }
 }
 
 both! {

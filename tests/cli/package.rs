@@ -87,6 +87,19 @@ fn deb_builds_installs_and_runs() {
         let link = root.join(format!("usr/lib/systemd/{kind}-generators/sangja-{kind}-generator"));
         assert_eq!(fs::canonicalize(&link).unwrap(), fs::canonicalize(&installed).unwrap(), "{} -> /usr/bin/sangja", link.display());
     }
+    // systemd runs the generator through the link: argv[0] selects it.
+    let quadlets = work.join("config/containers/systemd");
+    fs::create_dir_all(&quadlets).unwrap();
+    fs::write(quadlets.join("web.container"), format!("[Container]\nImage={BUSYBOX}\nExec=sleep 60\n")).unwrap();
+    let units: Vec<_> = ["normal", "early", "late"].iter().map(|d| work.join("units").join(d)).collect();
+    for d in &units {
+        fs::create_dir_all(d).unwrap();
+    }
+    run(Command::new(root.join("usr/lib/systemd/user-generators/sangja-user-generator"))
+        .args(&units)
+        .env("XDG_CONFIG_HOME", work.join("config")));
+    let unit = fs::read_to_string(units[0].join("web.service")).unwrap_or_else(|e| panic!("the user generator wrote no web.service: {e}"));
+    assert!(unit.contains("ExecStart=") && unit.contains(BUSYBOX), "{unit}");
     let page = root.join("usr/share/man/man1/sangja-run.1.gz");
     let man = run(Command::new("man").arg("-l").arg(&page).env("MANWIDTH", "80"));
     assert!(man.contains("EXAMPLES"), "{man}");
@@ -146,4 +159,27 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn version_shows_the_build() {
+    let Some(s) = Sangja::rootless("version") else { return };
+    let out = s.ok(&["version"]).stdout;
+    for field in ["Version:", "API Version:", "Rust Version:", "Built:", "OS/Arch:"] {
+        assert!(out.contains(field), "version lacks {field}:\n{out}");
+    }
+    let v = s.ok(&["version", "--format", "json"]).json();
+    let client = v.get("Client");
+    assert_eq!(client.get("Version").as_str(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(client.get("OsArch").as_str(), Some(format!("linux/{}", host_arch()).as_str()));
+    assert!(client.get("RustVersion").as_str().is_some_and(|r| r.split('.').count() == 3), "{v:?}");
+    assert!(client.get("Built").as_i64().is_some_and(|t| t > 1_600_000_000), "{v:?}");
+    // The commit checked out when the binary was built (build.rs reads .git).
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // (Only its form: the branch may have moved on since the build.)
+    if repo.join(".git/HEAD").exists() {
+        let commit = client.get("GitCommit").as_str().unwrap_or("");
+        assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()), "GitCommit {commit:?}");
+    }
+    s.ok(&["version", "--format", "{{.Client.Version}}"]).stdout_is(&format!("{}\n", env!("CARGO_PKG_VERSION")));
 }

@@ -126,7 +126,7 @@ impl Overlay {
         let mut fd = None;
         let (is_dir, mode) = match what {
             Make::File { mode, flags } => {
-                let flags = (flags & !(libc::O_APPEND | libc::O_NOCTTY)) | libc::O_CREAT | libc::O_EXCL;
+                let flags = super::server::writeback_flags(flags & !(libc::O_APPEND | libc::O_NOCTTY)) | libc::O_CREAT | libc::O_EXCL;
                 fd = Some(sys::openat(up, &p, flags, mode & 0o7777)?);
                 (false, Some(mode & 0o7777))
             }

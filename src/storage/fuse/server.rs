@@ -8,7 +8,7 @@ use super::path::CPath;
 use super::{sys, xattr, Overlay, MAX_IO};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, InitFlags, KernelConfig, LockOwner, OpenFlags,
-    RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, ReplyXattr,
+    RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyDirectoryPlus, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, ReplyXattr,
     Request, TimeOrNow, WriteFlags,
 };
 use std::cell::RefCell;
@@ -113,9 +113,27 @@ impl Overlay {
         let s = node.state.read();
         let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
         // The kernel keeps the file offset (O_APPEND included): we pread/pwrite.
-        let flags = flags & !(libc::O_CREAT | libc::O_EXCL | libc::O_NOCTTY | libc::O_APPEND);
+        let flags = writeback_flags(flags & !(libc::O_CREAT | libc::O_EXCL | libc::O_NOCTTY | libc::O_APPEND));
         let fd = sys::openat(self.layers.fd(s.layer), &p, flags, 0)?;
         Ok(fd.into_raw_fd() as u64)
+    }
+
+    /// The handle of an open folder with its listing taken (again on a rewind).
+    fn listing(&self, ino: u64, fh: u64, offset: u64) -> Result<std::sync::Arc<parking_lot::Mutex<DirHandle>>, Errno> {
+        let h = self.dirs.lock().get(&fh).cloned().ok_or(Errno::EBADF)?;
+        {
+            let mut g = h.lock();
+            if g.entries.is_none() || (offset == 0 && g.read_past_start) {
+                let node = self.node(ino)?;
+                let s = node.state.read();
+                g.entries = Some(match s.path() {
+                    Some(p) => dir::list(&self.layers, p, s.layer, s.lowers)?,
+                    None => Vec::new(), // removed while open: empty, as rmdir'd folders are
+                });
+                g.read_past_start = false;
+            }
+        }
+        Ok(h)
     }
 
     fn xattr_reply(data: Result<Vec<u8>, Errno>, size: u32, reply: ReplyXattr) {
@@ -152,7 +170,16 @@ impl Filesystem for Overlay {
         let _ = config.set_max_write(MAX_IO);
         let _ = config.set_max_readahead(MAX_IO);
         let _ = config.set_max_background(64);
-        for cap in [InitFlags::FUSE_PARALLEL_DIROPS, InitFlags::FUSE_ATOMIC_O_TRUNC, InitFlags::FUSE_CACHE_SYMLINKS] {
+        for cap in [
+            InitFlags::FUSE_PARALLEL_DIROPS,
+            InitFlags::FUSE_ATOMIC_O_TRUNC,
+            InitFlags::FUSE_CACHE_SYMLINKS,
+            InitFlags::FUSE_DO_READDIRPLUS,
+            InitFlags::FUSE_READDIRPLUS_AUTO,
+            // The kernel gathers writes in its page cache and sends them in big
+            // batches: small writes stop costing a round trip each.
+            InitFlags::FUSE_WRITEBACK_CACHE,
+        ] {
             let _ = config.add_capabilities(cap);
         }
         Ok(())
@@ -228,6 +255,10 @@ impl Filesystem for Overlay {
     }
 
     fn mknod(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, rdev: u32, reply: ReplyEntry) {
+        if mode & libc::S_IFMT == libc::S_IFCHR && rdev == 0 {
+            // A 0:0 character device is a whiteout in the upper layer: refused, as kernel overlay does.
+            return reply.error(Errno::EPERM);
+        }
         self.make_entry(req, parent, name, Make::Node { mode: mode & !umask, rdev: u64::from(rdev) }, reply);
     }
 
@@ -314,9 +345,8 @@ impl Filesystem for Overlay {
         reply.written(done as u32);
     }
 
-    fn flush(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _lock: LockOwner, reply: ReplyEmpty) {
-        reply.ok();
-    }
+    // No flush: nothing is buffered here, and ENOSYS (fuser's default) tells the
+    // kernel to stop sending FLUSH on every close(2), a round trip per file.
 
     fn release(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, _lock: Option<LockOwner>, _flush: bool, reply: ReplyEmpty) {
         // SAFETY: fh is an fd this server opened and nobody else closes.
@@ -345,26 +375,11 @@ impl Filesystem for Overlay {
     }
 
     fn readdir(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
-        let Some(h) = self.dirs.lock().get(&fh.0).cloned() else { return reply.error(Errno::EBADF) };
+        let h = match self.listing(ino.0, fh.0, offset) {
+            Ok(h) => h,
+            Err(e) => return reply.error(e),
+        };
         let mut h = h.lock();
-        if h.entries.is_none() || (offset == 0 && h.read_past_start) {
-            let node = match self.node(ino.0) {
-                Ok(n) => n,
-                Err(e) => return reply.error(e),
-            };
-            let listing = {
-                let s = node.state.read();
-                match s.path() {
-                    Some(p) => dir::list(&self.layers, p, s.layer, s.lowers),
-                    None => Ok(Vec::new()), // removed while open: empty, as rmdir'd folders are
-                }
-            };
-            match listing {
-                Ok(l) => h.entries = Some(l),
-                Err(e) => return reply.error(e),
-            }
-            h.read_past_start = false;
-        }
         let entries = h.entries.as_deref().unwrap_or(&[]);
         // Offsets: 1 is ".", 2 "..", 3.. the entries.
         let mut i = offset as usize;
@@ -381,6 +396,46 @@ impl Filesystem for Overlay {
                 },
             };
             if full {
+                break;
+            }
+            i += 1;
+        }
+        h.read_past_start = true;
+        reply.ok();
+    }
+
+    /// Listing and attributes in one reply: a stat walk (find, ls -l) then
+    /// needs no LOOKUP per entry. Each entry sent counts as a lookup.
+    fn readdirplus(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectoryPlus) {
+        let h = match self.listing(ino.0, fh.0, offset) {
+            Ok(h) => h,
+            Err(e) => return reply.error(e),
+        };
+        let mut h = h.lock();
+        let entries = h.entries.as_deref().unwrap_or(&[]);
+        let mut i = offset as usize;
+        loop {
+            let (name, attr) = match i {
+                // The kernel takes no lookup reference for these two.
+                0 | 1 => match self.do_getattr(if i == 0 { ino.0 } else { 1 }, None) {
+                    Ok(a) => (if i == 0 { &b"."[..] } else { &b".."[..] }, a),
+                    Err(e) => return reply.error(e),
+                },
+                _ => match entries.get(i - 2) {
+                    Some(e) => match self.do_lookup(ino.0, OsStr::from_bytes(&e.name)) {
+                        Ok(a) => (&e.name[..], a),
+                        Err(_) => {
+                            i += 1; // gone since the listing was taken
+                            continue;
+                        }
+                    },
+                    None => break,
+                },
+            };
+            if reply.add(attr.ino, i as u64 + 1, OsStr::from_bytes(name), &TTL, &attr, Generation(0)) {
+                if i >= 2 {
+                    self.inodes.forget(attr.ino.0, 1); // not sent after all
+                }
                 break;
             }
             i += 1;
@@ -459,6 +514,16 @@ impl Filesystem for Overlay {
         } else {
             reply.ok();
         }
+    }
+}
+
+/// With the writeback cache the kernel reads pages of files opened write-only
+/// (to fill partial pages): such files are opened read-write here.
+pub(super) fn writeback_flags(flags: i32) -> i32 {
+    if flags & libc::O_ACCMODE == libc::O_WRONLY {
+        (flags & !libc::O_ACCMODE) | libc::O_RDWR
+    } else {
+        flags
     }
 }
 
