@@ -47,6 +47,13 @@ pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions) -> Result<Attac
             c.state.status.as_str()
         )));
     }
+    if c.state.monitor_pid.is_none() {
+        return Err(Error::State(format!(
+            "container {} runs in the foreground of the sangja that started it, with no monitor to attach to: \
+             start containers with -d (or -it) to attach to them",
+            c.config.name
+        )));
+    }
     let path = proto::socket_path(&engine.paths, &c.config.id);
     let sock = proto::connect(&path).map_err(|e| {
         Error::State(format!(

@@ -183,7 +183,7 @@ pub fn create(engine: &Engine, o: CreateOptions) -> Result<NetworkRecord> {
         Some(g) => {
             let ip: std::net::Ipv4Addr =
                 g.parse().map_err(|_| Error::Invalid(format!("--gateway {g:?} is not an IPv4 address")))?;
-            if !subnet.contains(ip) || subnet.nth(0) == Some(ip) {
+            if !subnet.contains(ip) || subnet.nth(u32::from(ip) - u32::from(subnet.addr)).is_none() {
                 return Err(Error::Invalid(format!("--gateway {ip} is not a host address of subnet {subnet}")));
             }
             ip
@@ -342,6 +342,7 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
                 container_id: &c.config.id,
                 names: member_names(&c),
                 hosts_file: c.userdata_dir().join("hosts"),
+                ip: None,
             };
             // The container's init owns this lease: it goes with the container.
             network::bridge::join(&rec, &ns, index, &member, pid, &[])?;

@@ -106,9 +106,16 @@ pub fn start_time(pid: i32) -> Option<u64> {
     f.get(19)?.parse().ok()
 }
 
-/// Whether the lease's owner still runs.
+/// Whether the lease is still in use: its owner runs, or its veth still
+/// exists. The second covers a kill -9 of the monitor while the container
+/// keeps running (its namespace, and so the veth pair, lives as long as the
+/// container does); the kernel removes the pair when the namespace goes.
+/// Called in the namespace holding the bridges.
 pub fn owner_alive(l: &Lease) -> bool {
-    l.owner_pid > 0 && start_time(l.owner_pid).is_some() && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start)
+    let owner = l.owner_pid > 0
+        && start_time(l.owner_pid).is_some()
+        && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start);
+    owner || netlink::link_index(&l.veth).is_some()
 }
 
 /// Drops the leases whose owner is gone, with their veth and nft table.
@@ -149,6 +156,8 @@ pub struct Member<'a> {
     pub container_id: &'a str,
     pub names: Vec<String>,
     pub hosts_file: PathBuf,
+    /// `--ip`: the address on the first network.
+    pub ip: Option<Ipv4Addr>,
 }
 
 /// Makes sure the network's bridge exists, has its address, is up, and has
@@ -226,10 +235,21 @@ pub fn join(
     let lease = with_leases(&net.interface, |l| {
         l.leases.retain(|x| !(x.container_id == member.container_id && x.network == net.name));
         let used: Vec<Ipv4Addr> = l.leases.iter().map(|x| x.ip).collect();
-        let ip = (2..)
-            .map_while(|n| subnet.nth(n))
-            .find(|ip| *ip != gw && !used.contains(ip))
-            .ok_or_else(|| Error::State(format!("network {} has no free address left in {}", net.name, net.subnet)))?;
+        let ip = match member.ip.filter(|_| index == 0) {
+            Some(ip) => {
+                if !subnet.contains(ip) || ip == gw || subnet.nth(u32::from(ip) - u32::from(subnet.addr)).is_none() {
+                    return Err(Error::Invalid(format!("--ip {ip} is not a free host address of network {} ({})", net.name, net.subnet)));
+                }
+                if used.contains(&ip) {
+                    return Err(Error::Conflict(format!("--ip {ip} is already used on network {}: pick another", net.name)));
+                }
+                ip
+            }
+            None => (2..)
+                .map_while(|n| subnet.nth(n))
+                .find(|ip| *ip != gw && !used.contains(ip))
+                .ok_or_else(|| Error::State(format!("network {} has no free address left in {}", net.name, net.subnet)))?,
+        };
         let lease = Lease {
             container_id: member.container_id.to_string(),
             network: net.name.clone(),

@@ -283,6 +283,7 @@ pub fn attach(
                 container_id: &join.container_id,
                 names: join.names.clone(),
                 hosts_file: userdata.join("hosts"),
+                ip: net.ip.as_deref().and_then(|i| i.parse().ok()),
             };
             let owner = std::process::id() as i32;
             att.keeper = keeper.as_ref().map(|(k, _)| k.clone());

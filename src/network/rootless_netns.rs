@@ -155,7 +155,13 @@ fn keeper_main(d: &Path, ready: OwnedFd) -> ! {
         crate::json_file::write_volatile(&d.join("keeper.json"), &k)?;
         Ok((holder, backend))
     };
-    let (mut holder, mut backend) = match setup() {
+    let (mut holder, mut backend) = match setup().and_then(|(h, b)| {
+        // The keeper lives in the namespace from now on: its checks of the
+        // leases look for the containers' veths there (bridge::owner_alive).
+        let k = Keeper { pid: 0, start: None, netns_pid: h.pid() };
+        std::mem::forget(enter(&k)?);
+        Ok((h, b))
+    }) {
         Ok(x) => x,
         Err(e) => {
             report(&e.to_string());

@@ -142,7 +142,6 @@ const FLAG_KEYS: [(&str, &str); 23] = [
     ("PidsLimit", "--pids-limit"),
 ];
 
-
 /// The generated unit for one `.container` file, plus warnings.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -246,6 +245,15 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
                             for w in words()? {
                                 flags.push(format!("--env={w}"));
                             }
+                        }
+                        "AddCapability" | "DropCapability" => {
+                            let flag = if k == "AddCapability" { "--cap-add" } else { "--cap-drop" };
+                            flags.push(format!("{flag}={}", v.split_whitespace().collect::<Vec<_>>().join(",")));
+                        }
+                        "EnvironmentFile" => {
+                            // Relative to the .container file, as Quadlet.
+                            let p = file.parent().unwrap_or(Path::new("/")).join(v);
+                            flags.push(format!("--env-file={}", p.display()));
                         }
                         "Label" => {
                             for w in words()? {

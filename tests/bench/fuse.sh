@@ -52,7 +52,9 @@ name=seq_write t dd if=/dev/zero of=big bs=1M count="$3"
 name=seq_read t dd if=big of=/dev/null bs=1M
 INNER
 
-fresh() { rm -rf "$dir/$1"; mkdir -p "$dir/$1/up" "$dir/$1/work" "$dir/$1/mnt"; }
+# Kernel overlay leaves a mode-000 work/work folder: make it removable first.
+clean() { chmod -R u+rwx "$@" 2>/dev/null || true; rm -rf "$@"; }
+fresh() { clean "$dir/$1"; mkdir -p "$dir/$1/up" "$dir/$1/work" "$dir/$1/mnt"; }
 run_kernel() {
 	fresh k
 	"$sangja" __fuse-mount --kernel "$dir/k/work" "$lower" "$dir/k/up" "$dir/k/mnt" -- sh "$dir/inner.sh" "$dir/k/mnt" "$dir/src.tar" "$mb"
@@ -85,4 +87,4 @@ for n in cold_read warm_read warm_read2 cold_stat warm_stat warm_stat2 write_500
 		printf "%-12s %10d %10d %10d %12s %14s\n", n, k, f, o, r1, r2 }'
 done
 echo "(ratios: time ours / time other; below 1 means ours is faster; seq_* are $mb MB)"
-rm -rf "$dir/k" "$dir/f" "$dir/s"
+clean "$dir/k" "$dir/f" "$dir/s"

@@ -65,6 +65,11 @@ fn serve_and_fetch(s: &Sangja, net: &str, host_port: u16) {
     let mut web = s.spawn(&["run", "--rm", "--name", "web", "--network", net, "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
     let body = http_get(host_port);
     assert!(body.starts_with("HTTP/1."), "{body}");
+    // The server may answer a moment before `run` records the container as running.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while s.ok(&["port", "web"]).stdout.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     s.ok(&["port", "web"]).stdout_is(&format!("80/tcp -> 127.0.0.1:{host_port}\n"));
     s.ok(&["port", "web", "80/tcp"]).stdout_is(&format!("127.0.0.1:{host_port}\n"));
     let ps = s.ok(&["ps"]);
@@ -104,10 +109,13 @@ both! {
         s.ok(&["run", "--rm", "--network", "none", BUSYBOX, "ls", "/sys/class/net"]).stdout_is("lo\n");
         let up = s.ok(&["run", "--rm", "--network", "none", BUSYBOX, "cat", "/sys/class/net/lo/operstate", "/sys/class/net/lo/flags"]);
         assert!(up.stdout.lines().nth(1).is_some_and(|f| u32::from_str_radix(f.trim_start_matches("0x"), 16).unwrap_or(0) & 1 == 1), "lo is up:{up:?}");
+        // Without the veths of root containers that other tests run meanwhile.
         let mut host: Vec<String> = crate::util::entries(std::path::Path::new("/sys/class/net"));
+        host.retain(|n| !n.starts_with("vsj"));
         host.sort();
         let out = s.ok(&["run", "--rm", "--net", "host", BUSYBOX, "ls", "-1", "/sys/class/net"]);
         let mut seen: Vec<String> = out.lines();
+        seen.retain(|n| !n.starts_with("vsj"));
         seen.sort();
         assert_eq!(seen, host, "--network host sees the host's interfaces");
     }

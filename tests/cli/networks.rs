@@ -76,6 +76,10 @@ fn bridge_publish_root() {
     let out = s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", "ip -4 addr show eth0; ip route"]);
     assert!(out.stdout.contains("inet 10.89.0."), "{out:?}");
     assert!(out.stdout.contains("default via 10.89.0.1"), "{out:?}");
+    // --ip picks the address; one outside the subnet is refused.
+    s.ok(&["run", "--rm", "--ip", "10.89.0.250", BUSYBOX, "ip", "-4", "addr", "show", "eth0"]).stdout.contains("inet 10.89.0.250/24")
+        .then_some(()).expect("--ip 10.89.0.250 is eth0's address");
+    s.run(&["run", "--rm", "--ip", "10.1.2.3", BUSYBOX, "true"]).code(125).stderr_has("10.1.2.3");
     s.ok(&["run", "-d", "--name", "web", "-p", "127.0.0.1:18200:80", BUSYBOX, "sh", "-c", SERVE]);
     let body = http_get(18200);
     assert!(body.starts_with("HTTP/1."), "{body}");
@@ -158,8 +162,9 @@ fn udp_echo(s: &Sangja, net: &str, port: u16) {
 }
 
 #[test]
-/// kill -9 of the monitor: the container keeps its network until `rm -f`,
-/// which removes the veth, the nft table and the lease.
+/// kill -9 of the monitor: the container keeps its network (another run's
+/// sweep leaves it alone) until `rm -f`, which removes the veth, the nft
+/// table and the lease.
 fn bridge_monitor_killed_root() {
     let Some(s) = Sangja::root("bridge_kill9") else { return };
     s.pull(BUSYBOX);
@@ -173,6 +178,11 @@ fn bridge_monitor_killed_root() {
     assert_eq!(unsafe { libc::kill(monitor, libc::SIGKILL) }, 0);
     eventually("the monitor to go", || !Path::new(&format!("/proc/{monitor}")).exists()
         || std::fs::read_to_string(format!("/proc/{monitor}/stat")).is_ok_and(|s| s.contains(") Z")));
+    // Another container on the bridge sweeps stale leases: this one is not,
+    // since the container still runs; its port still answers.
+    s.ok(&["run", "--rm", BUSYBOX, "true"]);
+    http_get(18220);
+    assert_eq!(host_traces(&id).len(), 3, "veth, nft table and lease kept while the container runs");
     s.ok(&["rm", "-f", "web"]);
     eventually("the veth to go", || host_traces(&id).iter().all(|t| !t.starts_with("veth")));
     assert_eq!(host_traces(&id), Vec::<String>::new(), "rm -f after kill -9 leaves nothing behind");

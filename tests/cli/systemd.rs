@@ -582,3 +582,29 @@ both! {
         assert!(!dir.exists(), "removed with the container");
     }
 }
+
+both! {
+    /// --replace removes a container of the same name (running or not);
+    /// --cidfile is written, and refused when it exists; SIGTERM to a
+    /// detached container's monitor (systemd stopping the unit whose main
+    /// pid it is) stops the container and ends its restart policy.
+    fn replace_cidfile_and_monitor_sigterm(s) {
+        s.pull(BUSYBOX);
+        let cid = s.dir.join("c.id");
+        let c = cid.to_str().unwrap();
+        let first = s.ok(&["run", "-d", "--name", "x", "--cidfile", c, "--restart", "always", BUSYBOX, "sleep", "100"]).stdout.trim().to_string();
+        assert_eq!(std::fs::read_to_string(&cid).unwrap(), first);
+        s.run(&["run", "-d", "--name", "y", "--cidfile", c, BUSYBOX, "true"]).code(125).stderr_has("exists");
+        assert!(!s.ok(&["ps", "-a"]).stdout.contains(" y\n"), "nothing created for a refused cidfile");
+        s.run(&["run", "-d", "--name", "x", BUSYBOX, "true"]).code(125).stderr_has("already in use");
+        let second = s.ok(&["run", "-d", "--replace", "--name", "x", "--restart", "always", "--stop-timeout", "1", BUSYBOX, "sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"]).stdout.trim().to_string();
+        assert_ne!(first, second);
+        assert_eq!(s.ok(&["ps", "-a", "-q", "--no-trunc"]).stdout.trim(), second, "the first was replaced");
+        let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(s.container_dir(&second).join("state.json")).unwrap()).unwrap();
+        let monitor = state["monitor_pid"].as_i64().unwrap();
+        assert!(Command::new("kill").args(["-TERM", &monitor.to_string()]).status().unwrap().success());
+        until("the container stopped", 10, || field(s, "x", "{{.State.Status}}") == "exited");
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(field(s, "x", "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}"), "exited 0 0", "no restart after SIGTERM to the monitor");
+    }
+}

@@ -466,9 +466,15 @@ pub fn host_interfaces() -> BTreeSet<String> {
     proc_net_dev_names(&fs::read_to_string("/proc/net/dev").unwrap())
 }
 
-/// Interface names in /proc/net/dev text.
+/// Interface names in /proc/net/dev text, without the host ends of root
+/// containers' veth pairs (vsj...: they come and go as tests run in parallel).
 pub fn proc_net_dev_names(text: &str) -> BTreeSet<String> {
-    text.lines().skip(2).filter_map(|l| l.split(':').next()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    text.lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && !s.starts_with("vsj"))
+        .collect()
 }
 
 /// Defines a test twice, as `NAME::rootless` and `NAME::root`; each gets a fresh

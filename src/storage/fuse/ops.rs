@@ -65,7 +65,7 @@ impl Overlay {
     fn losing_name(&self, node: &Node, layer: usize, p: &CPath) {
         let mut s = node.state.write();
         s.paths.retain(|x| x.as_slice() != p.bytes());
-        if s.paths.is_empty() && !s.is_dir {
+        if s.paths.is_empty() && !s.is_dir && layer == 0 {
             if let Ok(fd) = sys::openat(self.layers.fd(layer), p, libc::O_PATH | libc::O_NOFOLLOW, 0) {
                 s.orphan = Some(Arc::new(fd));
             }
@@ -356,9 +356,23 @@ impl Overlay {
             return Ok((node.ino, sys::fstat(fh as i32)?));
         }
         let _w = self.wlock.lock();
-        self.copy_up(&node)?;
-        let p = CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?;
-        let up = self.layers.fd(0);
+        let orphan = {
+            let s = node.state.read();
+            if s.path().is_none() { s.orphan.clone() } else { None }
+        };
+        // An unlinked upper file still open (the writeback cache sends its
+        // times after the last name is gone): changed through /proc/self/fd.
+        let (up, p) = match &orphan {
+            Some(fd) => (libc::AT_FDCWD, CPath::abs(format!("/proc/self/fd/{}", fd.as_raw_fd()).as_bytes(), b"")?),
+            None => {
+                self.copy_up(&node)?;
+                (self.layers.fd(0), CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?)
+            }
+        };
+        if orphan.is_some() && (uid.is_some() || gid.is_some() || mode.is_some()) {
+            // chown/chmod through the magic link would need following it; rare enough to refuse.
+            return Err(Errno::ENOENT);
+        }
         if uid.is_some() || gid.is_some() {
             sys::lchownat(up, &p, uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX))?;
         }
@@ -370,7 +384,8 @@ impl Overlay {
             let raw = match fh {
                 Some(fh) => fh as i32,
                 None => {
-                    fd = sys::openat(up, &p, libc::O_WRONLY | libc::O_NOFOLLOW, 0)?;
+                    let nofollow = if orphan.is_some() { 0 } else { libc::O_NOFOLLOW };
+                    fd = sys::openat(up, &p, libc::O_WRONLY | nofollow, 0)?;
                     fd.as_raw_fd()
                 }
             };
@@ -380,9 +395,21 @@ impl Overlay {
             }
         }
         if atime.is_some() || mtime.is_some() {
-            sys::utimensat(up, &p, &[time_spec(atime), time_spec(mtime)])?;
+            let times = [time_spec(atime), time_spec(mtime)];
+            match &orphan {
+                // SAFETY: NUL-terminated path, two timespecs; follows the magic link.
+                Some(_) => {
+                    if unsafe { libc::utimensat(libc::AT_FDCWD, p.as_ptr(), times.as_ptr(), 0) } != 0 {
+                        return Err(sys::errno());
+                    }
+                }
+                None => sys::utimensat(up, &p, &times)?,
+            }
         }
-        Ok((node.ino, self.layers.stat(0, &p)?))
+        match &orphan {
+            Some(fd) => Ok((node.ino, sys::fstat(fd.as_raw_fd())?)),
+            None => Ok((node.ino, self.layers.stat(0, &p)?)),
+        }
     }
 
     pub(super) fn do_setxattr(&self, ino: u64, name: &OsStr, value: &[u8], flags: i32, remove: bool) -> Result<(), Errno> {
