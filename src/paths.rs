@@ -60,7 +60,12 @@ impl StorePaths {
         // sangja.conf fills in what the flags leave open (config/settings.rs).
         let (settings, _) = crate::config::settings::load()?;
         let root = root.or(settings.storage.root);
-        let runroot = runroot.or(settings.storage.runroot);
+        // containers.conf's [engine] tmp_dir is podman's place for run-time
+        // state; sangja keeps its own in a folder there, so the two never mix.
+        let runroot = match runroot.or(settings.storage.runroot) {
+            Some(r) => Some(r),
+            None => crate::config::containers_conf::load()?.conf.engine.tmp_dir.filter(|d| !d.is_empty()).map(|d| PathBuf::from(d).join("sangja")),
+        };
         let driver = driver.or(settings.storage.driver);
         let root = match root {
             Some(r) => r,

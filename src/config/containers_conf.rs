@@ -42,7 +42,8 @@ pub struct ContainersTable {
 /// The `[engine]` table.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct EngineTable {
-    /// Where temporary files go.
+    /// podman's folder for run-time state: sangja's runroot is TMP_DIR/sangja
+    /// unless --runroot or sangja.conf names one.
     pub tmp_dir: Option<String>,
     /// podman's event backend: sangja keeps no event log; read and ignored.
     pub events_logger: Option<String>,

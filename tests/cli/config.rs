@@ -367,3 +367,29 @@ both! {
         run_env(s, &[("SANGJA_CONF", bad.as_path())], &["images"], None).code(125).stderr_has(&format!("{}:2:", bad.display()));
     }
 }
+
+both! {
+    /// containers.conf's [engine] tmp_dir places sangja's run-time state
+    /// (TMP_DIR/sangja) when neither --runroot nor sangja.conf does.
+    fn engine_tmp_dir(s) {
+        let tmp = s.dir.join("enginetmp");
+        fs::create_dir(&tmp).unwrap();
+        if let Mode::Rootless { user, switch: true } = &s.mode {
+            std::os::unix::fs::chown(&tmp, Some(user.uid), Some(user.gid)).unwrap();
+        }
+        let cc = write(s, "tmp.conf", &format!("[engine]\ntmp_dir = \"{}\"\n", tmp.display()));
+        let mut cmd = s.command_with_runroot(false, &["info", "--format", "{{.Store.RunRoot}}"]);
+        cmd.env("CONTAINERS_CONF", &cc);
+        let out = wait_output(spawn_retry(&mut cmd), "info with tmp_dir".into(), None, TIMEOUT).ok();
+        assert_eq!(out.stdout.trim(), tmp.join("sangja").display().to_string());
+        // A container's state lands there.
+        s.pull(BUSYBOX);
+        let mut cmd = s.command_with_runroot(false, &["run", "-d", "--network", "none", BUSYBOX, "sleep", "30"]);
+        cmd.env("CONTAINERS_CONF", &cc);
+        let id = wait_output(spawn_retry(&mut cmd), "run -d with tmp_dir".into(), None, TIMEOUT).ok().stdout.trim().to_string();
+        assert!(tmp.join("sangja").is_dir(), "nothing under {}", tmp.display());
+        let mut cmd = s.command_with_runroot(false, &["rm", "-f", &id]);
+        cmd.env("CONTAINERS_CONF", &cc);
+        wait_output(spawn_retry(&mut cmd), "rm -f with tmp_dir".into(), None, TIMEOUT).ok();
+    }
+}

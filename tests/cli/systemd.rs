@@ -592,7 +592,7 @@ both! {
         s.pull(BUSYBOX);
         let cid = s.dir.join("c.id");
         let c = cid.to_str().unwrap();
-        let first = s.ok(&["run", "-d", "--name", "x", "--cidfile", c, "--restart", "always", BUSYBOX, "sleep", "100"]).stdout.trim().to_string();
+        let first = s.ok(&["run", "-d", "--name", "x", "--cidfile", c, "--restart", "always", "--stop-timeout", "1", BUSYBOX, "sleep", "100"]).stdout.trim().to_string();
         assert_eq!(std::fs::read_to_string(&cid).unwrap(), first);
         s.run(&["run", "-d", "--name", "y", "--cidfile", c, BUSYBOX, "true"]).code(125).stderr_has("exists");
         assert!(!s.ok(&["ps", "-a"]).stdout.contains(" y\n"), "nothing created for a refused cidfile");

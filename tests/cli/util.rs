@@ -283,8 +283,16 @@ impl Sangja {
 
     /// A command running the binary as this test's user, with this test's store.
     pub fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
+        self.command_with_runroot(true, args)
+    }
+
+    /// `command`, with or without this test's --runroot (to see where sangja puts it).
+    pub fn command_with_runroot<S: AsRef<OsStr>>(&self, runroot: bool, args: &[S]) -> Command {
         let mut cmd = Command::new(binary());
-        cmd.arg("--root").arg(&self.root).arg("--runroot").arg(&self.runroot);
+        cmd.arg("--root").arg(&self.root);
+        if runroot {
+            cmd.arg("--runroot").arg(&self.runroot);
+        }
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");

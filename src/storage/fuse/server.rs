@@ -240,16 +240,14 @@ impl Filesystem for Overlay {
     }
 
     fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
-        let res = (|| {
-            let node = self.node(ino.0)?;
+        let mut buf = [0u8; 4096];
+        let res = self.node(ino.0).and_then(|node| {
             let s = node.state.read();
             let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
-            let mut buf = [0u8; 4096];
-            let n = sys::readlinkat(self.layers.fd(s.layer), &p, &mut buf)?;
-            reply_data_ok(buf, n)
-        })();
+            sys::readlinkat(self.layers.fd(s.layer), &p, &mut buf)
+        });
         match res {
-            Ok((buf, n)) => reply.data(&buf[..n]),
+            Ok(n) => reply.data(&buf[..n]),
             Err(e) => reply.error(e),
         }
     }
@@ -525,10 +523,6 @@ pub(super) fn writeback_flags(flags: i32) -> i32 {
     } else {
         flags
     }
-}
-
-fn reply_data_ok(buf: [u8; 4096], n: usize) -> Result<([u8; 4096], usize), Errno> {
-    Ok((buf, n))
 }
 
 fn empty_stat() -> libc::stat {
