@@ -289,6 +289,8 @@ impl<'a> ContainerStore<'a> {
         if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&container.dir.join("spec.json")) {
             crate::runtime::cgroups::remove(&spec);
         }
+        // A monitor killed with SIGKILL leaves its attach socket behind.
+        let _ = fs::remove_file(super::attach::socket_path(self.paths, &container.config.id));
         let tmp = self.paths.tmp_dir().join(format!("rm-ctr-{}", container.config.id));
         fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
         crate::storage::overlay::remove_tree(&tmp)

@@ -147,6 +147,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sections() {
+        let dir = std::env::temp_dir().join(format!("sangja-hosts-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("hosts");
+        std::fs::write(&p, "127.0.0.1\tlocalhost\n").unwrap();
+        replace_section(&p, "a", "10.89.1.2\tdb\n").unwrap();
+        replace_section(&p, "b", "10.89.2.2\tweb\n").unwrap();
+        replace_section(&p, "a", "10.89.1.2\tdb\n10.89.1.3\tcli\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "127.0.0.1\tlocalhost\n# sangja network b\n10.89.2.2\tweb\n# end sangja network b\n\
+             # sangja network a\n10.89.1.2\tdb\n10.89.1.3\tcli\n# end sangja network a\n"
+        );
+        replace_section(&p, "a", "").unwrap();
+        replace_section(&p, "b", "").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "127.0.0.1\tlocalhost\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn resolv() {
         let host = "search example.com\nnameserver 127.0.0.53\nnameserver 10.1.1.1\noptions edns0\n";
         let n = NetOptions::default();

@@ -82,10 +82,9 @@ pub fn recreate_args(c: &Container) -> Option<(Vec<String>, Vec<String>, Vec<Str
     let argv = &c.config.options.create_command;
     let sub = argv.iter().position(|a| a == "run" || a == "create")?;
     let tail = c.config.options.command.len() + 1;
-    let image_at = argv.len().checked_sub(tail)?;
-    if image_at <= sub {
-        return None;
-    }
+    let guess = argv.len().checked_sub(tail)?;
+    // The image word, before the command (a `--` between them moves it one back).
+    let image_at = (sub + 1..=guess).rev().find(|i| argv[*i] == c.config.image_name)?;
     let mut globals: Vec<String> = argv[1..sub].to_vec();
     // `sangja container create`: the group word is not a flag.
     if globals.last().is_some_and(|a| a == "container") {
@@ -180,6 +179,40 @@ pub fn generate(c: &Container, o: &UnitOptions) -> Result<Unit, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn container(argv: &[&str], image: &str, cmd: &[&str]) -> Container {
+        let mut options = crate::container::RunOptions::default();
+        options.create_command = argv.iter().map(|s| s.to_string()).collect();
+        options.command = cmd.iter().map(|s| s.to_string()).collect();
+        Container {
+            config: crate::container::record::ContainerConfig {
+                id: "0".repeat(64),
+                name: "web".into(),
+                image_id: String::new(),
+                image_name: image.into(),
+                command: Vec::new(),
+                created: String::new(),
+                options,
+            },
+            state: Default::default(),
+            dir: "/x".into(),
+        }
+    }
+
+    #[test]
+    fn recreates_the_create_command() {
+        let c = container(
+            &["sangja", "--root", "/r", "container", "create", "--name", "web", "-dit", "--rm", "--cidfile=/f", "--restart", "always",
+              "-e", "A=1", "--sdnotify", "ignore", "img", "--", "sh", "-c", "x"],
+            "img",
+            &["sh", "-c", "x"],
+        );
+        let (g, f, rest) = recreate_args(&c).unwrap();
+        assert_eq!(g, ["--root", "/r"]);
+        assert_eq!(f, ["-it", "-e", "A=1"]);
+        assert_eq!(rest, ["img", "--", "sh", "-c", "x"]);
+        assert!(recreate_args(&container(&["sangja", "ps"], "img", &[])).is_none());
+    }
 
     #[test]
     fn quotes_specifiers_and_blanks() {

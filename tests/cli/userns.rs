@@ -103,6 +103,8 @@ both! {
         let want = format!("0 {outer} 2000");
         let lines: Vec<String> = out.lines().iter().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
         assert_eq!(lines, [want.clone(), want, "0:0".into(), "0:0".into()], "{out:?}");
+        // Root idmaps the layers' own mounts; rootless the kernel refuses that, so a copy is made once.
+        assert_eq!(out.stderr.contains("Copying layer"), s.is_rootless(), "{out:?}");
         let m = std::fs::metadata(vol.join("f")).unwrap();
         // Container root is outer id `outer`: on the host, the range's first id (rootless) or 200000.
         assert_eq!(m.uid(), s.host_uid(outer), "{out:?}");
@@ -254,6 +256,7 @@ fn cgroup_v2_delegation_rootless() {
     // Path taken: our own cgroup is writable, so sangja moves itself into
     // the leaf sangja-cli and makes <leaf>/sangja/<id> for the container.
     // (No D-Bus: the transient-scope path is not implemented.)
+    eprintln!("paths: own cgroup {} delegated and writable -> leaf sangja-cli + per-container child; D-Bus scope: not used", leaf.display());
     let out = in_leaf(&s, &leaf, &["run", "--rm", BUSYBOX, "sh", "-c", "tail -1 /proc/self/cgroup"]).ok();
     assert_eq!(out.stdout, "0::/\n", "a cgroup namespace rooted at its own cgroup:{out:?}");
     assert!(leaf.join("sangja-cli").is_dir(), "sangja left the delegated folder for a leaf");
