@@ -105,7 +105,7 @@ pub struct QuadletArgs {
 /// Runs the generator: returns the exit code. Errors about one file are
 /// printed with its name and line; the other files' units are still made.
 pub fn quadlet(args: QuadletArgs) -> i32 {
-    let user = args.user;
+    let user = args.user || !nix::unistd::geteuid().is_root();
     let exe = match own_exe() {
         Ok(e) => e,
         Err(e) => {

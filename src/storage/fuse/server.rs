@@ -175,7 +175,7 @@ impl Filesystem for Overlay {
             InitFlags::FUSE_ATOMIC_O_TRUNC,
             InitFlags::FUSE_CACHE_SYMLINKS,
             InitFlags::FUSE_DO_READDIRPLUS,
-            // Not READDIRPLUS_AUTO: always with attributes, so `find | xargs cat` needs no LOOKUP per file.
+            InitFlags::FUSE_READDIRPLUS_AUTO,
             // The kernel gathers writes in its page cache and sends them in big
             // batches: small writes stop costing a round trip each.
             InitFlags::FUSE_WRITEBACK_CACHE,
