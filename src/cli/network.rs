@@ -46,7 +46,7 @@ impl NetFlags {
     pub fn options(&self) -> Result<(NetworkMode, NetOptions)> {
         let rootless = crate::paths::host_uid() != 0;
         let mode = match self.network.as_deref() {
-            None => network::default_mode(rootless),
+            None => network::default_mode(rootless)?,
             Some(s) => network::parse_mode(s, rootless)?,
         };
         for d in &self.dns {

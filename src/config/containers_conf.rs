@@ -56,8 +56,10 @@ pub struct EngineTable {
 /// The `[network]` table.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct NetworkTable {
-    /// Network of containers given no --network.
+    /// Network of root's containers given no --network ("podman" means sangja's default).
     pub default_network: Option<String>,
+    /// Network command of rootless containers given no --network: pasta or slirp4netns.
+    pub default_rootless_network_cmd: Option<String>,
     /// podman's network backend (netavark, cni): read, not used.
     pub network_backend: Option<String>,
 }

@@ -74,7 +74,7 @@ pub fn parse_mode(s: &str, rootless: bool) -> Result<NetworkMode> {
             None => return Err(Error::Invalid("--network ns: needs an absolute path: --network ns:/run/netns/NAME".into())),
         },
         "bridge" if !rootless => NetworkMode::Bridge(Vec::new()),
-        "private" | "bridge" | "" => default_mode(rootless),
+        "private" | "bridge" | "" => default_mode(rootless)?,
         // Anything else names user networks (checked against the store by
         // the engine when the container is created): NAME[,NAME...].
         other if rest.is_none() => {
@@ -96,17 +96,33 @@ pub fn parse_mode(s: &str, rootless: bool) -> Result<NetworkMode> {
     })
 }
 
-/// The default network: pasta rootless when installed (as podman 5), else
-/// none; as root the `sangja` bridge network with NAT (as podman's root
-/// default), when nft is there to do the NAT.
-pub fn default_mode(rootless: bool) -> NetworkMode {
-    if rootless && backend::installed("pasta") {
-        NetworkMode::Pasta(Vec::new())
-    } else if !rootless && nft::find().is_ok() {
-        NetworkMode::Bridge(Vec::new())
-    } else {
-        NetworkMode::None
+/// The default network: rootless, pasta when installed (as podman 5), else
+/// slirp4netns, else none — or the one containers.conf's [network]
+/// default_rootless_network_cmd names; as root the bridge network with NAT
+/// (as podman's root default) when nft is there to do the NAT: the `sangja`
+/// network, or the one [network] default_network names.
+pub fn default_mode(rootless: bool) -> Result<NetworkMode> {
+    let conf = crate::config::containers_conf::load()?.conf.network;
+    if rootless {
+        return match conf.default_rootless_network_cmd.as_deref() {
+            None | Some("") if backend::installed("pasta") => Ok(NetworkMode::Pasta(Vec::new())),
+            None | Some("") if backend::installed("slirp4netns") => Ok(NetworkMode::Slirp4netns(Vec::new())),
+            None | Some("") => Ok(NetworkMode::None),
+            Some("pasta") => Ok(NetworkMode::Pasta(Vec::new())),
+            Some("slirp4netns") => Ok(NetworkMode::Slirp4netns(Vec::new())),
+            Some(other) => Err(Error::Invalid(format!(
+                "containers.conf: [network] default_rootless_network_cmd = {other:?} is not a network command: use \"pasta\" or \"slirp4netns\""
+            ))),
+        };
     }
+    if nft::find().is_err() {
+        return Ok(NetworkMode::None);
+    }
+    Ok(match conf.default_network.as_deref() {
+        // podman's own default name means the default network here too.
+        None | Some("") | Some("podman") | Some(store::DEFAULT_NAME) => NetworkMode::Bridge(Vec::new()),
+        Some(name) => NetworkMode::Bridge(vec![name.to_string()]),
+    })
 }
 
 /// podman's name of a mode (`inspect`'s NetworkMode).

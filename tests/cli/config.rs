@@ -393,3 +393,35 @@ both! {
         wait_output(spawn_retry(&mut cmd), "rm -f with tmp_dir".into(), None, TIMEOUT).ok();
     }
 }
+
+both! {
+    /// containers.conf [network]: rootless, default_rootless_network_cmd picks
+    /// the command; as root, default_network names the default network.
+    fn default_network_from_conf(s) {
+        s.pull(BUSYBOX);
+        let mode = |conf: &Path| {
+            let env = [("CONTAINERS_CONF", conf)];
+            let id = run_env(s, &env, &["create", BUSYBOX, "true"], None).ok().stdout.trim().to_string();
+            let m = s.ok(&["inspect", "--format", "{{.HostConfig.NetworkMode}}", &id]).stdout.trim().to_string();
+            s.ok(&["rm", &id]);
+            m
+        };
+        if s.is_rootless() {
+            let slirp = write(s, "slirp.conf", "[network]\ndefault_rootless_network_cmd = \"slirp4netns\"\n");
+            assert_eq!(mode(&slirp), "slirp4netns");
+            let pasta = write(s, "pasta.conf", "[network]\ndefault_rootless_network_cmd = \"pasta\"\n");
+            assert_eq!(mode(&pasta), "pasta");
+            let bad = write(s, "bad.conf", "[network]\ndefault_rootless_network_cmd = \"vpnkit\"\n");
+            run_env(s, &[("CONTAINERS_CONF", bad.as_path())], &["create", BUSYBOX, "true"], None)
+                .code(125)
+                .stderr_has("default_rootless_network_cmd");
+        } else {
+            s.ok(&["network", "create", "confnet"]);
+            let named = write(s, "named.conf", "[network]\ndefault_network = \"confnet\"\n");
+            assert_eq!(mode(&named), "confnet");
+            let podman = write(s, "podman.conf", "[network]\ndefault_network = \"podman\"\n");
+            assert_eq!(mode(&podman), "bridge");
+            s.ok(&["network", "rm", "confnet"]);
+        }
+    }
+}
