@@ -216,22 +216,6 @@ fn lost(engine: &Engine, c: &Container) -> Result<AttachEnd> {
 }
 
 /// Writes all of `data` to `fd`; a reader that went away is not our error.
-fn write_all(fd: RawFd, mut data: &[u8]) {
-    while !data.is_empty() {
-        // SAFETY: write from a live buffer.
-        let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
-        if n > 0 {
-            data = &data[n as usize..];
-            continue;
-        }
-        match Errno::last() {
-            Errno::EINTR => {}
-            Errno::EAGAIN => {
-                let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
-                // SAFETY: poll on one pollfd.
-                unsafe { libc::poll(&mut p, 1, 100) };
-            }
-            _ => return,
-        }
-    }
+fn write_all(fd: RawFd, data: &[u8]) {
+    let _ = crate::runtime::relay::write_all(fd, data);
 }

@@ -208,7 +208,7 @@ fn set_nonblocking(fd: RawFd) {
 }
 
 /// Writes all of `buf` to `fd`, waiting out EAGAIN (stdout may be non-blocking).
-fn write_all(fd: RawFd, mut buf: &[u8]) -> std::result::Result<(), Errno> {
+pub fn write_all(fd: RawFd, mut buf: &[u8]) -> std::result::Result<(), Errno> {
     while !buf.is_empty() {
         // SAFETY: write from a live buffer.
         let n = unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) };

@@ -30,15 +30,15 @@ pub enum Owners {
     Caller,
 }
 
-fn kind(st: &FileStat) -> SFlag {
+pub(super) fn kind(st: &FileStat) -> SFlag {
     SFlag::from_bits_truncate(st.st_mode & libc::S_IFMT)
 }
 
-fn stat_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<FileStat> {
+pub(super) fn stat_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<FileStat> {
     fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)
 }
 
-fn open_dir_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<OwnedFd> {
+pub(super) fn open_dir_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<OwnedFd> {
     openat(dir, name, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
 }
 
@@ -48,7 +48,7 @@ pub fn open_dir(path: &Path) -> Result<OwnedFd> {
 }
 
 /// The names in a directory, sorted (so archives are reproducible).
-fn names(dir: BorrowedFd, shown: &Path) -> Result<Vec<OsString>> {
+pub(super) fn names(dir: BorrowedFd, shown: &Path) -> Result<Vec<OsString>> {
     let fd = open_dir_at(dir, OsStr::new(".")).path_ctx("open", shown)?;
     let mut d = Dir::from_fd(fd).path_ctx("read", shown)?;
     let mut out = Vec::new();
@@ -212,6 +212,19 @@ fn header(st: &FileStat, typ: tar::EntryType) -> tar::Header {
     h
 }
 
+/// The header of an empty marker file (a whiteout, an opaque folder's
+/// .wh..wh..opq): owned by root, no time, so layers stay reproducible.
+fn marker_header() -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_mode(0o644);
+    h.set_size(0);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(0);
+    h
+}
+
 /// Writes `name` under `parent` (a file, or a folder with what it holds)
 /// as a tar stream whose entries start with `name`, as `cp CTR:PATH -` does.
 pub fn write_tar_entry<W: Write>(out: W, parent: &OwnedFd, name: &OsStr, shown: &Path) -> Result<W> {
@@ -240,13 +253,7 @@ pub fn write_tar_changes<W: Write>(out: W, root: &OwnedFd, changes: &[(PathBuf, 
             let mut wh = OsString::from(".wh.");
             wh.push(name);
             let wp = dir.join(wh);
-            let mut h = tar::Header::new_gnu();
-            h.set_entry_type(tar::EntryType::Regular);
-            h.set_mode(0o644);
-            h.set_size(0);
-            h.set_uid(0);
-            h.set_gid(0);
-            h.set_mtime(0);
+            let mut h = marker_header();
             b.append_data(&mut h, &wp, std::io::empty()).ctx(|| format!("write {} to the archive", wp.display()))?;
             continue;
         }
@@ -286,13 +293,7 @@ fn dir<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, rel: &Path
         move || format!("write {} to the archive", p.display())
     };
     if whiteouts == Whiteouts::ToOci && !rel.as_os_str().is_empty() && is_opaque(dir) {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_mode(0o644);
-        h.set_size(0);
-        h.set_uid(0);
-        h.set_gid(0);
-        h.set_mtime(0);
+        let mut h = marker_header();
         let p = rel.join(".wh..wh..opq");
         b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
     }

@@ -11,13 +11,12 @@
 //! copy per image, made on first use. Files are copied with FICLONE where the
 //! file system shares extents (btrfs, xfs), else copy_file_range.
 
-use super::tree::{is_opaque, is_whiteout};
+use super::tree::{is_opaque, is_whiteout, kind, names, open_dir_at, stat_at};
 use crate::error::{Error, IoContext, Result};
 use crate::paths::{make_temp_dir, StorePaths};
-use nix::dir::Dir;
 use nix::errno::Errno;
 use nix::fcntl::{openat, AtFlags, OFlag};
-use nix::sys::stat::{fchmodat, fstatat, mkdirat, utimensat, FchmodatFlags, FileStat, Mode, SFlag, UtimensatFlags};
+use nix::sys::stat::{fchmodat, mkdirat, utimensat, FchmodatFlags, FileStat, Mode, SFlag, UtimensatFlags};
 use nix::sys::time::TimeSpec;
 use nix::unistd::{fchownat, linkat, mkfifoat, symlinkat, Gid, Uid};
 use std::collections::HashMap;
@@ -76,18 +75,6 @@ struct Apply<'a> {
     shown: &'a Path,
 }
 
-fn kind(st: &FileStat) -> SFlag {
-    SFlag::from_bits_truncate(st.st_mode & libc::S_IFMT)
-}
-
-fn stat_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<FileStat> {
-    fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)
-}
-
-fn open_dir_at(dir: BorrowedFd, name: &OsStr) -> nix::Result<OwnedFd> {
-    openat(dir, name, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
-}
-
 /// The path of `name` under an open folder, for the few calls that take
 /// only paths (l*xattr, removal of a tree): the magic link is the folder
 /// itself, so no symlink on the way is followed.
@@ -97,22 +84,6 @@ fn fd_path(dir: BorrowedFd, name: &OsStr) -> PathBuf {
         p.push(name);
     }
     p
-}
-
-/// The names in a directory, sorted.
-fn names(dir: BorrowedFd, shown: &Path) -> Result<Vec<OsString>> {
-    let fd = open_dir_at(dir, OsStr::new(".")).path_ctx("open", shown)?;
-    let mut d = Dir::from_fd(fd).path_ctx("read", shown)?;
-    let mut out = Vec::new();
-    for e in d.iter() {
-        let e = e.path_ctx("read", shown)?;
-        let n = e.file_name().to_bytes();
-        if n != b"." && n != b".." {
-            out.push(OsString::from_vec(n.to_vec()));
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 fn remove_at(dir: BorrowedFd, name: &OsStr) -> Result<()> {
@@ -228,43 +199,11 @@ fn meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, symlink: bool, shown: &Pat
 /// Copies the extended attributes, except overlay's own (whiteout and
 /// opaque markers mean nothing in a plain tree).
 fn xattrs(src: BorrowedFd, sname: &OsStr, dst: BorrowedFd, dname: &OsStr, shown: &Path) -> Result<()> {
-    let sp = CString::new(fd_path(src, sname).into_os_string().into_vec()).map_err(|_| nul(shown))?;
     let dp = CString::new(fd_path(dst, dname).into_os_string().into_vec()).map_err(|_| nul(shown))?;
-    let mut list = vec![0u8; 1024];
-    let n = loop {
-        // SAFETY: buffer and length passed together; the path is a C string.
-        let n = unsafe { libc::llistxattr(sp.as_ptr(), list.as_mut_ptr().cast(), list.len()) };
-        if n >= 0 {
-            break n as usize;
-        }
-        match Errno::last() {
-            Errno::ERANGE => list.resize(list.len() * 4, 0),
-            Errno::ENOTSUP => return Ok(()),
-            e => return Err(e).path_ctx("list the xattrs of", shown),
-        }
-    };
-    if n == 0 {
-        return Ok(());
-    }
-    let mut value = vec![0u8; 4096];
-    for key in list[..n].split(|b| *b == 0).filter(|k| !k.is_empty()) {
-        if key.starts_with(b"trusted.overlay.") || key.starts_with(b"user.overlay.") {
-            continue;
-        }
+    for (key, value) in super::xattrs::list(src, sname) {
         let ck = CString::new(key).map_err(|_| nul(shown))?;
-        let len = loop {
-            // SAFETY: as above.
-            let r = unsafe { libc::lgetxattr(sp.as_ptr(), ck.as_ptr(), value.as_mut_ptr().cast(), value.len()) };
-            if r >= 0 {
-                break r as usize;
-            }
-            match Errno::last() {
-                Errno::ERANGE => value.resize(value.len() * 4, 0),
-                e => return Err(e).path_ctx("read an xattr of", shown),
-            }
-        };
-        // SAFETY: as above.
-        let r = unsafe { libc::lsetxattr(dp.as_ptr(), ck.as_ptr(), value.as_ptr().cast(), len, 0) };
+        // SAFETY: the path and key are C strings; the value slice is live.
+        let r = unsafe { libc::lsetxattr(dp.as_ptr(), ck.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
         if r != 0 {
             match Errno::last() {
                 // trusted.* and some security.* need the host's root: a copy

@@ -19,7 +19,7 @@ fn port(s: &Sangja, base: u16) -> u16 {
 }
 
 /// GET / on 127.0.0.1:PORT, retried until it answers or 10 s pass.
-fn http_get(port: u16) -> String {
+pub(crate) fn http_get(port: u16) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let attempt = || -> std::io::Result<String> {
@@ -38,7 +38,7 @@ fn http_get(port: u16) -> String {
     }
 }
 
-const SERVE: &str = "mkdir -p /www && echo hello-web > /www/index.html && exec httpd -f -p 80 -h /www";
+pub(crate) const SERVE: &str = "mkdir -p /www && echo hello-web > /www/index.html && exec httpd -f -p 80 -h /www";
 
 /// The backend's pid recorded in the container's network.json.
 fn backend_pid(s: &Sangja, name: &str) -> (String, i32) {

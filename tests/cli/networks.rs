@@ -10,27 +10,7 @@ use std::net::{TcpStream, UdpSocket};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const SERVE: &str = "mkdir -p /www && echo hello-web > /www/index.html && exec httpd -f -p 80 -h /www";
-
-/// GET / on 127.0.0.1:PORT, retried until it answers or 10 s pass.
-fn http_get(port: u16) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let attempt = || -> std::io::Result<String> {
-            let mut c = TcpStream::connect(("127.0.0.1", port))?;
-            c.set_read_timeout(Some(Duration::from_secs(2)))?;
-            c.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
-            let mut out = String::new();
-            c.read_to_string(&mut out)?;
-            Ok(out)
-        };
-        match attempt() {
-            Ok(body) if body.contains("hello-web") => return body,
-            r if Instant::now() > deadline => panic!("no answer on 127.0.0.1:{port}: {r:?}"),
-            _ => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-}
+use crate::network::{http_get, SERVE};
 
 /// What a bridge container holds on the host: its veth, its nft table, its lease.
 fn host_traces(id: &str) -> Vec<String> {

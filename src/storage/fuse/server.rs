@@ -178,7 +178,7 @@ impl Filesystem for Overlay {
             InitFlags::FUSE_READDIRPLUS_AUTO,
             // The kernel gathers writes in its page cache and sends them in big
             // batches: small writes stop costing a round trip each.
-            //WBTEST InitFlags::FUSE_WRITEBACK_CACHE,
+            InitFlags::FUSE_WRITEBACK_CACHE,
         ] {
             let _ = config.add_capabilities(cap);
         }
