@@ -30,6 +30,7 @@ PACKAGES=(
   fuse-overlayfs passt slirp4netns jq hyperfine zstd curl iproute2 python3 time
   util-linux procps ca-certificates gcc libc6-dev fish zsh nftables systemd
   rpm dpkg-dev man-db
+  dbus-user-session
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -187,6 +187,11 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
         )));
     }
     let flags = limit_flags(o);
+    // Limits asked for (or containers.conf's pids_limit) where nothing is
+    // writable: a delegated scope from the systemd user manager, if any.
+    if mode != "disabled" && (!flags.is_empty() || default_pids.is_some_and(|p| p > 0)) {
+        cgroups::delegate_from_systemd(id);
+    }
     let controllers = if mode == "disabled" { None } else { cgroups::controllers() };
     let usable = controllers.is_some();
     let has = |c: &str| controllers.as_ref().is_some_and(|l| l.iter().any(|x| x == c));

@@ -57,6 +57,31 @@ pub fn available() -> Availability {
     Availability::None
 }
 
+/// Rootless, where nothing here is writable: asks the systemd user manager
+/// for a delegated scope for container `id` (systemd_scope.rs), which moves
+/// this process there so that `available` finds it. A D-Bus round trip, so
+/// called only where cgroups are wanted; without a bus, or refused, things
+/// stay as they were (limits are then refused with UNAVAILABLE_HINT).
+pub fn delegate_from_systemd(id: &str) {
+    if crate::paths::host_uid() == 0 || available() != Availability::None {
+        return;
+    }
+    let debug = std::env::args().collect::<Vec<_>>().windows(2)
+        .any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"));
+    let started = std::time::Instant::now();
+    match super::systemd_scope::enter(id) {
+        Ok(Some(how)) if debug => eprintln!(
+            "DEBUG: cgroups: in the systemd user scope {} ({how}, {:?})",
+            std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default().lines()
+                .find_map(|l| l.strip_prefix("0::")).unwrap_or_default(),
+            started.elapsed()
+        ),
+        Ok(None) if debug => eprintln!("DEBUG: cgroups: no systemd user bus to ask for a delegated scope"),
+        Err(e) if debug => eprintln!("DEBUG: cgroups: {e}"),
+        _ => {}
+    }
+}
+
 /// The controllers usable for limits here; None without any cgroup.
 pub fn controllers() -> Option<Vec<String>> {
     match available() {
@@ -164,6 +189,8 @@ impl CgroupPlan {
         }
         let empty = LinuxResources::default();
         let res = linux.resources().as_ref().unwrap_or(&empty);
+        // A spec made in a systemd scope (`create`, then `start` here): the same scope again.
+        delegate_from_systemd(path.rsplit('/').next().unwrap_or_default());
         if available() == Availability::V2 {
             if let Some(d) = super::cgroups_v2::delegation() {
                 let (dir, mut made) = d.make(&path, res)?;

@@ -9,9 +9,11 @@
 //! only it) into the leaf <own>/sangja-cli. A later sangja started from
 //! there (the monitor of `run -d`) sees that leaf and uses its parent.
 //!
-//! systemd's other way, a transient scope asked for over D-Bus, is not
-//! used: a path that is not delegated stays without limits, and limit flags
-//! are refused naming `loginctl enable-linger` and `Delegate=`.
+//! Where our own cgroup is not writable and limits are wanted, systemd's
+//! other way is tried first: a transient scope with Delegate=yes from the
+//! user manager (systemd_scope.rs), which moves us into a subtree that is
+//! ours. Without that, limit flags are refused naming `loginctl
+//! enable-linger` and `Delegate=`.
 
 use crate::error::{Error, Result};
 use nix::unistd::{access, AccessFlags};

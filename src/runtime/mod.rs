@@ -27,6 +27,8 @@ mod seccomp_syscalls;
 mod seccomp_tree;
 mod signals;
 mod stdio;
+// Rootless cgroup delegation from the systemd user manager (issue 6).
+pub mod systemd_scope;
 pub mod userns;
 // -t/-i, exec and the terminal relay (issue 3, part B).
 pub mod exec;

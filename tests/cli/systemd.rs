@@ -608,3 +608,109 @@ both! {
         assert_eq!(field(s, "x", "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}"), "exited 0 0", "no restart after SIGTERM to the monitor");
     }
 }
+
+/// Issue 6, rootless limits by a transient scope: the test's own cgroup is
+/// the host's (not writable by the test user), so with a limit asked for
+/// sangja asks the systemd user manager on the user bus for
+/// `sangja-<id>.scope` with Delegate=yes and puts the container's cgroup
+/// there. This host's v2 hierarchy has only hugetlb: the limit asked for is
+/// containers.conf's pids_limit (a default, dropped where no pids controller
+/// is), and --memory is refused naming the missing controller of the scope.
+/// Without a bus the refusal is the one without any cgroup.
+#[test]
+fn rootless_systemd_scope() {
+    if !is_root() {
+        eprintln!("skipped: starting a user manager for the test user needs root");
+        return;
+    }
+    let Some(s) = Sangja::rootless("rootless_systemd_scope") else { return };
+    s.pull(BUSYBOX);
+    let conf = s.dir.join("pids.conf");
+    std::fs::write(&conf, "[containers]\npids_limit = 100\n").unwrap();
+    let nobus = s.dir.join("nobus");
+    std::fs::create_dir_all(&nobus).unwrap();
+    chown_tree(&s, &nobus);
+    let sangja = |xdg: &Path, args: &[&str]| {
+        s.command(args).env("XDG_RUNTIME_DIR", xdg).env("CONTAINERS_CONF", &conf).output().unwrap()
+    };
+    let o = sangja(&nobus, &["--log-level", "debug", "run", "--rm", "--memory", "32m", BUSYBOX, "true"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(125), "{o:?}");
+    assert!(err.contains("cannot be enforced") && err.contains("loginctl enable-linger"), "{err}");
+    assert!(err.contains("no systemd user bus"), "{err}");
+    eprintln!("path ran without a bus: refusal ({})", err.lines().last().unwrap_or_default());
+
+    let cfg = s.dir.join("cfg");
+    std::fs::create_dir_all(&cfg).unwrap();
+    chown_tree(&s, &cfg);
+    let Some(m) = Manager::start(&s, &cfg) else { return };
+    if !m.xdg.join("bus").exists() {
+        eprintln!("skipped: the user manager has no user bus (dbus-user-session's dbus.socket)");
+        return;
+    }
+    // The caller's cgroup: root's, inside the manager's tree (as a login
+    // session's scope is beside user@.service; there PID 1 moves the
+    // process for the user manager, here the common parent is the user's).
+    let caller = m.cgroup.join("caller");
+    std::fs::create_dir_all(&caller).unwrap();
+    let sangja = |xdg: &Path, args: &[&str]| {
+        let c = s.command(args);
+        let mut w = Command::new("sh");
+        w.arg("-c")
+            .arg(format!("echo $$ > {}/cgroup.procs && exec setpriv --reuid={} --regid={} --init-groups -- \"$0\" \"$@\"", caller.display(), m.uid, m.gid))
+            .arg(c.get_program())
+            .args(c.get_args())
+            .env_clear()
+            .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env("XDG_RUNTIME_DIR", xdg)
+            .env("CONTAINERS_CONF", &conf);
+        if let Some(d) = c.get_current_dir() {
+            w.current_dir(d);
+        }
+        w.output().unwrap()
+    };
+    let start = Instant::now();
+    let o = sangja(&m.xdg, &["--log-level", "debug", "run", "-d", BUSYBOX, "sleep", "100"]);
+    let took = start.elapsed();
+    assert!(o.status.success(), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let scope = format!("sangja-{id}.scope");
+    let pid = field(&s, &id, "{{.State.Pid}}");
+    let cg = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
+    let v2 = cg.lines().find_map(|l| l.strip_prefix("0::")).unwrap_or_default().to_string();
+    eprintln!("path ran with the user bus: {} (run -d took {took:?}); the container's cgroup: {v2}",
+        err.lines().find(|l| l.contains("systemd user scope")).unwrap_or("no debug line"));
+    assert!(v2.contains(&format!("/{scope}/")), "the container is inside {scope}: {cg}\n{err}");
+    assert_eq!(m.ok(&["is-active", &scope]).trim(), "active");
+    assert!(m.ok(&["show", "-p", "Delegate", "--value", &scope]).trim() == "yes");
+    // restart: the new monitor starts the scope again, or joins it while
+    // the old one is still up; either way the container is back inside.
+    let o = sangja(&m.xdg, &["--log-level", "debug", "restart", "-t", "0", &id]);
+    assert!(o.status.success(), "{o:?}");
+    let pid = field(&s, &id, "{{.State.Pid}}");
+    let cg = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
+    assert!(cg.contains(&format!("/{scope}/")), "restarted inside {scope}: {cg}\n{o:?}");
+
+    // In the scope, a limit its controllers lack is named as such.
+    let o = sangja(&m.xdg, &["run", "--rm", "--memory", "32m", BUSYBOX, "true"]);
+    assert_eq!(o.status.code(), Some(125), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no memory controller"), "{o:?}");
+
+    s.ok(&["rm", "-f", &id]);
+    until("the scope collected once empty", 10, || {
+        m.systemctl(&["is-active", &scope]).stdout != b"active\n"
+    });
+
+    // `create` (its scope ends with it), then `start` from another process:
+    // the same scope again, so the cgroup the spec names is there.
+    let o = sangja(&m.xdg, &["create", BUSYBOX, "sleep", "100"]);
+    assert!(o.status.success(), "{o:?}");
+    let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let o = sangja(&m.xdg, &["start", &id]);
+    assert!(o.status.success(), "{o:?}");
+    let pid = field(&s, &id, "{{.State.Pid}}");
+    let cg = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
+    assert!(cg.contains(&format!("/sangja-{id}.scope/")), "create, then start: {cg}");
+    s.ok(&["rm", "-f", &id]);
+}
