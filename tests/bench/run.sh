@@ -82,6 +82,16 @@ note "run latency, $RUNS runs each"
 s_run=$(hf sangja-run "$RUNS" "" "$S run --rm --network none $IMAGE true")
 p_run=$(hf podman-run "$RUNS" "" "$P run --rm --network none $IMAGE true")
 
+# ---- security and user mapping (issue 6) ----
+# What the default confinement (capabilities, seccomp, masked paths) costs:
+# the same run with seccomp off and every capability; and --userns=keep-id
+# (its per-mapping layer copy is made by the warm-up runs).
+note "run latency with security off and with keep-id, $RUNS runs each"
+s_run_nosec=$(hf sangja-run-nosec "$RUNS" "" "$S run --rm --network none --security-opt seccomp=unconfined --cap-add all $IMAGE true")
+s_keepid=$(hf sangja-keepid "$RUNS" "" "$S run --rm --network none --userns=keep-id $IMAGE true")
+p_keepid=$(hf podman-keepid "$RUNS" "" "$P run --rm --network none --userns=keep-id $IMAGE true")
+# ---- end of security ----
+
 note "pull of $LAYERED into an empty store, $PULLS runs each"
 s_pull=$(hf sangja-pull "$PULLS" "podman unshare rm -rf $BENCH/s-pull $BENCH/s-pull-run" \
   "$BENCH/sangja --root $BENCH/s-pull --runroot $BENCH/s-pull-run pull -q --tls-verify=false $LAYERED")
@@ -208,6 +218,8 @@ $P rm -a -f >/dev/null 2>&1 || true
 
 printf '\n%-44s %12s %12s %8s %8s\n' "what (rootless, local registry)" sangja podman ratio target
 printf '%-44s %12s %12s %8s %8s\n' "run --rm busybox true, median of $RUNS (ms)" "$s_run" "$p_run" "$(ratio "$s_run" "$p_run")" "<=0.125"
+printf '%-44s %12s %12s %8s %8s\n' "sangja default security / security off (ms)" "$s_run" "$s_run_nosec" "$(ratio "$s_run" "$s_run_nosec")" "<=1.10"
+printf '%-44s %12s %12s %8s %8s\n' "run --rm --userns=keep-id (ms)" "$s_keepid" "$p_keepid" "$(ratio "$s_keepid" "$p_keepid")" "-"
 printf '%-44s %12s %12s %8s %8s\n' "pull layered (3 layers), median of $PULLS (ms)" "$s_pull" "$p_pull" "$(ratio "$s_pull" "$p_pull")" "<=0.333"
 printf '%-44s %12s %12s %8s %8s\n' "pull large (4 layers, 75 MB), median of $PULLS (ms)" "$s_large" "$p_large" "$(ratio "$s_large" "$p_large")" "<=0.333"
 printf '%-44s %12s %12s %8s %8s\n' "peak RSS of run --rm, median of 5 (KiB)" "$s_rss" "$p_rss" "$(ratio "$s_rss" "$p_rss")" "<=0.2"
