@@ -73,6 +73,11 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
             i.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string()).collect()
         })
         .unwrap_or_default();
+    // Addresses and ports while it runs, as podman (empty once stopped).
+    let net = match c.is_running() {
+        true => crate::network::read_state(&c.userdata_dir()).unwrap_or_default(),
+        false => Default::default(),
+    };
     Ok(json!({
         "Id": c.config.id,
         "Created": c.config.created,
@@ -112,6 +117,7 @@ fn container_json(ctx: &Context, name: &str) -> Result<Value> {
             "CreateCommand": o.create_command,
             "SdNotifyMode": o.sdnotify.as_str(),
         },
+        "NetworkSettings": crate::network::settings_json(&net),
         "HostConfig": {
             "NetworkMode": crate::network::mode_name(&o.network),
             "AutoRemove": o.remove,

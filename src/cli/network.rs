@@ -369,6 +369,18 @@ pub fn join_target_userns(cli: &super::Cli) -> Result<()> {
             Some(n) => network::parse_mode(n, true).unwrap_or_default(),
             None => return Ok(()),
         },
+        // rm of a container on a user network: the keeper's, so that a
+        // kill -9'd monitor's DNAT table in the shared namespace can go
+        // (engine/network.rs cleanup).
+        ContainerVerb::Rm(a) => {
+            let paths = paths()?;
+            let store = crate::container::record::ContainerStore::new(&paths);
+            let on_bridge = |n: &String| store.lookup(n).is_ok_and(|c| matches!(c.config.options.network, NetworkMode::Bridge(_)));
+            match a.all || a.containers.iter().any(on_bridge) {
+                true => NetworkMode::Bridge(Vec::new()),
+                false => return Ok(()),
+            }
+        }
         ContainerVerb::Start(a) if a.containers.len() == 1 => {
             let paths = paths()?;
             let Ok(c) = crate::container::record::ContainerStore::new(&paths).lookup(&a.containers[0]) else { return Ok(()) };

@@ -63,12 +63,13 @@ fn member_names(c: &Container) -> Vec<String> {
 pub fn check(engine: &Engine, opts: &crate::container::RunOptions) -> Result<()> {
     if let NetworkMode::Bridge(names) = &opts.network {
         records(engine, names)?;
-        if engine.identity.rootless && !opts.net.publish.is_empty() {
-            return Err(Error::Invalid(format!(
-                "-p/--publish on user networks is not supported rootless yet: publish on the default network (pasta) \
-                 and reach the others by name from there, or run as root (--network {})",
-                network::mode_name(&opts.network)
-            )));
+        // Rootless, the forwarder's connections reach the shared namespace
+        // through pasta's loopback splice only (network/pasta.rs start_ports).
+        if engine.identity.rootless && opts.net.publish.iter().any(|p| !p.host_ip.is_some_and(|i| i.is_loopback())) {
+            eprintln!(
+                "WARN: rootless, the published ports of a container on a user network answer connections from this \
+                 host's loopback (127.0.0.1, localhost) only; for other hosts, publish on the default network (pasta)"
+            );
         }
     } else if !opts.net.aliases.is_empty() {
         return Err(Error::Invalid("--network-alias needs a bridge network: add --network NAME".into()));
@@ -80,6 +81,24 @@ pub fn check(engine: &Engine, opts: &crate::container::RunOptions) -> Result<()>
 /// monitor was killed before it could): veth, nft table, leases.
 pub fn cleanup(engine: &Engine, container_id: &str) {
     scope(engine);
+    // Rootless, they are in the shared namespace: cleaned from a thread
+    // of its own that enters it (a rootless thread cannot come back to
+    // the host's namespace) and ends there.
+    if let Some(k) = engine.identity.rootless.then(|| network::rootless_netns::running(&engine.paths.runroot)).flatten() {
+        let id = container_id.to_string();
+        let done = std::thread::spawn(move || match network::rootless_netns::enter(&k) {
+            Ok(inside) => {
+                network::bridge::cleanup_container(&id);
+                std::mem::forget(inside);
+                true
+            }
+            Err(_) => false,
+        })
+        .join();
+        if matches!(done, Ok(true)) {
+            return;
+        }
+    }
     network::bridge::cleanup_container(container_id);
 }
 

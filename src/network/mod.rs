@@ -153,6 +153,69 @@ pub struct NetState {
     /// Host pid of the backend while the container runs.
     pub pid: Option<i32>,
     pub ports: Vec<PortBinding>,
+    /// The container's addresses on bridge networks (`inspect`).
+    #[serde(default)]
+    pub networks: Vec<NetAddress>,
+}
+
+/// One address of a container on a bridge network.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NetAddress {
+    pub network: String,
+    pub ip: String,
+    pub gateway: String,
+    pub prefix_len: u8,
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub mac: String,
+}
+
+/// podman's `NetworkSettings` of a container: its addresses while it runs
+/// on bridge networks, and its published ports.
+pub fn settings_json(st: &NetState) -> serde_json::Value {
+    let first = st.networks.first().cloned().unwrap_or_default();
+    let mut networks = serde_json::Map::new();
+    for n in &st.networks {
+        networks.insert(
+            n.network.clone(),
+            serde_json::json!({
+                "EndpointID": "",
+                "Gateway": n.gateway,
+                "IPAddress": n.ip,
+                "IPPrefixLen": n.prefix_len,
+                "IPv6Gateway": "",
+                "GlobalIPv6Address": "",
+                "GlobalIPv6PrefixLen": 0,
+                "MacAddress": n.mac,
+                "NetworkID": n.network,
+                "Aliases": n.aliases,
+            }),
+        );
+    }
+    let mut ports = serde_json::Map::new();
+    for p in &st.ports {
+        let key = format!("{}/{}", p.container_port, p.proto.as_str());
+        let host_ip = p.host_ip.map(|i| i.to_string()).unwrap_or_else(|| "0.0.0.0".into());
+        let entry = ports.entry(key).or_insert_with(|| serde_json::json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.push(serde_json::json!({ "HostIp": host_ip, "HostPort": p.host_port.to_string() }));
+        }
+    }
+    serde_json::json!({
+        "EndpointID": "",
+        "Gateway": first.gateway,
+        "IPAddress": first.ip,
+        "IPPrefixLen": first.prefix_len,
+        "IPv6Gateway": "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "MacAddress": first.mac,
+        "Bridge": "",
+        "SandboxID": "",
+        "HairpinMode": false,
+        "Ports": ports,
+        "Networks": networks,
+    })
 }
 
 fn state_path(userdata: &Path) -> PathBuf {
@@ -267,7 +330,7 @@ pub fn attach(
                 NetworkMode::Pasta(_) => pasta::start(&holder.path(), userdata, &bindings, net, extra)?,
                 _ => slirp4netns::start(holder.pid(), userdata, &bindings, net, extra)?,
             };
-            let state = NetState { backend: backend.name.to_string(), pid: Some(backend.pid()), ports: bindings };
+            let state = NetState { backend: backend.name.to_string(), pid: Some(backend.pid()), ports: bindings, networks: Vec::new() };
             let path = holder.path();
             att.holder = Some(holder);
             att.backend = Some(backend);
@@ -276,13 +339,6 @@ pub fn attach(
         }
         NetworkMode::Bridge(_) => {
             let join = join.ok_or_else(|| Error::Runtime("bridge network without its records".into()))?;
-            if rootless && !net.publish.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "-p/--publish on user networks is not supported rootless yet: publish on the default network (pasta) \
-                     and reach the others by name from there, or run as root (--network {})",
-                    mode_name(mode)
-                )));
-            }
             let bindings = ports::resolve(&net.publish, rootless)?;
             // Rootless: the bridges live in the user's shared namespace; the
             // keeper's lock is held until our lease is written.
@@ -290,6 +346,17 @@ pub fn attach(
                 Some(runroot) if rootless => Some(rootless_netns::ensure(runroot)?),
                 _ => None,
             };
+            // Rootless, the host's ports are not the shared namespace's: a
+            // pasta of this container's own forwards them into it, where the
+            // DNAT table made below sends them on to the container. Started
+            // first: a rootless thread that entered the namespace cannot
+            // return to the host's (owned by the initial user namespace).
+            let mut pid = None;
+            if let (Some((k, _)), false) = (&keeper, bindings.is_empty()) {
+                let b = pasta::start_ports(&k.netns_path(), userdata, &join.container_id, &bindings)?;
+                pid = Some(b.pid());
+                att.backend = Some(b);
+            }
             let holder = netns::Holder::new()?;
             let path = holder.path();
             let nsfile = std::fs::File::open(&path).map_err(|e| Error::io_path("open", &path, e))?;
@@ -303,18 +370,29 @@ pub fn attach(
             };
             let owner = std::process::id() as i32;
             att.keeper = keeper.as_ref().map(|(k, _)| k.clone());
-            let _inside = match &att.keeper {
-                Some(k) => Some(rootless_netns::enter(k)?),
-                None => None,
-            };
-            for (i, rec) in join.networks.iter().enumerate() {
-                let ports: &[ports::PortBinding] = if i == 0 { &bindings } else { &[] };
-                // On failure `att` drops and releases what was joined so far.
-                bridge::join(rec, &nsfile, i, &member, owner, ports)?;
-                att.bridges.push(rec.interface.clone());
+            let mut addresses = Vec::new();
+            {
+                let _inside = match &att.keeper {
+                    Some(k) => Some(rootless_netns::enter(k)?),
+                    None => None,
+                };
+                for (i, rec) in join.networks.iter().enumerate() {
+                    let ports: &[ports::PortBinding] = if i == 0 { &bindings } else { &[] };
+                    // On failure `att` drops and releases what was joined so far.
+                    let lease = bridge::join(rec, &nsfile, i, &member, owner, ports)?;
+                    att.bridges.push(rec.interface.clone());
+                    addresses.push(NetAddress {
+                        network: rec.name.clone(),
+                        ip: lease.ip.to_string(),
+                        gateway: rec.gateway().map(|g| g.to_string()).unwrap_or_default(),
+                        prefix_len: rec.subnet().map(|s| s.prefix).unwrap_or(0),
+                        aliases: join.names.clone(),
+                        mac: netlink::link_mac_in(std::os::fd::AsRawFd::as_raw_fd(&nsfile), &format!("eth{i}")).unwrap_or_default(),
+                    });
+                }
             }
             att.holder = Some(holder);
-            let state = NetState { backend: "bridge".into(), pid: None, ports: bindings };
+            let state = NetState { backend: "bridge".into(), pid, ports: bindings, networks: addresses };
             crate::json_file::write_volatile(&state_path(userdata), &state)?;
             path
         }
@@ -371,4 +449,37 @@ pub fn ports_summary(userdata: &Path, running: bool) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings() {
+        let st = NetState {
+            backend: "bridge".into(),
+            pid: None,
+            ports: vec![PortBinding { host_ip: None, host_port: 18080, container_port: 80, proto: ports::Proto::Tcp }],
+            networks: vec![NetAddress {
+                network: "app".into(),
+                ip: "10.89.1.2".into(),
+                gateway: "10.89.1.1".into(),
+                prefix_len: 24,
+                aliases: vec!["web".into()],
+                mac: "aa:bb:cc:dd:ee:ff".into(),
+            }],
+        };
+        let j = settings_json(&st);
+        assert_eq!(j["IPAddress"], "10.89.1.2");
+        assert_eq!(j["Gateway"], "10.89.1.1");
+        assert_eq!(j["MacAddress"], "aa:bb:cc:dd:ee:ff");
+        assert_eq!(j["Networks"]["app"]["IPPrefixLen"], 24);
+        assert_eq!(j["Networks"]["app"]["Aliases"][0], "web");
+        assert_eq!(j["Ports"]["80/tcp"][0]["HostIp"], "0.0.0.0");
+        assert_eq!(j["Ports"]["80/tcp"][0]["HostPort"], "18080");
+        let empty = settings_json(&NetState::default());
+        assert_eq!(empty["IPAddress"], "");
+        assert!(empty["Networks"].as_object().is_some_and(|m| m.is_empty()));
+    }
 }

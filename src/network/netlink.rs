@@ -284,3 +284,34 @@ pub fn link_index_in(netns: RawFd, name: &str) -> Result<i32> {
         idx.ok_or_else(|| Error::Runtime(format!("link {name} not found in the container's network namespace")))
     }
 }
+
+/// The MAC address of a link inside another namespace (`inspect`), as
+/// aa:bb:cc:dd:ee:ff; None if it cannot be read.
+pub fn link_mac_in(netns: RawFd, name: &str) -> Option<String> {
+    let own = std::fs::File::open("/proc/thread-self/ns/net").ok()?;
+    let c = std::ffi::CString::new(name).ok()?;
+    if c.as_bytes().len() >= libc::IFNAMSIZ {
+        return None;
+    }
+    // SAFETY: setns on namespace descriptors (this thread only), then back;
+    // SIOCGIFHWADDR on a socket of ours with a zeroed, NUL-terminated ifreq.
+    unsafe {
+        if libc::setns(netns, libc::CLONE_NEWNET) != 0 {
+            return None;
+        }
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        let mut req: libc::ifreq = std::mem::zeroed();
+        for (d, s) in req.ifr_name.iter_mut().zip(c.as_bytes()) {
+            *d = *s as libc::c_char;
+        }
+        let ok = fd >= 0 && libc::ioctl(fd, libc::SIOCGIFHWADDR, &mut req) == 0;
+        if fd >= 0 {
+            libc::close(fd);
+        }
+        if libc::setns(own.as_raw_fd(), libc::CLONE_NEWNET) != 0 || !ok {
+            return None;
+        }
+        let sa = req.ifr_ifru.ifru_hwaddr.sa_data;
+        Some(sa[..6].iter().map(|b| format!("{:02x}", *b as u8)).collect::<Vec<_>>().join(":"))
+    }
+}

@@ -62,6 +62,37 @@ pub fn start(
     backend::spawn_and_wait_ready(cmd, "pasta", userdata, |_| pidfile.metadata().map(|m| m.len() > 0).unwrap_or(false), &[])
 }
 
+/// Rootless user networks: a pasta that only forwards `ports` from the host
+/// into the shared namespace at `netns` (rootless_netns.rs), on the same
+/// port numbers, where the container's DNAT table (nft.rs) takes them on.
+/// The keeper's pasta stays the namespace's way out; this one neither
+/// configures the namespace nor carries outbound traffic, its tap (a name
+/// of the container's own, so several live side by side) stays down, and
+/// the connections reach the namespace through pasta's loopback splice.
+pub fn start_ports(netns: &Path, userdata: &Path, container_id: &str, ports: &[PortBinding]) -> Result<Backend> {
+    let exe = backend::find("pasta", "passt")?;
+    let pidfile = userdata.join("pasta.pid");
+    let _ = std::fs::remove_file(&pidfile);
+    let mut cmd = Command::new(exe);
+    let ifname = format!("sp{}", &container_id[..container_id.len().min(12)]);
+    cmd.args(["-f", "-q", "--runas", "0:0", "-P"]).arg(&pidfile).arg("--netns").arg(netns);
+    cmd.args(["-I", &ifname, "--no-map-gw", "-T", "none", "-U", "none"]);
+    for (flag, proto) in [("-t", Proto::Tcp), ("-u", Proto::Udp)] {
+        let specs: Vec<String> = ports
+            .iter()
+            .filter(|p| p.proto == proto)
+            .map(|p| forward_spec(&PortBinding { container_port: p.host_port, ..p.clone() }))
+            .collect();
+        if specs.is_empty() {
+            cmd.args([flag, "none"]);
+        }
+        for s in specs {
+            cmd.args([flag, &s]);
+        }
+    }
+    backend::spawn_and_wait_ready(cmd, "pasta", userdata, |_| pidfile.metadata().map(|m| m.len() > 0).unwrap_or(false), &[])
+}
+
 /// pasta's `-t`/`-u` spec: `[addr/]hostport:containerport`.
 fn forward_spec(p: &PortBinding) -> String {
     let ports = if p.host_port == p.container_port {

@@ -2,7 +2,12 @@
 //! holding the bridges, as podman's rootless-netns. Containers join it
 //! through veth pairs made inside it (bridge.rs, run with the thread in that
 //! namespace); the outside is reached through a pasta attached to it, with
-//! NAT by nftables inside it.
+//! NAT by nftables inside it. Published ports: a pasta of each publishing
+//! container's own (pasta.rs start_ports, tied to the container's monitor)
+//! forwards the host ports into the namespace, where the container's DNAT
+//! table sends them on; it reaches the namespace through pasta's loopback
+//! splice, so they answer connections from the host's loopback only (its
+//! tap path would need the replies routed back through it, not the keeper's).
 //!
 //! A keeper process owns it: forked (twice, so no sangja waits for it) by the
 //! first container that needs it, it makes the namespace through a holder

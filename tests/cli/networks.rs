@@ -2,7 +2,7 @@
 //! by DNAT, also on 127.0.0.1), user networks (`network create/ls/inspect/
 //! rm/prune/exists/connect/disconnect`), containers reaching each other by
 //! name, and nothing left behind (veth, nft tables, leases), also after a
-//! kill -9 of a monitor. Host ports 18200-18299, each test its own.
+//! kill -9 of a monitor. Host ports 18200-18299 and 18400-18419, each test its own.
 
 use crate::util::*;
 use std::io::{Read, Write};
@@ -72,6 +72,8 @@ fn bridge_publish_root() {
     // A second container reaches the first by its address on the bridge.
     let ip = s.ok(&["exec", "web", "sh", "-c", "ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1"]).stdout.trim().to_string();
     s.ok(&["run", "--rm", BUSYBOX, "wget", "-qO-", &format!("http://{ip}/")]).stdout_is("hello-web\n");
+    s.ok(&["inspect", "--format", "{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}", "web"])
+        .stdout_is(&format!("{ip} 10.89.0.1\n"));
     s.ok(&["rm", "-f", "web"]);
     assert_eq!(host_traces(&id), Vec::<String>::new(), "rm leaves nothing behind");
     assert!(TcpStream::connect(("127.0.0.1", 18200)).is_err(), "port 18200 still answers");
@@ -89,6 +91,16 @@ fn bridge_udp_root() {
 fn pasta_udp_rootless() {
     let Some(s) = Sangja::rootless("pasta_udp") else { return };
     udp_echo(&s, "pasta", 18212);
+}
+
+#[test]
+/// The same on a rootless user network: pasta forwards into the shared
+/// namespace, DNAT takes it on to the container.
+fn user_network_udp_rootless() {
+    let Some(s) = Sangja::rootless("unet_udp") else { return };
+    s.ok(&["network", "create", "--subnet", "10.89.236.0/24", "udpnet"]);
+    udp_echo(&s, "udpnet", 18404);
+    s.ok(&["network", "rm", "-f", "udpnet"]);
 }
 
 /// A static UDP echo server on the port given (busybox has no UDP server),
@@ -183,10 +195,6 @@ both! {
         let out = s.ok(&["run", "--rm", "--network", "appnet", BUSYBOX, "sh", "-c", "wget -qO- http://db/ && wget -qO- http://database/ && ip -4 addr show eth0"]);
         assert!(out.stdout.starts_with("hello-web\nhello-web\n"), "{out:?}");
         assert!(out.stdout.contains(&format!("inet {}", &subnet[..subnet.len() - 4])), "{out:?}");
-        if s.is_rootless() {
-            s.run(&["run", "--rm", "--network", "appnet", "-p", "127.0.0.1:18230:80", BUSYBOX, "true"]).code(125)
-                .stderr_has("not supported rootless");
-        }
         // A container on another network does not see db by name
         // (busybox wget crashes on a name it cannot resolve: nc fails cleanly)...
         s.ok(&["network", "create", "othernet"]);
@@ -263,5 +271,81 @@ both! {
             let bridge = sub2.stdout.trim().to_string();
             assert!(!Path::new("/sys/class/net").join(&bridge).exists(), "root: the bridge {bridge} went with its network");
         }
+    }
+}
+
+both! {
+    /// Published ports on a user network (rootless: forwarded by a pasta of
+    /// the container's own into the shared namespace, then DNAT), reached
+    /// from the host on 127.0.0.1 while the others still reach the server
+    /// by name; inspect shows the addresses; a port in use is refused; a
+    /// kill -9 of the monitor then rm -f leaves neither the forwarder nor
+    /// the port. Host ports 18400 and 18410 (rootless), 18401 and 18411 (root).
+    fn user_network_publish(s) {
+        s.pull(BUSYBOX);
+        let (subnet, port) = if s.is_rootless() { ("10.89.235.0/24", 18400u16) } else { ("10.89.234.0/24", 18401u16) };
+        let prefix = &subnet[..subnet.len() - 4];
+        s.ok(&["network", "create", "--subnet", subnet, "pubnet"]);
+        let publish = format!("127.0.0.1:{port}:80");
+        s.ok(&["run", "-d", "--name", "web", "--network", "pubnet", "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
+        let body = http_get(port);
+        assert!(body.starts_with("HTTP/1.") && body.contains("hello-web"), "{body}");
+        s.ok(&["run", "--rm", "--network", "pubnet", BUSYBOX, "wget", "-qO-", "http://web/"]).stdout_is("hello-web\n");
+        s.ok(&["port", "web"]).stdout_is(&format!("80/tcp -> 127.0.0.1:{port}\n"));
+        // inspect: the address on the network, as podman shows it.
+        let ip = s.ok(&["inspect", "--format", "{{.NetworkSettings.IPAddress}}", "web"]).stdout.trim().to_string();
+        assert!(ip.starts_with(prefix), "{ip} is in {subnet}");
+        let inside = s.ok(&["exec", "web", "sh", "-c", "ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1"]);
+        assert_eq!(inside.stdout.trim(), ip, "inspect shows the container's real address");
+        let j = s.ok(&["inspect", "web"]).json();
+        let gw = format!("{prefix}1");
+        assert_eq!(j.path("0.NetworkSettings.Gateway").as_str(), Some(gw.as_str()));
+        assert_eq!(j.path("0.NetworkSettings.Networks.pubnet.IPAddress").as_str(), Some(ip.as_str()));
+        assert_eq!(j.path("0.NetworkSettings.Networks.pubnet.Gateway").as_str(), Some(gw.as_str()));
+        assert_eq!(j.path("0.NetworkSettings.Networks.pubnet.IPPrefixLen").as_i64(), Some(24));
+        assert_eq!(j.path("0.NetworkSettings.Networks.pubnet.Aliases.0").as_str(), Some("web"));
+        let mac = s.ok(&["exec", "web", "cat", "/sys/class/net/eth0/address"]).stdout.trim().to_string();
+        assert_eq!(j.path("0.NetworkSettings.MacAddress").as_str(), Some(mac.as_str()));
+        assert_eq!(j.path("0.NetworkSettings.Networks.pubnet.MacAddress").as_str(), Some(mac.as_str()));
+        assert_eq!(j.path("0.NetworkSettings.Ports.80/tcp.0.HostPort").as_str(), Some(port.to_string().as_str()));
+        // A port taken by another process: a clear error, exit 125, nothing
+        // started; rootless, the forwarder holds web's port on the host, so
+        // a second container on it is refused the same way.
+        let held = std::net::TcpListener::bind(("127.0.0.1", port + 10)).expect("bind a port for the test");
+        let taken = format!("127.0.0.1:{}:80", port + 10);
+        s.run(&["run", "-d", "--name", "web2", "--network", "pubnet", "-p", &taken, BUSYBOX, "true"]).code(125)
+            .stderr_has("already in use");
+        drop(held);
+        if s.is_rootless() {
+            s.run(&["run", "-d", "--name", "web2", "--network", "pubnet", "-p", &publish, BUSYBOX, "true"]).code(125)
+                .stderr_has("already in use");
+        }
+        s.run(&["rm", "-f", "web2"]);
+        // kill -9 of the monitor, then rm -f: the forwarder goes, and the port with it.
+        let id = s.container_id("web");
+        let dir = s.container_dir(&id);
+        let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).unwrap()).unwrap();
+        let monitor = state["monitor_pid"].as_i64().expect("state.json records the monitor's pid") as i32;
+        let net: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("userdata").join("network.json")).unwrap()).unwrap();
+        let forwarder = net["pid"].as_i64().map(|p| p as i32);
+        assert_eq!(forwarder.is_some(), s.is_rootless(), "rootless: a forwarder process; root: DNAT only: {net}");
+        // SAFETY: a plain kill of the monitor this test started.
+        assert_eq!(unsafe { libc::kill(monitor, libc::SIGKILL) }, 0);
+        s.ok(&["rm", "-f", "web"]);
+        if let Some(pid) = forwarder {
+            eventually("the forwarder to go", || {
+                std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |st| st.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
+            });
+        } else {
+            assert_eq!(host_traces(&id), Vec::<String>::new(), "rm -f after kill -9 leaves nothing behind");
+        }
+        eventually("the port to close", || TcpStream::connect(("127.0.0.1", port)).is_err());
+        // The port is free again for the next container on the network.
+        s.ok(&["run", "-d", "--name", "web3", "--network", "pubnet", "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
+        http_get(port);
+        s.ok(&["network", "rm", "-f", "pubnet"]);
+        assert_eq!(s.container_ids(), Vec::<String>::new());
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still answers");
     }
 }
