@@ -101,6 +101,17 @@ print(os.read(fd, 100).decode(), os.fstat(fd).st_nlink)
 os.fsync(fd)
 os.close(fd)'
 py 'import os; fd=os.open("hard1", os.O_RDONLY); os.unlink("hard1"); print(os.read(fd, 100)); os.close(fd)'
+py 'import os
+fd = os.open("w2", os.O_CREAT | os.O_RDWR, 0o644)
+os.unlink("w2")
+os.fchmod(fd, 0o600)
+print("unlinked fchmod", oct(os.fstat(fd).st_mode & 0o777))
+try:
+    os.fchown(fd, 1, 1)  # uid 1 is unmapped in a rootless test: EINVAL on both
+    print("unlinked fchown", os.fstat(fd).st_uid, os.fstat(fd).st_gid)
+except OSError as e:
+    print("unlinked fchown errno", e.errno)
+os.close(fd)'
 
 say '== readdir offsets are stable'
 py 'import os

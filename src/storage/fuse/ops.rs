@@ -145,8 +145,15 @@ impl Overlay {
                 (false, None)
             }
         };
+        // The server's own ids are what a new file gets (the group: the parent's
+        // when set-group-ID): then the chown is a syscall for nothing.
+        // SAFETY: geteuid/getegid have no failure mode.
+        let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let owned = uid == euid && (if sgid { gid == pst.st_gid } else { gid == egid });
         let finish = || -> Result<(), Errno> {
-            sys::lchownat(up, &p, uid, gid)?;
+            if !owned {
+                sys::lchownat(up, &p, uid, gid)?;
+            }
             if let Some(mode) = mode {
                 // chown cleared set-ID bits the caller asked for.
                 if mode & (libc::S_ISUID | libc::S_ISGID) != 0 {
@@ -163,7 +170,10 @@ impl Overlay {
             let _ = sys::unlinkat(up, &p, if is_dir { libc::AT_REMOVEDIR } else { 0 });
             return Err(e);
         }
-        let st = self.layers.stat(0, &p)?;
+        let st = match &fd {
+            Some(f) => sys::fstat(f.as_raw_fd())?,
+            None => self.layers.stat(0, &p)?,
+        };
         let ino = self.inodes.ino_for(self.layers.devs[0], st.st_ino);
         let node = self.inodes.remember(ino, p.bytes(), 0, 0, is_dir);
         Ok((node, st, fd))
@@ -369,14 +379,18 @@ impl Overlay {
                 (self.layers.fd(0), CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?)
             }
         };
-        if orphan.is_some() && (uid.is_some() || gid.is_some() || mode.is_some()) {
-            // chown/chmod through the magic link would need following it; rare enough to refuse.
-            return Err(Errno::ENOENT);
-        }
         if uid.is_some() || gid.is_some() {
-            sys::lchownat(up, &p, uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX))?;
+            let (uid, gid) = (uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX));
+            match &orphan {
+                // fchown of an open, unlinked file: on the kept O_PATH fd itself.
+                // SAFETY: an fd we own, an empty NUL-terminated path.
+                Some(fd) => sys::cvt(unsafe { libc::fchownat(fd.as_raw_fd(), c"".as_ptr(), uid, gid, libc::AT_EMPTY_PATH) }).map(drop)?,
+                None => sys::lchownat(up, &p, uid, gid)?,
+            }
         }
         if let Some(mode) = mode {
+            // Follows links: for an orphan, the /proc/self/fd magic link to the
+            // file (the kernel never sends a mode change for a symlink itself).
             sys::chmodat(up, &p, mode & 0o7777)?;
         }
         if let Some(size) = size {

@@ -9,7 +9,7 @@ pub(super) fn errno() -> Errno {
     Errno::from(std::io::Error::last_os_error())
 }
 
-fn cvt(rc: libc::c_int) -> Result<libc::c_int, Errno> {
+pub(super) fn cvt(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     if rc < 0 {
         Err(errno())
     } else {
