@@ -137,7 +137,7 @@ fn copy_inner(
     apply_meta(dst_dir, dst_name, &st, owners, k == SFlag::S_IFLNK, shown)
 }
 
-fn apply_meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, owners: Owners, symlink: bool, shown: &Path) -> Result<()> {
+pub(super) fn apply_meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, owners: Owners, symlink: bool, shown: &Path) -> Result<()> {
     let ids = match owners {
         Owners::Keep => Some((st.st_uid, st.st_gid)),
         Owners::Set(u, g) => Some((u, g)),

@@ -16,9 +16,8 @@ use crate::error::{Error, IoContext, Result};
 use crate::paths::{make_temp_dir, StorePaths};
 use nix::errno::Errno;
 use nix::fcntl::{openat, AtFlags, OFlag};
-use nix::sys::stat::{fchmodat, mkdirat, utimensat, FchmodatFlags, FileStat, Mode, SFlag, UtimensatFlags};
-use nix::sys::time::TimeSpec;
-use nix::unistd::{fchownat, linkat, mkfifoat, symlinkat, Gid, Uid};
+use nix::sys::stat::{mkdirat, FileStat, Mode, SFlag};
+use nix::unistd::{linkat, mkfifoat, symlinkat};
 use std::collections::HashMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
@@ -180,20 +179,9 @@ fn copy_file(src: BorrowedFd, name: &OsStr, dst: BorrowedFd, shown: &Path) -> Re
     Ok(())
 }
 
+/// Owner (kept), mode and times of a copied entry, as tree.rs sets them.
 fn meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, symlink: bool, shown: &Path) -> Result<()> {
-    match fchownat(dir, name, Some(Uid::from_raw(st.st_uid)), Some(Gid::from_raw(st.st_gid)), AtFlags::AT_SYMLINK_NOFOLLOW) {
-        // An owner our user namespace does not map: keep ours rather than fail.
-        Ok(()) | Err(Errno::EINVAL) => {}
-        Err(e) => return Err(e).path_ctx("set the owner of", shown),
-    }
-    if !symlink {
-        // After chown, which clears set-id bits.
-        fchmodat(dir, name, Mode::from_bits_truncate(st.st_mode & 0o7777), FchmodatFlags::FollowSymlink)
-            .path_ctx("set the mode of", shown)?;
-    }
-    let at = TimeSpec::new(st.st_atime, st.st_atime_nsec);
-    let mt = TimeSpec::new(st.st_mtime, st.st_mtime_nsec);
-    utimensat(dir, name, &at, &mt, UtimensatFlags::NoFollowSymlink).path_ctx("set the times of", shown)
+    super::tree::apply_meta(dir, name, st, super::tree::Owners::Keep, symlink, shown)
 }
 
 /// Copies the extended attributes, except overlay's own (whiteout and
