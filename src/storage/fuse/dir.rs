@@ -5,6 +5,7 @@
 
 use super::layers::{Layers, Mask};
 use super::path::CPath;
+use super::server::file_type;
 use super::sys;
 use fuser::{Errno, FileType};
 use std::collections::HashSet;
@@ -61,18 +62,6 @@ pub(super) fn merge(layers: Vec<(usize, Vec<RawEntry>)>) -> Vec<Entry> {
         seen.extend(hidden_here);
     }
     out
-}
-
-fn file_type(mode: u32) -> FileType {
-    match mode & libc::S_IFMT {
-        libc::S_IFDIR => FileType::Directory,
-        libc::S_IFLNK => FileType::Symlink,
-        libc::S_IFCHR => FileType::CharDevice,
-        libc::S_IFBLK => FileType::BlockDevice,
-        libc::S_IFIFO => FileType::NamedPipe,
-        libc::S_IFSOCK => FileType::Socket,
-        _ => FileType::RegularFile,
-    }
 }
 
 /// The names of folder `rel` in one layer (empty if the layer lacks it).
