@@ -112,6 +112,27 @@ try:
 except OSError as e:
     print("unlinked fchown errno", e.errno)
 os.close(fd)'
+# Lower-layer files: written after their last name is gone (copied up
+# to an unnamed file), read to the end after it, and a read-only fd that sees
+# what a later writer put in (as kernel overlay since 4.19).
+py 'import os
+fd = os.open("many/f10", os.O_RDWR); os.unlink("many/f10")
+os.write(fd, b"XY"); os.lseek(fd, 0, 0)
+print("unlinked lower", os.read(fd, 100), os.fstat(fd).st_size)
+os.ftruncate(fd, 1); print(os.fstat(fd).st_size); os.close(fd)'
+py 'import os
+fd = os.open("big", os.O_RDONLY); n = len(os.read(fd, 10)); os.unlink("big")
+while True:
+    b = os.read(fd, 1 << 20)
+    if not b:
+        break
+    n += len(b)
+print("unlinked big", n); os.close(fd)'
+py 'import os
+r = os.open("many/f11", os.O_RDONLY); print(os.read(r, 10))
+w = os.open("many/f11", os.O_WRONLY); os.write(w, b"new"); os.close(w)
+print(os.pread(r, 10, 0)); os.close(r)'
+echo trunc >many/f12; cat many/f12; : >many/f13; stat -c %s many/f13
 
 say '== readdir offsets are stable'
 py 'import os

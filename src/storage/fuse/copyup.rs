@@ -68,6 +68,8 @@ impl Overlay {
                 }
                 s.layer = 0;
             }
+            drop(s);
+            self.forget_data(&node);
         }
     }
 

@@ -1,7 +1,9 @@
 //! Folder listings: the entries of every merged layer, upper first, a name
 //! shown once (from its top-most layer), whiteouts hiding names below them.
-//! A listing is taken when a handle is first read (or rewound) and kept, so
-//! offsets (index + 1) stay stable while the handle is open.
+//! Folders have no handles (the server answers OPENDIR with ENOSYS, so the
+//! kernel sends neither OPENDIR nor RELEASEDIR): a listing is taken when a
+//! folder is read from offset 0, kept on its node so later offsets (index + 1)
+//! point into the same listing, and dropped once read to its end.
 
 use super::layers::{Layers, Mask};
 use super::path::CPath;
@@ -35,13 +37,6 @@ pub(super) struct Entry {
     pub kind: FileType,
 }
 
-/// An open folder.
-#[derive(Default)]
-pub(super) struct DirHandle {
-    pub entries: Option<Vec<Entry>>,
-    /// Whether a read went past offset 0 (a later offset 0 is a rewind).
-    pub read_past_start: bool,
-}
 
 /// Merges the listings of the layers (top first).
 pub(super) fn merge(layers: Vec<(usize, Vec<RawEntry>)>) -> Vec<Entry> {

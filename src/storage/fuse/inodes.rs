@@ -3,6 +3,8 @@
 //! in, is kept for the server's life (stable across lookups and forgets), and
 //! follows the file through copy-up. Nodes live while the kernel holds lookups.
 
+use super::data::DataFd;
+use super::dir::Entry;
 use super::layers::Mask;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
@@ -42,8 +44,9 @@ pub(super) struct NodeState {
     /// For a folder: the lower layers merged into it.
     pub lowers: Mask,
     pub is_dir: bool,
-    /// Once the last name is gone: an O_PATH fd of the file, for the fstat of
-    /// files still open.
+    /// Once the last name is gone: an fd of the file, for the files still open
+    /// (read-write for regular upper files, read-only for lower ones, O_PATH
+    /// for the rest).
     pub orphan: Option<Arc<std::os::fd::OwnedFd>>,
 }
 
@@ -62,6 +65,16 @@ pub(super) struct Node {
     pub ino: u64,
     lookups: AtomicU64,
     pub state: RwLock<NodeState>,
+    /// The fd its reads and writes use (data.rs); taken before `state` when both are.
+    pub data: Mutex<Option<DataFd>>,
+    /// A folder's listing being read (dir.rs).
+    pub listing: Mutex<Option<Arc<Vec<Entry>>>>,
+}
+
+impl Node {
+    fn new(ino: u64, lookups: u64, state: NodeState) -> Node {
+        Node { ino, lookups: AtomicU64::new(lookups), state: RwLock::new(state), data: Mutex::new(None), listing: Mutex::new(None) }
+    }
 }
 
 pub(super) struct Inodes {
@@ -76,7 +89,7 @@ impl Inodes {
         let t = Inodes { nodes: RwLock::new(IntMap::default()), keys: Mutex::new(HashMap::default()), next: AtomicU64::new(2) };
         t.keys.lock().insert(root_key, 1);
         // The root is never forgotten: it starts with one lookup the kernel never drops.
-        t.nodes.write().insert(1, Arc::new(Node { ino: 1, lookups: AtomicU64::new(1), state: RwLock::new(root) }));
+        t.nodes.write().insert(1, Arc::new(Node::new(1, 1, root)));
         t
     }
 
@@ -125,11 +138,7 @@ impl Inodes {
             drop(st);
             return n;
         }
-        let n = Arc::new(Node {
-            ino,
-            lookups: AtomicU64::new(1),
-            state: RwLock::new(NodeState { paths: vec![path.to_vec()], layer, lowers, is_dir, orphan: None }),
-        });
+        let n = Arc::new(Node::new(ino, 1, NodeState { paths: vec![path.to_vec()], layer, lowers, is_dir, orphan: None }));
         nodes.insert(ino, n.clone());
         n
     }

@@ -9,10 +9,11 @@
 //! unmounts here (no fusermount, no auto_unmount: it hangs in user namespaces).
 //!
 //! Files: layers.rs (lookup through the layers), inodes.rs (inode table),
-//! copyup.rs, dir.rs (merged listings), ops.rs (changes), server.rs (requests),
-//! xattr.rs, path.rs, sys.rs.
+//! copyup.rs, data.rs (file data without OPEN), dir.rs (merged listings),
+//! ops.rs (changes), server.rs (requests), xattr.rs, path.rs, sys.rs.
 
 mod copyup;
+mod data;
 mod dir;
 mod inodes;
 mod layers;
@@ -23,16 +24,12 @@ mod sys;
 mod xattr;
 
 use crate::error::{Error, IoContext, Result};
-use inodes::{IntHasher, Inodes, NodeState};
+use inodes::{Inodes, NodeState};
 use layers::Layers;
 use parking_lot::Mutex;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
 
 /// The layers of one overlay mount.
 #[derive(Debug, Clone)]
@@ -58,8 +55,6 @@ pub(crate) struct Overlay {
     /// Serialises the changing operations (copy-up, create, remove, rename):
     /// each sees the layers as the previous one left them.
     wlock: Mutex<()>,
-    dirs: Mutex<HashMap<u64, Arc<Mutex<dir::DirHandle>>, BuildHasherDefault<IntHasher>>>,
-    next_dh: AtomicU64,
     /// Copy-up through O_TMPFILE + /proc/self/fd link (else in place).
     use_tmpfile: bool,
 }
@@ -104,7 +99,7 @@ impl Overlay {
         let lowers = layers::root_mask(&layers);
         let inodes = Inodes::new(NodeState { paths: vec![Vec::new()], layer: 0, lowers, is_dir: true, orphan: None }, (layers.devs[0], root_st.st_ino));
         let use_tmpfile = std::path::Path::new("/proc/self/fd").is_dir();
-        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), dirs: Mutex::new(HashMap::default()), next_dh: AtomicU64::new(1), use_tmpfile })
+        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), use_tmpfile })
     }
 }
 
@@ -114,6 +109,13 @@ pub fn serve(dev_fuse: OwnedFd, layers: FuseLayers) -> Result<()> {
     // Modes of created files are the callers' (already masked by the kernel).
     // SAFETY: umask has no failure mode; this process only serves the mount.
     unsafe { libc::umask(0) };
+    data::set_fd_limit();
+    if std::env::var_os("SANGJA_FUSE_DEBUG").is_some() {
+        static LOG: StderrLog = StderrLog;
+        if log::set_logger(&LOG).is_ok() {
+            log::set_max_level(log::LevelFilter::Debug);
+        }
+    }
     let fs = Overlay::new(&layers)?;
     let mut config = fuser::Config::default();
     config.acl = fuser::SessionACL::All;
@@ -133,4 +135,17 @@ pub fn mount_data(dev_fuse_fd: RawFd) -> String {
     format!(
         "fd={dev_fuse_fd},rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions,max_read={MAX_IO}"
     )
+}
+
+/// fuser's request log on stderr (`SANGJA_FUSE_DEBUG=1`): one line per request.
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.level() <= log::Level::Debug
+    }
+    fn log(&self, r: &log::Record<'_>) {
+        eprintln!("fuse: {}", r.args());
+    }
+    fn flush(&self) {}
 }

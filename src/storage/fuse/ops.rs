@@ -61,12 +61,21 @@ impl Overlay {
     }
 
     /// `node` is about to lose its name `p` (in `layer`): if that is its last
-    /// name, keep an O_PATH fd so open files still answer fstat.
+    /// name, keep an fd so files still open can be read, written and stat'ed.
     fn losing_name(&self, node: &Node, layer: usize, p: &CPath) {
         let mut s = node.state.write();
         s.paths.retain(|x| x.as_slice() != p.bytes());
-        if s.paths.is_empty() && !s.is_dir && layer == 0 {
-            if let Ok(fd) = sys::openat(self.layers.fd(layer), p, libc::O_PATH | libc::O_NOFOLLOW, 0) {
+        if s.paths.is_empty() && !s.is_dir {
+            let regular = self.layers.stat(layer, p).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
+            // Only a regular file's data is opened: a device or fifo must not be.
+            let flags = match (regular, layer == 0) {
+                (true, true) => libc::O_RDWR,
+                (true, false) => libc::O_RDONLY,
+                (false, _) => libc::O_PATH,
+            };
+            let fd = sys::openat(self.layers.fd(layer), p, flags | libc::O_NOFOLLOW, 0)
+                .or_else(|_| sys::openat(self.layers.fd(layer), p, libc::O_PATH | libc::O_NOFOLLOW, 0));
+            if let Ok(fd) = fd {
                 s.orphan = Some(Arc::new(fd));
             }
         }
@@ -126,7 +135,8 @@ impl Overlay {
         let mut fd = None;
         let (is_dir, mode) = match what {
             Make::File { mode, flags } => {
-                let flags = super::server::writeback_flags(flags & !(libc::O_APPEND | libc::O_NOCTTY)) | libc::O_CREAT | libc::O_EXCL;
+                // Read-write whatever the caller asked: the fd becomes the node's data fd.
+                let flags = (flags & !(libc::O_ACCMODE | libc::O_APPEND | libc::O_NOCTTY | libc::O_TRUNC)) | libc::O_RDWR | libc::O_CREAT | libc::O_EXCL;
                 fd = Some(sys::openat(up, &p, flags, mode & 0o7777)?);
                 (false, Some(mode & 0o7777))
             }
@@ -354,30 +364,20 @@ impl Overlay {
         size: Option<u64>,
         atime: Option<TimeOrNow>,
         mtime: Option<TimeOrNow>,
-        fh: Option<u64>,
+        kill_suidgid: bool,
     ) -> Result<(u64, libc::stat), Errno> {
         let node = self.node(ino)?;
-        if let (Some(size), Some(fh), None, None, None, None, None) = (size, fh, mode, uid, gid, atime, mtime) {
-            // ftruncate of an open file, which may be unlinked already.
-            // SAFETY: fh is an fd this server opened.
-            if unsafe { libc::ftruncate(fh as i32, size as libc::off_t) } != 0 {
-                return Err(sys::errno());
-            }
-            return Ok((node.ino, sys::fstat(fh as i32)?));
-        }
         let _w = self.wlock.lock();
+        self.copy_up_data_of(&node)?;
         let orphan = {
             let s = node.state.read();
             if s.path().is_none() { s.orphan.clone() } else { None }
         };
-        // An unlinked upper file still open (the writeback cache sends its
-        // times after the last name is gone): changed through /proc/self/fd.
+        // An unlinked file still open (the writeback cache sends its times
+        // after the last name is gone): changed through /proc/self/fd.
         let (up, p) = match &orphan {
             Some(fd) => (libc::AT_FDCWD, CPath::abs(format!("/proc/self/fd/{}", fd.as_raw_fd()).as_bytes(), b"")?),
-            None => {
-                self.copy_up(&node)?;
-                (self.layers.fd(0), CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?)
-            }
+            None => (self.layers.fd(0), CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?),
         };
         if uid.is_some() || gid.is_some() {
             let (uid, gid) = (uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX));
@@ -394,18 +394,13 @@ impl Overlay {
             sys::chmodat(up, &p, mode & 0o7777)?;
         }
         if let Some(size) = size {
-            let fd;
-            let raw = match fh {
-                Some(fh) => fh as i32,
-                None => {
-                    let nofollow = if orphan.is_some() { 0 } else { libc::O_NOFOLLOW };
-                    fd = sys::openat(up, &p, libc::O_WRONLY | nofollow, 0)?;
-                    fd.as_raw_fd()
-                }
-            };
+            let fd = self.writable_fd(&node)?;
             // SAFETY: an fd open for writing.
-            if unsafe { libc::ftruncate(raw, size as libc::off_t) } != 0 {
+            if unsafe { libc::ftruncate(fd.as_raw_fd(), size as libc::off_t) } != 0 {
                 return Err(sys::errno());
+            }
+            if kill_suidgid {
+                sys::kill_suidgid(fd.as_raw_fd())?;
             }
         }
         if atime.is_some() || mtime.is_some() {

@@ -2,7 +2,7 @@
 //! here, the changing operations in ops.rs. Hot paths (lookup, getattr, read,
 //! write) use stack paths and a per-thread buffer: no allocation per request.
 
-use super::dir::{self, DirHandle};
+use super::dir;
 use super::ops::Make;
 use super::path::CPath;
 use super::{sys, xattr, Overlay, MAX_IO};
@@ -13,10 +13,9 @@ use fuser::{
 };
 use std::cell::RefCell;
 use std::ffi::OsStr;
-use std::os::fd::{AsRawFd, IntoRawFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long the kernel may trust entries and attributes: every change goes
@@ -88,12 +87,9 @@ impl Overlay {
         Ok(attr(ino, &st, r.is_dir && r.lowers != 0))
     }
 
-    fn do_getattr(&self, ino: u64, fh: Option<FileHandle>) -> Result<FileAttr, Errno> {
+    fn do_getattr(&self, ino: u64) -> Result<FileAttr, Errno> {
         let node = self.node(ino)?;
         let s = node.state.read();
-        if let (Some(fh), false) = (fh, s.is_dir) {
-            return Ok(attr(ino, &sys::fstat(fh.0 as i32)?, false));
-        }
         let Some(path) = s.path() else {
             // Unlinked but still open.
             let orphan = s.orphan.as_ref().ok_or(Errno::ENOENT)?;
@@ -103,37 +99,30 @@ impl Overlay {
         Ok(attr(ino, &st, s.is_dir && s.lowers != 0))
     }
 
-    fn do_open(&self, ino: u64, flags: i32) -> Result<u64, Errno> {
+    /// The listing of folder `ino` to read from `offset` on: taken afresh at
+    /// offset 0 (a first read or a rewind), else the one kept on the node.
+    fn listing(&self, ino: u64, offset: u64) -> Result<std::sync::Arc<Vec<dir::Entry>>, Errno> {
         let node = self.node(ino)?;
-        let writes = flags & libc::O_ACCMODE != libc::O_RDONLY || flags & libc::O_TRUNC != 0;
-        if writes {
-            let _w = self.wlock.lock();
-            self.copy_up(&node)?;
-        }
-        let s = node.state.read();
-        let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
-        // The kernel keeps the file offset (O_APPEND included): we pread/pwrite.
-        let flags = writeback_flags(flags & !(libc::O_CREAT | libc::O_EXCL | libc::O_NOCTTY | libc::O_APPEND));
-        let fd = sys::openat(self.layers.fd(s.layer), &p, flags, 0)?;
-        Ok(fd.into_raw_fd() as u64)
-    }
-
-    /// The handle of an open folder with its listing taken (again on a rewind).
-    fn listing(&self, ino: u64, fh: u64, offset: u64) -> Result<std::sync::Arc<parking_lot::Mutex<DirHandle>>, Errno> {
-        let h = self.dirs.lock().get(&fh).cloned().ok_or(Errno::EBADF)?;
-        {
-            let mut g = h.lock();
-            if g.entries.is_none() || (offset == 0 && g.read_past_start) {
-                let node = self.node(ino)?;
-                let s = node.state.read();
-                g.entries = Some(match s.path() {
-                    Some(p) => dir::list(&self.layers, p, s.layer, s.lowers)?,
-                    None => Vec::new(), // removed while open: empty, as rmdir'd folders are
-                });
-                g.read_past_start = false;
+        let mut kept = node.listing.lock();
+        if offset != 0 {
+            if let Some(l) = kept.as_ref() {
+                return Ok(l.clone());
             }
         }
-        Ok(h)
+        let s = node.state.read();
+        let l = std::sync::Arc::new(match s.path() {
+            Some(p) => dir::list(&self.layers, p, s.layer, s.lowers)?,
+            None => Vec::new(), // removed while open: empty, as rmdir'd folders are
+        });
+        *kept = Some(l.clone());
+        Ok(l)
+    }
+
+    /// The listing was read to its end: the node need not keep it.
+    fn listing_done(&self, ino: u64) {
+        if let Some(n) = self.inodes.get(ino) {
+            *n.listing.lock() = None;
+        }
     }
 
     fn xattr_reply(data: Result<Vec<u8>, Errno>, size: u32, reply: ReplyXattr) {
@@ -171,16 +160,23 @@ impl Filesystem for Overlay {
         let _ = config.set_max_readahead(MAX_IO);
         let _ = config.set_max_background(64);
         for cap in [
+            // Not FUSE_ATOMIC_O_TRUNC: with it the kernel leaves open(O_TRUNC)'s
+            // truncation to OPEN, which this server never receives (data.rs).
             InitFlags::FUSE_PARALLEL_DIROPS,
-            InitFlags::FUSE_ATOMIC_O_TRUNC,
+            // The kernel leaves set-ID clearing on write, truncate and chown to
+            // us (the backing filesystem does it on chown) and stops sending a
+            // GETATTR before each chown and truncate.
+            InitFlags::FUSE_HANDLE_KILLPRIV_V2,
             InitFlags::FUSE_CACHE_SYMLINKS,
             InitFlags::FUSE_DO_READDIRPLUS,
             InitFlags::FUSE_READDIRPLUS_AUTO,
             // The kernel gathers writes in its page cache and sends them in big
             // batches: small writes stop costing a round trip each.
-            InitFlags::FUSE_WRITEBACK_CACHE,
         ] {
             let _ = config.add_capabilities(cap);
+        }
+        if std::env::var("_SANGJA_FUSE_WRITEBACK").is_ok_and(|v| v == "1") {
+            let _ = config.add_capabilities(InitFlags::FUSE_WRITEBACK_CACHE);
         }
         Ok(())
     }
@@ -202,8 +198,8 @@ impl Filesystem for Overlay {
         self.inodes.forget(ino.0, nlookup);
     }
 
-    fn getattr(&self, _req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
-        match self.do_getattr(ino.0, fh) {
+    fn getattr(&self, _req: &Request, ino: INodeNo, _fh: Option<FileHandle>, reply: ReplyAttr) {
+        match self.do_getattr(ino.0) {
             Ok(a) => reply.attr(&TTL, &a),
             Err(e) => reply.error(e),
         }
@@ -211,7 +207,7 @@ impl Filesystem for Overlay {
 
     fn setattr(
         &self,
-        _req: &Request,
+        req: &Request,
         ino: INodeNo,
         mode: Option<u32>,
         uid: Option<u32>,
@@ -220,14 +216,18 @@ impl Filesystem for Overlay {
         atime: Option<TimeOrNow>,
         mtime: Option<TimeOrNow>,
         _ctime: Option<SystemTime>,
-        fh: Option<FileHandle>,
+        _fh: Option<FileHandle>,
         _crtime: Option<SystemTime>,
         _chgtime: Option<SystemTime>,
         _bkuptime: Option<SystemTime>,
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
-        match self.do_setattr(ino.0, mode, uid, gid, size, atime, mtime, fh.map(|f| f.0)) {
+        // A truncate by anyone but root kills set-ID bits (FUSE_HANDLE_KILLPRIV_V2
+        // leaves that to us; fuser does not pass the kernel's flag, so the
+        // caller's uid stands in for its CAP_FSETID).
+        let kill = size.is_some() && mode.is_none() && req.uid() != 0;
+        match self.do_setattr(ino.0, mode, uid, gid, size, atime, mtime, kill) {
             Ok((ino, st)) => {
                 let merged = self.inodes.get(ino).map(|n| {
                     let s = n.state.read();
@@ -293,22 +293,24 @@ impl Filesystem for Overlay {
         self.entry(self.do_link(ino.0, newparent.0, newname).map(|(n, st)| (n.ino, st, false)), reply);
     }
 
-    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
-        match self.do_open(ino.0, flags.0) {
-            // Nothing changes a file behind the kernel's back: its page cache stays valid.
-            Ok(fd) => reply.opened(FileHandle(fd), FopenFlags::FOPEN_KEEP_CACHE),
-            Err(e) => reply.error(e),
-        }
+    fn open(&self, _req: &Request, _ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        // ENOSYS: the kernel opens files on its own from now on and never sends
+        // OPEN or RELEASE again (data.rs).
+        reply.error(Errno::ENOSYS);
     }
 
-    fn read(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, size: u32, _flags: OpenFlags, _lock: Option<LockOwner>, reply: ReplyData) {
+    fn read(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, size: u32, _flags: OpenFlags, _lock: Option<LockOwner>, reply: ReplyData) {
+        let fd = match self.node(ino.0).and_then(|n| self.read_fd(&n)) {
+            Ok(fd) => fd,
+            Err(e) => return reply.error(e),
+        };
         READ_BUF.with(|b| {
             let mut buf = b.borrow_mut();
             if buf.len() < size as usize {
                 buf.resize(size as usize, 0);
             }
-            // SAFETY: buffer of at least `size` bytes; fh is an fd we opened.
-            let n = unsafe { libc::pread(fh.0 as i32, buf.as_mut_ptr() as *mut libc::c_void, size as usize, offset as libc::off_t) };
+            // SAFETY: buffer of at least `size` bytes; fd stays open while `fd` lives.
+            let n = unsafe { libc::pread(fd.as_raw_fd(), buf.as_mut_ptr() as *mut libc::c_void, size as usize, offset as libc::off_t) };
             if n < 0 {
                 reply.error(sys::errno());
             } else {
@@ -320,65 +322,68 @@ impl Filesystem for Overlay {
     fn write(
         &self,
         _req: &Request,
-        _ino: INodeNo,
-        fh: FileHandle,
+        ino: INodeNo,
+        _fh: FileHandle,
         offset: u64,
         data: &[u8],
-        _wf: WriteFlags,
+        wf: WriteFlags,
         _flags: OpenFlags,
         _lock: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
+        let fd = match self.node(ino.0).and_then(|n| self.write_fd(&n)) {
+            Ok(fd) => fd,
+            Err(e) => return reply.error(e),
+        };
         let mut done = 0usize;
         while done < data.len() {
-            // SAFETY: slice of `data`; fh is an fd we opened.
+            // SAFETY: slice of `data`; fd stays open while `fd` lives.
             let n = unsafe {
-                libc::pwrite(fh.0 as i32, data[done..].as_ptr() as *const libc::c_void, data.len() - done, (offset + done as u64) as libc::off_t)
+                libc::pwrite(fd.as_raw_fd(), data[done..].as_ptr() as *const libc::c_void, data.len() - done, (offset + done as u64) as libc::off_t)
             };
             if n < 0 {
                 return reply.error(sys::errno());
             }
             done += n as usize;
         }
+        if wf.contains(WriteFlags::FUSE_WRITE_KILL_SUIDGID) {
+            if let Err(e) = sys::kill_suidgid(fd.as_raw_fd()) {
+                return reply.error(e);
+            }
+        }
         reply.written(done as u32);
     }
 
-    // No flush: nothing is buffered here, and ENOSYS (fuser's default) tells the
-    // kernel to stop sending FLUSH on every close(2), a round trip per file.
+    // No flush and no release: nothing is buffered here, and ENOSYS (fuser's
+    // default) to FLUSH tells the kernel to stop sending it on every close(2).
 
-    fn release(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, _lock: Option<LockOwner>, _flush: bool, reply: ReplyEmpty) {
-        // SAFETY: fh is an fd this server opened and nobody else closes.
-        unsafe { libc::close(fh.0 as i32) };
-        reply.ok();
-    }
-
-    fn fsync(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
-        // SAFETY: fh is an fd we opened.
-        let rc = unsafe { if datasync { libc::fdatasync(fh.0 as i32) } else { libc::fsync(fh.0 as i32) } };
-        if rc != 0 {
-            reply.error(sys::errno());
-        } else {
-            reply.ok();
+    fn fsync(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
+        let synced = self.node(ino.0).and_then(|n| {
+            if n.state.read().layer != 0 {
+                return Ok(()); // never changed: nothing of it is ours to sync
+            }
+            let fd = self.read_fd(&n)?;
+            // SAFETY: an open fd.
+            sys::cvt(unsafe { if datasync { libc::fdatasync(fd.as_raw_fd()) } else { libc::fsync(fd.as_raw_fd()) } }).map(drop)
+        });
+        match synced {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
         }
     }
 
-    fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        if self.inodes.get(ino.0).is_none() {
-            return reply.error(Errno::ENOENT);
-        }
-        let id = self.next_dh.fetch_add(1, Ordering::Relaxed);
-        self.dirs.lock().insert(id, std::sync::Arc::new(parking_lot::Mutex::new(DirHandle::default())));
-        // The kernel may cache listings: it drops them itself when it changes the folder.
-        reply.opened(FileHandle(id), FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE);
+    fn opendir(&self, _req: &Request, _ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        // ENOSYS: no OPENDIR or RELEASEDIR round trips from now on; the kernel
+        // caches listings itself (FOPEN_CACHE_DIR is its default then) and
+        // drops them when it changes the folder.
+        reply.error(Errno::ENOSYS);
     }
 
-    fn readdir(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
-        let h = match self.listing(ino.0, fh.0, offset) {
-            Ok(h) => h,
+    fn readdir(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
+        let entries = match self.listing(ino.0, offset) {
+            Ok(l) => l,
             Err(e) => return reply.error(e),
         };
-        let mut h = h.lock();
-        let entries = h.entries.as_deref().unwrap_or(&[]);
         // Offsets: 1 is ".", 2 "..", 3.. the entries.
         let mut i = offset as usize;
         loop {
@@ -390,7 +395,10 @@ impl Filesystem for Overlay {
                         let d_ino = self.inodes.ino_for(self.layers.devs[e.layer], e.d_ino);
                         reply.add(INodeNo(d_ino), i as u64 + 1, e.kind, OsStr::from_bytes(&e.name))
                     }
-                    None => break,
+                    None => {
+                        self.listing_done(ino.0);
+                        break;
+                    }
                 },
             };
             if full {
@@ -398,24 +406,21 @@ impl Filesystem for Overlay {
             }
             i += 1;
         }
-        h.read_past_start = true;
         reply.ok();
     }
 
     /// Listing and attributes in one reply: a stat walk (find, ls -l) then
     /// needs no LOOKUP per entry. Each entry sent counts as a lookup.
-    fn readdirplus(&self, _req: &Request, ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectoryPlus) {
-        let h = match self.listing(ino.0, fh.0, offset) {
-            Ok(h) => h,
+    fn readdirplus(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, mut reply: ReplyDirectoryPlus) {
+        let entries = match self.listing(ino.0, offset) {
+            Ok(l) => l,
             Err(e) => return reply.error(e),
         };
-        let mut h = h.lock();
-        let entries = h.entries.as_deref().unwrap_or(&[]);
         let mut i = offset as usize;
         loop {
             let (name, attr) = match i {
                 // The kernel takes no lookup reference for these two.
-                0 | 1 => match self.do_getattr(if i == 0 { ino.0 } else { 1 }, None) {
+                0 | 1 => match self.do_getattr(if i == 0 { ino.0 } else { 1 }) {
                     Ok(a) => (if i == 0 { &b"."[..] } else { &b".."[..] }, a),
                     Err(e) => return reply.error(e),
                 },
@@ -427,7 +432,10 @@ impl Filesystem for Overlay {
                             continue;
                         }
                     },
-                    None => break,
+                    None => {
+                        self.listing_done(ino.0);
+                        break;
+                    }
                 },
             };
             if reply.add(attr.ino, i as u64 + 1, OsStr::from_bytes(name), &TTL, &attr, Generation(0)) {
@@ -438,12 +446,6 @@ impl Filesystem for Overlay {
             }
             i += 1;
         }
-        h.read_past_start = true;
-        reply.ok();
-    }
-
-    fn releasedir(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, reply: ReplyEmpty) {
-        self.dirs.lock().remove(&fh.0);
         reply.ok();
     }
 
@@ -498,30 +500,24 @@ impl Filesystem for Overlay {
     fn create(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, flags: i32, reply: ReplyCreate) {
         match self.make(req.uid(), req.gid(), parent.0, name, Make::File { mode: mode & !umask, flags }) {
             Ok((node, st, Some(fd))) => {
-                reply.created(&TTL, &attr(node.ino, &st, false), Generation(0), FileHandle(fd.into_raw_fd() as u64), FopenFlags::FOPEN_KEEP_CACHE)
+                self.keep_created(&node, fd);
+                // Handle 0: reads and writes find the file by its inode (data.rs).
+                reply.created(&TTL, &attr(node.ino, &st, false), Generation(0), FileHandle(0), FopenFlags::FOPEN_KEEP_CACHE)
             }
             Ok(_) => reply.error(Errno::EIO),
             Err(e) => reply.error(e),
         }
     }
 
-    fn fallocate(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, length: u64, mode: i32, reply: ReplyEmpty) {
-        // SAFETY: fh is an fd we opened.
-        if unsafe { libc::fallocate(fh.0 as i32, mode, offset as libc::off_t, length as libc::off_t) } != 0 {
-            reply.error(sys::errno());
-        } else {
-            reply.ok();
+    fn fallocate(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, length: u64, mode: i32, reply: ReplyEmpty) {
+        let done = self.node(ino.0).and_then(|n| self.write_fd(&n)).and_then(|fd| {
+            // SAFETY: an fd open for writing.
+            sys::cvt(unsafe { libc::fallocate(fd.as_raw_fd(), mode, offset as libc::off_t, length as libc::off_t) }).map(drop)
+        });
+        match done {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
         }
-    }
-}
-
-/// With the writeback cache the kernel reads pages of files opened write-only
-/// (to fill partial pages): such files are opened read-write here.
-pub(super) fn writeback_flags(flags: i32) -> i32 {
-    if flags & libc::O_ACCMODE == libc::O_WRONLY {
-        (flags & !libc::O_ACCMODE) | libc::O_RDWR
-    } else {
-        flags
     }
 }
 

@@ -139,3 +139,18 @@ fn copy_by_read(src: RawFd, dst: RawFd) -> Result<(), Errno> {
         }
     }
 }
+
+/// What a write or truncate by an unprivileged caller does to a file's mode:
+/// set-user-ID goes, set-group-ID too when the group may execute it.
+pub(super) fn kill_suidgid(fd: RawFd) -> Result<(), Errno> {
+    let mode = fstat(fd)?.st_mode & 0o7777;
+    let mut kept = mode & !libc::S_ISUID;
+    if mode & libc::S_IXGRP != 0 {
+        kept &= !libc::S_ISGID;
+    }
+    if kept != mode {
+        // SAFETY: an open fd.
+        cvt(unsafe { libc::fchmod(fd, kept) })?;
+    }
+    Ok(())
+}
