@@ -5,7 +5,7 @@
 use super::dir;
 use super::inodes::Node;
 use super::layers::{Probe, Resolved};
-use super::path::{rebase, CPath};
+use super::path::{rebase, swap, within, CPath};
 use super::sys;
 use super::xattr;
 use super::Overlay;
@@ -253,9 +253,12 @@ impl Overlay {
     }
 
     pub(super) fn do_rename(&self, parent: u64, name: &OsStr, newparent: u64, newname: &OsStr, flags: u32) -> Result<(), Errno> {
+        if flags == libc::RENAME_EXCHANGE {
+            return self.do_exchange(parent, name, newparent, newname);
+        }
         if flags & !libc::RENAME_NOREPLACE != 0 {
-            // RENAME_EXCHANGE and RENAME_WHITEOUT are not offered (rarely used;
-            // callers fall back to plain rename).
+            // As kernel overlay: RENAME_WHITEOUT is not offered, nor EXCHANGE
+            // with another flag (the VFS refuses that before us anyway).
             return Err(Errno::EINVAL);
         }
         let _w = self.wlock.lock();
@@ -348,6 +351,71 @@ impl Overlay {
             for path in s.paths.iter_mut() {
                 if path.as_slice() == from.bytes() {
                     *path = to.bytes().to_vec();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// renameat2(RENAME_EXCHANGE), as kernel overlay: both names must exist,
+    /// both entries are copied up and trade places in one exchange in the upper
+    /// layer. No whiteout is needed (both names stay), but a folder that lands
+    /// on a name a lower layer shows must be opaque.
+    fn do_exchange(&self, parent: u64, name: &OsStr, newparent: u64, newname: &OsStr) -> Result<(), Errno> {
+        let _w = self.wlock.lock();
+        let (ap, bp) = (self.node(parent)?, self.node(newparent)?);
+        let (arel, amask) = self.dir_of(&ap)?;
+        let (brel, bmask) = self.dir_of(&bp)?;
+        let (aname, bname) = (name.as_bytes(), newname.as_bytes());
+        let (ar, ast) = self.layers.lookup(amask, &arel, aname)?;
+        let (br, bst) = self.layers.lookup(bmask, &brel, bname)?;
+        let a = CPath::child(&arel, aname)?;
+        let b = CPath::child(&brel, bname)?;
+        if a.bytes() == b.bytes() || self.key_of(ar.layer, &ast, a.bytes()) == self.key_of(br.layer, &bst, b.bytes()) {
+            return Ok(()); // one file under both names: renameat2 does nothing
+        }
+        if within(a.bytes(), b.bytes()) || within(b.bytes(), a.bytes()) {
+            return Err(Errno::EINVAL);
+        }
+        // Without redirects a folder that has lower parts cannot move (as in
+        // do_rename); checked before anything is copied up, as the kernel does.
+        if [&ar, &br].iter().any(|r| r.is_dir && (r.layer != 0 || r.lowers != 0)) {
+            return Err(Errno::EXDEV);
+        }
+        for (r, p) in [(&ar, &a), (&br, &b)] {
+            if r.layer != 0 {
+                self.copy_up_file(p.bytes(), r.layer)?;
+            }
+        }
+        self.copy_up(&ap)?;
+        self.copy_up(&bp)?;
+        // Marked before the exchange (as kernel overlay does): an upper-only
+        // folder is opaque or has no lower folder at its name, so the mark
+        // changes nothing there, and the exchange is the last step.
+        if ar.is_dir && self.layers.in_lowers(bmask, &brel, bname) {
+            self.set_opaque(a.bytes())?;
+        }
+        if br.is_dir && self.layers.in_lowers(amask, &arel, aname) {
+            self.set_opaque(b.bytes())?;
+        }
+        // The nodes whose paths change: everything below an exchanged folder
+        // moves with it; two files are just the two nodes.
+        let nodes = if ar.is_dir || br.is_dir {
+            self.inodes.all()
+        } else {
+            let mut v = Vec::new();
+            for p in [&a, &b] {
+                let st = self.layers.stat(0, p)?;
+                v.extend(self.inodes.node_of_key(self.layers.devs[0], st.st_ino));
+            }
+            v
+        };
+        sys::renameat(self.layers.fd(0), &a, &b, libc::RENAME_EXCHANGE)?;
+        for n in nodes {
+            let mut s = n.state.write();
+            for path in s.paths.iter_mut() {
+                if let Some(p) = swap(path.as_slice(), a.bytes(), b.bytes()) {
+                    *path = p;
                 }
             }
         }

@@ -106,6 +106,18 @@ pub(super) fn rebase(path: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// `path` after `a` and `b` traded places (a rename exchange): what was at or
+/// below one is now at or below the other. None for paths outside both.
+/// Neither of `a` and `b` may lie below the other.
+pub(super) fn swap(path: &[u8], a: &[u8], b: &[u8]) -> Option<Vec<u8>> {
+    rebase(path, a, b).or_else(|| rebase(path, b, a))
+}
+
+/// Whether `path` is `dir` or lies below it.
+pub(super) fn within(path: &[u8], dir: &[u8]) -> bool {
+    rebase(path, dir, b"").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +142,16 @@ mod tests {
         assert_eq!(rebase(b"a", b"a", b"z"), Some(b"z".to_vec()));
         assert_eq!(rebase(b"ab/c", b"a", b"z"), None);
         assert_eq!(rebase(b"b", b"a", b"z"), None);
+    }
+
+    #[test]
+    fn swaps_both_ways_and_tells_what_is_within() {
+        assert_eq!(swap(b"a/x", b"a", b"d/b"), Some(b"d/b/x".to_vec()));
+        assert_eq!(swap(b"d/b", b"a", b"d/b"), Some(b"a".to_vec()));
+        assert_eq!(swap(b"d/b/y/z", b"a", b"d/b"), Some(b"a/y/z".to_vec()));
+        assert_eq!(swap(b"d", b"a", b"d/b"), None);
+        assert_eq!(swap(b"ab", b"a", b"d/b"), None);
+        assert!(within(b"a", b"a") && within(b"a/b", b"a"));
+        assert!(!within(b"ab", b"a") && !within(b"a", b"a/b"));
     }
 }

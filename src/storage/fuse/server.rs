@@ -171,12 +171,13 @@ impl Filesystem for Overlay {
             InitFlags::FUSE_DO_READDIRPLUS,
             InitFlags::FUSE_READDIRPLUS_AUTO,
             // The kernel gathers writes in its page cache and sends them in big
-            // batches: small writes stop costing a round trip each.
+            // batches: small writes stop costing a round trip each (dd bs=8k of
+            // 100 MB: 100 ms with it, 450 ms without, kernel overlay 69 ms).
+            // Its price: each close(2) drops the cached st_blocks, so the next
+            // stat(2) of that file asks us again (GETATTR).
+            InitFlags::FUSE_WRITEBACK_CACHE,
         ] {
             let _ = config.add_capabilities(cap);
-        }
-        if std::env::var("_SANGJA_FUSE_WRITEBACK").is_ok_and(|v| v == "1") {
-            let _ = config.add_capabilities(InitFlags::FUSE_WRITEBACK_CACHE);
         }
         Ok(())
     }
