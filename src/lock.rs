@@ -49,3 +49,16 @@ pub fn try_exclusive(path: &Path) -> Result<Option<Lock>> {
         Err((_, e)) => Err(e).path_ctx("lock", path),
     }
 }
+
+impl Lock {
+    /// Whether `path` still names the locked file. A lock file that is
+    /// removed under its holder (vfs pristine copies remove theirs) leaves a
+    /// waiter holding a lock on a file no one else will open: it must retry.
+    pub fn is_at(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (self._flock.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+}

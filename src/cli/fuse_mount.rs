@@ -2,6 +2,9 @@
 //! layers with our FUSE overlay (or, with --kernel, kernel overlay for
 //! comparison) in a new mount namespace (and user namespace when not root),
 //! runs a command inside, unmounts and reports the command's exit status.
+//! With --vfs, no overlay at all: the layers are applied into UPPER as the
+//! vfs driver builds an image's copy (storage::vfs::apply), and UPPER is
+//! bind-mounted on the mount point, as a vfs container sees its rootfs.
 
 use crate::error::{Error, IoContext, Result};
 use crate::storage::fuse::{mount_data, serve, FuseLayers};
@@ -17,6 +20,9 @@ pub struct FuseMountArgs {
     /// Mount kernel overlay instead, with this (empty) work folder beside UPPER.
     #[arg(long, value_name = "WORKDIR")]
     pub kernel: Option<PathBuf>,
+    /// The vfs driver instead: apply the layers into UPPER (empty) and bind-mount it.
+    #[arg(long, conflicts_with = "kernel")]
+    pub vfs: bool,
     /// Lower layers, top-most first, separated by ':'.
     pub lower: String,
     /// The writable layer.
@@ -68,6 +74,18 @@ pub fn fuse_mount(a: &FuseMountArgs) -> Result<i32> {
         return Err(Error::Invalid("__fuse-mount needs at least one lower layer".into()));
     }
     let userxattr = enter_namespaces()?;
+    if a.vfs {
+        // Bottom layer first, each one's whiteouts and opaque folders
+        // applied to what the ones below made.
+        for l in lower.iter().rev() {
+            crate::storage::vfs::apply(l, &a.upper)?;
+        }
+        mount(Some(&a.upper), &a.mountpoint, None::<&str>, MsFlags::MS_BIND, None::<&str>)
+            .ctx(|| format!("bind-mount {} on {}", a.upper.display(), a.mountpoint.display()))?;
+        let code = run_command(&a.command);
+        unmount(&a.mountpoint);
+        return code;
+    }
     if let Some(work) = &a.kernel {
         let opts = crate::storage::overlay::mount_options(&lower, &a.upper, work, userxattr)?;
         mount(Some("overlay"), &a.mountpoint, Some("overlay"), MsFlags::empty(), Some(opts.as_str()))

@@ -7,10 +7,12 @@ use super::Engine;
 use crate::container::record::Container;
 use crate::error::{Error, IoContext, Result};
 use crate::image::store::{ImageRecord, ImageStore};
+use crate::lock::Lock;
+use crate::paths::StorePaths;
 use crate::runtime::Rootfs;
 use crate::storage::layers::LayerStore;
 use crate::storage::vfs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The store's driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +47,9 @@ pub fn pristine_of(engine: &Engine, id: &str, lower: &[PathBuf]) -> Result<PathB
     }
     let parent = dest.parent().map(PathBuf::from).unwrap_or_default();
     std::fs::create_dir_all(&parent).path_ctx("create", &parent)?;
-    let _guard = crate::lock::exclusive(&parent.join(format!("{id}.lock")))?;
+    let _guard = image_lock(&parent, id, true)?;
+    // A copy is finished when it has its name (vfs::build renames it into
+    // place whole; removal renames it away first).
     if dest.is_dir() {
         return Ok(dest);
     }
@@ -55,22 +59,89 @@ pub fn pristine_of(engine: &Engine, id: &str, lower: &[PathBuf]) -> Result<PathB
     Ok(dest)
 }
 
-/// Removes the pristine copies of images no longer in the store (rmi
-/// knows nothing of them). Best effort: a leftover only costs disk.
-fn sweep_pristine(engine: &Engine, dir: &std::path::Path) {
-    let store = ImageStore::new(&engine.paths);
-    for name in crate::paths::entry_names(dir).unwrap_or_default() {
-        if name.ends_with(".lock") || !matches!(store.get(&name), Ok(None)) {
-            continue;
+/// `pristine`, held (a shared lock) until the guard drops: image removal
+/// waits for a container copy made from it to end.
+fn pristine_in_use(engine: &Engine, image: &ImageRecord) -> Result<(PathBuf, Lock)> {
+    let lower = lower_dirs(&LayerStore::new(&engine.paths), image);
+    // An rmi between the build and the lock removes it again; build again
+    // (a removed image's layers are gone too: that build fails and says so).
+    for _ in 0..3 {
+        let dest = pristine_of(engine, &image.id, &lower)?;
+        let parent = dest.parent().map(PathBuf::from).unwrap_or_default();
+        let guard = image_lock(&parent, &image.id, false)?;
+        if dest.is_dir() {
+            return Ok((dest, guard));
         }
-        let Ok(_guard) = crate::lock::try_exclusive(&dir.join(format!("{name}.lock"))) else { continue };
-        if let Ok(aside) = crate::paths::make_temp_dir(&engine.paths.tmp_dir(), "rm-vfs") {
-            if std::fs::rename(dir.join(&name), aside.join("tree")).is_ok() {
-                let _ = crate::storage::remove_tree(&aside);
-                let _ = std::fs::remove_file(dir.join(format!("{name}.lock")));
-            } else {
-                let _ = std::fs::remove_dir(&aside);
-            }
+    }
+    Err(Error::State(format!(
+        "the copy of image {} was removed while a container was made from it (a concurrent rmi?): try again",
+        &image.id[..image.id.len().min(12)]
+    )))
+}
+
+/// The lock of image `id`'s pristine copy in `dir`: exclusive to build or
+/// remove it, shared to copy from it. Removal unlinks the lock file, so a
+/// lock won on a file no longer at its path is retried.
+fn image_lock(dir: &Path, id: &str, exclusive: bool) -> Result<Lock> {
+    let path = dir.join(format!("{id}.lock"));
+    loop {
+        let l = if exclusive { crate::lock::exclusive(&path)? } else { crate::lock::shared(&path)? };
+        if l.is_at(&path) {
+            return Ok(l);
+        }
+    }
+}
+
+/// Removes image `id`'s pristine copy (vfs) and its lock file, at rmi.
+/// With `wait`, waits for a build of it or a container copy from it to end;
+/// without, leaves a copy in use to a later sweep. Crash-safe: the copy is
+/// renamed into tmp/ (whose rm-* folders the store sweep removes) before it
+/// is deleted, so its own name never shows a half-removed tree.
+pub fn remove_pristine(paths: &StorePaths, id: &str, wait: bool) -> Result<()> {
+    let dest = vfs::pristine_dir(paths, id);
+    let Some(dir) = dest.parent() else { return Ok(()) };
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let lock_path = dir.join(format!("{id}.lock"));
+    let _guard = if wait {
+        image_lock(dir, id, true)?
+    } else {
+        match crate::lock::try_exclusive(&lock_path)? {
+            Some(l) if l.is_at(&lock_path) => l,
+            _ => return Ok(()),
+        }
+    };
+    if dest.symlink_metadata().is_ok() {
+        let tmp = paths.tmp_dir();
+        std::fs::create_dir_all(&tmp).path_ctx("create", &tmp)?;
+        let aside = crate::paths::make_temp_dir(&tmp, "rm-vfs")?;
+        if let Err(e) = std::fs::rename(&dest, aside.join("tree")) {
+            let _ = std::fs::remove_dir(&aside);
+            return Err(Error::io_path("move aside", &dest, e));
+        }
+        crate::storage::remove_tree(&aside)?;
+    }
+    // Unlinked while held: a waiter then finds its file gone and retries (image_lock).
+    match std::fs::remove_file(&lock_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io_path("remove", &lock_path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes the pristine copies (and lock files) of images no longer in the
+/// store: those an rmi killed before it got to them. Best effort: a
+/// leftover only costs disk; a copy in use is left for the next sweep.
+fn sweep_pristine(engine: &Engine, dir: &Path) {
+    let store = ImageStore::new(&engine.paths);
+    let mut ids: Vec<String> =
+        crate::paths::entry_names(dir).unwrap_or_default().into_iter().map(|n| n.trim_end_matches(".lock").to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        // Only a well-formed image id becomes a path to delete.
+        if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) && matches!(store.get(&id), Ok(None)) {
+            let _ = remove_pristine(&engine.paths, &id, false);
         }
     }
 }
@@ -82,7 +153,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<()
     if driver(engine) != Driver::Vfs {
         return Ok(());
     }
-    let source = pristine(engine, image)?;
+    let (source, in_use) = pristine_in_use(engine, image)?;
     let rootfs = c.rootfs_dir();
     // The empty mount point the store made: an unfinished copy must leave no rootfs at all.
     match std::fs::remove_dir(&rootfs) {
@@ -90,6 +161,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<()
         _ => {}
     }
     vfs::build(&engine.paths, &[source.clone()], &rootfs)?;
+    drop(in_use);
     if let Some(dir) = source.parent() {
         sweep_pristine(engine, dir);
     }

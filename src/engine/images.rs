@@ -80,6 +80,11 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
         out.push(Removed::Untagged(n.clone()));
     }
     store.remove(&image.id)?;
+    // vfs: the image's pristine copy goes with it (after the record: a kill
+    // between leaves a copy of no image, which the next vfs create sweeps).
+    if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
+        super::drivers::remove_pristine(&engine.paths, &image.id, true)?;
+    }
     out.push(Removed::Deleted { id: image.id, containers: removed_ctrs });
     Ok(out)
 }

@@ -25,7 +25,8 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
-/// Where an image's pristine copy lives.
+/// Where an image's pristine copy lives (with `<id>.lock` beside it; rmi
+/// removes both, engine/drivers.rs `remove_pristine`).
 pub fn pristine_dir(paths: &StorePaths, image_id: &str) -> PathBuf {
     paths.root.join(&paths.driver).join("images").join(image_id)
 }

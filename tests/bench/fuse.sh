@@ -49,6 +49,8 @@ for i in range(5000):
         f.write("x" * 1024)'
 name=untar t tar -xf "$2"
 name=seq_write t dd if=/dev/zero of=big bs=1M count="$3"
+# What most programs do (stdio buffers): 100 MB in 8 KiB writes.
+name=write_8k t dd if=/dev/zero of=small-writes bs=8k count=12800
 name=seq_read t dd if=big of=/dev/null bs=1M
 INNER
 
@@ -102,7 +104,7 @@ done
 
 echo "lower layers: $(find "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" -type f | wc -l) files, $(du -sh "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" | awk '{print $1}' | tr '\n' ' ')"
 printf '%-12s %10s %10s %10s %12s %14s\n' test kernel_ms fuse-ovl_ms ours_ms ours/kernel ours/fuse-ovl
-for n in cold_read warm_read warm_read2 cold_stat warm_stat warm_stat2 write_5000 untar seq_write seq_read; do
+for n in cold_read warm_read warm_read2 cold_stat warm_stat warm_stat2 write_5000 untar seq_write write_8k seq_read; do
 	k=$(awk -v n=$n '$1 == n && (m == "" || $2 < m) {m = $2} END {print m}' "$dir/kernel.out")
 	f=$(awk -v n=$n '$1 == n && (m == "" || $2 < m) {m = $2} END {print m}' "$dir/fo.out")
 	o=$(awk -v n=$n '$1 == n && (m == "" || $2 < m) {m = $2} END {print m}' "$dir/ours.out")

@@ -380,7 +380,18 @@ both! {
             assert!(s.root.join("vfs/images").join(id).join("bin").is_dir(), "create made no pristine copy of {id}");
         }
         s.ok(&["rm", "a"]);
-        s.ok(&["rmi", BUSYBOX]);
+        // A container copy in progress holds the copy's lock shared: rmi
+        // waits for it (the record goes first), then removes the copy.
+        let lock = std::fs::File::open(s.root.join("vfs/images").join(format!("{bb}.lock"))).unwrap();
+        // SAFETY: flock on a file this test opened.
+        assert_eq!(unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_SH) }, 0);
+        let rmi = s.spawn(&["rmi", BUSYBOX]);
+        std::thread::sleep(Duration::from_millis(800));
+        assert!(s.root.join("vfs/images").join(&bb).join("bin").is_dir(), "rmi removed a copy in use");
+        let state = std::fs::read_to_string(format!("/proc/{}/stat", rmi.pid())).unwrap_or_default();
+        assert!(!state.is_empty() && !state.contains(") Z "), "rmi did not wait for the copy in use");
+        drop(lock);
+        assert_eq!(rmi.finish().code, 0);
         let left = pristine_entries(s);
         assert!(!left.iter().any(|n| n.starts_with(bb.as_str())), "rmi left the copy or its lock: {left:?}");
         assert!(left.contains(&layered), "rmi removed another image's copy: {left:?}");
@@ -391,9 +402,19 @@ both! {
         let bytes: u64 = String::from_utf8_lossy(&du.stdout).split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(u64::MAX);
         assert!(bytes < 64 * 1024, "vfs/images still holds {bytes} bytes");
         assert!(!s.tmp_entries().iter().any(|n| n.starts_with("rm-vfs")), "a copy was left aside: {:?}", s.tmp_entries());
+        // What an rmi killed after the record leaves: a copy of no image
+        // and its lock, which the next copy made sweeps.
+        let orphan = "ab".repeat(32);
+        let od = s.root.join("vfs/images").join(&orphan);
+        std::fs::create_dir(&od).unwrap();
+        std::fs::write(od.join("f"), "x").unwrap();
+        std::fs::write(s.root.join("vfs/images").join(format!("{orphan}.lock")), "").unwrap();
+        give(s, &od);
+        give(s, &od.join("f"));
+        give(s, &s.root.join("vfs/images").join(format!("{orphan}.lock")));
         // The store works on: pull and run build the copy again.
         s.pull(BUSYBOX);
         s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", "echo back > /f && cat /f"]).stdout_is("back\n");
-        assert!(pristine_entries(s).contains(&bb), "{:?}", pristine_entries(s));
+        assert_eq!(pristine_entries(s), vec![bb.clone(), format!("{bb}.lock")]);
     }
 }

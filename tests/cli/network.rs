@@ -62,7 +62,7 @@ fn alive(pid: i32) -> bool {
 fn serve_and_fetch(s: &Sangja, net: &str, host_port: u16) {
     s.pull(BUSYBOX);
     let publish = format!("127.0.0.1:{host_port}:80");
-    let mut web = s.spawn(&["run", "--rm", "--name", "web", "--network", net, "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
+    let web = s.spawn(&["run", "--rm", "--name", "web", "--network", net, "-p", &publish, BUSYBOX, "sh", "-c", SERVE]);
     let body = http_get(host_port);
     assert!(body.starts_with("HTTP/1."), "{body}");
     // The server may answer a moment before `run` records the container as running.
@@ -186,7 +186,7 @@ both! {
         let (a, b) = (port(s, 18140), port(s, 18143));
         let range = format!("127.0.0.1:{a}-{}:80-81", a + 1);
         let udp = format!("127.0.0.1:{b}:53/udp");
-        let mut web = s.spawn(&["run", "--rm", "--name", "web", "--network", "pasta", "-p", &range, "-p", &udp, BUSYBOX, "sh", "-c",
+        let web = s.spawn(&["run", "--rm", "--name", "web", "--network", "pasta", "-p", &range, "-p", &udp, BUSYBOX, "sh", "-c",
             "mkdir -p /www && echo hello-web > /www/index.html && httpd -p 81 -h /www && exec httpd -f -p 80 -h /www"]);
         http_get(a);
         http_get(a + 1);

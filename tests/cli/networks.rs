@@ -5,7 +5,6 @@
 //! kill -9 of a monitor. Host ports 18200-18299 and 18400-18419, each test its own.
 
 use crate::util::*;
-use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -79,6 +79,30 @@ mv dir/sub dir/sub2; cat dir/sub2/deep/f dir/sub2/f
 mkdir emptyd; mv new/a2 emptyd; ls emptyd
 mkdir -p x/y; mv x/y dir/sub2/deep 2>/dev/null || say 'cannot replace a full folder'
 
+say '== rename exchange'
+# renameat2(RENAME_EXCHANGE) through ctypes (coreutils has no exchange).
+xchg() { py 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+rc = libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2)
+print("exchange", sys.argv[1], sys.argv[2] + ":", "ok" if rc == 0 else "errno %d" % ctypes.get_errno())' "$1" "$2"; }
+a=$(stat -c %i many/f20); b=$(stat -c %i many/f21)
+xchg many/f20 many/f21; cat many/f20 many/f21; ls many | grep -c -x -e f20 -e f21
+[ "$(stat -c %i many/f20)" = "$b" ] && [ "$(stat -c %i many/f21)" = "$a" ] && say 'inode numbers go with the files'
+echo fresh >xnew; xchg suid xnew; cat suid xnew; stat -c '%a' suid xnew
+mkdir xd; echo in >xd/in; xchg xnew xd; cat xnew/in xd
+# A folder landing where a lower layer has a folder must hide it (opaque),
+# whichever side of the exchange it comes from.
+echo f >tree; xchg tree xnew; ls -A tree; test -e tree/a || say 'lower tree/a stays hidden'; cat xnew
+echo f >dir/sub; mkdir dir/xd2; echo in2 >dir/xd2/in2; xchg dir/xd2 dir/sub; ls -A dir/sub; cat dir/xd2
+test -e dir/sub/deep || say 'lower dir/sub/deep stays hidden'
+# Folders move with what is below them, also what the kernel looked up before.
+mkdir -p e1/s e2; echo 1 >e1/s/f; echo 2 >e2/f; cat e1/s/f e2/f
+xchg e1 e2; cat e2/s/f e1/f; echo 3 >e2/s/g; ls e2/s; cat e2/s/g; test -e e1/s || say 'e1/s moved'
+xchg e1/f e2/s; cat e1/f/g e2/s
+xchg suid nosuch; xchg nosuch suid
+xchg dir xd; xchg xd dir
+xchg suid suid; xchg hard1 hard3; cat suid hard3
+
 say '== xattrs'
 py 'import os; os.setxattr("dir/base2", "user.k", b"v"); print(os.getxattr("dir/base2", "user.k"))'
 py 'import os; print(sorted(x for x in os.listxattr("dir/base2")))'
