@@ -824,7 +824,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____fuse__subcmd__mount)
-            opts="-h -V --kernel --root --runroot --storage-driver --log-level --help --version"
+            opts="-h -V --kernel --vfs --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1323,6 +1323,7 @@ warn\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l vfs -d 'The vfs driver instead: apply the layers into UPPER (empty) and bind-mount it'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Store.GraphRoot}}\'' -r
