@@ -40,15 +40,27 @@ fn same(what: &str, got: &str, want: &str) {
     }
 }
 
-/// `sangja __fuse-mount [--kernel WORK] l1:l2 UP MNT -- sh -c SCRIPT`.
-fn mounted(s: &Sangja, at: &Path, upper_of: &Path, kernel_work: Option<&str>, script: &str) -> String {
+/// How `__fuse-mount` merges the layers.
+#[derive(Clone, Copy)]
+enum Merge<'a> {
+    /// Kernel overlay with this work folder (under the test's folder).
+    Kernel(&'a str),
+    /// Our FUSE overlay.
+    Fuse,
+    /// The layers applied into UP as the vfs driver does, UP bind-mounted on MNT.
+    Vfs,
+}
+
+/// `sangja __fuse-mount [--kernel WORK | --vfs] l1:l2 UP MNT -- sh -c SCRIPT`.
+fn mounted(s: &Sangja, at: &Path, merge: Merge<'_>, script: &str) -> String {
     let mut args: Vec<String> = vec!["__fuse-mount".into()];
-    if let Some(w) = kernel_work {
-        args.push("--kernel".into());
-        args.push(upper_of.join(w).display().to_string());
+    match merge {
+        Merge::Kernel(w) => args.extend(["--kernel".into(), at.join(w).display().to_string()]),
+        Merge::Fuse => {}
+        Merge::Vfs => args.push("--vfs".into()),
     }
     args.push(format!("{}:{}", at.join("l1").display(), at.join("l2").display()));
-    args.push(upper_of.join("up").display().to_string());
+    args.push(at.join("up").display().to_string());
     args.push(at.join("mnt").display().to_string());
     args.extend(["--".into(), "sh".into(), "-c".into(), format!("cd {} && {script}", at.join("mnt").display())]);
     let out = s.run(&args);
@@ -63,8 +75,8 @@ both! {
         layers(s, &k);
         layers(s, &f);
         let check = format!("sh {}", fs_script("check.sh").display());
-        let on_kernel = mounted(s, &k, &k, Some("work"), &check);
-        let on_fuse = mounted(s, &f, &f, None, &check);
+        let on_kernel = mounted(s, &k, Merge::Kernel("work"), &check);
+        let on_fuse = mounted(s, &f, Merge::Fuse, &check);
         // The script checks itself: these lines are the overlay rules at work.
         for want in ["whiteout hides dir/whited", "opaque folder hides opq/hidden", "copy-up keeps the inode number",
                      "hard links share an inode", "still writable 0", "big copy ok", "297 297",
@@ -76,9 +88,9 @@ both! {
 
         // Each driver reads the other's upper layer the same.
         let tree = format!("sh {}", fs_script("tree.sh").display());
-        let kernel_own = mounted(s, &k, &k, Some("work2"), &tree);
-        let kernel_reads_fuse = mounted(s, &f, &f, Some("work2"), &tree);
-        let fuse_reads_kernel = mounted(s, &k, &k, None, &tree);
+        let kernel_own = mounted(s, &k, Merge::Kernel("work2"), &tree);
+        let kernel_reads_fuse = mounted(s, &f, Merge::Kernel("work2"), &tree);
+        let fuse_reads_kernel = mounted(s, &k, Merge::Fuse, &tree);
         assert!(kernel_own.contains("./emptyd/a2/b/n file"), "{kernel_own}");
         same("kernel overlay on the FUSE-written upper", &kernel_reads_fuse, &kernel_own);
         same("FUSE overlay on the kernel-written upper", &fuse_reads_kernel, &kernel_own);
@@ -98,20 +110,6 @@ both! {
         // Unmounted afterwards: the mount point is the empty folder again.
         assert_eq!(std::fs::read_dir(at.join("mnt")).map(|d| d.count()).unwrap_or(1), 0);
     }
-}
-
-/// `sangja __fuse-mount --vfs l1:l2 UP MNT -- sh -c SCRIPT`: the layers
-/// applied into UP as the vfs driver does, UP bind-mounted on MNT.
-fn on_vfs(s: &Sangja, at: &Path, script: &str) -> String {
-    let mut args: Vec<String> = vec!["__fuse-mount".into(), "--vfs".into()];
-    args.push(format!("{}:{}", at.join("l1").display(), at.join("l2").display()));
-    args.push(at.join("up").display().to_string());
-    args.push(at.join("mnt").display().to_string());
-    args.extend(["--".into(), "sh".into(), "-c".into(), format!("cd {} && {script}", at.join("mnt").display())]);
-    let out = s.run(&args);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.is_empty(), "{out:?}");
-    out.stdout
 }
 
 /// Where check.sh on vfs may differ from kernel overlay, and why: (section
@@ -142,8 +140,8 @@ both! {
         layers(s, &k);
         layers(s, &v);
         let check = format!("sh {}", fs_script("check.sh").display());
-        let on_kernel = mounted(s, &k, &k, Some("work"), &check);
-        let on_vfs = on_vfs(s, &v, &check);
+        let on_kernel = mounted(s, &k, Merge::Kernel("work"), &check);
+        let on_vfs = mounted(s, &v, Merge::Vfs, &check);
         let (kl, vl): (Vec<&str>, Vec<&str>) = (on_kernel.lines().collect(), on_vfs.lines().collect());
         assert_eq!(kl.len(), vl.len(), "vfs and kernel overlay print different line counts:\n{on_vfs}");
         let mut used = vec![0usize; VFS_DIFFERS.len()];
