@@ -12,6 +12,7 @@
 //! copyup.rs, data.rs (file data without OPEN), dir.rs (merged listings),
 //! ops.rs (changes), server.rs (requests), xattr.rs, path.rs, sys.rs.
 
+mod awake;
 mod copyup;
 mod data;
 mod dir;
@@ -30,6 +31,7 @@ use parking_lot::Mutex;
 use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The layers of one overlay mount.
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub(crate) struct Overlay {
     wlock: Mutex<()>,
     /// Copy-up through O_TMPFILE + /proc/self/fd link (else in place).
     use_tmpfile: bool,
+    /// Keeps the CPUs from halting while requests flow (awake.rs).
+    awake: Option<Arc<awake::Awake>>,
 }
 
 /// Opens the layers for serving.
@@ -99,7 +103,7 @@ impl Overlay {
         let lowers = layers::root_mask(&layers);
         let inodes = Inodes::new(NodeState { paths: vec![Vec::new()], layer: 0, lowers, is_dir: true, orphan: None }, (layers.devs[0], root_st.st_ino));
         let use_tmpfile = std::path::Path::new("/proc/self/fd").is_dir();
-        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), use_tmpfile })
+        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), use_tmpfile, awake: None })
     }
 }
 
@@ -116,7 +120,8 @@ pub fn serve(dev_fuse: OwnedFd, layers: FuseLayers) -> Result<()> {
             log::set_max_level(log::LevelFilter::Debug);
         }
     }
-    let fs = Overlay::new(&layers)?;
+    let mut fs = Overlay::new(&layers)?;
+    fs.awake = awake::Awake::start();
     let mut config = fuser::Config::default();
     config.acl = fuser::SessionACL::All;
     config.n_threads = Some(THREADS);

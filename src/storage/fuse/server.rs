@@ -71,6 +71,13 @@ pub(super) fn attr(ino: u64, st: &libc::stat, merged_dir: bool) -> FileAttr {
 }
 
 impl Overlay {
+    /// A request came (awake.rs).
+    fn touch(&self) {
+        if let Some(a) = &self.awake {
+            a.touch();
+        }
+    }
+
     fn do_lookup(&self, parent: u64, name: &OsStr) -> Result<FileAttr, Errno> {
         let pnode = self.node(parent)?;
         let s = pnode.state.read();
@@ -183,6 +190,7 @@ impl Filesystem for Overlay {
     }
 
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
+        self.touch();
         match self.do_lookup(parent.0, name) {
             Ok(a) => reply.entry(&TTL, &a, Generation(0)),
             // A negative entry: the kernel remembers the name is absent.
@@ -200,6 +208,7 @@ impl Filesystem for Overlay {
     }
 
     fn getattr(&self, _req: &Request, ino: INodeNo, _fh: Option<FileHandle>, reply: ReplyAttr) {
+        self.touch();
         match self.do_getattr(ino.0) {
             Ok(a) => reply.attr(&TTL, &a),
             Err(e) => reply.error(e),
@@ -224,6 +233,7 @@ impl Filesystem for Overlay {
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
+        self.touch();
         // A truncate by anyone but root kills set-ID bits (FUSE_HANDLE_KILLPRIV_V2
         // leaves that to us; fuser does not pass the kernel's flag, so the
         // caller's uid stands in for its CAP_FSETID).
@@ -241,6 +251,7 @@ impl Filesystem for Overlay {
     }
 
     fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
+        self.touch();
         let mut buf = [0u8; 4096];
         let res = self.node(ino.0).and_then(|node| {
             let s = node.state.read();
@@ -254,6 +265,7 @@ impl Filesystem for Overlay {
     }
 
     fn mknod(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, rdev: u32, reply: ReplyEntry) {
+        self.touch();
         if mode & libc::S_IFMT == libc::S_IFCHR && rdev == 0 {
             // A 0:0 character device is a whiteout in the upper layer: refused, as kernel overlay does.
             return reply.error(Errno::EPERM);
@@ -262,10 +274,12 @@ impl Filesystem for Overlay {
     }
 
     fn mkdir(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, reply: ReplyEntry) {
+        self.touch();
         self.make_entry(req, parent, name, Make::Dir { mode: mode & !umask }, reply);
     }
 
     fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        self.touch();
         match self.remove(parent.0, name, false) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
@@ -273,6 +287,7 @@ impl Filesystem for Overlay {
     }
 
     fn rmdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        self.touch();
         match self.remove(parent.0, name, true) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
@@ -280,10 +295,12 @@ impl Filesystem for Overlay {
     }
 
     fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
+        self.touch();
         self.make_entry(req, parent, link_name, Make::Symlink { target: target.as_os_str().as_bytes() }, reply);
     }
 
     fn rename(&self, _req: &Request, parent: INodeNo, name: &OsStr, newparent: INodeNo, newname: &OsStr, flags: RenameFlags, reply: ReplyEmpty) {
+        self.touch();
         match self.do_rename(parent.0, name, newparent.0, newname, flags.bits()) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
@@ -291,6 +308,7 @@ impl Filesystem for Overlay {
     }
 
     fn link(&self, _req: &Request, ino: INodeNo, newparent: INodeNo, newname: &OsStr, reply: ReplyEntry) {
+        self.touch();
         self.entry(self.do_link(ino.0, newparent.0, newname).map(|(n, st)| (n.ino, st, false)), reply);
     }
 
@@ -301,6 +319,7 @@ impl Filesystem for Overlay {
     }
 
     fn read(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, size: u32, _flags: OpenFlags, _lock: Option<LockOwner>, reply: ReplyData) {
+        self.touch();
         let fd = match self.node(ino.0).and_then(|n| self.read_fd(&n)) {
             Ok(fd) => fd,
             Err(e) => return reply.error(e),
@@ -332,6 +351,7 @@ impl Filesystem for Overlay {
         _lock: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
+        self.touch();
         let fd = match self.node(ino.0).and_then(|n| self.write_fd(&n)) {
             Ok(fd) => fd,
             Err(e) => return reply.error(e),
@@ -359,6 +379,7 @@ impl Filesystem for Overlay {
     // default) to FLUSH tells the kernel to stop sending it on every close(2).
 
     fn fsync(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
+        self.touch();
         let synced = self.node(ino.0).and_then(|n| {
             if n.state.read().layer != 0 {
                 return Ok(()); // never changed: nothing of it is ours to sync
@@ -381,6 +402,7 @@ impl Filesystem for Overlay {
     }
 
     fn readdir(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
+        self.touch();
         let entries = match self.listing(ino.0, offset) {
             Ok(l) => l,
             Err(e) => return reply.error(e),
@@ -413,6 +435,7 @@ impl Filesystem for Overlay {
     /// Listing and attributes in one reply: a stat walk (find, ls -l) then
     /// needs no LOOKUP per entry. Each entry sent counts as a lookup.
     fn readdirplus(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, mut reply: ReplyDirectoryPlus) {
+        self.touch();
         let entries = match self.listing(ino.0, offset) {
             Ok(l) => l,
             Err(e) => return reply.error(e),
@@ -455,6 +478,7 @@ impl Filesystem for Overlay {
     }
 
     fn statfs(&self, _req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
+        self.touch();
         let mut sv = std::mem::MaybeUninit::<libc::statvfs>::uninit();
         // SAFETY: sv is written on success.
         if unsafe { libc::fstatvfs(self.layers.fd(0), sv.as_mut_ptr()) } != 0 {
@@ -466,6 +490,7 @@ impl Filesystem for Overlay {
     }
 
     fn setxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, value: &[u8], flags: i32, _position: u32, reply: ReplyEmpty) {
+        self.touch();
         match self.do_setxattr(ino.0, name, value, flags, false) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
@@ -473,6 +498,7 @@ impl Filesystem for Overlay {
     }
 
     fn getxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, size: u32, reply: ReplyXattr) {
+        self.touch();
         if xattr::is_private(name.as_bytes(), self.layers.private_prefix) {
             return reply.error(Errno::EOPNOTSUPP);
         }
@@ -484,6 +510,7 @@ impl Filesystem for Overlay {
     }
 
     fn listxattr(&self, _req: &Request, ino: INodeNo, size: u32, reply: ReplyXattr) {
+        self.touch();
         let data = (|| {
             let list = xattr::list(self.abs_path(ino.0)?.as_cstr())?;
             Ok(xattr::filter_list(&list, self.layers.private_prefix))
@@ -492,6 +519,7 @@ impl Filesystem for Overlay {
     }
 
     fn removexattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        self.touch();
         match self.do_setxattr(ino.0, name, &[], 0, true) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
@@ -499,6 +527,7 @@ impl Filesystem for Overlay {
     }
 
     fn create(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, flags: i32, reply: ReplyCreate) {
+        self.touch();
         match self.make(req.uid(), req.gid(), parent.0, name, Make::File { mode: mode & !umask, flags }) {
             Ok((node, st, Some(fd))) => {
                 self.keep_created(&node, fd);
@@ -511,6 +540,7 @@ impl Filesystem for Overlay {
     }
 
     fn fallocate(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, length: u64, mode: i32, reply: ReplyEmpty) {
+        self.touch();
         let done = self.node(ino.0).and_then(|n| self.write_fd(&n)).and_then(|fd| {
             // SAFETY: an fd open for writing.
             sys::cvt(unsafe { libc::fallocate(fd.as_raw_fd(), mode, offset as libc::off_t, length as libc::off_t) }).map(drop)
