@@ -2,8 +2,11 @@
 # tests/bench/fuse.sh [SANGJA]: kernel overlay vs fuse-overlayfs vs sangja's
 # FUSE overlay on the same lower layers; prints one table with the ratios.
 #
-# Lower layers: four slices of this machine's /usr (docs, python, perl,
-# zoneinfo: ~8000 files, merged under usr/share), copied once to $BENCH_DIR.
+# Lower layers: a Debian 12 minbase image (debootstrap, built once when run
+# as root with debootstrap installed, or BENCH_ROOTFS=DIR to use a tree of
+# your own) cut into four layers: /usr/lib, /usr/share, the rest of /usr, and
+# everything else on top. Without either: four slices of this machine's /usr
+# (docs, python, perl, zoneinfo). Copied once to $BENCH_DIR.
 # Each driver gets a fresh upper layer and a fresh mount (so "cold" means the
 # mount's own caches are empty; the layers' files are in the page cache).
 # Run as root (fuse-overlayfs in a mount namespace) or as a user (each in a
@@ -15,15 +18,35 @@ dir=${BENCH_DIR:-${TMPDIR:-/tmp}/sangja-bench-fuse-$(id -u)}
 mb=${BENCH_MB:-500}
 
 mkdir -p "$dir"
-if [ ! -e "$dir/layers.done" ]; then
+rootfs=${BENCH_ROOTFS:-}
+if [ -z "$rootfs" ] && [ "$(id -u)" = 0 ] && command -v debootstrap >/dev/null; then
+	rootfs=$dir/debian
+	if [ ! -e "$dir/debian.done" ]; then
+		echo "building a Debian 12 minbase tree with debootstrap (once; log: $dir/debootstrap.log)" >&2
+		rm -rf "$rootfs"
+		debootstrap --variant=minbase bookworm "$rootfs" "${BENCH_MIRROR:-http://deb.debian.org/debian}" >"$dir/debootstrap.log" 2>&1
+		touch "$dir/debian.done"
+	fi
+fi
+source=${rootfs:-host-usr}
+if [ "$(cat "$dir/layers.done" 2>/dev/null)" != "$source" ]; then
 	rm -rf "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4"
-	mkdir -p "$dir/l1/usr/share" "$dir/l2/usr/lib" "$dir/l3/usr/share" "$dir/l4/usr/share"
-	cp -a /usr/share/doc "$dir/l1/usr/share/"
-	cp -a /usr/lib/python3.11 "$dir/l2/usr/lib/" 2>/dev/null || true
-	cp -a /usr/share/perl "$dir/l3/usr/share/" 2>/dev/null || true
-	cp -a /usr/share/zoneinfo "$dir/l4/usr/share/"
+	mkdir -p "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4"
+	if [ -n "$rootfs" ]; then
+		# Top to bottom: the rest, usr without lib and share, usr/share, usr/lib.
+		tar -C "$rootfs" --exclude=./usr --exclude=./dev --exclude=./proc --exclude=./sys -cf - . | tar -C "$dir/l1" -xf -
+		tar -C "$rootfs" --exclude=./usr/lib --exclude=./usr/share -cf - ./usr | tar -C "$dir/l2" -xf -
+		tar -C "$rootfs" -cf - ./usr/share | tar -C "$dir/l3" -xf -
+		tar -C "$rootfs" -cf - ./usr/lib | tar -C "$dir/l4" -xf -
+	else
+		mkdir -p "$dir/l1/usr/share" "$dir/l2/usr/lib" "$dir/l3/usr/share" "$dir/l4/usr/share"
+		cp -a /usr/share/doc "$dir/l1/usr/share/"
+		cp -a /usr/lib/python3.11 "$dir/l2/usr/lib/" 2>/dev/null || true
+		cp -a /usr/share/perl "$dir/l3/usr/share/" 2>/dev/null || true
+		cp -a /usr/share/zoneinfo "$dir/l4/usr/share/"
+	fi
 	tar -C /usr/share -cf "$dir/src.tar" perl
-	touch "$dir/layers.done"
+	echo "$source" >"$dir/layers.done"
 fi
 lower="$dir/l1:$dir/l2:$dir/l3:$dir/l4"
 # Every driver starts with the layers' files in the page cache.
@@ -102,7 +125,7 @@ while [ $round -lt "${BENCH_ROUNDS:-3}" ]; do
 	round=$((round + 1))
 done
 
-echo "lower layers: $(find "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" -type f | wc -l) files, $(du -sh "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" | awk '{print $1}' | tr '\n' ' ')"
+echo "lower layers ($source): $(find "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" -type f | wc -l) files, $(du -sh "$dir/l1" "$dir/l2" "$dir/l3" "$dir/l4" | awk '{print $1}' | tr '\n' ' ')"
 printf '%-12s %10s %10s %10s %12s %14s\n' test kernel_ms fuse-ovl_ms ours_ms ours/kernel ours/fuse-ovl
 for n in cold_read warm_read warm_read2 cold_stat warm_stat warm_stat2 write_5000 untar seq_write write_8k seq_read; do
 	k=$(awk -v n=$n '$1 == n && (m == "" || $2 < m) {m = $2} END {print m}' "$dir/kernel.out")
