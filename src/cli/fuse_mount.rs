@@ -101,7 +101,7 @@ pub fn fuse_mount(a: &FuseMountArgs) -> Result<i32> {
         .path_ctx("open", std::path::Path::new("/dev/fuse"))?
         .into();
     let data = mount_data(dev.as_raw_fd());
-    mount(Some("sangja-fuse"), &a.mountpoint, Some("fuse"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOATIME, Some(data.as_str()))
+    mount(Some("sangja-fuse"), &a.mountpoint, Some("fuse"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(data.as_str()))
         .ctx(|| format!("mount the FUSE overlay on {}", a.mountpoint.display()))?;
     let layers = FuseLayers { lower, upper: a.upper.clone(), userxattr };
     // SAFETY: this process is single-threaded here (no runtime started yet).
