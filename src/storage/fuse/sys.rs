@@ -154,3 +154,30 @@ pub(super) fn kill_suidgid(fd: RawFd) -> Result<(), Errno> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn unprivileged_writes_drop_set_id_bits_as_linux_does() {
+        let dir = std::env::temp_dir().join(format!("sangja-killsuid-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("f");
+        let file = std::fs::File::create(&f).unwrap();
+        let mode = |m: u32| {
+            file.set_permissions(std::fs::Permissions::from_mode(m)).unwrap();
+            kill_suidgid(file.as_raw_fd()).unwrap();
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o7777
+        };
+        // Set-user-ID always goes; set-group-ID only with group execute (else
+        // it marks mandatory locking and stays).
+        assert_eq!(mode(0o6755), 0o755);
+        assert_eq!(mode(0o6745), 0o2745);
+        assert_eq!(mode(0o4700), 0o700);
+        assert_eq!(mode(0o644), 0o644);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
