@@ -185,6 +185,11 @@ fn keeper_main(d: &Path, ready: OwnedFd) -> ! {
             let _ = std::fs::remove_file(d.join("keeper.json"));
             break;
         }
+        if !d.is_dir() {
+            // The runroot was removed under us (rm -rf of a store): nobody can
+            // reach this namespace any more, nor take its lock.
+            break;
+        }
         if started.elapsed() < GRACE {
             continue;
         }

@@ -418,11 +418,13 @@ impl Sangja {
 
 impl Drop for Sangja {
     fn drop(&mut self) {
+        // Containers a test left running: their monitors would outlive it.
+        let _ = self.command(&["rm", "--force", "--all"]).output();
         if std::thread::panicking() {
             eprintln!("kept the failed test's store for a look: {}", self.dir.display());
         } else if fs::remove_dir_all(&self.dir).is_err() && !is_root() {
             // Files owned by subordinate ids: only the user namespace can remove them.
-            let _ = Command::new("podman").args(["unshare", "rm", "-rf"]).arg(&self.dir).status();
+            let _ = self.command(&[OsStr::new("unshare"), OsStr::new("rm"), OsStr::new("-rf"), self.dir.as_os_str()]).output();
         }
     }
 }
