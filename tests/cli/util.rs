@@ -419,7 +419,15 @@ impl Sangja {
 impl Drop for Sangja {
     fn drop(&mut self) {
         // Containers a test left running: their monitors would outlive it.
-        let _ = self.command(&["rm", "--force", "--all"]).output();
+        // Bounded: a store a test broke on purpose must not hang the suite.
+        if let Ok(mut child) = self.command(&["rm", "--force", "--all"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+            let start = std::time::Instant::now();
+            while matches!(child.try_wait(), Ok(None)) && start.elapsed() < Duration::from_secs(30) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         if std::thread::panicking() {
             eprintln!("kept the failed test's store for a look: {}", self.dir.display());
         } else if fs::remove_dir_all(&self.dir).is_err() && !is_root() {
