@@ -9,9 +9,11 @@ use crate::error::{Error, IoContext, Result};
 use crate::image::store::{ImageRecord, ImageStore};
 use crate::lock::Lock;
 use crate::paths::StorePaths;
+use crate::runtime::idmap_copy::{IdMap, Owners};
 use crate::runtime::Rootfs;
 use crate::storage::layers::LayerStore;
 use crate::storage::vfs;
+use oci_spec::runtime::{LinuxNamespaceType, Spec};
 use std::path::{Path, PathBuf};
 
 /// The store's driver.
@@ -54,7 +56,7 @@ pub fn pristine_of(engine: &Engine, id: &str, lower: &[PathBuf]) -> Result<PathB
         return Ok(dest);
     }
     let layers: Vec<PathBuf> = lower.iter().rev().cloned().collect();
-    vfs::build(&engine.paths, &layers, &dest)?;
+    vfs::build(&engine.paths, &layers, &dest, None)?;
     sweep_pristine(engine, &parent);
     Ok(dest)
 }
@@ -148,11 +150,17 @@ fn sweep_pristine(engine: &Engine, dir: &Path) {
 
 /// At create: a vfs container gets its own full copy of the image, built
 /// under a temp name and renamed to its rootfs folder when whole. The other
-/// drivers need nothing beyond the folders the store made.
-pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<()> {
+/// drivers need nothing beyond the folders the store made. A container with
+/// an id mapping of its own (`spec`'s user namespace: keep-id, --uidmap)
+/// gets its copy with the owners that mapping shows as the image's, as the
+/// overlay drivers' per-mapping layer copies have them (runtime/idmap_copy.rs):
+/// the copy is made anyway, so the chown costs no second pass.
+pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container, spec: &Spec) -> Result<()> {
     if driver(engine) != Driver::Vfs {
         return Ok(());
     }
+    let maps = container_maps(spec);
+    let moved = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.ids(u, g));
     let (source, in_use) = pristine_in_use(engine, image)?;
     let rootfs = c.rootfs_dir();
     // The empty mount point the store made: an unfinished copy must leave no rootfs at all.
@@ -160,12 +168,39 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<()
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).path_ctx("replace", &rootfs),
         _ => {}
     }
-    vfs::build(&engine.paths, &[source.clone()], &rootfs)?;
+    vfs::build(&engine.paths, &[source.clone()], &rootfs, maps.is_some().then_some(&moved as vfs::OwnerMap))?;
     drop(in_use);
     if let Some(dir) = source.parent() {
         sweep_pristine(engine, dir);
     }
     Ok(())
+}
+
+/// The uid and gid maps of the user namespace `spec` asks the runtime to make
+/// (relative to the runtime's: sangja's rootless, the host's as root); None
+/// without one or when it moves no id.
+fn container_maps(spec: &Spec) -> Option<(IdMap, IdMap)> {
+    let linux = spec.linux().as_ref()?;
+    let own = linux.namespaces().as_ref()?.iter().any(|n| n.typ() == LinuxNamespaceType::User && n.path().is_none());
+    if !own {
+        return None;
+    }
+    let uids = IdMap::from_spec(linux.uid_mappings().as_deref().unwrap_or(&[]));
+    let gids = IdMap::from_spec(linux.gid_mappings().as_deref().unwrap_or(&[]));
+    if uids.is_empty() || gids.is_empty() || (uids.is_identity() && gids.is_identity()) {
+        return None;
+    }
+    Some((uids, gids))
+}
+
+/// The changes of vfs container `c`'s rootfs against its image's pristine
+/// copy, the owners compared through the container's own mapping (its copy
+/// was made with them moved: `prepare`), so an untouched file is no change.
+pub fn rootfs_changes(c: &Container, pristine: &Path) -> Result<Vec<vfs::Change>> {
+    let spec: Option<Spec> = crate::json_file::read(&c.dir.join("spec.json")).ok();
+    let maps = spec.as_ref().and_then(container_maps);
+    let moved = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.ids(u, g));
+    vfs::changes(pristine, &c.rootfs_dir(), maps.is_some().then_some(&moved as vfs::OwnerMap))
 }
 
 /// The rootfs to start a container with.

@@ -62,7 +62,7 @@ pub fn vfs_changes(engine: &Engine, c: &Container) -> Result<Vec<crate::storage:
     let pristine = super::drivers::pristine(engine, &image)?;
     let rootfs = c.rootfs_dir();
     let stubs = mount_stubs_in(&rootfs, std::slice::from_ref(&pristine));
-    let mut out = crate::storage::vfs::changes(&pristine, &rootfs)?;
+    let mut out = super::drivers::rootfs_changes(c, &pristine)?;
     out.retain(|(_, p)| !stubs.contains(p));
     Ok(out)
 }

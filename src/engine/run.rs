@@ -75,7 +75,7 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
         return Err(e);
     }
     // vfs: the container's own copy of the image (engine/drivers.rs).
-    if let Err(e) = super::drivers::prepare(engine, image, &container) {
+    if let Err(e) = super::drivers::prepare(engine, image, &container, &spec) {
         let _ = store.delete(&container);
         return Err(e);
     }

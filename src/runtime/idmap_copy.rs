@@ -112,14 +112,21 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::Runtime(format!("{what} {}: {e}", path.display()))
 }
 
-struct Owners<'a> {
-    uids: &'a IdMap,
-    gids: &'a IdMap,
+/// Owners moved by a container's mapping (also vfs's container copy,
+/// engine/drivers.rs): the file of image id k gets the outer id of container id k.
+pub struct Owners<'a> {
+    pub uids: &'a IdMap,
+    pub gids: &'a IdMap,
 }
 
 impl Owners<'_> {
+    /// The owner in the copy of a file owned by `uid`:`gid` in the store.
+    pub fn ids(&self, uid: u32, gid: u32) -> (u32, u32) {
+        (self.uids.outer(uid), self.gids.outer(gid))
+    }
+
     fn of(&self, m: &std::fs::Metadata) -> (u32, u32) {
-        (self.uids.outer(m.uid()), self.gids.outer(m.gid()))
+        self.ids(m.uid(), m.gid())
     }
 }
 

@@ -14,7 +14,7 @@ mod child;
 mod clone;
 mod dev;
 pub mod fuse_server;
-mod idmap_copy;
+pub mod idmap_copy;
 mod idmap_mount;
 mod mounts;
 mod namespaces;

@@ -31,10 +31,16 @@ pub fn pristine_dir(paths: &StorePaths, image_id: &str) -> PathBuf {
     paths.root.join(&paths.driver).join("images").join(image_id)
 }
 
+/// Moves a copied file's owner (uid, gid) to another: a container copy for
+/// an id mapping other than the store's (--userns=keep-id, --uidmap) gets
+/// the owners its mapping shows as the image's (engine/drivers.rs).
+pub type OwnerMap<'a> = &'a dyn Fn(u32, u32) -> (u32, u32);
+
 /// Builds `dest` (which must not exist) from `layers`, bottom first, under a
 /// temp name in the store's tmp/ that is renamed into place when whole: a
 /// kill -9 leaves either no `dest` or a complete one, and the leftover is swept.
-pub fn build(paths: &StorePaths, layers: &[PathBuf], dest: &Path) -> Result<()> {
+/// Owners are kept, or moved by `owners`.
+pub fn build(paths: &StorePaths, layers: &[PathBuf], dest: &Path, owners: Option<OwnerMap>) -> Result<()> {
     let tmp = paths.tmp_dir();
     std::fs::create_dir_all(&tmp).path_ctx("create", &tmp)?;
     // The sweep leaves "layer-*" folders alone while this lock is held.
@@ -44,7 +50,7 @@ pub fn build(paths: &StorePaths, layers: &[PathBuf], dest: &Path) -> Result<()> 
     let r = (|| {
         std::fs::create_dir(&tree).path_ctx("create", &tree)?;
         for l in layers {
-            apply(l, &tree)?;
+            apply_with(l, &tree, owners)?;
         }
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).path_ctx("create", parent)?;
@@ -59,20 +65,25 @@ pub fn build(paths: &StorePaths, layers: &[PathBuf], dest: &Path) -> Result<()> 
 /// there, its whiteouts remove, its opaque folders first empty theirs.
 /// Owners, modes, times, xattrs and hard links are kept.
 pub fn apply(layer: &Path, target: &Path) -> Result<()> {
+    apply_with(layer, target, None)
+}
+
+fn apply_with(layer: &Path, target: &Path, owners: Option<OwnerMap>) -> Result<()> {
     let src = super::tree::open_dir(layer)?;
     let dst = super::tree::open_dir(target)?;
     let mut links = HashMap::new();
-    let mut a = Apply { links: &mut links, shown: layer };
+    let mut a = Apply { links: &mut links, shown: layer, owners };
     a.dir(src.as_fd(), dst.as_fd(), Path::new(""), 0)?;
     // The root folder's own metadata comes from the top-most layer.
     let st = nix::sys::stat::fstat(src.as_fd()).path_ctx("inspect", layer)?;
-    meta(dst.as_fd(), OsStr::new("."), &st, false, layer)?;
+    meta(dst.as_fd(), OsStr::new("."), &st, false, owners, layer)?;
     xattrs(src.as_fd(), OsStr::new("."), dst.as_fd(), OsStr::new("."), layer)
 }
 
 struct Apply<'a> {
     links: &'a mut HashMap<(u64, u64), (OwnedFd, OsString)>,
     shown: &'a Path,
+    owners: Option<OwnerMap<'a>>,
 }
 
 /// The path of `name` under an open folder, for the few calls that take
@@ -128,7 +139,7 @@ impl Apply<'_> {
             let d = open_dir_at(dst, name).path_ctx("open", &shown)?;
             self.dir(s.as_fd(), d.as_fd(), rel, depth + 1)?;
             // After the children: writing them changed the folder's mtime.
-            meta(dst, name, &st, false, &shown)?;
+            meta(dst, name, &st, false, self.owners, &shown)?;
             return xattrs(src, name, dst, name, &shown);
         }
         if existing.is_some() {
@@ -159,7 +170,7 @@ impl Apply<'_> {
             }
         }
         let symlink = k == SFlag::S_IFLNK;
-        meta(dst, name, &st, symlink, &shown)?;
+        meta(dst, name, &st, symlink, self.owners, &shown)?;
         xattrs(src, name, dst, name, &shown)
     }
 }
@@ -180,9 +191,16 @@ fn copy_file(src: BorrowedFd, name: &OsStr, dst: BorrowedFd, shown: &Path) -> Re
     Ok(())
 }
 
-/// Owner (kept), mode and times of a copied entry, as tree.rs sets them.
-fn meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, symlink: bool, shown: &Path) -> Result<()> {
-    super::tree::apply_meta(dir, name, st, super::tree::Owners::Keep, symlink, shown)
+/// Owner (kept or moved), mode and times of a copied entry, as tree.rs sets them.
+fn meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, symlink: bool, owners: Option<OwnerMap>, shown: &Path) -> Result<()> {
+    let o = match owners {
+        Some(f) => {
+            let (u, g) = f(st.st_uid, st.st_gid);
+            super::tree::Owners::Set(u, g)
+        }
+        None => super::tree::Owners::Keep,
+    };
+    super::tree::apply_meta(dir, name, st, o, symlink, shown)
 }
 
 /// Copies the extended attributes, except overlay's own (whiteout and
@@ -215,17 +233,26 @@ pub type Change = (char, PathBuf);
 /// The changes of `rootfs` against `image` (both plain trees), sorted by
 /// path, as overlay's upper layer would show them: a folder is 'C' when its
 /// own metadata changed (adding to it changes its mtime), what a new folder
-/// holds is 'A', a deleted folder is one 'D'.
-pub fn changes(image: &Path, rootfs: &Path) -> Result<Vec<Change>> {
+/// holds is 'A', a deleted folder is one 'D'. A rootfs copied with
+/// `owners` (build) is compared with the image's owners moved the same way.
+pub fn changes(image: &Path, rootfs: &Path, owners: Option<OwnerMap>) -> Result<Vec<Change>> {
     let img = super::tree::open_dir(image)?;
     let ctr = super::tree::open_dir(rootfs)?;
     let mut out = Vec::new();
-    compare(Some(img.as_fd()), ctr.as_fd(), Path::new(""), rootfs, &mut out, 0)?;
+    compare(Some(img.as_fd()), ctr.as_fd(), Path::new(""), rootfs, &mut out, owners, 0)?;
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
 }
 
-fn compare(img: Option<BorrowedFd>, ctr: BorrowedFd, rel: &Path, shown: &Path, out: &mut Vec<Change>, depth: usize) -> Result<()> {
+fn compare(
+    img: Option<BorrowedFd>,
+    ctr: BorrowedFd,
+    rel: &Path,
+    shown: &Path,
+    out: &mut Vec<Change>,
+    owners: Option<OwnerMap>,
+    depth: usize,
+) -> Result<()> {
     if depth > 4096 {
         return Ok(());
     }
@@ -247,7 +274,7 @@ fn compare(img: Option<BorrowedFd>, ctr: BorrowedFd, rel: &Path, shown: &Path, o
                 out.push(('A', r.clone()));
                 false
             }
-            Some(s) => !same_kind || differs(img, ctr, &n, s, &cs),
+            Some(s) => !same_kind || differs(img, ctr, &n, s, &cs, owners),
         };
         if changed {
             out.push(('C', r.clone()));
@@ -258,18 +285,19 @@ fn compare(img: Option<BorrowedFd>, ctr: BorrowedFd, rel: &Path, shown: &Path, o
                 (Some(i), true) => open_dir_at(i, &n).ok(),
                 _ => None,
             };
-            compare(id.as_ref().map(|d| d.as_fd()), cd.as_fd(), &r, shown, out, depth + 1)?;
+            compare(id.as_ref().map(|d| d.as_fd()), cd.as_fd(), &r, shown, out, owners, depth + 1)?;
         }
     }
     Ok(())
 }
 
-/// What a copy keeps and a change alters: mode, owner, mtime, size, device,
-/// link target.
-fn differs(img: Option<BorrowedFd>, ctr: BorrowedFd, name: &OsStr, a: &FileStat, b: &FileStat) -> bool {
+/// What a copy keeps and a change alters: mode, owner (as the copy moved
+/// it), mtime, size, device, link target.
+fn differs(img: Option<BorrowedFd>, ctr: BorrowedFd, name: &OsStr, a: &FileStat, b: &FileStat, owners: Option<OwnerMap>) -> bool {
+    let (u, g) = owners.map_or((a.st_uid, a.st_gid), |f| f(a.st_uid, a.st_gid));
     if a.st_mode != b.st_mode
-        || a.st_uid != b.st_uid
-        || a.st_gid != b.st_gid
+        || u != b.st_uid
+        || g != b.st_gid
         || a.st_mtime != b.st_mtime
         || a.st_mtime_nsec != b.st_mtime_nsec
         || a.st_rdev != b.st_rdev
@@ -335,12 +363,12 @@ mod tests {
         let ctr = t.join("ctr");
         std::fs::create_dir(&ctr).unwrap();
         apply(&img, &ctr).unwrap();
-        assert!(changes(&img, &ctr).unwrap().is_empty(), "a fresh copy has no changes");
+        assert!(changes(&img, &ctr, None).unwrap().is_empty(), "a fresh copy has no changes");
         std::fs::write(ctr.join("a/f2"), "changed!").unwrap();
         std::fs::remove_dir_all(ctr.join("c")).unwrap();
         std::fs::create_dir(ctr.join("n")).unwrap();
         std::fs::write(ctr.join("n/new"), "").unwrap();
-        let got = changes(&img, &ctr).unwrap();
+        let got = changes(&img, &ctr, None).unwrap();
         let want: Vec<Change> = vec![
             ('C', "a/f2".into()),
             ('C', "a/f2link".into()),
@@ -349,6 +377,32 @@ mod tests {
             ('A', "n/new".into()),
         ];
         assert_eq!(got, want);
+        super::super::remove_tree(&t).unwrap();
+    }
+
+    #[test]
+    fn a_copy_with_moved_owners_compares_equal_through_the_map() {
+        // chown to other ids needs root (the unit tests run as root in CI).
+        if !nix::unistd::geteuid().is_root() {
+            return;
+        }
+        let t = make_temp_dir(&std::env::temp_dir(), "sangja-vfs-test").unwrap();
+        let img = t.join("img");
+        std::fs::create_dir_all(img.join("d")).unwrap();
+        std::fs::write(img.join("d/f"), "f").unwrap();
+        std::os::unix::fs::lchown(img.join("d/f"), Some(5), Some(6)).unwrap();
+        std::os::unix::fs::symlink("f", img.join("d/l")).unwrap();
+        let ctr = t.join("ctr");
+        std::fs::create_dir(&ctr).unwrap();
+        let moved = |u: u32, g: u32| (u + 1000, g + 2000);
+        apply_with(&img, &ctr, Some(&moved)).unwrap();
+        let m = |p: &str| std::fs::symlink_metadata(ctr.join(p)).map(|m| (m.uid(), m.gid())).unwrap();
+        assert_eq!(m("d/f"), (1005, 2006));
+        assert_eq!(m("d/l"), (1000, 2000));
+        assert_eq!(m("."), (1000, 2000));
+        assert!(changes(&img, &ctr, Some(&moved)).unwrap().is_empty());
+        // Without the map every entry's owner differs.
+        assert_eq!(changes(&img, &ctr, None).unwrap().len(), 3);
         super::super::remove_tree(&t).unwrap();
     }
 }

@@ -291,3 +291,60 @@ fn cgroup_v2_delegation_rootless() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// The owners and the user a keep-id/--uidmap container sees, and diff's changes.
+const OWNERS: &str = "stat -c '%u:%g %n' /bin/busybox /etc/passwd /; id -u";
+
+/// vfs: a container with a mapping of its own gets its rootfs copy with the
+/// owners moved for that mapping, so it sees the image's owners as the
+/// overlay drivers show them (a copy for the store's mapping showed them shifted).
+#[test]
+fn keep_id_vfs_rootless() {
+    let Some(s) = Sangja::rootless("userns::keep_id_vfs") else { return };
+    let Some(o) = Sangja::rootless("userns::keep_id_vfs_overlay") else { return };
+    let Mode::Rootless { user, .. } = s.mode.clone() else { unreachable!() };
+    s.ok(&["--storage-driver", "vfs", "pull", "-q", "--tls-verify=false", BUSYBOX]);
+    let out = s.ok(&["run", "--rm", "--userns=keep-id", BUSYBOX, "sh", "-c", OWNERS]);
+    assert_eq!(out.lines(), ["0:0 /bin/busybox", "0:0 /etc/passwd", "0:0 /", user.uid.to_string().as_str()], "{out:?}");
+    // The whole rootfs is the copy: no per-layer copy as overlay makes.
+    assert!(!out.stderr.contains("Copying layer"), "{out:?}");
+    // The same as the overlay driver shows.
+    o.ok(&["--storage-driver", "overlay", "pull", "-q", "--tls-verify=false", BUSYBOX]);
+    o.ok(&["run", "--rm", "--userns=keep-id", BUSYBOX, "sh", "-c", OWNERS]).stdout_is(&out.stdout);
+
+    // On disk: image root (0) is container id 0, outer id 1 of keep-id's map,
+    // the range's first id on the host; diff counts no untouched file.
+    s.ok(&["run", "--name", "k", "--userns=keep-id", BUSYBOX, "touch", "/tmp/new"]);
+    let id = s.container_id("k");
+    let m = std::fs::symlink_metadata(s.container_dir(&id).join("rootfs/bin/busybox")).unwrap();
+    assert_eq!((m.uid(), m.gid()), (s.host_uid(1), s.host_gid(1)));
+    let diff = s.ok(&["diff", "k"]);
+    assert!(diff.lines().iter().any(|l| l == "A /tmp/new"), "{diff:?}");
+    assert!(!diff.lines().iter().any(|l| l.starts_with("C /bin")), "owners moved by the mapping are no change:{diff:?}");
+    s.ok(&["rm", "k"]);
+    // A container with the store's own mapping in the same store: unchanged.
+    s.ok(&["run", "--rm", BUSYBOX, "sh", "-c", OWNERS]).stdout_is("0:0 /bin/busybox\n0:0 /etc/passwd\n0:0 /\n0\n");
+    s.ok(&["run", "--rm", "--userns=keep-id:uid=2000,gid=3000", BUSYBOX, "sh", "-c", "stat -c %u:%g /bin/busybox; id -u"])
+        .stdout_is("0:0\n2000\n");
+}
+
+both! {
+    /// vfs with --uidmap: the image's files keep their owners inside, the copy
+    /// on disk has them moved (rootless: host id 1 of the user's namespace is
+    /// the range's first; root: 200000).
+    fn uidmap_vfs(s) {
+        s.ok(&["--storage-driver", "vfs", "pull", "-q", "--tls-verify=false", BUSYBOX]);
+        let outer = if s.is_rootless() { 1 } else { 200000 };
+        let map = format!("0:{outer}:2000");
+        let out = s.ok(&["run", "--rm", "--uidmap", &map, BUSYBOX, "sh", "-c", OWNERS]);
+        assert_eq!(out.lines(), ["0:0 /bin/busybox", "0:0 /etc/passwd", "0:0 /", "0"], "{out:?}");
+        let gmap = format!("0:{}:3000", outer + 5);
+        s.ok(&["create", "--name", "m", "--uidmap", &map, "--gidmap", &gmap, BUSYBOX, "true"]);
+        let id = s.container_id("m");
+        let m = std::fs::symlink_metadata(s.container_dir(&id).join("rootfs/bin/busybox")).unwrap();
+        assert_eq!((m.uid(), m.gid()), (s.host_uid(outer), s.host_gid(outer + 5)));
+        assert_eq!(s.ok(&["diff", "m"]).stdout, "", "a copy with moved owners is no change");
+        s.ok(&["start", "-a", "m"]);
+        s.ok(&["rm", "m"]);
+    }
+}
