@@ -7,8 +7,10 @@ use super::Engine;
 use crate::container::record::Container;
 use crate::error::{Error, IoContext, Result};
 use crate::image::store::{ImageRecord, ImageStore};
+use crate::runtime::idmap_copy::Owners;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use crate::storage::tree;
+use crate::storage::vfs::OwnerMap;
 use oci_spec::image::{Config, History, ImageConfiguration};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -102,18 +104,23 @@ pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<Str
     let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };
     let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::fast());
     let plain = HashingWriter { inner: gz, hasher: Sha256::new(), count: 0 };
+    // A container with its own id mapping wrote its files with the owners
+    // that mapping gives them: the layer gets the ids the container saw.
+    let maps = super::drivers::owners_of(c);
+    let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.back(u, g));
+    let owners = maps.is_some().then_some(&back as OwnerMap);
     let plain = if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
         // No upper layer: the changes against the image's pristine copy make it.
         let changes: Vec<(std::path::PathBuf, bool)> =
             super::layers::vfs_changes(engine, c)?.into_iter().map(|(k, p)| (p, k == 'D')).collect();
         let rootfs = c.rootfs_dir();
-        tree::write_tar_changes(plain, &tree::open_dir(&rootfs)?, &changes, &rootfs)?
+        tree::write_tar_changes(plain, &tree::open_dir(&rootfs)?, &changes, &rootfs, owners)?
     } else {
         let upper = c.upper_dir();
         let root = tree::open_dir(&upper)?;
         let lower = super::run::lower_dirs(&LayerStore::new(&engine.paths), &parent);
         let stubs = super::layers::mount_stubs(c, &lower);
-        tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs)?
+        tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs, owners)?
     };
     let diff_id = digest_of(&plain.hasher);
     let mut blob = plain.inner.finish().ctx(|| "compress the new layer".to_string())?;

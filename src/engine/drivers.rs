@@ -203,6 +203,16 @@ pub fn rootfs_changes(c: &Container, pristine: &Path) -> Result<Vec<vfs::Change>
     vfs::changes(pristine, &c.rootfs_dir(), maps.is_some().then_some(&moved as vfs::OwnerMap))
 }
 
+/// The id mapping of container `c`'s own user namespace (keep-id,
+/// --uidmap; from its spec), None when it has none that moves an id. Its
+/// upper layer (or vfs copy) holds the owners as that mapping writes them:
+/// `Owners::back` turns them into the ids the container sees, as commit
+/// writes them.
+pub fn owners_of(c: &Container) -> Option<(IdMap, IdMap)> {
+    let spec: Option<Spec> = crate::json_file::read(&c.dir.join("spec.json")).ok();
+    spec.as_ref().and_then(container_maps)
+}
+
 /// The rootfs to start a container with.
 pub fn rootfs(engine: &Engine, image: &ImageRecord, c: &Container) -> Result<Rootfs> {
     let lower = lower_dirs(&LayerStore::new(&engine.paths), image);

@@ -7,7 +7,9 @@ use super::rootview::{self, Source};
 use super::Engine;
 use crate::container::record::{Container, ContainerStore};
 use crate::error::{Error, IoContext, Result};
+use crate::runtime::idmap_copy::Owners as IdOwners;
 use crate::storage::tree::{self, Owners};
+use crate::storage::vfs::OwnerMap;
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::fstatat;
@@ -120,8 +122,12 @@ fn walk_upper(upper: &Path, rel: &Path, lower: &[PathBuf], parent_new: bool, out
 pub fn export(engine: &Engine, c: &Container, out: fs::File) -> Result<()> {
     let engine = &rootview::engine_for(engine, c)?;
     let source = Source::container(engine, c)?;
+    // Owners as the container has them, not as its own id mapping wrote them.
+    let maps = rootview::owners_back(engine, c, &source);
+    let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| IdOwners { uids, gids }.back(u, g));
+    let owners = maps.is_some().then_some(&back as OwnerMap);
     rootview::with_root(engine, &source, |root| {
-        let mut w = tree::write_tar(std::io::BufWriter::new(out), root, tree::Whiteouts::None, Path::new("/"), true, &[])?;
+        let mut w = tree::write_tar(std::io::BufWriter::new(out), root, tree::Whiteouts::None, Path::new("/"), true, &[], owners)?;
         w.flush().ctx(|| "write the archive".to_string())
     })
 }
@@ -162,12 +168,15 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
             let out = std::io::stdout().as_fd().try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
+            let maps = rootview::owners_back(engine, &c, &source);
+            let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| IdOwners { uids, gids }.back(u, g));
+            let owners = maps.is_some().then_some(&back as OwnerMap);
             rootview::with_root(engine, &source, |root| {
                 let what = format!("{}:{}", c.config.name, path);
                 let (parent, last) = container_parent(root, path)?;
                 check_exists(&parent, last.as_deref(), &what)?;
                 let last = last.unwrap_or_else(|| OsString::from("."));
-                let mut w = tree::write_tar_entry(std::io::BufWriter::new(fs::File::from(out)), &parent, &last, Path::new(&what))?;
+                let mut w = tree::write_tar_entry(std::io::BufWriter::new(fs::File::from(out)), &parent, &last, Path::new(&what), owners)?;
                 w.flush().ctx(|| "write the archive".to_string())
             })
         }

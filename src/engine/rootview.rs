@@ -14,6 +14,7 @@ use super::Engine;
 use crate::container::record::Container;
 use crate::error::{Error, IoContext, Result};
 use crate::image::store::ImageRecord;
+use crate::runtime::idmap_copy::IdMap;
 use crate::storage::fuse::FuseLayers;
 use crate::storage::layers::LayerStore;
 use nix::errno::Errno;
@@ -71,6 +72,23 @@ impl Source {
 pub fn engine_for(engine: &Engine, c: &Container) -> Result<Engine> {
     let identity = if c.is_running() { engine.identity.clone() } else { crate::rootless::enter(&engine.paths.runroot)? };
     Ok(Engine { paths: engine.paths.clone(), identity, verbose: engine.verbose })
+}
+
+/// The id mapping to undo on the owners `open_root` shows of container
+/// `c` (its own mapping, keep-id or --uidmap: drivers.rs `owners_of`), when
+/// the view shows every file with the owners that mapping wrote: a vfs copy,
+/// or a running container seen from outside its user namespace. A running
+/// rootless one is seen from inside it (ids as the container has them), and
+/// a stopped overlay one over its image's own layers mixes both (left as is).
+pub fn owners_back(engine: &Engine, c: &Container, source: &Source) -> Option<(IdMap, IdMap)> {
+    let uniform = match source {
+        Source::Container { pid: Some(_), .. } => {
+            !(engine.identity.rootless && std::env::var_os(crate::rootless::ENV_HOST_UID).is_none())
+        }
+        Source::Container { driver: Driver::Vfs, .. } => true,
+        _ => false,
+    };
+    uniform.then(|| super::drivers::owners_of(c)).flatten()
 }
 
 /// Runs `f` with the root directory of `source` (an O_DIRECTORY fd) in a

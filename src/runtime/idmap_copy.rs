@@ -39,6 +39,18 @@ impl IdMap {
         id
     }
 
+    /// The container id of outer id `id` (the inverse of `outer`): what a
+    /// file the container wrote, owned on disk by `id`, is owned by inside it.
+    /// Ids the map leaves out keep theirs, as in `outer`.
+    pub fn inner(&self, id: u32) -> u32 {
+        for &(c, h, n) in &self.0 {
+            if id >= h && (id - h) < n {
+                return c + (id - h);
+            }
+        }
+        id
+    }
+
     /// True when every id keeps its number: no copy is needed.
     pub fn is_identity(&self) -> bool {
         self.0.iter().all(|&(c, h, _)| c == h)
@@ -123,6 +135,13 @@ impl Owners<'_> {
     /// The owner in the copy of a file owned by `uid`:`gid` in the store.
     pub fn ids(&self, uid: u32, gid: u32) -> (u32, u32) {
         (self.uids.outer(uid), self.gids.outer(gid))
+    }
+
+    /// The inverse of `ids`: the owner the container sees of a file owned
+    /// `uid`:`gid` on disk (its upper layer or vfs copy), as commit, export
+    /// and cp out write it (engine/drivers.rs `owners_back`).
+    pub fn back(&self, uid: u32, gid: u32) -> (u32, u32) {
+        (self.uids.inner(uid), self.gids.inner(gid))
     }
 
     fn of(&self, m: &std::fs::Metadata) -> (u32, u32) {
@@ -251,6 +270,9 @@ mod tests {
         assert_eq!(m.outer(1001), 0);
         assert_eq!(m.outer(1002), 1002);
         assert_eq!(m.outer(70000), 70000);
+        for id in [0, 1, 1000, 1001, 1002, 70000] {
+            assert_eq!(m.inner(m.outer(id)), id);
+        }
         assert!(!m.is_identity());
         assert!(IdMap(vec![(0, 0, 10)]).is_identity());
         assert_eq!(m.proc_text(), "0 1 1001\n1001 0 1\n1002 1002 64535\n");

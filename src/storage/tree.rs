@@ -4,6 +4,7 @@
 //! holds with O_NOFOLLOW, so a tree changed underneath us (a running
 //! container) can make a copy fail but never lead it out of the tree.
 
+use super::vfs::OwnerMap;
 use crate::error::{Error, IoContext, Result};
 use nix::dir::Dir;
 use nix::errno::Errno;
@@ -190,13 +191,22 @@ pub fn is_opaque(dir: BorrowedFd) -> bool {
 /// Writes the tree under `root` as a tar stream: entries named relative to
 /// it ("etc/passwd"), folders first, names sorted, hard links kept. With
 /// `one_fs`, folders of other file systems (mounts) are written empty.
-/// Paths in `skip` (relative, "etc/hosts") are left out.
-pub fn write_tar<W: Write>(out: W, root: &OwnedFd, whiteouts: Whiteouts, shown: &Path, one_fs: bool, skip: &[PathBuf]) -> Result<W> {
+/// Paths in `skip` (relative, "etc/hosts") are left out. Owners are
+/// written as `owners` moves them (a container's own id mapping, undone).
+pub fn write_tar<W: Write>(
+    out: W,
+    root: &OwnedFd,
+    whiteouts: Whiteouts,
+    shown: &Path,
+    one_fs: bool,
+    skip: &[PathBuf],
+    owners: Option<OwnerMap>,
+) -> Result<W> {
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
     let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let dev = if one_fs { Some(nix::sys::stat::fstat(root.as_fd()).path_ctx("inspect", shown)?.st_dev) } else { None };
-    let mut w = TarWalk { whiteouts, shown, links: &mut links, dev, skip, flat: false };
+    let mut w = TarWalk { whiteouts, shown, links: &mut links, dev, skip, flat: false, owners };
     w.dir(&mut b, root.as_fd(), Path::new(""), 0)?;
     b.into_inner().ctx(|| format!("write the archive of {}", shown.display()))
 }
@@ -227,11 +237,12 @@ fn marker_header() -> tar::Header {
 
 /// Writes `name` under `parent` (a file, or a folder with what it holds)
 /// as a tar stream whose entries start with `name`, as `cp CTR:PATH -` does.
-pub fn write_tar_entry<W: Write>(out: W, parent: &OwnedFd, name: &OsStr, shown: &Path) -> Result<W> {
+/// Owners are written as `owners` moves them.
+pub fn write_tar_entry<W: Write>(out: W, parent: &OwnedFd, name: &OsStr, shown: &Path, owners: Option<OwnerMap>) -> Result<W> {
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
     let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: false };
+    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: false, owners };
     w.entry(&mut b, parent.as_fd(), name, Path::new(""), 0)?;
     b.into_inner().ctx(|| format!("write the archive of {}", shown.display()))
 }
@@ -240,11 +251,18 @@ pub fn write_tar_entry<W: Write>(out: W, parent: &OwnedFd, name: &OsStr, shown: 
 /// (relative, sorted so that folders come before what they hold) as its
 /// own entry without what it holds, or, when marked deleted, as a
 /// `.wh.NAME` whiteout. Hard links among the written files are kept.
-pub fn write_tar_changes<W: Write>(out: W, root: &OwnedFd, changes: &[(PathBuf, bool)], shown: &Path) -> Result<W> {
+/// Owners are written as `owners` moves them.
+pub fn write_tar_changes<W: Write>(
+    out: W,
+    root: &OwnedFd,
+    changes: &[(PathBuf, bool)],
+    shown: &Path,
+    owners: Option<OwnerMap>,
+) -> Result<W> {
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
     let mut links: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: true };
+    let mut w = TarWalk { whiteouts: Whiteouts::None, shown, links: &mut links, dev: None, skip: &[], flat: true, owners };
     let mut parent: Option<(PathBuf, OwnedFd)> = None;
     for (rel, deleted) in changes {
         let Some(name) = rel.file_name() else { continue };
@@ -280,6 +298,8 @@ struct TarWalk<'a> {
     skip: &'a [PathBuf],
     /// Folders are written without what they hold (a list of changes names each entry).
     flat: bool,
+    /// Moves each on-disk owner to the one written (None: as on disk).
+    owners: Option<OwnerMap<'a>>,
 }
 
 impl TarWalk<'_> {
@@ -331,7 +351,10 @@ fn entry<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &O
     if self.skip.contains(&p) {
         return Ok(());
     }
-    let st = stat_at(dir, name).path_ctx("inspect", &shown.join(&p))?;
+    let mut st = stat_at(dir, name).path_ctx("inspect", &shown.join(&p))?;
+    if let Some(f) = self.owners {
+        (st.st_uid, st.st_gid) = f(st.st_uid, st.st_gid);
+    }
     let k = kind(&st);
     if whiteouts == Whiteouts::ToOci && is_whiteout(&st) {
         let mut wh = OsString::from(".wh.");
@@ -418,10 +441,19 @@ mod tests {
         assert_eq!(std::fs::metadata(out.join("h")).unwrap().ino(), std::fs::metadata(out.join("d/f")).unwrap().ino());
         assert_eq!(std::fs::read_link(out.join("l")).unwrap(), Path::new("/etc/passwd"));
         let fd = open_dir(&src).unwrap();
-        let bytes = write_tar(Vec::new(), &fd, Whiteouts::None, &src, false, &[]).unwrap();
+        let bytes = write_tar(Vec::new(), &fd, Whiteouts::None, &src, false, &[], None).unwrap();
         let mut a = tar::Archive::new(&bytes[..]);
         let names: Vec<String> = a.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
         assert_eq!(names, ["d", "d/f", "h", "l"]);
+        // Owners moved on the way (a container's own id mapping undone).
+        let me = std::fs::metadata(&src).unwrap();
+        let moved = |u: u32, g: u32| (u + 7, g + 9);
+        let bytes = write_tar(Vec::new(), &fd, Whiteouts::None, &src, false, &[], Some(&moved)).unwrap();
+        let mut a = tar::Archive::new(&bytes[..]);
+        for e in a.entries().unwrap() {
+            let h = e.unwrap().header().clone();
+            assert_eq!((h.uid().unwrap(), h.gid().unwrap()), (me.uid() as u64 + 7, me.gid() as u64 + 9));
+        }
         std::fs::remove_dir_all(&t).unwrap();
     }
 }

@@ -348,3 +348,115 @@ both! {
         s.ok(&["rm", "m"]);
     }
 }
+
+/// Commits a container run with `mapping` (its own id mapping) that made a
+/// file as its root and one owned by 1001:1001, then runs the image without
+/// that mapping: the layer holds the ids the container saw, not the ones
+/// its mapping wrote to disk.
+fn commit_keeps_container_owners(s: &Sangja, mapping: &[&str]) {
+    let mut run = vec!["run", "--name", "made", "--user", "0"];
+    run.extend_from_slice(mapping);
+    run.extend_from_slice(&[BUSYBOX, "sh", "-c", "touch /rootfile /userfile && mkdir /userdir && chown 1001:1001 /userfile /userdir && stat -c '%u:%g %n' /rootfile /userfile /userdir"]);
+    s.ok(&run).stdout_is("0:0 /rootfile\n1001:1001 /userfile\n1001:1001 /userdir\n");
+    s.ok(&["commit", "-q", "made", "owners"]);
+    let want = "0:0 /rootfile\n1001:1001 /userfile\n1001:1001 /userdir\n0:0 /bin/busybox\n";
+    let check = "stat -c '%u:%g %n' /rootfile /userfile /userdir /bin/busybox";
+    s.ok(&["run", "--rm", "localhost/owners", "sh", "-c", check]).stdout_is(want);
+    // And with the mapping again: the container sees the same owners.
+    let mut again = vec!["run", "--rm", "--user", "0"];
+    again.extend_from_slice(mapping);
+    again.extend_from_slice(&["localhost/owners", "sh", "-c", check]);
+    s.ok(&again).stdout_is(want);
+    s.ok(&["rm", "made"]);
+    s.ok(&["rmi", "localhost/owners"]);
+}
+
+#[test]
+fn keep_id_commit_owners_rootless() {
+    let Some(s) = Sangja::rootless("userns::keep_id_commit") else { return };
+    s.pull(BUSYBOX);
+    commit_keeps_container_owners(&s, &["--userns=keep-id"]);
+    commit_keeps_container_owners(&s, &["--userns=keep-id:uid=2000,gid=3000"]);
+    let Some(v) = Sangja::rootless("userns::keep_id_commit_vfs") else { return };
+    v.ok(&["--storage-driver", "vfs", "pull", "-q", "--tls-verify=false", BUSYBOX]);
+    commit_keeps_container_owners(&v, &["--userns=keep-id"]);
+    export_keeps_container_owners(&v, &["--userns=keep-id"], false);
+}
+
+both! {
+    /// --uidmap: commit writes the owners the container saw (overlay and vfs).
+    fn uidmap_commit_owners(s) {
+        s.pull(BUSYBOX);
+        let outer = if s.is_rootless() { 1 } else { 200000 };
+        let map = format!("--uidmap=0:{outer}:2000");
+        commit_keeps_container_owners(s, &[&map]);
+        // Running, seen from outside its user namespace (root; rootless joins it).
+        // Not rootless here: `rm -f` of a running rootless container whose
+        // root is mapped away fails to see it exit (a separate bug).
+        if !s.is_rootless() {
+            export_keeps_container_owners(s, &[&map], true);
+        }
+    }
+}
+
+both! {
+    /// The same on a vfs store, where export and cp also read a stopped container's copy.
+    fn uidmap_commit_owners_vfs(s) {
+        s.ok(&["--storage-driver", "vfs", "pull", "-q", "--tls-verify=false", BUSYBOX]);
+        let outer = if s.is_rootless() { 1 } else { 200000 };
+        let map = format!("--uidmap=0:{outer}:2000");
+        commit_keeps_container_owners(s, &[&map]);
+        export_keeps_container_owners(s, &[&map], false);
+        if !s.is_rootless() {
+            export_keeps_container_owners(s, &[&map], true);
+        }
+    }
+}
+
+/// The owners (uid:gid name) in a tar file, as `tar --numeric-owner -tv` lists them.
+fn tar_owners(tar: &Path, names: &[&str]) -> Vec<String> {
+    let out = Command::new("tar").args(["--numeric-owner", "-tvf"]).arg(tar).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut found = Vec::new();
+    for l in text.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if let Some(name) = f.last().filter(|n| names.contains(&n.trim_start_matches("./").trim_end_matches('/'))) {
+            found.push(format!("{} {}", f[1].replace('/', ":"), name.trim_start_matches("./").trim_end_matches('/')));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// export and `cp CTR:PATH -` of a container with its own `mapping` write
+/// the owners it sees; `running`: the container is running (seen from outside).
+fn export_keeps_container_owners(s: &Sangja, mapping: &[&str], running: bool) {
+    let mut run = vec!["run", "--name", "ex", "--user", "0"];
+    if running {
+        run.push("-d");
+    }
+    run.extend_from_slice(mapping);
+    let sleep = if running { "; sleep 60" } else { "" };
+    let cmd = format!("touch /rootfile /userfile && chown 1001:1001 /userfile{sleep}");
+    run.extend_from_slice(&[BUSYBOX, "sh", "-c", &cmd]);
+    s.ok(&run);
+    if running {
+        // The files are made before the tar is read.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while s.run(&["exec", "ex", "test", "-e", "/userfile"]).code != 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    let dir = user_dir(s, "export");
+    let tar = dir.join("ex.tar");
+    s.ok(&["export", "-o", tar.to_str().unwrap(), "ex"]);
+    let want = ["0:0 bin/busybox", "0:0 rootfile", "1001:1001 userfile"];
+    assert_eq!(tar_owners(&tar, &["rootfile", "userfile", "bin/busybox"]), want);
+    let mut cp = s.command(&["cp", "ex:/userfile", "-"]);
+    let out = cp.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let one = dir.join("one.tar");
+    std::fs::write(&one, &out.stdout).unwrap();
+    assert_eq!(tar_owners(&one, &["userfile"]), ["1001:1001 userfile"]);
+    s.ok(&["rm", "-f", "-t", "0", "ex"]);
+}
