@@ -124,6 +124,45 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
+/// Sends `sig` to `pid`. Rootless, a container with an id mapping of its own
+/// (keep-id with --user 0, --uidmap) runs as a subordinate id in a user
+/// namespace that is not below this sangja's (every rootless sangja makes its
+/// own), so kill(2) gets EPERM: then a forked child takes the target's own
+/// uid (mapped in our namespace too: the same subordinate range) and sends
+/// it, which kill(2) allows between processes of one uid.
+pub fn signal_process(pid: i32, sig: i32) -> nix::Result<()> {
+    // SAFETY: kill with plain integers.
+    match nix::errno::Errno::result(unsafe { libc::kill(pid, sig) }) {
+        Err(nix::errno::Errno::EPERM) => {}
+        r => return r.map(drop),
+    }
+    let uid = fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:").and_then(|v| v.split_whitespace().next()?.parse::<u32>().ok())));
+    // Unmapped here (the overflow id) or unreadable: nothing to become.
+    let Some(uid) = uid.filter(|&u| u != 65534) else { return Err(nix::errno::Errno::EPERM) };
+    // SAFETY: the child only makes raw syscalls (setresuid, kill) and _exits.
+    match unsafe { nix::unistd::fork() }? {
+        nix::unistd::ForkResult::Child => {
+            // SAFETY: raw syscalls in the forked child; _exit never returns.
+            unsafe {
+                let code = if libc::setresuid(uid, uid, uid) != 0 {
+                    1
+                } else if libc::kill(pid, sig) != 0 {
+                    2
+                } else {
+                    0
+                };
+                libc::_exit(code)
+            }
+        }
+        nix::unistd::ForkResult::Parent { child } => match nix::sys::wait::waitpid(child, None)? {
+            nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(()),
+            _ => Err(nix::errno::Errno::EPERM),
+        },
+    }
+}
+
 /// Whether the process `pid` still runs and is the one that started at
 /// `start` (a zombie counts: its parent has yet to record the end).
 pub fn same_process(pid: Option<i32>, start: Option<u64>) -> bool {

@@ -188,8 +188,7 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
                     // Not ours to pass on: stop attaching, leave the container be.
                     return Ok(AttachEnd::Detached);
                 } else if let Some(pid) = ContainerStore::new(&engine.paths).reload(c).ok().and_then(|c| c.state.pid) {
-                    // SAFETY: kill with plain integers.
-                    unsafe { libc::kill(pid, sig) };
+                    let _ = crate::container::record::signal_process(pid, sig);
                 }
             }
         }

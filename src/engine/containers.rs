@@ -4,7 +4,6 @@ use super::Engine;
 use crate::container::record::{process_start_time, Container, ContainerStore};
 use crate::error::{Error, Result};
 use crate::lock;
-use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use std::time::{Duration, Instant};
 
@@ -65,7 +64,7 @@ fn kill_and_wait(pid: i32, start: Option<u64>) -> Result<()> {
     if !same() {
         return Ok(());
     }
-    let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+    let _ = crate::container::record::signal_process(pid, libc::SIGKILL);
     let deadline = Instant::now() + Duration::from_secs(10);
     while same() {
         // Reap it if it is our child (a zombie still has a start time).

@@ -138,9 +138,7 @@ pub fn signal(engine: &Engine, c: &Container, sig: i32) -> Result<()> {
         )));
     }
     if let Some(pid) = c.state.pid.filter(|_| same_process(c.state.pid, c.state.pid_start)) {
-        // SAFETY: kill with plain integers.
-        let r = unsafe { libc::kill(pid, sig) };
-        match Errno::result(r) {
+        match crate::container::record::signal_process(pid, sig) {
             Ok(_) | Err(Errno::ESRCH) => {}
             Err(e) => return Err(Error::Runtime(format!("send signal {sig} to container {}: {}", c.config.name, e.desc()))),
         }

@@ -391,11 +391,29 @@ both! {
         let map = format!("--uidmap=0:{outer}:2000");
         commit_keeps_container_owners(s, &[&map]);
         // Running, seen from outside its user namespace (root; rootless joins it).
-        // Not rootless here: `rm -f` of a running rootless container whose
-        // root is mapped away fails to see it exit (a separate bug).
-        if !s.is_rootless() {
-            export_keeps_container_owners(s, &[&map], true);
+        export_keeps_container_owners(s, &[&map], true);
+    }
+}
+
+both! {
+    /// kill, stop and rm -f reach a container whose root is mapped away: rootless
+    /// it runs as a subordinate id in a user namespace that is not below the
+    /// signalling sangja's own.
+    fn signals_reach_a_remapped_container(s) {
+        s.pull(BUSYBOX);
+        let outer = if s.is_rootless() { 1 } else { 200000 };
+        let map = format!("--uidmap=0:{outer}:2000");
+        for how in [&["kill", "c"][..], &["stop", "-t", "0", "c"][..]] {
+            s.ok(&["run", "-d", "--name", "c", &map, BUSYBOX, "sleep", "300"]);
+            s.ok(how);
+            s.ok(&["wait", "c"]).stdout_is("137\n");
+            s.ok(&["rm", "c"]);
         }
+        s.ok(&["run", "-d", "--name", "c", &map, BUSYBOX, "sleep", "300"]);
+        let start = std::time::Instant::now();
+        s.ok(&["rm", "-f", "-t", "0", "c"]);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "rm -f took {:?}", start.elapsed());
+        s.ok(&["ps", "-a", "-q"]).stdout_is("");
     }
 }
 
@@ -407,9 +425,7 @@ both! {
         let map = format!("--uidmap=0:{outer}:2000");
         commit_keeps_container_owners(s, &[&map]);
         export_keeps_container_owners(s, &[&map], false);
-        if !s.is_rootless() {
-            export_keeps_container_owners(s, &[&map], true);
-        }
+        export_keeps_container_owners(s, &[&map], true);
     }
 }
 
