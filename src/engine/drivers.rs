@@ -197,8 +197,7 @@ fn container_maps(spec: &Spec) -> Option<(IdMap, IdMap)> {
 /// copy, the owners compared through the container's own mapping (its copy
 /// was made with them moved: `prepare`), so an untouched file is no change.
 pub fn rootfs_changes(c: &Container, pristine: &Path) -> Result<Vec<vfs::Change>> {
-    let spec: Option<Spec> = crate::json_file::read(&c.dir.join("spec.json")).ok();
-    let maps = spec.as_ref().and_then(container_maps);
+    let maps = owners_of(c);
     let moved = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.ids(u, g));
     vfs::changes(pristine, &c.rootfs_dir(), maps.is_some().then_some(&moved as vfs::OwnerMap))
 }
