@@ -107,8 +107,8 @@ pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<Str
     // A container with its own id mapping wrote its files with the owners
     // that mapping gives them: the layer gets the ids the container saw.
     let maps = super::drivers::owners_of(c);
-    let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.back(u, g));
-    let owners = maps.is_some().then_some(&back as OwnerMap);
+    let back = maps.as_ref().map(Owners::to_container);
+    let owners = back.as_ref().map(|f| f as OwnerMap);
     let plain = if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
         // No upper layer: the changes against the image's pristine copy make it.
         let changes: Vec<(std::path::PathBuf, bool)> =

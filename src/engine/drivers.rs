@@ -160,7 +160,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container, spec: &Spec)
         return Ok(());
     }
     let maps = container_maps(spec);
-    let moved = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.ids(u, g));
+    let moved = maps.as_ref().map(Owners::to_disk);
     let (source, in_use) = pristine_in_use(engine, image)?;
     let rootfs = c.rootfs_dir();
     // The empty mount point the store made: an unfinished copy must leave no rootfs at all.
@@ -168,7 +168,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container, spec: &Spec)
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).path_ctx("replace", &rootfs),
         _ => {}
     }
-    vfs::build(&engine.paths, &[source.clone()], &rootfs, maps.is_some().then_some(&moved as vfs::OwnerMap))?;
+    vfs::build(&engine.paths, &[source.clone()], &rootfs, moved.as_ref().map(|f| f as vfs::OwnerMap))?;
     drop(in_use);
     if let Some(dir) = source.parent() {
         sweep_pristine(engine, dir);
@@ -179,7 +179,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container, spec: &Spec)
 /// The uid and gid maps of the user namespace `spec` asks the runtime to make
 /// (relative to the runtime's: sangja's rootless, the host's as root); None
 /// without one or when it moves no id.
-fn container_maps(spec: &Spec) -> Option<(IdMap, IdMap)> {
+fn container_maps(spec: &Spec) -> Option<Owners> {
     let linux = spec.linux().as_ref()?;
     let own = linux.namespaces().as_ref()?.iter().any(|n| n.typ() == LinuxNamespaceType::User && n.path().is_none());
     if !own {
@@ -190,7 +190,7 @@ fn container_maps(spec: &Spec) -> Option<(IdMap, IdMap)> {
     if uids.is_empty() || gids.is_empty() || (uids.is_identity() && gids.is_identity()) {
         return None;
     }
-    Some((uids, gids))
+    Some(Owners { uids, gids })
 }
 
 /// The changes of vfs container `c`'s rootfs against its image's pristine
@@ -198,8 +198,8 @@ fn container_maps(spec: &Spec) -> Option<(IdMap, IdMap)> {
 /// was made with them moved: `prepare`), so an untouched file is no change.
 pub fn rootfs_changes(c: &Container, pristine: &Path) -> Result<Vec<vfs::Change>> {
     let maps = owners_of(c);
-    let moved = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| Owners { uids, gids }.ids(u, g));
-    vfs::changes(pristine, &c.rootfs_dir(), maps.is_some().then_some(&moved as vfs::OwnerMap))
+    let moved = maps.as_ref().map(Owners::to_disk);
+    vfs::changes(pristine, &c.rootfs_dir(), moved.as_ref().map(|f| f as vfs::OwnerMap))
 }
 
 /// The id mapping of container `c`'s own user namespace (keep-id,
@@ -207,7 +207,7 @@ pub fn rootfs_changes(c: &Container, pristine: &Path) -> Result<Vec<vfs::Change>
 /// upper layer (or vfs copy) holds the owners as that mapping writes them:
 /// `Owners::back` turns them into the ids the container sees, as commit
 /// writes them.
-pub fn owners_of(c: &Container) -> Option<(IdMap, IdMap)> {
+pub fn owners_of(c: &Container) -> Option<Owners> {
     let spec: Option<Spec> = crate::json_file::read(&c.dir.join("spec.json")).ok();
     spec.as_ref().and_then(container_maps)
 }

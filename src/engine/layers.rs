@@ -124,8 +124,8 @@ pub fn export(engine: &Engine, c: &Container, out: fs::File) -> Result<()> {
     let source = Source::container(engine, c)?;
     // Owners as the container has them, not as its own id mapping wrote them.
     let maps = rootview::owners_back(engine, c, &source);
-    let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| IdOwners { uids, gids }.back(u, g));
-    let owners = maps.is_some().then_some(&back as OwnerMap);
+    let back = maps.as_ref().map(IdOwners::to_container);
+    let owners = back.as_ref().map(|f| f as OwnerMap);
     rootview::with_root(engine, &source, |root| {
         let mut w = tree::write_tar(std::io::BufWriter::new(out), root, tree::Whiteouts::None, Path::new("/"), true, &[], owners)?;
         w.flush().ctx(|| "write the archive".to_string())
@@ -169,8 +169,8 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             let source = Source::container(engine, &c)?;
             let out = std::io::stdout().as_fd().try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
             let maps = rootview::owners_back(engine, &c, &source);
-            let back = |u, g| maps.as_ref().map_or((u, g), |(uids, gids)| IdOwners { uids, gids }.back(u, g));
-            let owners = maps.is_some().then_some(&back as OwnerMap);
+            let back = maps.as_ref().map(IdOwners::to_container);
+            let owners = back.as_ref().map(|f| f as OwnerMap);
             rootview::with_root(engine, &source, |root| {
                 let what = format!("{}:{}", c.config.name, path);
                 let (parent, last) = container_parent(root, path)?;

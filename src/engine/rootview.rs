@@ -14,7 +14,7 @@ use super::Engine;
 use crate::container::record::Container;
 use crate::error::{Error, IoContext, Result};
 use crate::image::store::ImageRecord;
-use crate::runtime::idmap_copy::IdMap;
+use crate::runtime::idmap_copy::Owners;
 use crate::storage::fuse::FuseLayers;
 use crate::storage::layers::LayerStore;
 use nix::errno::Errno;
@@ -80,7 +80,7 @@ pub fn engine_for(engine: &Engine, c: &Container) -> Result<Engine> {
 /// or a running container seen from outside its user namespace. A running
 /// rootless one is seen from inside it (ids as the container has them), and
 /// a stopped overlay one over its image's own layers mixes both (left as is).
-pub fn owners_back(engine: &Engine, c: &Container, source: &Source) -> Option<(IdMap, IdMap)> {
+pub fn owners_back(engine: &Engine, c: &Container, source: &Source) -> Option<Owners> {
     let uniform = match source {
         Source::Container { pid: Some(_), .. } => {
             !(engine.identity.rootless && std::env::var_os(crate::rootless::ENV_HOST_UID).is_none())

@@ -104,7 +104,7 @@ fn remapped(layer: &Path, key: &str, uids: &IdMap, gids: &IdMap) -> Result<PathB
     }
     eprintln!("Copying layer {} for this id mapping (once; later containers reuse it)", short(layer));
     let mut links = HashMap::new();
-    let map = Owners { uids, gids };
+    let map = Owners { uids: uids.clone(), gids: gids.clone() };
     copy_dir(layer, &tmp, &map, &mut links)?;
     // Whole on disk before it is given its final name.
     if let Ok(f) = std::fs::File::open(&tmp) {
@@ -124,14 +124,16 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::Runtime(format!("{what} {}: {e}", path.display()))
 }
 
-/// Owners moved by a container's mapping (also vfs's container copy,
-/// engine/drivers.rs): the file of image id k gets the outer id of container id k.
-pub struct Owners<'a> {
-    pub uids: &'a IdMap,
-    pub gids: &'a IdMap,
+/// Owners moved by a container's mapping (also vfs's container copy and
+/// commit, engine/drivers.rs): the file of image id k gets the outer id of
+/// container id k, and back.
+#[derive(Debug, Clone)]
+pub struct Owners {
+    pub uids: IdMap,
+    pub gids: IdMap,
 }
 
-impl Owners<'_> {
+impl Owners {
     /// The owner in the copy of a file owned by `uid`:`gid` in the store.
     pub fn ids(&self, uid: u32, gid: u32) -> (u32, u32) {
         (self.uids.outer(uid), self.gids.outer(gid))
@@ -139,9 +141,19 @@ impl Owners<'_> {
 
     /// The inverse of `ids`: the owner the container sees of a file owned
     /// `uid`:`gid` on disk (its upper layer or vfs copy), as commit, export
-    /// and cp out write it (engine/drivers.rs `owners_back`).
+    /// and cp out write it (engine/rootview.rs `owners_back`).
     pub fn back(&self, uid: u32, gid: u32) -> (u32, u32) {
         (self.uids.inner(uid), self.gids.inner(gid))
+    }
+
+    /// `ids` as a closure, for the storage walkers' owner hooks.
+    pub fn to_disk(&self) -> impl Fn(u32, u32) -> (u32, u32) + '_ {
+        |u, g| self.ids(u, g)
+    }
+
+    /// `back` as a closure, for the storage walkers' owner hooks.
+    pub fn to_container(&self) -> impl Fn(u32, u32) -> (u32, u32) + '_ {
+        |u, g| self.back(u, g)
     }
 
     fn of(&self, m: &std::fs::Metadata) -> (u32, u32) {
