@@ -4,7 +4,6 @@
 //! holds with O_NOFOLLOW, so a tree changed underneath us (a running
 //! container) can make a copy fail but never lead it out of the tree.
 
-use super::vfs::OwnerMap;
 use crate::error::{Error, IoContext, Result};
 use nix::dir::Dir;
 use nix::errno::Errno;
@@ -30,6 +29,12 @@ pub enum Owners {
     /// Whoever runs the copy (files copied out to the host).
     Caller,
 }
+
+/// Moves a file's owner (uid, gid) to another: a container with an id
+/// mapping of its own (--userns=keep-id, --uidmap) has its copies made with
+/// the owners its mapping shows and its layers written with them undone
+/// (engine/drivers.rs, runtime/idmap_copy.rs).
+pub type OwnerMap<'a> = &'a dyn Fn(u32, u32) -> (u32, u32);
 
 pub(super) fn kind(st: &FileStat) -> SFlag {
     SFlag::from_bits_truncate(st.st_mode & libc::S_IFMT)

@@ -31,10 +31,7 @@ pub fn pristine_dir(paths: &StorePaths, image_id: &str) -> PathBuf {
     paths.root.join(&paths.driver).join("images").join(image_id)
 }
 
-/// Moves a copied file's owner (uid, gid) to another: a container copy for
-/// an id mapping other than the store's (--userns=keep-id, --uidmap) gets
-/// the owners its mapping shows as the image's (engine/drivers.rs).
-pub type OwnerMap<'a> = &'a dyn Fn(u32, u32) -> (u32, u32);
+pub use super::tree::OwnerMap;
 
 /// Builds `dest` (which must not exist) from `layers`, bottom first, under a
 /// temp name in the store's tmp/ that is renamed into place when whole: a

@@ -9,7 +9,7 @@ use super::xattr;
 use super::Overlay;
 use super::inodes::Node;
 use fuser::Errno;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 
 impl Overlay {
     /// Makes the folder `rel` and its parents exist in the upper layer.
@@ -155,17 +155,7 @@ impl Overlay {
             Some(fd) => (fd, false),
             None => (sys::openat(up, p, libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY, 0o600)?, true),
         };
-        let fill = || -> Result<(), Errno> {
-            sys::copy_data(src.as_raw_fd(), dst.as_raw_fd(), st.st_size as u64)?;
-            // SAFETY: plain fd calls; chown before chmod, which chown would undo for set-id bits.
-            unsafe {
-                if libc::fchown(dst.as_raw_fd(), st.st_uid, st.st_gid) != 0 || libc::fchmod(dst.as_raw_fd(), st.st_mode & 0o7777) != 0 {
-                    return Err(sys::errno());
-                }
-            }
-            Ok(())
-        };
-        if let Err(e) = fill() {
+        if let Err(e) = fill_copy(src.as_raw_fd(), dst.as_raw_fd(), st) {
             if named {
                 let _ = sys::unlinkat(up, p, 0);
             }
@@ -181,4 +171,17 @@ impl Overlay {
         }
         Ok(())
     }
+}
+
+/// Fills the new upper file `dst` with the data of `src` (stat `st`) and
+/// gives it `st`'s owner and mode.
+pub(super) fn fill_copy(src: RawFd, dst: RawFd, st: &libc::stat) -> Result<(), Errno> {
+    sys::copy_data(src, dst, st.st_size as u64)?;
+    // SAFETY: plain fd calls; chown before chmod, which chown would undo for set-id bits.
+    unsafe {
+        if libc::fchown(dst, st.st_uid, st.st_gid) != 0 || libc::fchmod(dst, st.st_mode & 0o7777) != 0 {
+            return Err(sys::errno());
+        }
+    }
+    Ok(())
 }

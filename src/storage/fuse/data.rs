@@ -168,13 +168,7 @@ impl Overlay {
             libc::O_RDONLY,
             0,
         )?;
-        sys::copy_data(src_own.as_raw_fd(), dst.as_raw_fd(), st.st_size as u64)?;
-        // SAFETY: plain fd calls; chown before chmod, which chown would undo for set-id bits.
-        unsafe {
-            if libc::fchown(dst.as_raw_fd(), st.st_uid, st.st_gid) != 0 || libc::fchmod(dst.as_raw_fd(), st.st_mode & 0o7777) != 0 {
-                return Err(sys::errno());
-            }
-        }
+        super::copyup::fill_copy(src_own.as_raw_fd(), dst.as_raw_fd(), &st)?;
         let mut s = node.state.write();
         s.orphan = Some(Arc::new(dst));
         s.layer = 0;
