@@ -1,0 +1,6 @@
+//! (filled in by issue 14)
+
+#[allow(unused_imports)]
+use crate::helpers::*;
+#[allow(unused_imports)]
+use crate::util::*;
