@@ -61,6 +61,12 @@ pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
 
 fn setup(plan: &Plan) -> CResult<Infallible> {
     signals::reset_in_child()?;
+    // Never in the caller's session: its terminal would be ours as
+    // /dev/tty, open to TIOCSTI (issue 14). With a terminal of its own,
+    // tty.rs starts the session, then takes the pty.
+    if plan.terminal.is_none() {
+        nix::unistd::setsid().stage(|| "start a session for the container".to_string())?;
+    }
     // Before the namespaces: a new cgroup namespace is rooted where the child is.
     if let Some(c) = &plan.cgroup {
         c.enter()?;

@@ -10,9 +10,9 @@
 
 use super::caps::CapPlan;
 use super::child::{decode, encode, CResult, Stage};
-use super::foreground::wait_child;
-use super::relay::{self, RawMode, RelayEnd, RelayOptions};
-use super::{wait_forwarding_signals, Container};
+use super::foreground::{forward_and_wait, wait_child};
+use super::relay::{self, RawMode, RelayEnd, RelayOptions, Signals};
+use super::stdio::{self, Guarded, StdinFrom};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
@@ -20,7 +20,7 @@ use nix::sys::stat::Mode;
 use nix::unistd::{fork, pipe2, ForkResult};
 use oci_spec::runtime::{LinuxSeccomp, Process};
 use std::ffi::CString;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::MetadataExt;
 
 /// The process to start, with podman's exec options.
@@ -106,18 +106,32 @@ pub fn exec(
         .map_err(|e| Error::Runtime(format!("enter the container's root: {}", e.desc())))?;
     drop(root);
     let pty = if opts.tty && !opts.detach { Some(open_pty()?) } else { None };
-    let null = if opts.detach || !opts.interactive {
+    let null = if opts.detach {
         Some(open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
             .map_err(|e| Error::Runtime(format!("open /dev/null in the container: {}", e.desc())))?)
     } else {
         None
+    };
+    // Without -t, in the foreground: our stdio, a pipe in place of each
+    // terminal (stdio.rs), and the signals we pass on blocked from before
+    // the fork (the child clears its mask).
+    let (guarded, signals) = if pty.is_none() && null.is_none() {
+        let from = if opts.interactive { StdinFrom::Ours } else { StdinFrom::Null };
+        (Some(stdio::guard(from)?), Some(Signals::new()?))
+    } else {
+        (None, None)
+    };
+    let child_stdio: Option<[RawFd; 3]> = match (&null, &guarded) {
+        (Some(n), _) => Some([n.as_raw_fd(); 3]),
+        (None, Some(g)) => Some([g.theirs[0].as_raw_fd(), g.theirs[1].as_raw_fd(), g.theirs[2].as_raw_fd()]),
+        (None, None) => None,
     };
     let (report_rx, report_tx) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
     // SAFETY: single-threaded (see above); the child only makes system calls and execs.
     let child = match unsafe { fork() } {
         Ok(ForkResult::Child) => {
-            let r = child(&plan, pty.as_ref().map(|p| &p.1), null.as_ref(), opts.detach);
+            let r = child(&plan, pty.as_ref().map(|p| &p.1), child_stdio);
             let fail = match r {
                 Err(f) => f,
                 Ok(never) => match never {},
@@ -133,6 +147,11 @@ pub fn exec(
         Err(e) => return Err(Error::Runtime(format!("fork the exec process: {}", e.desc()))),
     };
     drop(report_tx);
+    // Only the process holds its ends now: its exit or close is our EOF.
+    let relay = guarded.map(|Guarded { theirs, relay }| {
+        drop(theirs);
+        relay
+    });
     let master = pty.map(|(m, slave)| {
         drop(slave);
         m
@@ -147,7 +166,10 @@ pub fn exec(
         return Ok(0);
     }
     let Some(master) = master else {
-        return wait_forwarding_signals(&Container { pid: child });
+        let (Some(signals), Some(relay)) = (signals, relay) else {
+            return Err(Error::Runtime("exec: no stdio for the process".into()));
+        };
+        return forward_and_wait(child, &signals, None, relay);
     };
     let relayed = (|| {
         let _raw = if opts.interactive { RawMode::enter(0)? } else { None };
@@ -232,16 +254,16 @@ fn prepare(p: &Process) -> Result<Plan> {
     })
 }
 
-/// The forked child, inside the container: stdio, user, cwd, exec.
-fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: bool) -> CResult<std::convert::Infallible> {
+/// The forked child, inside the container: stdio (the pty `slave`, or
+/// `stdio` as 0, 1, 2), user, cwd, exec.
+fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>) -> CResult<std::convert::Infallible> {
     super::signals::reset_in_child()?;
-    if detach {
-        // Out of our session and process group: the user's terminal going
-        // away (SIGHUP) or a ctrl-c meant for sangja must not reach it.
-        nix::unistd::setsid().stage(|| "start a session for the detached process".to_string())?;
-    }
+    // Out of our session and process group, whatever the options: in ours,
+    // the user's terminal would be its /dev/tty, open to TIOCSTI (issue 14);
+    // detached, the terminal going away (SIGHUP) or a ctrl-c meant for
+    // sangja must not reach it. With -t it takes its pty as its terminal.
+    nix::unistd::setsid().stage(|| "start a session for the process".to_string())?;
     if let Some(slave) = slave {
-        nix::unistd::setsid().stage(|| "start a session for the terminal".to_string())?;
         // SAFETY: ioctl and dup2 on our own descriptors.
         unsafe {
             Errno::result(libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0))
@@ -251,11 +273,11 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, null: Option<&OwnedFd>, detach: b
                 Errno::result(libc::dup2(slave.as_raw_fd(), fd)).stage(|| format!("set descriptor {fd}"))?;
             }
         }
-    } else if let Some(null) = null {
-        let targets: &[i32] = if detach { &[0, 1, 2] } else { &[0] };
-        for &fd in targets {
+    } else if let Some(fds) = stdio {
+        // All of them above 2 (stdio.rs), so none is overwritten before use.
+        for (target, fd) in fds.into_iter().enumerate() {
             // SAFETY: dup2 onto our own stdio.
-            Errno::result(unsafe { libc::dup2(null.as_raw_fd(), fd) }).stage(|| format!("set descriptor {fd}"))?;
+            Errno::result(unsafe { libc::dup2(fd, target as i32) }).stage(|| format!("set descriptor {target}"))?;
         }
     }
     // As in the container's own start (process.rs): without no_new_privs

@@ -2,17 +2,22 @@
 //! gives it: a pty relayed to the user's terminal with `-t`, our stdin with
 //! `-i`, /dev/null as stdin otherwise (so a container does not eat the
 //! input of the script that runs it, as in podman).
+//!
+//! Without `-t` the container never gets a terminal of ours: stdio.rs puts
+//! a pipe in place of each, relayed here, and the container starts a
+//! session of its own (child.rs), so it can neither push keystrokes into
+//! the user's shell (TIOCSTI) nor open the user's terminal as /dev/tty. The
+//! terminal's ctrl-c and ctrl-\ then reach only us, and we pass them on.
 
 use super::relay::{self, RawMode, RelayOptions, Signals};
-use super::{spawn, spawn_with_stdio, tty, Rootfs, Stdio};
+use super::stdio::{self, Guarded, Relay, StdinFrom};
+use super::{spawn_with_stdio, tty, Rootfs};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
-use nix::fcntl::{open, OFlag};
-use nix::sys::stat::Mode;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::Pid;
 use oci_spec::runtime::Spec;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
 /// A started foreground container.
 #[derive(Debug)]
@@ -27,6 +32,8 @@ pub struct Foreground {
     signals: Signals,
     /// After a forwarded SIGTERM, SIGKILL once this has passed (`--stop-timeout`).
     kill_after: Option<std::time::Duration>,
+    /// Without `-t`: the pipes standing in for our terminal, if any.
+    relay: Relay,
 }
 
 /// Starts the container with stdio per `-t` (spec.process.terminal) and
@@ -37,18 +44,13 @@ pub fn spawn_foreground(spec: &Spec, rootfs: &Rootfs, interactive: bool) -> Resu
     let terminal = spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false);
     if terminal {
         let (c, master) = tty::spawn_terminal(spec, rootfs)?;
-        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None });
+        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None, relay: Relay::default() });
     }
-    let c = if interactive {
-        spawn(spec, rootfs)?
-    } else {
-        let null = open("/dev/null", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-            .map_err(|e| Error::Runtime(format!("open /dev/null: {}", e.desc())))?;
-        // SAFETY: 1 and 2 are open for the life of the process.
-        let (out, err) = unsafe { (BorrowedFd::borrow_raw(1), BorrowedFd::borrow_raw(2)) };
-        spawn_with_stdio(spec, rootfs, &Stdio { stdin: null.as_fd(), stdout: out, stderr: err })?
-    };
-    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None })
+    let Guarded { theirs, relay } = stdio::guard(if interactive { StdinFrom::Ours } else { StdinFrom::Null })?;
+    let c = spawn_with_stdio(spec, rootfs, &stdio::Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() })?;
+    // Only the container holds its ends now: its exit or close is our EOF.
+    drop(theirs);
+    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, relay })
 }
 
 impl Foreground {
@@ -63,7 +65,7 @@ impl Foreground {
     /// container's exit code once it has exited.
     pub fn wait(self) -> Result<i32> {
         let Some(master) = self.master else {
-            return forward_and_wait(self.pid, &self.signals, self.kill_after);
+            return forward_and_wait(self.pid, &self.signals, self.kill_after, self.relay);
         };
         let relayed = (|| {
             let _raw = if self.interactive { RawMode::enter(0)? } else { None };
@@ -81,9 +83,11 @@ impl Foreground {
     }
 }
 
-/// Forwards the blocked signals to `pid` until it exits, then reaps it.
-fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::Duration>) -> Result<i32> {
+/// Forwards the blocked signals to `pid` and copies `relay`'s pipes until
+/// it exits, then reaps it.
+pub(super) fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::Duration>, relay: Relay) -> Result<i32> {
     let pidfd = relay::pidfd_open(pid)?;
+    let mut copier = Copier::new(relay);
     let mut deadline: Option<std::time::Instant> = None;
     loop {
         let wait_ms = match deadline {
@@ -100,12 +104,13 @@ fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::D
             }
             None => -1,
         };
-        let mut fds = [
+        let mut fds = vec![
             libc::pollfd { fd: signals.fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
+        copier.add_pollfds(&mut fds);
         // SAFETY: poll over our array.
-        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, wait_ms) };
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait_ms) };
         if r < 0 {
             match Errno::last() {
                 Errno::EINTR => continue,
@@ -113,9 +118,11 @@ fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::D
             }
         }
         while let Ok(Some(info)) = signals.fd.read_signal() {
-            // The terminal sends SIGINT/SIGQUIT/SIGWINCH to its whole
-            // foreground group, which the container shares: it has its copy.
-            if info.ssi_code == libc::SI_KERNEL {
+            // The container has a session of its own and no terminal: what
+            // the user's terminal sends (ctrl-c, ctrl-\, hangup) reaches
+            // only us, and goes on, as podman's --sig-proxy does. A window
+            // size change means nothing to it.
+            if info.ssi_code == libc::SI_KERNEL && info.ssi_signo as i32 == libc::SIGWINCH {
                 continue;
             }
             // SAFETY: kill with plain integers.
@@ -124,10 +131,127 @@ fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::D
                 deadline = kill_after.map(|t| std::time::Instant::now() + t);
             }
         }
+        copier.on_ready(&fds[2..]);
         if fds[1].revents != 0 {
+            // Gone: what it wrote last may still sit in the pipes.
+            copier.drain();
             return wait_child(pid);
         }
     }
+}
+
+/// The copying side of a `Relay`: our stdin into the container's pipe,
+/// its output pipes to our stdout and stderr. Never blocks on the
+/// container: its stdin pipe and output pipes are non-blocking, and input
+/// it does not read waits here (we stop reading ours meanwhile).
+struct Copier {
+    /// The container's stdin and what of ours is still to go in.
+    stdin: Option<OwnedFd>,
+    pending: Vec<u8>,
+    /// Open output pipes, the fd of ours each goes to, and whether that
+    /// still takes writes (if not, we keep draining the pipe).
+    outputs: Vec<(OwnedFd, RawFd, bool)>,
+    buf: Vec<u8>,
+}
+
+impl Copier {
+    fn new(relay: Relay) -> Copier {
+        if let Some(w) = &relay.stdin {
+            relay::set_nonblocking(w.as_raw_fd());
+        }
+        for (r, _) in &relay.outputs {
+            relay::set_nonblocking(r.as_raw_fd());
+        }
+        let active = relay.stdin.is_some() || !relay.outputs.is_empty();
+        Copier {
+            stdin: relay.stdin,
+            pending: Vec::new(),
+            outputs: relay.outputs.into_iter().map(|(r, to)| (r, to, true)).collect(),
+            buf: if active { vec![0u8; 32 * 1024] } else { Vec::new() },
+        }
+    }
+
+    /// Appends the stdin slot (our fd 0, or the container's pipe while
+    /// input waits for it) and one slot per output; -1 for an unused slot.
+    fn add_pollfds(&self, fds: &mut Vec<libc::pollfd>) {
+        let stdin = match &self.stdin {
+            Some(_) if self.pending.is_empty() => libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 },
+            Some(w) => libc::pollfd { fd: w.as_raw_fd(), events: libc::POLLOUT, revents: 0 },
+            None => libc::pollfd { fd: -1, events: 0, revents: 0 },
+        };
+        fds.push(stdin);
+        for (r, _, _) in &self.outputs {
+            fds.push(libc::pollfd { fd: r.as_raw_fd(), events: libc::POLLIN, revents: 0 });
+        }
+    }
+
+    /// Acts on the slots `add_pollfds` added, after poll.
+    fn on_ready(&mut self, fds: &[libc::pollfd]) {
+        if fds.first().is_some_and(|p| p.revents != 0 && p.fd >= 0) {
+            if self.pending.is_empty() {
+                // SAFETY: read from our stdin into our buffer.
+                let n = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+                match n {
+                    n if n > 0 => self.pending.extend_from_slice(&self.buf[..n as usize]),
+                    n if n < 0 && matches!(Errno::last(), Errno::EINTR | Errno::EAGAIN) => {}
+                    // End of our input (or an error): the container's EOF.
+                    _ => self.stdin = None,
+                }
+            } else if let Some(w) = &self.stdin {
+                // SAFETY: write from our buffer to our pipe end.
+                let n = unsafe { libc::write(w.as_raw_fd(), self.pending.as_ptr().cast(), self.pending.len()) };
+                if n >= 0 {
+                    self.pending.drain(..n as usize);
+                } else if !matches!(Errno::last(), Errno::EINTR | Errno::EAGAIN) {
+                    // It closed its stdin: drop the rest, as a pipe would.
+                    self.stdin = None;
+                    self.pending.clear();
+                }
+            }
+        }
+        let mut closed = Vec::new();
+        for (i, p) in fds.iter().skip(1).enumerate().take(self.outputs.len()) {
+            if p.revents != 0 && self.copy_output(i) == Read::End {
+                closed.push(i);
+            }
+        }
+        for i in closed.into_iter().rev() {
+            self.outputs.remove(i);
+        }
+    }
+
+    /// Copies what output `i` has.
+    fn copy_output(&mut self, i: usize) -> Read {
+        let (r, to, ok) = &mut self.outputs[i];
+        // SAFETY: read into our buffer.
+        let n = unsafe { libc::read(r.as_raw_fd(), self.buf.as_mut_ptr().cast(), self.buf.len()) };
+        if n > 0 {
+            if *ok && relay::write_all(*to, &self.buf[..n as usize]).is_err() {
+                // Nobody reads our output any more: keep draining the pipe.
+                *ok = false;
+            }
+            return Read::Data;
+        }
+        if n < 0 && matches!(Errno::last(), Errno::EINTR | Errno::EAGAIN) {
+            return Read::Again;
+        }
+        Read::End
+    }
+
+    /// Copies what the outputs hold now, without waiting for more: a
+    /// process the container left behind may keep a pipe open.
+    fn drain(&mut self) {
+        for i in 0..self.outputs.len() {
+            while self.copy_output(i) == Read::Data {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Data,
+    Again,
+    End,
 }
 
 /// Reaps our child `pid`: its exit code, or 128+signal.

@@ -197,7 +197,7 @@ impl Drop for Signals {
     }
 }
 
-fn set_nonblocking(fd: RawFd) {
+pub(super) fn set_nonblocking(fd: RawFd) {
     // SAFETY: fcntl flag changes on a descriptor we hold.
     unsafe {
         let fl = libc::fcntl(fd, libc::F_GETFL);

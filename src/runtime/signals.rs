@@ -24,10 +24,10 @@ const FORWARDED: [Signal; 7] = [
 static TARGET: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
-    // The terminal sends SIGINT/SIGQUIT/SIGWINCH to its whole foreground
-    // process group, which the container shares: it has its copy already.
+    // The container has a session of its own (child.rs): the terminal's
+    // ctrl-c reaches only us and goes on; its window size means nothing there.
     // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler.
-    if !info.is_null() && unsafe { (*info).si_code } == libc::SI_KERNEL {
+    if sig == libc::SIGWINCH && !info.is_null() && unsafe { (*info).si_code } == libc::SI_KERNEL {
         return;
     }
     let pid = TARGET.load(Ordering::Relaxed);

@@ -1,6 +1,187 @@
-//! (filled in by issue 14)
+//! Escape 1 of issue 14: keystrokes into the user's shell (TIOCSTI).
+//!
+//! A container that holds the caller's terminal, or shares the caller's
+//! session (so /dev/tty opens it), can push bytes into the terminal's input
+//! queue with ioctl(TIOCSTI): the user's shell reads and runs them once
+//! sangja exits. The attack program tries every way it has to the terminal
+//! (fds 0, 1, 2 and /dev/tty) and counts the bytes that went in; the shell
+//! around sangja, on a real pty (util-linux `script`), then reads what is
+//! waiting on its terminal. Nothing may be.
 
 #[allow(unused_imports)]
 use crate::helpers::*;
 #[allow(unused_imports)]
 use crate::util::*;
+use crate::process::{spawn_retry, wait_output, Out, TIMEOUT};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Pushes "echo INJECTED\n" into every terminal it can reach and reports
+/// how many bytes each way took, and how many of its 0, 1, 2 are terminals
+/// at all: `STI total=N fd0=N fd1=N fd2=N tty=N ttys=N`. A terminal fd the
+/// container holds is a hole even when TIOCSTI is refused on it (its mode
+/// can be changed, its input read).
+const STI: &str = r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int main(void) {
+    const char *text = "echo " "INJ" "ECTED\n";
+    const char *names[4] = {"fd0", "fd1", "fd2", "tty"};
+    /* /dev/tty is the controlling terminal: there is one only when the
+       container shares the caller's session. */
+    int fds[4] = {0, 1, 2, open("/dev/tty", O_RDWR | O_NOCTTY)};
+    int counts[4] = {0, 0, 0, 0};
+    int total = 0;
+    for (int i = 0; i < 4; i++) {
+        if (fds[i] < 0) continue;
+        for (const char *p = text; *p; p++)
+            if (ioctl(fds[i], TIOCSTI, p) == 0) counts[i]++;
+        total += counts[i];
+    }
+    printf("STI total=%d", total);
+    for (int i = 0; i < 4; i++) printf(" %s=%d", names[i], counts[i]);
+    printf(" ttys=%d\n", isatty(0) + isatty(1) + isatty(2));
+    return 0;
+}
+"#;
+
+/// Runs `SHELL` (bash) under `script`, a pty as its controlling terminal, as
+/// the test's user; `$S` is this test's sangja. Each step waits for its text
+/// on the output, then types its input. script's stdin stays open to the
+/// end: its EOF would end the session early.
+fn in_pty(s: &Sangja, shell: &str, steps: &[(&str, &str)]) -> Out {
+    let sangja = format!("{} --root {} --runroot {}", binary().display(), s.root.display(), s.runroot.display());
+    let shell = shell.replace("$S", &sangja);
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &shell, "/dev/null"]);
+    cmd.env_clear();
+    // bash for `read -t`; script runs $SHELL -c.
+    cmd.env("SHELL", "/bin/bash").env("TERM", "xterm");
+    cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    cmd.current_dir(&s.dir);
+    if let Mode::Rootless { user, switch } = &s.mode {
+        cmd.env("HOME", &user.home).env("XDG_RUNTIME_DIR", format!("/run/user/{}", user.uid));
+        if *switch {
+            std::os::unix::process::CommandExt::uid(&mut cmd, user.uid);
+            std::os::unix::process::CommandExt::gid(&mut cmd, user.gid);
+        }
+    }
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = spawn_retry(&mut cmd);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let b = buf.clone();
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            b.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    let text = |b: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
+    for (wait_for, input) in steps {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !text(&buf).contains(wait_for) {
+            if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+                let _ = child.kill();
+                panic!("{wait_for:?} never showed (output {:?}): script -qec {shell:?}", text(&buf));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
+    }
+    let mut out = wait_output(child, format!("script -qec {shell:?}"), None, TIMEOUT);
+    drop(stdin);
+    let _ = reader.join();
+    out.stdout = text(&buf);
+    out
+}
+
+/// After the command, the shell reads its terminal for a second: what it
+/// gets was injected (the test types nothing).
+const READ_BACK: &str = r#"echo "RC=$?"; if read -r -t 1 line; then echo "READ[$line]"; else echo "READ-NOTHING"; fi"#;
+
+#[track_caller]
+fn assert_nothing_injected(out: &Out) {
+    assert!(out.stdout.contains("STI total=0 "), "the attack reached a terminal:{out:?}");
+    assert!(out.stdout.contains(" ttys=0"), "the container holds a terminal of the caller:{out:?}");
+    assert!(out.stdout.contains("RC=0"), "the attack program ran and exited 0:{out:?}");
+    assert!(out.stdout.contains("READ-NOTHING"), "the shell read injected input:{out:?}");
+    assert!(!out.stdout.contains("INJECTED"), "injected text reached the terminal:{out:?}");
+}
+
+fn sti(s: &Sangja) -> String {
+    s.pull(BUSYBOX);
+    mount_arg(&static_program("sti", STI))
+}
+
+both! {
+    /// `run` without -t, stdout and stderr on the user's terminal: the
+    /// container holds none of it and is not in the user's session.
+    fn tiocsti_run_without_tty_injects_nothing(s) {
+        let x = sti(s);
+        let out = in_pty(s, &format!("$S run --rm -v {x} {BUSYBOX} /x/sti; {READ_BACK}"), &[]);
+        assert_nothing_injected(&out);
+    }
+}
+
+both! {
+    /// `run -i` without -t: stdin on the user's terminal too.
+    fn tiocsti_run_interactive_injects_nothing(s) {
+        let x = sti(s);
+        let out = in_pty(s, &format!("$S run --rm -i -v {x} {BUSYBOX} /x/sti; {READ_BACK}"), &[]);
+        assert_nothing_injected(&out);
+    }
+}
+
+both! {
+    /// `exec` and `exec -i` without -t into a running container.
+    fn tiocsti_exec_without_tty_injects_nothing(s) {
+        let x = sti(s);
+        s.ok(&["run", "-d", "--name", "c", "-v", &x, BUSYBOX, "sleep", "600"]);
+        for flags in ["", "-i"] {
+            let out = in_pty(s, &format!("$S exec {flags} c /x/sti; {READ_BACK}"), &[]);
+            assert_nothing_injected(&out);
+        }
+        s.ok(&["rm", "-f", "-t", "0", "c"]);
+    }
+}
+
+both! {
+    /// The other side of the fix: ctrl-c on the user's terminal reaches only
+    /// sangja now, which passes SIGINT on to the container (podman's
+    /// --sig-proxy); the container's exit code comes back.
+    fn ctrl_c_without_tty_reaches_the_container(s) {
+        s.pull(BUSYBOX);
+        let out = in_pty(
+            s,
+            &format!("$S run --rm {BUSYBOX} sh -c 'trap \"echo got-int; exit 7\" INT; echo ready; sleep 30 & wait'; echo \"RC=$?\""),
+            &[("ready", "\x03")],
+        );
+        assert!(out.stdout.contains("got-int"), "the container saw no SIGINT:{out:?}");
+        assert!(out.stdout.contains("RC=7"), "{out:?}");
+    }
+}
+
+both! {
+    /// Output through the relay keeps its order across stdout and stderr on
+    /// one terminal, and the exit code.
+    fn relayed_output_keeps_order_and_code(s) {
+        s.pull(BUSYBOX);
+        let out = in_pty(
+            s,
+            &format!("$S run --rm {BUSYBOX} sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done; exit 5'; echo \"RC=$?\""),
+            &[],
+        );
+        let text = out.stdout.replace("\r\n", "\n");
+        assert!(text.contains("out1\nerr1\nout2\nerr2\nout3\nerr3\nRC=5"), "{out:?}");
+    }
+}
