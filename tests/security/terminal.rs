@@ -156,17 +156,20 @@ both! {
 }
 
 both! {
-    /// The other side of the fix: ctrl-c on the user's terminal reaches only
-    /// sangja now, which passes SIGINT on to the container (podman's
-    /// --sig-proxy); the container's exit code comes back.
+    /// The other side of the fix: ctrl-c and ctrl-\ on the user's terminal
+    /// reach only sangja now, which passes SIGINT and SIGQUIT on to the
+    /// container (podman's --sig-proxy); the container's exit code comes back.
     fn ctrl_c_without_tty_reaches_the_container(s) {
         s.pull(BUSYBOX);
+        // The shell around sangja outlives a ctrl-\ of its own (a handler, not
+        // SIG_IGN, so sangja does not inherit it ignored).
+        let container = r#"trap "echo got-int" INT; trap "echo got-quit; exit 7" QUIT; echo ready; while :; do sleep 0.1; done"#;
         let out = in_pty(
             s,
-            &format!("$S run --rm {BUSYBOX} sh -c 'trap \"echo got-int; exit 7\" INT; echo ready; sleep 30 & wait'; echo \"RC=$?\""),
-            &[("ready", "\x03")],
+            &format!("trap : QUIT; $S run --rm {BUSYBOX} sh -c '{container}'; echo \"RC=$?\""),
+            &[("ready", "\x03"), ("got-int", "\x1c")],
         );
-        assert!(out.stdout.contains("got-int"), "the container saw no SIGINT:{out:?}");
+        assert!(out.stdout.contains("got-quit"), "the container saw no SIGQUIT:{out:?}");
         assert!(out.stdout.contains("RC=7"), "{out:?}");
     }
 }
@@ -183,5 +186,21 @@ both! {
         );
         let text = out.stdout.replace("\r\n", "\n");
         assert!(text.contains("out1\nerr1\nout2\nerr2\nout3\nerr3\nRC=5"), "{out:?}");
+    }
+}
+
+both! {
+    /// `run -i` with stdin on the user's terminal: what is typed goes through
+    /// the relay, and the terminal's end of input (ctrl-d) is the container's EOF.
+    fn interactive_input_through_the_relay(s) {
+        s.pull(BUSYBOX);
+        let container = r#"read l; echo "got[$l]"; cat; echo "end[$?]""#;
+        let out = in_pty(
+            s,
+            &format!("$S run --rm -i {BUSYBOX} sh -c '{container}'; echo \"RC=$?\""),
+            &[("", "hello\n"), ("got[hello]", "\x04")],
+        );
+        assert!(out.stdout.contains("end[0]"), "cat saw no end of input:{out:?}");
+        assert!(out.stdout.contains("RC=0"), "{out:?}");
     }
 }
