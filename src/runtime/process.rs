@@ -120,6 +120,11 @@ fn unmapped(e: Errno, what: &str, id: u32) -> Fail {
 /// chdir to the working directory, creating it (owned by the user) if it
 /// is missing, as podman does.
 fn enter_cwd(plan: &Plan) -> CResult<()> {
+    chdir_or_create(plan)?;
+    check_cwd_inside_root(&plan.cwd)
+}
+
+fn chdir_or_create(plan: &Plan) -> CResult<()> {
     match chdir(plan.cwd.as_c_str()) {
         Err(Errno::ENOENT) => {}
         r => return r.stage(|| format!("chdir to the working directory {:?}", plan.cwd)),
@@ -136,8 +141,7 @@ fn enter_cwd(plan: &Plan) -> CResult<()> {
             Err(e) => return Err(e).stage(|| format!("create the working directory {prefix:?}")),
         }
     }
-    chdir(plan.cwd.as_c_str()).stage(|| format!("chdir to the working directory {:?}", plan.cwd))?;
-    check_cwd_inside_root(&plan.cwd)
+    chdir(plan.cwd.as_c_str()).stage(|| format!("chdir to the working directory {:?}", plan.cwd))
 }
 
 /// runc's check after its chdir: the kernel names a cwd that the root cannot
