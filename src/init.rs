@@ -32,7 +32,7 @@ const INIT_DIR: &str = "/run/sangja-init.d";
 /// folder of their own, and the loader is run explicitly, so nothing of the
 /// image is shadowed.
 pub fn add_to_spec(spec: &mut Spec) -> Result<()> {
-    let exe = std::env::current_exe()
+    let exe = crate::runtime::selfexe::host_path()
         .map_err(|e| Error::Runtime(format!("--init: cannot find sangja's own binary to use as init: {e}")))?;
     let mut process = spec.process().clone().ok_or_else(|| Error::Runtime("--init: the spec has no process".into()))?;
     let mut mounts = spec.mounts().clone().unwrap_or_default();

@@ -3,10 +3,16 @@
 use clap::Parser;
 
 fn main() {
-    // As the container's init (--init), before anything else of sangja.
+    // As the container's init (--init), before anything else of sangja: it
+    // runs inside the container, and the fds it holds are the container's
+    // own (--preserve-fds ones included), to hand on to the command.
     if let Some(code) = sangja::init::run_if_init() {
         std::process::exit(code);
     }
+    // Nothing the caller left open goes on to a program we start; below,
+    // once the flags say which ones the user passes on purpose, the rest
+    // are closed (runtime/fds.rs, CVE-2024-21626).
+    sangja::runtime::fds::cloexec_inherited();
     // As systemd's generator of units from .container files (quadlet).
     if let Some(code) = sangja::cli::generate::run_if_generator() {
         std::process::exit(code);
@@ -20,6 +26,22 @@ fn main() {
             std::process::exit(code);
         }
     };
+    // A process that starts or enters containers runs from a read-only
+    // view of the binary, which a container cannot rewrite (CVE-2019-5736);
+    // the fds it keeps go along through that re-exec.
+    let prepared = cli.fds_to_pass().and_then(|(keep, close_others)| {
+        if close_others {
+            sangja::runtime::fds::keep_only(keep)?;
+        }
+        if cli.enters_containers() {
+            sangja::runtime::selfexe::reexec_sealed(keep)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = prepared {
+        eprintln!("Error: {e}");
+        std::process::exit(e.exit_code());
+    }
     let code = match sangja::cli::execute(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -210,6 +210,41 @@ pub enum ContainerCommand {
 }
 
 /// Runs a parsed command line; returns the process exit code.
+impl Cli {
+    /// How many inherited fds from 3 on this process keeps (`--preserve-fds`,
+    /// podman's flag), and whether it closes the others now: the internal
+    /// monitor is handed fds of ours (container/monitor.rs) and closes the
+    /// rest itself.
+    pub fn fds_to_pass(&self) -> Result<(u32, bool)> {
+        let verb = match &self.command {
+            Command::Monitor(_) => return Ok(((crate::container::monitor::ATTACH_FD - 2) as u32, false)),
+            Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
+            _ => return Ok((0, true)),
+        };
+        match verb {
+            ContainerVerb::Run(a) if a.preserve_fds > 0 && (a.detach || a.tty) => Err(crate::error::Error::Invalid(
+                "--preserve-fds cannot be combined with -d or -t: the container is started by a monitor, which does not hold your fds".into(),
+            )),
+            ContainerVerb::Create(a) if a.preserve_fds > 0 => {
+                Err(crate::error::Error::Invalid("--preserve-fds is a flag of run and exec, not of create".into()))
+            }
+            ContainerVerb::Run(a) => Ok((a.preserve_fds, true)),
+            ContainerVerb::Exec(a) => Ok((a.preserve_fds, true)),
+            _ => Ok((0, true)),
+        }
+    }
+
+    /// Whether this process may start or enter a container, and so must run
+    /// from a sealed view of its binary (runtime/selfexe.rs).
+    pub fn enters_containers(&self) -> bool {
+        match &self.command {
+            Command::Monitor(_) => true,
+            Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v.starts_processes(),
+            _ => false,
+        }
+    }
+}
+
 pub fn execute(cli: Cli) -> Result<i32> {
     // These need no store (and info only reads it).
     match &cli.command {
@@ -269,6 +304,12 @@ impl ContainerVerb {
     /// Whether the verb needs sangja's user namespace. The others only read
     /// records and /proc (logs, wait, port, top, stats), or join the
     /// container's own namespaces themselves (exec, cp, export: rootview.rs).
+    /// Starts a container's process or one in a running container.
+    fn starts_processes(&self) -> bool {
+        use ContainerVerb::*;
+        matches!(self, Run(_) | Start(_) | Restart(_) | Exec(_))
+    }
+
     fn enters_userns(&self) -> bool {
         use ContainerVerb::*;
         !matches!(self, Logs(_) | Wait(_) | Port(_) | Exec(_) | Top(_) | Stats(_) | Cp(_) | Export(_))

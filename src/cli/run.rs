@@ -22,6 +22,9 @@ pub struct RunArgs {
     /// Working directory inside the container.
     #[arg(short = 'w', long = "workdir", value_name = "DIR")]
     pub workdir: Option<String>,
+    /// Pass down to the process N additional file descriptors (in addition to 0, 1, 2).
+    #[arg(long = "preserve-fds", value_name = "N", default_value_t = 0)]
+    pub preserve_fds: u32,
     /// Container host name.
     #[arg(long, value_name = "NAME")]
     pub hostname: Option<String>,
@@ -145,7 +148,7 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
     if !need_pull {
         return local;
     }
-    let exe = std::env::current_exe().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
+    let exe = crate::runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.args(&ctx.cli_globals).arg("pull");
     if let Some(v) = args.tls_verify {

@@ -37,7 +37,7 @@ pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client:
     if same_process(c.state.monitor_pid, c.state.monitor_start) && !c.state.stopped_by_user {
         return Ok(());
     }
-    let exe = std::env::current_exe().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
+    let exe = crate::runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
     let (ready_r, ready_w) =
         pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
     let mut cmd = std::process::Command::new(exe);

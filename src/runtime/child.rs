@@ -45,7 +45,7 @@ impl<T> Stage<T> for std::io::Result<T> {
 /// Runs in the cloned child: sets the container up and execs its command.
 /// Never returns into the caller's code, not even on a panic.
 pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| setup(plan)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| setup(plan, err_pipe.as_raw_fd())));
     let fail = match result {
         Ok(Err(f)) => f,
         Ok(Ok(never)) => match never {},
@@ -59,7 +59,7 @@ pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
     }
 }
 
-fn setup(plan: &Plan) -> CResult<Infallible> {
+fn setup(plan: &Plan, report: std::os::fd::RawFd) -> CResult<Infallible> {
     signals::reset_in_child()?;
     // Never in the caller's session: its terminal would be ours as
     // /dev/tty, open to TIOCSTI (issue 14). With a terminal of its own,
@@ -78,7 +78,7 @@ fn setup(plan: &Plan) -> CResult<Infallible> {
         let uid = plan.own_userns.as_ref().map_or(plan.uid, |u| u.uids.outer(plan.uid));
         super::tty::setup_in_child(t, uid)?;
     }
-    process::finish_and_exec(plan)
+    process::finish_and_exec(plan, report)
 }
 
 /// Below PIPE_BUF, so the one write is atomic.

@@ -36,12 +36,12 @@ extern "C" fn child_main(arg: *mut libc::c_void) -> libc::c_int {
 }
 
 /// A stack for the child, with a guard page below it.
-struct Stack {
+pub(super) struct Stack {
     base: *mut libc::c_void,
 }
 
 impl Stack {
-    fn new() -> Result<Stack> {
+    pub(super) fn new() -> Result<Stack> {
         // SAFETY: a fresh anonymous mapping, owned by the Stack.
         let base = unsafe {
             libc::mmap(
@@ -64,7 +64,7 @@ impl Stack {
         Ok(stack)
     }
 
-    fn top(&self) -> *mut libc::c_void {
+    pub(super) fn top(&self) -> *mut libc::c_void {
         // SAFETY: one past the end of the mapping, 16-byte aligned as mmap is page-aligned.
         unsafe { self.base.cast::<u8>().add(STACK_SIZE).cast() }
     }
@@ -86,9 +86,22 @@ pub(super) fn spawn_child(plan: &Plan, report: &OwnedFd) -> Result<Pid> {
         flags |= libc::CLONE_NEWPID;
     }
     let mut args = Args { plan, report };
+    // The child shares our memory, and with it the dumpable flag: clear it
+    // before the child exists, so that from its first instant in the new
+    // namespaces no process there can open its /proc/PID/exe (our binary),
+    // mem or fds (CVE-2019-5736). Its exec makes a new, dumpable mm for the
+    // command; ours is made dumpable again once the child is gone from it
+    // (CLONE_VFORK), as a later user namespace helper (userns.rs) needs
+    // /proc/PID files that belong to us.
+    // SAFETY: prctl with integer arguments.
+    let was_dumpable = unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) };
+    super::exec::set_dumpable(false)?;
     // SAFETY: child_main never returns into our code (exec or _exit); the
     // stack and args outlive the child's use of them thanks to CLONE_VFORK.
     let pid = unsafe { libc::clone(child_main, stack.top(), flags, (&mut args as *mut Args).cast()) };
+    if was_dumpable == 1 {
+        let _ = super::exec::set_dumpable(true);
+    }
     if pid < 0 {
         return Err(Error::Runtime(format!("create the container process: {}", Errno::last().desc())));
     }

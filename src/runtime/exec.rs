@@ -90,6 +90,12 @@ pub fn exec(
     }
     let root = open(format!("/proc/{pid}/root").as_str(), OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
         .map_err(|e| Error::Runtime(format!("open the root of container process {pid}: {}", e.desc())))?;
+    // Not dumpable before joining anything: the forked child below is a
+    // copy of sangja inside the container's pid namespace until it execs, and
+    // a dumpable one would hand the container our /proc/PID/exe, mem and fds
+    // (CVE-2019-5736). The fork inherits it; the exec'd command is dumpable
+    // again, as any program.
+    set_dumpable(false)?;
     // Into the container's cgroups first (issue 6): the exec'd command is
     // limited and counted with the container; the fork below inherits it.
     super::cgroups::join_container_of(pid)?;
@@ -131,7 +137,7 @@ pub fn exec(
     // SAFETY: single-threaded (see above); the child only makes system calls and execs.
     let child = match unsafe { fork() } {
         Ok(ForkResult::Child) => {
-            let r = child(&plan, pty.as_ref().map(|p| &p.1), child_stdio);
+            let r = child(&plan, pty.as_ref().map(|p| &p.1), child_stdio, report_tx.as_raw_fd());
             let fail = match r {
                 Err(f) => f,
                 Ok(never) => match never {},
@@ -256,8 +262,10 @@ fn prepare(p: &Process) -> Result<Plan> {
 
 /// The forked child, inside the container: stdio (the pty `slave`, or
 /// `stdio` as 0, 1, 2), user, cwd, exec.
-fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>) -> CResult<std::convert::Infallible> {
+fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>, report: libc::c_int) -> CResult<std::convert::Infallible> {
     super::signals::reset_in_child()?;
+    // Not the caller's session keyring (process.rs says why).
+    super::process::join_new_session_keyring()?;
     // Out of our session and process group, whatever the options: in ours,
     // the user's terminal would be its /dev/tty, open to TIOCSTI (issue 14);
     // detached, the terminal going away (SIGHUP) or a ctrl-c meant for
@@ -302,7 +310,11 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>) -> CRe
     if let Some(c) = &plan.caps {
         c.after_user_change(plan.uid)?;
     }
+    // With none of our fds open (but the report's), and only to a
+    // directory the container's root reaches (CVE-2024-21626, see process.rs).
+    super::fds::close_for_exec(report);
     nix::unistd::chdir(plan.cwd.as_c_str()).stage(|| format!("chdir to the working directory {:?}", plan.cwd))?;
+    super::process::check_cwd_inside_root(&plan.cwd)?;
     nix::sys::stat::umask(Mode::from_bits_truncate(plan.umask));
     if plan.no_new_privs {
         // SAFETY: prctl with integer arguments.
@@ -312,7 +324,13 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>) -> CRe
             s.install()?;
         }
     }
-    // SAFETY: close_range with plain integer arguments.
-    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
     super::process::execve_in_path(&plan.args, &plan.env, &plan.path_var, &plan.command)
+}
+
+/// PR_SET_DUMPABLE: a non-dumpable process's /proc/PID entries belong to
+/// root and need CAP_SYS_PTRACE over its namespace to open (exe, mem, fd).
+pub(super) fn set_dumpable(on: bool) -> Result<()> {
+    // SAFETY: prctl with integer arguments.
+    let r = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, on as libc::c_ulong, 0, 0, 0) };
+    Errno::result(r).map(drop).map_err(|e| Error::Runtime(format!("set the process non-dumpable: {}", e.desc())))
 }

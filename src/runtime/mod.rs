@@ -13,6 +13,7 @@ pub mod cgroups_v2;
 mod child;
 mod clone;
 mod dev;
+pub mod fds;
 pub mod fuse_server;
 pub mod idmap_copy;
 mod idmap_mount;
@@ -25,6 +26,7 @@ mod rootfs;
 mod seccomp;
 mod seccomp_syscalls;
 mod seccomp_tree;
+pub mod selfexe;
 mod signals;
 mod stdio;
 // Rootless cgroup delegation from the systemd user manager (issue 6).

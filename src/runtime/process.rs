@@ -8,9 +8,10 @@ use nix::sys::stat::{stat, Mode};
 use nix::unistd::{access, chdir, chown, mkdir, AccessFlags, Gid, Uid};
 use std::convert::Infallible;
 use std::ffi::{CStr, CString};
+use std::os::fd::RawFd;
 
 /// Applies the process settings and execs; returns only on failure.
-pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
+pub(super) fn finish_and_exec(plan: &Plan, report: RawFd) -> CResult<Infallible> {
     // Every mount is made: now into the container's own user namespace, where
     // the process below gets its ids and capabilities (userns.rs).
     if let Some(u) = &plan.own_userns {
@@ -21,6 +22,9 @@ pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
             .stage(|| "join the container's user namespace".to_string())?;
     }
     set_rlimits(&plan.rlimits)?;
+    // A session keyring of its own, as runc and crun give: the caller's
+    // holds the user's keys (kerberos tickets, fscrypt, ecryptfs).
+    join_new_session_keyring()?;
     // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which
     // the capability sets below may drop: install it now (the default
     // profile allows the set-up calls that follow, as with runc).
@@ -32,6 +36,9 @@ pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
     if let Some(c) = &plan.caps {
         c.before_user_change(plan.uid)?;
     }
+    // None of the runtime's fds may be open when the working directory is
+    // entered: `-w /proc/self/fd/N` would land outside the root (CVE-2024-21626).
+    super::fds::close_for_exec(report);
     // As root still, so that a missing workdir can be created and chowned.
     enter_cwd(plan)?;
     set_user(plan)?;
@@ -49,9 +56,6 @@ pub(super) fn finish_and_exec(plan: &Plan) -> CResult<Infallible> {
             s.install()?;
         }
     }
-    // Descriptors the caller opened without O_CLOEXEC must not leak in.
-    // SAFETY: close_range with plain integer arguments.
-    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
     exec(plan)
 }
 
@@ -116,6 +120,11 @@ fn unmapped(e: Errno, what: &str, id: u32) -> Fail {
 /// chdir to the working directory, creating it (owned by the user) if it
 /// is missing, as podman does.
 fn enter_cwd(plan: &Plan) -> CResult<()> {
+    chdir_or_create(plan)?;
+    check_cwd_inside_root(&plan.cwd)
+}
+
+fn chdir_or_create(plan: &Plan) -> CResult<()> {
     match chdir(plan.cwd.as_c_str()) {
         Err(Errno::ENOENT) => {}
         r => return r.stage(|| format!("chdir to the working directory {:?}", plan.cwd)),
@@ -133,6 +142,47 @@ fn enter_cwd(plan: &Plan) -> CResult<()> {
         }
     }
     chdir(plan.cwd.as_c_str()).stage(|| format!("chdir to the working directory {:?}", plan.cwd))
+}
+
+/// runc's check after its chdir: the kernel names a cwd that the root cannot
+/// reach "(unreachable)/..." (a host directory reached through an fd, or a
+/// mount moved away); such a cwd would let the container walk the host.
+pub(super) fn check_cwd_inside_root(cwd: &CStr) -> CResult<()> {
+    let mut buf = [0u8; 4096];
+    // SAFETY: the raw getcwd fills our buffer (glibc's would hide the prefix).
+    let r = unsafe { libc::syscall(libc::SYS_getcwd, buf.as_mut_ptr(), buf.len()) };
+    let outside = || Fail {
+        kind: FailKind::Setup,
+        errno: 0,
+        what: format!(
+            "the working directory {cwd:?} is outside of the container's root (possible container breakout detected): refused"
+        ),
+    };
+    if r < 0 {
+        return match Errno::last() {
+            Errno::ENOENT => Err(outside()),
+            e => Err(e).stage(|| format!("check the working directory {cwd:?}")),
+        };
+    }
+    if buf[0] != b'/' {
+        return Err(outside());
+    }
+    Ok(())
+}
+
+/// keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL): a new anonymous session
+/// keyring, so the container cannot read or link the caller's keys. A kernel
+/// without keys (ENOSYS) has nothing to share (runc skips it too).
+pub(super) fn join_new_session_keyring() -> CResult<()> {
+    // SAFETY: keyctl with a NULL name asks for an anonymous keyring.
+    let r = unsafe { libc::syscall(libc::SYS_keyctl, libc::KEYCTL_JOIN_SESSION_KEYRING as libc::c_long, std::ptr::null::<libc::c_char>()) };
+    match Errno::result(r) {
+        Ok(_) | Err(Errno::ENOSYS) => Ok(()),
+        Err(e @ (Errno::EDQUOT | Errno::ENOMEM)) => Err(e).stage(|| {
+            "join a new session keyring (the user's key quota, kernel.keys.maxkeys, is used up)".to_string()
+        }),
+        Err(e) => Err(e).stage(|| "join a new session keyring".to_string()),
+    }
 }
 
 fn exec(plan: &Plan) -> CResult<Infallible> {
