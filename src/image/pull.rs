@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use futures_util::StreamExt;
+use crate::config::auth::Credentials;
 use oci_client::client::BlobResponse;
-use oci_client::secrets::RegistryAuth;
 use oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -22,8 +22,8 @@ const PARALLEL_LAYERS: usize = 4;
 const CHANNEL_CHUNKS: usize = 32;
 /// Bytes between two progress events of one layer.
 const PROGRESS_STEP: u64 = 256 * 1024;
-/// Largest config blob accepted (real ones are a few KiB; this is a guard).
-const MAX_CONFIG: usize = 32 * 1024 * 1024;
+/// Largest config blob accepted: real ones are a few KiB; containers/image's bound.
+const MAX_CONFIG: usize = super::token::MAX_CONFIG_BODY;
 
 /// Options of a pull.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,9 @@ pub struct PullOptions {
     pub platform: Option<String>,
     /// Extract without owners (rootless without a subuid range).
     pub squash_owners: bool,
+    /// `--creds`: for the registry the user named only; mirrors and rewritten
+    /// locations get their own stored credentials, never these.
+    pub creds: Option<Credentials>,
 }
 
 /// Progress of a pull, for the CLI to render.
@@ -56,7 +59,34 @@ pub async fn pull(
     opts: &PullOptions,
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
-    pull_with_auth(paths, reference, opts, RegistryAuth::Anonymous, progress).await
+    // registries.conf decides where the image comes from: blocked, mirrors in
+    // order, then the (rewritten) location; credentials are per source host.
+    let (conf, _) = registries::load()?;
+    let sources = conf.sources(reference)?;
+    let mut mirror_errors = Vec::new();
+    for src in &sources {
+        let insecure = match opts.tls_verify {
+            Some(v) => !v,
+            None => src.insecure,
+        };
+        let creds = source_creds(reference, &src.reference, opts.creds.as_ref())?;
+        match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+            // A mirror that is down or lacks the image falls back to the next source.
+            Err(e) if src.mirror => mirror_errors.push(e.to_string()),
+            done => return done,
+        }
+    }
+    Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
+}
+
+/// The credentials for pulling `named` from `source`: `--creds` only where the
+/// source is the registry the user named (never a mirror on another host, as
+/// the rule of issue 14 says), else what auth.json holds for the source.
+fn source_creds(named: &Reference, source: &Reference, given: Option<&Credentials>) -> Result<Option<Credentials>> {
+    match given {
+        Some(c) if source.registry == named.registry => Ok(Some(c.clone())),
+        _ => crate::config::auth::lookup(&source.registry, &source.repository, None),
+    }
 }
 
 /// A platform wanted from a manifest list.
@@ -192,7 +222,7 @@ struct Resolved {
     list_digest: Option<String>,
 }
 
-async fn resolve(reg: &mut Registry, want: &Platform) -> Result<Resolved> {
+async fn resolve(reg: &Registry, want: &Platform) -> Result<Resolved> {
     let r = reg.reference.clone();
     let oref = reg.oref.clone();
     let bytes = reg.manifest(&oref).await?;
@@ -359,45 +389,6 @@ async fn fetch_layer(
     }
 }
 
-/// Pulls with the given credentials (see `pull`).
-pub async fn pull_with_auth(
-    paths: &StorePaths,
-    reference: &Reference,
-    opts: &PullOptions,
-    auth: RegistryAuth,
-    progress: &(dyn Fn(PullEvent) + Send + Sync),
-) -> Result<ImageRecord> {
-    // registries.conf decides where the image comes from: blocked, mirrors in
-    // order, then the (rewritten) location; credentials are per source host.
-    let (conf, _) = registries::load()?;
-    let sources = conf.sources(reference)?;
-    let mut mirror_errors = Vec::new();
-    for src in &sources {
-        let insecure = match opts.tls_verify {
-            Some(v) => !v,
-            None => src.insecure,
-        };
-        let auth = match &auth {
-            RegistryAuth::Anonymous => stored_auth(&src.reference)?,
-            given => given.clone(),
-        };
-        match pull_from(paths, reference, &src.reference, insecure, opts, auth, progress).await {
-            // A mirror that is down or lacks the image falls back to the next source.
-            Err(e) if src.mirror => mirror_errors.push(e.to_string()),
-            done => return done,
-        }
-    }
-    Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
-}
-
-/// The credentials stored for `r`'s registry (auth.json, docker's config, helpers).
-fn stored_auth(r: &Reference) -> Result<RegistryAuth> {
-    Ok(match crate::config::auth::lookup(&r.registry, &r.repository, None)? {
-        Some(c) => RegistryAuth::Basic(c.username, c.password),
-        None => RegistryAuth::Anonymous,
-    })
-}
-
 /// Pulls `reference` from `source` (the same image, or a mirror's copy) and
 /// records it under `reference`'s name.
 async fn pull_from(
@@ -406,13 +397,13 @@ async fn pull_from(
     source: &Reference,
     insecure: bool,
     opts: &PullOptions,
-    auth: RegistryAuth,
+    creds: Option<&Credentials>,
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
     let r = reference;
     let want = Platform::parse(opts.platform.as_deref())?;
-    let mut reg = Registry::new(source, insecure, auth);
-    let resolved = resolve(&mut reg, &want).await?;
+    let reg = Registry::connect(source, insecure, creds).await?;
+    let resolved = resolve(&reg, &want).await?;
     let manifest: ImageManifest = serde_json::from_slice(&resolved.bytes)
         .map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
     check_manifest(&manifest, r)?;
@@ -462,7 +453,11 @@ async fn pull_from(
     };
 
     progress(PullEvent::Manifest { layers: unique.clone() });
-    let eopts = ExtractOptions { squash_owners: opts.squash_owners, rootless: paths.rootless };
+    let eopts = ExtractOptions {
+        squash_owners: opts.squash_owners,
+        rootless: paths.rootless,
+        max_size: Some(crate::config::settings::max_layer_size()?),
+    };
     let mut missing = Vec::new();
     for (d, _) in &unique {
         if layers.has(d) {

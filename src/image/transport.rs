@@ -3,10 +3,13 @@
 //! async byte stream to the blocking `Read` the layer extractor consumes.
 
 use super::reference::Reference;
+use super::token::{self, Access, Capped, Endpoint};
+use crate::config::auth::Credentials;
 use crate::error::Error;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{DigestError, OciDistributionError, OciErrorCode};
 use oci_client::secrets::RegistryAuth;
+use oci_client::token_cache::{RegistryOperation, RegistryTokenType};
 use oci_client::Client;
 use std::io::{self, Read};
 use std::time::Duration;
@@ -22,10 +25,15 @@ pub const MANIFEST_ACCEPT: &[&str] = &[
 
 /// A connection to one registry, for one image.
 pub struct Registry {
-    /// The oci-client client in use.
+    /// The oci-client client in use (blobs); it holds the access decided by
+    /// token.rs and never authorizes by itself.
     pub client: Client,
-    /// Credentials (anonymous unless given).
-    pub auth: RegistryAuth,
+    /// Our own HTTP client (manifests, bounded).
+    http: reqwest::Client,
+    /// How requests are authorized.
+    access: Access,
+    /// Where the API answers.
+    endpoint: Endpoint,
     /// oci-client's reference of the image.
     pub oref: oci_client::Reference,
     /// The image as the user asked for it.
@@ -40,7 +48,7 @@ pub struct Registry {
 /// the trust roots are never consulted, but without an explicit list reqwest
 /// loads and parses the system's ~140 roots for every client: 40-140 ms, most
 /// of a small pull from a local registry.
-const UNUSED_ROOT: &str = "-----BEGIN CERTIFICATE-----
+pub(crate) const UNUSED_ROOT: &str = "-----BEGIN CERTIFICATE-----
 MIIBkDCCATegAwIBAgIURsrLQOFxyJb8yL+eNLxFLH5IrlUwCgYIKoZIzj0EAwIw
 HTEbMBkGA1UEAwwSc2FuZ2phLXVudXNlZC1yb290MCAXDTI2MTEyMzIxNTkzNFoY
 DzIxMjYxMDMwMjE1OTM0WjAdMRswGQYDVQQDDBJzYW5namEtdW51c2VkLXJvb3Qw
@@ -73,37 +81,69 @@ fn client(protocol: ClientProtocol, insecure: bool) -> Client {
 }
 
 impl Registry {
-    /// A client for `reference`; `insecure` turns TLS verification off and
-    /// allows the fall-back to plain HTTP.
-    pub fn new(reference: &Reference, insecure: bool, auth: RegistryAuth) -> Registry {
-        Registry {
-            client: client(ClientProtocol::Https, insecure),
-            auth,
-            oref: reference.to_oci(),
-            reference: reference.clone(),
-            insecure,
-            plain_http: false,
+    /// Connects to `reference`'s registry: pings it, authorizes with `creds`
+    /// (token.rs decides whether they may be sent where the registry asks),
+    /// and sets oci-client up with the result. `insecure` turns TLS
+    /// verification off and allows plain HTTP when TLS cannot even be set up.
+    pub async fn connect(reference: &Reference, insecure: bool, creds: Option<&Credentials>) -> Result<Registry, Error> {
+        let oref = reference.to_oci();
+        let host = oref.resolve_registry().to_string();
+        let http = token::http_client(insecure)?;
+        let ping = token::ping(&http, &host, insecure)
+            .await
+            .map_err(|e| registry_error(OciDistributionError::RequestError(e), reference, insecure, Phase::Manifest))?;
+        let access = token::authorize(&http, &ping, &reference.registry, oref.repository(), creds, insecure)
+            .await?
+            .ok_or_else(|| unauthorized(reference))?;
+        let plain_http = ping.endpoint.scheme == "http";
+        let client = client(if plain_http { ClientProtocol::Http } else { ClientProtocol::Https }, insecure);
+        let auth = match &access {
+            Access::Anonymous => None,
+            Access::Basic(c) => {
+                // Pinned in the token cache (never expires there): oci-client
+                // then never runs its own challenge, which would send these to
+                // whatever realm a later /v2/ answer names.
+                let basic = RegistryTokenType::Basic(c.username.clone(), c.password.clone());
+                client.tokens.insert(&oref, RegistryOperation::Pull, basic).await;
+                Some(RegistryAuth::Basic(c.username.clone(), c.password.clone()))
+            }
+            // oci-client uses a given bearer token as it is, without a challenge.
+            Access::Bearer(t) => Some(RegistryAuth::Bearer(t.clone())),
+        };
+        // No stored auth at all when anonymous: oci-client then sends nothing
+        // (and skips a /v2/ round trip per blob).
+        if let Some(a) = &auth {
+            client.store_auth_if_needed(oref.resolve_registry(), a).await;
         }
+        Ok(Registry { client, http, access, endpoint: ping.endpoint, oref, reference: reference.clone(), insecure, plain_http })
     }
 
-    /// Fetches a manifest's raw bytes. For an insecure registry, HTTPS is tried
-    /// first (as podman) and plain HTTP when TLS cannot even be set up.
-    pub async fn manifest(&mut self, oref: &oci_client::Reference) -> Result<Vec<u8>, Error> {
-        let first = self.client.pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT).await;
-        match first {
-            Ok((body, _)) => Ok(body.to_vec()),
-            Err(e) if self.insecure && !self.plain_http && is_transport(&e) => {
-                self.client = client(ClientProtocol::Http, true);
-                self.plain_http = true;
-                let (body, _) = self
-                    .client
-                    .pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT)
-                    .await
-                    .map_err(|e| self.error(e, Phase::Manifest))?;
-                Ok(body.to_vec())
-            }
-            Err(e) => Err(self.error(e, Phase::Manifest)),
+    /// Fetches a manifest's raw bytes, refusing more than MAX_MANIFEST_BODY
+    /// (read here, not by oci-client, which reads any body whole into memory).
+    pub async fn manifest(&self, oref: &oci_client::Reference) -> Result<Vec<u8>, Error> {
+        let r = &self.reference;
+        let which = oref.digest().or(oref.tag()).unwrap_or("latest");
+        let url = format!("{}/v2/{}/manifests/{which}", self.endpoint.base(), oref.repository());
+        let mut req = self.http.get(&url).header(reqwest::header::ACCEPT, MANIFEST_ACCEPT.join(", "));
+        req = match &self.access {
+            Access::Anonymous => req,
+            Access::Basic(c) => req.basic_auth(&c.username, Some(&c.password)),
+            Access::Bearer(t) => req.bearer_auth(t),
+        };
+        let mut res = req.send().await.map_err(|e| self.error(OciDistributionError::RequestError(e), Phase::Manifest))?;
+        let status = res.status();
+        if !status.is_success() {
+            let message = token::error_text(&mut res).await;
+            return Err(self.error(OciDistributionError::ServerError { code: status.as_u16(), url, message }, Phase::Manifest));
         }
+        token::read_capped(&mut res, token::MAX_MANIFEST_BODY).await.map_err(|e| match e {
+            Capped::TooLarge => Error::Registry(format!(
+                "{r}: the registry sent a manifest larger than {} MiB, the limit on manifests and indexes \
+                 (podman's too); refusing it",
+                token::MAX_MANIFEST_BODY >> 20
+            )),
+            Capped::Net(e) => self.error(OciDistributionError::RequestError(e), Phase::Manifest),
+        })
     }
 
     /// Turns an oci-client error into one that names the image and the fix.
@@ -121,10 +161,6 @@ pub enum Phase {
     Config,
     /// A layer blob.
     Layer,
-}
-
-fn is_transport(e: &OciDistributionError) -> bool {
-    matches!(e, OciDistributionError::RequestError(r) if r.is_connect() || r.is_request())
 }
 
 /// The error and all its causes, innermost last, joined.

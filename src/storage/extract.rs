@@ -17,11 +17,12 @@ use nix::sys::stat::{
 };
 use nix::sys::time::TimeSpec;
 use nix::unistd::{fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat, Gid, Uid, UnlinkatFlags};
+use std::cell::Cell;
 use std::rc::Rc;
 use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
@@ -31,13 +32,93 @@ const WHITEOUT_PREFIX: &[u8] = b".wh.";
 const WHITEOUT_META_PREFIX: &[u8] = b".wh..wh.";
 const WHITEOUT_OPAQUE: &[u8] = b".wh..wh..opq";
 
+/// xattr name prefixes overlayfs reserves for its own bookkeeping (opaque
+/// dirs, redirects, origins, metacopy). A layer that carries them could hide
+/// or redirect the files of the layers below it, so they are dropped on
+/// extraction, as containers/storage does (archive.ShouldIncludeArchiveXattr);
+/// the one overlay xattr a layer may set, opaque, comes from `.wh..wh..opq`.
+const OVERLAY_XATTR_PREFIXES: [&[u8]; 2] = [b"trusted.overlay.", b"user.overlay."];
+
+/// Whether an xattr from a layer may be written (see OVERLAY_XATTR_PREFIXES).
+/// security.capability and the rest are kept, as podman keeps them.
+pub fn layer_xattr_allowed(name: &[u8]) -> bool {
+    !OVERLAY_XATTR_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// The bound on a layer's expanded size, charged by the reader of the
+/// decompressed stream (every tar header, file byte and trailing pad: a gzip
+/// or zstd bomb is caught there, whatever the tar holds) and by the extractor
+/// for the holes of sparse entries, which the tar reader makes up without
+/// reading anything (a 1 TiB hole costs no input but 1 TiB of zeros to walk).
+/// Single-threaded: one extraction owns it.
+#[derive(Debug, Default)]
+pub struct SizeBudget {
+    max: Option<u64>,
+    used: Cell<u64>,
+    exceeded: Cell<bool>,
+}
+
+impl SizeBudget {
+    /// A budget of `max` bytes; `None` is unbounded (our own data: commit, cp).
+    pub fn new(max: Option<u64>) -> SizeBudget {
+        SizeBudget { max, used: Cell::new(0), exceeded: Cell::new(false) }
+    }
+    /// Counts `n` more bytes; false (and remembered) once past the limit.
+    pub fn charge(&self, n: u64) -> bool {
+        let used = self.used.get().saturating_add(n);
+        self.used.set(used);
+        if self.max.is_some_and(|m| used > m) {
+            self.exceeded.set(true);
+        }
+        !self.exceeded.get()
+    }
+    /// Whether the limit was passed (the extraction then failed for that reason).
+    pub fn exceeded(&self) -> bool {
+        self.exceeded.get()
+    }
+    /// The limit in bytes.
+    pub fn max(&self) -> Option<u64> {
+        self.max
+    }
+}
+
+/// A reader that charges every byte it yields to a `SizeBudget` and fails
+/// once the budget is spent, so a bomb stops at the limit, not at a full disk.
+pub struct BudgetReader<'a, R> {
+    inner: R,
+    budget: &'a SizeBudget,
+}
+
+impl<'a, R: Read> BudgetReader<'a, R> {
+    /// Wraps `inner` (the decompressed layer stream).
+    pub fn new(inner: R, budget: &'a SizeBudget) -> Self {
+        BudgetReader { inner, budget }
+    }
+}
+
+impl<R: Read> Read for BudgetReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if !self.budget.charge(n as u64) {
+            return Err(io::Error::other("the layer's expanded size limit was exceeded"));
+        }
+        Ok(n)
+    }
+}
+
 /// Extracts an uncompressed tar stream into `target`, converting OCI
 /// whiteouts to overlay whiteouts and refusing entries that escape `target`.
 /// Returns the total bytes of regular file content written.
 pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> Result<u64> {
+    extract_tar_within(reader, target, opts, &SizeBudget::new(None))
+}
+
+/// `extract_tar`, charging sparse holes to `budget` (whose reader the caller
+/// wraps around `reader` to charge the stream itself).
+pub fn extract_tar_within<R: Read>(reader: R, target: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<u64> {
     std::fs::create_dir_all(target).path_ctx("create", target)?;
     let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
-    extract(reader, root, target, opts, true)
+    extract(reader, root, target, opts, true, budget)
 }
 
 /// Extracts a tar stream into the open folder `dir` as it is (`cp - CTR:DIR`):
@@ -45,12 +126,13 @@ pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> 
 /// same rules keep every entry inside `dir`. `target` is `dir`'s path for
 /// messages and for removing a tree an entry replaces.
 pub fn extract_tar_plain<R: Read>(reader: R, dir: OwnedFd, target: &Path, opts: &ExtractOptions) -> Result<u64> {
-    extract(reader, dir, target, opts, false)
+    extract(reader, dir, target, opts, false, &SizeBudget::new(None))
 }
 
-fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool) -> Result<u64> {
+fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool, budget: &SizeBudget) -> Result<u64> {
     let mut ex = Extractor {
         root,
+        budget,
         target,
         opts,
         whiteouts,
@@ -90,6 +172,7 @@ struct Meta {
 
 struct Extractor<'a> {
     root: OwnedFd,
+    budget: &'a SizeBudget,
     target: &'a Path,
     opts: &'a ExtractOptions,
     /// Layer tars: `.wh.` entries become overlay whiteouts and opaque dirs.
@@ -324,6 +407,18 @@ impl Extractor<'_> {
 
     fn file<R: Read>(&mut self, entry: &mut tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], meta: &Meta, shown: &str) -> Result<()> {
         let path = self.target.join(rel_path(comps));
+        let sparse = entry.header().entry_type() == EntryType::GNUSparse;
+        if sparse {
+            // The holes are charged at their apparent size before anything is
+            // written: the data blocks are charged as the stream is read, and
+            // a hole larger than the limit is refused at once, not after
+            // minutes of walking its zeros.
+            let stored = entry.header().entry_size().unwrap_or(0);
+            let holes = entry.size().saturating_sub(stored);
+            if !self.budget.charge(holes) {
+                return Err(bad(shown, format_args!("its sparse size of {} bytes is past the layer size limit", entry.size())));
+            }
+        }
         let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         // Created with its final permission bits (the data is ours alone until
         // the layer is published), so most files need no fchmod.
@@ -346,8 +441,19 @@ impl Extractor<'_> {
                 Err(e) => return Err(e).ctx(stream_what),
             };
             let chunk = self.buf.get(..n).unwrap_or_default();
-            file.write_all(chunk).path_ctx("write", &path)?;
+            // A sparse entry's holes stay holes (as podman's, through Go's tar
+            // seeking over them): zeros are skipped over, never written.
+            if sparse && chunk.iter().fold(0u8, |a, b| a | b) == 0 {
+                file.seek(SeekFrom::Current(n as i64)).path_ctx("seek in", &path)?;
+            } else {
+                file.write_all(chunk).path_ctx("write", &path)?;
+            }
             self.total += n as u64;
+        }
+        if sparse {
+            // A trailing hole was only seeked over: the length makes it part of the file.
+            let end = file.stream_position().path_ctx("seek in", &path)?;
+            file.set_len(end).path_ctx("set the size of", &path)?;
         }
         let owned = self.opts.squash_owners || (meta.uid, meta.gid) == self.own;
         let moded = meta.mode & 0o7777 == meta.mode & 0o777 & !self.umask;
@@ -509,6 +615,9 @@ fn read_meta<R: Read>(entry: &mut tar::Entry<R>, shown: &str) -> Result<Meta> {
             let ext = ext.ctx(stream_what)?;
             let key = ext.key_bytes();
             if let Some(name) = key.strip_prefix(b"SCHILY.xattr.") {
+                if !layer_xattr_allowed(name) {
+                    continue;
+                }
                 let name = CString::new(name).map_err(|_| bad(shown, "an xattr name contains a NUL byte"))?;
                 xattrs.push((name, ext.value_bytes().to_vec()));
             } else if key == b"mtime" {
