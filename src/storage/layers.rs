@@ -264,9 +264,9 @@ pub fn size_limit_error(digest: &str, max: u64) -> Error {
     let short = digest.trim_start_matches("sha256:").get(..12).unwrap_or(digest);
     Error::Layer(format!(
         "layer sha256:{short} expands to more than {}, the limit on a layer's expanded size \
-         (max_layer_size = \"{}\" in [storage] of sangja.conf): refusing it as a possible \
+         ([storage] max_layer_size in sangja.conf, now \"{}\"): refusing it as a possible \
          decompression bomb; if the image is genuine, raise max_layer_size in sangja.conf \
-         ($SANGJA_CONF, ~/.config/sangja/sangja.conf rootless, /etc/sangja/sangja.conf)",
+         ($SANGJA_CONF, else ~/.config/sangja/sangja.conf rootless, /etc/sangja/sangja.conf as root)",
         crate::config::settings::human_size(max),
         crate::config::settings::human_size(max).replace(' ', "")
     ))

@@ -97,6 +97,9 @@ fn zero_bomb(size: u64) -> (Vec<u8>, String) {
     h.set_path("zeros").unwrap();
     h.set_size(size);
     h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
     h.set_cksum();
     w.write_all(h.as_bytes()).unwrap();
     let chunk = vec![0u8; 1 << 20];

@@ -264,6 +264,9 @@ impl Tar {
         h.set_path("PaxHeader").unwrap();
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
         h.set_cksum();
         self.b.append(&h, &data[..]).unwrap();
         self
@@ -276,6 +279,8 @@ impl Tar {
         h.set_size(0);
         h.set_mode(0o755);
         h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
         h.set_cksum();
         self.b.append(&h, std::io::empty()).unwrap();
         self
@@ -288,6 +293,8 @@ impl Tar {
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
         h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
         h.set_cksum();
         self.b.append(&h, data).unwrap();
         self
