@@ -5,13 +5,13 @@
 use super::reference::Reference;
 use super::registries;
 use super::store::{ImageRecord, ImageStore};
-use super::transport::{stream_error, ChannelReader, Chunk, Phase, Registry};
+use super::token::Capped;
+use super::transport::{download_error, ChannelReader, Chunk, Phase, Registry};
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use futures_util::StreamExt;
 use crate::config::auth::Credentials;
-use oci_client::client::BlobResponse;
 use oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -305,15 +305,14 @@ fn save_blob(paths: &StorePaths, digest: &str, bytes: &[u8]) -> Result<()> {
 
 async fn fetch_config(reg: &Registry, digest: &str) -> Result<Vec<u8>> {
     let r = &reg.reference;
-    let mut stream = reg.client.pull_blob_stream(&reg.oref, digest).await.map_err(|e| reg.error(e, Phase::Config))?;
-    let mut out = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| stream_error(&e, r, digest, Phase::Config))?;
-        if out.len() + chunk.len() > MAX_CONFIG {
-            return Err(Error::Registry(format!("{r}: the image config is larger than {} MiB; refusing it", MAX_CONFIG >> 20)));
-        }
-        out.extend_from_slice(&chunk);
-    }
+    let mut res = reg.blob(digest, Phase::Config).await?;
+    let out = super::token::read_capped(&mut res, MAX_CONFIG).await.map_err(|e| match e {
+        Capped::TooLarge => Error::Registry(format!(
+            "{r}: the image config is larger than {} MiB, the limit on configs (podman's too); refusing it",
+            MAX_CONFIG >> 20
+        )),
+        Capped::Net(e) => download_error(&e, r, digest),
+    })?;
     let actual = sha256_of(&out);
     if actual != digest {
         return Err(Error::DigestMismatch { what: format!("config blob of {r}"), expected: digest.into(), actual });
@@ -332,17 +331,8 @@ async fn fetch_layer(
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<LayerInfo> {
     let r = &reg.reference;
-    // "Range: bytes=0-" gets the whole blob; a 206 answer comes without
-    // oci-client's own hashing, which would only repeat the check that
-    // add_from_blob makes anyway (sha256 is the costliest step on 2 cores).
-    let response = reg
-        .client
-        .pull_blob_stream_partial(&reg.oref, digest, 0, None)
-        .await
-        .map_err(|e| reg.error(e, Phase::Layer))?;
-    let mut stream = match response {
-        BlobResponse::Full(s) | BlobResponse::Partial(s) => s,
-    };
+    // Hashed once, by add_from_blob, as the bytes are extracted.
+    let mut response = reg.blob(digest, Phase::Layer).await?;
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let (p, d, o) = (paths.clone(), digest.to_string(), eopts.clone());
     let extract = tokio::task::spawn_blocking(move || {
@@ -351,8 +341,8 @@ async fn fetch_layer(
     let mut pending = 0u64;
     let mut failed = None;
     loop {
-        match stream.next().await {
-            Some(Ok(chunk)) => {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
                 let n = chunk.len() as u64;
                 // A closed channel means the extractor stopped: its result says why.
                 if tx.send(Chunk::Data(chunk)).await.is_err() {
@@ -364,12 +354,12 @@ async fn fetch_layer(
                     pending = 0;
                 }
             }
-            Some(Err(e)) => {
+            Err(e) => {
                 let _ = tx.send(Chunk::Failed(e.to_string())).await;
-                failed = Some(stream_error(&e, r, digest, Phase::Layer));
+                failed = Some(download_error(&e, r, digest));
                 break;
             }
-            None => {
+            Ok(None) => {
                 let _ = tx.send(Chunk::End).await;
                 break;
             }

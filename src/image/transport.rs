@@ -1,18 +1,19 @@
-//! Talking to a registry with oci-client: the client (TLS or plain HTTP),
+//! Talking to a registry: one connection per image (TLS or plain HTTP, with
+//! the access token.rs decided), manifests and blobs fetched with bounds,
 //! errors turned into messages that say what to do, and the bridge from an
 //! async byte stream to the blocking `Read` the layer extractor consumes.
+//!
+//! Every request is ours (reqwest), not oci-client's: oci-client reads any
+//! manifest or error body whole into memory and would run its own auth
+//! challenge, sending credentials to whatever realm it is told. Its error
+//! type is kept as the common currency of `registry_error`.
 
 use super::reference::Reference;
 use super::token::{self, Access, Capped, Endpoint};
 use crate::config::auth::Credentials;
 use crate::error::Error;
-use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{DigestError, OciDistributionError, OciErrorCode};
-use oci_client::secrets::RegistryAuth;
-use oci_client::token_cache::{RegistryOperation, RegistryTokenType};
-use oci_client::Client;
 use std::io::{self, Read};
-use std::time::Duration;
 
 /// Manifest media types we ask for; schema 1 is left out on purpose so
 /// registries that can convert send schema 2.
@@ -25,10 +26,7 @@ pub const MANIFEST_ACCEPT: &[&str] = &[
 
 /// A connection to one registry, for one image.
 pub struct Registry {
-    /// The oci-client client in use (blobs); it holds the access decided by
-    /// token.rs and never authorizes by itself.
-    pub client: Client,
-    /// Our own HTTP client (manifests, bounded).
+    /// The HTTP client.
     http: reqwest::Client,
     /// How requests are authorized.
     access: Access,
@@ -60,31 +58,11 @@ AiBEEvQ1xeDkHV26xW8+TUsetVCNyFq3NMAfEohWVYrhIgIgXdLjTWXVWdNwxes7
 GxbfpMHQxl9Rb2h8L44tvdvxeHo=
 -----END CERTIFICATE-----";
 
-fn client(protocol: ClientProtocol, insecure: bool) -> Client {
-    let tls_certs_only = if insecure {
-        vec![Certificate { encoding: CertificateEncoding::Pem, data: UNUSED_ROOT.as_bytes().to_vec() }]
-    } else {
-        Vec::new()
-    };
-    Client::new(ClientConfig {
-        protocol,
-        accept_invalid_certificates: insecure,
-        tls_certs_only,
-        // Index entries are chosen by pull.rs, which keeps the raw bytes.
-        platform_resolver: None,
-        connect_timeout: Some(Duration::from_secs(30)),
-        // Per read, not per request: a slow big layer is fine, a stalled one is not.
-        read_timeout: Some(Duration::from_secs(120)),
-        user_agent: concat!("sangja/", env!("CARGO_PKG_VERSION")),
-        ..Default::default()
-    })
-}
-
 impl Registry {
-    /// Connects to `reference`'s registry: pings it, authorizes with `creds`
-    /// (token.rs decides whether they may be sent where the registry asks),
-    /// and sets oci-client up with the result. `insecure` turns TLS
-    /// verification off and allows plain HTTP when TLS cannot even be set up.
+    /// Connects to `reference`'s registry: pings it and authorizes with `creds`
+    /// (token.rs decides whether they may be sent where the registry asks).
+    /// `insecure` turns TLS verification off and allows plain HTTP when TLS
+    /// cannot even be set up.
     pub async fn connect(reference: &Reference, insecure: bool, creds: Option<&Credentials>) -> Result<Registry, Error> {
         let oref = reference.to_oci();
         let host = oref.resolve_registry().to_string();
@@ -96,26 +74,35 @@ impl Registry {
             .await?
             .ok_or_else(|| unauthorized(reference))?;
         let plain_http = ping.endpoint.scheme == "http";
-        let client = client(if plain_http { ClientProtocol::Http } else { ClientProtocol::Https }, insecure);
-        let auth = match &access {
-            Access::Anonymous => None,
-            Access::Basic(c) => {
-                // Pinned in the token cache (never expires there): oci-client
-                // then never runs its own challenge, which would send these to
-                // whatever realm a later /v2/ answer names.
-                let basic = RegistryTokenType::Basic(c.username.clone(), c.password.clone());
-                client.tokens.insert(&oref, RegistryOperation::Pull, basic).await;
-                Some(RegistryAuth::Basic(c.username.clone(), c.password.clone()))
-            }
-            // oci-client uses a given bearer token as it is, without a challenge.
-            Access::Bearer(t) => Some(RegistryAuth::Bearer(t.clone())),
-        };
-        // No stored auth at all when anonymous: oci-client then sends nothing
-        // (and skips a /v2/ round trip per blob).
-        if let Some(a) = &auth {
-            client.store_auth_if_needed(oref.resolve_registry(), a).await;
+        Ok(Registry { http, access, endpoint: ping.endpoint, oref, reference: reference.clone(), insecure, plain_http })
+    }
+
+    /// `req` with this registry's access. Redirects (blobs on a CDN) drop
+    /// the Authorization header on a change of scheme, host or port (reqwest).
+    fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.access {
+            Access::Anonymous => req,
+            Access::Basic(c) => req.basic_auth(&c.username, Some(&c.password)),
+            Access::Bearer(t) => req.bearer_auth(t),
         }
-        Ok(Registry { client, http, access, endpoint: ping.endpoint, oref, reference: reference.clone(), insecure, plain_http })
+    }
+
+    /// Starts downloading a blob: the answer once it is a success, its body
+    /// to be read by the caller (bounded there); an error answer's body is
+    /// read only up to 64 KiB.
+    pub async fn blob(&self, digest: &str, phase: Phase) -> Result<reqwest::Response, Error> {
+        let url = format!("{}/v2/{}/blobs/{digest}", self.endpoint.base(), self.oref.repository());
+        let mut res = self
+            .authorized(self.http.get(&url))
+            .send()
+            .await
+            .map_err(|e| self.error(OciDistributionError::RequestError(e), phase))?;
+        let status = res.status();
+        if !status.is_success() {
+            let message = token::error_text(&mut res).await;
+            return Err(self.error(OciDistributionError::ServerError { code: status.as_u16(), url, message }, phase));
+        }
+        Ok(res)
     }
 
     /// Fetches a manifest's raw bytes, refusing more than MAX_MANIFEST_BODY
@@ -124,12 +111,7 @@ impl Registry {
         let r = &self.reference;
         let which = oref.digest().or(oref.tag()).unwrap_or("latest");
         let url = format!("{}/v2/{}/manifests/{which}", self.endpoint.base(), oref.repository());
-        let mut req = self.http.get(&url).header(reqwest::header::ACCEPT, MANIFEST_ACCEPT.join(", "));
-        req = match &self.access {
-            Access::Anonymous => req,
-            Access::Basic(c) => req.basic_auth(&c.username, Some(&c.password)),
-            Access::Bearer(t) => req.bearer_auth(t),
-        };
+        let req = self.authorized(self.http.get(&url).header(reqwest::header::ACCEPT, MANIFEST_ACCEPT.join(", ")));
         let mut res = req.send().await.map_err(|e| self.error(OciDistributionError::RequestError(e), Phase::Manifest))?;
         let status = res.status();
         if !status.is_success() {
@@ -270,15 +252,8 @@ fn phase_name(p: Phase) -> &'static str {
     }
 }
 
-/// An I/O error from a blob stream: digest failures become `DigestMismatch`.
-pub fn stream_error(e: &io::Error, r: &Reference, digest: &str, phase: Phase) -> Error {
-    if let Some(DigestError::VerificationError { expected, actual }) = e.get_ref().and_then(|i| i.downcast_ref::<DigestError>()) {
-        return Error::DigestMismatch {
-            what: format!("{} of {r}", phase_name(phase)),
-            expected: expected.clone(),
-            actual: actual.clone(),
-        };
-    }
+/// A failure while a blob's body arrives.
+pub fn download_error(e: &reqwest::Error, r: &Reference, digest: &str) -> Error {
     Error::Registry(format!("{r}: downloading {digest} from {} failed: {}", r.registry, chain(e)))
 }
 

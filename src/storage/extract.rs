@@ -809,6 +809,9 @@ mod unit {
         h.set_path("GNUSparseFile.0/big").unwrap();
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
         h.set_cksum();
         b.append(&h, &data[..]).unwrap();
         b.into_inner().unwrap()

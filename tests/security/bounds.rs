@@ -122,12 +122,20 @@ both! {
     fn gzip_bomb_refused(s) {
         let (blob, diff_id) = zero_bomb(256 << 20);
         assert!(blob.len() < 2 << 20, "the bomb is small on the wire: {} bytes", blob.len());
+        let bomb_file = s.dir.join("bomb.tar.gz");
+        fs::write(&bomb_file, &blob).unwrap();
+        fs::set_permissions(&bomb_file, fs::Permissions::from_mode(0o644)).unwrap();
         let reg = serve(Image::from_blobs(vec![(blob, diff_id)], 0));
         let conf = write_conf(s, "sangja.conf", "[storage]\nmax_layer_size = \"32MiB\"\n");
         let images_before = s.image_ids();
         let out = run_env(s, &[("SANGJA_CONF", &conf)], &["pull", "--tls-verify=false", &format!("{}/bomb:latest", reg.host())]).code(125);
         out.stderr_has("32 MiB").stderr_has("max_layer_size");
         assert_eq!(s.image_ids(), images_before, "images unchanged");
+        assert_nothing_left(s);
+
+        // `import` of the same bomb from a file is bounded the same way.
+        let out = run_env(s, &[("SANGJA_CONF", &conf)], &["import", bomb_file.to_str().unwrap(), "bomb:imported"]).code(125);
+        out.stderr_has("32 MiB").stderr_has("max_layer_size");
         assert_nothing_left(s);
     }
 }
