@@ -91,6 +91,7 @@ pub fn http_client(insecure: bool) -> Result<reqwest::Client> {
 }
 
 /// What /v2/ said.
+#[derive(Debug, Clone)]
 pub struct Ping {
     pub endpoint: Endpoint,
     pub status: StatusCode,

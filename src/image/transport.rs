@@ -28,8 +28,12 @@ pub const MANIFEST_ACCEPT: &[&str] = &[
 pub struct Registry {
     /// The HTTP client.
     http: reqwest::Client,
-    /// How requests are authorized.
-    access: Access,
+    /// How requests are authorized; a bearer token is replaced when it expires.
+    access: parking_lot::Mutex<Access>,
+    /// What /v2/ answered (its challenge, to fetch a fresh token).
+    ping: token::Ping,
+    /// The credentials this registry may get (None: anonymous).
+    creds: Option<Credentials>,
     /// Where the API answers.
     endpoint: Endpoint,
     /// oci-client's reference of the image.
@@ -74,17 +78,51 @@ impl Registry {
             .await?
             .ok_or_else(|| unauthorized(reference))?;
         let plain_http = ping.endpoint.scheme == "http";
-        Ok(Registry { http, access, endpoint: ping.endpoint, oref, reference: reference.clone(), insecure, plain_http })
+        Ok(Registry {
+            http,
+            access: parking_lot::Mutex::new(access),
+            endpoint: ping.endpoint.clone(),
+            ping,
+            creds: creds.cloned(),
+            oref,
+            reference: reference.clone(),
+            insecure,
+            plain_http,
+        })
     }
 
     /// `req` with this registry's access. Redirects (blobs on a CDN) drop
     /// the Authorization header on a change of scheme, host or port (reqwest).
     fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.access {
+        match &*self.access.lock() {
             Access::Anonymous => req,
             Access::Basic(c) => req.basic_auth(&c.username, Some(&c.password)),
             Access::Bearer(t) => req.bearer_auth(t),
         }
+    }
+
+    /// Sends a GET of `url` with the access; a 401 on a bearer token gets a
+    /// fresh token and one retry: tokens expire (Docker Hub's after 5
+    /// minutes) and a long pull outlives them. Same rules for the new token.
+    async fn get(&self, url: &str, accept: Option<&str>, phase: Phase) -> Result<reqwest::Response, Error> {
+        let send = || {
+            let mut req = self.http.get(url);
+            if let Some(a) = accept {
+                req = req.header(reqwest::header::ACCEPT, a);
+            }
+            self.authorized(req).send()
+        };
+        let net = |e| self.error(OciDistributionError::RequestError(e), phase);
+        let res = send().await.map_err(net)?;
+        let bearer = matches!(&*self.access.lock(), Access::Bearer(_));
+        if res.status() != reqwest::StatusCode::UNAUTHORIZED || !bearer {
+            return Ok(res);
+        }
+        let fresh = token::authorize(&self.http, &self.ping, &self.reference.registry, self.oref.repository(), self.creds.as_ref(), self.insecure)
+            .await?
+            .ok_or_else(|| unauthorized(&self.reference))?;
+        *self.access.lock() = fresh;
+        send().await.map_err(net)
     }
 
     /// Starts downloading a blob: the answer once it is a success, its body
@@ -92,11 +130,7 @@ impl Registry {
     /// read only up to 64 KiB.
     pub async fn blob(&self, digest: &str, phase: Phase) -> Result<reqwest::Response, Error> {
         let url = format!("{}/v2/{}/blobs/{digest}", self.endpoint.base(), self.oref.repository());
-        let mut res = self
-            .authorized(self.http.get(&url))
-            .send()
-            .await
-            .map_err(|e| self.error(OciDistributionError::RequestError(e), phase))?;
+        let mut res = self.get(&url, None, phase).await?;
         let status = res.status();
         if !status.is_success() {
             let message = token::error_text(&mut res).await;
@@ -111,8 +145,7 @@ impl Registry {
         let r = &self.reference;
         let which = oref.digest().or(oref.tag()).unwrap_or("latest");
         let url = format!("{}/v2/{}/manifests/{which}", self.endpoint.base(), oref.repository());
-        let req = self.authorized(self.http.get(&url).header(reqwest::header::ACCEPT, MANIFEST_ACCEPT.join(", ")));
-        let mut res = req.send().await.map_err(|e| self.error(OciDistributionError::RequestError(e), Phase::Manifest))?;
+        let mut res = self.get(&url, Some(&MANIFEST_ACCEPT.join(", ")), Phase::Manifest).await?;
         let status = res.status();
         if !status.is_success() {
             let message = token::error_text(&mut res).await;

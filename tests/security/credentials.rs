@@ -157,3 +157,40 @@ both! {
         assert!(!reg.authorized().is_empty(), "the named registry got the credentials");
     }
 }
+
+both! {
+    /// A token that expires mid-pull (Docker Hub's last 5 minutes) is
+    /// replaced once, from the same realm and under the same rule.
+    fn expired_token_is_renewed(s) {
+        let img = image();
+        let basic = basic();
+        let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let realm = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (i2, r2) = (issued.clone(), realm.clone());
+        let reg = Server::start(move |r: &Request| {
+            use std::sync::atomic::Ordering;
+            if r.path.starts_with("/token") {
+                if r.header("authorization") != Some(basic.as_str()) {
+                    return Response::json(401, "{}");
+                }
+                let n = i2.fetch_add(1, Ordering::SeqCst) + 1;
+                return Response::json(200, &format!("{{\"token\":\"t{n}\"}}"));
+            }
+            // The first token is good for the manifest only, then "expires".
+            let current = format!("Bearer t{}", i2.load(Ordering::SeqCst));
+            let fine = match r.header("authorization") {
+                Some(a) if r.path.contains("/manifests/") => a.starts_with("Bearer t"),
+                Some(a) => a == current && current != "Bearer t1",
+                None => false,
+            };
+            if !fine {
+                return Response::json(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"expired\"}]}")
+                    .with("WWW-Authenticate", &format!("Bearer realm=\"{}\",service=\"own\"", r2.lock().unwrap()));
+            }
+            img.answer(r).unwrap_or_else(|| Response::json(404, "{}"))
+        });
+        *realm.lock().unwrap() = format!("http://{}/token", reg.host());
+        s.ok(&["pull", "-q", "--tls-verify=false", "--creds", &format!("{USER}:{PASS}"), &format!("{}/private:latest", reg.host())]);
+        assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 2, "one token, then one renewal");
+    }
+}
