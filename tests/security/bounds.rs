@@ -77,6 +77,15 @@ both! {
 /// A gzip layer of one file of `size` zero bytes, streamed through the
 /// compressor (never whole in memory); returns (blob, diff_id).
 fn zero_bomb(size: u64) -> (Vec<u8>, String) {
+    zero_bomb_with(size, flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()), |gz| gz.finish().unwrap())
+}
+
+/// The same bomb in zstd, whose ratio on zeros is far beyond gzip's ~1000:1.
+fn zstd_bomb(size: u64) -> (Vec<u8>, String) {
+    zero_bomb_with(size, zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap(), |z| z.finish().unwrap())
+}
+
+fn zero_bomb_with<W: Write>(size: u64, out: W, finish: impl FnOnce(W) -> Vec<u8>) -> (Vec<u8>, String) {
     use sha2::Digest;
     struct Both<W: Write> {
         gz: W,
@@ -92,7 +101,7 @@ fn zero_bomb(size: u64) -> (Vec<u8>, String) {
             self.gz.flush()
         }
     }
-    let mut w = Both { gz: flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()), hash: sha2::Sha256::new() };
+    let mut w = Both { gz: out, hash: sha2::Sha256::new() };
     let mut h = tar::Header::new_ustar();
     h.set_path("zeros").unwrap();
     h.set_size(size);
@@ -113,7 +122,7 @@ fn zero_bomb(size: u64) -> (Vec<u8>, String) {
     let pad = (512 - (size % 512) as usize) % 512;
     w.write_all(&vec![0u8; pad + 1024]).unwrap();
     let diff_id = format!("sha256:{}", hex::encode(w.hash.finalize()));
-    (w.gz.finish().unwrap(), diff_id)
+    (finish(w.gz), diff_id)
 }
 
 both! {
@@ -131,6 +140,14 @@ both! {
         let out = run_env(s, &[("SANGJA_CONF", &conf)], &["pull", "--tls-verify=false", &format!("{}/bomb:latest", reg.host())]).code(125);
         out.stderr_has("32 MiB").stderr_has("max_layer_size");
         assert_eq!(s.image_ids(), images_before, "images unchanged");
+        assert_nothing_left(s);
+
+        // zstd: the same bound, on the decompressed stream whatever the codec.
+        let (blob, diff_id) = zstd_bomb(256 << 20);
+        assert!(blob.len() < 1 << 20, "the zstd bomb is tiny: {} bytes", blob.len());
+        let reg = serve(Image::from_blobs(vec![(blob, diff_id)], 0));
+        let out = run_env(s, &[("SANGJA_CONF", &conf)], &["pull", "--tls-verify=false", &format!("{}/zbomb:latest", reg.host())]).code(125);
+        out.stderr_has("32 MiB").stderr_has("max_layer_size");
         assert_nothing_left(s);
 
         // `import` of the same bomb from a file is bounded the same way.

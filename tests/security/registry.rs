@@ -190,8 +190,9 @@ impl Image {
         let mut descs = Vec::new();
         for (blob, _) in layers {
             let d = sha256(&blob);
+            let kind = if blob.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) { "zstd" } else { "gzip" };
             descs.push(format!(
-                "{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{d}\",\"size\":{}}}",
+                "{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+{kind}\",\"digest\":\"{d}\",\"size\":{}}}",
                 blob.len()
             ));
             img.layer_digests.push(d.clone());
