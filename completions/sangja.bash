@@ -5092,7 +5092,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5111,6 +5111,10 @@ _sangja() {
                     return 0
                     ;;
                 --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6098,7 +6102,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6117,6 +6121,10 @@ _sangja() {
                     return 0
                     ;;
                 --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -545,6 +545,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand pull" -l tls-verify -d 'Re
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l storage-driver -d 'Storage driver: overlay' -r
@@ -646,6 +647,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Storage driver: overlay' -r

@@ -28,6 +28,9 @@ pub struct PullArgs {
     /// The auth file with the registry's credentials (default: $REGISTRY_AUTH_FILE, else auth.json's places).
     #[arg(long, value_name = "PATH")]
     pub authfile: Option<std::path::PathBuf>,
+    /// Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them.
+    #[arg(long, value_name = "USERNAME:PASSWORD")]
+    pub creds: Option<String>,
     /// The image to pull, e.g. 127.0.0.1:5000/busybox:latest.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -35,12 +38,26 @@ pub struct PullArgs {
 
 impl PullArgs {
     /// The engine's options for these flags.
-    pub fn options(&self) -> PullOptions {
-        PullOptions {
+    pub fn options(&self) -> Result<PullOptions> {
+        let creds = match &self.creds {
+            None => None,
+            Some(text) => match text.split_once(':') {
+                Some((u, p)) if !u.is_empty() => {
+                    Some(crate::config::auth::Credentials { username: u.to_string(), password: p.to_string() })
+                }
+                _ => {
+                    return Err(Error::Invalid(
+                        "--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into(),
+                    ))
+                }
+            },
+        };
+        Ok(PullOptions {
             tls_verify: self.tls_verify,
             platform: self.platform.clone().or_else(|| self.arch.as_ref().map(|a| format!("linux/{a}"))),
             squash_owners: false,
-        }
+            creds,
+        })
     }
 }
 
@@ -49,7 +66,7 @@ pub fn pull(ctx: &Context, args: PullArgs) -> Result<i32> {
     if let Some(f) = &args.authfile {
         crate::config::auth::set_authfile(f);
     }
-    let record = pull_with_progress(ctx, &args.image, args.options(), args.quiet)?;
+    let record = pull_with_progress(ctx, &args.image, args.options()?, args.quiet)?;
     println!("{}", record.id);
     Ok(0)
 }

@@ -59,7 +59,8 @@ fn digest_of(h: &Sha256) -> String {
 }
 
 fn extract_opts(engine: &Engine) -> ExtractOptions {
-    ExtractOptions { squash_owners: !engine.identity.has_subids, rootless: engine.identity.rootless }
+    // A committed layer is our own container's diff: no bound (import sets one).
+    ExtractOptions { squash_owners: !engine.identity.has_subids, rootless: engine.identity.rootless, max_size: None }
 }
 
 /// A temp file in the store's tmp/, removed when dropped.
@@ -149,7 +150,9 @@ pub fn import(engine: &Engine, mut input: impl Read, opts: &ImageOptions) -> Res
     if size == 0 {
         return Err(Error::Invalid("the tarball to import is empty: give a tar file or pipe one into `import -`".into()));
     }
-    let layer = LayerStore::new(&engine.paths).add_from_blob(&digest, None, rewind(reread)?, &extract_opts(engine))?;
+    // A tarball from outside may be a decompression bomb: bounded as a pulled layer.
+    let eopts = ExtractOptions { max_size: Some(crate::config::settings::max_layer_size()?), ..extract_opts(engine) };
+    let layer = LayerStore::new(&engine.paths).add_from_blob(&digest, None, rewind(reread)?, &eopts)?;
     let mut config = ImageConfiguration::default();
     config.set_architecture(host_arch());
     config.set_os(oci_spec::image::Os::Linux);

@@ -202,6 +202,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             let opts = crate::storage::layers::ExtractOptions {
                 squash_owners: !archive || !engine.identity.has_subids,
                 rootless: engine.identity.rootless,
+                max_size: None,
             };
             rootview::with_root(engine, &source, |root| {
                 let what = format!("{}:{}", c.config.name, path);

@@ -6,4 +6,5 @@ pub mod pull;
 pub mod reference;
 pub mod registries;
 pub mod store;
+pub mod token;
 pub mod transport;

@@ -5,13 +5,13 @@
 use super::reference::Reference;
 use super::registries;
 use super::store::{ImageRecord, ImageStore};
-use super::transport::{stream_error, ChannelReader, Chunk, Phase, Registry};
+use super::token::Capped;
+use super::transport::{download_error, ChannelReader, Chunk, Phase, Registry};
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use futures_util::StreamExt;
-use oci_client::client::BlobResponse;
-use oci_client::secrets::RegistryAuth;
+use crate::config::auth::Credentials;
 use oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -22,8 +22,8 @@ const PARALLEL_LAYERS: usize = 4;
 const CHANNEL_CHUNKS: usize = 32;
 /// Bytes between two progress events of one layer.
 const PROGRESS_STEP: u64 = 256 * 1024;
-/// Largest config blob accepted (real ones are a few KiB; this is a guard).
-const MAX_CONFIG: usize = 32 * 1024 * 1024;
+/// Largest config blob accepted: real ones are a few KiB; containers/image's bound.
+const MAX_CONFIG: usize = super::token::MAX_CONFIG_BODY;
 
 /// Options of a pull.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,9 @@ pub struct PullOptions {
     pub platform: Option<String>,
     /// Extract without owners (rootless without a subuid range).
     pub squash_owners: bool,
+    /// `--creds`: for the registry the user named only; mirrors and rewritten
+    /// locations get their own stored credentials, never these.
+    pub creds: Option<Credentials>,
 }
 
 /// Progress of a pull, for the CLI to render.
@@ -56,7 +59,34 @@ pub async fn pull(
     opts: &PullOptions,
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
-    pull_with_auth(paths, reference, opts, RegistryAuth::Anonymous, progress).await
+    // registries.conf decides where the image comes from: blocked, mirrors in
+    // order, then the (rewritten) location; credentials are per source host.
+    let (conf, _) = registries::load()?;
+    let sources = conf.sources(reference)?;
+    let mut mirror_errors = Vec::new();
+    for src in &sources {
+        let insecure = match opts.tls_verify {
+            Some(v) => !v,
+            None => src.insecure,
+        };
+        let creds = source_creds(reference, &src.reference, opts.creds.as_ref())?;
+        match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+            // A mirror that is down or lacks the image falls back to the next source.
+            Err(e) if src.mirror => mirror_errors.push(e.to_string()),
+            done => return done,
+        }
+    }
+    Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
+}
+
+/// The credentials for pulling `named` from `source`: `--creds` only where the
+/// source is the registry the user named (never a mirror on another host, as
+/// the rule of issue 14 says), else what auth.json holds for the source.
+fn source_creds(named: &Reference, source: &Reference, given: Option<&Credentials>) -> Result<Option<Credentials>> {
+    match given {
+        Some(c) if source.registry == named.registry => Ok(Some(c.clone())),
+        _ => crate::config::auth::lookup(&source.registry, &source.repository, None),
+    }
 }
 
 /// A platform wanted from a manifest list.
@@ -192,7 +222,7 @@ struct Resolved {
     list_digest: Option<String>,
 }
 
-async fn resolve(reg: &mut Registry, want: &Platform) -> Result<Resolved> {
+async fn resolve(reg: &Registry, want: &Platform) -> Result<Resolved> {
     let r = reg.reference.clone();
     let oref = reg.oref.clone();
     let bytes = reg.manifest(&oref).await?;
@@ -275,15 +305,14 @@ fn save_blob(paths: &StorePaths, digest: &str, bytes: &[u8]) -> Result<()> {
 
 async fn fetch_config(reg: &Registry, digest: &str) -> Result<Vec<u8>> {
     let r = &reg.reference;
-    let mut stream = reg.client.pull_blob_stream(&reg.oref, digest).await.map_err(|e| reg.error(e, Phase::Config))?;
-    let mut out = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| stream_error(&e, r, digest, Phase::Config))?;
-        if out.len() + chunk.len() > MAX_CONFIG {
-            return Err(Error::Registry(format!("{r}: the image config is larger than {} MiB; refusing it", MAX_CONFIG >> 20)));
-        }
-        out.extend_from_slice(&chunk);
-    }
+    let mut res = reg.blob(digest, Phase::Config).await?;
+    let out = super::token::read_capped(&mut res, MAX_CONFIG).await.map_err(|e| match e {
+        Capped::TooLarge => Error::Registry(format!(
+            "{r}: the image config is larger than {} MiB, the limit on configs (podman's too); refusing it",
+            MAX_CONFIG >> 20
+        )),
+        Capped::Net(e) => download_error(&e, r, digest),
+    })?;
     let actual = sha256_of(&out);
     if actual != digest {
         return Err(Error::DigestMismatch { what: format!("config blob of {r}"), expected: digest.into(), actual });
@@ -302,17 +331,8 @@ async fn fetch_layer(
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<LayerInfo> {
     let r = &reg.reference;
-    // "Range: bytes=0-" gets the whole blob; a 206 answer comes without
-    // oci-client's own hashing, which would only repeat the check that
-    // add_from_blob makes anyway (sha256 is the costliest step on 2 cores).
-    let response = reg
-        .client
-        .pull_blob_stream_partial(&reg.oref, digest, 0, None)
-        .await
-        .map_err(|e| reg.error(e, Phase::Layer))?;
-    let mut stream = match response {
-        BlobResponse::Full(s) | BlobResponse::Partial(s) => s,
-    };
+    // Hashed once, by add_from_blob, as the bytes are extracted.
+    let mut response = reg.blob(digest, Phase::Layer).await?;
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let (p, d, o) = (paths.clone(), digest.to_string(), eopts.clone());
     let extract = tokio::task::spawn_blocking(move || {
@@ -321,8 +341,8 @@ async fn fetch_layer(
     let mut pending = 0u64;
     let mut failed = None;
     loop {
-        match stream.next().await {
-            Some(Ok(chunk)) => {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
                 let n = chunk.len() as u64;
                 // A closed channel means the extractor stopped: its result says why.
                 if tx.send(Chunk::Data(chunk)).await.is_err() {
@@ -334,12 +354,12 @@ async fn fetch_layer(
                     pending = 0;
                 }
             }
-            Some(Err(e)) => {
+            Err(e) => {
                 let _ = tx.send(Chunk::Failed(e.to_string())).await;
-                failed = Some(stream_error(&e, r, digest, Phase::Layer));
+                failed = Some(download_error(&e, r, digest));
                 break;
             }
-            None => {
+            Ok(None) => {
                 let _ = tx.send(Chunk::End).await;
                 break;
             }
@@ -359,45 +379,6 @@ async fn fetch_layer(
     }
 }
 
-/// Pulls with the given credentials (see `pull`).
-pub async fn pull_with_auth(
-    paths: &StorePaths,
-    reference: &Reference,
-    opts: &PullOptions,
-    auth: RegistryAuth,
-    progress: &(dyn Fn(PullEvent) + Send + Sync),
-) -> Result<ImageRecord> {
-    // registries.conf decides where the image comes from: blocked, mirrors in
-    // order, then the (rewritten) location; credentials are per source host.
-    let (conf, _) = registries::load()?;
-    let sources = conf.sources(reference)?;
-    let mut mirror_errors = Vec::new();
-    for src in &sources {
-        let insecure = match opts.tls_verify {
-            Some(v) => !v,
-            None => src.insecure,
-        };
-        let auth = match &auth {
-            RegistryAuth::Anonymous => stored_auth(&src.reference)?,
-            given => given.clone(),
-        };
-        match pull_from(paths, reference, &src.reference, insecure, opts, auth, progress).await {
-            // A mirror that is down or lacks the image falls back to the next source.
-            Err(e) if src.mirror => mirror_errors.push(e.to_string()),
-            done => return done,
-        }
-    }
-    Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
-}
-
-/// The credentials stored for `r`'s registry (auth.json, docker's config, helpers).
-fn stored_auth(r: &Reference) -> Result<RegistryAuth> {
-    Ok(match crate::config::auth::lookup(&r.registry, &r.repository, None)? {
-        Some(c) => RegistryAuth::Basic(c.username, c.password),
-        None => RegistryAuth::Anonymous,
-    })
-}
-
 /// Pulls `reference` from `source` (the same image, or a mirror's copy) and
 /// records it under `reference`'s name.
 async fn pull_from(
@@ -406,13 +387,13 @@ async fn pull_from(
     source: &Reference,
     insecure: bool,
     opts: &PullOptions,
-    auth: RegistryAuth,
+    creds: Option<&Credentials>,
     progress: &(dyn Fn(PullEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
     let r = reference;
     let want = Platform::parse(opts.platform.as_deref())?;
-    let mut reg = Registry::new(source, insecure, auth);
-    let resolved = resolve(&mut reg, &want).await?;
+    let reg = Registry::connect(source, insecure, creds).await?;
+    let resolved = resolve(&reg, &want).await?;
     let manifest: ImageManifest = serde_json::from_slice(&resolved.bytes)
         .map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
     check_manifest(&manifest, r)?;
@@ -462,7 +443,11 @@ async fn pull_from(
     };
 
     progress(PullEvent::Manifest { layers: unique.clone() });
-    let eopts = ExtractOptions { squash_owners: opts.squash_owners, rootless: paths.rootless };
+    let eopts = ExtractOptions {
+        squash_owners: opts.squash_owners,
+        rootless: paths.rootless,
+        max_size: Some(crate::config::settings::max_layer_size()?),
+    };
     let mut missing = Vec::new();
     for (d, _) in &unique {
         if layers.has(d) {

@@ -1,15 +1,19 @@
-//! Talking to a registry with oci-client: the client (TLS or plain HTTP),
+//! Talking to a registry: one connection per image (TLS or plain HTTP, with
+//! the access token.rs decided), manifests and blobs fetched with bounds,
 //! errors turned into messages that say what to do, and the bridge from an
 //! async byte stream to the blocking `Read` the layer extractor consumes.
+//!
+//! Every request is ours (reqwest), not oci-client's: oci-client reads any
+//! manifest or error body whole into memory and would run its own auth
+//! challenge, sending credentials to whatever realm it is told. Its error
+//! type is kept as the common currency of `registry_error`.
 
 use super::reference::Reference;
+use super::token::{self, Access, Capped, Endpoint};
+use crate::config::auth::Credentials;
 use crate::error::Error;
-use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{DigestError, OciDistributionError, OciErrorCode};
-use oci_client::secrets::RegistryAuth;
-use oci_client::Client;
 use std::io::{self, Read};
-use std::time::Duration;
 
 /// Manifest media types we ask for; schema 1 is left out on purpose so
 /// registries that can convert send schema 2.
@@ -22,10 +26,16 @@ pub const MANIFEST_ACCEPT: &[&str] = &[
 
 /// A connection to one registry, for one image.
 pub struct Registry {
-    /// The oci-client client in use.
-    pub client: Client,
-    /// Credentials (anonymous unless given).
-    pub auth: RegistryAuth,
+    /// The HTTP client.
+    http: reqwest::Client,
+    /// How requests are authorized; a bearer token is replaced when it expires.
+    access: parking_lot::Mutex<Access>,
+    /// What /v2/ answered (its challenge, to fetch a fresh token).
+    ping: token::Ping,
+    /// The credentials this registry may get (None: anonymous).
+    creds: Option<Credentials>,
+    /// Where the API answers.
+    endpoint: Endpoint,
     /// oci-client's reference of the image.
     pub oref: oci_client::Reference,
     /// The image as the user asked for it.
@@ -40,7 +50,7 @@ pub struct Registry {
 /// the trust roots are never consulted, but without an explicit list reqwest
 /// loads and parses the system's ~140 roots for every client: 40-140 ms, most
 /// of a small pull from a local registry.
-const UNUSED_ROOT: &str = "-----BEGIN CERTIFICATE-----
+pub(crate) const UNUSED_ROOT: &str = "-----BEGIN CERTIFICATE-----
 MIIBkDCCATegAwIBAgIURsrLQOFxyJb8yL+eNLxFLH5IrlUwCgYIKoZIzj0EAwIw
 HTEbMBkGA1UEAwwSc2FuZ2phLXVudXNlZC1yb290MCAXDTI2MTEyMzIxNTkzNFoY
 DzIxMjYxMDMwMjE1OTM0WjAdMRswGQYDVQQDDBJzYW5namEtdW51c2VkLXJvb3Qw
@@ -52,58 +62,103 @@ AiBEEvQ1xeDkHV26xW8+TUsetVCNyFq3NMAfEohWVYrhIgIgXdLjTWXVWdNwxes7
 GxbfpMHQxl9Rb2h8L44tvdvxeHo=
 -----END CERTIFICATE-----";
 
-fn client(protocol: ClientProtocol, insecure: bool) -> Client {
-    let tls_certs_only = if insecure {
-        vec![Certificate { encoding: CertificateEncoding::Pem, data: UNUSED_ROOT.as_bytes().to_vec() }]
-    } else {
-        Vec::new()
-    };
-    Client::new(ClientConfig {
-        protocol,
-        accept_invalid_certificates: insecure,
-        tls_certs_only,
-        // Index entries are chosen by pull.rs, which keeps the raw bytes.
-        platform_resolver: None,
-        connect_timeout: Some(Duration::from_secs(30)),
-        // Per read, not per request: a slow big layer is fine, a stalled one is not.
-        read_timeout: Some(Duration::from_secs(120)),
-        user_agent: concat!("sangja/", env!("CARGO_PKG_VERSION")),
-        ..Default::default()
-    })
-}
-
 impl Registry {
-    /// A client for `reference`; `insecure` turns TLS verification off and
-    /// allows the fall-back to plain HTTP.
-    pub fn new(reference: &Reference, insecure: bool, auth: RegistryAuth) -> Registry {
-        Registry {
-            client: client(ClientProtocol::Https, insecure),
-            auth,
-            oref: reference.to_oci(),
+    /// Connects to `reference`'s registry: pings it and authorizes with `creds`
+    /// (token.rs decides whether they may be sent where the registry asks).
+    /// `insecure` turns TLS verification off and allows plain HTTP when TLS
+    /// cannot even be set up.
+    pub async fn connect(reference: &Reference, insecure: bool, creds: Option<&Credentials>) -> Result<Registry, Error> {
+        let oref = reference.to_oci();
+        let host = oref.resolve_registry().to_string();
+        let http = token::http_client(insecure)?;
+        let ping = token::ping(&http, &host, insecure)
+            .await
+            .map_err(|e| registry_error(OciDistributionError::RequestError(e), reference, insecure, Phase::Manifest))?;
+        let access = token::authorize(&http, &ping, &reference.registry, oref.repository(), creds, insecure)
+            .await?
+            .ok_or_else(|| unauthorized(reference))?;
+        let plain_http = ping.endpoint.scheme == "http";
+        Ok(Registry {
+            http,
+            access: parking_lot::Mutex::new(access),
+            endpoint: ping.endpoint.clone(),
+            ping,
+            creds: creds.cloned(),
+            oref,
             reference: reference.clone(),
             insecure,
-            plain_http: false,
+            plain_http,
+        })
+    }
+
+    /// `req` with this registry's access. Redirects (blobs on a CDN) drop
+    /// the Authorization header on a change of scheme, host or port (reqwest).
+    fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &*self.access.lock() {
+            Access::Anonymous => req,
+            Access::Basic(c) => req.basic_auth(&c.username, Some(&c.password)),
+            Access::Bearer(t) => req.bearer_auth(t),
         }
     }
 
-    /// Fetches a manifest's raw bytes. For an insecure registry, HTTPS is tried
-    /// first (as podman) and plain HTTP when TLS cannot even be set up.
-    pub async fn manifest(&mut self, oref: &oci_client::Reference) -> Result<Vec<u8>, Error> {
-        let first = self.client.pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT).await;
-        match first {
-            Ok((body, _)) => Ok(body.to_vec()),
-            Err(e) if self.insecure && !self.plain_http && is_transport(&e) => {
-                self.client = client(ClientProtocol::Http, true);
-                self.plain_http = true;
-                let (body, _) = self
-                    .client
-                    .pull_manifest_raw(oref, &self.auth, MANIFEST_ACCEPT)
-                    .await
-                    .map_err(|e| self.error(e, Phase::Manifest))?;
-                Ok(body.to_vec())
+    /// Sends a GET of `url` with the access; a 401 on a bearer token gets a
+    /// fresh token and one retry: tokens expire (Docker Hub's after 5
+    /// minutes) and a long pull outlives them. Same rules for the new token.
+    async fn get(&self, url: &str, accept: Option<&str>, phase: Phase) -> Result<reqwest::Response, Error> {
+        let send = || {
+            let mut req = self.http.get(url);
+            if let Some(a) = accept {
+                req = req.header(reqwest::header::ACCEPT, a);
             }
-            Err(e) => Err(self.error(e, Phase::Manifest)),
+            self.authorized(req).send()
+        };
+        let net = |e| self.error(OciDistributionError::RequestError(e), phase);
+        let res = send().await.map_err(net)?;
+        let bearer = matches!(&*self.access.lock(), Access::Bearer(_));
+        if res.status() != reqwest::StatusCode::UNAUTHORIZED || !bearer {
+            return Ok(res);
         }
+        let fresh = token::authorize(&self.http, &self.ping, &self.reference.registry, self.oref.repository(), self.creds.as_ref(), self.insecure)
+            .await?
+            .ok_or_else(|| unauthorized(&self.reference))?;
+        *self.access.lock() = fresh;
+        send().await.map_err(net)
+    }
+
+    /// Starts downloading a blob: the answer once it is a success, its body
+    /// to be read by the caller (bounded there); an error answer's body is
+    /// read only up to 64 KiB.
+    pub async fn blob(&self, digest: &str, phase: Phase) -> Result<reqwest::Response, Error> {
+        let url = format!("{}/v2/{}/blobs/{digest}", self.endpoint.base(), self.oref.repository());
+        let mut res = self.get(&url, None, phase).await?;
+        let status = res.status();
+        if !status.is_success() {
+            let message = token::error_text(&mut res).await;
+            return Err(self.error(OciDistributionError::ServerError { code: status.as_u16(), url, message }, phase));
+        }
+        Ok(res)
+    }
+
+    /// Fetches a manifest's raw bytes, refusing more than MAX_MANIFEST_BODY
+    /// (read here, not by oci-client, which reads any body whole into memory).
+    pub async fn manifest(&self, oref: &oci_client::Reference) -> Result<Vec<u8>, Error> {
+        let r = &self.reference;
+        let which = oref.digest().or(oref.tag()).unwrap_or("latest");
+        let url = format!("{}/v2/{}/manifests/{which}", self.endpoint.base(), oref.repository());
+        let mut res = self.get(&url, Some(&MANIFEST_ACCEPT.join(", ")), Phase::Manifest).await?;
+        let status = res.status();
+        if !status.is_success() {
+            let message = token::error_text(&mut res).await;
+            return Err(self.error(OciDistributionError::ServerError { code: status.as_u16(), url, message }, Phase::Manifest));
+        }
+        token::read_capped(&mut res, token::MAX_MANIFEST_BODY).await.map_err(|e| match e {
+            Capped::TooLarge => Error::Registry(format!(
+                "{r}: the registry sent a manifest larger than {} MiB, the limit on manifests and indexes \
+                 (podman's too); refusing it",
+                token::MAX_MANIFEST_BODY >> 20
+            )),
+            Capped::Net(e) => self.error(OciDistributionError::RequestError(e), Phase::Manifest),
+        })
     }
 
     /// Turns an oci-client error into one that names the image and the fix.
@@ -121,10 +176,6 @@ pub enum Phase {
     Config,
     /// A layer blob.
     Layer,
-}
-
-fn is_transport(e: &OciDistributionError) -> bool {
-    matches!(e, OciDistributionError::RequestError(r) if r.is_connect() || r.is_request())
 }
 
 /// The error and all its causes, innermost last, joined.
@@ -234,15 +285,8 @@ fn phase_name(p: Phase) -> &'static str {
     }
 }
 
-/// An I/O error from a blob stream: digest failures become `DigestMismatch`.
-pub fn stream_error(e: &io::Error, r: &Reference, digest: &str, phase: Phase) -> Error {
-    if let Some(DigestError::VerificationError { expected, actual }) = e.get_ref().and_then(|i| i.downcast_ref::<DigestError>()) {
-        return Error::DigestMismatch {
-            what: format!("{} of {r}", phase_name(phase)),
-            expected: expected.clone(),
-            actual: actual.clone(),
-        };
-    }
+/// A failure while a blob's body arrives.
+pub fn download_error(e: &reqwest::Error, r: &Reference, digest: &str) -> Error {
     Error::Registry(format!("{r}: downloading {digest} from {} failed: {}", r.registry, chain(e)))
 }
 

@@ -17,11 +17,12 @@ use nix::sys::stat::{
 };
 use nix::sys::time::TimeSpec;
 use nix::unistd::{fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat, Gid, Uid, UnlinkatFlags};
+use std::cell::Cell;
 use std::rc::Rc;
 use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
@@ -31,13 +32,93 @@ const WHITEOUT_PREFIX: &[u8] = b".wh.";
 const WHITEOUT_META_PREFIX: &[u8] = b".wh..wh.";
 const WHITEOUT_OPAQUE: &[u8] = b".wh..wh..opq";
 
+/// xattr name prefixes overlayfs reserves for its own bookkeeping (opaque
+/// dirs, redirects, origins, metacopy). A layer that carries them could hide
+/// or redirect the files of the layers below it, so they are dropped on
+/// extraction, as containers/storage does (archive.ShouldIncludeArchiveXattr);
+/// the one overlay xattr a layer may set, opaque, comes from `.wh..wh..opq`.
+const OVERLAY_XATTR_PREFIXES: [&[u8]; 2] = [b"trusted.overlay.", b"user.overlay."];
+
+/// Whether an xattr from a layer may be written (see OVERLAY_XATTR_PREFIXES).
+/// security.capability and the rest are kept, as podman keeps them.
+pub fn layer_xattr_allowed(name: &[u8]) -> bool {
+    !OVERLAY_XATTR_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// The bound on a layer's expanded size, charged by the reader of the
+/// decompressed stream (every tar header, file byte and trailing pad: a gzip
+/// or zstd bomb is caught there, whatever the tar holds) and by the extractor
+/// for the holes of sparse entries, which the tar reader makes up without
+/// reading anything (a 1 TiB hole costs no input but 1 TiB of zeros to walk).
+/// Single-threaded: one extraction owns it.
+#[derive(Debug, Default)]
+pub struct SizeBudget {
+    max: Option<u64>,
+    used: Cell<u64>,
+    exceeded: Cell<bool>,
+}
+
+impl SizeBudget {
+    /// A budget of `max` bytes; `None` is unbounded (our own data: commit, cp).
+    pub fn new(max: Option<u64>) -> SizeBudget {
+        SizeBudget { max, used: Cell::new(0), exceeded: Cell::new(false) }
+    }
+    /// Counts `n` more bytes; false (and remembered) once past the limit.
+    pub fn charge(&self, n: u64) -> bool {
+        let used = self.used.get().saturating_add(n);
+        self.used.set(used);
+        if self.max.is_some_and(|m| used > m) {
+            self.exceeded.set(true);
+        }
+        !self.exceeded.get()
+    }
+    /// Whether the limit was passed (the extraction then failed for that reason).
+    pub fn exceeded(&self) -> bool {
+        self.exceeded.get()
+    }
+    /// The limit in bytes.
+    pub fn max(&self) -> Option<u64> {
+        self.max
+    }
+}
+
+/// A reader that charges every byte it yields to a `SizeBudget` and fails
+/// once the budget is spent, so a bomb stops at the limit, not at a full disk.
+pub struct BudgetReader<'a, R> {
+    inner: R,
+    budget: &'a SizeBudget,
+}
+
+impl<'a, R: Read> BudgetReader<'a, R> {
+    /// Wraps `inner` (the decompressed layer stream).
+    pub fn new(inner: R, budget: &'a SizeBudget) -> Self {
+        BudgetReader { inner, budget }
+    }
+}
+
+impl<R: Read> Read for BudgetReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if !self.budget.charge(n as u64) {
+            return Err(io::Error::other("the layer's expanded size limit was exceeded"));
+        }
+        Ok(n)
+    }
+}
+
 /// Extracts an uncompressed tar stream into `target`, converting OCI
 /// whiteouts to overlay whiteouts and refusing entries that escape `target`.
 /// Returns the total bytes of regular file content written.
 pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> Result<u64> {
+    extract_tar_within(reader, target, opts, &SizeBudget::new(None))
+}
+
+/// `extract_tar`, charging sparse holes to `budget` (whose reader the caller
+/// wraps around `reader` to charge the stream itself).
+pub fn extract_tar_within<R: Read>(reader: R, target: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<u64> {
     std::fs::create_dir_all(target).path_ctx("create", target)?;
     let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
-    extract(reader, root, target, opts, true)
+    extract(reader, root, target, opts, true, budget)
 }
 
 /// Extracts a tar stream into the open folder `dir` as it is (`cp - CTR:DIR`):
@@ -45,12 +126,13 @@ pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> 
 /// same rules keep every entry inside `dir`. `target` is `dir`'s path for
 /// messages and for removing a tree an entry replaces.
 pub fn extract_tar_plain<R: Read>(reader: R, dir: OwnedFd, target: &Path, opts: &ExtractOptions) -> Result<u64> {
-    extract(reader, dir, target, opts, false)
+    extract(reader, dir, target, opts, false, &SizeBudget::new(None))
 }
 
-fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool) -> Result<u64> {
+fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool, budget: &SizeBudget) -> Result<u64> {
     let mut ex = Extractor {
         root,
+        budget,
         target,
         opts,
         whiteouts,
@@ -86,10 +168,22 @@ struct Meta {
     gid: u32,
     mtime: TimeSpec,
     xattrs: Vec<(CString, Vec<u8>)>,
+    /// PAX sparse (GNU format 1.0) records, when the entry is such a file.
+    sparse: Option<PaxSparse>,
+}
+
+/// A PAX 1.0 sparse file (what GNU tar --format=pax --sparse writes): the
+/// entry's data starts with its map (decimal lines: count, then offset and
+/// size of each data block, padded to 512 bytes), then the blocks.
+#[derive(Debug, Clone, Default)]
+struct PaxSparse {
+    name: Option<Vec<u8>>,
+    realsize: Option<u64>,
 }
 
 struct Extractor<'a> {
     root: OwnedFd,
+    budget: &'a SizeBudget,
     target: &'a Path,
     opts: &'a ExtractOptions,
     /// Layer tars: `.wh.` entries become overlay whiteouts and opaque dirs.
@@ -157,12 +251,17 @@ impl Extractor<'_> {
         ) {
             return Ok(());
         }
-        let raw = entry.path_bytes().into_owned();
+        let header_name = entry.path_bytes().into_owned();
+        let meta = read_meta(entry, &String::from_utf8_lossy(&header_name))?;
+        // A PAX 1.0 sparse file is stored as GNUSparseFile.N/NAME; its real name is a PAX record.
+        let raw = match meta.sparse.as_ref().and_then(|s| s.name.clone()) {
+            Some(real) => real,
+            None => header_name,
+        };
         let shown = String::from_utf8_lossy(&raw).into_owned();
         // Pre-POSIX tars mark folders only by a trailing slash on a regular entry.
         let kind = if kind == EntryType::Regular && raw.ends_with(b"/") { EntryType::Directory } else { kind };
         let comps = normalize(&raw).ok_or_else(|| bad(&shown, "its path climbs out of the layer with \"..\""))?;
-        let meta = read_meta(entry, &shown)?;
 
         let Some((name, parent_comps)) = comps.split_last() else {
             if kind == EntryType::Directory {
@@ -324,6 +423,18 @@ impl Extractor<'_> {
 
     fn file<R: Read>(&mut self, entry: &mut tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], meta: &Meta, shown: &str) -> Result<()> {
         let path = self.target.join(rel_path(comps));
+        let sparse = entry.header().entry_type() == EntryType::GNUSparse;
+        if sparse {
+            // The holes are charged at their apparent size before anything is
+            // written: the data blocks are charged as the stream is read, and
+            // a hole larger than the limit is refused at once, not after
+            // minutes of walking its zeros.
+            let stored = entry.header().entry_size().unwrap_or(0);
+            let holes = entry.size().saturating_sub(stored);
+            if !self.budget.charge(holes) {
+                return Err(bad(shown, format_args!("its sparse size of {} bytes is past the layer size limit", entry.size())));
+            }
+        }
         let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         // Created with its final permission bits (the data is ours alone until
         // the layer is published), so most files need no fchmod.
@@ -338,7 +449,11 @@ impl Extractor<'_> {
         }
         .path_ctx("create", &path)?;
         let mut file = File::from(fd);
-        loop {
+        if let Some(sp) = &meta.sparse {
+            self.pax_sparse(entry, &mut file, sp.realsize.unwrap_or(0), &path, shown)?;
+        }
+        // (A PAX sparse file was written whole just above.)
+        while meta.sparse.is_none() {
             let n = match entry.read(&mut self.buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -346,8 +461,19 @@ impl Extractor<'_> {
                 Err(e) => return Err(e).ctx(stream_what),
             };
             let chunk = self.buf.get(..n).unwrap_or_default();
-            file.write_all(chunk).path_ctx("write", &path)?;
+            // A sparse entry's holes stay holes (as podman's, through Go's tar
+            // seeking over them): zeros are skipped over, never written.
+            if sparse && chunk.iter().fold(0u8, |a, b| a | b) == 0 {
+                file.seek(SeekFrom::Current(n as i64)).path_ctx("seek in", &path)?;
+            } else {
+                file.write_all(chunk).path_ctx("write", &path)?;
+            }
             self.total += n as u64;
+        }
+        if sparse {
+            // A trailing hole was only seeked over: the length makes it part of the file.
+            let end = file.stream_position().path_ctx("seek in", &path)?;
+            file.set_len(end).path_ctx("set the size of", &path)?;
         }
         let owned = self.opts.squash_owners || (meta.uid, meta.gid) == self.own;
         let moded = meta.mode & 0o7777 == meta.mode & 0o777 & !self.umask;
@@ -355,6 +481,54 @@ impl Extractor<'_> {
             return futimens(&file, &meta.mtime, &meta.mtime).ctx(|| format!("set times of layer entry \"{shown}\""));
         }
         apply_fd(&file, meta, shown, self.opts)
+    }
+
+    /// Writes a PAX 1.0 sparse file: reads its map, charges its holes to the
+    /// budget, then writes each data block at its offset; the holes stay holes.
+    fn pax_sparse<R: Read>(&mut self, entry: &mut tar::Entry<R>, file: &mut File, realsize: u64, path: &Path, shown: &str) -> Result<()> {
+        let mut consumed = 0u64;
+        let mut number = |entry: &mut tar::Entry<R>| -> Result<u64> {
+            let mut digits = Vec::new();
+            let mut b = [0u8; 1];
+            loop {
+                entry.read_exact(&mut b).ctx(stream_what)?;
+                consumed += 1;
+                match b[0] {
+                    b'\n' => break,
+                    d @ b'0'..=b'9' if digits.len() < 20 => digits.push(d),
+                    _ => return Err(bad(shown, "its PAX sparse map is malformed")),
+                }
+            }
+            std::str::from_utf8(&digits)
+                .ok()
+                .and_then(|t| t.parse::<u64>().ok())
+                .ok_or_else(|| bad(shown, "its PAX sparse map is malformed"))
+        };
+        let count = number(entry)?;
+        let mut blocks = Vec::new();
+        let (mut end, mut data) = (0u64, 0u64);
+        for _ in 0..count {
+            let (off, len) = (number(entry)?, number(entry)?);
+            let stop = off.checked_add(len).filter(|s| off >= end && *s <= realsize);
+            let Some(stop) = stop else { return Err(bad(shown, "its PAX sparse map has overlapping or out-of-range blocks")) };
+            end = stop;
+            data += len;
+            blocks.push((off, len));
+        }
+        let pad = (512 - consumed % 512) % 512;
+        io::copy(&mut entry.by_ref().take(pad), &mut io::sink()).ctx(stream_what)?;
+        if !self.budget.charge(realsize - data) {
+            return Err(bad(shown, format_args!("its sparse size of {realsize} bytes is past the layer size limit")));
+        }
+        for (off, len) in blocks {
+            file.seek(SeekFrom::Start(off)).path_ctx("seek in", path)?;
+            let copied = io::copy(&mut entry.by_ref().take(len), file).path_ctx("write", path)?;
+            if copied != len {
+                return Err(bad(shown, "its PAX sparse data is shorter than its map"));
+            }
+            self.total += len;
+        }
+        file.set_len(realsize).path_ctx("set the size of", path)
     }
 
     fn hardlink<R: Read>(&mut self, entry: &tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], shown: &str) -> Result<()> {
@@ -504,13 +678,28 @@ fn read_meta<R: Read>(entry: &mut tar::Entry<R>, shown: &str) -> Result<Meta> {
     let secs = h.mtime().map(|t| i64::try_from(t).unwrap_or(i64::MAX)).unwrap_or(0);
     let mut mtime = TimeSpec::new(secs, 0);
     let mut xattrs = Vec::new();
+    let (mut sparse, mut version) = (None::<PaxSparse>, (None, None));
     if let Some(exts) = entry.pax_extensions().ctx(stream_what)? {
         for ext in exts {
             let ext = ext.ctx(stream_what)?;
             let key = ext.key_bytes();
             if let Some(name) = key.strip_prefix(b"SCHILY.xattr.") {
+                if !layer_xattr_allowed(name) {
+                    continue;
+                }
                 let name = CString::new(name).map_err(|_| bad(shown, "an xattr name contains a NUL byte"))?;
                 xattrs.push((name, ext.value_bytes().to_vec()));
+            } else if let Some(k) = key.strip_prefix(b"GNU.sparse.") {
+                let sp = sparse.get_or_insert_with(PaxSparse::default);
+                let v = ext.value_bytes();
+                let num = || std::str::from_utf8(v).ok().and_then(|t| t.trim().parse::<u64>().ok());
+                match k {
+                    b"major" => version.0 = num(),
+                    b"minor" => version.1 = num(),
+                    b"name" => sp.name = Some(v.to_vec()),
+                    b"realsize" => sp.realsize = num(),
+                    _ => {}
+                }
             } else if key == b"mtime" {
                 if let Some(t) = parse_pax_time(ext.value_bytes()) {
                     mtime = t;
@@ -518,7 +707,19 @@ fn read_meta<R: Read>(entry: &mut tar::Entry<R>, shown: &str) -> Result<Meta> {
             }
         }
     }
-    Ok(Meta { mode, uid, gid, mtime, xattrs })
+    if sparse.is_some() && version != (Some(1), Some(0)) {
+        // Formats 0.0 and 0.1 keep the map in PAX records; no current tool writes
+        // them and extracting one as a plain file would give the wrong contents.
+        return Err(bad(
+            shown,
+            "it uses a PAX sparse format older than 1.0, which sangja does not read; repack the layer \
+             (GNU tar --format=gnu, or without --sparse)",
+        ));
+    }
+    if sparse.as_ref().is_some_and(|s| s.realsize.is_none()) {
+        return Err(bad(shown, "a PAX sparse file without GNU.sparse.realsize"));
+    }
+    Ok(Meta { mode, uid, gid, mtime, xattrs, sparse })
 }
 
 /// Parses a PAX time ("1700000000.25", "-3.5"); `None` if malformed.
@@ -561,5 +762,132 @@ mod unit {
         assert_eq!(t("1700000000.5"), Some((1700000000, 500_000_000)));
         assert_eq!(t("-1.25"), Some((-2, 750_000_000)));
         assert_eq!(t("x"), None);
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("sangja-extract-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn pax_header(records: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut data = Vec::new();
+        for (k, v) in records {
+            let rest = k.len() + v.len() + 3;
+            let mut len = rest + rest.to_string().len();
+            if len.to_string().len() != rest.to_string().len() {
+                len = rest + len.to_string().len();
+            }
+            data.extend_from_slice(format!("{len} {k}=").as_bytes());
+            data.extend_from_slice(v);
+            data.push(b'\n');
+        }
+        data
+    }
+
+    /// A PAX 1.0 sparse file of `realsize` bytes: "hello" at 0, "world" at the end.
+    fn pax_sparse_tar(realsize: u64) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let real = realsize.to_string();
+        let pax = pax_header(&[
+            ("GNU.sparse.major", b"1"),
+            ("GNU.sparse.minor", b"0"),
+            ("GNU.sparse.name", b"big"),
+            ("GNU.sparse.realsize", real.as_bytes()),
+        ]);
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(EntryType::XHeader);
+        h.set_path("PaxHeader").unwrap();
+        h.set_size(pax.len() as u64);
+        h.set_cksum();
+        b.append(&h, &pax[..]).unwrap();
+        let mut data = format!("2\n0\n5\n{}\n5\n", realsize - 5).into_bytes();
+        data.resize(512, 0);
+        data.extend_from_slice(b"helloworld");
+        let mut h = tar::Header::new_ustar();
+        h.set_path("GNUSparseFile.0/big").unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
+        h.set_cksum();
+        b.append(&h, &data[..]).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn overlay_xattrs_are_not_for_layers() {
+        assert!(!layer_xattr_allowed(b"trusted.overlay.opaque"));
+        assert!(!layer_xattr_allowed(b"user.overlay.redirect"));
+        assert!(!layer_xattr_allowed(b"trusted.overlay.overlay.x"));
+        assert!(layer_xattr_allowed(b"security.capability"));
+        assert!(layer_xattr_allowed(b"user.mime_type"));
+        assert!(layer_xattr_allowed(b"trusted.other"));
+    }
+
+    #[test]
+    fn pax_sparse_keeps_holes() {
+        use std::os::unix::fs::MetadataExt;
+        let d = scratch("pax");
+        let out = d.join("out");
+        extract_tar(&pax_sparse_tar(1 << 30)[..], &out, &ExtractOptions::default()).unwrap();
+        let f = out.join("big");
+        let m = std::fs::metadata(&f).unwrap();
+        assert_eq!(m.len(), 1 << 30);
+        assert!(m.blocks() * 512 < 1 << 20, "holes written: {} blocks", m.blocks());
+        let mut file = File::open(&f).unwrap();
+        let mut buf = [0u8; 5];
+        file.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"hello");
+        file.seek(SeekFrom::End(-5)).unwrap();
+        file.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"world");
+        assert!(!out.join("GNUSparseFile.0").exists());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn sparse_holes_count_against_the_limit() {
+        let d = scratch("limit");
+        let budget = SizeBudget::new(Some(1 << 30));
+        let e = extract_tar_within(&pax_sparse_tar(1 << 40)[..], &d.join("out"), &ExtractOptions::default(), &budget).unwrap_err();
+        assert!(budget.exceeded(), "{e}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn budget_reader_stops_at_the_limit() {
+        let budget = SizeBudget::new(Some(1000));
+        let mut r = BudgetReader::new(io::repeat(0).take(5000), &budget);
+        let e = io::copy(&mut r, &mut io::sink()).unwrap_err();
+        assert!(budget.exceeded() && e.to_string().contains("limit"));
+        let budget = SizeBudget::new(Some(5000));
+        io::copy(&mut BudgetReader::new(io::repeat(0).take(5000), &budget), &mut io::sink()).unwrap();
+        assert!(!budget.exceeded());
+    }
+
+    #[test]
+    fn gnu_sparse_keeps_holes() {
+        use std::os::unix::fs::MetadataExt;
+        let d = scratch("gnu");
+        let src = d.join("src");
+        {
+            let mut f = File::create(&src).unwrap();
+            f.write_all(&[b'a'; 4096]).unwrap();
+            f.set_len(1 << 30).unwrap();
+        }
+        let mut b = tar::Builder::new(Vec::new());
+        b.sparse(true);
+        b.append_file("big", &mut File::open(&src).unwrap()).unwrap();
+        let tar = b.into_inner().unwrap();
+        assert!(tar.len() < 64 << 10);
+        let out = d.join("out");
+        extract_tar(&tar[..], &out, &ExtractOptions::default()).unwrap();
+        let m = std::fs::metadata(out.join("big")).unwrap();
+        assert_eq!(m.len(), 1 << 30);
+        assert!(m.blocks() * 512 < 1 << 20, "holes written: {} blocks", m.blocks());
+        let _ = std::fs::remove_dir_all(&d);
     }
 }

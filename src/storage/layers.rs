@@ -27,6 +27,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 pub use super::extract::extract_tar;
+use super::extract::{extract_tar_within, BudgetReader, SizeBudget};
 
 /// Lock held shared by extractions, tried exclusively by `sweep` (see the module comment).
 pub(crate) const TMP_LOCK: &str = ".layers.lock";
@@ -51,6 +52,9 @@ pub struct ExtractOptions {
     pub squash_owners: bool,
     /// The store is rootless: opaque dirs use user.overlay.opaque, device nodes are skipped.
     pub rootless: bool,
+    /// Largest expanded size of a layer in bytes (`add_from_blob`: the
+    /// decompressed stream plus sparse holes); `None`: unbounded (our own data).
+    pub max_size: Option<u64>,
 }
 
 /// The layer store of one `StorePaths`.
@@ -132,11 +136,16 @@ impl<'a> LayerStore<'a> {
         let head = read_head(&mut raw, 4).ctx(read_what)?;
         let compression = Compression::sniff(&head);
         let src = io::Cursor::new(head).chain(&mut raw);
+        let budget = SizeBudget::new(opts.max_size);
         let unpacked = match compression {
-            Compression::Gzip => unpack(flate2::read::MultiGzDecoder::new(src), &diff, opts),
-            Compression::Zstd => zstd::Decoder::new(src).ctx(read_what).and_then(|d| unpack(d, &diff, opts)),
-            Compression::None => unpack(src, &diff, opts),
+            Compression::Gzip => unpack(flate2::read::MultiGzDecoder::new(src), &diff, opts, &budget),
+            Compression::Zstd => zstd::Decoder::new(src).ctx(read_what).and_then(|d| unpack(d, &diff, opts, &budget)),
+            Compression::None => unpack(src, &diff, opts, &budget),
         };
+        if budget.exceeded() {
+            // Whatever error the limit surfaced as (a failed read, a refused entry), the limit is the cause.
+            return Err(size_limit_error(digest, budget.max().unwrap_or(0)));
+        }
         // The digests must cover every byte the registry sent, trailing padding included.
         let drained = io::copy(&mut raw, &mut io::sink()).ctx(read_what);
         let blob_ok = || -> Result<()> {
@@ -241,10 +250,24 @@ impl<'a> LayerStore<'a> {
 }
 
 /// Decompressed stream → tar extraction; returns (file bytes, diff_id).
-fn unpack<D: Read>(decoded: D, diff: &Path, opts: &ExtractOptions) -> Result<(u64, String)> {
-    let mut plain = HashingReader::new(decoded);
-    let size = extract_tar(&mut plain, diff, opts)?;
+fn unpack<D: Read>(decoded: D, diff: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String)> {
+    // The budget sits under the hash: the drain of trailing padding below is bounded too.
+    let mut plain = HashingReader::new(BudgetReader::new(decoded, budget));
+    let size = extract_tar_within(&mut plain, diff, opts, budget)?;
     // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it.
     io::copy(&mut plain, &mut io::sink()).ctx(|| "read the layer's tar stream".to_string())?;
     Ok((size, plain.digest()))
+}
+
+/// The refusal of a layer past the size limit: names the limit and how to raise it.
+pub fn size_limit_error(digest: &str, max: u64) -> Error {
+    let short = digest.trim_start_matches("sha256:").get(..12).unwrap_or(digest);
+    Error::Layer(format!(
+        "layer sha256:{short} expands to more than {}, the limit on a layer's expanded size \
+         ([storage] max_layer_size in sangja.conf, now \"{}\"): refusing it as a possible \
+         decompression bomb; if the image is genuine, raise max_layer_size in sangja.conf \
+         ($SANGJA_CONF, else ~/.config/sangja/sangja.conf rootless, /etc/sangja/sangja.conf as root)",
+        crate::config::settings::human_size(max),
+        crate::config::settings::human_size(max).replace(' ', "")
+    ))
 }
