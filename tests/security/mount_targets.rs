@@ -301,9 +301,9 @@ both! {
             let mut cmd = s.command(&["cp", "-", "c:/dir"]);
             cmd.stdin(std::fs::File::open(&tarball).unwrap());
             let out = wait_output(spawn_retry(&mut cmd), format!("cp - c:/dir (round {round})"), None, TIMEOUT);
-            if out.code == 0 { ok += 1 } else { failed += 1; eprintln!("cp - refused: {}", out.stderr.trim()) }
+            if out.code == 0 { ok += 1 } else { failed += 1 }
             let out = s.run(&["cp", &hostfile.display().to_string(), "c:/dir2/x"]);
-            if out.code == 0 { ok += 1 } else { failed += 1; eprintln!("cp refused: {}", out.stderr.trim()) }
+            if out.code == 0 { ok += 1 } else { failed += 1 }
             assert_eq!(snapshot(&m), snap, "round {round}: the host folder changed");
         }
         s.ok(&["rm", "-f", "c"]);
