@@ -213,8 +213,10 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
                         }
                         e => Error::Runtime(format!("{what}: {}", e.desc())),
                     })?;
-                // Paths of messages (and of a tree an entry replaces) go through the open folder.
-                let shown = PathBuf::from(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&dir)));
+                // For messages only: every step of the extraction goes from the
+                // open folder's fd, never through a path the container could
+                // redirect with a symlink swapped in (storage/extract.rs).
+                let shown = PathBuf::from(&what);
                 let stdin = std::io::BufReader::with_capacity(256 * 1024, std::io::stdin().lock());
                 crate::storage::extract_tar_plain(stdin, dir.try_clone().ctx(|| format!("duplicate {what}"))?, &shown, &opts)
                     .map(|_| ())

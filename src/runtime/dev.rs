@@ -3,15 +3,14 @@
 //! and one way for both modes keeps them alike.
 
 use super::child::{CResult, Stage};
-use super::mounts::bind;
+use super::mounts::{attach, clone_tree};
 use super::resolve;
 use nix::errno::Errno;
 use nix::fcntl::{openat, OFlag};
 use nix::sys::stat::Mode;
 use nix::unistd::symlinkat;
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::os::fd::BorrowedFd;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 const DEVICES: [(&CStr, &CStr); 6] = [
@@ -32,27 +31,23 @@ const LINKS: [(&CStr, &CStr); 6] = [
     (c"core", c"/proc/kcore"),
 ];
 
-/// Creates the standard devices and links in the rootfs's /dev (open as
-/// `root`, found on the host at `rootfs`).
-pub(super) fn populate(root: BorrowedFd, rootfs: &Path) -> CResult<()> {
-    // No symlink on the way: the plain host path below is the same folder.
-    let dev = resolve::open_no_symlinks(root, Path::new("dev")).stage(|| "open /dev in the rootfs".to_string())?;
-    let mut target = rootfs.as_os_str().as_bytes().to_vec();
-    target.extend_from_slice(b"/dev/");
-    let prefix = target.len();
+/// Creates the standard devices and links in the rootfs's /dev (the
+/// rootfs open as `root`). /dev is found inside the rootfs (an image's
+/// /dev that is a symlink is followed there), and each node is mounted on
+/// through the fd that created it: no path is walked again.
+pub(super) fn populate(root: BorrowedFd) -> CResult<()> {
+    let dev = resolve::open(root, Path::new("dev")).stage(|| "open /dev in the rootfs".to_string())?;
     for (name, host) in DEVICES {
         let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_WRONLY | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW;
-        match openat(&dev, name, flags, Mode::from_bits_truncate(0o666)) {
-            Ok(f) => drop(f),
+        let node = match openat(&dev, name, flags, Mode::from_bits_truncate(0o666)) {
+            Ok(f) => f,
             // A spec mount put something there already: it wins.
             Err(Errno::EEXIST) => continue,
             Err(e) => return Err(e).stage(|| format!("create /dev/{}", name.to_string_lossy())),
-        }
-        target.truncate(prefix);
-        target.extend_from_slice(name.to_bytes());
-        let at = CString::new(target.as_slice()).map_err(|_| Errno::EINVAL).stage(|| "the path of /dev".to_string())?;
-        bind(host, &at, false)
-            .stage(|| format!("bind mount {} at /dev/{}", host.to_string_lossy(), name.to_string_lossy()))?;
+        };
+        let what = || format!("bind mount {} at /dev/{}", host.to_string_lossy(), name.to_string_lossy());
+        let tree = clone_tree(host, false).stage(what)?;
+        attach(&tree, &node).stage(what)?;
     }
     for (name, target) in LINKS {
         match symlinkat(target, &dev, name) {

@@ -6,13 +6,12 @@ use super::plan::normalize;
 use super::resolve;
 use crate::error::{Error, Result};
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
-use nix::mount::{mount, MsFlags};
+use nix::mount::MsFlags;
 use nix::sys::statvfs::{statvfs, FsFlags};
 use oci_spec::runtime::Mount;
 use std::ffi::{CStr, CString};
-use std::os::fd::{AsRawFd, BorrowedFd};
-use std::path::{Path, PathBuf};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
 
 /// What kind of mount, where behaviour differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,41 +205,75 @@ pub(super) fn id_mapped(map: &str, id: u32) -> bool {
     })
 }
 
-/// Child side: does one mount inside the rootfs, open as `root` and found
-/// on the host at `rootfs`.
-pub(super) fn do_mount(root: BorrowedFd, rootfs: &Path, m: &MountPlan) -> CResult<()> {
-    let at = resolve::host_path(rootfs, &resolve::ensure(root, &m.dest, m.dir)?)
-        .stage(|| format!("the path of /{}", m.dest.display()))?;
-    match &m.kind {
-        Kind::Bind { recursive } => {
-            bind(&m.source, &at, *recursive).stage(|| format!("bind mount {:?} at /{}", m.source, m.dest.display()))?;
-            if !m.flags.is_empty() {
-                let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | m.flags | locked_flags(&at, !m.atime_given);
-                mount(None::<&str>, at.as_c_str(), None::<&str>, flags, None::<&str>)
-                    .stage(|| format!("remount /{} with the mount options", m.dest.display()))?;
-            }
+/// Child side: does one mount inside the rootfs, open as `root`. The
+/// target is opened once (resolve::ensure) and everything lands on that fd:
+/// the mount is made detached (open_tree, fsmount), given its options while
+/// detached, attached onto the target fd with move_mount, and its
+/// propagation set through its own fd. No step walks the target's path
+/// again, so a symlink swapped into it meanwhile cannot move the mount.
+pub(super) fn do_mount(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
+    if m.kind == Kind::Sysfs || (m.kind == Kind::Other && m.fstype.as_bytes() == b"proc") {
+        // runc's rule: proc and sysfs only on an ordinary folder. A link would
+        // put them wherever it points, and the masked paths would then hide
+        // nothing (/proc/kcore would be somewhere else).
+        if let Err(Errno::ELOOP) = resolve::open_no_symlinks(root, &m.dest) {
+            return Err(Errno::ELOOP).stage(|| {
+                format!("mount {} at /{}: /{} must be an ordinary folder, not a symlink", m.fstype.to_string_lossy(), m.dest.display(), m.dest.display())
+            });
         }
-        Kind::Sysfs | Kind::Mqueue | Kind::Cgroup => {
-            match mount_fs(m, &at) {
-                // The kernel allows sysfs only in a network namespace owned by our user
-                // namespace (and the like for mqueue and cgroup): podman binds the host's.
-                Err(Errno::EPERM) => {
-                    let host = match m.kind {
-                        Kind::Sysfs => c"/sys",
-                        Kind::Mqueue => c"/dev/mqueue",
-                        _ => c"/sys/fs/cgroup",
-                    };
-                    bind(host, &at, true).stage(|| format!("bind mount {host:?} at /{}", m.dest.display()))?;
-                    set_attr_recursive(&at, m.flags)
-                        .stage(|| format!("apply the mount options to the bind at /{}", m.dest.display()))?;
-                }
-                r => r.stage(|| mount_stage(m))?,
-            }
-        }
-        Kind::Other => mount_fs(m, &at).stage(|| mount_stage(m))?,
     }
+    let target = resolve::ensure(root, &m.dest, m.dir)?;
+    let tree = match &m.kind {
+        Kind::Bind { recursive } => {
+            let tree = clone_tree(&m.source, *recursive).stage(|| format!("bind mount {:?} at /{}", m.source, m.dest.display()))?;
+            if !m.flags.is_empty() {
+                // As a remount with exactly these flags would (runc): ro only
+                // when asked, nosuid/nodev/noexec kept from the source, the
+                // source's atime unless the options name one.
+                let mut set = attr_bits(m.flags);
+                let mut clr = MOUNT_ATTR_RDONLY & !set;
+                if m.atime_given {
+                    clr |= MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME;
+                } else {
+                    set &= !(MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME);
+                }
+                set_attr(tree.as_fd(), false, set, clr, 0)
+                    .stage(|| format!("apply the mount options to the bind at /{}", m.dest.display()))?;
+            }
+            attach(&tree, &target).stage(|| format!("bind mount {:?} at /{}", m.source, m.dest.display()))?;
+            tree
+        }
+        Kind::Sysfs | Kind::Mqueue | Kind::Cgroup => match new_fs(m) {
+            // The kernel allows sysfs only in a network namespace owned by our user
+            // namespace (and the like for mqueue and cgroup): podman binds the host's.
+            Err(Errno::EPERM) => {
+                let host = match m.kind {
+                    Kind::Sysfs => c"/sys",
+                    Kind::Mqueue => c"/dev/mqueue",
+                    _ => c"/sys/fs/cgroup",
+                };
+                let tree = clone_tree(host, true).stage(|| format!("bind mount {host:?} at /{}", m.dest.display()))?;
+                // Submounts included (a remount would change only the top one).
+                set_attr(tree.as_fd(), true, attr_bits(m.flags) & !(MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME), 0, 0)
+                    .stage(|| format!("apply the mount options to the bind at /{}", m.dest.display()))?;
+                attach(&tree, &target).stage(|| format!("bind mount {host:?} at /{}", m.dest.display()))?;
+                tree
+            }
+            r => {
+                let tree = r.stage(|| mount_stage(m))?;
+                attach(&tree, &target).stage(|| mount_stage(m))?;
+                tree
+            }
+        },
+        Kind::Other => {
+            let tree = new_fs(m).stage(|| mount_stage(m))?;
+            attach(&tree, &target).stage(|| mount_stage(m))?;
+            tree
+        }
+    };
     for p in &m.propagation {
-        mount(None::<&str>, at.as_c_str(), None::<&str>, *p, None::<&str>)
+        let recursive = p.contains(MsFlags::MS_REC);
+        set_attr(tree.as_fd(), recursive, 0, 0, (*p & !MsFlags::MS_REC).bits() as u64)
             .stage(|| format!("set propagation of /{}", m.dest.display()))?;
     }
     Ok(())
@@ -250,13 +283,84 @@ fn mount_stage(m: &MountPlan) -> String {
     format!("mount {} at /{}", m.fstype.to_string_lossy(), m.dest.display())
 }
 
-fn mount_fs(m: &MountPlan, at: &CString) -> nix::Result<()> {
-    mount(Some(m.source.as_c_str()), at.as_c_str(), Some(m.fstype.as_c_str()), m.flags, m.data.as_deref())
+/// A new, detached mount of the plan's file system, its options set: the
+/// data options through fsconfig one by one (as mount(2) splits them), the
+/// per-mount flags at fsmount.
+pub(super) fn new_fs(m: &MountPlan) -> nix::Result<OwnedFd> {
+    // SAFETY: a NUL-terminated name; the returned fd is checked and owned below.
+    let fs = Errno::result(unsafe { libc::syscall(libc::SYS_fsopen, m.fstype.as_ptr(), FSOPEN_CLOEXEC) })?;
+    // SAFETY: fsopen returned a new fd that nothing else owns.
+    let fs = unsafe { OwnedFd::from_raw_fd(fs as RawFd) };
+    if !m.source.as_bytes().is_empty() {
+        fsconfig(fs.as_fd(), FSCONFIG_SET_STRING, c"source", Some(&m.source))?;
+    }
+    if let Some(data) = &m.data {
+        for o in data.as_bytes().split(|b| *b == b',').filter(|o| !o.is_empty()) {
+            let (k, v) = match o.iter().position(|b| *b == b'=') {
+                Some(i) => (&o[..i], Some(&o[i + 1..])),
+                None => (o, None),
+            };
+            let k = CString::new(k).map_err(|_| Errno::EINVAL)?;
+            match v {
+                Some(v) => fsconfig(fs.as_fd(), FSCONFIG_SET_STRING, &k, Some(&CString::new(v).map_err(|_| Errno::EINVAL)?))?,
+                None => fsconfig(fs.as_fd(), FSCONFIG_SET_FLAG, &k, None)?,
+            }
+        }
+    }
+    // Superblock flags are options of the file system here.
+    for (f, name) in [
+        (MsFlags::MS_SYNCHRONOUS, c"sync"),
+        (MsFlags::MS_DIRSYNC, c"dirsync"),
+        (MsFlags::MS_LAZYTIME, c"lazytime"),
+        (MsFlags::MS_MANDLOCK, c"mand"),
+    ] {
+        if m.flags.contains(f) {
+            fsconfig(fs.as_fd(), FSCONFIG_SET_FLAG, name, None)?;
+        }
+    }
+    // SAFETY: no pointers; the fd is live.
+    Errno::result(unsafe { libc::syscall(libc::SYS_fsconfig, fs.as_raw_fd(), FSCONFIG_CMD_CREATE, std::ptr::null::<u8>(), std::ptr::null::<u8>(), 0) })?;
+    // SAFETY: no pointers; the returned fd is checked and owned below.
+    let mnt = Errno::result(unsafe { libc::syscall(libc::SYS_fsmount, fs.as_raw_fd(), FSMOUNT_CLOEXEC, attr_bits(m.flags)) })?;
+    // SAFETY: fsmount returned a new fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(mnt as RawFd) })
 }
 
-pub(super) fn bind(source: &CStr, at: &CStr, recursive: bool) -> nix::Result<()> {
-    let rec = if recursive { MsFlags::MS_REC } else { MsFlags::empty() };
-    mount(Some(source), at, None::<&str>, MsFlags::MS_BIND | rec, None::<&str>)
+fn fsconfig(fs: BorrowedFd, cmd: libc::c_uint, key: &CStr, value: Option<&CStr>) -> nix::Result<()> {
+    let v = value.map_or(std::ptr::null(), |v| v.as_ptr());
+    // SAFETY: NUL-terminated key and value (or null where the command takes none).
+    Errno::result(unsafe { libc::syscall(libc::SYS_fsconfig, fs.as_raw_fd(), cmd, key.as_ptr(), v, 0) }).map(drop)
+}
+
+/// A detached copy (bind) of the mount tree at the host path `source`
+/// (submounts too when `recursive`), as open_tree(OPEN_TREE_CLONE) makes it.
+pub(super) fn clone_tree(source: &CStr, recursive: bool) -> nix::Result<OwnedFd> {
+    let rec = if recursive { libc::AT_RECURSIVE as libc::c_uint } else { 0 };
+    // SAFETY: a NUL-terminated path; the returned fd is checked and owned below.
+    let fd = Errno::result(unsafe { libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec) })?;
+    // SAFETY: open_tree returned a new fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// `clone_tree` of what the fd `at` names (a mount we hold, a path we opened).
+pub(super) fn clone_tree_at(at: BorrowedFd, recursive: bool) -> nix::Result<OwnedFd> {
+    let rec = if recursive { libc::AT_RECURSIVE as libc::c_uint } else { 0 };
+    let flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | libc::AT_EMPTY_PATH as libc::c_uint | rec;
+    // SAFETY: an empty NUL-terminated path; the returned fd is checked and owned below.
+    let fd = Errno::result(unsafe { libc::syscall(libc::SYS_open_tree, at.as_raw_fd(), c"".as_ptr(), flags) })?;
+    // SAFETY: open_tree returned a new fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// Attaches the detached mount `tree` onto the file `target` is open on
+/// (on top of what is mounted there already), without any path lookup.
+pub(super) fn attach(tree: &OwnedFd, target: &impl AsFd) -> nix::Result<()> {
+    let flags = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
+    // SAFETY: empty NUL-terminated paths with live fds.
+    Errno::result(unsafe {
+        libc::syscall(libc::SYS_move_mount, tree.as_raw_fd(), c"".as_ptr(), target.as_fd().as_raw_fd(), c"".as_ptr(), flags)
+    })
+    .map(drop)
 }
 
 /// The flags of the mount at `path` that a remount must keep.
@@ -295,32 +399,59 @@ struct MountAttr {
     userns_fd: u64,
 }
 
-/// Applies ro/nosuid/nodev/noexec to the mount tree at `path`, submounts
-/// included (a remount would change only the top one).
-fn set_attr_recursive(path: &CStr, flags: MsFlags) -> nix::Result<()> {
-    let mut set = 0u64;
-    for (f, attr) in [
-        (MsFlags::MS_RDONLY, 0x1), // MOUNT_ATTR_RDONLY
-        (MsFlags::MS_NOSUID, 0x2),
-        (MsFlags::MS_NODEV, 0x4),
-        (MsFlags::MS_NOEXEC, 0x8),
+const OPEN_TREE_CLONE: libc::c_uint = 1;
+const OPEN_TREE_CLOEXEC: libc::c_uint = libc::O_CLOEXEC as libc::c_uint;
+const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 0x4;
+const MOVE_MOUNT_T_EMPTY_PATH: libc::c_uint = 0x40;
+const FSOPEN_CLOEXEC: libc::c_uint = 1;
+const FSCONFIG_SET_FLAG: libc::c_uint = 0;
+const FSCONFIG_SET_STRING: libc::c_uint = 1;
+const FSCONFIG_CMD_CREATE: libc::c_uint = 6;
+const FSMOUNT_CLOEXEC: libc::c_uint = 1;
+pub(super) const MOUNT_ATTR_RDONLY: u64 = 0x1;
+const MOUNT_ATTR_NOSUID: u64 = 0x2;
+const MOUNT_ATTR_NODEV: u64 = 0x4;
+const MOUNT_ATTR_NOEXEC: u64 = 0x8;
+const MOUNT_ATTR__ATIME: u64 = 0x70;
+const MOUNT_ATTR_NOATIME: u64 = 0x10;
+const MOUNT_ATTR_STRICTATIME: u64 = 0x20;
+const MOUNT_ATTR_NODIRATIME: u64 = 0x80;
+
+/// The MOUNT_ATTR_* bits of mount(2) flags (relatime is the value 0).
+fn attr_bits(flags: MsFlags) -> u64 {
+    let mut out = 0;
+    for (f, a) in [
+        (MsFlags::MS_RDONLY, MOUNT_ATTR_RDONLY),
+        (MsFlags::MS_NOSUID, MOUNT_ATTR_NOSUID),
+        (MsFlags::MS_NODEV, MOUNT_ATTR_NODEV),
+        (MsFlags::MS_NOEXEC, MOUNT_ATTR_NOEXEC),
+        (MsFlags::MS_NOATIME, MOUNT_ATTR_NOATIME),
+        (MsFlags::MS_STRICTATIME, MOUNT_ATTR_STRICTATIME),
+        (MsFlags::MS_NODIRATIME, MOUNT_ATTR_NODIRATIME),
     ] {
         if flags.contains(f) {
-            set |= attr;
+            out |= a;
         }
     }
-    if set == 0 {
+    out
+}
+
+/// mount_setattr on the mount `fd` holds (detached or attached): sets and
+/// clears MOUNT_ATTR_* bits, and the propagation when not 0; submounts too
+/// when `recursive`.
+pub(super) fn set_attr(fd: BorrowedFd, recursive: bool, set: u64, clr: u64, propagation: u64) -> nix::Result<()> {
+    if set == 0 && clr == 0 && propagation == 0 {
         return Ok(());
     }
-    let fd = nix::fcntl::open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())?;
-    let attr = MountAttr { attr_set: set, attr_clr: 0, propagation: 0, userns_fd: 0 };
+    let rec = if recursive { libc::AT_RECURSIVE } else { 0 };
+    let attr = MountAttr { attr_set: set, attr_clr: clr, propagation, userns_fd: 0 };
     // SAFETY: the attr struct outlives the call and its size is passed.
     let r = unsafe {
         libc::syscall(
             libc::SYS_mount_setattr,
             fd.as_raw_fd(),
             c"".as_ptr(),
-            (libc::AT_EMPTY_PATH | libc::AT_RECURSIVE) as libc::c_uint,
+            (libc::AT_EMPTY_PATH | rec) as libc::c_uint,
             &attr as *const MountAttr,
             std::mem::size_of::<MountAttr>(),
         )

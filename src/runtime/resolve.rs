@@ -6,9 +6,8 @@ use nix::errno::Errno;
 use nix::fcntl::{openat, openat2, readlinkat, AtFlags, OFlag, OpenHow, ResolveFlag};
 use nix::sys::stat::{fstatat, mkdirat, Mode};
 use std::collections::VecDeque;
-use std::ffi::{CString, OsString};
+use std::ffi::OsString;
 use std::os::fd::{BorrowedFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 /// An O_PATH fd of `rel` (relative to the rootfs `root`), symlinks resolved inside it.
@@ -27,17 +26,19 @@ fn open_with(root: BorrowedFd, rel: &Path, resolve: ResolveFlag) -> nix::Result<
     openat2(root, rel, how)
 }
 
-/// Makes `rel` exist in the rootfs and returns it with every symlink on the
-/// way resolved inside the rootfs, so that the host path rootfs/<result>
-/// names the same file without following any link (the mount calls then
-/// use plain paths, cheaper than /proc/self/fd lookups). Missing parts are
-/// created: directories, and the last one as a directory or, when `dir` is
-/// false, an empty file. Symlinks, dangling ones included, are followed as
-/// if the rootfs were /, so what they point to is created inside it (as runc
-/// does).
-pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<PathBuf> {
+/// Makes `rel` exist in the rootfs and opens it (O_PATH), every symlink on
+/// the way resolved inside the rootfs. The caller mounts onto this fd
+/// (`/proc/self/fd/N` or move_mount), never onto a path string: a path would
+/// be walked again by the kernel, from the host's root, and a component
+/// swapped for a symlink meanwhile (a volume shared with a running
+/// container) would take the mount out of the rootfs (CVE-2021-30465).
+/// Missing parts are created fd-relatively: directories, and the last one
+/// as a directory or, when `dir` is false, an empty file. Symlinks,
+/// dangling ones included, are followed as if the rootfs were /, so what
+/// they point to is created inside it (as runc does).
+pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<OwnedFd> {
     match open_no_symlinks(root, rel) {
-        Ok(_) => return Ok(rel.to_path_buf()),
+        Ok(fd) => return Ok(fd),
         Err(Errno::ENOENT) | Err(Errno::ELOOP) => {}
         Err(e) => return Err(e).stage(|| format!("resolve /{} in the rootfs", rel.display())),
     }
@@ -45,7 +46,13 @@ pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<PathBuf
     // Always free of symlinks: each component was checked on the way.
     let mut done = PathBuf::new();
     let mut links = 0;
+    // Bounds the look-again rounds too, against a tree swapped on forever.
+    let mut steps = 0;
     while let Some(name) = pending.pop_front() {
+        steps += 1;
+        if steps > 4096 {
+            return Err(Errno::ELOOP).stage(|| format!("resolve /{} in the rootfs (it keeps changing)", rel.display()));
+        }
         if name == ".." {
             done.pop();
             continue;
@@ -58,8 +65,15 @@ pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<PathBuf
                 if links > 40 {
                     return Err(Errno::ELOOP).stage(|| format!("resolve /{} in the rootfs", rel.display()));
                 }
-                let target = readlinkat(&parent, name.as_os_str())
-                    .stage(|| format!("read the link /{} in the rootfs", here.display()))?;
+                let target = match readlinkat(&parent, name.as_os_str()) {
+                    Ok(t) => t,
+                    // Swapped for something else since fstatat: look again.
+                    Err(Errno::EINVAL) => {
+                        pending.push_front(name);
+                        continue;
+                    }
+                    Err(e) => return Err(e).stage(|| format!("read the link /{} in the rootfs", here.display())),
+                };
                 let target = PathBuf::from(target);
                 if target.is_absolute() {
                     done.clear();
@@ -70,20 +84,28 @@ pub(super) fn ensure(root: BorrowedFd, rel: &Path, dir: bool) -> CResult<PathBuf
             }
             Ok(_) => done = here,
             Err(Errno::ENOENT) => {
+                // EEXIST: made meanwhile by someone else; the next round looks at it.
                 if pending.is_empty() && !dir {
                     let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_WRONLY | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW;
-                    openat(&parent, name.as_os_str(), flags, Mode::from_bits_truncate(0o644))
-                        .stage(|| format!("create /{} in the rootfs", here.display()))?;
+                    match openat(&parent, name.as_os_str(), flags, Mode::from_bits_truncate(0o644)) {
+                        Ok(_) => done = here,
+                        Err(Errno::EEXIST) => pending.push_front(name),
+                        Err(e) => return Err(e).stage(|| format!("create /{} in the rootfs", here.display())),
+                    }
                 } else {
-                    mkdirat(&parent, name.as_os_str(), Mode::from_bits_truncate(0o755))
-                        .stage(|| format!("create directory /{} in the rootfs", here.display()))?;
+                    match mkdirat(&parent, name.as_os_str(), Mode::from_bits_truncate(0o755)) {
+                        Ok(()) => done = here,
+                        Err(Errno::EEXIST) => pending.push_front(name),
+                        Err(e) => return Err(e).stage(|| format!("create directory /{} in the rootfs", here.display())),
+                    }
                 }
-                done = here;
             }
             Err(e) => return Err(e).stage(|| format!("resolve /{} in the rootfs", here.display())),
         }
     }
-    Ok(done)
+    // `done` held no symlink when walked; one swapped in since is followed
+    // inside the rootfs all the same.
+    open(root, &done).stage(|| format!("resolve /{} in the rootfs", rel.display()))
 }
 
 /// The normal and `..` components of a path; `.` and `/` say nothing here.
@@ -93,14 +115,4 @@ fn names(p: &Path) -> impl DoubleEndedIterator<Item = OsString> + '_ {
         Component::ParentDir => Some(OsString::from("..")),
         _ => None,
     })
-}
-
-/// rootfs/rel as a C string, for the mount calls.
-pub(super) fn host_path(rootfs: &Path, rel: &Path) -> nix::Result<CString> {
-    let mut p = rootfs.as_os_str().as_bytes().to_vec();
-    if !rel.as_os_str().is_empty() {
-        p.push(b'/');
-        p.extend_from_slice(rel.as_os_str().as_bytes());
-    }
-    CString::new(p).map_err(|_| Errno::EINVAL)
 }

@@ -5,13 +5,16 @@ use super::child::{CResult, Fail, FailKind, Stage};
 use super::dev;
 use super::mounts::{self, locked_flags};
 use super::plan::Plan;
+use super::resolve;
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
-use nix::sys::stat::{stat, Mode};
+use nix::sys::stat::{fstat, makedev, Mode};
 use nix::unistd::{chdir, pivot_root};
-use std::ffi::CStr;
-use std::os::fd::AsFd;
+use std::ffi::{CStr, OsStr};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 /// Everything about the filesystem, from the new mount namespace to the
 /// pivoted root with its masked paths.
@@ -44,19 +47,23 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     let root = open(root_path, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
         .stage(|| format!("open the rootfs {}", root_path.display()))?;
     for m in &plan.mounts {
-        mounts::do_mount(root.as_fd(), root_path, m)?;
+        mounts::do_mount(root.as_fd(), m)?;
     }
     if plan.populate_dev {
-        dev::populate(root.as_fd(), root_path)?;
+        dev::populate(root.as_fd())?;
     }
     drop(root);
     pivot(plan)?;
+    // The image's files are all there is now, its symlinks included: each
+    // path is opened once inside the new root and mounted on by fd.
+    let new_root = open("/", OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .stage(|| "open the new root".to_string())?;
     let mut empty_dir = None;
     for p in &plan.masked {
-        mask(p, &mut empty_dir)?;
+        mask(new_root.as_fd(), p, &mut empty_dir)?;
     }
     for p in &plan.readonly {
-        make_readonly(p)?;
+        make_readonly(new_root.as_fd(), p)?;
     }
     if plan.root_readonly {
         let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | locked_flags(c"/", true);
@@ -77,37 +84,63 @@ fn pivot(plan: &Plan) -> CResult<()> {
     chdir("/").stage(|| "chdir to /".to_string())
 }
 
-/// Hides a path: /dev/null over a file, an empty read-only tmpfs over a
-/// directory. `empty_dir` remembers the first such tmpfs: binding it again
-/// is cheaper than a new superblock per directory.
-fn mask<'a>(path: &'a CStr, empty_dir: &mut Option<&'a CStr>) -> CResult<()> {
-    let st = match stat(path) {
-        Ok(st) => st,
-        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => return Ok(()),
-        Err(e) => return Err(e).stage(|| format!("stat masked path {path:?}")),
-    };
-    if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
-        return mount(Some("/dev/null"), path, None::<&str>, MsFlags::MS_BIND, None::<&str>)
-            .stage(|| format!("mask {path:?} with /dev/null"));
-    }
-    match empty_dir {
-        // A bind keeps the source mount's read-only flag.
-        Some(first) => mounts::bind(first, path, false).stage(|| format!("mask {path:?} with an empty folder")),
-        None => {
-            mount(Some("tmpfs"), path, Some("tmpfs"), MsFlags::MS_RDONLY, Some("size=0k"))
-                .stage(|| format!("mask {path:?} with a tmpfs"))?;
-            *empty_dir = Some(path);
-            Ok(())
-        }
+/// Opens a masked or read-only path (absolute, in the container) inside
+/// `root`; None when it does not exist.
+fn open_listed(root: BorrowedFd, path: &CStr, what: &str) -> CResult<Option<OwnedFd>> {
+    let rel = Path::new(OsStr::from_bytes(path.to_bytes()));
+    let rel = rel.strip_prefix("/").unwrap_or(rel);
+    match resolve::open(root, rel) {
+        Ok(fd) => Ok(Some(fd)),
+        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => Ok(None),
+        Err(e) => Err(e).stage(|| format!("open {what} {path:?}")),
     }
 }
 
-fn make_readonly(path: &CStr) -> CResult<()> {
-    match mounts::bind(path, path, true) {
-        Ok(()) => {}
-        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => return Ok(()),
-        Err(e) => return Err(e).stage(|| format!("bind {path:?} read-only")),
+/// Hides a path: /dev/null over a file, an empty read-only tmpfs over a
+/// directory. `empty_dir` keeps the first such tmpfs: a copy of it is
+/// cheaper than a new superblock per directory.
+fn mask(root: BorrowedFd, path: &CStr, empty_dir: &mut Option<OwnedFd>) -> CResult<()> {
+    let Some(target) = open_listed(root, path, "masked path")? else { return Ok(()) };
+    let st = fstat(&target).stage(|| format!("stat masked path {path:?}"))?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
+        let null = mounts::clone_tree(c"/dev/null", false).stage(|| format!("mask {path:?} with /dev/null"))?;
+        // The container's /dev/null by now: make sure it is the null device
+        // and not a file of the image, which the mask would show instead.
+        let n = fstat(&null).stage(|| "stat /dev/null".to_string())?;
+        if n.st_mode & libc::S_IFMT != libc::S_IFCHR || n.st_rdev != makedev(1, 3) {
+            return Err(Errno::EINVAL).stage(|| format!("mask {path:?}: /dev/null is not the null device"));
+        }
+        return mounts::attach(&null, &target).stage(|| format!("mask {path:?} with /dev/null"));
     }
-    let flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | locked_flags(path, true);
-    mount(None::<&str>, path, None::<&str>, flags, None::<&str>).stage(|| format!("remount {path:?} read-only"))
+    let tree = match empty_dir {
+        // A copy keeps the first one's read-only flag.
+        Some(first) => mounts::clone_tree_at(first.as_fd(), false).stage(|| format!("mask {path:?} with an empty folder"))?,
+        None => {
+            let plan = mounts::MountPlan {
+                dest: Path::new(OsStr::from_bytes(path.to_bytes())).to_path_buf(),
+                kind: mounts::Kind::Other,
+                fstype: c"tmpfs".into(),
+                source: c"tmpfs".into(),
+                flags: MsFlags::MS_RDONLY,
+                atime_given: false,
+                data: Some(c"size=0k".into()),
+                propagation: Vec::new(),
+                dir: true,
+            };
+            mounts::new_fs(&plan).stage(|| format!("mask {path:?} with a tmpfs"))?
+        }
+    };
+    mounts::attach(&tree, &target).stage(|| format!("mask {path:?} with an empty folder"))?;
+    if empty_dir.is_none() {
+        *empty_dir = Some(tree);
+    }
+    Ok(())
+}
+
+/// A read-only copy of the tree at `path` (submounts included) over itself.
+fn make_readonly(root: BorrowedFd, path: &CStr) -> CResult<()> {
+    let Some(target) = open_listed(root, path, "read-only path")? else { return Ok(()) };
+    let tree = mounts::clone_tree_at(target.as_fd(), true).stage(|| format!("bind {path:?} read-only"))?;
+    mounts::set_attr(tree.as_fd(), true, mounts::MOUNT_ATTR_RDONLY, 0, 0).stage(|| format!("remount {path:?} read-only"))?;
+    mounts::attach(&tree, &target).stage(|| format!("bind {path:?} read-only"))
 }

@@ -7,7 +7,6 @@
 //! absolute path (which would make them ignore the dir fd).
 
 use super::layers::ExtractOptions;
-use super::overlay::remove_tree;
 use crate::error::{Error, IoContext, Result};
 use nix::errno::Errno;
 use nix::fcntl::{openat, AtFlags, OFlag};
@@ -412,9 +411,10 @@ impl Extractor<'_> {
             }
             self.stack.clear();
             self.dirs.retain(|k, _| !k.starts_with(comps));
-            // Path-based is safe here: every parent of `path` was just opened with O_NOFOLLOW
-            // and the temp folder is ours alone.
-            remove_tree(&path)?;
+            // From the parent fd, never by path: the target may be a running
+            // container's folder (`cp - CTR:DIR`) whose parents it can swap
+            // for a symlink out between our open and a path walk.
+            super::tree::remove_at(parent.as_fd(), name, &path)?;
         } else {
             unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).path_ctx("remove", &path)?;
         }
@@ -596,13 +596,19 @@ impl Extractor<'_> {
                 .map_err(|e| chown_error(e, m.uid, m.gid, shown))?;
         }
         if !symlink {
-            // After chown, which clears setuid/setgid. Follows, but `name` is not a symlink.
-            fchmodat(parent, name, Mode::from_bits_truncate(m.mode), FchmodatFlags::FollowSymlink)
+            // After chown, which clears setuid/setgid. Never following: in a
+            // running container (`cp - CTR:DIR`) the node may have been
+            // swapped for a symlink out since we made it.
+            fchmodat(parent, name, Mode::from_bits_truncate(m.mode), FchmodatFlags::NoFollowSymlink)
                 .path_ctx("set mode of", &path)?;
         }
         if !m.xattrs.is_empty() {
-            let cpath = CString::new(path.as_os_str().as_bytes())
-                .map_err(|_| bad(shown, "its path contains a NUL byte"))?;
+            // lsetxattr through the parent's fd: only `name` is looked up
+            // (and not followed), whereas the target's path could be walked
+            // through a parent swapped for a symlink meanwhile.
+            let mut p = format!("/proc/self/fd/{}/", parent.as_raw_fd()).into_bytes();
+            p.extend_from_slice(name.as_bytes());
+            let cpath = CString::new(p).map_err(|_| bad(shown, "its path contains a NUL byte"))?;
             for (k, v) in &m.xattrs {
                 // SAFETY: both strings are NUL-terminated, the value slice is live.
                 let rc = unsafe { libc::lsetxattr(cpath.as_ptr(), k.as_ptr(), v.as_ptr().cast(), v.len(), 0) };

@@ -143,6 +143,66 @@ fn copy_inner(
     apply_meta(dst_dir, dst_name, &st, owners, k == SFlag::S_IFLNK, shown)
 }
 
+/// Removes `name` under `dir` (a folder with all it holds) with every step
+/// taken from a directory fd, one name at a time, never following a
+/// symlink: a tree changed underneath (a running container's, `cp -
+/// CTR:DIR`) can make it fail but never lead it elsewhere, as a path walked
+/// again could. Folders the caller owns but may not read, write or search
+/// (a layer's 0555 folders, rootless) are opened up first.
+pub fn remove_at(dir: BorrowedFd, name: &OsStr, shown: &Path) -> Result<()> {
+    remove_inner(dir, name, shown, 0)
+}
+
+fn remove_inner(dir: BorrowedFd, name: &OsStr, shown: &Path, depth: usize) -> Result<()> {
+    if depth > 4096 {
+        return Err(Error::Invalid(format!("{}: folders nested too deep to remove", shown.display())));
+    }
+    match unlinkat(dir, name, UnlinkatFlags::NoRemoveDir) {
+        Ok(()) | Err(Errno::ENOENT) => return Ok(()),
+        // Linux says EISDIR for a folder.
+        Err(Errno::EISDIR) | Err(Errno::EPERM) => {}
+        Err(e) => return Err(e).path_ctx("remove", shown),
+    }
+    let sub = match open_dir_at(dir, name) {
+        Ok(fd) => fd,
+        Err(Errno::EACCES) => {
+            open_up(dir, name).path_ctx("open up", shown)?;
+            open_dir_at(dir, name).path_ctx("open", shown)?
+        }
+        Err(Errno::ENOENT) => return Ok(()),
+        Err(e) => return Err(e).path_ctx("open", shown),
+    };
+    let st = nix::sys::stat::fstat(&sub).path_ctx("inspect", shown)?;
+    if st.st_mode & 0o700 != 0o700 {
+        // Best effort: what cannot be opened up shows in the removal's error.
+        let _ = nix::sys::stat::fchmod(&sub, Mode::from_bits_truncate((st.st_mode | 0o700) & 0o7777));
+    }
+    for n in names(sub.as_fd(), shown)? {
+        remove_inner(sub.as_fd(), &n, &shown.join(&n), depth + 1)?;
+    }
+    match unlinkat(dir, name, UnlinkatFlags::RemoveDir) {
+        Ok(()) | Err(Errno::ENOENT) => Ok(()),
+        Err(e) => Err(e).path_ctx("remove", shown),
+    }
+}
+
+/// Gives the owner rwx on the folder `name` under `dir` that it may not
+/// open: through an O_PATH fd of it (/proc/self/fd/N names that very
+/// inode), since fchmodat would follow a symlink swapped in.
+fn open_up(dir: BorrowedFd, name: &OsStr) -> nix::Result<()> {
+    let fd = openat(dir, name, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())?;
+    let st = nix::sys::stat::fstat(&fd)?;
+    if kind(&st) != SFlag::S_IFDIR {
+        return Err(Errno::ENOTDIR);
+    }
+    nix::sys::stat::fchmodat(
+        nix::fcntl::AT_FDCWD,
+        format!("/proc/self/fd/{}", fd.as_raw_fd()).as_str(),
+        Mode::from_bits_truncate((st.st_mode | 0o700) & 0o7777),
+        FchmodatFlags::FollowSymlink,
+    )
+}
+
 pub(super) fn apply_meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, owners: Owners, symlink: bool, shown: &Path) -> Result<()> {
     let ids = match owners {
         Owners::Keep => Some((st.st_uid, st.st_gid)),
@@ -157,8 +217,10 @@ pub(super) fn apply_meta(dir: BorrowedFd, name: &OsStr, st: &FileStat, owners: O
         }
     }
     if !symlink {
-        // After chown, which clears set-id bits.
-        fchmodat(dir, name, Mode::from_bits_truncate(st.st_mode & 0o7777), FchmodatFlags::FollowSymlink)
+        // After chown, which clears set-id bits. Never following: the name
+        // may have been swapped for a symlink out since it was created (a
+        // running container), and the mode would go to the link's target.
+        fchmodat(dir, name, Mode::from_bits_truncate(st.st_mode & 0o7777), FchmodatFlags::NoFollowSymlink)
             .path_ctx("set the mode of", shown)?;
     }
     let at = TimeSpec::new(st.st_atime, st.st_atime_nsec);
