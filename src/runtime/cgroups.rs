@@ -182,9 +182,10 @@ fn make(dir: &Path, cpuset: bool) -> Result<()> {
 }
 
 impl CgroupPlan {
-    /// Creates the container's cgroups and writes its limits; None when the
-    /// spec has no cgroupsPath.
-    pub fn new(spec: &Spec) -> Result<Option<CgroupPlan>> {
+    /// Creates the container's cgroups and writes its limits and device
+    /// allowlist; None when the spec has no cgroupsPath. `fuse_rootfs`: the
+    /// child mounts a FUSE rootfs after it has joined, so /dev/fuse is allowed.
+    pub fn new(spec: &Spec, fuse_rootfs: bool) -> Result<Option<CgroupPlan>> {
         let Some(linux) = spec.linux().as_ref() else { return Ok(None) };
         let Some(path) = linux.cgroups_path().as_ref() else { return Ok(None) };
         let path = path.to_string_lossy().to_string();
@@ -193,7 +194,10 @@ impl CgroupPlan {
         }
         let empty = LinuxResources::default();
         let res = linux.resources().as_ref().unwrap_or(&empty);
-        let device_rules = super::cgroups_devices::rules(spec)?;
+        let mut device_rules = super::cgroups_devices::rules(spec)?;
+        if fuse_rootfs {
+            device_rules.push(super::cgroups_devices::FUSE);
+        }
         // A spec made in a systemd scope (`create`, then `start` here): the same scope again.
         delegate_from_systemd(path.rsplit('/').next().unwrap_or_default());
         if available() == Availability::V2 {

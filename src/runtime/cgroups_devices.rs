@@ -58,6 +58,11 @@ pub const DEFAULT: [(char, Option<u32>, Option<u32>, &str); 11] = [
     ('c', Some(136), None, "rwm"),    // pts/*
 ];
 
+/// /dev/fuse (c 10 229), read and write: the container's child opens it to
+/// mount a FUSE rootfs after it has joined its cgroup. Without CAP_SYS_ADMIN
+/// an open /dev/fuse mounts nothing.
+pub const FUSE: Rule = Rule { allow: true, kind: Some(Kind::Char), major: Some(10), minor: Some(229), access: ACC_READ | ACC_WRITE };
+
 /// The default list as spec entries, after a "deny all".
 pub fn default_spec_rules() -> Vec<LinuxDeviceCgroup> {
     let mut out = vec![spec_rule(false, LinuxDeviceType::A, None, None, "rwm")];

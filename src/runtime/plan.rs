@@ -171,7 +171,7 @@ impl Plan {
 
         // Before the mounts: they may bind the container's cgroup folders. An
         // error from here on drops the plan, which removes the folders again.
-        let cgroup = super::cgroups::CgroupPlan::new(spec)?;
+        let cgroup = super::cgroups::CgroupPlan::new(spec, fuse.is_some())?;
         let gid_map = std::fs::read_to_string("/proc/self/gid_map").unwrap_or_default();
         let mut mount_plans = Vec::new();
         let mut populate_dev = false;

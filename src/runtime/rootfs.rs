@@ -46,9 +46,10 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
         None => mount(Some(root_path), root_path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
             .stage(|| format!("bind mount the rootfs {}", root_path.display()))?,
     }
-    if plan.overlay_data.is_none() {
-        // A bind (or FUSE) mount takes no flags when made: a remount sets
-        // nodev, keeping the flags the kernel has locked.
+    if plan.overlay_data.is_none() && plan.fuse.is_none() {
+        // A bind mount takes no flags when made: a remount sets nodev,
+        // keeping the flags the kernel has locked. (The FUSE mount is made
+        // nodev by fuse_server.)
         let at = std::ffi::CString::new(root_path.as_os_str().as_encoded_bytes())
             .map_err(|_| Errno::EINVAL)
             .stage(|| format!("the rootfs path {}", root_path.display()))?;
