@@ -160,7 +160,9 @@ pub fn permits(rules: &[Rule], kind: Kind, major: u32, minor: u32, access: u32) 
 /// from nothing where the first rule is not a deny-all itself.
 pub fn v1_lines(rules: &[Rule]) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    let starts_with_all = rules.first().is_some_and(|r| r.kind.is_none() && r.major.is_none() && r.minor.is_none());
+    let starts_with_all = rules
+        .first()
+        .is_some_and(|r| r.kind.is_none() && r.major.is_none() && r.minor.is_none() && r.access == ACC_MKNOD | ACC_READ | ACC_WRITE);
     if !starts_with_all {
         out.push(("devices.deny", "a".to_string()));
     }

@@ -143,6 +143,16 @@ fn privileged_allows_all() {
 }
 
 #[test]
+fn v1_starts_from_nothing() {
+    // Read-only for everything is not "a": it starts from deny-all, then both kinds.
+    let r = vec![rule(true, None, None, None, ACC_READ)];
+    assert_eq!(
+        v1_lines(&r),
+        vec![("devices.deny", "a".into()), ("devices.allow", "b *:* r".into()), ("devices.allow", "c *:* r".into())]
+    );
+}
+
+#[test]
 fn bad_rules_refused() {
     let bad = spec_rule(true, LinuxDeviceType::C, Some(1), Some(3), "rx");
     assert!(rules(&spec_with(Some(vec![bad]))).is_err());
