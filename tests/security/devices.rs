@@ -158,3 +158,14 @@ fn mknod_refused_rootless() {
     let out = s.run(&["run", "--rm", "--privileged", BUSYBOX, "sh", "-c", "mknod /dev/k c 10 200 && echo MADE"]);
     assert!(!out.stdout.contains("MADE") && out.stderr.contains("Operation not permitted"), "{out:?}");
 }
+
+#[test]
+fn without_cgroup_dev_is_nodev_root() {
+    let Some(s) = Sangja::root("devices::without_cgroup_dev_is_nodev") else { return };
+    s.pull(BUSYBOX);
+    // --cgroups=disabled: no allowlist can be enforced, so the /dev tmpfs is
+    // nodev; the nodes bound into it are mounts of their own and still work.
+    let out = s.run(&["run", "--rm", "--cgroups=disabled", "--cap-add", "MKNOD", BUSYBOX, "sh", "-c", "mknod /dev/t c 10 200 && exec 3<>/dev/t && echo OPENED"]);
+    assert!(!out.stdout.contains("OPENED") && refused(&out), "{out:?}");
+    s.ok(&["run", "--rm", "--cgroups=disabled", "--device", "/dev/net/tun", BUSYBOX, "sh", "-c", "exec 3<>/dev/net/tun && head -c1 /dev/zero >/dev/null && echo x >/dev/null"]);
+}
