@@ -136,6 +136,7 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     super::security::apply(&mut spec, &opts.security)?;
     super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
     super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit)?;
+    super::devices::allowlist(&mut spec, &opts.security)?;
     if opts.init {
         crate::init::add_to_spec(&mut spec)?;
     }

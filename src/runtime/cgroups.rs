@@ -25,8 +25,9 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = "/sys/fs/cgroup";
 
 /// The v1 controllers sangja uses; cpuset only when asked (it must be filled
-/// before a task can join).
-const V1_CONTROLLERS: [&str; 4] = ["memory", "pids", "cpu", "cpuacct"];
+/// before a task can join). devices holds the device allowlist
+/// (cgroups_devices.rs): every container as root gets it, limits or not.
+const V1_CONTROLLERS: [&str; 5] = ["memory", "pids", "cpu", "cpuacct", "devices"];
 
 /// What this process can use for container limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,9 @@ pub(super) struct CgroupPlan {
     procs: Vec<OwnedFd>,
     /// The folders made, innermost last.
     dirs: Vec<PathBuf>,
+    /// The device allowlist is enforced (v1 devices controller or a BPF
+    /// program); without it the runtime keeps devices off /dev (plan.rs).
+    pub devices: bool,
 }
 
 impl Drop for CgroupPlan {
@@ -178,9 +182,10 @@ fn make(dir: &Path, cpuset: bool) -> Result<()> {
 }
 
 impl CgroupPlan {
-    /// Creates the container's cgroups and writes its limits; None when the
-    /// spec has no cgroupsPath.
-    pub fn new(spec: &Spec) -> Result<Option<CgroupPlan>> {
+    /// Creates the container's cgroups and writes its limits and device
+    /// allowlist; None when the spec has no cgroupsPath. `fuse_rootfs`: the
+    /// child mounts a FUSE rootfs after it has joined, so /dev/fuse is allowed.
+    pub fn new(spec: &Spec, fuse_rootfs: bool) -> Result<Option<CgroupPlan>> {
         let Some(linux) = spec.linux().as_ref() else { return Ok(None) };
         let Some(path) = linux.cgroups_path().as_ref() else { return Ok(None) };
         let path = path.to_string_lossy().to_string();
@@ -189,6 +194,10 @@ impl CgroupPlan {
         }
         let empty = LinuxResources::default();
         let res = linux.resources().as_ref().unwrap_or(&empty);
+        let mut device_rules = super::cgroups_devices::rules(spec)?;
+        if fuse_rootfs {
+            device_rules.push(super::cgroups_devices::FUSE);
+        }
         // A spec made in a systemd scope (`create`, then `start` here): the same scope again.
         delegate_from_systemd(path.rsplit('/').next().unwrap_or_default());
         if available() == Availability::V2 {
@@ -196,7 +205,8 @@ impl CgroupPlan {
                 let (dir, mut made) = d.make(&path, res)?;
                 // Innermost first, for the removal in drop.
                 made.reverse();
-                let mut plan = CgroupPlan { procs: Vec::new(), dirs: made };
+                let mut plan = CgroupPlan { procs: Vec::new(), dirs: made, devices: false };
+                plan.devices = attach_device_program(&dir, &device_rules)?;
                 let p = dir.join("cgroup.procs");
                 let fd = open(&p, OFlag::O_WRONLY | OFlag::O_CLOEXEC, Mode::empty())
                     .map_err(|e| Error::Runtime(format!("open {}: {}", p.display(), e.desc())))?;
@@ -217,6 +227,11 @@ impl CgroupPlan {
             for (ctrl, dir) in &made {
                 make(dir, *ctrl == "cpuset")?;
                 limit(ctrl, dir, res)?;
+                if *ctrl == "devices" {
+                    for (file, line) in super::cgroups_devices::v1_lines(&device_rules) {
+                        write(dir, file, &line)?;
+                    }
+                }
                 let p = dir.join("cgroup.procs");
                 let fd = open(&p, OFlag::O_WRONLY | OFlag::O_CLOEXEC, Mode::empty())
                     .map_err(|e| Error::Runtime(format!("open {}: {}", p.display(), e.desc())))?;
@@ -228,7 +243,8 @@ impl CgroupPlan {
             remove_path(&path);
             return Err(e);
         }
-        Ok(Some(CgroupPlan { procs, dirs: made.into_iter().map(|(_, d)| d).collect() }))
+        let devices = made.iter().any(|(c, _)| *c == "devices");
+        Ok(Some(CgroupPlan { procs, dirs: made.into_iter().map(|(_, d)| d).collect(), devices }))
     }
 
     /// Child side, first thing: moves the child into its cgroups.
@@ -240,6 +256,25 @@ impl CgroupPlan {
         }
         Ok(())
     }
+}
+
+/// On a host whose v2 hierarchy is the unified one (no v1 devices
+/// controller), as root: the allowlist as a BPF program on the container's
+/// cgroup `dir`. Rootless the kernel refuses BPF and needs none: a user
+/// namespace may not mknod, and its mounts never honour device nodes.
+/// Returns whether the allowlist is enforced.
+fn attach_device_program(dir: &Path, rules: &[super::cgroups_devices::Rule]) -> Result<bool> {
+    if crate::paths::host_uid() != 0 || Path::new(ROOT).join("devices").join("devices.list").exists() {
+        return Ok(false);
+    }
+    if super::cgroups_devices::allows_all(rules) {
+        return Ok(true);
+    }
+    let cg = open(dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .map_err(|e| Error::Runtime(format!("open {}: {}", dir.display(), e.desc())))?;
+    let prog = super::cgroups_devices::load(&super::cgroups_devices::program(rules))?;
+    super::cgroups_devices::attach(&prog, &cg)?;
+    Ok(true)
 }
 
 /// True when the resources ask for any limit a cgroup must enforce.

@@ -10,6 +10,8 @@
 mod caps;
 pub mod cgroups;
 pub mod cgroups_v2;
+// The device allowlist: v1 lines and the v2 BPF program (issue 14).
+pub mod cgroups_devices;
 mod child;
 mod clone;
 mod dev;

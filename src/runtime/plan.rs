@@ -171,14 +171,22 @@ impl Plan {
 
         // Before the mounts: they may bind the container's cgroup folders. An
         // error from here on drops the plan, which removes the folders again.
-        let cgroup = super::cgroups::CgroupPlan::new(spec)?;
+        let cgroup = super::cgroups::CgroupPlan::new(spec, fuse.is_some())?;
         let gid_map = std::fs::read_to_string("/proc/self/gid_map").unwrap_or_default();
         let mut mount_plans = Vec::new();
         let mut populate_dev = false;
+        // Without an enforced allowlist (rootless, or --cgroups=disabled), a
+        // node made in /dev must not act as a device: the nodes bound there
+        // are mounts of their own and keep working on a nodev /dev.
+        let devices_enforced = cgroup.as_ref().is_some_and(|c| c.devices)
+            || super::cgroups_devices::allows_all(&super::cgroups_devices::rules(spec)?);
         for m in spec.mounts().as_ref().into_iter().flatten() {
-            let plan = mounts::plan_mount(m, &gid_map)?;
+            let mut plan = mounts::plan_mount(m, &gid_map)?;
             if plan.dest.as_os_str() == "dev" && plan.is_tmpfs() {
                 populate_dev = true;
+                if !devices_enforced {
+                    plan.flags |= MsFlags::MS_NODEV;
+                }
             }
             mount_plans.push(plan);
         }

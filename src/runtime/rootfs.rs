@@ -27,8 +27,13 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     if let Some(u) = plan.own_userns.as_ref().filter(|u| !u.idmap_lowers.is_empty()) {
         super::idmap_mount::cover(&u.idmap_lowers, std::os::fd::AsFd::as_fd(&u.fd))?;
     }
+    // The rootfs is nodev whatever backs it (podman's storage.conf has
+    // mountopt "nodev" too): a node shipped in a layer or made with
+    // CAP_MKNOD is never a device there, even one the allowlist names.
+    // Devices live on /dev, a tmpfs of their own with the allowed nodes
+    // bound in (dev.rs).
     match &plan.overlay_data {
-        Some(data) => mount(Some("overlay"), root_path, Some("overlay"), MsFlags::empty(), Some(data.as_c_str()))
+        Some(data) => mount(Some("overlay"), root_path, Some("overlay"), MsFlags::MS_NODEV, Some(data.as_c_str()))
             .stage(|| format!("mount overlay at {}", root_path.display()))?,
         // Mounted, handed to its server and acknowledged before anything
         // below touches the rootfs.
@@ -43,6 +48,20 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
         // pivot_root needs the new root to be a mount point.
         None => mount(Some(root_path), root_path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
             .stage(|| format!("bind mount the rootfs {}", root_path.display()))?,
+    }
+    if plan.overlay_data.is_none() && plan.fuse.is_none() {
+        // A bind mount takes no flags when made: a remount sets nodev,
+        // keeping the flags the kernel has locked. (The FUSE mount is made
+        // nodev by fuse_server.)
+        let at = std::ffi::CString::new(root_path.as_os_str().as_encoded_bytes())
+            .map_err(|_| Errno::EINVAL)
+            .stage(|| format!("the rootfs path {}", root_path.display()))?;
+        let mut flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_NODEV | locked_flags(&at, true);
+        if nix::sys::statvfs::statvfs(at.as_c_str()).is_ok_and(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY)) {
+            flags |= MsFlags::MS_RDONLY;
+        }
+        mount(None::<&str>, at.as_c_str(), None::<&str>, flags, None::<&str>)
+            .stage(|| format!("remount the rootfs {} nodev", root_path.display()))?;
     }
     let root = open(root_path, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
         .stage(|| format!("open the rootfs {}", root_path.display()))?;
