@@ -93,6 +93,7 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
 /// Starts the container, reports, then relays its output until it exits.
 fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
     let mut server = super::attach::Server::new(super::attach::socket_path(&engine.paths, &c.config.id), client);
+    let starting = c.start_lock()?;
     let spawned = spawn(engine, &c, server.winsize());
     let (child, io, mut net) = match spawned {
         Ok(v) => v,
@@ -120,6 +121,7 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         report(&ready, 125, &e.to_string());
         return Ok(125);
     }
+    drop(starting);
     report(&ready, 0, "");
     drop(ready);
 

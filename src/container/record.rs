@@ -102,6 +102,22 @@ impl Container {
     pub fn userdata_dir(&self) -> PathBuf {
         self.dir.join("userdata")
     }
+    /// Held from just before the container's process is spawned until its
+    /// pid is in the state file: between the two, the process runs on the
+    /// upper dir while the record still says "created", and a `cp` or
+    /// `mount` that trusted the record would mount that upper dir a second
+    /// time. Readers take it shared (`settled`) before they believe "not running".
+    pub fn start_lock(&self) -> Result<crate::lock::Lock> {
+        crate::lock::exclusive(&self.dir.join("start.lock"))
+    }
+    /// Waits for a start in progress, then returns the record as it stands.
+    pub fn settled(self, store: &ContainerStore) -> Result<Container> {
+        if self.is_running() {
+            return Ok(self);
+        }
+        let _guard = crate::lock::shared(&self.dir.join("start.lock"))?;
+        store.lookup(&self.config.id)
+    }
     /// Writes the state atomically.
     pub fn save_state(&self) -> Result<()> {
         json_file::write_volatile(&self.dir.join("state.json"), &self.state)

@@ -164,7 +164,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
     match (src, dst) {
         (CpPath::Container { name, path }, CpPath::Host(host)) if host.as_os_str() == "-" => {
             // A tar stream on stdout, as podman.
-            let c = store.lookup(name)?;
+            let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
             let out = std::io::stdout().as_fd().try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
@@ -181,7 +181,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             })
         }
         (CpPath::Container { name, path }, CpPath::Host(host)) => {
-            let c = store.lookup(name)?;
+            let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
             let path = path.clone();
@@ -196,7 +196,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
         }
         (CpPath::Host(host), CpPath::Container { name, path }) if host.as_os_str() == "-" => {
             // A tar stream on stdin, extracted into a folder of the container (as podman).
-            let c = store.lookup(name)?;
+            let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
             let opts = crate::storage::layers::ExtractOptions {
@@ -227,7 +227,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             })
         }
         (CpPath::Host(host), CpPath::Container { name, path }) => {
-            let c = store.lookup(name)?;
+            let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
             let (hparent, hname) = host_source(host)?;

@@ -106,6 +106,8 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
     // The network (namespace, backend, ports) is up before the command runs
     // and its backend is stopped when the container exits (engine/network.rs).
     let mut spec = spec.clone();
+    let starting = container.start_lock()?;
+    let mut starting = Some(starting);
     let result = super::network::attach(engine, &container, &mut spec).and_then(|mut net| {
         let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive).and_then(|child| {
             net.started();
@@ -114,6 +116,7 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
             container.state.pid_start = process_start_time(child.pid);
             container.state.started_at = Some(now());
             container.save_state()?;
+            starting = None;
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
             crate::systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32);
