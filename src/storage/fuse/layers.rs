@@ -4,7 +4,8 @@
 //! every layer below; a folder hides files below it and merges with folders
 //! below it unless it is opaque.
 
-use super::path::CPath;
+use super::beneath::{self, At};
+use super::{sys, xattr};
 use fuser::Errno;
 use std::ffi::CStr;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -73,12 +74,11 @@ pub(super) fn resolve(
     found
 }
 
-/// The open layers of one mount.
+/// The open layers of one mount. Every path goes through [`Layers::at`] or
+/// [`Layers::open`]: resolved beneath the layer's root, through no symlink.
 pub(super) struct Layers {
     /// Root folders (O_PATH), 0 the upper layer.
     pub roots: Vec<OwnedFd>,
-    /// Absolute paths of the roots, for the xattr calls that have no *at form.
-    pub root_paths: Vec<Vec<u8>>,
     /// st_dev of each root, half of an inode key.
     pub devs: Vec<u64>,
     /// `user.overlay.` or `trusted.overlay.`: the private xattrs, hidden from users.
@@ -92,25 +92,30 @@ impl Layers {
         self.roots.len()
     }
 
-    pub(super) fn fd(&self, layer: usize) -> RawFd {
+    /// The root folder of `layer` (O_PATH).
+    pub(super) fn root(&self, layer: usize) -> RawFd {
         self.roots[layer].as_raw_fd()
     }
 
-    /// lstat of `path` in `layer`.
-    pub(super) fn stat(&self, layer: usize, path: &CPath) -> Result<libc::stat, Errno> {
-        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: valid fd, NUL-terminated path, st is written on success.
-        let rc = unsafe { libc::fstatat(self.fd(layer), path.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) };
-        if rc != 0 {
-            return Err(Errno::from(std::io::Error::last_os_error()));
-        }
-        // SAFETY: fstatat succeeded.
-        Ok(unsafe { st.assume_init() })
+    /// The entry `rel` ("" for the root) of `layer`: its folder opened
+    /// beneath the layer's root, and its name.
+    pub(super) fn at(&self, layer: usize, rel: &[u8]) -> Result<At, Errno> {
+        beneath::at(self.root(layer), rel)
     }
 
-    /// What `layer` holds at `path`, and its stat when it holds something.
-    pub(super) fn probe(&self, layer: usize, path: &CPath) -> (Probe, Option<libc::stat>) {
-        match self.stat(layer, path) {
+    /// Opens `rel` of `layer` through no symlink (O_NOFOLLOW at its end).
+    pub(super) fn open(&self, layer: usize, rel: &[u8], flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+        beneath::open(self.root(layer), rel, flags, mode)
+    }
+
+    /// lstat of `rel` in `layer`.
+    pub(super) fn stat(&self, layer: usize, rel: &[u8]) -> Result<libc::stat, Errno> {
+        sys::statat(&self.at(layer, rel)?)
+    }
+
+    /// What `layer` holds at `rel`, and its stat when it holds something.
+    pub(super) fn probe(&self, layer: usize, rel: &[u8]) -> (Probe, Option<libc::stat>) {
+        match self.stat(layer, rel) {
             Err(_) => (Probe::Missing, None),
             Ok(st) => (kind_of(&st), Some(st)),
         }
@@ -118,10 +123,21 @@ impl Layers {
 
     /// Whether the folder at `rel` in `layer` is marked opaque.
     pub(super) fn is_opaque(&self, layer: usize, rel: &[u8]) -> bool {
-        let Ok(p) = CPath::abs(&self.root_paths[layer], rel) else { return false };
         let mut v = [0u8; 4];
-        // SAFETY: NUL-terminated strings, buffer of the given size.
-        let n = unsafe { libc::lgetxattr(p.as_ptr(), self.opaque_key.as_ptr(), v.as_mut_ptr() as *mut libc::c_void, v.len()) };
+        // A folder opens for reading (then fgetxattr), unless its mode keeps
+        // the server out: then as O_PATH, read through its /proc/self/fd link.
+        let n = match self.open(layer, rel, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NONBLOCK, 0) {
+            // SAFETY: an open fd, NUL-terminated name, buffer of the given size.
+            Ok(fd) => unsafe { libc::fgetxattr(fd.as_raw_fd(), self.opaque_key.as_ptr(), v.as_mut_ptr() as *mut libc::c_void, v.len()) },
+            Err(Errno::EACCES) | Err(Errno::EPERM) => match xattr::Target::open(self, layer, rel) {
+                Ok(t) => match xattr::get_into(&t, self.opaque_key, &mut v) {
+                    Ok(n) => n as isize,
+                    Err(_) => -1,
+                },
+                Err(_) => -1,
+            },
+            Err(_) => -1,
+        };
         n == 1 && v[0] == b'y'
     }
 
@@ -131,7 +147,10 @@ impl Layers {
         if name.len() > 255 {
             return Err(Errno::ENAMETOOLONG);
         }
-        let path = CPath::child(rel, name)?;
+        if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(Errno::EINVAL);
+        }
+        let path = super::path::join(rel, name);
         let mut top: Option<libc::stat> = None;
         let r = resolve(
             mask | 1,
@@ -143,10 +162,7 @@ impl Layers {
                 }
                 p
             },
-            |layer| {
-                let full = super::path::join(rel, name);
-                self.is_opaque(layer, &full)
-            },
+            |layer| self.is_opaque(layer, &path),
         );
         match (r, top) {
             (Some(r), Some(st)) => Ok((r, st)),
@@ -157,11 +173,8 @@ impl Layers {
     /// Whether a lower layer of `mask` still shows `rel/name` (so removing it
     /// from the upper layer needs a whiteout).
     pub(super) fn in_lowers(&self, mask: Mask, rel: &[u8], name: &[u8]) -> bool {
-        let Ok(path) = CPath::child(rel, name) else { return false };
-        resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| {
-            self.is_opaque(layer, &super::path::join(rel, name))
-        })
-        .is_some()
+        let path = super::path::join(rel, name);
+        resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| self.is_opaque(layer, &path)).is_some()
     }
 }
 
@@ -176,12 +189,11 @@ pub(super) fn kind_of(st: &libc::stat) -> Probe {
 
 /// The mask of every layer below the top one that merges into the root folder.
 pub(super) fn root_mask(layers: &Layers) -> Mask {
-    let Ok(dot) = CPath::rel(b"") else { return 0 };
     let all = if layers.len() >= MAX_LAYERS { Mask::MAX } else { (1u128 << layers.len()) - 1 };
     let r = resolve(
         all,
         layers.len(),
-        |layer| match layers.stat(layer, &dot) {
+        |layer| match layers.stat(layer, b"") {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => Probe::Dir,
             _ => Probe::Missing,
         },

@@ -3,7 +3,6 @@
 //! stack buffer, NUL-terminated for the *at(2) calls.
 
 use fuser::Errno;
-use std::ffi::CStr;
 
 /// Longest path we build (PATH_MAX plus a name).
 const CAP: usize = 4096 + 256;
@@ -58,10 +57,11 @@ impl CPath {
         Ok(p)
     }
 
-    pub(super) fn as_cstr(&self) -> &CStr {
+    #[cfg(test)]
+    pub(super) fn as_cstr(&self) -> &std::ffi::CStr {
         // SAFETY-free: the buffer always holds a NUL at `len` and none before
         // (names from the kernel and the layers never contain NUL).
-        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c".")
+        std::ffi::CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c".")
     }
 
     /// The path without its NUL.
