@@ -13,6 +13,7 @@ use super::path::CPath;
 use super::sys;
 use fuser::Errno;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// openat2(2) is missing (Linux before 5.6, or a seccomp filter refuses it).
@@ -21,14 +22,20 @@ static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
 /// An entry of a layer: the folder holding it (opened beneath the layer's
 /// root) and its name there. The calls on it never follow its name.
 pub(super) struct At {
-    /// The folder, when not the layer's root itself.
-    dir: Option<OwnedFd>,
+    /// The folder, when not the layer's root itself (shared with the
+    /// per-thread cache of layers.rs).
+    dir: Option<Rc<OwnedFd>>,
     root: RawFd,
     /// One component ("." for the root itself).
     name: CPath,
 }
 
 impl At {
+    /// `name` in the folder `dir` (None: the root), already opened beneath the layer.
+    pub(super) fn new(dir: Option<Rc<OwnedFd>>, root: RawFd, name: &[u8]) -> Result<At, Errno> {
+        Ok(At { dir, root, name: CPath::rel(name)? })
+    }
+
     pub(super) fn fd(&self) -> RawFd {
         self.dir.as_ref().map_or(self.root, |d| d.as_raw_fd())
     }
@@ -40,7 +47,7 @@ impl At {
 
 /// `rel` split into its folder and its last component; refuses "." and ".."
 /// as names (only the root is ".", as the empty path).
-fn split(rel: &[u8]) -> Result<(&[u8], &[u8]), Errno> {
+pub(super) fn split(rel: &[u8]) -> Result<(&[u8], &[u8]), Errno> {
     let (dir, name) = match rel.iter().rposition(|&b| b == b'/') {
         Some(i) => (&rel[..i], &rel[i + 1..]),
         None => (&b""[..], rel),
@@ -57,8 +64,13 @@ pub(super) fn at(root: RawFd, rel: &[u8]) -> Result<At, Errno> {
         return Ok(At { dir: None, root, name: CPath::rel(b"")? });
     }
     let (dir, name) = split(rel)?;
-    let dir = if dir.is_empty() { None } else { Some(open(root, dir, libc::O_PATH | libc::O_DIRECTORY, 0)?) };
-    Ok(At { dir, root, name: CPath::rel(name)? })
+    let dir = if dir.is_empty() { None } else { Some(Rc::new(open_dir(root, dir)?)) };
+    At::new(dir, root, name)
+}
+
+/// Opens the folder `rel` beneath `root` as O_PATH.
+pub(super) fn open_dir(root: RawFd, rel: &[u8]) -> Result<OwnedFd, Errno> {
+    open(root, rel, libc::O_PATH | libc::O_DIRECTORY, 0)
 }
 
 /// Opens `rel` (relative, "" for the root) beneath `root` with `flags`,

@@ -129,8 +129,7 @@ impl Overlay {
             }
         }
         if st.st_mode & libc::S_IFMT != libc::S_IFLNK {
-            let from = xattr::Target::of(sys::open_at(&src, libc::O_PATH, 0)?)?;
-            let to = xattr::Target::of(sys::open_at(&p, libc::O_PATH, 0)?)?;
+            let (from, to) = (xattr::Target::open(&self.layers, layer, rel)?, xattr::Target::open(&self.layers, 0, rel)?);
             xattr::copy_all(&from, &to, self.layers.private_prefix)?;
         }
         sys::utimensat(&p, &sys::times_of(&st))?;

@@ -163,3 +163,65 @@ fn lookups_and_renames_leave_no_stale_path() {
         assert_eq!(st.path(), Some(format!("a/x{i}").as_bytes()), "stale path of x{i}: {:?}", st.paths);
     }
 }
+
+/// What the path resolution costs the server: a stat walk (listing and
+/// lookup of every entry, as READDIRPLUS does) and a read of every file, in
+/// the server's own CPU time, over the layers in SANGJA_FUSE_BENCH_LAYERS
+/// (colon-separated, top first; tests/bench/fuse.sh makes such layers).
+/// `cargo test --release --lib fuse_server_cpu -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn fuse_server_cpu() {
+    let Some(layers) = std::env::var_os("SANGJA_FUSE_BENCH_LAYERS") else { return };
+    let lower: Vec<PathBuf> = std::env::split_paths(&layers).collect();
+    let cpu = || {
+        let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: t is written.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+        t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6
+    };
+    fn walk(ov: &Overlay, ino: u64, files: &mut Vec<u64>) -> usize {
+        let list = ov.listing(ino, 0).unwrap();
+        let mut n = 0;
+        for e in list.iter() {
+            let Ok(a) = ov.do_lookup(ino, OsStr::from_bytes(&e.name)) else { continue };
+            n += 1;
+            if a.kind == fuser::FileType::Directory {
+                n += walk(ov, a.ino.0, files);
+            } else if a.kind == fuser::FileType::RegularFile {
+                files.push(a.ino.0);
+            }
+        }
+        n
+    }
+    let (mut best_stat, mut best_read, mut best_getattr) = (f64::MAX, f64::MAX, f64::MAX);
+    let mut entries = 0;
+    for round in 0..7 {
+        let up = std::env::temp_dir().join(format!("sangja-fuse-cpu-{}-{round}", std::process::id()));
+        std::fs::create_dir_all(&up).unwrap();
+        let ov = Overlay::new(&FuseLayers { lower: lower.clone(), upper: up.clone(), userxattr: true }).unwrap();
+        let mut files = Vec::new();
+        let t0 = cpu();
+        entries = walk(&ov, 1, &mut files);
+        let t1 = cpu();
+        for &f in &files {
+            let _ = ov.do_getattr(f);
+        }
+        let t2 = cpu();
+        let mut buf = vec![0u8; 1 << 16];
+        for &f in &files {
+            let node = ov.node(f).unwrap();
+            if let Ok(fd) = ov.read_fd(&node) {
+                // SAFETY: buffer of the given size.
+                unsafe { libc::pread(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+            }
+            *node.data.lock() = None;
+        }
+        let t3 = cpu();
+        best_stat = best_stat.min(t1 - t0);
+        best_getattr = best_getattr.min(t2 - t1);
+        best_read = best_read.min(t3 - t2);
+        let _ = std::fs::remove_dir_all(&up);
+    }
+    eprintln!("fuse_server_cpu: {entries} entries; stat walk {best_stat:.1} ms, getattr of every file {best_getattr:.1} ms, open+read 64K of every file {best_read:.1} ms (server CPU, best of 7)");
+}

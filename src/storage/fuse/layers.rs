@@ -7,7 +7,10 @@
 use super::beneath::{self, At};
 use super::{sys, xattr};
 use fuser::Errno;
+use std::cell::RefCell;
 use std::ffi::CStr;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// Bit i stands for layer i (0 is the upper layer, 1.. the lower ones).
@@ -85,6 +88,31 @@ pub(super) struct Layers {
     pub private_prefix: &'static [u8],
     /// `<prefix>opaque`, NUL-terminated.
     pub opaque_key: &'static CStr,
+    /// Which `Layers` this is, for the per-thread folder cache.
+    pub id: u64,
+    /// Counts the changes that can make a path name another folder (renames,
+    /// rmdir): a folder fd cached under an older count is not used.
+    pub moved: AtomicU64,
+}
+
+/// A folder fd a thread keeps: the entries of one folder (a listing's
+/// lookups, a stat walk) then cost one openat2 per folder, not per entry.
+struct Kept {
+    id: u64,
+    moved: u64,
+    rel: Vec<u8>,
+    fd: Rc<OwnedFd>,
+}
+
+thread_local! {
+    /// Per layer (index), the folder this thread's last entry of it was in.
+    static KEPT: RefCell<Vec<Option<Kept>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A fresh `Layers::id`.
+pub(super) fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Layers {
@@ -100,7 +128,43 @@ impl Layers {
     /// The entry `rel` ("" for the root) of `layer`: its folder opened
     /// beneath the layer's root, and its name.
     pub(super) fn at(&self, layer: usize, rel: &[u8]) -> Result<At, Errno> {
-        beneath::at(self.root(layer), rel)
+        if rel.is_empty() {
+            return beneath::at(self.root(layer), rel);
+        }
+        let (dir, name) = beneath::split(rel)?;
+        if dir.is_empty() {
+            return At::new(None, self.root(layer), name);
+        }
+        // Read before the folder is opened: a rename after it makes the fd
+        // kept now unusable, whichever state of the folder it saw.
+        let moved = self.moved.load(Ordering::Acquire);
+        let hit = KEPT.with(|k| {
+            let k = k.borrow();
+            match k.get(layer) {
+                Some(Some(c)) if c.id == self.id && c.moved == moved && c.rel == dir => Some(c.fd.clone()),
+                _ => None,
+            }
+        });
+        let fd = match hit {
+            Some(fd) => fd,
+            None => {
+                let fd = Rc::new(beneath::open_dir(self.root(layer), dir)?);
+                KEPT.with(|k| {
+                    let mut k = k.borrow_mut();
+                    if k.len() <= layer {
+                        k.resize_with(layer + 1, || None);
+                    }
+                    k[layer] = Some(Kept { id: self.id, moved, rel: dir.to_vec(), fd: fd.clone() });
+                });
+                fd
+            }
+        };
+        At::new(Some(fd), self.root(layer), name)
+    }
+
+    /// A rename or rmdir happened: paths may name other folders now.
+    pub(super) fn moved(&self) {
+        self.moved.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Opens `rel` of `layer` through no symlink (O_NOFOLLOW at its end).
@@ -124,21 +188,8 @@ impl Layers {
     /// Whether the folder at `rel` in `layer` is marked opaque.
     pub(super) fn is_opaque(&self, layer: usize, rel: &[u8]) -> bool {
         let mut v = [0u8; 4];
-        // A folder opens for reading (then fgetxattr), unless its mode keeps
-        // the server out: then as O_PATH, read through its /proc/self/fd link.
-        let n = match self.open(layer, rel, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NONBLOCK, 0) {
-            // SAFETY: an open fd, NUL-terminated name, buffer of the given size.
-            Ok(fd) => unsafe { libc::fgetxattr(fd.as_raw_fd(), self.opaque_key.as_ptr(), v.as_mut_ptr() as *mut libc::c_void, v.len()) },
-            Err(Errno::EACCES) | Err(Errno::EPERM) => match xattr::Target::open(self, layer, rel) {
-                Ok(t) => match xattr::get_into(&t, self.opaque_key, &mut v) {
-                    Ok(n) => n as isize,
-                    Err(_) => -1,
-                },
-                Err(_) => -1,
-            },
-            Err(_) => -1,
-        };
-        n == 1 && v[0] == b'y'
+        let Ok(t) = xattr::Target::open(self, layer, rel) else { return false };
+        matches!(xattr::get_into(&t, self.opaque_key, &mut v), Ok(1) if v[0] == b'y')
     }
 
     /// Resolves `rel/name` in a folder whose merged layers are `mask` (the upper

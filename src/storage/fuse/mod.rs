@@ -94,7 +94,7 @@ fn open_layers(l: &FuseLayers) -> Result<Layers> {
     }
     let (private_prefix, opaque_key): (&'static [u8], &'static std::ffi::CStr) =
         if l.userxattr { (b"user.overlay.", c"user.overlay.opaque") } else { (b"trusted.overlay.", c"trusted.overlay.opaque") };
-    Ok(Layers { roots, devs, private_prefix, opaque_key })
+    Ok(Layers { roots, devs, private_prefix, opaque_key, id: layers::next_id(), moved: std::sync::atomic::AtomicU64::new(0) })
 }
 
 use std::os::unix::fs::OpenOptionsExt;

@@ -249,7 +249,9 @@ impl Overlay {
             let p = self.layers.at(0, &rel)?;
             if rmdir {
                 self.clear_whiteouts(&rel)?;
-                sys::unlinkat(&p, libc::AT_REMOVEDIR)?;
+                let removed = sys::unlinkat(&p, libc::AT_REMOVEDIR);
+                self.layers.moved();
+                removed?;
             } else {
                 sys::unlinkat(&p, 0)?;
             }
@@ -335,7 +337,9 @@ impl Overlay {
         let dst_in_lowers = self.layers.in_lowers(dmask, &drel, dname);
         // No lookup may take a path between the move and the paths' update.
         let moving = self.moves.write();
-        sys::renameat(&fa, &ta, 0)?;
+        let renamed = sys::renameat(&fa, &ta, 0);
+        self.layers.moved();
+        renamed?;
         if self.layers.in_lowers(smask, &srel, sname) {
             self.whiteout(&fa)?;
         }
@@ -428,7 +432,9 @@ impl Overlay {
         let (aa, ba) = (self.layers.at(0, a.bytes())?, self.layers.at(0, b.bytes())?);
         // No lookup may take a path between the exchange and the paths' update.
         let _moving = self.moves.write();
-        sys::renameat(&aa, &ba, libc::RENAME_EXCHANGE)?;
+        let exchanged = sys::renameat(&aa, &ba, libc::RENAME_EXCHANGE);
+        self.layers.moved();
+        exchanged?;
         for n in nodes {
             let mut s = n.state.write();
             for path in s.paths.iter_mut() {

@@ -2,11 +2,11 @@
 //! layer (no *at forms exist before Linux 6.13) and the hiding of the
 //! overlay's private names (`<prefix>opaque` and friends).
 
+use super::beneath::At;
 use super::layers::Layers;
 use super::path::CPath;
 use fuser::Errno;
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, OwnedFd};
 
 fn last_errno() -> Errno {
     Errno::from(std::io::Error::last_os_error())
@@ -29,26 +29,23 @@ pub(super) fn filter_list(list: &[u8], prefix: &[u8]) -> Vec<u8> {
     out
 }
 
-/// An entry whose xattrs are read or changed: opened as O_PATH beneath its
-/// layer (beneath.rs; a symlink as itself) and reached through its
-/// /proc/self/fd link, since the xattr calls take no O_PATH fd. The calls
-/// follow that magic link to the entry itself and go no further, so they
-/// use the following forms (getxattr, not lgetxattr: that one would read the
-/// link in /proc).
+/// An entry whose xattrs are read or changed: its folder opened beneath
+/// its layer (beneath.rs) and reached as `/proc/self/fd/DIR/NAME`, since the
+/// xattr calls have no *at form before Linux 6.13. The l* calls never follow
+/// NAME itself, so a symlink there is read or changed as itself.
 pub(super) struct Target {
-    _fd: OwnedFd,
+    _at: At,
     path: CPath,
 }
 
 impl Target {
     pub(super) fn open(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Target, Errno> {
-        Target::of(layers.open(layer, rel, libc::O_PATH, 0)?)
+        Target::at(layers.at(layer, rel)?)
     }
 
-    /// An fd already open on the entry (O_PATH or not).
-    pub(super) fn of(fd: OwnedFd) -> Result<Target, Errno> {
-        let path = super::sys::proc_path(fd.as_raw_fd())?;
-        Ok(Target { _fd: fd, path })
+    pub(super) fn at(at: At) -> Result<Target, Errno> {
+        let path = CPath::abs(format!("/proc/self/fd/{}", at.fd()).as_bytes(), at.name().bytes())?;
+        Ok(Target { _at: at, path })
     }
 
     fn ptr(&self) -> *const libc::c_char {
@@ -60,13 +57,13 @@ impl Target {
 pub(super) fn list(t: &Target) -> Result<Vec<u8>, Errno> {
     loop {
         // SAFETY: size query with a null buffer.
-        let n = unsafe { libc::listxattr(t.ptr(), std::ptr::null_mut(), 0) };
+        let n = unsafe { libc::llistxattr(t.ptr(), std::ptr::null_mut(), 0) };
         if n < 0 {
             return Err(last_errno());
         }
         let mut buf = vec![0u8; n as usize];
         // SAFETY: buffer of the given length.
-        let m = unsafe { libc::listxattr(t.ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+        let m = unsafe { libc::llistxattr(t.ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
         if m < 0 {
             let e = last_errno();
             if e == Errno::ERANGE {
@@ -83,7 +80,7 @@ pub(super) fn list(t: &Target) -> Result<Vec<u8>, Errno> {
 pub(super) fn get(t: &Target, name: &CStr) -> Result<Vec<u8>, Errno> {
     loop {
         // SAFETY: size query with a null buffer.
-        let n = unsafe { libc::getxattr(t.ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
+        let n = unsafe { libc::lgetxattr(t.ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
         if n < 0 {
             return Err(last_errno());
         }
@@ -100,7 +97,7 @@ pub(super) fn get(t: &Target, name: &CStr) -> Result<Vec<u8>, Errno> {
 /// The value of xattr `name` of `t` into `buf`: its length.
 pub(super) fn get_into(t: &Target, name: &CStr, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: buffer of the given length.
-    let m = unsafe { libc::getxattr(t.ptr(), name.as_ptr(), buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+    let m = unsafe { libc::lgetxattr(t.ptr(), name.as_ptr(), buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
     if m < 0 {
         return Err(last_errno());
     }
@@ -109,7 +106,7 @@ pub(super) fn get_into(t: &Target, name: &CStr, buf: &mut [u8]) -> Result<usize,
 
 pub(super) fn set(t: &Target, name: &CStr, value: &[u8], flags: i32) -> Result<(), Errno> {
     // SAFETY: NUL-terminated strings, value slice.
-    let rc = unsafe { libc::setxattr(t.ptr(), name.as_ptr(), value.as_ptr() as *const libc::c_void, value.len(), flags) };
+    let rc = unsafe { libc::lsetxattr(t.ptr(), name.as_ptr(), value.as_ptr() as *const libc::c_void, value.len(), flags) };
     if rc != 0 {
         return Err(last_errno());
     }
@@ -118,7 +115,7 @@ pub(super) fn set(t: &Target, name: &CStr, value: &[u8], flags: i32) -> Result<(
 
 pub(super) fn remove(t: &Target, name: &CStr) -> Result<(), Errno> {
     // SAFETY: NUL-terminated strings.
-    if unsafe { libc::removexattr(t.ptr(), name.as_ptr()) } != 0 {
+    if unsafe { libc::lremovexattr(t.ptr(), name.as_ptr()) } != 0 {
         return Err(last_errno());
     }
     Ok(())
