@@ -9,7 +9,7 @@
 //! walk with O_NOFOLLOW per component where openat2 is missing), and every
 //! call then names one entry in that folder without following it.
 
-use super::path::CPath;
+use super::path::{CName, CPath};
 use super::sys;
 use fuser::Errno;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -27,20 +27,20 @@ pub(super) struct At {
     dir: Option<Rc<OwnedFd>>,
     root: RawFd,
     /// One component ("." for the root itself).
-    name: CPath,
+    name: CName,
 }
 
 impl At {
     /// `name` in the folder `dir` (None: the root), already opened beneath the layer.
     pub(super) fn new(dir: Option<Rc<OwnedFd>>, root: RawFd, name: &[u8]) -> Result<At, Errno> {
-        Ok(At { dir, root, name: CPath::rel(name)? })
+        Ok(At { dir, root, name: CName::rel(name)? })
     }
 
     pub(super) fn fd(&self) -> RawFd {
         self.dir.as_ref().map_or(self.root, |d| d.as_raw_fd())
     }
 
-    pub(super) fn name(&self) -> &CPath {
+    pub(super) fn name(&self) -> &CName {
         &self.name
     }
 }
@@ -61,7 +61,7 @@ pub(super) fn split(rel: &[u8]) -> Result<(&[u8], &[u8]), Errno> {
 /// The entry `rel` (relative, "" for the root) of the layer whose root is `root`.
 pub(super) fn at(root: RawFd, rel: &[u8]) -> Result<At, Errno> {
     if rel.is_empty() {
-        return Ok(At { dir: None, root, name: CPath::rel(b"")? });
+        return At::new(None, root, b"");
     }
     let (dir, name) = split(rel)?;
     let dir = if dir.is_empty() { None } else { Some(Rc::new(open_dir(root, dir)?)) };

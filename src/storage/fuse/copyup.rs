@@ -38,7 +38,9 @@ impl Overlay {
         }
         let (layer, st) = src.ok_or(Errno::ENOENT)?;
         let p = self.layers.at(0, rel)?;
-        sys::mkdirat(&p, st.st_mode & 0o7777)?;
+        let made = sys::mkdirat(&p, st.st_mode & 0o7777);
+        self.layers.moved();
+        made?;
         sys::lchownat(&p, st.st_uid, st.st_gid)?;
         sys::chmodat(&p, st.st_mode & 0o7777)?;
         xattr::copy_all(&xattr::Target::open(&self.layers, layer, rel)?, &xattr::Target::open(&self.layers, 0, rel)?, self.layers.private_prefix)?;

@@ -90,18 +90,20 @@ pub(super) struct Layers {
     pub opaque_key: &'static CStr,
     /// Which `Layers` this is, for the per-thread folder cache.
     pub id: u64,
-    /// Counts the changes that can make a path name another folder (renames,
-    /// rmdir): a folder fd cached under an older count is not used.
+    /// Counts the changes that can make a path name another folder, or a
+    /// folder at all, in the upper layer (renames, rmdir, mkdir): what a thread
+    /// cached under an older count is not used.
     pub moved: AtomicU64,
 }
 
 /// A folder fd a thread keeps: the entries of one folder (a listing's
 /// lookups, a stat walk) then cost one openat2 per folder, not per entry.
+/// Or that the folder is not there (most layers lack most folders).
 struct Kept {
     id: u64,
     moved: u64,
     rel: Vec<u8>,
-    fd: Rc<OwnedFd>,
+    fd: Result<Rc<OwnedFd>, Errno>,
 }
 
 thread_local! {
@@ -132,6 +134,14 @@ impl Layers {
             return beneath::at(self.root(layer), rel);
         }
         let (dir, name) = beneath::split(rel)?;
+        self.at_in(layer, dir, name)
+    }
+
+    /// The entry `name` (one component) of folder `dir` ("" for the root) of `layer`.
+    pub(super) fn at_in(&self, layer: usize, dir: &[u8], name: &[u8]) -> Result<At, Errno> {
+        if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(Errno::EINVAL);
+        }
         if dir.is_empty() {
             return At::new(None, self.root(layer), name);
         }
@@ -146,30 +156,40 @@ impl Layers {
             }
         });
         let fd = match hit {
-            Some(fd) => fd,
+            Some(fd) => fd?,
             None => {
-                let fd = Rc::new(beneath::open_dir(self.root(layer), dir)?);
-                KEPT.with(|k| {
-                    let mut k = k.borrow_mut();
-                    if k.len() <= layer {
-                        k.resize_with(layer + 1, || None);
-                    }
-                    k[layer] = Some(Kept { id: self.id, moved, rel: dir.to_vec(), fd: fd.clone() });
-                });
-                fd
+                let fd = beneath::open_dir(self.root(layer), dir).map(Rc::new);
+                // Kept: the folder, or that nothing (or no folder) is there;
+                // not a passing failure (EMFILE, ENOMEM...).
+                if matches!(fd, Ok(_) | Err(Errno::ENOENT) | Err(Errno::ENOTDIR) | Err(Errno::ELOOP)) {
+                    KEPT.with(|k| {
+                        let mut k = k.borrow_mut();
+                        if k.len() <= layer {
+                            k.resize_with(layer + 1, || None);
+                        }
+                        k[layer] = Some(Kept { id: self.id, moved, rel: dir.to_vec(), fd: fd.clone() });
+                    });
+                }
+                fd?
             }
         };
         At::new(Some(fd), self.root(layer), name)
     }
 
-    /// A rename or rmdir happened: paths may name other folders now.
+    /// A rename, rmdir or mkdir in the upper layer happened: paths may name
+    /// other folders now, or folders where there were none.
     pub(super) fn moved(&self) {
         self.moved.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Opens `rel` of `layer` through no symlink (O_NOFOLLOW at its end).
     pub(super) fn open(&self, layer: usize, rel: &[u8], flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
-        beneath::open(self.root(layer), rel, flags, mode)
+        if rel.is_empty() {
+            return beneath::open(self.root(layer), rel, flags, mode);
+        }
+        // In its folder (kept per thread: the files of one folder are
+        // mostly opened one after the other).
+        sys::open_at(&self.at(layer, rel)?, flags, mode)
     }
 
     /// lstat of `rel` in `layer`.
@@ -179,10 +199,7 @@ impl Layers {
 
     /// What `layer` holds at `rel`, and its stat when it holds something.
     pub(super) fn probe(&self, layer: usize, rel: &[u8]) -> (Probe, Option<libc::stat>) {
-        match self.stat(layer, rel) {
-            Err(_) => (Probe::Missing, None),
-            Ok(st) => (kind_of(&st), Some(st)),
-        }
+        probe_of(self.stat(layer, rel))
     }
 
     /// Whether the folder at `rel` in `layer` is marked opaque.
@@ -201,19 +218,18 @@ impl Layers {
         if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
             return Err(Errno::EINVAL);
         }
-        let path = super::path::join(rel, name);
         let mut top: Option<libc::stat> = None;
         let r = resolve(
             mask | 1,
             self.len(),
             |layer| {
-                let (p, st) = self.probe(layer, &path);
+                let (p, st) = probe_of(self.at_in(layer, rel, name).and_then(|at| sys::statat(&at)));
                 if top.is_none() && matches!(p, Probe::File | Probe::Dir) {
                     top = st;
                 }
                 p
             },
-            |layer| self.is_opaque(layer, &path),
+            |layer| self.is_opaque(layer, &super::path::join(rel, name)),
         );
         match (r, top) {
             (Some(r), Some(st)) => Ok((r, st)),
@@ -226,6 +242,13 @@ impl Layers {
     pub(super) fn in_lowers(&self, mask: Mask, rel: &[u8], name: &[u8]) -> bool {
         let path = super::path::join(rel, name);
         resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| self.is_opaque(layer, &path)).is_some()
+    }
+}
+
+fn probe_of(st: Result<libc::stat, Errno>) -> (Probe, Option<libc::stat>) {
+    match st {
+        Err(_) => (Probe::Missing, None),
+        Ok(st) => (kind_of(&st), Some(st)),
     }
 }
 

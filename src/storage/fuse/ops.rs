@@ -153,7 +153,9 @@ impl Overlay {
             }
             Make::Dir { mode } => {
                 let mode = (mode & 0o7777) | if sgid { libc::S_ISGID } else { 0 };
-                sys::mkdirat(&p, mode)?;
+                let made = sys::mkdirat(&p, mode);
+                self.layers.moved();
+                made?;
                 (true, Some(mode))
             }
             Make::Node { mode, rdev } => {

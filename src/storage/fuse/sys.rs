@@ -3,7 +3,7 @@
 //! returning the kernel's errno as the FUSE reply error.
 
 use super::beneath::At;
-use super::path::CPath;
+use super::path::{Buf, CPath};
 use fuser::Errno;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
@@ -19,7 +19,7 @@ pub(super) fn cvt(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     }
 }
 
-pub(super) fn openat(dir: RawFd, path: &CPath, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+pub(super) fn openat<const N: usize>(dir: RawFd, path: &Buf<N>, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
     // SAFETY: NUL-terminated path; the fd returned is ours.
     let fd = cvt(unsafe { libc::openat(dir, path.as_ptr(), flags | libc::O_CLOEXEC, mode as libc::c_uint) })?;
     // SAFETY: a fresh fd from openat.

@@ -4,7 +4,7 @@
 
 use super::beneath::At;
 use super::layers::Layers;
-use super::path::CPath;
+use super::path::CName;
 use fuser::Errno;
 use std::ffi::CStr;
 
@@ -35,7 +35,7 @@ pub(super) fn filter_list(list: &[u8], prefix: &[u8]) -> Vec<u8> {
 /// NAME itself, so a symlink there is read or changed as itself.
 pub(super) struct Target {
     _at: At,
-    path: CPath,
+    path: CName,
 }
 
 impl Target {
@@ -44,7 +44,23 @@ impl Target {
     }
 
     pub(super) fn at(at: At) -> Result<Target, Errno> {
-        let path = CPath::abs(format!("/proc/self/fd/{}", at.fd()).as_bytes(), at.name().bytes())?;
+        // "/proc/self/fd/" and the fd's digits, without allocating.
+        let mut fd = [0u8; 24];
+        fd[..14].copy_from_slice(b"/proc/self/fd/");
+        let mut n = at.fd().max(0) as u32;
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let len = 14 + digits.len() - i;
+        fd[14..len].copy_from_slice(&digits[i..]);
+        let path = CName::abs(&fd[..len], at.name().bytes())?;
         Ok(Target { _at: at, path })
     }
 
