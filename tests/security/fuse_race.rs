@@ -1,13 +1,20 @@
 //! The FUSE overlay's server runs in the host's namespaces (real root when
 //! rootful) and must never resolve a path outside the layers, whatever the
-//! container does meanwhile. The attack: a listing of folder `a` (the server
-//! looks every entry up) races a rename of `a` to `b`, which can leave an
-//! entry's node with the stale path `a/x_K`; the container then puts a
-//! symlink `a -> HOST_DIR` in the upper layer and opens `b/x_K/mR`. A server
+//! container does meanwhile. The attack: a listing of a folder (the server
+//! looks every entry up under the folder's path) races renames of that
+//! folder through names never used again (n0 -> n1 -> ...), which can leave
+//! an entry's node with a stale path `nI/x_K`; the container then turns every
+//! old name into a symlink to a host folder and opens `nLAST/x_K/mR`. A server
 //! that resolves the stale path from the upper layer's root follows the
 //! symlink and serves the host's `HOST_DIR/x_K/mR`. The host folder holds a
 //! marker with unique content under every name the attack probes; the
 //! container must never read it, in a bounded number of rounds.
+//!
+//! The race window (between a lookup taking its folder's path and recording
+//! the child's) is a few hundred nanoseconds: on the code before the fix
+//! this harness did not win it in its rounds here. The unit tests in
+//! src/storage/fuse/escape_tests.rs build the node such a lost race leaves
+//! and show the host file read through it before the fix.
 
 use crate::helpers::*;
 use crate::util::*;
