@@ -2,6 +2,7 @@
 //! the upper layer with its data, mode, owner, times and xattrs, parents
 //! first, keeping its inode number. Callers hold the write lock.
 
+use super::beneath::At;
 use super::layers::Probe;
 use super::path::{parent, CPath};
 use super::sys;
@@ -17,8 +18,7 @@ impl Overlay {
         if rel.is_empty() {
             return Ok(());
         }
-        let p = CPath::rel(rel)?;
-        match self.layers.probe(0, &p) {
+        match self.layers.probe(0, rel) {
             (Probe::Dir, _) => return Ok(()),
             (Probe::Missing, _) => {}
             _ => return Err(Errno::ENOTDIR),
@@ -27,7 +27,7 @@ impl Overlay {
         // The path is visible, so the top-most lower layer holding it is the one shown.
         let mut src = None;
         for layer in 1..self.layers.len() {
-            match self.layers.probe(layer, &p) {
+            match self.layers.probe(layer, rel) {
                 (Probe::Missing, _) => continue,
                 (Probe::Dir, Some(st)) => {
                     src = Some((layer, st));
@@ -37,26 +37,24 @@ impl Overlay {
             }
         }
         let (layer, st) = src.ok_or(Errno::ENOENT)?;
-        let up = self.layers.fd(0);
-        sys::mkdirat(up, &p, st.st_mode & 0o7777)?;
-        sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
-        sys::chmodat(up, &p, st.st_mode & 0o7777)?;
-        xattr::copy_all(
-            CPath::abs(&self.layers.root_paths[layer], rel)?.as_cstr(),
-            CPath::abs(&self.layers.root_paths[0], rel)?.as_cstr(),
-            self.layers.private_prefix,
-        )?;
-        sys::utimensat(up, &p, &sys::times_of(&st))?;
-        self.moved_up(layer, &st, &p);
+        let p = self.layers.at(0, rel)?;
+        let made = sys::mkdirat(&p, st.st_mode & 0o7777);
+        self.layers.moved();
+        made?;
+        sys::lchownat(&p, st.st_uid, st.st_gid)?;
+        sys::chmodat(&p, st.st_mode & 0o7777)?;
+        xattr::copy_all(&xattr::Target::open(&self.layers, layer, rel)?, &xattr::Target::open(&self.layers, 0, rel)?, self.layers.private_prefix)?;
+        sys::utimensat(&p, &sys::times_of(&st))?;
+        self.moved_up(layer, &st, rel);
         Ok(())
     }
 
     /// The lower file (`layer`, `st`) now also exists in the upper layer at
-    /// `p`: it keeps its inode number and its node now reads the upper copy.
-    fn moved_up(&self, layer: usize, st: &libc::stat, p: &CPath) {
-        let (dev, key) = self.key_of(layer, st, p.bytes());
+    /// `rel`: it keeps its inode number and its node now reads the upper copy.
+    fn moved_up(&self, layer: usize, st: &libc::stat, rel: &[u8]) {
+        let (dev, key) = self.key_of(layer, st, rel);
         let our = self.inodes.ino_for(dev, key);
-        if let Ok(ust) = self.layers.stat(0, p) {
+        if let Ok(ust) = self.layers.stat(0, rel) {
             self.inodes.alias(self.layers.devs[0], ust.st_ino, our);
         }
         if let Some(node) = self.inodes.get(our) {
@@ -110,64 +108,55 @@ impl Overlay {
     /// Copies the non-folder at `rel` in lower `layer` up.
     pub(super) fn copy_up_file(&self, rel: &[u8], layer: usize) -> Result<(), Errno> {
         self.ensure_upper_dir(parent(rel))?;
-        let p = CPath::rel(rel)?;
-        if self.layers.stat(0, &p).is_ok() {
+        let p = self.layers.at(0, rel)?;
+        if sys::statat(&p).is_ok() {
             return Ok(()); // another request copied it first
         }
-        let st = self.layers.stat(layer, &p)?;
-        let up = self.layers.fd(0);
+        let src = self.layers.at(layer, rel)?;
+        let st = sys::statat(&src)?;
         let mode = st.st_mode & 0o7777;
         match st.st_mode & libc::S_IFMT {
-            libc::S_IFREG => self.copy_up_data(rel, &p, layer, &st)?,
+            libc::S_IFREG => self.copy_up_data(&src, &p, &st)?,
             libc::S_IFLNK => {
                 let mut buf = [0u8; 4097];
-                let n = sys::readlinkat(self.layers.fd(layer), &p, &mut buf[..4096])?;
+                let n = sys::readlinkat(&src, &mut buf[..4096])?;
                 let target = std::ffi::CStr::from_bytes_with_nul(&buf[..=n]).map_err(|_| Errno::EINVAL)?;
-                sys::symlinkat(target, up, &p)?;
-                sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
+                sys::symlinkat(target, &p)?;
+                sys::lchownat(&p, st.st_uid, st.st_gid)?;
             }
             _ => {
-                sys::mknodat(up, &p, st.st_mode, st.st_rdev)?;
-                sys::lchownat(up, &p, st.st_uid, st.st_gid)?;
-                sys::chmodat(up, &p, mode)?;
+                sys::mknodat(&p, st.st_mode, st.st_rdev)?;
+                sys::lchownat(&p, st.st_uid, st.st_gid)?;
+                sys::chmodat(&p, mode)?;
             }
         }
         if st.st_mode & libc::S_IFMT != libc::S_IFLNK {
-            xattr::copy_all(
-                CPath::abs(&self.layers.root_paths[layer], rel)?.as_cstr(),
-                CPath::abs(&self.layers.root_paths[0], rel)?.as_cstr(),
-                self.layers.private_prefix,
-            )?;
+            let (from, to) = (xattr::Target::open(&self.layers, layer, rel)?, xattr::Target::open(&self.layers, 0, rel)?);
+            xattr::copy_all(&from, &to, self.layers.private_prefix)?;
         }
-        sys::utimensat(up, &p, &sys::times_of(&st))?;
-        self.moved_up(layer, &st, &p);
+        sys::utimensat(&p, &sys::times_of(&st))?;
+        self.moved_up(layer, &st, rel);
         Ok(())
     }
 
     /// A regular file: the data goes into an unnamed O_TMPFILE that is linked
     /// in when complete, so no request ever sees a half-copied file.
-    fn copy_up_data(&self, rel: &[u8], p: &CPath, layer: usize, st: &libc::stat) -> Result<(), Errno> {
-        let up = self.layers.fd(0);
-        let src = sys::openat(self.layers.fd(layer), p, libc::O_RDONLY | libc::O_NOFOLLOW, 0)?;
-        let dir = CPath::rel(parent(rel))?;
-        let tmp = if self.use_tmpfile { sys::openat(up, &dir, libc::O_TMPFILE | libc::O_WRONLY, 0o600).ok() } else { None };
+    fn copy_up_data(&self, from: &At, p: &At, st: &libc::stat) -> Result<(), Errno> {
+        let src = sys::open_at(from, libc::O_RDONLY, 0)?;
+        // The folder `p` is in, already opened beneath the upper layer.
+        let tmp = if self.use_tmpfile { sys::openat(p.fd(), &CPath::rel(b"")?, libc::O_TMPFILE | libc::O_WRONLY, 0o600).ok() } else { None };
         let (dst, named) = match tmp {
             Some(fd) => (fd, false),
-            None => (sys::openat(up, p, libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY, 0o600)?, true),
+            None => (sys::open_at(p, libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY, 0o600)?, true),
         };
         if let Err(e) = fill_copy(src.as_raw_fd(), dst.as_raw_fd(), st) {
             if named {
-                let _ = sys::unlinkat(up, p, 0);
+                let _ = sys::unlinkat(p, 0);
             }
             return Err(e);
         }
         if !named {
-            let proc = format!("/proc/self/fd/{}\0", dst.as_raw_fd());
-            // SAFETY: NUL-terminated strings; links the finished O_TMPFILE at its name.
-            let rc = unsafe { libc::linkat(libc::AT_FDCWD, proc.as_ptr() as *const libc::c_char, up, p.as_ptr(), libc::AT_SYMLINK_FOLLOW) };
-            if rc != 0 {
-                return Err(sys::errno());
-            }
+            sys::link_fd(dst.as_raw_fd(), p)?;
         }
         Ok(())
     }

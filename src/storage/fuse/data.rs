@@ -12,7 +12,6 @@
 //! read-only fd kept on a node always shows the data as it is.
 
 use super::inodes::Node;
-use super::path::CPath;
 use super::sys;
 use super::Overlay;
 use fuser::Errno;
@@ -85,7 +84,7 @@ impl Overlay {
             let s = node.state.read();
             match s.path() {
                 Some(p) => {
-                    let fd = sys::openat(self.layers.fd(s.layer), &CPath::rel(p)?, data_flags(s.layer == 0), 0)?;
+                    let fd = self.layers.open(s.layer, p, data_flags(s.layer == 0), 0)?;
                     (Arc::new(fd), s.layer == 0)
                 }
                 // Unlinked while open: the fd kept when its last name went.
@@ -118,7 +117,7 @@ impl Overlay {
         let fd = {
             let s = node.state.read();
             match s.path() {
-                Some(p) => Arc::new(sys::openat(self.layers.fd(0), &CPath::rel(p)?, data_flags(true), 0)?),
+                Some(p) => Arc::new(self.layers.open(0, p, data_flags(true), 0)?),
                 None => s.orphan.clone().ok_or(Errno::EBADF)?,
             }
         };
@@ -160,14 +159,9 @@ impl Overlay {
         if st.st_mode & libc::S_IFMT != libc::S_IFREG {
             return Err(Errno::EROFS);
         }
-        let dst = sys::openat(self.layers.fd(0), &CPath::rel(b"")?, libc::O_TMPFILE | libc::O_RDWR, 0o600)?;
+        let dst = self.layers.open(0, b"", libc::O_TMPFILE | libc::O_RDWR, 0o600)?;
         // Its own offset: the kept fd is shared with reads, which use pread.
-        let src_own = sys::openat(
-            libc::AT_FDCWD,
-            &CPath::abs(format!("/proc/self/fd/{}", src.as_raw_fd()).as_bytes(), b"")?,
-            libc::O_RDONLY,
-            0,
-        )?;
+        let src_own = sys::reopen(src.as_raw_fd())?;
         super::copyup::fill_copy(src_own.as_raw_fd(), dst.as_raw_fd(), &st)?;
         let mut s = node.state.write();
         s.orphan = Some(Arc::new(dst));

@@ -61,13 +61,14 @@ pub(super) fn merge(layers: Vec<(usize, Vec<RawEntry>)>) -> Vec<Entry> {
 
 /// The names of folder `rel` in one layer (empty if the layer lacks it).
 pub(super) fn read_layer(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Vec<RawEntry>, Errno> {
-    let p = CPath::rel(rel)?;
-    let fd = match sys::openat(layers.fd(layer), &p, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0) {
+    let fd = match layers.open(layer, rel, libc::O_RDONLY | libc::O_DIRECTORY, 0) {
         Ok(fd) => fd,
-        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) => return Ok(Vec::new()),
+        // ELOOP: a symlink where a folder was, which no layer merges.
+        Err(Errno::ENOENT) | Err(Errno::ENOTDIR) | Err(Errno::ELOOP) => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
     let raw = fd.into_raw_fd();
+    let dirfd = raw;
     // SAFETY: fdopendir takes ownership of the fd; closedir below releases both.
     let dir = unsafe { libc::fdopendir(raw) };
     if dir.is_null() {
@@ -99,7 +100,8 @@ pub(super) fn read_layer(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Ve
                 if name == b"." || name == b".." {
                     continue;
                 }
-                match CPath::child(rel, &name).and_then(|c| layers.stat(layer, &c)) {
+                // In the folder just read, by its fd: the name is one component.
+                match CPath::rel(&name).and_then(|c| stat_in(dirfd, &c)) {
                     Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFCHR && st.st_rdev == 0 => RawKind::Whiteout,
                     Ok(st) => RawKind::Shown(file_type(st.st_mode)),
                     Err(_) => continue, // removed meanwhile
@@ -111,6 +113,15 @@ pub(super) fn read_layer(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Ve
     // SAFETY: closes the DIR* and its fd.
     unsafe { libc::closedir(dir) };
     Ok(out)
+}
+
+/// lstat of `name` in the open folder `dir`.
+fn stat_in(dir: std::os::fd::RawFd, name: &CPath) -> Result<libc::stat, Errno> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: an open folder, NUL-terminated name; st is written on success.
+    sys::cvt(unsafe { libc::fstatat(dir, name.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) })?;
+    // SAFETY: fstatat succeeded.
+    Ok(unsafe { st.assume_init() })
 }
 
 /// The merged listing of folder `rel` whose top layer is `top` and whose

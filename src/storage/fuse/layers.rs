@@ -4,9 +4,13 @@
 //! every layer below; a folder hides files below it and merges with folders
 //! below it unless it is opaque.
 
-use super::path::CPath;
+use super::beneath::{self, At};
+use super::{sys, xattr};
 use fuser::Errno;
+use std::cell::RefCell;
 use std::ffi::CStr;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// Bit i stands for layer i (0 is the upper layer, 1.. the lower ones).
@@ -73,18 +77,44 @@ pub(super) fn resolve(
     found
 }
 
-/// The open layers of one mount.
+/// The open layers of one mount. Every path goes through [`Layers::at`] or
+/// [`Layers::open`]: resolved beneath the layer's root, through no symlink.
 pub(super) struct Layers {
     /// Root folders (O_PATH), 0 the upper layer.
     pub roots: Vec<OwnedFd>,
-    /// Absolute paths of the roots, for the xattr calls that have no *at form.
-    pub root_paths: Vec<Vec<u8>>,
     /// st_dev of each root, half of an inode key.
     pub devs: Vec<u64>,
     /// `user.overlay.` or `trusted.overlay.`: the private xattrs, hidden from users.
     pub private_prefix: &'static [u8],
     /// `<prefix>opaque`, NUL-terminated.
     pub opaque_key: &'static CStr,
+    /// Which `Layers` this is, for the per-thread folder cache.
+    pub id: u64,
+    /// Counts the changes that can make a path name another folder, or a
+    /// folder at all, in the upper layer (renames, rmdir, mkdir): what a thread
+    /// cached under an older count is not used.
+    pub moved: AtomicU64,
+}
+
+/// A folder fd a thread keeps: the entries of one folder (a listing's
+/// lookups, a stat walk) then cost one openat2 per folder, not per entry.
+/// Or that the folder is not there (most layers lack most folders).
+struct Kept {
+    id: u64,
+    moved: u64,
+    rel: Vec<u8>,
+    fd: Result<Rc<OwnedFd>, Errno>,
+}
+
+thread_local! {
+    /// Per layer (index), the folder this thread's last entry of it was in.
+    static KEPT: RefCell<Vec<Option<Kept>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A fresh `Layers::id`.
+pub(super) fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Layers {
@@ -92,37 +122,91 @@ impl Layers {
         self.roots.len()
     }
 
-    pub(super) fn fd(&self, layer: usize) -> RawFd {
+    /// The root folder of `layer` (O_PATH).
+    pub(super) fn root(&self, layer: usize) -> RawFd {
         self.roots[layer].as_raw_fd()
     }
 
-    /// lstat of `path` in `layer`.
-    pub(super) fn stat(&self, layer: usize, path: &CPath) -> Result<libc::stat, Errno> {
-        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: valid fd, NUL-terminated path, st is written on success.
-        let rc = unsafe { libc::fstatat(self.fd(layer), path.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) };
-        if rc != 0 {
-            return Err(Errno::from(std::io::Error::last_os_error()));
+    /// The entry `rel` ("" for the root) of `layer`: its folder opened
+    /// beneath the layer's root, and its name.
+    pub(super) fn at(&self, layer: usize, rel: &[u8]) -> Result<At, Errno> {
+        if rel.is_empty() {
+            return beneath::at(self.root(layer), rel);
         }
-        // SAFETY: fstatat succeeded.
-        Ok(unsafe { st.assume_init() })
+        let (dir, name) = beneath::split(rel)?;
+        self.at_in(layer, dir, name)
     }
 
-    /// What `layer` holds at `path`, and its stat when it holds something.
-    pub(super) fn probe(&self, layer: usize, path: &CPath) -> (Probe, Option<libc::stat>) {
-        match self.stat(layer, path) {
-            Err(_) => (Probe::Missing, None),
-            Ok(st) => (kind_of(&st), Some(st)),
+    /// The entry `name` (one component) of folder `dir` ("" for the root) of `layer`.
+    pub(super) fn at_in(&self, layer: usize, dir: &[u8], name: &[u8]) -> Result<At, Errno> {
+        if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(Errno::EINVAL);
         }
+        if dir.is_empty() {
+            return At::new(None, self.root(layer), name);
+        }
+        // Read before the folder is opened: a rename after it makes the fd
+        // kept now unusable, whichever state of the folder it saw.
+        let moved = self.moved.load(Ordering::Acquire);
+        let hit = KEPT.with(|k| {
+            let k = k.borrow();
+            match k.get(layer) {
+                Some(Some(c)) if c.id == self.id && c.moved == moved && c.rel == dir => Some(c.fd.clone()),
+                _ => None,
+            }
+        });
+        let fd = match hit {
+            Some(fd) => fd?,
+            None => {
+                let fd = beneath::open_dir(self.root(layer), dir).map(Rc::new);
+                // Kept: the folder, or that nothing (or no folder) is there;
+                // not a passing failure (EMFILE, ENOMEM...).
+                if matches!(fd, Ok(_) | Err(Errno::ENOENT) | Err(Errno::ENOTDIR) | Err(Errno::ELOOP)) {
+                    KEPT.with(|k| {
+                        let mut k = k.borrow_mut();
+                        if k.len() <= layer {
+                            k.resize_with(layer + 1, || None);
+                        }
+                        k[layer] = Some(Kept { id: self.id, moved, rel: dir.to_vec(), fd: fd.clone() });
+                    });
+                }
+                fd?
+            }
+        };
+        At::new(Some(fd), self.root(layer), name)
+    }
+
+    /// A rename, rmdir or mkdir in the upper layer happened: paths may name
+    /// other folders now, or folders where there were none.
+    pub(super) fn moved(&self) {
+        self.moved.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Opens `rel` of `layer` through no symlink (O_NOFOLLOW at its end).
+    pub(super) fn open(&self, layer: usize, rel: &[u8], flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+        if rel.is_empty() {
+            return beneath::open(self.root(layer), rel, flags, mode);
+        }
+        // In its folder (kept per thread: the files of one folder are
+        // mostly opened one after the other).
+        sys::open_at(&self.at(layer, rel)?, flags, mode)
+    }
+
+    /// lstat of `rel` in `layer`.
+    pub(super) fn stat(&self, layer: usize, rel: &[u8]) -> Result<libc::stat, Errno> {
+        sys::statat(&self.at(layer, rel)?)
+    }
+
+    /// What `layer` holds at `rel`, and its stat when it holds something.
+    pub(super) fn probe(&self, layer: usize, rel: &[u8]) -> (Probe, Option<libc::stat>) {
+        probe_of(self.stat(layer, rel))
     }
 
     /// Whether the folder at `rel` in `layer` is marked opaque.
     pub(super) fn is_opaque(&self, layer: usize, rel: &[u8]) -> bool {
-        let Ok(p) = CPath::abs(&self.root_paths[layer], rel) else { return false };
         let mut v = [0u8; 4];
-        // SAFETY: NUL-terminated strings, buffer of the given size.
-        let n = unsafe { libc::lgetxattr(p.as_ptr(), self.opaque_key.as_ptr(), v.as_mut_ptr() as *mut libc::c_void, v.len()) };
-        n == 1 && v[0] == b'y'
+        let Ok(t) = xattr::Target::open(self, layer, rel) else { return false };
+        matches!(xattr::get_into(&t, self.opaque_key, &mut v), Ok(1) if v[0] == b'y')
     }
 
     /// Resolves `rel/name` in a folder whose merged layers are `mask` (the upper
@@ -131,22 +215,21 @@ impl Layers {
         if name.len() > 255 {
             return Err(Errno::ENAMETOOLONG);
         }
-        let path = CPath::child(rel, name)?;
+        if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(Errno::EINVAL);
+        }
         let mut top: Option<libc::stat> = None;
         let r = resolve(
             mask | 1,
             self.len(),
             |layer| {
-                let (p, st) = self.probe(layer, &path);
+                let (p, st) = probe_of(self.at_in(layer, rel, name).and_then(|at| sys::statat(&at)));
                 if top.is_none() && matches!(p, Probe::File | Probe::Dir) {
                     top = st;
                 }
                 p
             },
-            |layer| {
-                let full = super::path::join(rel, name);
-                self.is_opaque(layer, &full)
-            },
+            |layer| self.is_opaque(layer, &super::path::join(rel, name)),
         );
         match (r, top) {
             (Some(r), Some(st)) => Ok((r, st)),
@@ -157,11 +240,15 @@ impl Layers {
     /// Whether a lower layer of `mask` still shows `rel/name` (so removing it
     /// from the upper layer needs a whiteout).
     pub(super) fn in_lowers(&self, mask: Mask, rel: &[u8], name: &[u8]) -> bool {
-        let Ok(path) = CPath::child(rel, name) else { return false };
-        resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| {
-            self.is_opaque(layer, &super::path::join(rel, name))
-        })
-        .is_some()
+        let path = super::path::join(rel, name);
+        resolve(mask & !1, self.len(), |layer| self.probe(layer, &path).0, |layer| self.is_opaque(layer, &path)).is_some()
+    }
+}
+
+fn probe_of(st: Result<libc::stat, Errno>) -> (Probe, Option<libc::stat>) {
+    match st {
+        Err(_) => (Probe::Missing, None),
+        Ok(st) => (kind_of(&st), Some(st)),
     }
 }
 
@@ -176,12 +263,11 @@ pub(super) fn kind_of(st: &libc::stat) -> Probe {
 
 /// The mask of every layer below the top one that merges into the root folder.
 pub(super) fn root_mask(layers: &Layers) -> Mask {
-    let Ok(dot) = CPath::rel(b"") else { return 0 };
     let all = if layers.len() >= MAX_LAYERS { Mask::MAX } else { (1u128 << layers.len()) - 1 };
     let r = resolve(
         all,
         layers.len(),
-        |layer| match layers.stat(layer, &dot) {
+        |layer| match layers.stat(layer, b"") {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => Probe::Dir,
             _ => Probe::Missing,
         },

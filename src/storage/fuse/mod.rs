@@ -10,9 +10,11 @@
 //!
 //! Files: layers.rs (lookup through the layers), inodes.rs (inode table),
 //! copyup.rs, data.rs (file data without OPEN), dir.rs (merged listings),
-//! ops.rs (changes), server.rs (requests), xattr.rs, path.rs, sys.rs.
+//! ops.rs (changes), server.rs (requests), xattr.rs, path.rs, sys.rs,
+//! beneath.rs (every path resolved inside its layer, through no symlink).
 
 mod awake;
+mod beneath;
 mod copyup;
 mod data;
 mod dir;
@@ -27,9 +29,8 @@ mod xattr;
 use crate::error::{Error, IoContext, Result};
 use inodes::{Inodes, NodeState};
 use layers::Layers;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use std::os::fd::{OwnedFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -57,6 +58,11 @@ pub(crate) struct Overlay {
     /// Serialises the changing operations (copy-up, create, remove, rename):
     /// each sees the layers as the previous one left them.
     wlock: Mutex<()>,
+    /// Renames hold it to write while they move entries and rewrite the
+    /// nodes' paths; a lookup holds it to read from taking its folder's path
+    /// to recording the child's, so no lookup records a path a rename just
+    /// made stale.
+    moves: RwLock<()>,
     /// Copy-up through O_TMPFILE + /proc/self/fd link (else in place).
     use_tmpfile: bool,
     /// Keeps the CPUs from halting while requests flow (awake.rs).
@@ -72,7 +78,7 @@ fn open_layers(l: &FuseLayers) -> Result<Layers> {
             l.lower.len()
         )));
     }
-    let (mut roots, mut root_paths, mut devs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut roots, mut devs) = (Vec::new(), Vec::new());
     for dir in std::iter::once(&l.upper).chain(l.lower.iter()) {
         let abs = std::path::absolute(dir).path_ctx("resolve the overlay layer", dir)?;
         let f = std::fs::OpenOptions::new()
@@ -84,12 +90,11 @@ fn open_layers(l: &FuseLayers) -> Result<Layers> {
         let st = sys::fstat(std::os::fd::AsRawFd::as_raw_fd(&fd))
             .map_err(|e| Error::io_path("stat the overlay layer", &abs, std::io::Error::from_raw_os_error(e.code())))?;
         roots.push(fd);
-        root_paths.push(abs.as_os_str().as_bytes().to_vec());
         devs.push(st.st_dev);
     }
     let (private_prefix, opaque_key): (&'static [u8], &'static std::ffi::CStr) =
         if l.userxattr { (b"user.overlay.", c"user.overlay.opaque") } else { (b"trusted.overlay.", c"trusted.overlay.opaque") };
-    Ok(Layers { roots, root_paths, devs, private_prefix, opaque_key })
+    Ok(Layers { roots, devs, private_prefix, opaque_key, id: layers::next_id(), moved: std::sync::atomic::AtomicU64::new(0) })
 }
 
 use std::os::unix::fs::OpenOptionsExt;
@@ -98,12 +103,12 @@ impl Overlay {
     pub(crate) fn new(l: &FuseLayers) -> Result<Overlay> {
         let layers = open_layers(l)?;
         let root_st = layers
-            .stat(0, &path::CPath::rel(b"").map_err(|_| Error::Invalid("root path".into()))?)
+            .stat(0, b"")
             .map_err(|e| Error::io_path("stat the upper layer", &l.upper, std::io::Error::from_raw_os_error(e.code())))?;
         let lowers = layers::root_mask(&layers);
         let inodes = Inodes::new(NodeState { paths: vec![Vec::new()], layer: 0, lowers, is_dir: true, orphan: None }, (layers.devs[0], root_st.st_ino));
         let use_tmpfile = std::path::Path::new("/proc/self/fd").is_dir();
-        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), use_tmpfile, awake: None })
+        Ok(Overlay { layers, inodes, wlock: Mutex::new(()), moves: RwLock::new(()), use_tmpfile, awake: None })
     }
 }
 

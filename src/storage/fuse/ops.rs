@@ -4,8 +4,9 @@
 
 use super::dir;
 use super::inodes::Node;
-use super::layers::{Probe, Resolved};
-use super::path::{rebase, swap, within, CPath};
+use super::beneath::At;
+use super::layers::{kind_of, Probe, Resolved};
+use super::path::{join, rebase, swap, within, CPath};
 use super::sys;
 use super::xattr;
 use super::Overlay;
@@ -62,37 +63,37 @@ impl Overlay {
 
     /// `node` is about to lose its name `p` (in `layer`): if that is its last
     /// name, keep an fd so files still open can be read, written and stat'ed.
-    fn losing_name(&self, node: &Node, layer: usize, p: &CPath) {
+    fn losing_name(&self, node: &Node, layer: usize, rel: &[u8]) {
         let mut s = node.state.write();
-        s.paths.retain(|x| x.as_slice() != p.bytes());
+        s.paths.retain(|x| x.as_slice() != rel);
         if s.paths.is_empty() && !s.is_dir {
-            let regular = self.layers.stat(layer, p).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
+            let Ok(p) = self.layers.at(layer, rel) else { return };
+            let regular = sys::statat(&p).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
             // Only a regular file's data is opened: a device or fifo must not be.
             let flags = match (regular, layer == 0) {
                 (true, true) => libc::O_RDWR,
                 (true, false) => libc::O_RDONLY,
                 (false, _) => libc::O_PATH,
             };
-            let fd = sys::openat(self.layers.fd(layer), p, flags | libc::O_NOFOLLOW, 0)
-                .or_else(|_| sys::openat(self.layers.fd(layer), p, libc::O_PATH | libc::O_NOFOLLOW, 0));
+            let fd = sys::open_at(&p, flags, 0).or_else(|_| sys::open_at(&p, libc::O_PATH, 0));
             if let Ok(fd) = fd {
                 s.orphan = Some(Arc::new(fd));
             }
         }
     }
 
-    fn whiteout(&self, p: &CPath) -> Result<(), Errno> {
-        sys::mknodat(self.layers.fd(0), p, libc::S_IFCHR, 0)
+    fn whiteout(&self, p: &At) -> Result<(), Errno> {
+        sys::mknodat(p, libc::S_IFCHR, 0)
     }
 
     fn set_opaque(&self, rel: &[u8]) -> Result<(), Errno> {
-        let abs = CPath::abs(&self.layers.root_paths[0], rel)?;
-        xattr::set(abs.as_cstr(), self.layers.opaque_key, b"y", 0)
+        xattr::set(&xattr::Target::open(&self.layers, 0, rel)?, self.layers.opaque_key, b"y", 0)
     }
 
     /// Removes the whiteouts an upper folder holds (so it can be removed or
     /// replaced); anything else in it means it is not empty.
     fn clear_whiteouts(&self, rel: &[u8]) -> Result<(), Errno> {
+        let mut whiteouts = Vec::new();
         for e in dir::read_layer(&self.layers, 0, rel)? {
             if e.name == b"." || e.name == b".." {
                 continue;
@@ -100,7 +101,16 @@ impl Overlay {
             if e.kind != dir::RawKind::Whiteout {
                 return Err(Errno::ENOTEMPTY);
             }
-            sys::unlinkat(self.layers.fd(0), &CPath::child(rel, &e.name)?, 0)?;
+            whiteouts.push(e.name);
+        }
+        if whiteouts.is_empty() {
+            return Ok(());
+        }
+        // In the folder itself, opened once beneath the upper layer.
+        let dir = self.layers.open(0, rel, libc::O_PATH | libc::O_DIRECTORY, 0)?;
+        for name in whiteouts {
+            // SAFETY: an open folder, a NUL-terminated name (one component, from its listing).
+            sys::cvt(unsafe { libc::unlinkat(dir.as_raw_fd(), CPath::rel(&name)?.as_ptr(), 0) })?;
         }
         Ok(())
     }
@@ -117,19 +127,20 @@ impl Overlay {
         self.copy_up(&pnode)?;
         let (prel, pmask) = self.dir_of(&pnode)?;
         let name = name.as_bytes();
-        let p = CPath::child(&prel, name)?;
-        let up = self.layers.fd(0);
+        let rel = join(&prel, name);
+        let p = self.layers.at(0, &rel)?;
         let mut over_whiteout = false;
-        match self.layers.probe(0, &p).0 {
+        match sys::statat(&p).map(|st| kind_of(&st)).unwrap_or(Probe::Missing) {
             Probe::Whiteout => {
-                sys::unlinkat(up, &p, 0)?;
+                sys::unlinkat(&p, 0)?;
                 over_whiteout = true;
             }
             Probe::Missing if !self.layers.in_lowers(pmask, &prel, name) => {}
             _ => return Err(Errno::EEXIST),
         }
-        // The group of a set-group-ID folder passes to what is made in it.
-        let pst = self.layers.stat(0, &CPath::rel(&prel)?)?;
+        // The group of a set-group-ID folder passes to what is made in it
+        // (the folder `p` is in, already open).
+        let pst = sys::fstat(p.fd())?;
         let sgid = pst.st_mode & libc::S_ISGID != 0;
         let gid = if sgid { pst.st_gid } else { gid };
         let mut fd = None;
@@ -137,21 +148,23 @@ impl Overlay {
             Make::File { mode, flags } => {
                 // Read-write whatever the caller asked: the fd becomes the node's data fd.
                 let flags = (flags & !(libc::O_ACCMODE | libc::O_APPEND | libc::O_NOCTTY | libc::O_TRUNC)) | libc::O_RDWR | libc::O_CREAT | libc::O_EXCL;
-                fd = Some(sys::openat(up, &p, flags, mode & 0o7777)?);
+                fd = Some(sys::open_at(&p, flags, mode & 0o7777)?);
                 (false, Some(mode & 0o7777))
             }
             Make::Dir { mode } => {
                 let mode = (mode & 0o7777) | if sgid { libc::S_ISGID } else { 0 };
-                sys::mkdirat(up, &p, mode)?;
+                let made = sys::mkdirat(&p, mode);
+                self.layers.moved();
+                made?;
                 (true, Some(mode))
             }
             Make::Node { mode, rdev } => {
-                sys::mknodat(up, &p, mode, rdev)?;
+                sys::mknodat(&p, mode, rdev)?;
                 (false, Some(mode & 0o7777))
             }
             Make::Symlink { target } => {
                 let t = CString::new(target).map_err(|_| Errno::EINVAL)?;
-                sys::symlinkat(&t, up, &p)?;
+                sys::symlinkat(&t, &p)?;
                 (false, None)
             }
         };
@@ -162,30 +175,30 @@ impl Overlay {
         let owned = uid == euid && (if sgid { gid == pst.st_gid } else { gid == egid });
         let finish = || -> Result<(), Errno> {
             if !owned {
-                sys::lchownat(up, &p, uid, gid)?;
+                sys::lchownat(&p, uid, gid)?;
             }
             if let Some(mode) = mode {
                 // chown cleared set-ID bits the caller asked for.
                 if mode & (libc::S_ISUID | libc::S_ISGID) != 0 {
-                    sys::chmodat(up, &p, mode)?;
+                    sys::chmodat(&p, mode)?;
                 }
             }
             if over_whiteout && is_dir {
                 // The folder replaces a removed one: nothing below may show through.
-                self.set_opaque(p.bytes())?;
+                self.set_opaque(&rel)?;
             }
             Ok(())
         };
         if let Err(e) = finish() {
-            let _ = sys::unlinkat(up, &p, if is_dir { libc::AT_REMOVEDIR } else { 0 });
+            let _ = sys::unlinkat(&p, if is_dir { libc::AT_REMOVEDIR } else { 0 });
             return Err(e);
         }
         let st = match &fd {
             Some(f) => sys::fstat(f.as_raw_fd())?,
-            None => self.layers.stat(0, &p)?,
+            None => sys::statat(&p)?,
         };
         let ino = self.inodes.ino_for(self.layers.devs[0], st.st_ino);
-        let node = self.inodes.remember(ino, p.bytes(), 0, 0, is_dir);
+        let node = self.inodes.remember(ino, &rel, 0, 0, is_dir);
         Ok((node, st, fd))
     }
 
@@ -200,17 +213,18 @@ impl Overlay {
         self.copy_up(&pnode)?;
         let (prel, pmask) = self.dir_of(&pnode)?;
         let name = newname.as_bytes();
-        let to = CPath::child(&prel, name)?;
-        match self.layers.probe(0, &to).0 {
-            Probe::Whiteout => sys::unlinkat(self.layers.fd(0), &to, 0)?,
+        let rel = join(&prel, name);
+        let to = self.layers.at(0, &rel)?;
+        match sys::statat(&to).map(|st| kind_of(&st)).unwrap_or(Probe::Missing) {
+            Probe::Whiteout => sys::unlinkat(&to, 0)?,
             Probe::Missing if !self.layers.in_lowers(pmask, &prel, name) => {}
             _ => return Err(Errno::EEXIST),
         }
-        let from = CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?;
-        sys::linkat(self.layers.fd(0), &from, &to)?;
-        let st = self.layers.stat(0, &to)?;
+        let from = self.layers.at(0, node.state.read().path().ok_or(Errno::ENOENT)?)?;
+        sys::linkat(&from, &to)?;
+        let st = sys::statat(&to)?;
         self.inodes.add_lookup(&node);
-        node.state.write().paths.push(to.bytes().to_vec());
+        node.state.write().paths.push(rel);
         Ok((node, st))
     }
 
@@ -221,25 +235,27 @@ impl Overlay {
         let (prel, pmask) = self.dir_of(&pnode)?;
         let name = name.as_bytes();
         let (r, st) = self.layers.lookup(pmask, &prel, name)?;
-        let p = CPath::child(&prel, name)?;
+        let rel = join(&prel, name);
         match (rmdir, r.is_dir) {
             (true, false) => return Err(Errno::ENOTDIR),
             (false, true) => return Err(Errno::EISDIR),
-            (true, true) if !self.merged_empty(p.bytes(), &r)? => return Err(Errno::ENOTEMPTY),
+            (true, true) if !self.merged_empty(&rel, &r)? => return Err(Errno::ENOTEMPTY),
             _ => {}
         }
-        let (dev, key) = self.key_of(r.layer, &st, p.bytes());
+        let (dev, key) = self.key_of(r.layer, &st, &rel);
         let node = self.inodes.node_of_key(dev, key);
         if let Some(node) = &node {
-            self.losing_name(node, r.layer, &p);
+            self.losing_name(node, r.layer, &rel);
         }
-        let up = self.layers.fd(0);
         if r.layer == 0 {
+            let p = self.layers.at(0, &rel)?;
             if rmdir {
-                self.clear_whiteouts(p.bytes())?;
-                sys::unlinkat(up, &p, libc::AT_REMOVEDIR)?;
+                self.clear_whiteouts(&rel)?;
+                let removed = sys::unlinkat(&p, libc::AT_REMOVEDIR);
+                self.layers.moved();
+                removed?;
             } else {
-                sys::unlinkat(up, &p, 0)?;
+                sys::unlinkat(&p, 0)?;
             }
             if rmdir || st.st_nlink <= 1 {
                 self.inodes.drop_key(self.layers.devs[0], st.st_ino);
@@ -247,7 +263,7 @@ impl Overlay {
         }
         if self.layers.in_lowers(pmask, &prel, name) {
             self.copy_up(&pnode)?;
-            self.whiteout(&p)?;
+            self.whiteout(&self.layers.at(0, &rel)?)?;
         }
         Ok(())
     }
@@ -300,12 +316,12 @@ impl Overlay {
         }
         self.copy_up(&sp)?;
         self.copy_up(&dp)?;
-        let up = self.layers.fd(0);
-        let src_key = self.layers.stat(0, &from)?;
+        let (fa, ta) = (self.layers.at(0, from.bytes())?, self.layers.at(0, to.bytes())?);
+        let src_key = sys::statat(&fa)?;
         let src_node = self.inodes.node_of_key(self.layers.devs[0], src_key.st_ino);
         let mut dst_node = None;
-        match self.layers.probe(0, &to) {
-            (Probe::Whiteout, _) => sys::unlinkat(up, &to, 0)?,
+        match sys::statat(&ta).map(|st| (kind_of(&st), Some(st))).unwrap_or((Probe::Missing, None)) {
+            (Probe::Whiteout, _) => sys::unlinkat(&ta, 0)?,
             (Probe::Dir, Some(st)) => {
                 self.clear_whiteouts(to.bytes())?;
                 dst_node = self.inodes.node_of_key(self.layers.devs[0], st.st_ino).map(|n| (n, st, true));
@@ -317,13 +333,17 @@ impl Overlay {
         }
         if let Some((n, _, _)) = &dst_node {
             if src_node.as_ref().map(|s| s.ino) != Some(n.ino) {
-                self.losing_name(n, 0, &to);
+                self.losing_name(n, 0, to.bytes());
             }
         }
         let dst_in_lowers = self.layers.in_lowers(dmask, &drel, dname);
-        sys::renameat(up, &from, &to, 0)?;
+        // No lookup may take a path between the move and the paths' update.
+        let moving = self.moves.write();
+        let renamed = sys::renameat(&fa, &ta, 0);
+        self.layers.moved();
+        renamed?;
         if self.layers.in_lowers(smask, &srel, sname) {
-            self.whiteout(&from)?;
+            self.whiteout(&fa)?;
         }
         if sr.is_dir && dst_in_lowers {
             self.set_opaque(to.bytes())?;
@@ -354,6 +374,7 @@ impl Overlay {
                 }
             }
         }
+        drop(moving);
         Ok(())
     }
 
@@ -405,12 +426,17 @@ impl Overlay {
         } else {
             let mut v = Vec::new();
             for p in [&a, &b] {
-                let st = self.layers.stat(0, p)?;
+                let st = self.layers.stat(0, p.bytes())?;
                 v.extend(self.inodes.node_of_key(self.layers.devs[0], st.st_ino));
             }
             v
         };
-        sys::renameat(self.layers.fd(0), &a, &b, libc::RENAME_EXCHANGE)?;
+        let (aa, ba) = (self.layers.at(0, a.bytes())?, self.layers.at(0, b.bytes())?);
+        // No lookup may take a path between the exchange and the paths' update.
+        let _moving = self.moves.write();
+        let exchanged = sys::renameat(&aa, &ba, libc::RENAME_EXCHANGE);
+        self.layers.moved();
+        exchanged?;
         for n in nodes {
             let mut s = n.state.write();
             for path in s.paths.iter_mut() {
@@ -443,9 +469,9 @@ impl Overlay {
         };
         // An unlinked file still open (the writeback cache sends its times
         // after the last name is gone): changed through /proc/self/fd.
-        let (up, p) = match &orphan {
-            Some(fd) => (libc::AT_FDCWD, CPath::abs(format!("/proc/self/fd/{}", fd.as_raw_fd()).as_bytes(), b"")?),
-            None => (self.layers.fd(0), CPath::rel(node.state.read().path().ok_or(Errno::ENOENT)?)?),
+        let p = match &orphan {
+            Some(_) => None,
+            None => Some(self.layers.at(0, node.state.read().path().ok_or(Errno::ENOENT)?)?),
         };
         if uid.is_some() || gid.is_some() {
             let (uid, gid) = (uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX));
@@ -453,13 +479,17 @@ impl Overlay {
                 // fchown of an open, unlinked file: on the kept O_PATH fd itself.
                 // SAFETY: an fd we own, an empty NUL-terminated path.
                 Some(fd) => sys::cvt(unsafe { libc::fchownat(fd.as_raw_fd(), c"".as_ptr(), uid, gid, libc::AT_EMPTY_PATH) }).map(drop)?,
-                None => sys::lchownat(up, &p, uid, gid)?,
+                None => sys::lchownat(p.as_ref().ok_or(Errno::ENOENT)?, uid, gid)?,
             }
         }
         if let Some(mode) = mode {
-            // Follows links: for an orphan, the /proc/self/fd magic link to the
-            // file (the kernel never sends a mode change for a symlink itself).
-            sys::chmodat(up, &p, mode & 0o7777)?;
+            // An orphan through its /proc/self/fd magic link; else the entry
+            // itself, never what a symlink there points to.
+            match (&orphan, &p) {
+                (Some(fd), _) => sys::chmod_fd(fd.as_raw_fd(), mode & 0o7777)?,
+                (None, Some(p)) => sys::chmodat(p, mode & 0o7777)?,
+                (None, None) => return Err(Errno::ENOENT),
+            }
         }
         if let Some(size) = size {
             let fd = self.writable_fd(&node)?;
@@ -473,19 +503,16 @@ impl Overlay {
         }
         if atime.is_some() || mtime.is_some() {
             let times = [time_spec(atime), time_spec(mtime)];
-            match &orphan {
-                // SAFETY: NUL-terminated path, two timespecs; follows the magic link.
-                Some(_) => {
-                    if unsafe { libc::utimensat(libc::AT_FDCWD, p.as_ptr(), times.as_ptr(), 0) } != 0 {
-                        return Err(sys::errno());
-                    }
-                }
-                None => sys::utimensat(up, &p, &times)?,
+            match (&orphan, &p) {
+                (Some(fd), _) => sys::utimens_fd(fd.as_raw_fd(), &times)?,
+                (None, Some(p)) => sys::utimensat(p, &times)?,
+                (None, None) => return Err(Errno::ENOENT),
             }
         }
-        match &orphan {
-            Some(fd) => Ok((node.ino, sys::fstat(fd.as_raw_fd())?)),
-            None => Ok((node.ino, self.layers.stat(0, &p)?)),
+        match (&orphan, &p) {
+            (Some(fd), _) => Ok((node.ino, sys::fstat(fd.as_raw_fd())?)),
+            (None, Some(p)) => Ok((node.ino, sys::statat(p)?)),
+            (None, None) => Err(Errno::ENOENT),
         }
     }
 
@@ -497,11 +524,11 @@ impl Overlay {
         let _w = self.wlock.lock();
         let node = self.node(ino)?;
         self.copy_up(&node)?;
-        let abs = CPath::abs(&self.layers.root_paths[0], node.state.read().path().ok_or(Errno::ENOENT)?)?;
+        let t = xattr::Target::open(&self.layers, 0, node.state.read().path().ok_or(Errno::ENOENT)?)?;
         if remove {
-            xattr::remove(abs.as_cstr(), &cname)
+            xattr::remove(&t, &cname)
         } else {
-            xattr::set(abs.as_cstr(), &cname, value, flags)
+            xattr::set(&t, &cname, value, flags)
         }
     }
 }

@@ -1,26 +1,32 @@
 //! Paths of the merged tree without allocation: a node's relative path
-//! (empty for the root) joined with a name or a layer's absolute root in a
-//! stack buffer, NUL-terminated for the *at(2) calls.
+//! (empty for the root) joined with a name in a stack buffer, NUL-terminated
+//! for the *at(2) calls.
 
 use fuser::Errno;
-use std::ffi::CStr;
 
 /// Longest path we build (PATH_MAX plus a name).
 const CAP: usize = 4096 + 256;
 
-/// A NUL-terminated path on the stack.
-pub(super) struct CPath {
-    buf: [u8; CAP],
+/// A NUL-terminated path on the stack, of at most N - 1 bytes.
+pub(super) struct Buf<const N: usize> {
+    buf: [u8; N],
     len: usize,
 }
 
-impl CPath {
-    fn empty() -> CPath {
-        CPath { buf: [0; CAP], len: 0 }
+/// A path of the merged tree.
+pub(super) type CPath = Buf<CAP>;
+
+/// One name (NAME_MAX, 255 bytes), or "/proc/self/fd/N/" and one: what the
+/// calls on an entry of an open folder take (beneath.rs, xattr.rs).
+pub(super) type CName = Buf<{ 256 + 32 }>;
+
+impl<const N: usize> Buf<N> {
+    fn empty() -> Self {
+        Buf { buf: [0; N], len: 0 }
     }
 
     fn push(&mut self, part: &[u8]) -> Result<(), Errno> {
-        if self.len + part.len() + 1 > CAP {
+        if self.len + part.len() + 1 > N {
             return Err(Errno::ENAMETOOLONG);
         }
         self.buf[self.len..self.len + part.len()].copy_from_slice(part);
@@ -30,15 +36,15 @@ impl CPath {
     }
 
     /// `rel` relative to a layer's root fd ("." for the root itself).
-    pub(super) fn rel(rel: &[u8]) -> Result<CPath, Errno> {
-        let mut p = CPath::empty();
+    pub(super) fn rel(rel: &[u8]) -> Result<Self, Errno> {
+        let mut p = Self::empty();
         p.push(if rel.is_empty() { b"." } else { rel })?;
         Ok(p)
     }
 
     /// `rel/name` relative to a layer's root fd.
-    pub(super) fn child(rel: &[u8], name: &[u8]) -> Result<CPath, Errno> {
-        let mut p = CPath::empty();
+    pub(super) fn child(rel: &[u8], name: &[u8]) -> Result<Self, Errno> {
+        let mut p = Self::empty();
         if !rel.is_empty() {
             p.push(rel)?;
             p.push(b"/")?;
@@ -47,9 +53,9 @@ impl CPath {
         Ok(p)
     }
 
-    /// `root/rel`: an absolute path, for the calls without an *at form (xattrs).
-    pub(super) fn abs(root: &[u8], rel: &[u8]) -> Result<CPath, Errno> {
-        let mut p = CPath::empty();
+    /// `root/rel`: an absolute path (`/proc/self/fd/N` and below).
+    pub(super) fn abs(root: &[u8], rel: &[u8]) -> Result<Self, Errno> {
+        let mut p = Self::empty();
         p.push(root)?;
         if !rel.is_empty() {
             p.push(b"/")?;
@@ -58,10 +64,11 @@ impl CPath {
         Ok(p)
     }
 
-    pub(super) fn as_cstr(&self) -> &CStr {
+    #[cfg(test)]
+    pub(super) fn as_cstr(&self) -> &std::ffi::CStr {
         // SAFETY-free: the buffer always holds a NUL at `len` and none before
         // (names from the kernel and the layers never contain NUL).
-        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c".")
+        std::ffi::CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c".")
     }
 
     /// The path without its NUL.

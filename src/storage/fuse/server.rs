@@ -80,6 +80,9 @@ impl Overlay {
 
     fn do_lookup(&self, parent: u64, name: &OsStr) -> Result<FileAttr, Errno> {
         let pnode = self.node(parent)?;
+        // From the folder's path to the child's record: no rename in between
+        // (else the child would keep a path the rename made stale).
+        let _moves = self.moves.read();
         let s = pnode.state.read();
         if !s.is_dir {
             return Err(Errno::ENOTDIR);
@@ -102,7 +105,7 @@ impl Overlay {
             let orphan = s.orphan.as_ref().ok_or(Errno::ENOENT)?;
             return Ok(attr(ino, &sys::fstat(orphan.as_raw_fd())?, false));
         };
-        let st = self.layers.stat(s.layer, &CPath::rel(path)?)?;
+        let st = self.layers.stat(s.layer, path)?;
         Ok(attr(ino, &st, s.is_dir && s.lowers != 0))
     }
 
@@ -141,10 +144,11 @@ impl Overlay {
         }
     }
 
-    fn abs_path(&self, ino: u64) -> Result<CPath, Errno> {
+    /// The entry whose xattrs `ino` shows (its top layer's).
+    fn xattr_target(&self, ino: u64) -> Result<xattr::Target, Errno> {
         let node = self.node(ino)?;
         let s = node.state.read();
-        CPath::abs(&self.layers.root_paths[s.layer], s.path().ok_or(Errno::ENOENT)?)
+        xattr::Target::open(&self.layers, s.layer, s.path().ok_or(Errno::ENOENT)?)
     }
 
     fn entry(&self, made: Result<(u64, libc::stat, bool), Errno>, reply: ReplyEntry) {
@@ -255,8 +259,8 @@ impl Filesystem for Overlay {
         let mut buf = [0u8; 4096];
         let res = self.node(ino.0).and_then(|node| {
             let s = node.state.read();
-            let p = CPath::rel(s.path().ok_or(Errno::ENOENT)?)?;
-            sys::readlinkat(self.layers.fd(s.layer), &p, &mut buf)
+            let p = self.layers.at(s.layer, s.path().ok_or(Errno::ENOENT)?)?;
+            sys::readlinkat(&p, &mut buf)
         });
         match res {
             Ok(n) => reply.data(&buf[..n]),
@@ -481,7 +485,7 @@ impl Filesystem for Overlay {
         self.touch();
         let mut sv = std::mem::MaybeUninit::<libc::statvfs>::uninit();
         // SAFETY: sv is written on success.
-        if unsafe { libc::fstatvfs(self.layers.fd(0), sv.as_mut_ptr()) } != 0 {
+        if unsafe { libc::fstatvfs(self.layers.root(0), sv.as_mut_ptr()) } != 0 {
             return reply.error(sys::errno());
         }
         // SAFETY: fstatvfs succeeded.
@@ -504,7 +508,7 @@ impl Filesystem for Overlay {
         }
         let data = (|| {
             let cname = std::ffi::CString::new(name.as_bytes()).map_err(|_| Errno::EINVAL)?;
-            xattr::get(self.abs_path(ino.0)?.as_cstr(), &cname)
+            xattr::get(&self.xattr_target(ino.0)?, &cname)
         })();
         Self::xattr_reply(data, size, reply);
     }
@@ -512,7 +516,7 @@ impl Filesystem for Overlay {
     fn listxattr(&self, _req: &Request, ino: INodeNo, size: u32, reply: ReplyXattr) {
         self.touch();
         let data = (|| {
-            let list = xattr::list(self.abs_path(ino.0)?.as_cstr())?;
+            let list = xattr::list(&self.xattr_target(ino.0)?)?;
             Ok(xattr::filter_list(&list, self.layers.private_prefix))
         })();
         Self::xattr_reply(data, size, reply);
@@ -556,3 +560,7 @@ fn empty_stat() -> libc::stat {
     // SAFETY: an all-zero stat is a valid value.
     unsafe { std::mem::zeroed() }
 }
+
+#[cfg(test)]
+#[path = "escape_tests.rs"]
+mod escape_tests;

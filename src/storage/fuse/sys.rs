@@ -1,9 +1,11 @@
-//! Thin wrappers of the *at(2) calls on a layer's root fd, returning the
-//! kernel's errno as the FUSE reply error.
+//! Thin wrappers of the *at(2) calls on an entry of a layer (beneath.rs: a
+//! folder opened inside the layer and one name in it, never followed),
+//! returning the kernel's errno as the FUSE reply error.
 
-use super::path::CPath;
+use super::beneath::At;
+use super::path::{Buf, CPath};
 use fuser::Errno;
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 pub(super) fn errno() -> Errno {
     Errno::from(std::io::Error::last_os_error())
@@ -17,66 +19,126 @@ pub(super) fn cvt(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     }
 }
 
-pub(super) fn openat(dir: RawFd, path: &CPath, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+pub(super) fn openat<const N: usize>(dir: RawFd, path: &Buf<N>, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
     // SAFETY: NUL-terminated path; the fd returned is ours.
     let fd = cvt(unsafe { libc::openat(dir, path.as_ptr(), flags | libc::O_CLOEXEC, mode as libc::c_uint) })?;
     // SAFETY: a fresh fd from openat.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
-pub(super) fn mkdirat(dir: RawFd, path: &CPath, mode: u32) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path.
-    cvt(unsafe { libc::mkdirat(dir, path.as_ptr(), mode) }).map(drop)
+pub(super) fn mkdirat(at: &At, mode: u32) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name.
+    cvt(unsafe { libc::mkdirat(at.fd(), at.name().as_ptr(), mode) }).map(drop)
 }
 
-pub(super) fn mknodat(dir: RawFd, path: &CPath, mode: u32, rdev: u64) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path.
-    cvt(unsafe { libc::mknodat(dir, path.as_ptr(), mode, rdev) }).map(drop)
+pub(super) fn mknodat(at: &At, mode: u32, rdev: u64) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name.
+    cvt(unsafe { libc::mknodat(at.fd(), at.name().as_ptr(), mode, rdev) }).map(drop)
 }
 
-pub(super) fn symlinkat(target: &std::ffi::CStr, dir: RawFd, path: &CPath) -> Result<(), Errno> {
+pub(super) fn symlinkat(target: &std::ffi::CStr, at: &At) -> Result<(), Errno> {
     // SAFETY: NUL-terminated strings.
-    cvt(unsafe { libc::symlinkat(target.as_ptr(), dir, path.as_ptr()) }).map(drop)
+    cvt(unsafe { libc::symlinkat(target.as_ptr(), at.fd(), at.name().as_ptr()) }).map(drop)
 }
 
-pub(super) fn readlinkat(dir: RawFd, path: &CPath, buf: &mut [u8]) -> Result<usize, Errno> {
+pub(super) fn readlinkat(at: &At, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: buffer of the given length.
-    let n = unsafe { libc::readlinkat(dir, path.as_ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+    let n = unsafe { libc::readlinkat(at.fd(), at.name().as_ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
     if n < 0 {
         return Err(errno());
     }
     Ok(n as usize)
 }
 
-pub(super) fn unlinkat(dir: RawFd, path: &CPath, flags: i32) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path.
-    cvt(unsafe { libc::unlinkat(dir, path.as_ptr(), flags) }).map(drop)
+pub(super) fn unlinkat(at: &At, flags: i32) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name.
+    cvt(unsafe { libc::unlinkat(at.fd(), at.name().as_ptr(), flags) }).map(drop)
 }
 
-pub(super) fn renameat(dir: RawFd, from: &CPath, to: &CPath, flags: u32) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated paths.
-    cvt(unsafe { libc::renameat2(dir, from.as_ptr(), dir, to.as_ptr(), flags) }).map(drop)
+pub(super) fn renameat(from: &At, to: &At, flags: u32) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated names.
+    cvt(unsafe { libc::renameat2(from.fd(), from.name().as_ptr(), to.fd(), to.name().as_ptr(), flags) }).map(drop)
 }
 
-pub(super) fn linkat(dir: RawFd, from: &CPath, to: &CPath) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated paths.
-    cvt(unsafe { libc::linkat(dir, from.as_ptr(), dir, to.as_ptr(), 0) }).map(drop)
+pub(super) fn linkat(from: &At, to: &At) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated names; flags 0: a symlink is linked as itself.
+    cvt(unsafe { libc::linkat(from.fd(), from.name().as_ptr(), to.fd(), to.name().as_ptr(), 0) }).map(drop)
+}
+
+/// Gives the unnamed file `fd` (O_TMPFILE) the name `to`.
+pub(super) fn link_fd(fd: RawFd, to: &At) -> Result<(), Errno> {
+    let proc = proc_path(fd)?;
+    // SAFETY: NUL-terminated strings; the magic link leads to the open file itself.
+    cvt(unsafe { libc::linkat(libc::AT_FDCWD, proc.as_ptr(), to.fd(), to.name().as_ptr(), libc::AT_SYMLINK_FOLLOW) }).map(drop)
 }
 
 /// chown without following a symlink; u32::MAX leaves an id as it is.
-pub(super) fn lchownat(dir: RawFd, path: &CPath, uid: u32, gid: u32) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path.
-    cvt(unsafe { libc::fchownat(dir, path.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW) }).map(drop)
+pub(super) fn lchownat(at: &At, uid: u32, gid: u32) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name.
+    cvt(unsafe { libc::fchownat(at.fd(), at.name().as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW) }).map(drop)
 }
 
-pub(super) fn chmodat(dir: RawFd, path: &CPath, mode: u32) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path.
-    cvt(unsafe { libc::fchmodat(dir, path.as_ptr(), mode, 0) }).map(drop)
+/// chmod of the entry itself, never of what a symlink there points to
+/// (EOPNOTSUPP for a symlink, as fchmodat(AT_SYMLINK_NOFOLLOW) says).
+pub(super) fn chmodat(at: &At, mode: u32) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name.
+    let rc = unsafe { libc::syscall(libc::SYS_fchmodat2, at.fd(), at.name().as_ptr(), mode, libc::AT_SYMLINK_NOFOLLOW) };
+    if rc == 0 {
+        return Ok(());
+    }
+    match errno() {
+        // Linux before 6.6: the entry itself as O_PATH, changed through its magic link.
+        Errno::ENOSYS => {}
+        e => return Err(e),
+    }
+    let fd = openat(at.fd(), at.name(), libc::O_PATH | libc::O_NOFOLLOW, 0)?;
+    if fstat(fd.as_raw_fd())?.st_mode & libc::S_IFMT == libc::S_IFLNK {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    chmod_fd(fd.as_raw_fd(), mode)
 }
 
-pub(super) fn utimensat(dir: RawFd, path: &CPath, times: &[libc::timespec; 2]) -> Result<(), Errno> {
-    // SAFETY: NUL-terminated path, two timespecs.
-    cvt(unsafe { libc::utimensat(dir, path.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) }).map(drop)
+/// chmod of an open file (O_PATH too), through its /proc/self/fd link.
+pub(super) fn chmod_fd(fd: RawFd, mode: u32) -> Result<(), Errno> {
+    let proc = proc_path(fd)?;
+    // SAFETY: NUL-terminated path.
+    cvt(unsafe { libc::fchmodat(libc::AT_FDCWD, proc.as_ptr(), mode, 0) }).map(drop)
+}
+
+pub(super) fn utimensat(at: &At, times: &[libc::timespec; 2]) -> Result<(), Errno> {
+    // SAFETY: NUL-terminated name, two timespecs.
+    cvt(unsafe { libc::utimensat(at.fd(), at.name().as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) }).map(drop)
+}
+
+/// utimensat of an open file (O_PATH too), through its /proc/self/fd link.
+pub(super) fn utimens_fd(fd: RawFd, times: &[libc::timespec; 2]) -> Result<(), Errno> {
+    let proc = proc_path(fd)?;
+    // SAFETY: NUL-terminated path, two timespecs; follows the magic link to the file.
+    cvt(unsafe { libc::utimensat(libc::AT_FDCWD, proc.as_ptr(), times.as_ptr(), 0) }).map(drop)
+}
+
+/// lstat of an entry.
+pub(super) fn statat(at: &At) -> Result<libc::stat, Errno> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: NUL-terminated name; st is written on success.
+    cvt(unsafe { libc::fstatat(at.fd(), at.name().as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) })?;
+    // SAFETY: fstatat succeeded.
+    Ok(unsafe { st.assume_init() })
+}
+
+/// Opens an entry (never through a symlink at its name).
+pub(super) fn open_at(at: &At, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+    openat(at.fd(), at.name(), flags | libc::O_NOFOLLOW, mode)
+}
+
+/// `/proc/self/fd/N`: the magic link to an open file.
+pub(super) fn proc_path(fd: RawFd) -> Result<CPath, Errno> {
+    CPath::abs(format!("/proc/self/fd/{fd}").as_bytes(), b"")
+}
+
+/// Opens the file `fd` is open on again (its own offset), read-only.
+pub(super) fn reopen(fd: RawFd) -> Result<OwnedFd, Errno> {
+    openat(libc::AT_FDCWD, &proc_path(fd)?, libc::O_RDONLY, 0)
 }
 
 /// atime and mtime of a stat, for utimensat.
@@ -158,7 +220,6 @@ pub(super) fn kill_suidgid(fd: RawFd) -> Result<(), Errno> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::fd::AsRawFd;
     use std::os::unix::fs::PermissionsExt;
 
     #[test]

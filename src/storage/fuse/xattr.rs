@@ -1,6 +1,10 @@
-//! Extended attributes: the system calls by path (no *at forms exist) and the
-//! hiding of the overlay's private names (`<prefix>opaque` and friends).
+//! Extended attributes: the system calls on an entry opened beneath its
+//! layer (no *at forms exist before Linux 6.13) and the hiding of the
+//! overlay's private names (`<prefix>opaque` and friends).
 
+use super::beneath::At;
+use super::layers::Layers;
+use super::path::CName;
 use fuser::Errno;
 use std::ffi::CStr;
 
@@ -25,17 +29,57 @@ pub(super) fn filter_list(list: &[u8], prefix: &[u8]) -> Vec<u8> {
     out
 }
 
-/// All xattr names of `path` (not following symlinks).
-pub(super) fn list(path: &CStr) -> Result<Vec<u8>, Errno> {
+/// An entry whose xattrs are read or changed: its folder opened beneath
+/// its layer (beneath.rs) and reached as `/proc/self/fd/DIR/NAME`, since the
+/// xattr calls have no *at form before Linux 6.13. The l* calls never follow
+/// NAME itself, so a symlink there is read or changed as itself.
+pub(super) struct Target {
+    _at: At,
+    path: CName,
+}
+
+impl Target {
+    pub(super) fn open(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Target, Errno> {
+        Target::at(layers.at(layer, rel)?)
+    }
+
+    pub(super) fn at(at: At) -> Result<Target, Errno> {
+        // "/proc/self/fd/" and the fd's digits, without allocating.
+        let mut fd = [0u8; 24];
+        fd[..14].copy_from_slice(b"/proc/self/fd/");
+        let mut n = at.fd().max(0) as u32;
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let len = 14 + digits.len() - i;
+        fd[14..len].copy_from_slice(&digits[i..]);
+        let path = CName::abs(&fd[..len], at.name().bytes())?;
+        Ok(Target { _at: at, path })
+    }
+
+    fn ptr(&self) -> *const libc::c_char {
+        self.path.as_ptr()
+    }
+}
+
+/// All xattr names of `t`.
+pub(super) fn list(t: &Target) -> Result<Vec<u8>, Errno> {
     loop {
         // SAFETY: size query with a null buffer.
-        let n = unsafe { libc::llistxattr(path.as_ptr(), std::ptr::null_mut(), 0) };
+        let n = unsafe { libc::llistxattr(t.ptr(), std::ptr::null_mut(), 0) };
         if n < 0 {
             return Err(last_errno());
         }
         let mut buf = vec![0u8; n as usize];
         // SAFETY: buffer of the given length.
-        let m = unsafe { libc::llistxattr(path.as_ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+        let m = unsafe { libc::llistxattr(t.ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
         if m < 0 {
             let e = last_errno();
             if e == Errno::ERANGE {
@@ -48,41 +92,46 @@ pub(super) fn list(path: &CStr) -> Result<Vec<u8>, Errno> {
     }
 }
 
-/// The value of xattr `name` of `path`.
-pub(super) fn get(path: &CStr, name: &CStr) -> Result<Vec<u8>, Errno> {
+/// The value of xattr `name` of `t`.
+pub(super) fn get(t: &Target, name: &CStr) -> Result<Vec<u8>, Errno> {
     loop {
         // SAFETY: size query with a null buffer.
-        let n = unsafe { libc::lgetxattr(path.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
+        let n = unsafe { libc::lgetxattr(t.ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
         if n < 0 {
             return Err(last_errno());
         }
         let mut buf = vec![0u8; n as usize];
-        // SAFETY: buffer of the given length.
-        let m = unsafe { libc::lgetxattr(path.as_ptr(), name.as_ptr(), buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
-        if m < 0 {
-            let e = last_errno();
-            if e == Errno::ERANGE {
-                continue;
-            }
-            return Err(e);
-        }
-        buf.truncate(m as usize);
+        let m = match get_into(t, name, &mut buf) {
+            Err(Errno::ERANGE) => continue,
+            r => r?,
+        };
+        buf.truncate(m);
         return Ok(buf);
     }
 }
 
-pub(super) fn set(path: &CStr, name: &CStr, value: &[u8], flags: i32) -> Result<(), Errno> {
+/// The value of xattr `name` of `t` into `buf`: its length.
+pub(super) fn get_into(t: &Target, name: &CStr, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buffer of the given length.
+    let m = unsafe { libc::lgetxattr(t.ptr(), name.as_ptr(), buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+    if m < 0 {
+        return Err(last_errno());
+    }
+    Ok(m as usize)
+}
+
+pub(super) fn set(t: &Target, name: &CStr, value: &[u8], flags: i32) -> Result<(), Errno> {
     // SAFETY: NUL-terminated strings, value slice.
-    let rc = unsafe { libc::lsetxattr(path.as_ptr(), name.as_ptr(), value.as_ptr() as *const libc::c_void, value.len(), flags) };
+    let rc = unsafe { libc::lsetxattr(t.ptr(), name.as_ptr(), value.as_ptr() as *const libc::c_void, value.len(), flags) };
     if rc != 0 {
         return Err(last_errno());
     }
     Ok(())
 }
 
-pub(super) fn remove(path: &CStr, name: &CStr) -> Result<(), Errno> {
+pub(super) fn remove(t: &Target, name: &CStr) -> Result<(), Errno> {
     // SAFETY: NUL-terminated strings.
-    if unsafe { libc::lremovexattr(path.as_ptr(), name.as_ptr()) } != 0 {
+    if unsafe { libc::lremovexattr(t.ptr(), name.as_ptr()) } != 0 {
         return Err(last_errno());
     }
     Ok(())
@@ -91,7 +140,7 @@ pub(super) fn remove(path: &CStr, name: &CStr) -> Result<(), Errno> {
 /// Copies every xattr but the private ones from `src` to `dst` (copy-up).
 /// Names the destination refuses (e.g. security.* without the capability) are
 /// skipped, as kernel overlay does for unsupported ones.
-pub(super) fn copy_all(src: &CStr, dst: &CStr, prefix: &[u8]) -> Result<(), Errno> {
+pub(super) fn copy_all(src: &Target, dst: &Target, prefix: &[u8]) -> Result<(), Errno> {
     let names = match list(src) {
         Ok(n) => n,
         Err(Errno::ENOTSUP) => return Ok(()),
