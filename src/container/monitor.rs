@@ -93,7 +93,7 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
 /// Starts the container, reports, then relays its output until it exits.
 fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
     let mut server = super::attach::Server::new(super::attach::socket_path(&engine.paths, &c.config.id), client);
-    let starting = c.start_lock()?;
+    // No start_lock here: start_monitor holds it for us until our report.
     let spawned = spawn(engine, &c, server.winsize());
     let (child, io, mut net) = match spawned {
         Ok(v) => v,
@@ -121,7 +121,6 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         report(&ready, 125, &e.to_string());
         return Ok(125);
     }
-    drop(starting);
     report(&ready, 0, "");
     drop(ready);
 
@@ -149,10 +148,12 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     let _ = c.save_state();
     // `--restart`: again while the policy says so (restart.rs).
     let code = super::restart::supervise(engine, &mut c, code, |c| {
+        let starting = c.start_lock().ok()?;
         let (child, io, mut net) = spawn(engine, c, server.winsize()).ok()?;
         if super::restart::record_running(c, child.pid).is_err() {
             let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         }
+        drop(starting);
         let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
         server.serve(io, &mut log);
         let code = wait(child.pid);

@@ -103,7 +103,8 @@ impl Container {
         self.dir.join("userdata")
     }
     /// Held from just before the container's process is spawned until its
-    /// pid is in the state file: between the two, the process runs on the
+    /// pid is in the state file (by `run`, by start_monitor for a detached
+    /// start until the monitor reports, by a monitor's restart): between the two, the process runs on the
     /// upper dir while the record still says "created", and a `cp` or
     /// `mount` that trusted the record would mount that upper dir a second
     /// time. Readers take it shared (`settled`) before they believe "not running".

@@ -27,7 +27,8 @@ pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Res
 /// handed to the monitor as an attach client connected from the start:
 /// `run -it` and `start -a` see all of the output and may detach.
 pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client: Option<&OwnedFd>) -> Result<()> {
-    let _guard = lock::exclusive(&c.dir.join("start.lock"))?;
+    // Held until the monitor reports: it spawns and records the pid under it.
+    let _guard = c.start_lock()?;
     let store = ContainerStore::new(&engine.paths);
     let c = store.reload(c)?;
     if c.is_running() {
