@@ -86,6 +86,7 @@ complete -c sangja -n "__fish_sangja_needs_command" -f -a "help" -d 'Print this 
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
@@ -177,6 +178,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand rm" -s V -l version -d 'Pr
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
@@ -394,6 +396,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand rename" -s h -l help -d 'P
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
@@ -770,6 +773,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
@@ -861,6 +865,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
@@ -1078,6 +1083,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
