@@ -56,7 +56,7 @@ pub fn reexec_sealed(keep: u32) -> Result<()> {
     let exe = nix::fcntl::open("/proc/self/exe", nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
         .map_err(|e| err("open sangja's own binary (/proc/self/exe)", e))?;
     let link = std::fs::read_link("/proc/self/exe").map_err(|e| Error::Runtime(format!("read /proc/self/exe: {e}")))?;
-    if sealed(&exe, &link) {
+    if sealed(&exe, &link) || out_of_reach_rootless(&exe) {
         return Ok(());
     }
     drop(exe);
@@ -95,6 +95,34 @@ fn sealed(exe: &OwnedFd, link: &Path) -> bool {
     // SAFETY: fstatvfs on our fd into a zeroed struct.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     unsafe { libc::fstatvfs(exe.as_raw_fd(), &mut st) == 0 && st.f_flag & libc::ST_RDONLY != 0 }
+}
+
+/// Rootless, whether no process of our containers can write the binary
+/// anyway, so the re-exec (a user and mount namespace and an exec: about
+/// half of a `run --rm true`) buys nothing: a container's ids are ours and
+/// our subordinate range, and a capability in its user namespace means
+/// nothing on an inode whose owner is not mapped there. That holds for a
+/// binary owned by root (never in anyone's range) with no group or other
+/// write bit and no ACL that could grant one (the usual /usr/bin install);
+/// a binary of the user's own (~/.cargo/bin) is re-executed.
+fn out_of_reach_rootless(exe: &OwnedFd) -> bool {
+    // SAFETY: getuid cannot fail.
+    if unsafe { libc::getuid() } == 0 {
+        return false;
+    }
+    // SAFETY: fstat of our O_PATH fd into a zeroed struct.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(exe.as_raw_fd(), &mut st) } != 0 {
+        return false;
+    }
+    if st.st_uid != 0 || st.st_mode & 0o022 != 0 {
+        return false;
+    }
+    // An access ACL could grant write to our uid or group: be safe.
+    let path = format!("/proc/self/fd/{}\0", exe.as_raw_fd());
+    // SAFETY: getxattr with a NUL-terminated path and no buffer (size query).
+    let r = unsafe { libc::getxattr(path.as_ptr().cast(), c"system.posix_acl_access".as_ptr(), std::ptr::null_mut(), 0) };
+    r < 0 && matches!(Errno::last(), Errno::ENODATA | Errno::EOPNOTSUPP)
 }
 
 /// An O_PATH fd of `bin` seen through a detached read-only overlayfs.

@@ -288,7 +288,17 @@ impl Sangja {
 
     /// `command`, with or without this test's --runroot (to see where sangja puts it).
     pub fn command_with_runroot<S: AsRef<OsStr>>(&self, runroot: bool, args: &[S]) -> Command {
-        let mut cmd = Command::new(binary());
+        self.command_of(binary(), runroot, args)
+    }
+
+    /// `sangja ARGS` run from another copy of the binary `bin` (to the end).
+    pub fn run_binary<S: AsRef<OsStr>>(&self, bin: &Path, args: &[S]) -> Out {
+        let child = spawn_retry(&mut self.command_of(bin, true, args));
+        wait_output(child, self.cmdline(args), None, TIMEOUT)
+    }
+
+    fn command_of<S: AsRef<OsStr>>(&self, bin: &Path, runroot: bool, args: &[S]) -> Command {
+        let mut cmd = Command::new(bin);
         cmd.arg("--root").arg(&self.root);
         if runroot {
             cmd.arg("--runroot").arg(&self.runroot);

@@ -148,6 +148,28 @@ fn preload_into(dir: &Path) {
     fs::set_permissions(dir.join("evil.so"), fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// Rootless, the binary the tests run is root's (0755): no container of
+/// the user can write it, so sangja does not re-execute (selfexe.rs); the
+/// attack then must still find it unwritable. The user's own copy (as from
+/// `cargo install`) is writable by the container's root: that one must be
+/// the sealed view. Returns the user's copy (None as root).
+fn users_copy(s: &Sangja) -> Option<PathBuf> {
+    let Mode::Rootless { user, .. } = &s.mode else { return None };
+    let bin = s.dir.join("own-sangja");
+    fs::copy(binary(), &bin).unwrap();
+    fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
+    if is_root() {
+        std::os::unix::fs::chown(&bin, Some(user.uid), Some(user.gid)).unwrap();
+    }
+    Some(bin)
+}
+
+#[track_caller]
+fn unwritable_inside(out: &Out) {
+    assert!(out.stdout.contains("INSIDE-SANGJA"), "the script did not run sangja in the container:{out:?}");
+    assert!(!out.stdout.contains("WRITE-OPEN"), "the container opened sangja's binary for writing:{out:?}");
+}
+
 #[track_caller]
 fn sealed_inside(out: &Out) {
     assert!(out.stdout.contains("INSIDE-SANGJA"), "the script did not run sangja in the container:{out:?}");
@@ -192,7 +214,14 @@ both!(
         let dir = attack_dir(s);
         let before = hash(binary());
         s.pull(BUSYBOX);
-        let (dev, ino) = dev_ino();
+        // Rootless, the exec helpers run from the user's own copy: the one
+        // a container could write, so the one that must be sealed.
+        let own = users_copy(s);
+        let (dev, ino) = match &own {
+            Some(p) => { let m = fs::metadata(p).unwrap(); (m.dev().to_string(), m.ino().to_string()) }
+            None => dev_ino(),
+        };
+        let exec = |args: &[&str]| match &own { Some(b) => s.run_binary(b, args), None => s.run(args) };
         let x = format!("{}:/x:ro", dir.display());
         let mut args: Vec<String> = ["run", "-d", "--name", "exeexec", "-v", &x].iter().map(|a| a.to_string()).collect();
         args.extend(libs());
@@ -202,8 +231,8 @@ both!(
         let start = std::time::Instant::now();
         let mut n = 0;
         while start.elapsed() < std::time::Duration::from_secs(4) {
-            s.run(&["exec", "exeexec", "/x/selfexe"]);
-            s.run(&["exec", "exeexec", "true"]);
+            exec(&["exec", "exeexec", "/x/selfexe"]);
+            exec(&["exec", "exeexec", "true"]);
             n += 1;
         }
         assert!(n > 0);
@@ -229,7 +258,18 @@ both!(
         args.extend(libs());
         args.extend([BUSYBOX, "/x/selfexe"].iter().map(|a| a.to_string()));
         let out = s.run(&args);
-        sealed_inside(&out);
+        match users_copy(s) {
+            None => sealed_inside(&out),
+            Some(own) => {
+                unwritable_inside(&out);
+                let (od, oi) = { let m = fs::metadata(&own).unwrap(); (m.dev().to_string(), m.ino().to_string()) };
+                let own_before = hash(&own);
+                let swap = |a: &String| if *a == d { format!("HOST_DEV={od}") } else if *a == i { format!("HOST_INO={oi}") } else { a.clone() };
+                let out = s.run_binary(&own, &args.iter().map(swap).collect::<Vec<_>>());
+                sealed_inside(&out);
+                assert_eq!(hash(&own), own_before, "the user's own sangja binary changed");
+            }
+        }
         assert_eq!(hash(binary()), before, "the host's sangja binary changed");
     }
 );
@@ -249,7 +289,16 @@ both!(
         s.ok(&args);
         let (d, i) = (format!("HOST_DEV={dev}"), format!("HOST_INO={ino}"));
         let out = s.run(&["exec", "-e", "LD_PRELOAD=/x/evil.so", "-e", &d, "-e", &i, "exescript", "/x/selfexe"]);
-        sealed_inside(&out);
+        match users_copy(s) {
+            None => sealed_inside(&out),
+            Some(own) => {
+                unwritable_inside(&out);
+                let m = fs::metadata(&own).unwrap();
+                let (od, oi) = (format!("HOST_DEV={}", m.dev()), format!("HOST_INO={}", m.ino()));
+                let out = s.run_binary(&own, &["exec", "-e", "LD_PRELOAD=/x/evil.so", "-e", &od, "-e", &oi, "exescript", "/x/selfexe"]);
+                sealed_inside(&out);
+            }
+        }
         assert_eq!(hash(binary()), before, "the host's sangja binary changed");
         s.run(&["rm", "-f", "-t", "0", "exescript"]);
     }
