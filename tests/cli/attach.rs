@@ -1,7 +1,6 @@
 //! attach, detach keys, `exec -d` and seccomp in exec (issue 3): terminals
 //! driven through a real pty (`script`, see tty.rs).
 
-use crate::tty::in_pty;
 use crate::util::*;
 use std::time::{Duration, Instant};
 

@@ -292,6 +292,7 @@ impl Sangja {
     }
 
     /// `sangja ARGS` run from another copy of the binary `bin` (to the end).
+    #[allow(dead_code)] // used by the escape suite (tests/security)
     pub fn run_binary<S: AsRef<OsStr>>(&self, bin: &Path, args: &[S]) -> Out {
         let child = spawn_retry(&mut self.command_of(bin, true, args));
         wait_output(child, self.cmdline(args), None, TIMEOUT)
@@ -503,6 +504,85 @@ pub fn proc_net_dev_names(text: &str) -> BTreeSet<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && !s.starts_with("vsj"))
         .collect()
+}
+
+// ---- a terminal session: a real pty made by util-linux's `script` ----
+
+/// Runs `sh -c SHELL` under `script` (a pty as its terminal) as the test's
+/// user; `$S` in SHELL is this test's sangja. Each step waits until its
+/// text has shown on the output (after the previous step's), then types
+/// its input: typed earlier, it would meet the outer pty in cooked mode.
+/// A step input that creates a file in the test's folder instead of typing.
+pub const TOUCH: &str = "touch:";
+
+pub fn in_pty(s: &Sangja, shell: &str, steps: &[(&str, &str)]) -> Out {
+    in_pty_with(s, None, shell, steps)
+}
+
+/// `in_pty` with `login_shell` ($SHELL for script: bash for `read -t`) instead of sh.
+pub fn in_pty_with(s: &Sangja, login_shell: Option<&str>, shell: &str, steps: &[(&str, &str)]) -> Out {
+    let sangja = format!("{} --root {} --runroot {}", binary().display(), s.root.display(), s.runroot.display());
+    let shell = shell.replace("$S", &sangja);
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &shell, "/dev/null"]);
+    cmd.env_clear();
+    if let Some(sh) = login_shell {
+        cmd.env("SHELL", sh);
+    }
+    cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").env("TERM", "xterm");
+    cmd.current_dir(&s.dir);
+    if let Mode::Rootless { user, switch } = &s.mode {
+        cmd.env("HOME", &user.home).env("XDG_RUNTIME_DIR", format!("/run/user/{}", user.uid));
+        if *switch {
+            std::os::unix::process::CommandExt::uid(&mut cmd, user.uid);
+            std::os::unix::process::CommandExt::gid(&mut cmd, user.gid);
+        }
+    }
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = spawn_retry(&mut cmd);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let b = buf.clone();
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            b.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    let text = |b: &std::sync::Arc<std::sync::Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
+    let mut pos = 0;
+    for (wait_for, input) in steps {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let t = text(&buf);
+            if let Some(i) = t.get(pos..).and_then(|rest| rest.find(wait_for)) {
+                pos += i + wait_for.len();
+                break;
+            }
+            if std::time::Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+                let _ = child.kill();
+                panic!("{wait_for:?} never showed (output {t:?}): script -qec {shell:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        match input.strip_prefix(TOUCH) {
+            // The shell outside waits for this file to resize the outer pty.
+            Some(name) => {
+                std::fs::write(s.dir.join(name), b"").unwrap();
+            }
+            None => stdin.write_all(input.as_bytes()).unwrap(),
+        }
+    }
+    // script's stdin stays open until the session ends: its EOF would end it early.
+    let mut out = wait_output(child, format!("script -qec {shell:?}"), None, TIMEOUT);
+    drop(stdin);
+    let _ = reader.join();
+    out.stdout = text(&buf);
+    out
 }
 
 /// Defines a test twice, as `NAME::rootless` and `NAME::root`; each gets a fresh

@@ -12,11 +12,6 @@
 use crate::helpers::*;
 #[allow(unused_imports)]
 use crate::util::*;
-use crate::process::{spawn_retry, wait_output, Out, TIMEOUT};
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// Pushes "echo INJECTED\n" into every terminal it can reach and reports
 /// how many bytes each way took, and how many of its 0, 1, 2 are terminals
@@ -50,59 +45,10 @@ int main(void) {
 }
 "#;
 
-/// Runs `SHELL` (bash) under `script`, a pty as its controlling terminal, as
-/// the test's user; `$S` is this test's sangja. Each step waits for its text
-/// on the output, then types its input. script's stdin stays open to the
-/// end: its EOF would end the session early.
+/// Runs SHELL under `script` with bash as the login shell (for `read -t`):
+/// util::in_pty_with.
 fn in_pty(s: &Sangja, shell: &str, steps: &[(&str, &str)]) -> Out {
-    let sangja = format!("{} --root {} --runroot {}", binary().display(), s.root.display(), s.runroot.display());
-    let shell = shell.replace("$S", &sangja);
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", &shell, "/dev/null"]);
-    cmd.env_clear();
-    // bash for `read -t`; script runs $SHELL -c.
-    cmd.env("SHELL", "/bin/bash").env("TERM", "xterm");
-    cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    cmd.current_dir(&s.dir);
-    if let Mode::Rootless { user, switch } = &s.mode {
-        cmd.env("HOME", &user.home).env("XDG_RUNTIME_DIR", format!("/run/user/{}", user.uid));
-        if *switch {
-            std::os::unix::process::CommandExt::uid(&mut cmd, user.uid);
-            std::os::unix::process::CommandExt::gid(&mut cmd, user.gid);
-        }
-    }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = spawn_retry(&mut cmd);
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let b = buf.clone();
-    let reader = std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            b.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    let text = |b: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
-    for (wait_for, input) in steps {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !text(&buf).contains(wait_for) {
-            if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
-                let _ = child.kill();
-                panic!("{wait_for:?} never showed (output {:?}): script -qec {shell:?}", text(&buf));
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
-    }
-    let mut out = wait_output(child, format!("script -qec {shell:?}"), None, TIMEOUT);
-    drop(stdin);
-    let _ = reader.join();
-    out.stdout = text(&buf);
-    out
+    in_pty_with(s, Some("/bin/bash"), shell, steps)
 }
 
 /// After the command, the shell reads its terminal for a second: what it
