@@ -195,6 +195,8 @@ pub enum ContainerVerb {
 }
 
 /// `sangja container ...`.
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
     /// The verbs shared with the top level.

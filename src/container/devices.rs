@@ -188,8 +188,7 @@ mod tests {
 
     #[test]
     fn allowlist_rules() {
-        let mut opts = SecurityOptions::default();
-        opts.devices = vec!["/dev/null:/dev/mynull:r".into()];
+        let mut opts = SecurityOptions { devices: vec!["/dev/null:/dev/mynull:r".into()], ..Default::default() };
         let mut spec = Spec::default();
         allowlist(&mut spec, &opts).unwrap();
         let list = spec.linux().as_ref().unwrap().resources().as_ref().unwrap().devices().clone().unwrap();

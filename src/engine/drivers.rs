@@ -168,7 +168,7 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, c: &Container, spec: &Spec)
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).path_ctx("replace", &rootfs),
         _ => {}
     }
-    vfs::build(&engine.paths, &[source.clone()], &rootfs, moved.as_ref().map(|f| f as vfs::OwnerMap))?;
+    vfs::build(&engine.paths, std::slice::from_ref(&source), &rootfs, moved.as_ref().map(|f| f as vfs::OwnerMap))?;
     drop(in_use);
     if let Some(dir) = source.parent() {
         sweep_pristine(engine, dir);

@@ -40,7 +40,7 @@ pub fn start(holder_pid: i32, userdata: &Path, ports: &[PortBinding], opts: &Net
     if extra.iter().any(|e| e == "enable_ipv6=true") {
         cmd.arg("--enable-ipv6");
     }
-    for e in extra.iter().filter(|e| !e.starts_with("allow_host_loopback=") && !e.starts_with("enable_ipv6=")) {
+    if let Some(e) = extra.iter().find(|e| !e.starts_with("allow_host_loopback=") && !e.starts_with("enable_ipv6=")) {
         return Err(Error::Invalid(format!(
             "slirp4netns option {e:?} is not supported: use allow_host_loopback=true or enable_ipv6=true"
         )));

@@ -23,7 +23,7 @@ const FIRST: u32 = 3;
 /// Marks every fd above 2 close-on-exec: nothing the caller left open leaks
 /// into a program we start. The very first thing main() does.
 pub fn cloexec_inherited() {
-    close_range(FIRST, u32::MAX, libc::CLOSE_RANGE_CLOEXEC as u32);
+    close_range(FIRST, u32::MAX, libc::CLOSE_RANGE_CLOEXEC);
 }
 
 /// Closes the inherited fds above 2, except 3..3+`preserve`-1, which must all
@@ -84,7 +84,7 @@ fn close_range(first: u32, last: u32, flags: u32) {
     for fd in first..=last.min(max) {
         // SAFETY: fcntl/close on plain numbers; an unused one is EBADF.
         unsafe {
-            if flags & libc::CLOSE_RANGE_CLOEXEC as u32 != 0 {
+            if flags & libc::CLOSE_RANGE_CLOEXEC != 0 {
                 libc::fcntl(fd as RawFd, libc::F_SETFD, libc::FD_CLOEXEC);
             } else {
                 libc::close(fd as RawFd);

@@ -100,11 +100,6 @@ fn spawn_plan(mut plan: plan::Plan) -> Result<Container> {
         return Ok(Container { pid: pid.as_raw() });
     }
     // The child exits right after its report: reap it.
-    loop {
-        match waitpid(pid, None) {
-            Err(Errno::EINTR) => continue,
-            _ => break,
-        }
-    }
+    while let Err(Errno::EINTR) = waitpid(pid, None) {}
     Err(child::decode(&report, &plan.command))
 }

@@ -273,7 +273,7 @@ pub(super) fn do_mount(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
     };
     for p in &m.propagation {
         let recursive = p.contains(MsFlags::MS_REC);
-        set_attr(tree.as_fd(), recursive, 0, 0, (*p & !MsFlags::MS_REC).bits() as u64)
+        set_attr(tree.as_fd(), recursive, 0, 0, (*p & !MsFlags::MS_REC).bits())
             .stage(|| format!("set propagation of /{}", m.dest.display()))?;
     }
     Ok(())

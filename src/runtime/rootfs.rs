@@ -38,7 +38,7 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
         // Mounted, handed to its server and acknowledged before anything
         // below touches the rootfs.
         None if plan.fuse.is_some() => {
-            let sock = plan.fuse.as_ref().and_then(|f| f.sock.as_ref()).map(|s| std::os::fd::AsRawFd::as_raw_fd(s)).unwrap_or(-1);
+            let sock = plan.fuse.as_ref().and_then(|f| f.sock.as_ref()).map(std::os::fd::AsRawFd::as_raw_fd).unwrap_or(-1);
             super::fuse_server::mount_and_hand_over(root_path, sock, false).map_err(|(what, e)| Fail {
                 kind: FailKind::Setup,
                 errno: e as i32,

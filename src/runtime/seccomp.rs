@@ -11,6 +11,7 @@
 //! - one filter per other action (ERRNO(EPERM), ERRNO(EINVAL), KILL...):
 //!   its rules → that action, the rest → ALLOW. Installed after the base, so
 //!   its ERRNO wins over the base's default ERRNO.
+//!
 //! A syscall that has both conditional ALLOW rules and rules with another
 //! action is passed by the base unconditionally and decided by the other
 //! filter, which is how the containers profile uses such pairs (socket).

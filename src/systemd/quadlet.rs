@@ -11,9 +11,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One parsed unit file: sections in order, each a list of (key, value, line).
+/// A section's entries: key, value and the line they came from.
+pub type Entries = Vec<(String, String, usize)>;
+
 #[derive(Debug, Default, Clone)]
 pub struct UnitFile {
-    pub sections: Vec<(String, Vec<(String, String, usize)>)>,
+    pub sections: Vec<(String, Entries)>,
 }
 
 /// A warning or an error about one line of one file.

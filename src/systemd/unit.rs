@@ -181,9 +181,11 @@ mod tests {
     use super::*;
 
     fn container(argv: &[&str], image: &str, cmd: &[&str]) -> Container {
-        let mut options = crate::container::RunOptions::default();
-        options.create_command = argv.iter().map(|s| s.to_string()).collect();
-        options.command = cmd.iter().map(|s| s.to_string()).collect();
+        let options = crate::container::RunOptions {
+            create_command: argv.iter().map(|s| s.to_string()).collect(),
+            command: cmd.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
         Container {
             config: crate::container::record::ContainerConfig {
                 id: "0".repeat(64),

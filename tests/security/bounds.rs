@@ -185,7 +185,7 @@ both! {
     /// against the limit, writing nothing.
     fn sparse_entries_stay_holes(s) {
         let tar = sparse_layer(&s.dir, 4 << 30);
-        let reg = serve(Image::new(&[tar.clone()], 0));
+        let reg = serve(Image::new(std::slice::from_ref(&tar), 0));
         s.ok(&["pull", "-q", "--tls-verify=false", &format!("{}/sparse:latest", reg.host())]);
         let layers = s.layer_entries();
         assert_eq!(layers.len(), 1, "{layers:?}");

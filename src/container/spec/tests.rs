@@ -123,7 +123,7 @@ fn whiteout_hides_lower_passwd() {
         assert!(user::read_layer_file(&[top.clone(), bottom.clone()], "etc/passwd").is_none());
         assert!(matches!(user::resolve("app", &[top.clone(), bottom.clone()]), Err(Error::Invalid(_))));
     }
-    assert!(user::read_layer_file(&[bottom.clone()], "etc/passwd").is_some());
+    assert!(user::read_layer_file(std::slice::from_ref(&bottom), "etc/passwd").is_some());
     for d in [top, bottom] {
         let _ = std::fs::remove_dir_all(d);
     }

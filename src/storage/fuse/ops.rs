@@ -350,10 +350,8 @@ impl Overlay {
         }
         if let Some((n, st, is_dir)) = dst_node {
             let same = src_node.as_ref().map(|s| s.ino) == Some(n.ino);
-            if !same {
-                if is_dir || st.st_nlink <= 1 {
-                    self.inodes.drop_key(self.layers.devs[0], st.st_ino);
-                }
+            if !same && (is_dir || st.st_nlink <= 1) {
+                self.inodes.drop_key(self.layers.devs[0], st.st_ino);
             }
         }
         if sr.is_dir {
