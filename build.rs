@@ -67,8 +67,9 @@ fn main() {
         .unwrap_or_default();
     println!("cargo:rustc-env=SANGJA_RUST_VERSION={version}");
     // Reproducible builds set SOURCE_DATE_EPOCH; otherwise the time of this run.
-    let built = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-    });
+    let built = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     println!("cargo:rustc-env=SANGJA_BUILT={built}");
 }

@@ -10,7 +10,11 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
     #[error("{what}: {source}")]
-    Io { what: String, #[source] source: std::io::Error },
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}: image not known")]
     ImageNotFound(String),
     #[error("no container with name or ID \"{0}\" found: no such container")]

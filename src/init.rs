@@ -38,7 +38,9 @@ pub fn add_to_spec(spec: &mut Spec) -> Result<()> {
     let mut mounts = spec.mounts().clone().unwrap_or_default();
     let libs = mapped_libraries();
     let loader = libs.iter().find(|p| {
-        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ld-linux") || n.starts_with("ld-musl") || n.starts_with("ld64"))
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("ld-linux") || n.starts_with("ld-musl") || n.starts_with("ld64"))
     });
     let mut args = match loader {
         None => {

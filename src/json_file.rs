@@ -11,12 +11,8 @@ use std::path::Path;
 /// Reads and parses a JSON file; a parse error names the file.
 pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let data = fs::read(path).path_ctx("read", path)?;
-    serde_json::from_slice(&data).map_err(|e| {
-        Error::State(format!(
-            "{} is not valid: {e}; remove it or restore it from a backup",
-            path.display()
-        ))
-    })
+    serde_json::from_slice(&data)
+        .map_err(|e| Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
 }
 
 /// Reads a JSON file, `None` if it does not exist.
@@ -30,8 +26,7 @@ pub fn read_opt<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
 
 /// Writes `value` as JSON atomically.
 pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let data = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
     write_bytes(path, &data)
 }
 
@@ -41,8 +36,7 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// stop and reconciled from the kernel on every read, four fsyncs would be
 /// most of a container's start-up time on a VM disk.
 pub fn write_volatile<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let data = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
     write_inner(path, &data, false)
 }
 

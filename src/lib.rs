@@ -16,8 +16,8 @@ pub mod network;
 pub mod runtime;
 pub mod systemd;
 
+pub mod cli;
 pub mod engine;
 pub mod init;
-pub mod cli;
 
 pub use error::{Error, Result};

@@ -13,30 +13,20 @@ pub struct Lock {
 }
 
 fn open(path: &Path) -> Result<File> {
-    OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(path)
-        .path_ctx("open lock file", path)
+    OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).path_ctx("open lock file", path)
 }
 
 /// Takes an exclusive lock, waiting for other holders.
 pub fn exclusive(path: &Path) -> Result<Lock> {
     let f = open(path)?;
-    let flock = Flock::lock(f, FlockArg::LockExclusive)
-        .map_err(|(_, e)| e)
-        .path_ctx("lock", path)?;
+    let flock = Flock::lock(f, FlockArg::LockExclusive).map_err(|(_, e)| e).path_ctx("lock", path)?;
     Ok(Lock { _flock: flock })
 }
 
 /// Takes a shared lock, waiting for an exclusive holder.
 pub fn shared(path: &Path) -> Result<Lock> {
     let f = open(path)?;
-    let flock = Flock::lock(f, FlockArg::LockShared)
-        .map_err(|(_, e)| e)
-        .path_ctx("lock", path)?;
+    let flock = Flock::lock(f, FlockArg::LockShared).map_err(|(_, e)| e).path_ctx("lock", path)?;
     Ok(Lock { _flock: flock })
 }
 

@@ -64,7 +64,12 @@ impl StorePaths {
         // state; sangja keeps its own in a folder there, so the two never mix.
         let runroot = match runroot.or(settings.storage.runroot) {
             Some(r) => Some(r),
-            None => crate::config::containers_conf::load()?.conf.engine.tmp_dir.filter(|d| !d.is_empty()).map(|d| PathBuf::from(d).join("sangja")),
+            None => crate::config::containers_conf::load()?
+                .conf
+                .engine
+                .tmp_dir
+                .filter(|d| !d.is_empty())
+                .map(|d| PathBuf::from(d).join("sangja")),
         };
         let driver = driver.or(settings.storage.driver);
         let root = match root {
@@ -82,10 +87,7 @@ impl StorePaths {
         };
         if let Some(d) = &driver {
             if !DRIVERS.contains(&d.as_str()) {
-                return Err(Error::Invalid(format!(
-                    "unknown storage driver \"{d}\": use one of {}",
-                    DRIVERS.join(", ")
-                )));
+                return Err(Error::Invalid(format!("unknown storage driver \"{d}\": use one of {}", DRIVERS.join(", "))));
             }
         }
         // Asked for, else the store's own, else the best this machine allows.
@@ -135,11 +137,7 @@ impl StorePaths {
             Ok(_) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !DRIVERS.contains(&self.driver.as_str()) {
-                    return Err(Error::Invalid(format!(
-                        "unknown storage driver \"{}\": use one of {}",
-                        self.driver,
-                        DRIVERS.join(", ")
-                    )));
+                    return Err(Error::Invalid(format!("unknown storage driver \"{}\": use one of {}", self.driver, DRIVERS.join(", "))));
                 }
                 crate::json_file::write_bytes(&marker, format!("{}\n", self.driver).as_bytes())?;
                 if let Some(n) = &self.driver_notice {
@@ -210,10 +208,7 @@ pub fn make_temp_dir(parent: &Path, prefix: &str) -> Result<PathBuf> {
 pub fn random_id() -> String {
     let mut rnd = [0u8; 32];
     if getrandom::fill(&mut rnd).is_err() {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         rnd[..16].copy_from_slice(&t.to_le_bytes());
         rnd[16..20].copy_from_slice(&std::process::id().to_le_bytes());
     }

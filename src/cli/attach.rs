@@ -46,12 +46,8 @@ pub fn exit_code(end: AttachEnd) -> i32 {
 
 /// Attaches until the container exits (its code is ours) or the user detaches (0).
 pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
-    let opts = AttachOptions {
-        stdin: !a.no_stdin,
-        detach_keys: detach_keys(a.detach_keys.as_deref())?,
-        sig_proxy: a.sig_proxy,
-        send_eof: true,
-    };
+    let opts =
+        AttachOptions { stdin: !a.no_stdin, detach_keys: detach_keys(a.detach_keys.as_deref())?, sig_proxy: a.sig_proxy, send_eof: true };
     Ok(exit_code(attach::attach(&ctx.engine, &a.container, &opts)?))
 }
 

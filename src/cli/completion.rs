@@ -214,9 +214,8 @@ pub fn analyze(root: &Command, words: &[String]) -> Option<Want> {
                 Some((n, v)) => (n, Some(v)),
                 None => (&w[2..], None),
             };
-            let arg = cmd.get_arguments().find(|a| {
-                a.get_long() == Some(name) || a.get_all_aliases().map(|v| v.contains(&name)).unwrap_or(false)
-            });
+            let arg =
+                cmd.get_arguments().find(|a| a.get_long() == Some(name) || a.get_all_aliases().map(|v| v.contains(&name)).unwrap_or(false));
             if let Some(arg) = arg {
                 match value {
                     Some(v) => record_global(&mut globals, arg.get_id().as_str(), v),
@@ -450,7 +449,8 @@ complete -c sangja -n __sangja_objects_wanted -l network -x -a '$__sangja_object
 
 /// The completion script for `shell` (bash, zsh, fish).
 pub fn script(shell: &str) -> Result<String> {
-    let sh = Shell::from_str(shell, true).map_err(|_| Error::Invalid(format!("no completion for shell {shell:?}: use bash, zsh or fish")))?;
+    let sh =
+        Shell::from_str(shell, true).map_err(|_| Error::Invalid(format!("no completion for shell {shell:?}: use bash, zsh or fish")))?;
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(sh, &mut cmd, "sangja", &mut buf);

@@ -46,11 +46,9 @@ fn status_text(c: &Container) -> String {
         Status::Created => "Created".into(),
         Status::Running => format!("Up {}", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
         Status::Paused => format!("Up {} (Paused)", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
-        Status::Exited => format!(
-            "Exited ({}) {}",
-            c.state.exit_code.unwrap_or(-1),
-            format::ago(c.state.finished_at.as_deref().unwrap_or(""))
-        ),
+        Status::Exited => {
+            format!("Exited ({}) {}", c.state.exit_code.unwrap_or(-1), format::ago(c.state.finished_at.as_deref().unwrap_or("")))
+        }
     }
 }
 
@@ -140,7 +138,15 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
     let out = match fmt {
         Format::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
         _ => {
-            let mut cols = vec![("CONTAINER ID", "ID"), ("IMAGE", "Image"), ("COMMAND", "Command"), ("CREATED", "Created"), ("STATUS", "Status"), ("PORTS", "Ports"), ("NAMES", "Names")];
+            let mut cols = vec![
+                ("CONTAINER ID", "ID"),
+                ("IMAGE", "Image"),
+                ("COMMAND", "Command"),
+                ("CREATED", "Created"),
+                ("STATUS", "Status"),
+                ("PORTS", "Ports"),
+                ("NAMES", "Names"),
+            ];
             if args.size {
                 cols.push(("SIZE", "Size"));
             }
@@ -187,11 +193,8 @@ pub struct RmArgs {
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let mut targets: Vec<String> = if args.all {
-        containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id).collect()
-    } else {
-        args.containers.clone()
-    };
+    let mut targets: Vec<String> =
+        if args.all { containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id).collect() } else { args.containers.clone() };
     for f in &args.cidfile {
         targets.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
@@ -253,4 +256,3 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     }
     Ok(code)
 }
-

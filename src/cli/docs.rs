@@ -63,9 +63,7 @@ fn see_also(parent: Option<&str>) -> String {
 }
 
 fn page(cmd: &Command, path: &[String], parent: Option<&str>) -> Result<Vec<u8>> {
-    let man = clap_mangen::Man::new(cmd.clone())
-        .source(format!("sangja {}", env!("CARGO_PKG_VERSION")))
-        .manual("sangja Manual");
+    let man = clap_mangen::Man::new(cmd.clone()).source(format!("sangja {}", env!("CARGO_PKG_VERSION"))).manual("sangja Manual");
     let mut out = Vec::new();
     let e = |e: std::io::Error| Error::Invalid(format!("cannot render the man page of {}: {e}", cmd.get_name()));
     man.render_title(&mut out).map_err(e)?;
@@ -137,7 +135,11 @@ pub fn generate(dir: &Path) -> Result<(usize, usize)> {
 /// `__generate-docs DIR`.
 pub fn generate_docs(args: &GenerateDocsArgs) -> Result<i32> {
     let (c, m) = generate(&args.dir)?;
-    eprintln!("wrote {c} completion scripts to {} and {m} man pages to {}", args.dir.join("completions").display(), args.dir.join("man").display());
+    eprintln!(
+        "wrote {c} completion scripts to {} and {m} man pages to {}",
+        args.dir.join("completions").display(),
+        args.dir.join("man").display()
+    );
     Ok(0)
 }
 

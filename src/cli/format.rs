@@ -40,9 +40,7 @@ pub fn table(cols: &[(&str, &str)], rows: &[Value]) -> String {
     for row in rows {
         cells.push(cols.iter().map(|(_, field)| scalar(&lookup(row, field))).collect());
     }
-    let widths: Vec<usize> = (0..cols.len())
-        .map(|i| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> = (0..cols.len()).map(|i| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for r in cells {
         let mut line = String::new();
@@ -99,9 +97,7 @@ pub fn lookup(row: &Value, path: &str) -> Value {
     }
     for key in path.split('.') {
         let next = match cur {
-            Value::Object(m) => m.get(key).or_else(|| {
-                m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
-            }),
+            Value::Object(m) => m.get(key).or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)),
             _ => None,
         };
         match next {
@@ -159,7 +155,13 @@ pub fn size(bytes: u64) -> String {
     if u == 0 {
         return format!("{bytes} B");
     }
-    let digits = if v >= 100.0 { 0 } else if v >= 10.0 { 1 } else { 2 };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
     format!("{v:.digits$} {}", UNITS[u])
 }
 
@@ -177,7 +179,10 @@ mod tests {
         assert_eq!(template("{{.ID}}\t{{.Names}}", true, &rows).unwrap(), "ID\tNAMES\nabc\t[web]\n");
         assert!(template("{{.ID", false, &rows).is_err());
         assert!(template("{{range .X}}", false, &rows).is_err());
-        assert_eq!(Format::parse(Some("table {{.ID}}\\t{{.Names}}")), Format::Template { header: true, template: "{{.ID}}\t{{.Names}}".into() });
+        assert_eq!(
+            Format::parse(Some("table {{.ID}}\\t{{.Names}}")),
+            Format::Template { header: true, template: "{{.ID}}\t{{.Names}}".into() }
+        );
     }
 
     #[test]

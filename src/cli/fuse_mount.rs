@@ -48,8 +48,7 @@ fn enter_namespaces() -> Result<bool> {
     } else {
         unshare(CloneFlags::CLONE_NEWNS).ctx(|| "create a mount namespace".into())?;
     }
-    mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>)
-        .ctx(|| "make the mounts private".into())?;
+    mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).ctx(|| "make the mounts private".into())?;
     Ok(userns)
 }
 
@@ -94,12 +93,8 @@ pub fn fuse_mount(a: &FuseMountArgs) -> Result<i32> {
         unmount(&a.mountpoint);
         return code;
     }
-    let dev: OwnedFd = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/fuse")
-        .path_ctx("open", std::path::Path::new("/dev/fuse"))?
-        .into();
+    let dev: OwnedFd =
+        std::fs::OpenOptions::new().read(true).write(true).open("/dev/fuse").path_ctx("open", std::path::Path::new("/dev/fuse"))?.into();
     let data = mount_data(dev.as_raw_fd());
     mount(Some("sangja-fuse"), &a.mountpoint, Some("fuse"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(data.as_str()))
         .ctx(|| format!("mount the FUSE overlay on {}", a.mountpoint.display()))?;

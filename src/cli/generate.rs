@@ -141,7 +141,11 @@ pub fn quadlet(args: QuadletArgs) -> i32 {
             return 125;
         }
     }
-    if errors.is_empty() { 0 } else { 1 }
+    if errors.is_empty() {
+        0
+    } else {
+        1
+    }
 }
 
 /// systemd runs generators by these names (symlinks to sangja).

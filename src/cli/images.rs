@@ -45,11 +45,7 @@ impl PullArgs {
                 Some((u, p)) if !u.is_empty() => {
                     Some(crate::config::auth::Credentials { username: u.to_string(), password: p.to_string() })
                 }
-                _ => {
-                    return Err(Error::Invalid(
-                        "--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into(),
-                    ))
-                }
+                _ => return Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
             },
         };
         Ok(PullOptions {
@@ -159,7 +155,11 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
     let mut imgs = images::list(&ctx.engine)?;
     if let Some(f) = &args.filter {
         let want = f.clone();
-        imgs.retain(|i| i.names.iter().any(|n| n == &want || split_name(n).0 == want || n.ends_with(&format!("/{want}")) || split_name(n).0.ends_with(&format!("/{want}"))));
+        imgs.retain(|i| {
+            i.names.iter().any(|n| {
+                n == &want || split_name(n).0 == want || n.ends_with(&format!("/{want}")) || split_name(n).0.ends_with(&format!("/{want}"))
+            })
+        });
     }
     if args.quiet {
         let mut seen = std::collections::HashSet::new();
@@ -199,11 +199,7 @@ pub struct RmiArgs {
 
 /// Removes images; prints "Untagged: NAME" and "Deleted: ID" lines as podman.
 pub fn remove(ctx: &Context, args: RmiArgs) -> Result<i32> {
-    let targets: Vec<String> = if args.all {
-        images::list(&ctx.engine)?.into_iter().map(|i| i.id).collect()
-    } else {
-        args.images.clone()
-    };
+    let targets: Vec<String> = if args.all { images::list(&ctx.engine)?.into_iter().map(|i| i.id).collect() } else { args.images.clone() };
     let mut first_err: Option<Error> = None;
     for t in targets {
         match images::remove(&ctx.engine, &t, args.force) {

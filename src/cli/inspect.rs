@@ -41,9 +41,9 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<i32> {
         let found = match kind {
             InspectKind::Container => container_json(ctx, name),
             InspectKind::Image => image_json(ctx, name),
-            InspectKind::All => container_json(ctx, name).or_else(|_| image_json(ctx, name)).map_err(|_| {
-                Error::Invalid(format!("no such object: \"{name}\": it is neither a container nor an image"))
-            }),
+            InspectKind::All => container_json(ctx, name)
+                .or_else(|_| image_json(ctx, name))
+                .map_err(|_| Error::Invalid(format!("no such object: \"{name}\": it is neither a container nor an image"))),
         };
         match found {
             Ok(v) => objects.push(v),
@@ -159,4 +159,3 @@ fn image_json(ctx: &Context, name: &str) -> Result<Value> {
         "History": cfg["history"],
     }))
 }
-

@@ -220,9 +220,7 @@ const UNSHARED_ENV: &str = "_SANGJA_UNSHARED";
 
 fn require_unshare(ctx: &Context, cmd: &str) -> Result<()> {
     if ctx.engine.identity.rootless && std::env::var(UNSHARED_ENV).as_deref() != Ok("1") {
-        return Err(Error::Invalid(format!(
-            "cannot run command \"sangja {cmd}\" in rootless mode, must execute `sangja unshare` first"
-        )));
+        return Err(Error::Invalid(format!("cannot run command \"sangja {cmd}\" in rootless mode, must execute `sangja unshare` first")));
     }
     Ok(())
 }

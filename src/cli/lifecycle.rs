@@ -108,10 +108,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
         };
         let c = store(ctx).lookup(name)?;
         if c.is_running() {
-            return Err(Error::State(format!(
-                "container {} is already running: use `sangja logs -f {name}` to follow it",
-                c.config.name
-            )));
+            return Err(Error::State(format!("container {} is already running: use `sangja logs -f {name}` to follow it", c.config.name)));
         }
         // Through the monitor, as `run -d` then `attach`: the container
         // outlives a detach. Our stdin goes to it with -i (and its own -i).
@@ -262,8 +259,9 @@ pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
         let code = match lifecycle::wait_exit(&s, &c, None) {
             Ok(done) => done.unwrap_or(c).state.exit_code.unwrap_or(0),
             // Removed by its monitor (`run -d --rm`) while we waited.
-            Err(Error::ContainerNotFound(_)) => lifecycle::removed_exit_code(&ctx.engine, &c.config.id)
-                .ok_or_else(|| Error::ContainerNotFound(n.to_string()))?,
+            Err(Error::ContainerNotFound(_)) => {
+                lifecycle::removed_exit_code(&ctx.engine, &c.config.id).ok_or_else(|| Error::ContainerNotFound(n.to_string()))?
+            }
             Err(e) => return Err(e),
         };
         println!("{code}");
@@ -284,7 +282,12 @@ pub struct ContainersArgs {
 /// Freezes containers (cgroup freezer); prints each name as given.
 pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
     let names = if args.all {
-        store(ctx).list()?.into_iter().filter(|c| c.state.status == crate::container::record::Status::Running).map(|c| c.config.id).collect()
+        store(ctx)
+            .list()?
+            .into_iter()
+            .filter(|c| c.state.status == crate::container::record::Status::Running)
+            .map(|c| c.config.id)
+            .collect()
     } else {
         targets(ctx, false, &args.containers)?
     };

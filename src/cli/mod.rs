@@ -1,13 +1,14 @@
 //! The command line: clap definitions (one file per command group) and
 //! rendering. Calls engine/ for the work; only this layer prints.
 
-pub mod completion;
 pub mod attach;
+pub mod completion;
 pub mod containers;
 pub mod docs;
 pub mod examples;
 pub mod exec;
 pub mod format;
+pub mod fuse_mount;
 pub mod generate;
 pub mod images;
 pub mod inspect;
@@ -19,12 +20,11 @@ pub mod network;
 pub mod port;
 pub mod progress;
 pub mod run;
+pub mod stats;
+pub mod supervise;
 pub mod system;
 pub mod template;
 pub mod top;
-pub mod fuse_mount;
-pub mod stats;
-pub mod supervise;
 pub mod volume;
 
 use crate::engine::Engine;
@@ -225,7 +225,8 @@ impl Cli {
         };
         match verb {
             ContainerVerb::Run(a) if a.preserve_fds > 0 && (a.detach || a.tty) => Err(crate::error::Error::Invalid(
-                "--preserve-fds cannot be combined with -d or -t: the container is started by a monitor, which does not hold your fds".into(),
+                "--preserve-fds cannot be combined with -d or -t: the container is started by a monitor, which does not hold your fds"
+                    .into(),
             )),
             ContainerVerb::Create(a) if a.preserve_fds > 0 => {
                 Err(crate::error::Error::Invalid("--preserve-fds is a flag of run and exec, not of create".into()))
@@ -251,7 +252,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
     // These need no store (and info only reads it).
     match &cli.command {
         Command::Version(a) => return system::version(a),
-        Command::Quadlet(a) => return Ok(generate::quadlet(generate::QuadletArgs { dryrun: a.dryrun, user: a.user, dirs: a.dirs.clone() })),
+        Command::Quadlet(a) => {
+            return Ok(generate::quadlet(generate::QuadletArgs { dryrun: a.dryrun, user: a.user, dirs: a.dirs.clone() }))
+        }
         Command::Completion(a) => return completion::completion(a),
         Command::Complete(a) => return completion::complete(&cli, a),
         Command::GenerateDocs(a) => return docs::generate_docs(a),

@@ -329,9 +329,7 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
             }
             Ok(0)
         }
-        NetworkCommand::Exists(a) => {
-            Ok(if crate::network::store::NetworkStore::new(&engine.paths.root).exists(&a.name) { 0 } else { 1 })
-        }
+        NetworkCommand::Exists(a) => Ok(if crate::network::store::NetworkStore::new(&engine.paths.root).exists(&a.name) { 0 } else { 1 }),
         NetworkCommand::Connect(a) => {
             engine_network::connect(engine, &a.network, &a.container, &a.alias, true)?;
             Ok(0)

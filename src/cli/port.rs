@@ -42,9 +42,7 @@ pub fn port(ctx: &Context, args: PortArgs) -> Result<i32> {
         }
         Some(want) => {
             let (num, proto) = want.split_once('/').unwrap_or((want.as_str(), "tcp"));
-            let num: u16 = num
-                .parse()
-                .map_err(|_| Error::Invalid(format!("{want:?} is not a port: give PORT or PORT/tcp|udp")))?;
+            let num: u16 = num.parse().map_err(|_| Error::Invalid(format!("{want:?} is not a port: give PORT or PORT/tcp|udp")))?;
             let found: Vec<_> = ports.iter().filter(|p| p.container_port == num && p.proto.as_str() == proto).collect();
             if found.is_empty() {
                 return Err(Error::Invalid(format!("no public port {num}/{proto} published for {name}")));

@@ -23,11 +23,8 @@ fn short(digest: &str) -> &str {
 impl PullProgress {
     pub fn new(quiet: bool) -> Self {
         let tty = std::io::stderr().is_terminal();
-        let multi = MultiProgress::with_draw_target(if tty && !quiet {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        });
+        let multi =
+            MultiProgress::with_draw_target(if tty && !quiet { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
         PullProgress { quiet, tty, multi, bars: Mutex::new(HashMap::new()) }
     }
 

@@ -190,4 +190,3 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     }
     run::start_foreground(&ctx.engine, &image, container, &spec)
 }
-

@@ -95,14 +95,10 @@ pub fn stats(ctx: &Context, a: StatsArgs) -> Result<i32> {
             // CPU % needs two readings: a short window for the first one.
             std::thread::sleep(Duration::from_millis(200));
         } else {
-            first = first
-                .into_iter()
-                .map(|s| prev.iter().find(|p| p.id == s.id).cloned().unwrap_or(s))
-                .collect();
+            first = first.into_iter().map(|s| prev.iter().find(|p| p.id == s.id).cloned().unwrap_or(s)).collect();
         }
         let now: Vec<Sample> = containers.iter().map(stats::sample).collect();
-        let rows: Vec<Value> =
-            first.iter().zip(now.iter()).map(|(b, n)| row(b, n, a.no_trunc)).collect();
+        let rows: Vec<Value> = first.iter().zip(now.iter()).map(|(b, n)| row(b, n, a.no_trunc)).collect();
         let text = format::render(&fmt, &COLUMNS, &rows)?;
         let mut out = std::io::stdout().lock();
         if tty && !a.no_stream {

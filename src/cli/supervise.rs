@@ -49,19 +49,15 @@ impl SupervisorFlags {
     pub fn env_from_files(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for f in &self.env_file {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| Error::Invalid(format!("cannot read the --env-file {}: {e}", f.display())))?;
+            let text =
+                std::fs::read_to_string(f).map_err(|e| Error::Invalid(format!("cannot read the --env-file {}: {e}", f.display())))?;
             for (n, line) in text.lines().enumerate() {
                 let l = line.trim_start();
                 if l.is_empty() || l.starts_with('#') {
                     continue;
                 }
                 if l.split('=').next().is_some_and(|k| k.is_empty() || k.contains(char::is_whitespace)) {
-                    return Err(Error::Invalid(format!(
-                        "{}:{}: {line:?} is not KEY=VALUE or KEY",
-                        f.display(),
-                        n + 1
-                    )));
+                    return Err(Error::Invalid(format!("{}:{}: {line:?} is not KEY=VALUE or KEY", f.display(), n + 1)));
                 }
                 out.push(l.to_string());
             }
@@ -98,8 +94,7 @@ fn write_new(f: &Path, id: &str) -> Result<()> {
         .create_new(true)
         .open(f)
         .map_err(|e| Error::Invalid(format!("cannot write the container id file {}: {e}", f.display())))?;
-    file.write_all(id.as_bytes())
-        .map_err(|e| Error::Invalid(format!("cannot write the container id file {}: {e}", f.display())))
+    file.write_all(id.as_bytes()).map_err(|e| Error::Invalid(format!("cannot write the container id file {}: {e}", f.display())))
 }
 
 /// The container named in a `--cidfile` (for stop and rm); None when the

@@ -172,9 +172,7 @@ pub fn login(args: &LoginArgs) -> Result<i32> {
             } else if std::io::stdin().is_terminal() {
                 prompt_password(&key)?
             } else {
-                return Err(Error::Invalid(format!(
-                    "no password for {key} and no terminal to ask for one: give --password-stdin (or -p)"
-                )));
+                return Err(Error::Invalid(format!("no password for {key} and no terminal to ask for one: give --password-stdin (or -p)")));
             };
             Credentials { username: u.clone(), password }
         }
@@ -263,9 +261,8 @@ pub fn version(args: &VersionArgs) -> Result<i32> {
 
 fn os_release() -> Value {
     let text = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let get = |k: &str| {
-        text.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).map(|v| v.trim_matches('"').to_string()).unwrap_or_default()
-    };
+    let get =
+        |k: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).map(|v| v.trim_matches('"').to_string()).unwrap_or_default();
     json!({ "distribution": get("ID"), "version": get("VERSION_ID"), "codename": get("VERSION_CODENAME") })
 }
 

@@ -17,8 +17,8 @@ mod funcs;
 #[cfg(test)]
 mod tests;
 
-use funcs::{call, truthy};
 pub use funcs::print_value;
+use funcs::{call, truthy};
 
 /// A parsed template.
 #[derive(Debug, Clone)]
@@ -263,8 +263,8 @@ fn word(src: &str, w: &str) -> Result<Term> {
 }
 
 const FUNCS: &[&str] = &[
-    "json", "index", "len", "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "printf", "print", "println",
-    "upper", "lower", "title", "truncate", "join", "split",
+    "json", "index", "len", "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "printf", "print", "println", "upper", "lower",
+    "title", "truncate", "join", "split",
 ];
 
 /// What ends a block being parsed.
@@ -343,11 +343,7 @@ fn parse_nodes(src: &str, pieces: &[Piece], pos: &mut usize) -> Result<(Vec<Node
                     Stop::Else(Some(_)) => return Err(err(src, &format!("{{{{else if}}}} inside {{{{{kw}}}}}"))),
                     Stop::Eof => return Err(err(src, &format!("{{{{{kw}}}}} without {{{{end}}}}"))),
                 };
-                nodes.push(if kw == "range" {
-                    Node::Range { over: p, body, otherwise }
-                } else {
-                    Node::With { value: p, body, otherwise }
-                });
+                nodes.push(if kw == "range" { Node::Range { over: p, body, otherwise } } else { Node::With { value: p, body, otherwise } });
             }
             _ => nodes.push(Node::Action(pipeline_of(src, action)?)),
         }
@@ -511,4 +507,3 @@ pub fn header_name(path: &[String]) -> String {
     }
     out
 }
-

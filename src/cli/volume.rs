@@ -181,7 +181,8 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             if a.driver != "local" {
                 return Err(Error::Invalid(format!("volume driver {:?} is not available: use --driver local", a.driver)));
             }
-            let opts = CreateOptions { name: a.name, labels: kv(&a.labels, "label")?, options: kv(&a.opts, "option")?, ignore_existing: a.ignore };
+            let opts =
+                CreateOptions { name: a.name, labels: kv(&a.labels, "label")?, options: kv(&a.opts, "option")?, ignore_existing: a.ignore };
             let v = engine_volumes::create(&ctx.engine, opts)?;
             println!("{}", v.name);
             Ok(0)
@@ -210,11 +211,8 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             Ok(code)
         }
         VolumeCommand::Rm(a) => {
-            let names: Vec<String> = if a.all {
-                VolumeStore::new(&ctx.engine.paths).list()?.into_iter().map(|v| v.name).collect()
-            } else {
-                a.names.clone()
-            };
+            let names: Vec<String> =
+                if a.all { VolumeStore::new(&ctx.engine.paths).list()?.into_iter().map(|v| v.name).collect() } else { a.names.clone() };
             if names.is_empty() {
                 return Err(Error::Invalid("give the volumes to remove, or --all".into()));
             }
@@ -247,7 +245,11 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
                     None => return Err(Error::Invalid(format!("prune filter {f:?} is not supported: use label=KEY[=VALUE]"))),
                 }
             }
-            if !a.force && !super::layers::confirm("WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:")? {
+            if !a.force
+                && !super::layers::confirm(
+                    "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:",
+                )?
+            {
                 return Ok(0);
             }
             for n in engine_volumes::prune(&ctx.engine, &labels)? {

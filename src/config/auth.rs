@@ -152,8 +152,10 @@ pub fn lookup(registry: &str, repository: &str, explicit: Option<&Path>) -> Resu
         if let Some(auths) = doc.get("auths").and_then(Value::as_object) {
             // "host/ns/repo" entries first, longest first, then "host" itself.
             let full = format!("{registry}/{repository}");
-            let mut scoped: Vec<&String> =
-                auths.keys().filter(|k| k.contains('/') && !k.contains("://") && (full == **k || full.starts_with(&format!("{k}/")))).collect();
+            let mut scoped: Vec<&String> = auths
+                .keys()
+                .filter(|k| k.contains('/') && !k.contains("://") && (full == **k || full.starts_with(&format!("{k}/"))))
+                .collect();
             scoped.sort_by_key(|k| std::cmp::Reverse(k.len()));
             let exact = auths.keys().find(|k| k.as_str() == registry);
             let legacy = auths.keys().find(|k| k.contains("://") && key_host(k) == registry);
@@ -187,13 +189,7 @@ fn write_secret(path: &Path, doc: &Value) -> Result<()> {
     let data = serde_json::to_vec_pretty(doc).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".tmp-{}-{name}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .path_ctx("create", &tmp)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp).path_ctx("create", &tmp)?;
     let written = f.write_all(&data).and_then(|_| f.write_all(b"\n")).and_then(|_| f.sync_all());
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);

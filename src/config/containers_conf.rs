@@ -159,9 +159,8 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Loaded> {
         merge_toml(&mut merged, table);
         files.push(p.clone());
     }
-    let conf: ContainersConf = toml::Value::Table(merged)
-        .try_into()
-        .map_err(|e: toml::de::Error| Error::Invalid(format!("containers.conf: {e}")))?;
+    let conf: ContainersConf =
+        toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| Error::Invalid(format!("containers.conf: {e}")))?;
     Ok(Loaded { conf, files })
 }
 
@@ -210,9 +209,17 @@ fn defaults_of(conf: &ContainersConf, path: &Path, text: &str) -> Result<Contain
         Some(tz) => Some(zone_file(tz).map_err(|why| Error::Invalid(format!("{}key \"tz\": {why}", at(path, text, "tz"))))?),
     };
     let log_size_max = c.log_size_max.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0);
-    Ok(ContainerDefaults { env: c.env.clone(), ulimits, localtime, umask, init: c.init.unwrap_or(false), log_size_max,
-        default_capabilities: c.default_capabilities.clone(), pids_limit: c.pids_limit,
-        userns: c.userns.clone().filter(|u| !u.trim().is_empty()) })
+    Ok(ContainerDefaults {
+        env: c.env.clone(),
+        ulimits,
+        localtime,
+        umask,
+        init: c.init.unwrap_or(false),
+        log_size_max,
+        default_capabilities: c.default_capabilities.clone(),
+        pids_limit: c.pids_limit,
+        userns: c.userns.clone().filter(|u| !u.trim().is_empty()),
+    })
 }
 
 /// The host's file for a time zone: "local" is the host's own /etc/localtime.

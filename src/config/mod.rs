@@ -30,10 +30,9 @@ pub fn runtime_dir() -> Option<PathBuf> {
 /// The `*.conf` files of a drop-in folder, in name order (none if it is missing).
 pub fn dropins(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
-            .collect(),
+        Ok(rd) => {
+            rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file()).collect()
+        }
         Err(_) => Vec::new(),
     };
     v.sort();
@@ -52,10 +51,7 @@ pub fn toml_error(kind: &str, path: &Path, text: &str, e: &toml::de::Error) -> E
     let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
     let key = line.split_once('=').map(|(k, _)| k.trim().trim_matches('"').to_string()).filter(|k| !k.is_empty());
     match key {
-        Some(k) => Error::Invalid(format!(
-            "{}:{line_no}: invalid {kind}: key \"{k}\": {msg}; fix or remove that line",
-            path.display()
-        )),
+        Some(k) => Error::Invalid(format!("{}:{line_no}: invalid {kind}: key \"{k}\": {msg}; fix or remove that line", path.display())),
         None => Error::Invalid(format!("{}:{line_no}: invalid {kind}: {msg}; fix that line", path.display())),
     }
 }

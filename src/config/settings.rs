@@ -76,11 +76,7 @@ pub fn human_size(n: u64) -> String {
     for (name, shift) in UNITS {
         let unit = 1u64 << shift;
         if n >= unit {
-            return if n.is_multiple_of(unit) {
-                format!("{} {name}", n >> shift)
-            } else {
-                format!("{:.1} {name}", n as f64 / unit as f64)
-            };
+            return if n.is_multiple_of(unit) { format!("{} {name}", n >> shift) } else { format!("{:.1} {name}", n as f64 / unit as f64) };
         }
     }
     format!("{n} bytes")

@@ -60,8 +60,12 @@ fn seqpacket() -> Result<OwnedFd> {
 fn address(path: &Path) -> Result<(OwnedFd, libc::sockaddr_un)> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let dfd = nix::fcntl::open(dir, nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY | nix::fcntl::OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
-        .map_err(|e| Error::Runtime(format!("open {}: {}", dir.display(), e.desc())))?;
+    let dfd = nix::fcntl::open(
+        dir,
+        nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )
+    .map_err(|e| Error::Runtime(format!("open {}: {}", dir.display(), e.desc())))?;
     let short = format!("/proc/self/fd/{}/{name}", dfd.as_raw_fd());
     // SAFETY: a zeroed sockaddr_un is valid; we fill it below.
     let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };

@@ -20,9 +20,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// Made by the runtime itself, or not devices a container should share.
-const SKIP: [&str; 13] = [
-    "null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "pts", "shm", "mqueue", "core", "fd",
-];
+const SKIP: [&str; 13] = ["null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "pts", "shm", "mqueue", "core", "fd"];
 
 /// Adds the bind mounts of the requested devices to the spec.
 pub fn apply(spec: &mut Spec, opts: &SecurityOptions, rootless: bool) -> Result<()> {

@@ -205,9 +205,7 @@ impl LogReader {
 /// Unix seconds (with a fraction), or a duration before now (10m, 1h30m, 90s).
 pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>> {
     let bad = || {
-        Error::Invalid(format!(
-            "invalid time {s:?}: use RFC 3339 (2024-01-02T15:04:05Z), Unix seconds, or a duration such as 10m or 1h30m"
-        ))
+        Error::Invalid(format!("invalid time {s:?}: use RFC 3339 (2024-01-02T15:04:05Z), Unix seconds, or a duration such as 10m or 1h30m"))
     };
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {

@@ -3,9 +3,9 @@
 
 pub mod attach;
 pub mod devices;
-pub mod mounts;
 pub mod logs;
 pub mod monitor;
+pub mod mounts;
 pub mod policy;
 pub mod record;
 pub mod resources;

@@ -238,4 +238,3 @@ fn wait(pid: i32) -> i32 {
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
-

@@ -46,9 +46,9 @@ impl MountRequest {
     /// Where the mount goes in the container.
     pub fn destination(&self) -> &str {
         match self {
-            MountRequest::Volume { destination, .. }
-            | MountRequest::Bind { destination, .. }
-            | MountRequest::Tmpfs { destination, .. } => destination,
+            MountRequest::Volume { destination, .. } | MountRequest::Bind { destination, .. } | MountRequest::Tmpfs { destination, .. } => {
+                destination
+            }
         }
     }
 }
@@ -68,8 +68,7 @@ const FLAGS: &[&str] = &["nosuid", "suid", "nodev", "dev", "noexec", "exec"];
 
 /// Volume names as podman allows them.
 pub fn valid_volume_name(n: &str) -> bool {
-    n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 fn check_destination(flag: &str, value: &str, dest: &str) -> Result<()> {
@@ -144,7 +143,8 @@ fn absolute(s: &str) -> Result<PathBuf> {
     if p.is_absolute() {
         return Ok(p);
     }
-    let cwd = std::env::current_dir().map_err(|e| Error::Invalid(format!("relative bind source {s:?}: cannot read the current folder: {e}")))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::Invalid(format!("relative bind source {s:?}: cannot read the current folder: {e}")))?;
     Ok(cwd.join(p))
 }
 
@@ -215,9 +215,7 @@ pub fn parse_mount(value: &str) -> Result<MountRequest> {
         }
         Some("volume") => match source {
             None => Ok(MountRequest::Volume { name: String::new(), destination: dest, readonly, anonymous: true, nocopy }),
-            Some(s) if valid_volume_name(&s) => {
-                Ok(MountRequest::Volume { name: s, destination: dest, readonly, anonymous: false, nocopy })
-            }
+            Some(s) if valid_volume_name(&s) => Ok(MountRequest::Volume { name: s, destination: dest, readonly, anonymous: false, nocopy }),
             Some(s) => Err(invalid(FLAG, value, &format!("volume name {s:?} is invalid: names match [a-zA-Z0-9][a-zA-Z0-9_.-]*"))),
         },
         Some("tmpfs") => {
@@ -268,8 +266,8 @@ pub fn to_oci(m: &MountRequest, volume_source: Option<&std::path::Path>) -> Resu
             ("bind", source.clone(), o)
         }
         MountRequest::Volume { readonly, name, .. } => {
-            let src = volume_source
-                .ok_or_else(|| Error::State(format!("volume {name:?} has no folder: the engine must resolve it first")))?;
+            let src =
+                volume_source.ok_or_else(|| Error::State(format!("volume {name:?} has no folder: the engine must resolve it first")))?;
             let mut o = vec!["rbind".to_string(), "rprivate".to_string(), "nosuid".to_string(), "nodev".to_string()];
             if *readonly {
                 o.push("ro".to_string());
@@ -315,13 +313,19 @@ mod tests {
     #[test]
     fn mount_and_tmpfs_flags() {
         let m = parse_mount("type=bind,src=/h,dst=/c,ro,bind-propagation=rshared").unwrap();
-        assert_eq!(m, MountRequest::Bind { source: "/h".into(), destination: "/c".into(), readonly: true, options: vec!["rshared".into()] });
+        assert_eq!(
+            m,
+            MountRequest::Bind { source: "/h".into(), destination: "/c".into(), readonly: true, options: vec!["rshared".into()] }
+        );
         let t = parse_mount("type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=1777").unwrap();
         assert_eq!(t, MountRequest::Tmpfs { destination: "/t".into(), options: vec!["size=1m".into(), "mode=1777".into()] });
         assert!(parse_mount("type=bind,dst=/c").is_err());
         assert!(parse_mount("src=/h,dst=/c").is_err());
         assert!(parse_mount("type=nfs,dst=/c").is_err());
-        assert_eq!(parse_tmpfs("/x:size=1m,mode=700").unwrap(), MountRequest::Tmpfs { destination: "/x".into(), options: vec!["size=1m".into(), "mode=700".into()] });
+        assert_eq!(
+            parse_tmpfs("/x:size=1m,mode=700").unwrap(),
+            MountRequest::Tmpfs { destination: "/x".into(), options: vec!["size=1m".into(), "mode=700".into()] }
+        );
         assert!(parse_tmpfs("x").is_err());
         assert!(check_duplicates(&[parse_tmpfs("/x").unwrap(), parse_volume("/x/").unwrap()]).is_err());
     }

@@ -23,11 +23,7 @@ pub enum RestartPolicy {
 impl RestartPolicy {
     /// Parses `no`, `on-failure[:N]`, `always`, `unless-stopped`.
     pub fn parse(s: &str) -> Result<RestartPolicy> {
-        let bad = || {
-            Error::Invalid(format!(
-                "invalid restart policy {s:?}: use no, on-failure[:N], always or unless-stopped"
-            ))
-        };
+        let bad = || Error::Invalid(format!("invalid restart policy {s:?}: use no, on-failure[:N], always or unless-stopped"));
         Ok(match s {
             "" | "no" => RestartPolicy::No,
             "always" => RestartPolicy::Always,

@@ -215,9 +215,8 @@ pub fn reconcile(state: &mut ContainerState) {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &std::path::Path, data: &[u8]) -> Result<T> {
-    serde_json::from_slice(data).map_err(|e| {
-        Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display()))
-    })
+    serde_json::from_slice(data)
+        .map_err(|e| Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
 }
 
 /// The container records of one store.
@@ -310,9 +309,7 @@ impl<'a> ContainerStore<'a> {
         match matches.as_slice() {
             [one] if !name_or_id.is_empty() => Ok((*one).clone()),
             [] | [_] => Err(Error::ContainerNotFound(name_or_id.to_string())),
-            _ => Err(Error::Invalid(format!(
-                "more than one container matches \"{name_or_id}\": give more of the id or the name"
-            ))),
+            _ => Err(Error::Invalid(format!("more than one container matches \"{name_or_id}\": give more of the id or the name"))),
         }
     }
 
@@ -354,8 +351,14 @@ impl<'a> ContainerStore<'a> {
 
     /// Generates a name not yet used, docker style (adjective_noun).
     pub fn generate_name(&self) -> Result<String> {
-        const ADJ: &[&str] = &["brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty", "proud", "quirky", "sharp", "tender", "vivid", "witty", "zen"];
-        const NOUN: &[&str] = &["ant", "badger", "crane", "dolphin", "eagle", "falcon", "gecko", "heron", "ibis", "jaguar", "koala", "lynx", "marten", "newt", "otter", "panda", "quail", "raven", "seal", "tiger"];
+        const ADJ: &[&str] = &[
+            "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty", "proud", "quirky", "sharp",
+            "tender", "vivid", "witty", "zen",
+        ];
+        const NOUN: &[&str] = &[
+            "ant", "badger", "crane", "dolphin", "eagle", "falcon", "gecko", "heron", "ibis", "jaguar", "koala", "lynx", "marten", "newt",
+            "otter", "panda", "quail", "raven", "seal", "tiger",
+        ];
         let taken: std::collections::HashSet<String> = self.names()?.into_iter().map(|(n, _)| n).collect();
         for attempt in 0..64 {
             let mut r = [0u8; 3];

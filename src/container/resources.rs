@@ -4,8 +4,7 @@
 use crate::error::{Error, Result};
 use crate::runtime::cgroups;
 use oci_spec::runtime::{
-    LinuxCpu, LinuxMemory, LinuxNamespace, LinuxNamespaceType, LinuxPids, LinuxResources, Mount, PosixRlimit,
-    PosixRlimitType, Spec,
+    LinuxCpu, LinuxMemory, LinuxNamespace, LinuxNamespaceType, LinuxPids, LinuxResources, Mount, PosixRlimit, PosixRlimitType, Spec,
 };
 
 /// podman's default --pids-limit, where a pids controller is usable.
@@ -32,9 +31,7 @@ pub struct ResourceOptions {
 
 /// "512", "512b", "64k", "32m", "1g" (binary units, as podman) → bytes.
 pub fn parse_bytes(v: &str, flag: &str) -> Result<i64> {
-    let bad = || {
-        Error::Invalid(format!("{flag} {v:?}: invalid size; give a number with an optional unit b, k, m or g (e.g. 32m)"))
-    };
+    let bad = || Error::Invalid(format!("{flag} {v:?}: invalid size; give a number with an optional unit b, k, m or g (e.g. 32m)"));
     let s = v.trim().to_ascii_lowercase();
     let s = s.strip_suffix('b').filter(|r| r.ends_with(['k', 'm', 'g', 't'])).unwrap_or(&s);
     let (num, mult) = match s.char_indices().last() {
@@ -182,9 +179,7 @@ fn limit_flags(o: &ResourceOptions) -> Vec<&'static str> {
 pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Option<i64>) -> Result<()> {
     let mode = o.cgroups.as_deref().unwrap_or("enabled");
     if !["enabled", "disabled", "no-conmon", "split"].contains(&mode) {
-        return Err(Error::Invalid(format!(
-            "--cgroups {mode:?}: expected enabled, disabled, no-conmon or split"
-        )));
+        return Err(Error::Invalid(format!("--cgroups {mode:?}: expected enabled, disabled, no-conmon or split")));
     }
     let flags = limit_flags(o);
     // Limits asked for (or containers.conf's pids_limit) where nothing is
@@ -275,9 +270,12 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     let mut cpu = LinuxCpu::default();
     let mut any_cpu = false;
     if let Some(c) = &o.cpus {
-        let n: f64 = c.trim().parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0).ok_or_else(|| {
-            Error::Invalid(format!("--cpus {c:?}: give a positive number of CPUs, e.g. 0.5 or 2"))
-        })?;
+        let n: f64 = c
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite() && *n > 0.0)
+            .ok_or_else(|| Error::Invalid(format!("--cpus {c:?}: give a positive number of CPUs, e.g. 0.5 or 2")))?;
         let period = 100_000u64;
         cpu.set_period(Some(period));
         cpu.set_quota(Some((n * period as f64).round().max(1000.0) as i64));
@@ -322,9 +320,7 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     let split_parent = (mode == "split" && o.cgroup_parent.is_none()).then(cgroups::own_path).flatten();
     let parent = o.cgroup_parent.as_deref().or(split_parent.as_deref()).unwrap_or("/sangja");
     if !parent.starts_with('/') || parent.split('/').any(|c| c == "..") {
-        return Err(Error::Invalid(format!(
-            "--cgroup-parent {parent:?}: give an absolute cgroup path without '..', e.g. /sangja"
-        )));
+        return Err(Error::Invalid(format!("--cgroup-parent {parent:?}: give an absolute cgroup path without '..', e.g. /sangja")));
     }
     let cpuset = res.cpu().as_ref().is_some_and(|c| c.cpus().is_some() || c.mems().is_some());
     let path = format!("{}/{id}", parent.trim_end_matches('/'));

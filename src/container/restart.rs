@@ -69,12 +69,7 @@ fn backoff(store: &ContainerStore, c: &Container, delay: Duration) -> bool {
 /// it again while its policy wants, each run logged and recorded as the
 /// first; returns the last exit code. `run_once` spawns, serves and reaps
 /// one run and returns its code, or None when it could not start.
-pub fn supervise(
-    engine: &Engine,
-    c: &mut Container,
-    mut code: i32,
-    mut run_once: impl FnMut(&mut Container) -> Option<i32>,
-) -> i32 {
+pub fn supervise(engine: &Engine, c: &mut Container, mut code: i32, mut run_once: impl FnMut(&mut Container) -> Option<i32>) -> i32 {
     let store = ContainerStore::new(&engine.paths);
     let policy = c.config.options.restart;
     let mut delay: Option<Duration> = None;

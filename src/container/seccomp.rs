@@ -92,9 +92,8 @@ fn applies(rule: &Rule, caps: &[String]) -> bool {
 /// Parses a docker-format profile for a container with `caps`; `source`
 /// names it in errors.
 pub fn parse_profile(text: &str, caps: &Capabilities, source: &str) -> Result<LinuxSeccomp> {
-    let profile: Profile = serde_json::from_str(text).map_err(|e| {
-        Error::Invalid(format!("seccomp profile {source}: {e}: expected the docker/podman JSON profile format"))
-    })?;
+    let profile: Profile = serde_json::from_str(text)
+        .map_err(|e| Error::Invalid(format!("seccomp profile {source}: {e}: expected the docker/podman JSON profile format")))?;
     let caps = cap_names(caps);
     let mut syscalls = Vec::new();
     for rule in profile.syscalls.iter().flatten().filter(|r| applies(r, &caps)) {
@@ -126,9 +125,8 @@ pub fn default_profile(caps: &Capabilities) -> Result<LinuxSeccomp> {
 
 /// `--security-opt seccomp=PATH`.
 pub fn load_profile(path: &Path, caps: &Capabilities) -> Result<LinuxSeccomp> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::Invalid(format!("--security-opt seccomp={}: cannot read the profile: {e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Invalid(format!("--security-opt seccomp={}: cannot read the profile: {e}", path.display())))?;
     parse_profile(&text, caps, &path.display().to_string())
 }
 

@@ -46,11 +46,47 @@ pub const DEFAULT_CAPS: [Capability; 11] = [
 pub const ALL_CAPS: [Capability; 41] = {
     use Capability::*;
     [
-        Chown, DacOverride, DacReadSearch, Fowner, Fsetid, Kill, Setgid, Setuid, Setpcap, LinuxImmutable,
-        NetBindService, NetBroadcast, NetAdmin, NetRaw, IpcLock, IpcOwner, SysModule, SysRawio, SysChroot,
-        SysPtrace, SysPacct, SysAdmin, SysBoot, SysNice, SysResource, SysTime, SysTtyConfig, Mknod, Lease,
-        AuditWrite, AuditControl, Setfcap, MacOverride, MacAdmin, Syslog, WakeAlarm, BlockSuspend, AuditRead,
-        Perfmon, Bpf, CheckpointRestore,
+        Chown,
+        DacOverride,
+        DacReadSearch,
+        Fowner,
+        Fsetid,
+        Kill,
+        Setgid,
+        Setuid,
+        Setpcap,
+        LinuxImmutable,
+        NetBindService,
+        NetBroadcast,
+        NetAdmin,
+        NetRaw,
+        IpcLock,
+        IpcOwner,
+        SysModule,
+        SysRawio,
+        SysChroot,
+        SysPtrace,
+        SysPacct,
+        SysAdmin,
+        SysBoot,
+        SysNice,
+        SysResource,
+        SysTime,
+        SysTtyConfig,
+        Mknod,
+        Lease,
+        AuditWrite,
+        AuditControl,
+        Setfcap,
+        MacOverride,
+        MacAdmin,
+        Syslog,
+        WakeAlarm,
+        BlockSuspend,
+        AuditRead,
+        Perfmon,
+        Bpf,
+        CheckpointRestore,
     ]
 };
 
@@ -98,13 +134,8 @@ pub struct ParsedOpts {
 
 /// Parses `--security-opt` values (podman's forms, `key=value` or `key:value`).
 pub fn parse_security_opts(list: &[String]) -> Result<ParsedOpts> {
-    let mut out = ParsedOpts {
-        seccomp: SeccompChoice::Default,
-        no_new_privs: false,
-        mask: Vec::new(),
-        unmask: Vec::new(),
-        unmask_all: false,
-    };
+    let mut out =
+        ParsedOpts { seccomp: SeccompChoice::Default, no_new_privs: false, mask: Vec::new(), unmask: Vec::new(), unmask_all: false };
     for opt in list {
         let (key, value) = match opt.split_once(['=', ':']) {
             Some((k, v)) => (k, Some(v)),

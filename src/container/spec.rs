@@ -8,9 +8,7 @@ use super::{NetworkMode, RunOptions};
 use crate::config::containers_conf::ContainerDefaults;
 use crate::error::{Error, IoContext, Result};
 use oci_spec::image::{Config, ImageConfiguration};
-use oci_spec::runtime::{
-    Linux, LinuxNamespace, LinuxNamespaceType, Mount, PosixRlimit, PosixRlimitType, Process, Root, Spec, User,
-};
+use oci_spec::runtime::{Linux, LinuxNamespace, LinuxNamespaceType, Mount, PosixRlimit, PosixRlimitType, Process, Root, Spec, User};
 use std::path::{Path, PathBuf};
 
 /// What the spec builder needs to know about where the container lives.
@@ -49,8 +47,7 @@ const MASKED_PATHS: [&str; 12] = [
     "/sys/devices/virtual/powercap",
 ];
 
-const READONLY_PATHS: [&str; 6] =
-    ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+const READONLY_PATHS: [&str; 6] = ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
 /// Builds the Spec; writes the generated /etc files into `ctx.userdata`.
 pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -> Result<Spec> {
@@ -64,8 +61,7 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     let config = image.config().as_ref().unwrap_or(&empty);
     let args = command(config, opts)?;
     let hostname = hostname(opts, ctx);
-    let base_env: Vec<String> =
-        defaults.env.iter().chain(config.env().as_deref().unwrap_or(&[]).iter()).cloned().collect();
+    let base_env: Vec<String> = defaults.env.iter().chain(config.env().as_deref().unwrap_or(&[]).iter()).cloned().collect();
     let env = environment(&base_env, &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
@@ -126,12 +122,8 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     spec.set_linux(Some(linux));
     spec.set_annotations(None);
     // Before the capabilities: keep-id changes the process's user.
-    let userns_mode = userns::parse(
-        opts.security.userns.as_deref(),
-        &opts.security.uidmap,
-        &opts.security.gidmap,
-        defaults.userns.as_deref(),
-    )?;
+    let userns_mode =
+        userns::parse(opts.security.userns.as_deref(), &opts.security.uidmap, &opts.security.gidmap, defaults.userns.as_deref())?;
     userns::apply(&mut spec, &userns_mode, ctx, opts.user.is_some())?;
     super::security::apply(&mut spec, &opts.security)?;
     super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
@@ -165,9 +157,7 @@ fn command(config: &Config, opts: &RunOptions) -> Result<Vec<String>> {
         args.extend(config.cmd().clone().unwrap_or_default());
     }
     if args.is_empty() {
-        return Err(Error::Invalid(
-            "no command specified: the image has no CMD or ENTRYPOINT; give one after the image name".into(),
-        ));
+        return Err(Error::Invalid("no command specified: the image has no CMD or ENTRYPOINT; give one after the image name".into()));
     }
     Ok(args)
 }
@@ -190,13 +180,7 @@ fn hostname(opts: &RunOptions, ctx: &SpecContext) -> String {
 /// Image Env, then `-e` (a bare KEY takes sangja's own value, skipped when
 /// unset); a later KEY replaces an earlier one in place. Then the defaults
 /// for what is still missing.
-fn environment(
-    image: &[String],
-    user: &[String],
-    hostname: &str,
-    tty: bool,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> Vec<String> {
+fn environment(image: &[String], user: &[String], hostname: &str, tty: bool, lookup: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut set = |entry: String| {
         let key = entry.split('=').next().unwrap_or("").to_string();
@@ -233,9 +217,7 @@ fn workdir(opt: Option<&str>, image: Option<&str>) -> Result<String> {
     let dir = opt.filter(|d| !d.is_empty()).or(image.filter(|d| !d.is_empty())).unwrap_or("/");
     if !dir.starts_with('/') {
         let whose = if opt.is_some_and(|d| !d.is_empty()) { "-w/--workdir" } else { "the image's WorkingDir" };
-        return Err(Error::Invalid(format!(
-            "working directory {dir:?} ({whose}) is not an absolute path: give a path starting with /"
-        )));
+        return Err(Error::Invalid(format!("working directory {dir:?} ({whose}) is not an absolute path: give a path starting with /")));
     }
     Ok(dir.to_string())
 }
@@ -249,11 +231,8 @@ struct EtcFiles {
 
 fn write_etc_files(opts: &RunOptions, ctx: &SpecContext, hostname: &str) -> Result<EtcFiles> {
     std::fs::create_dir_all(&ctx.userdata).path_ctx("create", &ctx.userdata)?;
-    let files = EtcFiles {
-        hostname: ctx.userdata.join("hostname"),
-        hosts: ctx.userdata.join("hosts"),
-        resolv: ctx.userdata.join("resolv.conf"),
-    };
+    let files =
+        EtcFiles { hostname: ctx.userdata.join("hostname"), hosts: ctx.userdata.join("hosts"), resolv: ctx.userdata.join("resolv.conf") };
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
     use crate::network::hosts::{self as nethosts, Resolver};
     let kind = match opts.network {
@@ -333,8 +312,7 @@ fn mount(dest: &str, typ: &str, source: &Path, options: &[&str]) -> Mount {
 }
 
 fn namespaces(network: &NetworkMode) -> Vec<LinuxNamespace> {
-    let mut types =
-        vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
+    let mut types = vec![LinuxNamespaceType::Pid, LinuxNamespaceType::Mount, LinuxNamespaceType::Uts, LinuxNamespaceType::Ipc];
     // Every mode but host has a namespace of its own; network::attach points
     // it at the backend's (or another container's) when the container starts.
     if crate::network::own_namespace(network) {

@@ -97,9 +97,9 @@ fn rewind(mut f: File) -> Result<File> {
 /// new gzip layer on top of its image. Returns the new image's id.
 pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<String> {
     let images = ImageStore::new(&engine.paths);
-    let parent = images.get(&c.config.image_id)?.ok_or_else(|| {
-        Error::State(format!("the image of container {} is no longer in the store: cannot commit", c.config.name))
-    })?;
+    let parent = images
+        .get(&c.config.image_id)?
+        .ok_or_else(|| Error::State(format!("the image of container {} is no longer in the store: cannot commit", c.config.name)))?;
     let (_tmp, file) = temp_file(engine, "commit")?;
     let reread = reader_of(&file)?;
     let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };
@@ -219,10 +219,7 @@ fn pairs(v: &str) -> Vec<(String, String)> {
         let (k, val) = v.split_once(char::is_whitespace).unwrap_or((v, ""));
         return vec![(k.to_string(), val.trim().to_string())];
     }
-    v.split_whitespace()
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, val)| (k.to_string(), val.trim_matches('"').to_string()))
-        .collect()
+    v.split_whitespace().filter_map(|kv| kv.split_once('=')).map(|(k, val)| (k.to_string(), val.trim_matches('"').to_string())).collect()
 }
 
 /// Applies one `--change "INSTRUCTION ARGS"` to an image config.
@@ -314,7 +311,14 @@ fn layer_descriptors(engine: &Engine, layers: &[String], new: &LayerInfo, new_si
 }
 
 /// Writes config and manifest blobs and the image record; returns the id.
-fn save_image(engine: &Engine, config: ImageConfiguration, layers: Vec<String>, descs: Vec<(String, &'static str, u64)>, size: u64, opts: &ImageOptions) -> Result<String> {
+fn save_image(
+    engine: &Engine,
+    config: ImageConfiguration,
+    layers: Vec<String>,
+    descs: Vec<(String, &'static str, u64)>,
+    size: u64,
+    opts: &ImageOptions,
+) -> Result<String> {
     let config_bytes = serde_json::to_vec(&config).map_err(|e| Error::Runtime(format!("encode the image config: {e}")))?;
     let id = hex::encode(Sha256::digest(&config_bytes));
     let config_digest = format!("sha256:{id}");

@@ -23,10 +23,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let c = store.lookup(name)?;
     if c.is_running() {
         if !force {
-            return Err(Error::State(format!(
-                "cannot remove container {} as it is running: stop it first or use rm -f",
-                &c.config.id
-            )));
+            return Err(Error::State(format!("cannot remove container {} as it is running: stop it first or use rm -f", &c.config.id)));
         }
         // With a monitor, wait for it to record the exit, so that nothing
         // writes into the folder once it is gone.
@@ -96,17 +93,15 @@ impl Filters {
     pub fn parse(list: &[String]) -> Result<Filters> {
         let mut f = Filters::default();
         for item in list {
-            let (k, v) = item.split_once('=').ok_or_else(|| {
-                Error::Invalid(format!("invalid filter {item:?}: use KEY=VALUE, e.g. status=running"))
-            })?;
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| Error::Invalid(format!("invalid filter {item:?}: use KEY=VALUE, e.g. status=running")))?;
             let k = k.to_ascii_lowercase();
             if !FILTER_KEYS.contains(&k.as_str()) {
                 return Err(Error::Invalid(format!("invalid filter {k:?}: use one of {}", FILTER_KEYS.join(", "))));
             }
             if k == "status" && !["created", "running", "paused", "exited", "stopped", "configured"].contains(&v) {
-                return Err(Error::Invalid(format!(
-                    "invalid status filter {v:?}: use created, running, paused or exited"
-                )));
+                return Err(Error::Invalid(format!("invalid status filter {v:?}: use created, running, paused or exited")));
             }
             f.by_key.entry(k).or_default().push(v.to_string());
         }

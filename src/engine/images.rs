@@ -51,12 +51,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     let mut out = Vec::new();
     let by_id = image.id.starts_with(name.trim_start_matches("sha256:"));
     if !by_id && image.names.len() > 1 {
-        let full = image
-            .names
-            .iter()
-            .find(|n| name_matches(n, name))
-            .cloned()
-            .unwrap_or_else(|| name.to_string());
+        let full = image.names.iter().find(|n| name_matches(n, name)).cloned().unwrap_or_else(|| name.to_string());
         store.untag(&image.id, &full)?;
         out.push(Removed::Untagged(full));
         return Ok(out);
@@ -95,7 +90,11 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
 fn name_matches(full: &str, given: &str) -> bool {
     let with_tag = |s: &str| {
         let last = s.rsplit('/').next().unwrap_or(s);
-        if last.contains(':') || s.contains('@') { s.to_string() } else { format!("{s}:latest") }
+        if last.contains(':') || s.contains('@') {
+            s.to_string()
+        } else {
+            format!("{s}:latest")
+        }
     };
     let given = with_tag(given);
     full == given || full.ends_with(&format!("/{given}"))

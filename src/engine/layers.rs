@@ -31,10 +31,7 @@ pub struct Change {
 /// The changes of a container against its image, sorted by path.
 pub fn diff(engine: &Engine, c: &Container) -> Result<Vec<Change>> {
     if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
-        return Ok(vfs_changes(engine, c)?
-            .into_iter()
-            .map(|(kind, p)| Change { kind, path: format!("/{}", p.display()) })
-            .collect());
+        return Ok(vfs_changes(engine, c)?.into_iter().map(|(kind, p)| Change { kind, path: format!("/{}", p.display()) }).collect());
     }
     let Source::Container { lower, upper, .. } = Source::container(engine, c)? else {
         return Err(Error::State("not a container view".into()));
@@ -58,9 +55,9 @@ pub fn mount_stubs(c: &Container, lower: &[PathBuf]) -> Vec<PathBuf> {
 /// The changes of a vfs container: its rootfs copy against its image's
 /// pristine copy (storage/vfs.rs), without the mount stubs; sorted by path.
 pub fn vfs_changes(engine: &Engine, c: &Container) -> Result<Vec<crate::storage::vfs::Change>> {
-    let image = crate::image::store::ImageStore::new(&engine.paths).get(&c.config.image_id)?.ok_or_else(|| {
-        Error::State(format!("the image of container {} is no longer in the store", c.config.name))
-    })?;
+    let image = crate::image::store::ImageStore::new(&engine.paths)
+        .get(&c.config.image_id)?
+        .ok_or_else(|| Error::State(format!("the image of container {} is no longer in the store", c.config.name)))?;
     let pristine = super::drivers::pristine(engine, &image)?;
     let rootfs = c.rootfs_dir();
     let stubs = mount_stubs_in(&rootfs, std::slice::from_ref(&pristine));
@@ -206,13 +203,15 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             };
             rootview::with_root(engine, &source, |root| {
                 let what = format!("{}:{}", c.config.name, path);
-                let dir = rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY)
-                    .map_err(|e| match e {
-                        Errno::ENOENT | Errno::ENOTDIR => {
-                            Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder"))
-                        }
-                        e => Error::Runtime(format!("{what}: {}", e.desc())),
-                    })?;
+                let dir =
+                    rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY).map_err(
+                        |e| match e {
+                            Errno::ENOENT | Errno::ENOTDIR => {
+                                Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder"))
+                            }
+                            e => Error::Runtime(format!("{what}: {}", e.desc())),
+                        },
+                    )?;
                 // For messages only: every step of the extraction goes from the
                 // open folder's fd, never through a path the container could
                 // redirect with a symlink swapped in (storage/extract.rs).
@@ -252,16 +251,23 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
                     // Contents of the source folder into the destination folder.
                     copy_contents(&hparent, hname.as_deref(), &dir, owners_in, &src_what)
                 } else {
-                    tree::copy(hparent.as_fd(), hname.as_deref().unwrap_or(OsStr::new(".")), dir.as_fd(), &name, owners_in, Path::new(&src_what))
+                    tree::copy(
+                        hparent.as_fd(),
+                        hname.as_deref().unwrap_or(OsStr::new(".")),
+                        dir.as_fd(),
+                        &name,
+                        owners_in,
+                        Path::new(&src_what),
+                    )
                 }
             })
         }
-        (CpPath::Container { .. }, CpPath::Container { .. }) => Err(Error::Invalid(
-            "copying between containers is not supported: copy to the host first".into(),
-        )),
-        (CpPath::Host(_), CpPath::Host(_)) => Err(Error::Invalid(
-            "one of the paths must be a container path, CONTAINER:PATH (e.g. web:/etc/hosts)".into(),
-        )),
+        (CpPath::Container { .. }, CpPath::Container { .. }) => {
+            Err(Error::Invalid("copying between containers is not supported: copy to the host first".into()))
+        }
+        (CpPath::Host(_), CpPath::Host(_)) => {
+            Err(Error::Invalid("one of the paths must be a container path, CONTAINER:PATH (e.g. web:/etc/hosts)".into()))
+        }
     }
 }
 
@@ -304,9 +310,8 @@ fn host_target(host: &Path, src_name: Option<&OsStr>) -> Result<(std::os::fd::Ow
         _ => PathBuf::from("."),
     };
     let name = host.file_name().ok_or_else(|| Error::Invalid(format!("{}: not a destination path", host.display())))?;
-    let fd = tree::open_dir(&parent).map_err(|_| {
-        Error::Invalid(format!("{}: the destination's folder does not exist: create it first", parent.display()))
-    })?;
+    let fd = tree::open_dir(&parent)
+        .map_err(|_| Error::Invalid(format!("{}: the destination's folder does not exist: create it first", parent.display())))?;
     Ok((fd, name.to_os_string()))
 }
 
@@ -326,7 +331,14 @@ fn host_source(host: &Path) -> Result<(std::os::fd::OwnedFd, Option<OsString>)> 
     Ok((tree::open_dir(&parent)?, name))
 }
 
-fn copy_named(parent: &std::os::fd::OwnedFd, name: Option<&OsStr>, dir: &std::os::fd::OwnedFd, dst: &OsStr, owners: Owners, what: &str) -> Result<()> {
+fn copy_named(
+    parent: &std::os::fd::OwnedFd,
+    name: Option<&OsStr>,
+    dir: &std::os::fd::OwnedFd,
+    dst: &OsStr,
+    owners: Owners,
+    what: &str,
+) -> Result<()> {
     match name {
         Some(n) if dst != "." => tree::copy(parent.as_fd(), n, dir.as_fd(), dst, owners, Path::new(what)),
         _ => copy_contents(parent, name, dir, owners, what),
@@ -334,10 +346,21 @@ fn copy_named(parent: &std::os::fd::OwnedFd, name: Option<&OsStr>, dir: &std::os
 }
 
 /// Copies the entries of a folder (or of `name` under it) into `dst`.
-fn copy_contents(parent: &std::os::fd::OwnedFd, name: Option<&OsStr>, dst: &std::os::fd::OwnedFd, owners: Owners, what: &str) -> Result<()> {
+fn copy_contents(
+    parent: &std::os::fd::OwnedFd,
+    name: Option<&OsStr>,
+    dst: &std::os::fd::OwnedFd,
+    owners: Owners,
+    what: &str,
+) -> Result<()> {
     let src = match name {
-        Some(n) => nix::fcntl::openat(parent, n, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
-            .map_err(|e| Error::Invalid(format!("{what}: {}", e.desc())))?,
+        Some(n) => nix::fcntl::openat(
+            parent,
+            n,
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        )
+        .map_err(|e| Error::Invalid(format!("{what}: {}", e.desc())))?,
         None => nix::unistd::dup(parent).ctx(|| format!("open {what}"))?,
     };
     let entries: Vec<OsString> = fs::read_dir(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&src)))

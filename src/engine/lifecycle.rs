@@ -39,8 +39,7 @@ pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client:
         return Ok(());
     }
     let exe = crate::runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
-    let (ready_r, ready_w) =
-        pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
+    let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.args(globals).arg("__monitor");
     if client.is_some() {
@@ -179,9 +178,8 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
     if c.is_running() {
         signal(engine, &c, libc::SIGKILL)?;
     }
-    wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?.ok_or_else(|| {
-        Error::State(format!("container {} did not exit within 10 s of SIGKILL", c.config.name))
-    })
+    wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?
+        .ok_or_else(|| Error::State(format!("container {} did not exit within 10 s of SIGKILL", c.config.name)))
 }
 
 /// Records that the user stopped the container (`stop`, `rm -f`): its
@@ -231,11 +229,7 @@ pub fn wait_exit(store: &ContainerStore, c: &Container, deadline: Option<Instant
         // The monitor exits right after recording the exit: wait for it;
         // without a live monitor (foreground run, killed monitor) for the init.
         let s = &cur.state;
-        let target = if same_process(s.monitor_pid, s.monitor_start) {
-            (s.monitor_pid, s.monitor_start)
-        } else {
-            (s.pid, s.pid_start)
-        };
+        let target = if same_process(s.monitor_pid, s.monitor_start) { (s.monitor_pid, s.monitor_start) } else { (s.pid, s.pid_start) };
         let t0 = Instant::now();
         wait_pid(target.0, target.1, slice);
         if t0.elapsed() < Duration::from_millis(2) {
@@ -269,16 +263,13 @@ fn wait_pid(pid: Option<i32>, start: Option<u64>, timeout: Duration) {
 
 /// Container names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
 fn valid_name(n: &str) -> bool {
-    n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 /// Renames a container (running or not).
 pub fn rename(engine: &Engine, name: &str, new_name: &str) -> Result<()> {
     if !valid_name(new_name) {
-        return Err(Error::Invalid(format!(
-            "container name {new_name:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
-        )));
+        return Err(Error::Invalid(format!("container name {new_name:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")));
     }
     let store = ContainerStore::new(&engine.paths);
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
@@ -325,10 +316,7 @@ pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
         return Err(Error::State(format!("\"{}\" is already paused: container state improper", c.config.id)));
     }
     if !c.is_running() {
-        return Err(Error::State(format!(
-            "\"{}\" is not running, can't pause: container state improper",
-            c.config.id
-        )));
+        return Err(Error::State(format!("\"{}\" is not running, can't pause: container state improper", c.config.id)));
     }
     if engine.identity.rootless {
         return Err(freezer_unavailable(
@@ -343,7 +331,8 @@ pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
     // Every process in the container's pid namespace, not only the init:
     // its children were forked before the cgroup existed.
     let init = c.state.pid.ok_or_else(|| Error::State("the container has no recorded pid".into()))?;
-    let ns = std::fs::read_link(format!("/proc/{init}/ns/pid")).path_ctx("read the pid namespace of", Path::new(&format!("/proc/{init}")))?;
+    let ns =
+        std::fs::read_link(format!("/proc/{init}/ns/pid")).path_ctx("read the pid namespace of", Path::new(&format!("/proc/{init}")))?;
     for pid in pids_in_namespace(&ns) {
         let _ = std::fs::write(dir.join("cgroup.procs"), pid.to_string());
     }
@@ -357,10 +346,7 @@ pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
 /// Thaws a paused container.
 pub fn unpause(_engine: &Engine, c: &Container) -> Result<()> {
     if c.state.status != Status::Paused {
-        return Err(Error::State(format!(
-            "\"{}\" is not paused, can't unpause: container state improper",
-            c.config.id
-        )));
+        return Err(Error::State(format!("\"{}\" is not paused, can't unpause: container state improper", c.config.id)));
     }
     if let Some(dir) = &c.state.freezer {
         write_freezer(Path::new(dir), "THAWED")?;
@@ -387,4 +373,3 @@ fn pids_in_namespace(ns: &Path) -> Vec<i32> {
         .filter(|pid| std::fs::read_link(format!("/proc/{pid}/ns/pid")).is_ok_and(|l| l == ns))
         .collect()
 }
-

@@ -2,18 +2,18 @@
 //! progress events out. Never prints; cli/ and api/ render.
 
 pub mod attach;
+pub mod commit;
 pub mod containers;
+pub mod drivers;
 pub mod exec;
-pub mod top;
-pub mod stats;
 pub mod images;
+pub mod layers;
 pub mod lifecycle;
 pub mod network;
-pub mod run;
-pub mod drivers;
-pub mod commit;
-pub mod layers;
 pub mod rootview;
+pub mod run;
+pub mod stats;
+pub mod top;
 pub mod volumes;
 
 use crate::error::Result;

@@ -178,7 +178,9 @@ pub fn create(engine: &Engine, o: CreateOptions) -> Result<NetworkRecord> {
                 if o.ignore {
                     return Ok(r.clone());
                 }
-                return Err(Error::Conflict(format!("network {n:?} already exists: pick another name, or remove it with `sangja network rm {n}`")));
+                return Err(Error::Conflict(format!(
+                    "network {n:?} already exists: pick another name, or remove it with `sangja network rm {n}`"
+                )));
             }
             n.clone()
         }
@@ -200,8 +202,7 @@ pub fn create(engine: &Engine, o: CreateOptions) -> Result<NetworkRecord> {
     };
     let gateway = match &o.gateway {
         Some(g) => {
-            let ip: std::net::Ipv4Addr =
-                g.parse().map_err(|_| Error::Invalid(format!("--gateway {g:?} is not an IPv4 address")))?;
+            let ip: std::net::Ipv4Addr = g.parse().map_err(|_| Error::Invalid(format!("--gateway {g:?} is not an IPv4 address")))?;
             if !subnet.contains(ip) || subnet.nth(u32::from(ip) - u32::from(subnet.addr)).is_none() {
                 return Err(Error::Invalid(format!("--gateway {ip} is not a host address of subnet {subnet}")));
             }

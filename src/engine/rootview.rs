@@ -82,9 +82,7 @@ pub fn engine_for(engine: &Engine, c: &Container) -> Result<Engine> {
 /// a stopped overlay one over its image's own layers mixes both (left as is).
 pub fn owners_back(engine: &Engine, c: &Container, source: &Source) -> Option<Owners> {
     let uniform = match source {
-        Source::Container { pid: Some(_), .. } => {
-            !(engine.identity.rootless && std::env::var_os(crate::rootless::ENV_HOST_UID).is_none())
-        }
+        Source::Container { pid: Some(_), .. } => !(engine.identity.rootless && std::env::var_os(crate::rootless::ENV_HOST_UID).is_none()),
         Source::Container { driver: Driver::Vfs, .. } => true,
         _ => false,
     };
@@ -106,9 +104,8 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
     let (data, target) = match source {
         Source::Container { pid: Some(pid), .. } => {
             let p = PathBuf::from(format!("/proc/{pid}/root"));
-            let unreachable = |e: Errno| {
-                Error::Runtime(format!("cannot reach the running container's files through {}: {}", p.display(), e.desc()))
-            };
+            let unreachable =
+                |e: Errno| Error::Runtime(format!("cannot reach the running container's files through {}: {}", p.display(), e.desc()));
             // O_PATH now, the real open after joining its user namespace: a
             // FUSE rootfs serves only processes of the mount's user namespace.
             let path_fd = nix::fcntl::open(&p, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
@@ -123,8 +120,9 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
                 nix::unistd::setresgid(0.into(), 0.into(), 0.into()).ctx(|| "become root in the container's user namespace".to_string())?;
                 nix::unistd::setresuid(0.into(), 0.into(), 0.into()).ctx(|| "become root in the container's user namespace".to_string())?;
             }
-            let fd = nix::fcntl::openat(&path_fd, ".", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
-                .map_err(unreachable)?;
+            let fd =
+                nix::fcntl::openat(&path_fd, ".", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+                    .map_err(unreachable)?;
             return Ok(fd);
         }
         // vfs: the rootfs copy is a plain folder.
@@ -197,8 +195,7 @@ fn open_root(engine: &Engine, source: &Source) -> Result<OwnedFd> {
 
 /// A mount namespace of our own whose mounts do not propagate to the host's.
 pub fn private_mount_ns() -> Result<()> {
-    unshare(CloneFlags::CLONE_NEWNS)
-        .map_err(|e| Error::Runtime(format!("create a mount namespace: {}", e.desc())))?;
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| Error::Runtime(format!("create a mount namespace: {}", e.desc())))?;
     mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>)
         .map_err(|e| Error::Runtime(format!("make the mounts private: {}", e.desc())))
 }

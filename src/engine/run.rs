@@ -11,7 +11,12 @@ use crate::runtime;
 use crate::storage::layers::LayerStore;
 
 /// Creates the container's record, folders and spec.
-pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: RunOptions) -> Result<(Container, oci_spec::runtime::Spec)> {
+pub fn create(
+    engine: &Engine,
+    image: &ImageRecord,
+    image_name: &str,
+    mut opts: RunOptions,
+) -> Result<(Container, oci_spec::runtime::Spec)> {
     let store = ContainerStore::new(&engine.paths);
     let layers = LayerStore::new(&engine.paths);
     let id = crate::paths::random_id();
@@ -87,14 +92,12 @@ pub fn create(engine: &Engine, image: &ImageRecord, image_name: &str, mut opts: 
 
 /// Names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
 fn validate_name(n: &str) -> Result<()> {
-    let ok = n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    let ok =
+        n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(format!(
-            "container name {n:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
-        )))
+        Err(Error::Invalid(format!("container name {n:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")))
     }
 }
 

@@ -49,10 +49,7 @@ pub fn top(engine: &Engine, name: &str, descriptors: &[String]) -> Result<Top> {
             Some((_, h)) => headers.push(h.to_string()),
             None => {
                 let known: Vec<&str> = DESCRIPTORS.iter().map(|(n, _)| *n).collect();
-                return Err(Error::Invalid(format!(
-                    "unknown descriptor {d:?}: use one of {}",
-                    known.join(", ")
-                )));
+                return Err(Error::Invalid(format!("unknown descriptor {d:?}: use one of {}", known.join(", "))));
             }
         }
     }
@@ -196,16 +193,8 @@ impl Ctx {
                 let gid = to_inside(&self.gid_map, p.gid);
                 gid.and_then(|g| self.group.get(&g).cloned()).or(gid.map(|g| g.to_string())).unwrap_or_else(|| p.gid.to_string())
             }
-            "huser" => nix::unistd::User::from_uid(p.uid.into())
-                .ok()
-                .flatten()
-                .map(|u| u.name)
-                .unwrap_or_else(|| p.uid.to_string()),
-            "hgroup" => nix::unistd::Group::from_gid(p.gid.into())
-                .ok()
-                .flatten()
-                .map(|g| g.name)
-                .unwrap_or_else(|| p.gid.to_string()),
+            "huser" => nix::unistd::User::from_uid(p.uid.into()).ok().flatten().map(|u| u.name).unwrap_or_else(|| p.uid.to_string()),
+            "hgroup" => nix::unistd::Group::from_gid(p.gid.into()).ok().flatten().map(|g| g.name).unwrap_or_else(|| p.gid.to_string()),
             "hpid" => p.hpid.to_string(),
             "pid" => p.pid.to_string(),
             // A parent outside the container (sangja exec, the runtime) shows as 0.

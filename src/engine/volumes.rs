@@ -41,9 +41,7 @@ fn new_volume(name: String, labels: BTreeMap<String, String>, options: BTreeMap<
 pub fn create(engine: &Engine, opts: CreateOptions) -> Result<Volume> {
     for k in opts.options.keys() {
         if !matches!(k.as_str(), "type" | "device" | "o") {
-            return Err(Error::Invalid(format!(
-                "invalid mount option {k:?} for the local driver: use -o type=, -o device=, -o o="
-            )));
+            return Err(Error::Invalid(format!("invalid mount option {k:?} for the local driver: use -o type=, -o device=, -o o=")));
         }
     }
     if opts.options.contains_key("type") != opts.options.contains_key("device") {
@@ -151,12 +149,17 @@ pub fn remove_anonymous(engine: &Engine, options: &RunOptions) -> Result<()> {
 /// user's and the image's VOLUMEs) names, creates the missing volumes and
 /// copies the image's content into the new ones. Checks bind sources.
 pub fn prepare(engine: &Engine, image: &ImageRecord, opts: &mut RunOptions) -> Result<()> {
-    let image_volumes: Vec<String> =
-        image.config.config().as_ref().and_then(|c| c.volumes().clone()).unwrap_or_default();
+    let image_volumes: Vec<String> = image.config.config().as_ref().and_then(|c| c.volumes().clone()).unwrap_or_default();
     for dest in image_volumes {
         let taken = opts.mounts.iter().any(|m| m.destination().trim_end_matches('/') == dest.trim_end_matches('/'));
         if !taken && dest.starts_with('/') {
-            opts.mounts.push(MountRequest::Volume { name: String::new(), destination: dest, readonly: false, anonymous: true, nocopy: false });
+            opts.mounts.push(MountRequest::Volume {
+                name: String::new(),
+                destination: dest,
+                readonly: false,
+                anonymous: true,
+                nocopy: false,
+            });
         }
     }
     let store = VolumeStore::new(&engine.paths);
@@ -286,7 +289,8 @@ pub fn apply_to_spec(engine: &Engine, opts: &RunOptions, mut spec: oci_spec::run
 /// file system (tmpfs...), or bound from `device` with `o=bind`.
 fn driver_mount(vol: &Volume, typ: &str, dest: &str, readonly: bool) -> oci_spec::runtime::Mount {
     let device = vol.options.get("device").cloned().unwrap_or_else(|| typ.to_string());
-    let mut o: Vec<String> = vol.options.get("o").map(|o| o.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()).unwrap_or_default();
+    let mut o: Vec<String> =
+        vol.options.get("o").map(|o| o.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()).unwrap_or_default();
     let bind = o.iter().any(|x| x == "bind" || x == "rbind") || typ == "none";
     if readonly {
         o.push("ro".into());

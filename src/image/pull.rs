@@ -7,11 +7,11 @@ use super::registries;
 use super::store::{ImageRecord, ImageStore};
 use super::token::Capped;
 use super::transport::{download_error, ChannelReader, Chunk, Phase, Registry};
+use crate::config::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use futures_util::StreamExt;
-use crate::config::auth::Credentials;
 use oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -119,9 +119,7 @@ impl Platform {
         let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(Platform::host()) };
         let parts: Vec<&str> = s.split('/').collect();
         match parts.as_slice() {
-            [os, arch] if !os.is_empty() && !arch.is_empty() => {
-                Ok(Platform { os: os.to_string(), arch: arch.to_string(), variant: None })
-            }
+            [os, arch] if !os.is_empty() && !arch.is_empty() => Ok(Platform { os: os.to_string(), arch: arch.to_string(), variant: None }),
             [os, arch, v] if !os.is_empty() && !arch.is_empty() && !v.is_empty() => {
                 Ok(Platform { os: os.to_string(), arch: arch.to_string(), variant: Some(v.to_string()) })
             }
@@ -235,8 +233,8 @@ async fn resolve(reg: &Registry, want: &Platform) -> Result<Resolved> {
     match classify(&bytes, &r)? {
         Doc::Manifest(media_type) => Ok(Resolved { bytes, digest, media_type, list_digest: None }),
         Doc::Index => {
-            let index: ImageIndex = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Registry(format!("{r}: the manifest list is not valid: {e}")))?;
+            let index: ImageIndex =
+                serde_json::from_slice(&bytes).map_err(|e| Error::Registry(format!("{r}: the manifest list is not valid: {e}")))?;
             let chosen = choose(&index, want, &r)?;
             let child = reg.manifest(&oref.clone_with_digest(chosen.clone())).await?;
             let actual = sha256_of(&child);
@@ -245,7 +243,9 @@ async fn resolve(reg: &Registry, want: &Platform) -> Result<Resolved> {
             }
             match classify(&child, &r)? {
                 Doc::Manifest(media_type) => Ok(Resolved { bytes: child, digest: chosen, media_type, list_digest: Some(digest) }),
-                Doc::Index => Err(Error::Registry(format!("{r}: the manifest list for {want} points to another list, which is not supported"))),
+                Doc::Index => {
+                    Err(Error::Registry(format!("{r}: the manifest list for {want} points to another list, which is not supported")))
+                }
             }
         }
     }
@@ -270,9 +270,7 @@ const CONFIG_TYPES: &[&str] = &["application/vnd.oci.image.config.v1+json", "app
 fn check_manifest(m: &ImageManifest, r: &Reference) -> Result<()> {
     let ct = m.config().media_type().to_string();
     if !CONFIG_TYPES.contains(&ct.as_str()) {
-        return Err(Error::Registry(format!(
-            "{r}: not a container image: its config has media type \"{ct}\" (an OCI artifact?)"
-        )));
+        return Err(Error::Registry(format!("{r}: not a container image: its config has media type \"{ct}\" (an OCI artifact?)")));
     }
     let sha = |d: &str| d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64);
     if !sha(m.config().digest().as_ref()) {
@@ -335,9 +333,8 @@ async fn fetch_layer(
     let mut response = reg.blob(digest, Phase::Layer).await?;
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let (p, d, o) = (paths.clone(), digest.to_string(), eopts.clone());
-    let extract = tokio::task::spawn_blocking(move || {
-        LayerStore::new(&p).add_from_blob(&d, diff_id.as_deref(), ChannelReader::new(rx), &o)
-    });
+    let extract =
+        tokio::task::spawn_blocking(move || LayerStore::new(&p).add_from_blob(&d, diff_id.as_deref(), ChannelReader::new(rx), &o));
     let mut pending = 0u64;
     let mut failed = None;
     loop {
@@ -369,9 +366,7 @@ async fn fetch_layer(
     if pending > 0 {
         progress(PullEvent::LayerProgress { digest: digest.to_string(), bytes: pending });
     }
-    let extracted = extract
-        .await
-        .map_err(|e| Error::Layer(format!("{r}: extracting layer {digest} stopped: {e}")))?;
+    let extracted = extract.await.map_err(|e| Error::Layer(format!("{r}: extracting layer {digest} stopped: {e}")))?;
     match failed {
         // The download's own error (a digest mismatch, a reset) says more than "interrupted".
         Some(e) => Err(e),
@@ -394,8 +389,8 @@ async fn pull_from(
     let want = Platform::parse(opts.platform.as_deref())?;
     let reg = Registry::connect(source, insecure, creds).await?;
     let resolved = resolve(&reg, &want).await?;
-    let manifest: ImageManifest = serde_json::from_slice(&resolved.bytes)
-        .map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
+    let manifest: ImageManifest =
+        serde_json::from_slice(&resolved.bytes).map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
     check_manifest(&manifest, r)?;
     let config_digest = manifest.config().digest().to_string();
     let id = config_digest.trim_start_matches("sha256:").to_string();
@@ -432,8 +427,8 @@ async fn pull_from(
     }
 
     let config_bytes = fetch_config(&reg, &config_digest).await?;
-    let config: ImageConfiguration = serde_json::from_slice(&config_bytes)
-        .map_err(|e| Error::Registry(format!("{r}: the image config is not valid: {e}")))?;
+    let config: ImageConfiguration =
+        serde_json::from_slice(&config_bytes).map_err(|e| Error::Registry(format!("{r}: the image config is not valid: {e}")))?;
     let diff_ids = config.rootfs().diff_ids();
     let diff_id_of = |digest: &str| {
         if diff_ids.len() != layer_digests.len() {
@@ -489,9 +484,7 @@ async fn pull_from(
         config,
         size,
         pulled_at: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        manifest_media_type: resolved
-            .media_type
-            .or_else(|| manifest.media_type().as_ref().map(|m| m.to_string())),
+        manifest_media_type: resolved.media_type.or_else(|| manifest.media_type().as_ref().map(|m| m.to_string())),
         repo_digests,
     };
     store.save_pulled(&record)

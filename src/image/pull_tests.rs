@@ -65,7 +65,9 @@ fn serve(conn: TcpStream, content: &Mutex<Content>) {
     }
     let mut c = content.lock().unwrap();
     c.log.push(path.to_string());
-    let not_found = |code: &str| (404, "application/json".to_string(), format!(r#"{{"errors":[{{"code":"{code}","message":"unknown"}}]}}"#).into_bytes());
+    let not_found = |code: &str| {
+        (404, "application/json".to_string(), format!(r#"{{"errors":[{{"code":"{code}","message":"unknown"}}]}}"#).into_bytes())
+    };
     let (status, ctype, body) = if path == "/v2/" {
         (200, "application/json".to_string(), b"{}".to_vec())
     } else if let Some((_, reference)) = path.split_once("/manifests/") {
@@ -82,10 +84,7 @@ fn serve(conn: TcpStream, content: &Mutex<Content>) {
         not_found("NAME_UNKNOWN")
     };
     drop(c);
-    let head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
+    let head = format!("HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
     let _ = out.write_all(head.as_bytes());
     if method != "HEAD" {
         let _ = out.write_all(&body);
@@ -109,7 +108,11 @@ fn layer(seed: u64, files: usize, size: usize) -> (Vec<u8>, String) {
                 x ^= x >> 7;
                 x ^= x << 17;
                 // Half the bytes constant: compressible like real files.
-                if x & 1 == 0 { b'a' } else { (x >> 24) as u8 }
+                if x & 1 == 0 {
+                    b'a'
+                } else {
+                    (x >> 24) as u8
+                }
             })
             .collect();
         let mut h = tar::Header::new_gnu();
@@ -378,7 +381,11 @@ async fn errors_are_clear() {
     assert!(ImageStore::new(&t.paths).list().unwrap().is_empty());
 
     let schema1 = br#"{"schemaVersion":1,"name":"e/img","tag":"old","fsLayers":[]}"#.to_vec();
-    reg.content.lock().unwrap().manifests.insert("old".into(), ("application/vnd.docker.distribution.manifest.v1+prettyjws".into(), schema1));
+    reg.content
+        .lock()
+        .unwrap()
+        .manifests
+        .insert("old".into(), ("application/vnd.docker.distribution.manifest.v1+prettyjws".into(), schema1));
     let e = pull_counting(&t.paths, &format!("{base}:old"), &insecure()).await.0.unwrap_err().to_string();
     assert!(e.contains("schema 1"), "{e}");
 }

@@ -221,11 +221,8 @@ impl Reference {
             "index.docker.io" | "registry-1.docker.io" => DEFAULT_REGISTRY,
             r => r,
         };
-        let repository = if registry == DEFAULT_REGISTRY && !parts.path.contains('/') {
-            format!("library/{}", parts.path)
-        } else {
-            parts.path.clone()
-        };
+        let repository =
+            if registry == DEFAULT_REGISTRY && !parts.path.contains('/') { format!("library/{}", parts.path) } else { parts.path.clone() };
         let tag = match (&parts.tag, &parts.digest) {
             (None, None) => Some(DEFAULT_TAG.to_string()),
             (t, _) => t.clone(),

@@ -79,8 +79,7 @@ pub struct RegistriesConf {
 impl RegistriesConf {
     /// Parses one file's text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<RegistriesConf> {
-        let mut conf: RegistriesConf =
-            toml::from_str(text).map_err(|e| crate::config::toml_error("registries.conf", origin, text, &e))?;
+        let mut conf: RegistriesConf = toml::from_str(text).map_err(|e| crate::config::toml_error("registries.conf", origin, text, &e))?;
         conf.fold_v1();
         if let Some(m) = &conf.short_name_mode {
             ShortNameMode::parse(m).map_err(|why| Error::Invalid(format!("{}: {why}", origin.display())))?;
@@ -104,16 +103,15 @@ impl RegistriesConf {
                 self.unqualified_search_registries = Some(search.registries);
             }
         }
-        let mut upsert = |host: String, f: &dyn Fn(&mut RegistryEntry)| {
-            match self.registry.iter_mut().find(|e| e.key() == Some(host.as_str())) {
+        let mut upsert =
+            |host: String, f: &dyn Fn(&mut RegistryEntry)| match self.registry.iter_mut().find(|e| e.key() == Some(host.as_str())) {
                 Some(e) => f(e),
                 None => {
                     let mut e = RegistryEntry { location: Some(host), ..Default::default() };
                     f(&mut e);
                     self.registry.push(e);
                 }
-            }
-        };
+            };
         for h in v1.insecure.map(|l| l.registries).unwrap_or_default() {
             upsert(h, &|e| e.insecure = true);
         }
@@ -154,9 +152,8 @@ impl RegistriesConf {
                     Some(suffix) => name_host.ends_with(&format!(".{suffix}")),
                     None => key_host == name_host,
                 };
-                let path_hit = key.len() == key_host.len()
-                    || name == key
-                    || name.strip_prefix(key).is_some_and(|rest| rest.starts_with('/'));
+                let path_hit =
+                    key.len() == key_host.len() || name == key || name.strip_prefix(key).is_some_and(|rest| rest.starts_with('/'));
                 (host_hit && (host_only || path_hit)).then_some((key.len(), e))
             })
             .max_by_key(|(len, _)| *len)
@@ -247,9 +244,8 @@ pub fn candidates_in(name: &str, conf: &RegistriesConf, origin: &Path) -> Result
     }
     // An alias names exactly one image, as podman: it wins over the search list.
     if let Some(target) = conf.aliases.get(&parts.path) {
-        let t = reference::split(target).map_err(|e| {
-            Error::Reference(format!("alias \"{}\" in {} is not valid: {e}", parts.path, origin.display()))
-        })?;
+        let t = reference::split(target)
+            .map_err(|e| Error::Reference(format!("alias \"{}\" in {} is not valid: {e}", parts.path, origin.display())))?;
         let Some(registry) = t.registry.as_deref() else {
             return Err(Error::Reference(format!(
                 "alias \"{}\" = \"{target}\" in {} must be fully qualified (registry/repository)",
@@ -364,8 +360,9 @@ impl RegistriesConf {
             if let Some(d) = &r.digest {
                 text.push_str(&format!("@{d}"));
             }
-            let parts = reference::split(&text)
-                .map_err(|err| Error::Invalid(format!("registries.conf: location \"{location}\" of [[registry]] {key} gives {text:?}: {err}")))?;
+            let parts = reference::split(&text).map_err(|err| {
+                Error::Invalid(format!("registries.conf: location \"{location}\" of [[registry]] {key} gives {text:?}: {err}"))
+            })?;
             let Some(host) = parts.registry.clone() else {
                 return Err(Error::Invalid(format!("registries.conf: location \"{location}\" of [[registry]] {key} has no registry host")));
             };

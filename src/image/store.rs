@@ -317,12 +317,7 @@ pub fn find(images: &[ImageRecord], s: &str, search: &dyn Fn() -> Vec<String>) -
     }
 }
 
-fn find_by_name(
-    images: &[ImageRecord],
-    s: &str,
-    parts: &reference::Parts,
-    search: &dyn Fn() -> Vec<String>,
-) -> Result<Option<usize>> {
+fn find_by_name(images: &[ImageRecord], s: &str, parts: &reference::Parts, search: &dyn Fn() -> Vec<String>) -> Result<Option<usize>> {
     let full = Reference::parse(s)?;
     if let Some(d) = &full.digest {
         // By digest: the manifest (or index) digest, under a matching repository.
@@ -376,10 +371,7 @@ fn find_by_name(
         }
     }
     let names: Vec<String> = hits.into_iter().map(|(_, n)| n).collect();
-    Err(Error::Conflict(format!(
-        "short name \"{s}\" matches several images ({}): use a full name or an image id",
-        names.join(", ")
-    )))
+    Err(Error::Conflict(format!("short name \"{s}\" matches several images ({}): use a full name or an image id", names.join(", "))))
 }
 
 #[cfg(test)]

@@ -105,11 +105,7 @@ pub async fn ping(http: &reqwest::Client, host: &str, insecure: bool) -> std::re
         let res = http.get(format!("{scheme}://{host}/v2/")).send().await?;
         let status = res.status();
         let challenge = if status == StatusCode::UNAUTHORIZED {
-            res.headers()
-                .get_all(reqwest::header::WWW_AUTHENTICATE)
-                .iter()
-                .filter_map(|h| h.to_str().ok())
-                .find_map(parse_challenge)
+            res.headers().get_all(reqwest::header::WWW_AUTHENTICATE).iter().filter_map(|h| h.to_str().ok()).find_map(parse_challenge)
         } else {
             None
         };

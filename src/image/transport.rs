@@ -118,9 +118,10 @@ impl Registry {
         if res.status() != reqwest::StatusCode::UNAUTHORIZED || !bearer {
             return Ok(res);
         }
-        let fresh = token::authorize(&self.http, &self.ping, &self.reference.registry, self.oref.repository(), self.creds.as_ref(), self.insecure)
-            .await?
-            .ok_or_else(|| unauthorized(&self.reference))?;
+        let fresh =
+            token::authorize(&self.http, &self.ping, &self.reference.registry, self.oref.repository(), self.creds.as_ref(), self.insecure)
+                .await?
+                .ok_or_else(|| unauthorized(&self.reference))?;
         *self.access.lock() = fresh;
         send().await.map_err(net)
     }
@@ -202,9 +203,7 @@ fn unauthorized(r: &Reference) -> Error {
 
 fn not_found(r: &Reference, phase: Phase) -> Error {
     match phase {
-        Phase::Manifest => {
-            Error::Registry(format!("{r}: manifest unknown: the registry has no such image or tag"))
-        }
+        Phase::Manifest => Error::Registry(format!("{r}: manifest unknown: the registry has no such image or tag")),
         _ => Error::Registry(format!(
             "{r}: the registry lists a blob in the image's manifest that it does not have; the image is broken on the registry"
         )),
@@ -250,10 +249,16 @@ pub fn registry_error(e: OciDistributionError, r: &Reference, insecure: bool, ph
             let code = |c: &OciErrorCode| envelope.errors.iter().any(|x| &x.code == c);
             if code(&OciErrorCode::Unauthorized) || code(&OciErrorCode::Denied) {
                 unauthorized(r)
-            } else if code(&OciErrorCode::ManifestUnknown) || code(&OciErrorCode::NameUnknown) || code(&OciErrorCode::NotFound) || code(&OciErrorCode::BlobUnknown) {
+            } else if code(&OciErrorCode::ManifestUnknown)
+                || code(&OciErrorCode::NameUnknown)
+                || code(&OciErrorCode::NotFound)
+                || code(&OciErrorCode::BlobUnknown)
+            {
                 not_found(r, phase)
             } else if code(&OciErrorCode::Toomanyrequests) {
-                Error::Registry(format!("{r}: {host} refused: too many requests (rate limit); wait and retry, or log in to raise the limit"))
+                Error::Registry(format!(
+                    "{r}: {host} refused: too many requests (rate limit); wait and retry, or log in to raise the limit"
+                ))
             } else {
                 let msgs: Vec<String> = envelope.errors.iter().map(|x| format!("{:?}: {}", x.code, x.message)).collect();
                 Error::Registry(format!("{r}: registry {host} refused the request: {}", msgs.join("; ")))
@@ -268,11 +273,9 @@ pub fn registry_error(e: OciDistributionError, r: &Reference, insecure: bool, ph
                 Error::Registry(format!("{r}: registry {host} answered HTTP {code}: {m}"))
             }
         },
-        OciDistributionError::DigestError(DigestError::VerificationError { expected, actual }) => Error::DigestMismatch {
-            what: format!("{} of {r}", phase_name(phase)),
-            expected,
-            actual,
-        },
+        OciDistributionError::DigestError(DigestError::VerificationError { expected, actual }) => {
+            Error::DigestMismatch { what: format!("{} of {r}", phase_name(phase)), expected, actual }
+        }
         other => Error::Registry(format!("{r}: {}", chain(&other))),
     }
 }

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-
 /// How long a backend may take to configure the namespace.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -17,10 +17,10 @@
 //! of our own: no process has to live beside the containers (sangja has no
 //! daemon), and every libc, static busybox included, reads /etc/hosts.
 
+use super::netlink::{self, Netlink};
 use super::nft;
 use super::ports::PortBinding;
 use super::store::NetworkRecord;
-use super::netlink::{self, Netlink};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -112,9 +112,8 @@ pub fn start_time(pid: i32) -> Option<u64> {
 /// container does); the kernel removes the pair when the namespace goes.
 /// Called in the namespace holding the bridges.
 pub fn owner_alive(l: &Lease) -> bool {
-    let owner = l.owner_pid > 0
-        && start_time(l.owner_pid).is_some()
-        && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start);
+    let owner =
+        l.owner_pid > 0 && start_time(l.owner_pid).is_some() && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start);
     owner || netlink::link_index(&l.veth).is_some()
 }
 
@@ -167,8 +166,8 @@ pub fn ensure_bridge(net: &NetworkRecord) -> Result<i32> {
     let gw = net.gateway()?;
     let mut nl = Netlink::open()?;
     let created = nl.create_bridge(&net.interface)?;
-    let idx = netlink::link_index(&net.interface)
-        .ok_or_else(|| Error::Runtime(format!("bridge {} vanished as it was set up", net.interface)))?;
+    let idx =
+        netlink::link_index(&net.interface).ok_or_else(|| Error::Runtime(format!("bridge {} vanished as it was set up", net.interface)))?;
     nl.add_address(idx, gw, subnet.prefix)?;
     nl.link_up(idx, None)?;
     with_leases(&net.interface, |l| {

@@ -23,11 +23,7 @@ pub enum Resolver {
 
 /// The name servers of the host's /etc/resolv.conf.
 fn host_nameservers(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("nameserver"))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    text.lines().filter_map(|l| l.trim().strip_prefix("nameserver")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 fn is_loopback(s: &str) -> bool {
@@ -170,10 +166,18 @@ mod tests {
     fn resolv() {
         let host = "search example.com\nnameserver 127.0.0.53\nnameserver 10.1.1.1\noptions edns0\n";
         let n = NetOptions::default();
-        assert_eq!(resolv_conf(host, Resolver::Pasta, &n), "search example.com\nnameserver 169.254.1.1\nnameserver 10.1.1.1\noptions edns0\n");
+        assert_eq!(
+            resolv_conf(host, Resolver::Pasta, &n),
+            "search example.com\nnameserver 169.254.1.1\nnameserver 10.1.1.1\noptions edns0\n"
+        );
         assert_eq!(resolv_conf(host, Resolver::Slirp, &n), "search example.com\nnameserver 10.0.2.3\noptions edns0\n");
         assert_eq!(resolv_conf(host, Resolver::None, &n), "search example.com\noptions edns0\n");
-        let n = NetOptions { dns: vec!["9.9.9.9".into()], dns_search: vec!["a.b".into()], dns_options: vec!["ndots:2".into()], ..Default::default() };
+        let n = NetOptions {
+            dns: vec!["9.9.9.9".into()],
+            dns_search: vec!["a.b".into()],
+            dns_options: vec!["ndots:2".into()],
+            ..Default::default()
+        };
         assert_eq!(resolv_conf(host, Resolver::Pasta, &n), "search a.b\nnameserver 9.9.9.9\noptions ndots:2\n");
     }
 

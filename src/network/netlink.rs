@@ -113,8 +113,8 @@ impl Netlink {
     /// the calling thread enters it just long enough to create the socket,
     /// which stays bound to that namespace.
     pub fn open_in(netns: RawFd) -> Result<Netlink> {
-        let own = std::fs::File::open("/proc/thread-self/ns/net")
-            .map_err(|e| Error::Runtime(format!("open our network namespace: {e}")))?;
+        let own =
+            std::fs::File::open("/proc/thread-self/ns/net").map_err(|e| Error::Runtime(format!("open our network namespace: {e}")))?;
         let enter = |fd: RawFd, what: &str| {
             // SAFETY: setns on a namespace descriptor; affects this thread only.
             if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } != 0 {
@@ -180,9 +180,7 @@ impl Netlink {
     }
 
     fn run(&mut self, msg: Msg, what: &str) -> Result<()> {
-        self.request(msg, what).map_err(|e| {
-            Error::Runtime(format!("{what}: {}", std::io::Error::from_raw_os_error(e)))
-        })
+        self.request(msg, what).map_err(|e| Error::Runtime(format!("{what}: {}", std::io::Error::from_raw_os_error(e))))
     }
 
     /// Creates a bridge; Ok(false) when a link of that name exists already.
@@ -270,8 +268,7 @@ pub fn link_index(name: &str) -> Option<i32> {
 /// The index of a link inside another namespace, through its sysfs-less
 /// route: a socket there and SIOCGIFINDEX.
 pub fn link_index_in(netns: RawFd, name: &str) -> Result<i32> {
-    let own = std::fs::File::open("/proc/thread-self/ns/net")
-        .map_err(|e| Error::Runtime(format!("open our network namespace: {e}")))?;
+    let own = std::fs::File::open("/proc/thread-self/ns/net").map_err(|e| Error::Runtime(format!("open our network namespace: {e}")))?;
     // SAFETY: setns on namespace descriptors (this thread only), then back.
     unsafe {
         if libc::setns(netns, libc::CLONE_NEWNET) != 0 {

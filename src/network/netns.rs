@@ -10,9 +10,9 @@
 //! container is running (the backend and the container keep the namespace).
 
 use crate::error::{Error, Result};
+use nix::fcntl::OFlag;
 use nix::sys::wait::waitpid;
 use nix::unistd::{fork, pipe2, read, write, ForkResult, Pid};
-use nix::fcntl::OFlag;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 

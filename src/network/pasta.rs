@@ -18,13 +18,7 @@ pub const DNS_FORWARD: &str = "169.254.1.1";
 
 /// Starts pasta in the foreground as our child for the namespace at `netns`;
 /// returns once the namespace is configured and the ports are bound.
-pub fn start(
-    netns: &Path,
-    userdata: &Path,
-    ports: &[PortBinding],
-    opts: &NetOptions,
-    extra: &[String],
-) -> Result<Backend> {
+pub fn start(netns: &Path, userdata: &Path, ports: &[PortBinding], opts: &NetOptions, extra: &[String]) -> Result<Backend> {
     let exe = backend::find("pasta", "passt")?;
     let pidfile = userdata.join("pasta.pid");
     let _ = std::fs::remove_file(&pidfile);
@@ -95,11 +89,7 @@ pub fn start_ports(netns: &Path, userdata: &Path, container_id: &str, ports: &[P
 
 /// pasta's `-t`/`-u` spec: `[addr/]hostport:containerport`.
 fn forward_spec(p: &PortBinding) -> String {
-    let ports = if p.host_port == p.container_port {
-        p.host_port.to_string()
-    } else {
-        format!("{}:{}", p.host_port, p.container_port)
-    };
+    let ports = if p.host_port == p.container_port { p.host_port.to_string() } else { format!("{}:{}", p.host_port, p.container_port) };
     match p.host_ip {
         Some(ip @ IpAddr::V4(_)) | Some(ip @ IpAddr::V6(_)) if !ip.is_unspecified() => format!("{ip}/{ports}"),
         _ => ports,

@@ -138,10 +138,7 @@ pub fn from_exposed(exposed: &[String]) -> Result<Vec<PortRequest>> {
 
 /// Lowest port an unprivileged process may bind on the host.
 pub fn unprivileged_port_start() -> u16 {
-    std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(1024)
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(1024)
 }
 
 /// Decides the host ports (free ones for 0) and checks each can be bound now.
@@ -212,7 +209,10 @@ mod tests {
     #[test]
     fn forms() {
         let p = parse("127.0.0.1:18080:80").unwrap();
-        assert_eq!((p.host_ip, p.host_port, p.container_port, p.range, p.proto), (Some("127.0.0.1".parse().unwrap()), 18080, 80, 1, Proto::Tcp));
+        assert_eq!(
+            (p.host_ip, p.host_port, p.container_port, p.range, p.proto),
+            (Some("127.0.0.1".parse().unwrap()), 18080, 80, 1, Proto::Tcp)
+        );
         let p = parse("8000-8002:80-82/udp").unwrap();
         assert_eq!((p.host_ip, p.host_port, p.container_port, p.range, p.proto), (None, 8000, 80, 3, Proto::Udp));
         let p = parse("80").unwrap();

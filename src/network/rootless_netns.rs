@@ -86,8 +86,7 @@ pub fn ensure(runroot: &Path) -> Result<(Keeper, crate::lock::Lock)> {
 /// Forks the keeper (detached) and waits until its namespace is up.
 fn spawn(d: &Path) -> Result<Keeper> {
     use nix::unistd::{fork, pipe2, read, ForkResult};
-    let (ready_r, ready_w) =
-        pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
+    let (ready_r, ready_w) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
     let _ = std::fs::remove_file(d.join("keeper.json"));
     // SAFETY: single-threaded caller (DESIGN.md); the children only make
     // system calls until keeper_main, which runs in a process of its own.

@@ -28,8 +28,8 @@ pub fn start(holder_pid: i32, userdata: &Path, ports: &[PortBinding], opts: &Net
     let exe = backend::find("slirp4netns", "slirp4netns")?;
     let socket = userdata.join(SOCKET);
     let _ = std::fs::remove_file(&socket);
-    let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
-        .map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
+    let (ready_r, ready_w) =
+        pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK).map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
     let mut cmd = Command::new(exe);
     cmd.args(["--configure", "--mtu=65520"]);
     // podman's default: the host's loopback stays out of reach unless asked
@@ -41,15 +41,15 @@ pub fn start(holder_pid: i32, userdata: &Path, ports: &[PortBinding], opts: &Net
         cmd.arg("--enable-ipv6");
     }
     if let Some(e) = extra.iter().find(|e| !e.starts_with("allow_host_loopback=") && !e.starts_with("enable_ipv6=")) {
-        return Err(Error::Invalid(format!(
-            "slirp4netns option {e:?} is not supported: use allow_host_loopback=true or enable_ipv6=true"
-        )));
+        return Err(Error::Invalid(format!("slirp4netns option {e:?} is not supported: use allow_host_loopback=true or enable_ipv6=true")));
     }
     if let Some(mac) = &opts.mac_address {
         cmd.arg(format!("--macaddress={mac}"));
     }
     if opts.ip.is_some() {
-        return Err(Error::Invalid("--ip is not supported with slirp4netns (its address is always 10.0.2.100): use --network pasta".into()));
+        return Err(Error::Invalid(
+            "--ip is not supported with slirp4netns (its address is always 10.0.2.100): use --network pasta".into(),
+        ));
     }
     cmd.arg(format!("--ready-fd={}", ready_w.as_raw_fd()));
     // Relative to its working directory: the full path under the store

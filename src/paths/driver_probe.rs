@@ -24,10 +24,7 @@ pub(super) fn choose(runroot: &Path, rootless: bool) -> (String, Option<String>)
         Err(why) => why,
     };
     match fuse_usable() {
-        Ok(()) => (
-            "fuse-overlay".to_string(),
-            Some(format!("kernel overlayfs is not usable here ({why_not}): using fuse-overlay")),
-        ),
+        Ok(()) => ("fuse-overlay".to_string(), Some(format!("kernel overlayfs is not usable here ({why_not}): using fuse-overlay"))),
         Err(fuse_why) => (
             "vfs".to_string(),
             Some(format!(

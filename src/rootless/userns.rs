@@ -44,11 +44,7 @@ pub fn enter(warn_marker_dir: &Path) -> Result<Identity> {
     if uid == 0 {
         return Ok(Identity { rootless: false, host_uid: 0, host_gid: 0, has_subids: true });
     }
-    let name = User::from_uid(Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-        .unwrap_or_else(|| uid.to_string());
+    let name = User::from_uid(Uid::from_raw(uid)).ok().flatten().map(|u| u.name).unwrap_or_else(|| uid.to_string());
     let uids = subid::read(Path::new("/etc/subuid"), &name, uid)?;
     let gids = subid::read(Path::new("/etc/subgid"), &name, uid)?;
     let has_subids = !uids.is_empty() && !gids.is_empty();
@@ -163,11 +159,13 @@ fn enter_with_helper(uid: u32, gid: u32, uids: &[SubRange], gids: &[SubRange], n
                     // Both tools at once: each is a setuid exec of ~2 ms, the
                     // largest part of entering the namespace.
                     let spawn = |tool: &Path, args: &[String]| std::process::Command::new(tool).args(args).spawn();
-                    let ok = |c: std::io::Result<std::process::Child>| {
-                        c.and_then(|mut c| c.wait()).map(|s| s.success()).unwrap_or(false)
-                    };
+                    let ok = |c: std::io::Result<std::process::Child>| c.and_then(|mut c| c.wait()).map(|s| s.success()).unwrap_or(false);
                     let (u, g) = (spawn(newuidmap, &uid_args), spawn(newgidmap, &gid_args));
-                    if ok(u) & ok(g) { 0 } else { 1 }
+                    if ok(u) & ok(g) {
+                        0
+                    } else {
+                        1
+                    }
                 }
                 _ => 2,
             };
@@ -200,14 +198,10 @@ fn enter_with_helper(uid: u32, gid: u32, uids: &[SubRange], gids: &[SubRange], n
 
 /// Without subordinate ids a process may map only itself, which needs no helper.
 fn enter_single(uid: u32, gid: u32) -> Result<()> {
-    unshare(CloneFlags::CLONE_NEWUSER)
-        .map_err(|e| Error::Rootless(format!("cannot create a user namespace: {e}")))?;
-    let w = |file: &str, data: String| {
-        std::fs::write(file, data).map_err(|e| Error::Rootless(format!("write {file}: {e}")))
-    };
+    unshare(CloneFlags::CLONE_NEWUSER).map_err(|e| Error::Rootless(format!("cannot create a user namespace: {e}")))?;
+    let w = |file: &str, data: String| std::fs::write(file, data).map_err(|e| Error::Rootless(format!("write {file}: {e}")));
     w("/proc/self/setgroups", "deny".into())?;
     w("/proc/self/uid_map", format!("0 {uid} 1"))?;
     w("/proc/self/gid_map", format!("0 {gid} 1"))?;
     Ok(())
 }
-

@@ -20,10 +20,7 @@ pub(super) struct CapPlan {
 
 impl CapPlan {
     pub fn new(c: &LinuxCapabilities) -> Result<CapPlan> {
-        let last_cap = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(40);
+        let last_cap = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(40);
         Ok(CapPlan {
             bounding: c.bounding().as_ref().map(mask),
             effective: c.effective().as_ref().map(mask).unwrap_or(0),
@@ -86,15 +83,8 @@ impl CapPlan {
         for cap in 0..=self.last_cap.min(63) {
             if self.ambient & (1 << cap) != 0 {
                 // SAFETY: prctl with integer arguments.
-                let r = unsafe {
-                    libc::prctl(
-                        libc::PR_CAP_AMBIENT,
-                        libc::PR_CAP_AMBIENT_RAISE as libc::c_ulong,
-                        cap as libc::c_ulong,
-                        0,
-                        0,
-                    )
-                };
+                let r =
+                    unsafe { libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_RAISE as libc::c_ulong, cap as libc::c_ulong, 0, 0) };
                 Errno::result(r).stage(|| format!("raise ambient capability {cap}"))?;
             }
         }
@@ -166,8 +156,7 @@ mod tests {
 
     #[test]
     fn masks() {
-        let caps: Capabilities =
-            [Capability::Chown, Capability::Kill, Capability::CheckpointRestore].into_iter().collect();
+        let caps: Capabilities = [Capability::Chown, Capability::Kill, Capability::CheckpointRestore].into_iter().collect();
         assert_eq!(mask(&caps), 1 | (1 << 5) | (1 << 40));
     }
 }

@@ -67,14 +67,17 @@ pub fn delegate_from_systemd(id: &str) {
     if crate::paths::host_uid() == 0 || available() != Availability::None {
         return;
     }
-    let debug = std::env::args().collect::<Vec<_>>().windows(2)
-        .any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"));
+    let debug =
+        std::env::args().collect::<Vec<_>>().windows(2).any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"));
     let started = std::time::Instant::now();
     match super::systemd_scope::enter(id) {
         Ok(Some(how)) if debug => eprintln!(
             "DEBUG: cgroups: in the systemd user scope {} ({how}, {:?})",
-            std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default().lines()
-                .find_map(|l| l.strip_prefix("0::")).unwrap_or_default(),
+            std::fs::read_to_string("/proc/self/cgroup")
+                .unwrap_or_default()
+                .lines()
+                .find_map(|l| l.strip_prefix("0::"))
+                .unwrap_or_default(),
             started.elapsed()
         ),
         Ok(None) if debug => eprintln!("DEBUG: cgroups: no systemd user bus to ask for a delegated scope"),
@@ -117,11 +120,7 @@ pub fn dirs(cgroups_path: &str, with_cpuset: bool) -> Vec<(&'static str, PathBuf
     if with_cpuset {
         list.push("cpuset");
     }
-    list.into_iter()
-        .map(|c| (c, Path::new(ROOT).join(c)))
-        .filter(|(_, base)| base.is_dir())
-        .map(|(c, base)| (c, base.join(rel)))
-        .collect()
+    list.into_iter().map(|c| (c, Path::new(ROOT).join(c))).filter(|(_, base)| base.is_dir()).map(|(c, base)| (c, base.join(rel))).collect()
 }
 
 /// The container's cgroups, made and limited; the child joins them.
@@ -150,8 +149,7 @@ impl Drop for CgroupPlan {
 
 fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
     let path = dir.join(file);
-    std::fs::write(&path, value)
-        .map_err(|e| Error::Runtime(format!("set {} to {value}: {e}", path.display())))
+    std::fs::write(&path, value).map_err(|e| Error::Runtime(format!("set {} to {value}: {e}", path.display())))
 }
 
 /// mkdir -p, giving each new cpuset folder its parent's cpus and mems (v1
@@ -280,9 +278,7 @@ fn attach_device_program(dir: &Path, rules: &[super::cgroups_devices::Rule]) -> 
 /// True when the resources ask for any limit a cgroup must enforce.
 pub fn has_limits(r: &LinuxResources) -> bool {
     let mem = r.memory().as_ref().is_some_and(|m| m.limit().is_some() || m.swap().is_some() || m.reservation().is_some());
-    let cpu = r.cpu().as_ref().is_some_and(|c| {
-        c.shares().is_some() || c.quota().is_some() || c.cpus().is_some() || c.mems().is_some()
-    });
+    let cpu = r.cpu().as_ref().is_some_and(|c| c.shares().is_some() || c.quota().is_some() || c.cpus().is_some() || c.mems().is_some());
     let pids = r.pids().as_ref().is_some_and(|p| p.limit() > 0);
     mem || cpu || pids
 }
@@ -355,9 +351,7 @@ pub fn remove_path(cgroups_path: &str) {
         // A process that has just exited may linger in the cgroup a moment.
         for _ in 0..50 {
             match std::fs::remove_dir(&dir) {
-                Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {
-                    std::thread::sleep(std::time::Duration::from_millis(2))
-                }
+                Err(e) if e.raw_os_error() == Some(libc::EBUSY) => std::thread::sleep(std::time::Duration::from_millis(2)),
                 _ => break,
             }
         }

@@ -47,15 +47,15 @@ const DEV_CHAR: u32 = 2;
 pub const DEFAULT: [(char, Option<u32>, Option<u32>, &str); 11] = [
     ('c', None, None, "m"),
     ('b', None, None, "m"),
-    ('c', Some(1), Some(3), "rwm"),   // null
-    ('c', Some(1), Some(5), "rwm"),   // zero
-    ('c', Some(1), Some(7), "rwm"),   // full
-    ('c', Some(1), Some(8), "rwm"),   // random
-    ('c', Some(1), Some(9), "rwm"),   // urandom
-    ('c', Some(5), Some(0), "rwm"),   // tty
-    ('c', Some(5), Some(1), "rwm"),   // console
-    ('c', Some(5), Some(2), "rwm"),   // ptmx
-    ('c', Some(136), None, "rwm"),    // pts/*
+    ('c', Some(1), Some(3), "rwm"), // null
+    ('c', Some(1), Some(5), "rwm"), // zero
+    ('c', Some(1), Some(7), "rwm"), // full
+    ('c', Some(1), Some(8), "rwm"), // random
+    ('c', Some(1), Some(9), "rwm"), // urandom
+    ('c', Some(5), Some(0), "rwm"), // tty
+    ('c', Some(5), Some(1), "rwm"), // console
+    ('c', Some(5), Some(2), "rwm"), // ptmx
+    ('c', Some(136), None, "rwm"),  // pts/*
 ];
 
 /// /dev/fuse (c 10 229), read and write: the container's child opens it to
@@ -131,9 +131,11 @@ pub fn allows_all(rules: &[Rule]) -> bool {
     [Kind::Block, Kind::Char].iter().all(|k| {
         [ACC_MKNOD, ACC_READ, ACC_WRITE].iter().all(|bit| {
             // The last rule that covers every node of the kind for this bit decides.
-            rules.iter().rev().find(|r| {
-                r.access & bit != 0 && r.kind.is_none_or(|x| x == *k) && (!r.allow || (r.major.is_none() && r.minor.is_none()))
-            }).is_some_and(|r| r.allow)
+            rules
+                .iter()
+                .rev()
+                .find(|r| r.access & bit != 0 && r.kind.is_none_or(|x| x == *k) && (!r.allow || (r.major.is_none() && r.minor.is_none())))
+                .is_some_and(|r| r.allow)
         })
     })
 }
@@ -406,10 +408,7 @@ pub fn attach(prog: &OwnedFd, cgroup: &OwnedFd) -> Result<()> {
     // SAFETY: attr outlives the call; its size is passed.
     let r = unsafe { libc::syscall(libc::SYS_bpf, BPF_PROG_ATTACH, &attr as *const ProgAttach, std::mem::size_of::<ProgAttach>()) };
     if r < 0 {
-        return Err(Error::Runtime(format!(
-            "attach the device allowlist to the container's cgroup: {}",
-            std::io::Error::last_os_error()
-        )));
+        return Err(Error::Runtime(format!("attach the device allowlist to the container's cgroup: {}", std::io::Error::last_os_error())));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! real process.
 
 use super::*;
-use oci_spec::runtime::{LinuxResources, Linux};
+use oci_spec::runtime::{Linux, LinuxResources};
 
 fn spec_with(devices: Option<Vec<LinuxDeviceCgroup>>) -> Spec {
     let mut res = LinuxResources::default();
@@ -114,7 +114,9 @@ fn default_list() {
         assert!(permits(&r, Kind::Char, major, minor, rw), "{major}:{minor}");
     }
     // mem, kmsg, tun, fuse, a disk: refused; any node may still be made.
-    for (kind, major, minor) in [(Kind::Char, 1, 1), (Kind::Char, 1, 11), (Kind::Char, 10, 200), (Kind::Char, 10, 229), (Kind::Block, 254, 0)] {
+    for (kind, major, minor) in
+        [(Kind::Char, 1, 1), (Kind::Char, 1, 11), (Kind::Char, 10, 200), (Kind::Char, 10, 229), (Kind::Block, 254, 0)]
+    {
         assert!(!permits(&r, kind, major, minor, ACC_READ), "{major}:{minor}");
         assert!(!permits(&r, kind, major, minor, ACC_WRITE), "{major}:{minor}");
         assert!(permits(&r, kind, major, minor, ACC_MKNOD), "{major}:{minor}");
@@ -146,10 +148,7 @@ fn privileged_allows_all() {
 fn v1_starts_from_nothing() {
     // Read-only for everything is not "a": it starts from deny-all, then both kinds.
     let r = vec![rule(true, None, None, None, ACC_READ)];
-    assert_eq!(
-        v1_lines(&r),
-        vec![("devices.deny", "a".into()), ("devices.allow", "b *:* r".into()), ("devices.allow", "c *:* r".into())]
-    );
+    assert_eq!(v1_lines(&r), vec![("devices.deny", "a".into()), ("devices.allow", "b *:* r".into()), ("devices.allow", "c *:* r".into())]);
 }
 
 #[test]
@@ -182,10 +181,8 @@ fn verifier_accepts() {
 #[test]
 fn kernel_enforces_program() {
     use std::os::unix::process::CommandExt;
-    let Some(mount) = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
-        .iter()
-        .map(std::path::Path::new)
-        .find(|m| m.join("cgroup.controllers").is_file())
+    let Some(mount) =
+        ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"].iter().map(std::path::Path::new).find(|m| m.join("cgroup.controllers").is_file())
     else {
         eprintln!("skipped: no cgroup v2 hierarchy");
         return;

@@ -55,11 +55,8 @@ pub fn delegation() -> Option<Delegation> {
     if !w(&base) || !w(&base.join("cgroup.procs")) || !w(&base.join("cgroup.subtree_control")) {
         return None;
     }
-    let controllers = std::fs::read_to_string(base.join("cgroup.controllers"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let controllers =
+        std::fs::read_to_string(base.join("cgroup.controllers")).unwrap_or_default().split_whitespace().map(str::to_string).collect();
     Some(Delegation { base, controllers })
 }
 
@@ -101,11 +98,7 @@ impl Delegation {
                 let r = std::fs::write(dir.join("cgroup.subtree_control"), enable.trim_end());
                 if let Err(e) = r {
                     if !wanted.is_empty() {
-                        return Err(Error::Runtime(format!(
-                            "enable the controllers {} in {}: {e}",
-                            enable.trim_end(),
-                            dir.display()
-                        )));
+                        return Err(Error::Runtime(format!("enable the controllers {} in {}: {e}", enable.trim_end(), dir.display())));
                     }
                 }
             }

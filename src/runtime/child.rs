@@ -129,15 +129,13 @@ pub(super) fn decode(msg: &[u8], command: &str) -> Error {
 /// podman's wording and exit codes for a command that cannot be run.
 fn exec_error(command: &str, errno: i32, what: &str) -> Error {
     match Errno::from_raw(errno) {
-        Errno::ENOENT if command.contains('/') => Error::CommandNotFound(format!(
-            "{command}: executable file not found: No such file or directory"
-        )),
-        Errno::ENOENT => Error::CommandNotFound(format!(
-            "{command}: executable file not found in $PATH: No such file or directory"
-        )),
-        Errno::EACCES | Errno::EISDIR | Errno::EPERM => Error::CommandNotExecutable(format!(
-            "{command}: permission denied: not an executable regular file, or no permission to run it"
-        )),
+        Errno::ENOENT if command.contains('/') => {
+            Error::CommandNotFound(format!("{command}: executable file not found: No such file or directory"))
+        }
+        Errno::ENOENT => Error::CommandNotFound(format!("{command}: executable file not found in $PATH: No such file or directory")),
+        Errno::EACCES | Errno::EISDIR | Errno::EPERM => {
+            Error::CommandNotExecutable(format!("{command}: permission denied: not an executable regular file, or no permission to run it"))
+        }
         Errno::ENOEXEC => Error::CommandNotExecutable(format!(
             "{command}: permission denied: exec format error (not a program for this machine, nor a script starting with #!)"
         )),

@@ -70,13 +70,7 @@ struct Plan {
 /// spec.linux.seccomp; None: unconfined); returns the exit code (0 at once
 /// with `detach`). Call it while single-threaded: joining a user namespace
 /// requires it. The caller is left inside the container's namespaces.
-pub fn exec(
-    pid: i32,
-    pid_start: Option<u64>,
-    process: &Process,
-    seccomp: Option<&LinuxSeccomp>,
-    opts: &ExecOptions,
-) -> Result<i32> {
+pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, seccomp: Option<&LinuxSeccomp>, opts: &ExecOptions) -> Result<i32> {
     let mut plan = prepare(process)?;
     plan.seccomp = seccomp.map(super::seccomp::SeccompPlan::new).transpose()?;
     let not_running = || Error::State("can only create exec sessions on running containers: container state improper".into());
@@ -113,8 +107,10 @@ pub fn exec(
     drop(root);
     let pty = if opts.tty && !opts.detach { Some(open_pty()?) } else { None };
     let null = if opts.detach {
-        Some(open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
-            .map_err(|e| Error::Runtime(format!("open /dev/null in the container: {}", e.desc())))?)
+        Some(
+            open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
+                .map_err(|e| Error::Runtime(format!("open /dev/null in the container: {}", e.desc())))?,
+        )
     } else {
         None
     };
@@ -132,8 +128,7 @@ pub fn exec(
         (None, Some(g)) => Some([g.theirs[0].as_raw_fd(), g.theirs[1].as_raw_fd(), g.theirs[2].as_raw_fd()]),
         (None, None) => None,
     };
-    let (report_rx, report_tx) =
-        pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
+    let (report_rx, report_tx) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
     // SAFETY: single-threaded (see above); the child only makes system calls and execs.
     let child = match unsafe { fork() } {
         Ok(ForkResult::Child) => {
@@ -207,9 +202,7 @@ fn differing_namespaces(pid: i32) -> Result<libc::c_int> {
             (Ok(_), _) => flags |= flag,
             // A kernel without this namespace type: nothing to join.
             (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound && name == "cgroup" => {}
-            (Err(e), _) => {
-                return Err(Error::Runtime(format!("read the {name} namespace of container process {pid}: {e}")))
-            }
+            (Err(e), _) => return Err(Error::Runtime(format!("read the {name} namespace of container process {pid}: {e}"))),
         }
     }
     Ok(flags)
@@ -225,8 +218,7 @@ fn open_pty() -> Result<(OwnedFd, OwnedFd)> {
     let unlock: libc::c_int = 0;
     // SAFETY: ioctls on our master with valid arguments.
     unsafe {
-        Errno::result(libc::ioctl(m, libc::TIOCSPTLCK, &unlock))
-            .map_err(|e| Error::Runtime(format!("unlock the pty: {}", e.desc())))?;
+        Errno::result(libc::ioctl(m, libc::TIOCSPTLCK, &unlock)).map_err(|e| Error::Runtime(format!("unlock the pty: {}", e.desc())))?;
         if let Some(ws) = super::tty::user_window_size() {
             libc::ioctl(m, libc::TIOCSWINSZ, &ws);
         }
@@ -237,9 +229,7 @@ fn open_pty() -> Result<(OwnedFd, OwnedFd)> {
 }
 
 fn prepare(p: &Process) -> Result<Plan> {
-    let cs = |s: &str, what: &str| {
-        CString::new(s).map_err(|_| Error::Invalid(format!("{what} {s:?} contains a NUL byte")))
-    };
+    let cs = |s: &str, what: &str| CString::new(s).map_err(|_| Error::Invalid(format!("{what} {s:?} contains a NUL byte")));
     let args: Vec<String> = p.args().clone().unwrap_or_default();
     let command = args.first().cloned().ok_or_else(|| Error::Invalid("exec needs a command".into()))?;
     let env: Vec<String> = p.env().clone().unwrap_or_default();
@@ -318,8 +308,7 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>, report
     nix::sys::stat::umask(Mode::from_bits_truncate(plan.umask));
     if plan.no_new_privs {
         // SAFETY: prctl with integer arguments.
-        Errno::result(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) })
-            .stage(|| "set no_new_privileges".to_string())?;
+        Errno::result(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }).stage(|| "set no_new_privileges".to_string())?;
         if let Some(s) = &plan.seccomp {
             s.install()?;
         }

@@ -47,7 +47,8 @@ pub fn spawn_foreground(spec: &Spec, rootfs: &Rootfs, interactive: bool) -> Resu
         return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None, relay: Relay::default() });
     }
     let Guarded { theirs, relay } = stdio::guard(if interactive { StdinFrom::Ours } else { StdinFrom::Null })?;
-    let c = spawn_with_stdio(spec, rootfs, &stdio::Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() })?;
+    let c =
+        spawn_with_stdio(spec, rootfs, &stdio::Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() })?;
     // Only the container holds its ends now: its exit or close is our EOF.
     drop(theirs);
     Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, relay })

@@ -194,8 +194,8 @@ pub fn mount_overlay(target: &Path, layers: FuseLayers, readonly: bool, before_m
 /// its own, made before the mount exists, so that it does not keep the
 /// caller's namespace (a `sangja unshare` session) alive after it ends.
 pub fn mount_overlay_detached(target: &Path, layers: FuseLayers) -> Result<Pid> {
-    let (ready_r, ready_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
+    let (ready_r, ready_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create a pipe: {}", e.desc())))?;
     let server = fork_server_with(layers, Some(ready_w))?;
     let mut b = [0u8; 1];
     let ok = matches!(nix::unistd::read(&ready_r, &mut b), Ok(1)) && b[0] == b'r';

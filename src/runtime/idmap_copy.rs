@@ -219,22 +219,12 @@ fn finish(src: &Path, dst: &Path, m: &std::fs::Metadata, map: &Owners) -> Result
     std::os::unix::fs::lchown(dst, Some(u), Some(g)).map_err(|e| io_err("chown", dst, e))?;
     let symlink = m.file_type().is_symlink();
     if !symlink {
-        std::fs::set_permissions(dst, std::fs::Permissions::from_mode(m.mode() & 0o7777))
-            .map_err(|e| io_err("chmod", dst, e))?;
+        std::fs::set_permissions(dst, std::fs::Permissions::from_mode(m.mode() & 0o7777)).map_err(|e| io_err("chmod", dst, e))?;
     }
     copy_xattrs(src, dst)?;
-    let times = [
-        nix::sys::time::TimeSpec::new(m.atime(), m.atime_nsec()),
-        nix::sys::time::TimeSpec::new(m.mtime(), m.mtime_nsec()),
-    ];
-    nix::sys::stat::utimensat(
-        nix::fcntl::AT_FDCWD,
-        dst,
-        &times[0],
-        &times[1],
-        nix::sys::stat::UtimensatFlags::NoFollowSymlink,
-    )
-    .map_err(|e| Error::Runtime(format!("set the times of {}: {}", dst.display(), e.desc())))
+    let times = [nix::sys::time::TimeSpec::new(m.atime(), m.atime_nsec()), nix::sys::time::TimeSpec::new(m.mtime(), m.mtime_nsec())];
+    nix::sys::stat::utimensat(nix::fcntl::AT_FDCWD, dst, &times[0], &times[1], nix::sys::stat::UtimensatFlags::NoFollowSymlink)
+        .map_err(|e| Error::Runtime(format!("set the times of {}: {}", dst.display(), e.desc())))
 }
 
 /// Every xattr; those overlayfs reads (whiteouts, opaque folders) must come
@@ -259,11 +249,7 @@ fn copy_xattrs(src: &Path, dst: &Path) -> Result<()> {
         // SAFETY: as above.
         let r = unsafe { libc::lsetxattr(d.as_ptr(), cname.as_ptr(), value.as_ptr().cast(), len as usize, 0) };
         if r != 0 && name.windows(8).any(|w| w == b"overlay.") {
-            return Err(io_err(
-                &format!("copy the xattr {}", String::from_utf8_lossy(name)),
-                dst,
-                std::io::Error::last_os_error(),
-            ));
+            return Err(io_err(&format!("copy the xattr {}", String::from_utf8_lossy(name)), dst, std::io::Error::last_os_error()));
         }
     }
     Ok(())

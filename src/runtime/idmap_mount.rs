@@ -28,9 +28,8 @@ struct MountAttr {
 /// A detached copy of the mount at `path`, idmapped through `userns`.
 fn idmapped_clone(path: &CStr, userns: BorrowedFd) -> nix::Result<OwnedFd> {
     // SAFETY: open_tree with a NUL-terminated path; the result is a new fd.
-    let fd = unsafe {
-        libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, path.as_ptr(), OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint)
-    };
+    let fd =
+        unsafe { libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, path.as_ptr(), OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint) };
     if fd < 0 {
         return Err(Errno::last());
     }
@@ -68,14 +67,7 @@ pub(super) fn cover(dirs: &[CString], userns: BorrowedFd) -> CResult<()> {
         let fd = idmapped_clone(d, userns).stage(|| format!("make an idmapped mount of {d:?}"))?;
         // SAFETY: move_mount of our detached mount onto a NUL-terminated path.
         let r = unsafe {
-            libc::syscall(
-                libc::SYS_move_mount,
-                fd.as_raw_fd(),
-                c"".as_ptr(),
-                libc::AT_FDCWD,
-                d.as_ptr(),
-                MOVE_MOUNT_F_EMPTY_PATH,
-            )
+            libc::syscall(libc::SYS_move_mount, fd.as_raw_fd(), c"".as_ptr(), libc::AT_FDCWD, d.as_ptr(), MOVE_MOUNT_F_EMPTY_PATH)
         };
         Errno::result(r).stage(|| format!("attach the idmapped mount of {d:?}"))?;
     }

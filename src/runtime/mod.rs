@@ -38,9 +38,9 @@ pub mod userns;
 pub mod exec;
 pub mod foreground;
 pub mod relay;
-pub mod tty;
 #[cfg(test)]
 mod tests;
+pub mod tty;
 
 use crate::error::{Error, Result};
 use nix::errno::Errno;
@@ -81,8 +81,7 @@ pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
 
 /// `spawn` of a prepared plan (tty.rs adds its pty to the plan first).
 fn spawn_plan(mut plan: plan::Plan) -> Result<Container> {
-    let (report_rx, report_tx) =
-        pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
+    let (report_rx, report_tx) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the report pipe: {}", e.desc())))?;
     // The FUSE server first, while single-threaded: the child mounts and
     // hands it the connection (fuse_server.rs).
     if let Some(f) = plan.fuse.as_mut() {

@@ -51,8 +51,7 @@ impl MountPlan {
     }
 }
 
-const ATIME: MsFlags =
-    MsFlags::MS_NOATIME.union(MsFlags::MS_NODIRATIME).union(MsFlags::MS_RELATIME).union(MsFlags::MS_STRICTATIME);
+const ATIME: MsFlags = MsFlags::MS_NOATIME.union(MsFlags::MS_NODIRATIME).union(MsFlags::MS_RELATIME).union(MsFlags::MS_STRICTATIME);
 
 /// The flag an option sets (true) or clears (false), as in runc's table.
 fn option_flag(o: &str) -> Option<(bool, MsFlags)> {
@@ -165,8 +164,7 @@ pub(super) fn plan_mount(m: &Mount, gid_map: &str) -> Result<MountPlan> {
     }
     let (source, dir) = if bind {
         let src = m.source().as_ref().ok_or_else(|| bad(&dest_str, "a bind mount needs a source"))?;
-        let meta =
-            std::fs::metadata(src).map_err(|e| bad(&dest_str, &format!("bind source {}: {e}", src.display())))?;
+        let meta = std::fs::metadata(src).map_err(|e| bad(&dest_str, &format!("bind source {}: {e}", src.display())))?;
         (src.to_string_lossy().into_owned(), meta.is_dir())
     } else {
         let src = m.source().as_ref().map(|s| s.to_string_lossy().into_owned());
@@ -218,7 +216,12 @@ pub(super) fn do_mount(root: BorrowedFd, m: &MountPlan) -> CResult<()> {
         // nothing (/proc/kcore would be somewhere else).
         if let Err(Errno::ELOOP) = resolve::open_no_symlinks(root, &m.dest) {
             return Err(Errno::ELOOP).stage(|| {
-                format!("mount {} at /{}: /{} must be an ordinary folder, not a symlink", m.fstype.to_string_lossy(), m.dest.display(), m.dest.display())
+                format!(
+                    "mount {} at /{}: /{} must be an ordinary folder, not a symlink",
+                    m.fstype.to_string_lossy(),
+                    m.dest.display(),
+                    m.dest.display()
+                )
             });
         }
     }
@@ -319,7 +322,9 @@ pub(super) fn new_fs(m: &MountPlan) -> nix::Result<OwnedFd> {
         }
     }
     // SAFETY: no pointers; the fd is live.
-    Errno::result(unsafe { libc::syscall(libc::SYS_fsconfig, fs.as_raw_fd(), FSCONFIG_CMD_CREATE, std::ptr::null::<u8>(), std::ptr::null::<u8>(), 0) })?;
+    Errno::result(unsafe {
+        libc::syscall(libc::SYS_fsconfig, fs.as_raw_fd(), FSCONFIG_CMD_CREATE, std::ptr::null::<u8>(), std::ptr::null::<u8>(), 0)
+    })?;
     // SAFETY: no pointers; the returned fd is checked and owned below.
     let mnt = Errno::result(unsafe { libc::syscall(libc::SYS_fsmount, fs.as_raw_fd(), FSMOUNT_CLOEXEC, attr_bits(m.flags)) })?;
     // SAFETY: fsmount returned a new fd that nothing else owns.
@@ -337,7 +342,9 @@ fn fsconfig(fs: BorrowedFd, cmd: libc::c_uint, key: &CStr, value: Option<&CStr>)
 pub(super) fn clone_tree(source: &CStr, recursive: bool) -> nix::Result<OwnedFd> {
     let rec = if recursive { libc::AT_RECURSIVE as libc::c_uint } else { 0 };
     // SAFETY: a NUL-terminated path; the returned fd is checked and owned below.
-    let fd = Errno::result(unsafe { libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec) })?;
+    let fd = Errno::result(unsafe {
+        libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec)
+    })?;
     // SAFETY: open_tree returned a new fd that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
@@ -368,11 +375,9 @@ pub(super) fn locked_flags(path: &CStr, with_atime: bool) -> MsFlags {
     let Ok(st) = statvfs(path) else { return MsFlags::empty() };
     let f = st.flags();
     let mut out = MsFlags::empty();
-    for (s, m) in [
-        (FsFlags::ST_NOSUID, MsFlags::MS_NOSUID),
-        (FsFlags::ST_NODEV, MsFlags::MS_NODEV),
-        (FsFlags::ST_NOEXEC, MsFlags::MS_NOEXEC),
-    ] {
+    for (s, m) in
+        [(FsFlags::ST_NOSUID, MsFlags::MS_NOSUID), (FsFlags::ST_NODEV, MsFlags::MS_NODEV), (FsFlags::ST_NOEXEC, MsFlags::MS_NOEXEC)]
+    {
         if f.contains(s) {
             out |= m;
         }

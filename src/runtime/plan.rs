@@ -101,9 +101,8 @@ impl Plan {
         let fuse = match rootfs {
             Rootfs::Fuse { lower, upper, userxattr } => {
                 if !rootfs_path.is_dir() {
-                    std::fs::create_dir_all(&rootfs_path).map_err(|e| {
-                        Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display()))
-                    })?;
+                    std::fs::create_dir_all(&rootfs_path)
+                        .map_err(|e| Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display())))?;
                 }
                 let layers = crate::storage::fuse::FuseLayers { lower: lower.clone(), upper: upper.clone(), userxattr: *userxattr };
                 Some(FusePlan { layers, sock: None })
@@ -114,9 +113,8 @@ impl Plan {
             Rootfs::Directory | Rootfs::Fuse { .. } => None,
             Rootfs::Overlay { lower, upper, work, userxattr } => {
                 if !rootfs_path.is_dir() {
-                    std::fs::create_dir_all(&rootfs_path).map_err(|e| {
-                        Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display()))
-                    })?;
+                    std::fs::create_dir_all(&rootfs_path)
+                        .map_err(|e| Error::Runtime(format!("create the rootfs mount point {}: {e}", rootfs_path.display())))?;
                 }
                 let data = crate::storage::overlay::mount_options(lower, upper, work, *userxattr)?;
                 // The kernel copies at most one page of mount data and cuts the rest.
@@ -164,9 +162,7 @@ impl Plan {
 
         let propagation = match linux.and_then(|l| l.rootfs_propagation().as_deref()) {
             None | Some("") => MsFlags::MS_REC | MsFlags::MS_PRIVATE,
-            Some(p) => {
-                mounts::propagation_flag(p).ok_or_else(|| invalid(&format!("unknown rootfsPropagation {p:?}")))?
-            }
+            Some(p) => mounts::propagation_flag(p).ok_or_else(|| invalid(&format!("unknown rootfsPropagation {p:?}")))?,
         };
 
         // Before the mounts: they may bind the container's cgroup folders. An
@@ -178,8 +174,8 @@ impl Plan {
         // Without an enforced allowlist (rootless, or --cgroups=disabled), a
         // node made in /dev must not act as a device: the nodes bound there
         // are mounts of their own and keep working on a nodev /dev.
-        let devices_enforced = cgroup.as_ref().is_some_and(|c| c.devices)
-            || super::cgroups_devices::allows_all(&super::cgroups_devices::rules(spec)?);
+        let devices_enforced =
+            cgroup.as_ref().is_some_and(|c| c.devices) || super::cgroups_devices::allows_all(&super::cgroups_devices::rules(spec)?);
         for m in spec.mounts().as_ref().into_iter().flatten() {
             let mut plan = mounts::plan_mount(m, &gid_map)?;
             if plan.dest.as_os_str() == "dev" && plan.is_tmpfs() {
@@ -204,8 +200,7 @@ impl Plan {
         if !cwd.is_absolute() {
             return Err(invalid(&format!("the working directory {} is not absolute", cwd.display())));
         }
-        let setgroups_denied =
-            std::fs::read_to_string("/proc/self/setgroups").map(|s| s.trim() == "deny").unwrap_or(false);
+        let setgroups_denied = std::fs::read_to_string("/proc/self/setgroups").map(|s| s.trim() == "deny").unwrap_or(false);
 
         Ok(Plan {
             new_pid_ns,

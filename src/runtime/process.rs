@@ -18,8 +18,7 @@ pub(super) fn finish_and_exec(plan: &Plan, report: RawFd) -> CResult<Infallible>
         if plan.populate_dev {
             u.chown_tmpfs()?;
         }
-        nix::sched::setns(&u.fd, nix::sched::CloneFlags::CLONE_NEWUSER)
-            .stage(|| "join the container's user namespace".to_string())?;
+        nix::sched::setns(&u.fd, nix::sched::CloneFlags::CLONE_NEWUSER).stage(|| "join the container's user namespace".to_string())?;
     }
     set_rlimits(&plan.rlimits)?;
     // A session keyring of its own, as runc and crun give: the caller's
@@ -72,8 +71,7 @@ fn set_rlimits(limits: &[Rlimit]) -> CResult<()> {
             // SAFETY: as above.
             let r = unsafe { libc::getrlimit(resource, &mut cur) };
             Errno::result(r).stage(|| format!("get rlimit {resource}"))?;
-            let clamped =
-                libc::rlimit { rlim_cur: wanted.rlim_cur.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) };
+            let clamped = libc::rlimit { rlim_cur: wanted.rlim_cur.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) };
             // SAFETY: as above.
             let r = unsafe { libc::setrlimit(resource, &clamped) };
             Errno::result(r).stage(|| format!("set rlimit {resource}"))?;
@@ -154,9 +152,7 @@ pub(super) fn check_cwd_inside_root(cwd: &CStr) -> CResult<()> {
     let outside = || Fail {
         kind: FailKind::Setup,
         errno: 0,
-        what: format!(
-            "the working directory {cwd:?} is outside of the container's root (possible container breakout detected): refused"
-        ),
+        what: format!("the working directory {cwd:?} is outside of the container's root (possible container breakout detected): refused"),
     };
     if r < 0 {
         return match Errno::last() {
@@ -178,9 +174,9 @@ pub(super) fn join_new_session_keyring() -> CResult<()> {
     let r = unsafe { libc::syscall(libc::SYS_keyctl, libc::KEYCTL_JOIN_SESSION_KEYRING as libc::c_long, std::ptr::null::<libc::c_char>()) };
     match Errno::result(r) {
         Ok(_) | Err(Errno::ENOSYS) => Ok(()),
-        Err(e @ (Errno::EDQUOT | Errno::ENOMEM)) => Err(e).stage(|| {
-            "join a new session keyring (the user's key quota, kernel.keys.maxkeys, is used up)".to_string()
-        }),
+        Err(e @ (Errno::EDQUOT | Errno::ENOMEM)) => {
+            Err(e).stage(|| "join a new session keyring (the user's key quota, kernel.keys.maxkeys, is used up)".to_string())
+        }
         Err(e) => Err(e).stage(|| "join a new session keyring".to_string()),
     }
 }

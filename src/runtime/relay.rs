@@ -129,8 +129,7 @@ impl RawMode {
         let saved = tcgetattr(b).map_err(|e| Error::Runtime(format!("read the terminal mode: {}", e.desc())))?;
         let mut raw = saved.clone();
         cfmakeraw(&mut raw);
-        tcsetattr(b, SetArg::TCSANOW, &raw)
-            .map_err(|e| Error::Runtime(format!("set the terminal to raw mode: {}", e.desc())))?;
+        tcsetattr(b, SetArg::TCSANOW, &raw).map_err(|e| Error::Runtime(format!("set the terminal to raw mode: {}", e.desc())))?;
         Ok(Some(RawMode { fd, saved }))
     }
 }
@@ -152,15 +151,8 @@ pub fn pidfd_open(pid: i32) -> Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
-const FORWARDED: [Signal; 7] = [
-    Signal::SIGWINCH,
-    Signal::SIGINT,
-    Signal::SIGTERM,
-    Signal::SIGHUP,
-    Signal::SIGQUIT,
-    Signal::SIGUSR1,
-    Signal::SIGUSR2,
-];
+const FORWARDED: [Signal; 7] =
+    [Signal::SIGWINCH, Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP, Signal::SIGQUIT, Signal::SIGUSR1, Signal::SIGUSR2];
 
 /// Blocks the relayed signals for the relay's life and reads them from a
 /// signalfd; the old mask comes back on drop.

@@ -20,8 +20,7 @@ use std::path::Path;
 /// pivoted root with its masked paths.
 pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     // Nothing we mount may propagate back to the host.
-    mount(None::<&str>, "/", None::<&str>, plan.propagation, None::<&str>)
-        .stage(|| "set the propagation of /".to_string())?;
+    mount(None::<&str>, "/", None::<&str>, plan.propagation, None::<&str>).stage(|| "set the propagation of /".to_string())?;
     let root_path = plan.rootfs.as_path();
     // The container's own id mapping over the layers (runtime/userns.rs).
     if let Some(u) = plan.own_userns.as_ref().filter(|u| !u.idmap_lowers.is_empty()) {
@@ -75,8 +74,8 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     pivot(plan)?;
     // The image's files are all there is now, its symlinks included: each
     // path is opened once inside the new root and mounted on by fd.
-    let new_root = open("/", OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .stage(|| "open the new root".to_string())?;
+    let new_root =
+        open("/", OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty()).stage(|| "open the new root".to_string())?;
     let mut empty_dir = None;
     for p in &plan.masked {
         mask(new_root.as_fd(), p, &mut empty_dir)?;

@@ -27,10 +27,7 @@ use super::child::{CResult, Stage};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use oci_spec::runtime::{LinuxSeccomp, LinuxSeccompAction, LinuxSeccompOperator};
-use seccompiler::{
-    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule,
-    TargetArch,
-};
+use seccompiler::{BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule, TargetArch};
 use std::collections::BTreeMap;
 
 /// The compiled filters, in the order they are installed.
@@ -46,9 +43,7 @@ fn arch() -> Result<TargetArch> {
     if cfg!(target_arch = "x86_64") {
         Ok(TargetArch::x86_64)
     } else {
-        Err(Error::Runtime(
-            "seccomp profiles are supported on x86_64 only for now: run with --security-opt seccomp=unconfined".into(),
-        ))
+        Err(Error::Runtime("seccomp profiles are supported on x86_64 only for now: run with --security-opt seccomp=unconfined".into()))
     }
 }
 
@@ -67,9 +62,7 @@ fn action(a: LinuxSeccompAction, errno: Option<u32>, default_errno: u32) -> Resu
         LinuxSeccompAction::ScmpActTrap => SeccompAction::Trap,
         LinuxSeccompAction::ScmpActLog => SeccompAction::Log,
         LinuxSeccompAction::ScmpActTrace => SeccompAction::Trace(errno.unwrap_or(0)),
-        LinuxSeccompAction::ScmpActNotify => {
-            return Err(Error::Runtime("seccomp action SCMP_ACT_NOTIFY is not supported".into()))
-        }
+        LinuxSeccompAction::ScmpActNotify => return Err(Error::Runtime("seccomp action SCMP_ACT_NOTIFY is not supported".into())),
     })
 }
 
@@ -165,8 +158,7 @@ impl SeccompPlan {
         if default != SeccompAction::Allow {
             // The unconditional allows go into a binary search in front
             // (seccomp_tree.rs); seccompiler's chain keeps the rest.
-            let flat: Vec<u32> =
-                base.iter().filter(|(_, r)| r.is_none()).filter_map(|(nr, _)| u32::try_from(*nr).ok()).collect();
+            let flat: Vec<u32> = base.iter().filter(|(_, r)| r.is_none()).filter_map(|(nr, _)| u32::try_from(*nr).ok()).collect();
             base.retain(|_, r| r.is_some());
             let f = SeccompFilter::new(rules_map(base), default, SeccompAction::Allow, arch).map_err(bad)?;
             let mut program = super::seccomp_tree::prologue(AUDIT_ARCH_X86_64, &flat);
@@ -192,9 +184,7 @@ impl SeccompPlan {
             // SAFETY: a valid program that outlives the call; the kernel copies it.
             // Not seccompiler::apply_filter: it forces no_new_privs, which the
             // spec may leave off (podman's default).
-            let r = unsafe {
-                libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, 0, &prog as *const libc::sock_fprog)
-            };
+            let r = unsafe { libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, 0, &prog as *const libc::sock_fprog) };
             Errno::result(r).stage(|| "install the seccomp filter".to_string())?;
         }
         Ok(())

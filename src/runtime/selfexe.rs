@@ -183,14 +183,22 @@ impl Job {
             }
             let mut r = libc::syscall(libc::SYS_fsconfig, fs, FSCONFIG_SET_STRING, c"lowerdir".as_ptr(), self.lower.as_ptr(), 0);
             if r == 0 {
-                r = libc::syscall(libc::SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, std::ptr::null::<libc::c_char>(), std::ptr::null::<libc::c_char>(), 0);
+                r = libc::syscall(
+                    libc::SYS_fsconfig,
+                    fs,
+                    FSCONFIG_CMD_CREATE,
+                    std::ptr::null::<libc::c_char>(),
+                    std::ptr::null::<libc::c_char>(),
+                    0,
+                );
             }
             if r < 0 {
                 let e = Errno::last_raw();
                 libc::close(fs);
                 return -e;
             }
-            let mnt = libc::syscall(libc::SYS_fsmount, fs, 1 as libc::c_uint, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) as RawFd;
+            let mnt =
+                libc::syscall(libc::SYS_fsmount, fs, 1 as libc::c_uint, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) as RawFd;
             let e = Errno::last_raw();
             libc::close(fs);
             if mnt < 0 {
@@ -256,6 +264,7 @@ fn memfd_copy() -> Result<OwnedFd> {
     }
     let seals = libc::F_SEAL_SEAL | libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_WRITE | libc::F_SEAL_FUTURE_WRITE;
     // SAFETY: fcntl on our memfd.
-    Errno::result(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_ADD_SEALS, seals) }).map_err(|e| err("seal the copy of sangja's binary", e))?;
+    Errno::result(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_ADD_SEALS, seals) })
+        .map_err(|e| err("seal the copy of sangja's binary", e))?;
     Ok(fd)
 }

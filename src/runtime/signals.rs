@@ -10,15 +10,8 @@ use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::Pid;
 use std::sync::atomic::{AtomicI32, Ordering};
 
-const FORWARDED: [Signal; 7] = [
-    Signal::SIGINT,
-    Signal::SIGTERM,
-    Signal::SIGHUP,
-    Signal::SIGQUIT,
-    Signal::SIGUSR1,
-    Signal::SIGUSR2,
-    Signal::SIGWINCH,
-];
+const FORWARDED: [Signal; 7] =
+    [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP, Signal::SIGQUIT, Signal::SIGUSR1, Signal::SIGUSR2, Signal::SIGWINCH];
 
 /// The pid signals go to; one container is waited for per process.
 static TARGET: AtomicI32 = AtomicI32::new(0);
@@ -42,8 +35,7 @@ extern "C" fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut l
 /// (128+signal when killed by a signal). The previous handlers are restored.
 pub fn wait_forwarding_signals(container: &Container) -> Result<i32> {
     TARGET.store(container.pid, Ordering::Relaxed);
-    let action =
-        SigAction::new(SigHandler::SigAction(forward), SaFlags::SA_RESTART | SaFlags::SA_SIGINFO, SigSet::empty());
+    let action = SigAction::new(SigHandler::SigAction(forward), SaFlags::SA_RESTART | SaFlags::SA_SIGINFO, SigSet::empty());
     let mut previous = Vec::with_capacity(FORWARDED.len());
     for sig in FORWARDED {
         // SAFETY: the handler only reads an atomic and calls kill.
@@ -89,6 +81,5 @@ pub(super) fn reset_in_child() -> CResult<()> {
             let _ = unsafe { sigaction(sig, &default) };
         }
     }
-    nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
-        .stage(|| "clear the signal mask".to_string())
+    nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None).stage(|| "clear the signal mask".to_string())
 }

@@ -82,9 +82,7 @@ pub fn enter(id: &str) -> Result<Option<String>> {
             match answer {
                 Some(a) if a.starts_with("ok ") => Ok(Some(a[3..].to_string())),
                 Some(a) => Err(Error::Runtime(format!("the systemd user manager did not start {name}: {a}"))),
-                None => {
-                    Err(Error::Runtime(format!("the systemd user manager did not start {name} within {TIMEOUT:?}")))
-                }
+                None => Err(Error::Runtime(format!("the systemd user manager did not start {name} within {TIMEOUT:?}"))),
             }
         }
     }

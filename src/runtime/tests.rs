@@ -28,11 +28,7 @@ struct TempDir(PathBuf);
 impl TempDir {
     fn new(tag: &str) -> TempDir {
         static N: AtomicU32 = AtomicU32::new(0);
-        let d = std::env::temp_dir().join(format!(
-            "sangja-rt-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
+        let d = std::env::temp_dir().join(format!("sangja-rt-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).expect("create temp dir");
         TempDir(d)
@@ -180,8 +176,7 @@ fn overlay_rootfs_writes_to_upper() {
     }
     let userdata = TempDir::new("userdata");
     let spec = spec_for(&mnt, userdata.path(), &["sh", "-c", "echo $$ > /written; mkdir -p /made/here"], |_| {});
-    let rootfs =
-        Rootfs::Overlay { lower: vec![lower.path().to_path_buf()], upper: upper.clone(), work, userxattr: false };
+    let rootfs = Rootfs::Overlay { lower: vec![lower.path().to_path_buf()], upper: upper.clone(), work, userxattr: false };
     assert_eq!(run(&spec, &rootfs).unwrap(), 0);
     assert_eq!(read(upper.join("written")), "1\n");
     assert!(upper.join("made/here").is_dir());
@@ -195,8 +190,7 @@ fn user_and_workdir() {
     let root = busybox_rootfs();
     let etc = root.path().join("etc");
     std::fs::create_dir_all(&etc).expect("mkdir etc");
-    std::fs::write(etc.join("passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n")
-        .expect("passwd");
+    std::fs::write(etc.join("passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n").expect("passwd");
     std::fs::write(etc.join("group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n").expect("group");
     let userdata = TempDir::new("userdata");
     let spec = spec_for(root.path(), userdata.path(), &["sh", "-c", "id > out; pwd >> out"], |o| {
@@ -249,14 +243,9 @@ fn host_network_and_rlimit_clamp() {
     require_root!();
     let root = busybox_rootfs();
     let userdata = TempDir::new("userdata");
-    let mut spec = spec_for(
-        root.path(),
-        userdata.path(),
-        &["sh", "-c", "ls /sys/class/net > /r.net; ulimit -Hn > /r.hard"],
-        |o| {
-            o.network = NetworkMode::Host;
-        },
-    );
+    let mut spec = spec_for(root.path(), userdata.path(), &["sh", "-c", "ls /sys/class/net > /r.net; ulimit -Hn > /r.hard"], |o| {
+        o.network = NetworkMode::Host;
+    });
     // Far above any hard limit: must be clamped, not fail.
     if let Some(p) = spec.process_mut() {
         let big = oci_spec::runtime::PosixRlimitBuilder::default()

@@ -61,8 +61,7 @@ pub(super) fn setup_in_child(t: &TtyPlan, uid: u32) -> CResult<()> {
         .stage(|| "make the pty the controlling terminal".to_string())?;
     for target in 0..3 {
         // SAFETY: dup2 onto our 0-2, which the container is to use.
-        Errno::result(unsafe { libc::dup2(slave.as_raw_fd(), target) })
-            .stage(|| format!("set descriptor {target} to the pty"))?;
+        Errno::result(unsafe { libc::dup2(slave.as_raw_fd(), target) }).stage(|| format!("set descriptor {target} to the pty"))?;
     }
     send_fd(t.sock.as_raw_fd(), m).stage(|| "send the pty master to sangja".to_string())?;
     Ok(())

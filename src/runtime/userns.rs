@@ -70,9 +70,7 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
     let uids = IdMap::from_spec(linux.uid_mappings().as_deref().unwrap_or(&[]));
     let gids = IdMap::from_spec(linux.gid_mappings().as_deref().unwrap_or(&[]));
     if uids.is_empty() || gids.is_empty() {
-        return Err(Error::Runtime(
-            "invalid spec: a new user namespace needs linux.uidMappings and linux.gidMappings".into(),
-        ));
+        return Err(Error::Runtime("invalid spec: a new user namespace needs linux.uidMappings and linux.gidMappings".into()));
     }
     let fd = create(&uids, &gids)?;
     let mut idmap_lowers = Vec::new();
@@ -82,9 +80,10 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
             let needs_map = !(uids.is_identity() && gids.is_identity());
             let lower = if needs_map && lower.iter().all(|l| super::idmap_mount::works(l, fd.as_fd())) {
                 for l in lower {
-                    idmap_lowers.push(std::ffi::CString::new(l.as_os_str().as_encoded_bytes()).map_err(|_| {
-                        Error::Runtime(format!("layer path {} has a NUL byte", l.display()))
-                    })?);
+                    idmap_lowers.push(
+                        std::ffi::CString::new(l.as_os_str().as_encoded_bytes())
+                            .map_err(|_| Error::Runtime(format!("layer path {} has a NUL byte", l.display())))?,
+                    );
                 }
                 lower.clone()
             } else {
@@ -148,12 +147,10 @@ fn create(uids: &IdMap, gids: &IdMap) -> Result<OwnedFd> {
                 .into(),
         ))
     } else {
-        write_map(pid, "uid_map", uids)
-            .and_then(|_| write_map(pid, "gid_map", gids))
-            .and_then(|_| {
-                open(format!("/proc/{pid}/ns/user").as_str(), OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-                    .map_err(|e| err("open the container's user namespace", e))
-            })
+        write_map(pid, "uid_map", uids).and_then(|_| write_map(pid, "gid_map", gids)).and_then(|_| {
+            open(format!("/proc/{pid}/ns/user").as_str(), OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
+                .map_err(|e| err("open the container's user namespace", e))
+        })
     };
     drop(done_w);
     let mut status = 0;

@@ -43,21 +43,11 @@ impl<R: Read> Read for HashingReader<R> {
 pub fn sha256_hex<'a>(what: &str, digest: &'a str) -> Result<&'a str> {
     let hex = match digest.split_once(':') {
         Some(("sha256", hex)) => hex,
-        Some((alg, _)) => {
-            return Err(Error::Layer(format!(
-                "{what} {digest}: digest algorithm \"{alg}\" is not supported (only sha256)"
-            )))
-        }
-        None => {
-            return Err(Error::Layer(format!(
-                "{what} \"{digest}\" is not a digest: expected sha256:<64 hex digits>"
-            )))
-        }
+        Some((alg, _)) => return Err(Error::Layer(format!("{what} {digest}: digest algorithm \"{alg}\" is not supported (only sha256)"))),
+        None => return Err(Error::Layer(format!("{what} \"{digest}\" is not a digest: expected sha256:<64 hex digits>"))),
     };
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(Error::Layer(format!(
-            "{what} \"{digest}\" is not a valid sha256 digest: expected 64 lowercase hex digits"
-        )));
+        return Err(Error::Layer(format!("{what} \"{digest}\" is not a valid sha256 digest: expected 64 lowercase hex digits")));
     }
     Ok(hex)
 }

@@ -11,13 +11,11 @@ use crate::error::{Error, IoContext, Result};
 use nix::errno::Errno;
 use nix::fcntl::{openat, AtFlags, OFlag};
 use nix::sys::stat::{
-    fchmod, fchmodat, fstatat, futimens, makedev, mkdirat, mknodat, utimensat, FchmodatFlags, Mode,
-    SFlag, UtimensatFlags,
+    fchmod, fchmodat, fstatat, futimens, makedev, mkdirat, mknodat, utimensat, FchmodatFlags, Mode, SFlag, UtimensatFlags,
 };
 use nix::sys::time::TimeSpec;
 use nix::unistd::{fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat, Gid, Uid, UnlinkatFlags};
 use std::cell::Cell;
-use std::rc::Rc;
 use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
@@ -25,6 +23,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use tar::EntryType;
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -244,10 +243,7 @@ fn is_dir(mode: u32) -> bool {
 impl Extractor<'_> {
     fn entry<R: Read>(&mut self, entry: &mut tar::Entry<R>) -> Result<()> {
         let kind = entry.header().entry_type();
-        if matches!(
-            kind,
-            EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink
-        ) {
+        if matches!(kind, EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink) {
             return Ok(());
         }
         let header_name = entry.path_bytes().into_owned();
@@ -305,15 +301,12 @@ impl Extractor<'_> {
                 self.dirs.insert(comps, meta);
                 Ok(())
             }
-            EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
-                self.file(entry, &parent, &name, &comps, &meta, &shown)
-            }
+            EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => self.file(entry, &parent, &name, &comps, &meta, &shown),
             EntryType::Symlink => {
                 let link = entry.link_name_bytes().ok_or_else(|| bad(&shown, "symlink without a target"))?;
                 let link = OsStr::from_bytes(&link).to_os_string();
                 self.clear(&parent, &name, &comps, false)?;
-                symlinkat(link.as_os_str(), &parent, name.as_os_str())
-                    .path_ctx("create symlink", &self.target.join(rel_path(&comps)))?;
+                symlinkat(link.as_os_str(), &parent, name.as_os_str()).path_ctx("create symlink", &self.target.join(rel_path(&comps)))?;
                 self.apply_at(&parent, &name, &comps, &meta, true, &shown)
             }
             EntryType::Link => self.hardlink(entry, &parent, &name, &comps, &shown),
@@ -385,8 +378,8 @@ impl Extractor<'_> {
                 Ok(f) => Ok(f),
                 Err(Errno::ELOOP | Errno::ENOTDIR) => {
                     // O_NOFOLLOW|O_DIRECTORY gives ENOTDIR for a symlink too: tell them apart.
-                    let link = fstatat(fd, c.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)
-                        .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK);
+                    let link =
+                        fstatat(fd, c.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK);
                     let what = if link { "a symlink" } else { "not a directory" };
                     Err(bad(shown, format_args!("its parent \"{}\" is {what}", rel_path(&comps[..=i]).display())))
                 }
@@ -421,7 +414,15 @@ impl Extractor<'_> {
         Ok(false)
     }
 
-    fn file<R: Read>(&mut self, entry: &mut tar::Entry<R>, parent: &OwnedFd, name: &OsStr, comps: &[OsString], meta: &Meta, shown: &str) -> Result<()> {
+    fn file<R: Read>(
+        &mut self,
+        entry: &mut tar::Entry<R>,
+        parent: &OwnedFd,
+        name: &OsStr,
+        comps: &[OsString],
+        meta: &Meta,
+        shown: &str,
+    ) -> Result<()> {
         let path = self.target.join(rel_path(comps));
         let sparse = entry.header().entry_type() == EntryType::GNUSparse;
         if sparse {
@@ -547,9 +548,7 @@ impl Extractor<'_> {
         match fstatat(&src_dir, src_name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
             Ok(st) if is_dir(st.st_mode) => return Err(bad(shown, "a hardlink cannot point at a directory")),
             Ok(_) => {}
-            Err(_) => {
-                return Err(bad(shown, format_args!("its hardlink target \"{}\" is not in the layer", rel_path(&src).display())))
-            }
+            Err(_) => return Err(bad(shown, format_args!("its hardlink target \"{}\" is not in the layer", rel_path(&src).display()))),
         }
         self.clear(parent, name, comps, false)?;
         // Flags empty: a source that is a symlink is linked itself, never followed.
@@ -599,8 +598,7 @@ impl Extractor<'_> {
             // After chown, which clears setuid/setgid. Never following: in a
             // running container (`cp - CTR:DIR`) the node may have been
             // swapped for a symlink out since we made it.
-            fchmodat(parent, name, Mode::from_bits_truncate(m.mode), FchmodatFlags::NoFollowSymlink)
-                .path_ctx("set mode of", &path)?;
+            fchmodat(parent, name, Mode::from_bits_truncate(m.mode), FchmodatFlags::NoFollowSymlink).path_ctx("set mode of", &path)?;
         }
         if !m.xattrs.is_empty() {
             // lsetxattr through the parent's fd: only `name` is looked up
@@ -668,10 +666,7 @@ fn chown_error(e: Errno, uid: u32, gid: u32, shown: &str) -> Error {
              e.g. `sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $USER`)"
         ));
     }
-    Error::Io {
-        what: format!("set owner {uid}:{gid} of layer entry \"{shown}\""),
-        source: io::Error::from(e),
-    }
+    Error::Io { what: format!("set owner {uid}:{gid} of layer entry \"{shown}\""), source: io::Error::from(e) }
 }
 
 fn read_meta<R: Read>(entry: &mut tar::Entry<R>, shown: &str) -> Result<Meta> {

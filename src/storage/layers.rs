@@ -86,8 +86,7 @@ impl<'a> LayerStore<'a> {
     pub fn info(&self, digest: &str) -> Result<LayerInfo> {
         let hex = sha256_hex("layer digest", digest)?;
         let path = self.layer_dir(hex).join("layer.json");
-        crate::json_file::read_opt(&path)?
-            .ok_or_else(|| Error::Layer(format!("layer {digest} is not in the store: pull its image again")))
+        crate::json_file::read_opt(&path)?.ok_or_else(|| Error::Layer(format!("layer {digest} is not in the store: pull its image again")))
     }
     /// All whole layers in the store.
     pub fn list(&self) -> Result<Vec<LayerInfo>> {
@@ -129,7 +128,15 @@ impl<'a> LayerStore<'a> {
         result
     }
 
-    fn extract_and_publish<R: Read>(&self, work: &Path, hex: &str, digest: &str, diff_id: Option<&str>, blob: R, opts: &ExtractOptions) -> Result<LayerInfo> {
+    fn extract_and_publish<R: Read>(
+        &self,
+        work: &Path,
+        hex: &str,
+        digest: &str,
+        diff_id: Option<&str>,
+        blob: R,
+        opts: &ExtractOptions,
+    ) -> Result<LayerInfo> {
         let diff = work.join("diff");
         let read_what = || format!("read layer {digest}");
         let mut raw = HashingReader::new(blob);
@@ -164,19 +171,10 @@ impl<'a> LayerStore<'a> {
         blob_ok()?;
         if let Some(expected) = diff_id {
             if actual_diff_id != expected {
-                return Err(Error::DigestMismatch {
-                    what: "layer diff_id".into(),
-                    expected: expected.into(),
-                    actual: actual_diff_id,
-                });
+                return Err(Error::DigestMismatch { what: "layer diff_id".into(), expected: expected.into(), actual: actual_diff_id });
             }
         }
-        let info = LayerInfo {
-            digest: digest.to_string(),
-            diff_id: actual_diff_id,
-            compressed_size: raw.count(),
-            size,
-        };
+        let info = LayerInfo { digest: digest.to_string(), diff_id: actual_diff_id, compressed_size: raw.count(), size };
         // On disk before it becomes visible: after a power cut a published layer must
         // not hold empty files. One syncfs is far cheaper than an fsync per file.
         let dir = File::open(work).path_ctx("open", work)?;

@@ -6,9 +6,9 @@ mod extract;
 pub mod fuse;
 pub mod layers;
 pub mod overlay;
-pub mod volumes;
 pub mod tree;
 pub mod vfs;
+pub mod volumes;
 mod xattrs;
 
 pub use extract::extract_tar_plain;

@@ -43,9 +43,8 @@ pub fn mount_options(lower: &[PathBuf], upper: &Path, work: &Path, userxattr: bo
 /// overlayfs splits options on ',' and lowerdir on ':', and un-escapes '\' before
 /// any character, so those three must be escaped.
 fn push_escaped(s: &mut String, p: &Path) -> Result<()> {
-    let text = std::str::from_utf8(p.as_os_str().as_bytes()).map_err(|_| {
-        Error::Layer(format!("the overlay path {} is not valid UTF-8: use a --root path that is", p.display()))
-    })?;
+    let text = std::str::from_utf8(p.as_os_str().as_bytes())
+        .map_err(|_| Error::Layer(format!("the overlay path {} is not valid UTF-8: use a --root path that is", p.display())))?;
     for c in text.chars() {
         if matches!(c, ':' | ',' | '\\') {
             s.push('\\');

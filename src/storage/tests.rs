@@ -27,13 +27,7 @@ fn test_dir() -> TestDir {
 }
 
 fn store(dir: &TestDir) -> StorePaths {
-    StorePaths {
-        root: dir.0.join("root"),
-        runroot: dir.0.join("run"),
-        driver: "overlay".to_string(),
-        rootless: false,
-        driver_notice: None,
-    }
+    StorePaths { root: dir.0.join("root"), runroot: dir.0.join("run"), driver: "overlay".to_string(), rootless: false, driver_notice: None }
 }
 
 fn sha(data: &[u8]) -> String {
@@ -99,8 +93,7 @@ fn tar_of(entries: &[E]) -> Vec<u8> {
             }
             E::Xattr(n, key, value) => {
                 let k = format!("SCHILY.xattr.{key}");
-                b.append_pax_extensions([(k.as_str(), value)])
-                    .and_then(|_| b.append(&header(n, EntryType::Regular, 1, 0o644), &b"x"[..]))
+                b.append_pax_extensions([(k.as_str(), value)]).and_then(|_| b.append(&header(n, EntryType::Regular, 1, 0o644), &b"x"[..]))
             }
         };
         r.expect("append");
@@ -132,12 +125,7 @@ fn getxattr(path: &Path, key: &str) -> Option<Vec<u8>> {
 }
 
 fn sample() -> Vec<u8> {
-    tar_of(&[
-        E::Dir("./etc/", 0o755),
-        E::File("./etc/hello", b"hello world", 0o644),
-        E::Symlink("./link", "etc/hello"),
-        E::Fifo("./pipe"),
-    ])
+    tar_of(&[E::Dir("./etc/", 0o755), E::File("./etc/hello", b"hello world", 0o644), E::Symlink("./link", "etc/hello"), E::Fifo("./pipe")])
 }
 
 fn check_sample(diff: &Path) {
@@ -179,11 +167,7 @@ fn assert_nothing_published(paths: &StorePaths, digest: &str) {
     assert!(!store.has(digest));
     let hex = digest.trim_start_matches("sha256:");
     assert!(!paths.layers_dir().join(hex).exists());
-    let temps = fs::read_dir(paths.tmp_dir())
-        .expect("tmp")
-        .flatten()
-        .filter(|e| e.file_name().as_bytes().starts_with(b"layer-"))
-        .count();
+    let temps = fs::read_dir(paths.tmp_dir()).expect("tmp").flatten().filter(|e| e.file_name().as_bytes().starts_with(b"layer-")).count();
     assert_eq!(temps, 0, "temp folder left behind");
 }
 
@@ -211,9 +195,7 @@ fn wrong_diff_id_is_refused() {
     let paths = store(&dir);
     let blob = zstd(&sample());
     let digest = sha(&blob);
-    let err = LayerStore::new(&paths)
-        .add_from_blob(&digest, Some(&sha(b"other")), &blob[..], &root_opts())
-        .expect_err("must fail");
+    let err = LayerStore::new(&paths).add_from_blob(&digest, Some(&sha(b"other")), &blob[..], &root_opts()).expect_err("must fail");
     assert!(matches!(err, Error::DigestMismatch { ref what, .. } if what == "layer diff_id"), "{err}");
     assert_nothing_published(&paths, &digest);
 }
@@ -474,9 +456,8 @@ fn concurrent_adds_extract_once() {
     let blob = gzip(&sample());
     let digest = sha(&blob);
     let results: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..3)
-            .map(|_| s.spawn(|| LayerStore::new(&paths).add_from_blob(&digest, None, &blob[..], &root_opts())))
-            .collect();
+        let handles: Vec<_> =
+            (0..3).map(|_| s.spawn(|| LayerStore::new(&paths).add_from_blob(&digest, None, &blob[..], &root_opts()))).collect();
         handles.into_iter().map(|h| h.join().expect("thread")).collect()
     });
     let first = results[0].as_ref().expect("add");
@@ -488,11 +469,7 @@ fn concurrent_adds_extract_once() {
 }
 
 fn assert_nothing_published_temp(paths: &StorePaths) {
-    let temps = fs::read_dir(paths.tmp_dir())
-        .expect("tmp")
-        .flatten()
-        .filter(|e| !e.file_name().as_bytes().starts_with(b"."))
-        .count();
+    let temps = fs::read_dir(paths.tmp_dir()).expect("tmp").flatten().filter(|e| !e.file_name().as_bytes().starts_with(b".")).count();
     assert_eq!(temps, 0);
 }
 

@@ -116,8 +116,8 @@ fn copy_inner(
             }
         }
         SFlag::S_IFREG => {
-            let s = openat(src_dir, src_name, OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
-                .path_ctx("open", shown)?;
+            let s =
+                openat(src_dir, src_name, OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()).path_ctx("open", shown)?;
             let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
             let d = openat(dst_dir, dst_name, flags, Mode::from_bits_truncate(0o600)).path_ctx("create", shown)?;
             let (mut s, mut d) = (File::from(s), File::from(d));
@@ -128,10 +128,8 @@ fn copy_inner(
             symlinkat(target.as_os_str(), dst_dir, dst_name).path_ctx("create the link", shown)?;
         }
         SFlag::S_IFIFO => mkfifoat(dst_dir, dst_name, Mode::from_bits_truncate(0o600)).path_ctx("create", shown)?,
-        SFlag::S_IFCHR | SFlag::S_IFBLK => {
-            nix::sys::stat::mknodat(dst_dir, dst_name, k, Mode::from_bits_truncate(0o600), st.st_rdev)
-                .path_ctx("create the device node", shown)?
-        }
+        SFlag::S_IFCHR | SFlag::S_IFBLK => nix::sys::stat::mknodat(dst_dir, dst_name, k, Mode::from_bits_truncate(0o600), st.st_rdev)
+            .path_ctx("create the device node", shown)?,
         // A socket is a live endpoint, not content: nothing to copy.
         _ => return Ok(()),
     }
@@ -370,118 +368,118 @@ struct TarWalk<'a> {
 }
 
 impl TarWalk<'_> {
-fn dir<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, rel: &Path, depth: usize) -> Result<()> {
-    let (whiteouts, shown) = (self.whiteouts, self.shown);
-    if depth > 4096 {
-        return Err(Error::Invalid(format!("{}: folders nested too deep to archive", shown.display())));
+    fn dir<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, rel: &Path, depth: usize) -> Result<()> {
+        let (whiteouts, shown) = (self.whiteouts, self.shown);
+        if depth > 4096 {
+            return Err(Error::Invalid(format!("{}: folders nested too deep to archive", shown.display())));
+        }
+        let werr = |p: &Path| {
+            let p = p.to_path_buf();
+            move || format!("write {} to the archive", p.display())
+        };
+        if whiteouts == Whiteouts::ToOci && !rel.as_os_str().is_empty() && is_opaque(dir) {
+            let mut h = marker_header();
+            let p = rel.join(".wh..wh..opq");
+            b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
+        }
+        for name in names(dir, &shown.join(rel))? {
+            self.entry(b, dir, &name, rel, depth)?;
+        }
+        Ok(())
     }
-    let werr = |p: &Path| {
-        let p = p.to_path_buf();
-        move || format!("write {} to the archive", p.display())
-    };
-    if whiteouts == Whiteouts::ToOci && !rel.as_os_str().is_empty() && is_opaque(dir) {
-        let mut h = marker_header();
-        let p = rel.join(".wh..wh..opq");
-        b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
-    }
-    for name in names(dir, &shown.join(rel))? {
-        self.entry(b, dir, &name, rel, depth)?;
-    }
-    Ok(())
-}
 
-/// A PAX header with the attributes of `name`, for the entry that follows.
-fn xattrs<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &OsStr, p: &Path) -> Result<()> {
-    let x = super::xattrs::list(dir, name);
-    if x.is_empty() {
-        return Ok(());
-    }
-    let body = super::xattrs::pax_records(&x);
-    let mut h = tar::Header::new_ustar();
-    h.set_entry_type(tar::EntryType::XHeader);
-    h.set_mode(0o644);
-    h.set_size(body.len() as u64);
-    // The name of a PAX header is informative only; keep it within ustar's 100 bytes.
-    h.set_path("PaxHeaders/xattrs").ctx(|| format!("write {} to the archive", p.display()))?;
-    h.set_cksum();
-    b.append(&h, &body[..]).ctx(|| format!("write the attributes of {} to the archive", p.display()))
-}
-
-/// Writes one entry (and, for a folder, what it holds) named rel/name.
-fn entry<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &OsStr, rel: &Path, depth: usize) -> Result<()> {
-    let (whiteouts, shown) = (self.whiteouts, self.shown);
-    let werr = |p: &Path| {
-        let p = p.to_path_buf();
-        move || format!("write {} to the archive", p.display())
-    };
-    let p = rel.join(name);
-    if self.skip.contains(&p) {
-        return Ok(());
-    }
-    let mut st = stat_at(dir, name).path_ctx("inspect", &shown.join(&p))?;
-    if let Some(f) = self.owners {
-        (st.st_uid, st.st_gid) = f(st.st_uid, st.st_gid);
-    }
-    let k = kind(&st);
-    if whiteouts == Whiteouts::ToOci && is_whiteout(&st) {
-        let mut wh = OsString::from(".wh.");
-        wh.push(name);
-        let wp = rel.join(wh);
-        let mut h = header(&st, tar::EntryType::Regular);
-        h.set_mode(0o644);
-        b.append_data(&mut h, &wp, std::io::empty()).ctx(werr(&wp))?;
-        return Ok(());
-    }
-    if k != SFlag::S_IFDIR && st.st_nlink > 1 {
-        if let Some(first) = self.links.get(&(st.st_dev, st.st_ino)) {
-            let mut h = header(&st, tar::EntryType::Link);
-            b.append_link(&mut h, &p, first).ctx(werr(&p))?;
+    /// A PAX header with the attributes of `name`, for the entry that follows.
+    fn xattrs<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &OsStr, p: &Path) -> Result<()> {
+        let x = super::xattrs::list(dir, name);
+        if x.is_empty() {
             return Ok(());
         }
-        self.links.insert((st.st_dev, st.st_ino), p.clone());
+        let body = super::xattrs::pax_records(&x);
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::XHeader);
+        h.set_mode(0o644);
+        h.set_size(body.len() as u64);
+        // The name of a PAX header is informative only; keep it within ustar's 100 bytes.
+        h.set_path("PaxHeaders/xattrs").ctx(|| format!("write {} to the archive", p.display()))?;
+        h.set_cksum();
+        b.append(&h, &body[..]).ctx(|| format!("write the attributes of {} to the archive", p.display()))
     }
-    if k != SFlag::S_IFSOCK {
-        self.xattrs(b, dir, name, &p)?;
-    }
-    match k {
-        SFlag::S_IFDIR => {
-            let mut h = header(&st, tar::EntryType::Directory);
-            b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
-            if self.flat || self.dev.is_some_and(|d| d != st.st_dev) {
+
+    /// Writes one entry (and, for a folder, what it holds) named rel/name.
+    fn entry<W: Write>(&mut self, b: &mut tar::Builder<W>, dir: BorrowedFd, name: &OsStr, rel: &Path, depth: usize) -> Result<()> {
+        let (whiteouts, shown) = (self.whiteouts, self.shown);
+        let werr = |p: &Path| {
+            let p = p.to_path_buf();
+            move || format!("write {} to the archive", p.display())
+        };
+        let p = rel.join(name);
+        if self.skip.contains(&p) {
+            return Ok(());
+        }
+        let mut st = stat_at(dir, name).path_ctx("inspect", &shown.join(&p))?;
+        if let Some(f) = self.owners {
+            (st.st_uid, st.st_gid) = f(st.st_uid, st.st_gid);
+        }
+        let k = kind(&st);
+        if whiteouts == Whiteouts::ToOci && is_whiteout(&st) {
+            let mut wh = OsString::from(".wh.");
+            wh.push(name);
+            let wp = rel.join(wh);
+            let mut h = header(&st, tar::EntryType::Regular);
+            h.set_mode(0o644);
+            b.append_data(&mut h, &wp, std::io::empty()).ctx(werr(&wp))?;
+            return Ok(());
+        }
+        if k != SFlag::S_IFDIR && st.st_nlink > 1 {
+            if let Some(first) = self.links.get(&(st.st_dev, st.st_ino)) {
+                let mut h = header(&st, tar::EntryType::Link);
+                b.append_link(&mut h, &p, first).ctx(werr(&p))?;
                 return Ok(());
             }
-            let sub = open_dir_at(dir, name).path_ctx("open", &shown.join(&p))?;
-            self.dir(b, sub.as_fd(), &p, depth + 1)?;
+            self.links.insert((st.st_dev, st.st_ino), p.clone());
         }
-        SFlag::S_IFREG => {
-            let f = openat(dir, name, OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
-                .path_ctx("open", &shown.join(&p))?;
-            let mut h = header(&st, tar::EntryType::Regular);
-            h.set_size(st.st_size as u64);
-            // Exactly the size in the header, even if the file grows meanwhile.
-            let body = File::from(f).take(st.st_size as u64);
-            b.append_data(&mut h, &p, body).ctx(werr(&p))?;
+        if k != SFlag::S_IFSOCK {
+            self.xattrs(b, dir, name, &p)?;
         }
-        SFlag::S_IFLNK => {
-            let target = nix::fcntl::readlinkat(dir, name).path_ctx("read the link", &shown.join(&p))?;
-            let mut h = header(&st, tar::EntryType::Symlink);
-            b.append_link(&mut h, &p, Path::new(&target)).ctx(werr(&p))?;
+        match k {
+            SFlag::S_IFDIR => {
+                let mut h = header(&st, tar::EntryType::Directory);
+                b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
+                if self.flat || self.dev.is_some_and(|d| d != st.st_dev) {
+                    return Ok(());
+                }
+                let sub = open_dir_at(dir, name).path_ctx("open", &shown.join(&p))?;
+                self.dir(b, sub.as_fd(), &p, depth + 1)?;
+            }
+            SFlag::S_IFREG => {
+                let f = openat(dir, name, OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+                    .path_ctx("open", &shown.join(&p))?;
+                let mut h = header(&st, tar::EntryType::Regular);
+                h.set_size(st.st_size as u64);
+                // Exactly the size in the header, even if the file grows meanwhile.
+                let body = File::from(f).take(st.st_size as u64);
+                b.append_data(&mut h, &p, body).ctx(werr(&p))?;
+            }
+            SFlag::S_IFLNK => {
+                let target = nix::fcntl::readlinkat(dir, name).path_ctx("read the link", &shown.join(&p))?;
+                let mut h = header(&st, tar::EntryType::Symlink);
+                b.append_link(&mut h, &p, Path::new(&target)).ctx(werr(&p))?;
+            }
+            SFlag::S_IFIFO => {
+                let mut h = header(&st, tar::EntryType::Fifo);
+                b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
+            }
+            SFlag::S_IFCHR | SFlag::S_IFBLK => {
+                let typ = if k == SFlag::S_IFCHR { tar::EntryType::Char } else { tar::EntryType::Block };
+                let mut h = header(&st, typ);
+                h.set_device_major(libc::major(st.st_rdev)).ctx(werr(&p))?;
+                h.set_device_minor(libc::minor(st.st_rdev)).ctx(werr(&p))?;
+                b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
+            }
+            _ => {} // sockets
         }
-        SFlag::S_IFIFO => {
-            let mut h = header(&st, tar::EntryType::Fifo);
-            b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
-        }
-        SFlag::S_IFCHR | SFlag::S_IFBLK => {
-            let typ = if k == SFlag::S_IFCHR { tar::EntryType::Char } else { tar::EntryType::Block };
-            let mut h = header(&st, typ);
-            h.set_device_major(libc::major(st.st_rdev)).ctx(werr(&p))?;
-            h.set_device_minor(libc::minor(st.st_rdev)).ctx(werr(&p))?;
-            b.append_data(&mut h, &p, std::io::empty()).ctx(werr(&p))?;
-        }
-        _ => {} // sockets
+        Ok(())
     }
-    Ok(())
-}
 }
 
 #[cfg(test)]

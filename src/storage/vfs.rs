@@ -154,10 +154,8 @@ impl Apply<'_> {
                 symlinkat(target.as_os_str(), dst, name).path_ctx("create the link", &shown)?;
             }
             SFlag::S_IFIFO => mkfifoat(dst, name, Mode::from_bits_truncate(0o600)).path_ctx("create", &shown)?,
-            SFlag::S_IFCHR | SFlag::S_IFBLK => {
-                nix::sys::stat::mknodat(dst, name, k, Mode::from_bits_truncate(0o600), st.st_rdev)
-                    .path_ctx("create the device node", &shown)?
-            }
+            SFlag::S_IFCHR | SFlag::S_IFBLK => nix::sys::stat::mknodat(dst, name, k, Mode::from_bits_truncate(0o600), st.st_rdev)
+                .path_ctx("create the device node", &shown)?,
             // A socket is a live endpoint, not content.
             _ => return Ok(()),
         }
@@ -352,10 +350,7 @@ mod tests {
         assert_eq!(!img.join("b/x").exists(), opq);
         assert_eq!(std::fs::read_to_string(img.join("b/y")).unwrap(), "y");
         assert_eq!(std::fs::read_to_string(img.join("c/z")).unwrap(), "z");
-        assert_eq!(
-            std::fs::metadata(img.join("a/f2")).unwrap().mtime_nsec(),
-            std::fs::metadata(l1.join("a/f2")).unwrap().mtime_nsec()
-        );
+        assert_eq!(std::fs::metadata(img.join("a/f2")).unwrap().mtime_nsec(), std::fs::metadata(l1.join("a/f2")).unwrap().mtime_nsec());
 
         let ctr = t.join("ctr");
         std::fs::create_dir(&ctr).unwrap();
@@ -366,13 +361,8 @@ mod tests {
         std::fs::create_dir(ctr.join("n")).unwrap();
         std::fs::write(ctr.join("n/new"), "").unwrap();
         let got = changes(&img, &ctr, None).unwrap();
-        let want: Vec<Change> = vec![
-            ('C', "a/f2".into()),
-            ('C', "a/f2link".into()),
-            ('D', "c".into()),
-            ('A', "n".into()),
-            ('A', "n/new".into()),
-        ];
+        let want: Vec<Change> =
+            vec![('C', "a/f2".into()), ('C', "a/f2link".into()), ('D', "c".into()), ('A', "n".into()), ('A', "n/new".into())];
         assert_eq!(got, want);
         super::super::remove_tree(&t).unwrap();
     }

@@ -94,10 +94,7 @@ impl<'a> VolumeStore<'a> {
     /// Creates a volume; the caller holds the store lock. Fails if the name is taken.
     pub fn create(&self, volume: &Volume) -> Result<()> {
         if !crate::container::mounts::valid_volume_name(&volume.name) {
-            return Err(Error::Invalid(format!(
-                "volume name {:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
-                volume.name
-            )));
+            return Err(Error::Invalid(format!("volume name {:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", volume.name)));
         }
         let dir = self.dir();
         fs::create_dir_all(&dir).path_ctx("create", &dir)?;

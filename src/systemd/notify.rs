@@ -29,8 +29,7 @@ fn address(socket: &str) -> Result<SocketAddr> {
 pub fn send_to(socket: &str, state: &str) -> Result<()> {
     let addr = address(socket)?;
     let sock = UnixDatagram::unbound().map_err(|e| Error::Runtime(format!("create a notify socket: {e}")))?;
-    sock.send_to_addr(state.as_bytes(), &addr)
-        .map_err(|e| Error::Runtime(format!("send {state:?} to NOTIFY_SOCKET {socket}: {e}")))?;
+    sock.send_to_addr(state.as_bytes(), &addr).map_err(|e| Error::Runtime(format!("send {state:?} to NOTIFY_SOCKET {socket}: {e}")))?;
     Ok(())
 }
 

@@ -205,7 +205,10 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
                             let ok = v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
                                 && v.chars().all(|c| c.is_ascii_alphanumeric() || "_.-%".contains(c));
                             if !ok {
-                                return Err(err(*line, format!("ContainerName={v:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")));
+                                return Err(err(
+                                    *line,
+                                    format!("ContainerName={v:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"),
+                                ));
                             }
                             name = v.clone();
                         }
@@ -240,7 +243,10 @@ pub fn container_unit(file: &Path, u: &UnitFile, exe: &str) -> Result<Generated,
                             let port = v.rsplit(':').next().unwrap_or("");
                             let num = port.split('/').next().unwrap_or("");
                             if !ok || num.split('-').any(|n| n.parse::<u16>().is_err()) {
-                                return Err(err(*line, format!("PublishPort={v:?} is invalid: use [[IP:]HOST_PORT:]CONTAINER_PORT[/PROTOCOL]")));
+                                return Err(err(
+                                    *line,
+                                    format!("PublishPort={v:?} is invalid: use [[IP:]HOST_PORT:]CONTAINER_PORT[/PROTOCOL]"),
+                                ));
                             }
                             flags.push(format!("--publish={v}"));
                         }

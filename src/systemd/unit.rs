@@ -204,8 +204,29 @@ mod tests {
     #[test]
     fn recreates_the_create_command() {
         let c = container(
-            &["sangja", "--root", "/r", "container", "create", "--name", "web", "-dit", "--rm", "--cidfile=/f", "--restart", "always",
-              "-e", "A=1", "--sdnotify", "ignore", "img", "--", "sh", "-c", "x"],
+            &[
+                "sangja",
+                "--root",
+                "/r",
+                "container",
+                "create",
+                "--name",
+                "web",
+                "-dit",
+                "--rm",
+                "--cidfile=/f",
+                "--restart",
+                "always",
+                "-e",
+                "A=1",
+                "--sdnotify",
+                "ignore",
+                "img",
+                "--",
+                "sh",
+                "-c",
+                "x",
+            ],
             "img",
             &["sh", "-c", "x"],
         );

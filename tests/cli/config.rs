@@ -243,7 +243,11 @@ impl AuthRegistry {
         let reg = AuthRegistry { child, dir, addr };
         let t0 = Instant::now();
         while std::net::TcpStream::connect(&reg.addr).is_err() {
-            assert!(t0.elapsed() < Duration::from_secs(10), "the auth registry did not start: {:?}", fs::read_to_string(reg.dir.join("log")));
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "the auth registry did not start: {:?}",
+                fs::read_to_string(reg.dir.join("log"))
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         let st = Command::new("skopeo")

@@ -44,7 +44,15 @@ fn checked_in_docs_are_fresh() {
     }
     // Every page has the sections the issue asks for, and man renders it without warnings.
     let man = files(&tmp.join("man"));
-    for page in ["sangja.1", "sangja-run.1", "sangja-rm.1", "sangja-container-rm.1", "sangja-image-ls.1", "sangja-volume-rm.1", "sangja-completion.1"] {
+    for page in [
+        "sangja.1",
+        "sangja-run.1",
+        "sangja-rm.1",
+        "sangja-container-rm.1",
+        "sangja-image-ls.1",
+        "sangja-volume-rm.1",
+        "sangja-completion.1",
+    ] {
         assert!(man.contains_key(page), "no man page {page}");
     }
     for (name, text) in &man {
@@ -56,9 +64,17 @@ fn checked_in_docs_are_fresh() {
     for flag in ["\\-\\-rm", "\\-\\-name", "\\-\\-network", "\\-\\-volume"] {
         assert!(run.contains(flag), "sangja-run.1 documents {flag}");
     }
-    let rendered = Command::new("man").args(["--warnings", "-E", "UTF-8", "-l"]).arg(tmp.join("man/sangja-run.1")).env("MANWIDTH", "80").output().unwrap();
+    let rendered = Command::new("man")
+        .args(["--warnings", "-E", "UTF-8", "-l"])
+        .arg(tmp.join("man/sangja-run.1"))
+        .env("MANWIDTH", "80")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&rendered.stdout);
-    assert!(rendered.status.success() && stdout.contains("EXAMPLES") && stdout.contains("sangja run --rm"), "man -l sangja-run.1: {stdout}");
+    assert!(
+        rendered.status.success() && stdout.contains("EXAMPLES") && stdout.contains("sangja run --rm"),
+        "man -l sangja-run.1: {stdout}"
+    );
     let warnings = String::from_utf8_lossy(&rendered.stderr);
     assert!(warnings.trim().is_empty(), "man warns about sangja-run.1: {warnings}");
     let _ = fs::remove_dir_all(&tmp);

@@ -15,11 +15,7 @@ fn run_env(s: &Sangja, env: &[(&str, &str)], args: &[&str]) -> (i32, String, Str
         cmd.env(k, v);
     }
     let out = cmd.stdin(Stdio::null()).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 fn recorded(s: &Sangja) -> String {
@@ -49,9 +45,16 @@ fn workflow(s: &Sangja, driver: &str) {
     assert_eq!(recorded(s), driver);
     // Later commands use the store's driver without being told.
     assert_eq!(graph_driver(s), driver);
-    s.ok(&["run", "--name", "c", BUSYBOX, "sh", "-c",
+    s.ok(&[
+        "run",
+        "--name",
+        "c",
+        BUSYBOX,
+        "sh",
+        "-c",
         "echo new > /newfile; echo more >> /etc/passwd; rm /etc/group; mv /newfile /renamed; \
-         mkdir /d; echo in > /d/x; mv /root /root2; ln -s /renamed /link; ln /d/x /d/hard"]);
+         mkdir /d; echo in > /d/x; mv /root /root2; ln -s /renamed /link; ln /d/x /d/hard",
+    ]);
     let diff = s.ok(&["diff", "c"]).lines();
     for want in ["A /renamed", "C /etc/passwd", "D /etc/group", "A /d", "A /d/x", "A /d/hard", "D /root", "A /root2", "A /link"] {
         assert!(diff.contains(&want.to_string()), "{driver}: {want} missing from diff: {diff:?}");
@@ -88,10 +91,16 @@ fn workflow(s: &Sangja, driver: &str) {
 
     // commit: a layer of the changes, runnable on the same driver.
     s.ok(&["commit", "c", "snap"]);
-    s.ok(&["run", "--rm", "snap", "sh", "-c",
+    s.ok(&[
+        "run",
+        "--rm",
+        "snap",
+        "sh",
+        "-c",
         "cat /renamed /d/x /d/hin; tail -1 /etc/passwd; test ! -e /etc/group && test ! -e /root && test -d /root2 \
-         && test ! -e /newfile && test \"$(stat -c %h /d/x)\" = 2 && echo ok"])
-        .stdout_is("new\nin\nfrom host\nmore\nok\n");
+         && test ! -e /newfile && test \"$(stat -c %h /d/x)\" = 2 && echo ok",
+    ])
+    .stdout_is("new\nin\nfrom host\nmore\nok\n");
 
     // A new volume gets the image's content through the image's view.
     s.pull(LAYERED);

@@ -28,7 +28,13 @@ fn fs_script(name: &str) -> PathBuf {
 fn layers(s: &Sangja, at: &Path) {
     let key = if s.is_rootless() { "user.overlay.opaque" } else { "trusted.overlay.opaque" };
     let d = at.display();
-    user_sh(s, &format!("mkdir -p {d}/l1 {d}/l2 {d}/up {d}/work {d}/work2 {d}/mnt && sh {} {key} {d}/l1 {d}/l2", fs_script("make-layers.sh").display()));
+    user_sh(
+        s,
+        &format!(
+            "mkdir -p {d}/l1 {d}/l2 {d}/up {d}/work {d}/work2 {d}/mnt && sh {} {key} {d}/l1 {d}/l2",
+            fs_script("make-layers.sh").display()
+        ),
+    );
 }
 
 /// The first line where two outputs differ (whole outputs are long).

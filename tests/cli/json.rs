@@ -185,8 +185,8 @@ impl Parser<'_> {
                                 b'b' => out.push('\u{8}'),
                                 b'f' => out.push('\u{c}'),
                                 b'u' => {
-                                    let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4).unwrap_or(b""))
-                                        .map_err(|e| e.to_string())?;
+                                    let hex =
+                                        std::str::from_utf8(self.s.get(self.i..self.i + 4).unwrap_or(b"")).map_err(|e| e.to_string())?;
                                     let mut code = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
                                     self.i += 4;
                                     if (0xD800..0xDC00).contains(&code) && self.eat("\\u") {
@@ -233,8 +233,7 @@ impl Parser<'_> {
 
 #[test]
 fn json_reader_reads_what_sangja_prints() {
-    let v = Json::parse(r#"[{"Id":"abc","Names":["web"],"State":{"ExitCode":3,"Ok":true},"E":"a\"b\u00e9","N":null,"F":-1.5e2}]"#)
-        .unwrap();
+    let v = Json::parse(r#"[{"Id":"abc","Names":["web"],"State":{"ExitCode":3,"Ok":true},"E":"a\"b\u00e9","N":null,"F":-1.5e2}]"#).unwrap();
     assert_eq!(v[0]["Id"].as_str(), Some("abc"));
     assert_eq!(v.path("0.Names.0").as_str(), Some("web"));
     assert_eq!(v.path("0.State.ExitCode").as_i64(), Some(3));

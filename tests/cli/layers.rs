@@ -13,12 +13,7 @@ fn give(s: &Sangja, p: &Path) {
 
 /// The names a tar stream lists (`tar t`).
 fn tar_names(bytes: &[u8]) -> Vec<String> {
-    let mut child = std::process::Command::new("tar")
-        .arg("t")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = std::process::Command::new("tar").arg("t").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let data = bytes.to_vec();
     let w = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));
@@ -31,8 +26,15 @@ fn tar_names(bytes: &[u8]) -> Vec<String> {
 /// A container "c" with an added file, a changed one, a deleted one and an escape link.
 fn changed_container(s: &Sangja) {
     s.pull(BUSYBOX);
-    s.ok(&["run", "--name", "c", BUSYBOX, "sh", "-c",
-        "echo new > /newfile; echo more >> /etc/passwd; rm /etc/group; ln -s / /escape; mkdir /d; echo in > /d/x"]);
+    s.ok(&[
+        "run",
+        "--name",
+        "c",
+        BUSYBOX,
+        "sh",
+        "-c",
+        "echo new > /newfile; echo more >> /etc/passwd; rm /etc/group; ln -s / /escape; mkdir /d; echo in > /d/x",
+    ]);
 }
 
 both! {

@@ -15,11 +15,10 @@ mod json;
 mod process;
 
 mod bad_images;
-mod format;
 mod config;
+mod format;
 mod images;
 mod layers;
-mod volumes;
 mod lifecycle;
 mod logs;
 mod network;
@@ -27,15 +26,16 @@ mod networks;
 mod ps_rm;
 mod rootless;
 mod run;
+mod volumes;
 // issue 3, part B
-mod exec;
-mod tty;
 mod attach;
-mod security;
-mod resources;
-mod userns;
 mod drivers;
+mod exec;
 mod fuse;
+mod resources;
+mod security;
+mod tty;
+mod userns;
 // issue 8: completions, man pages, packaging
 mod completion;
 mod docs;

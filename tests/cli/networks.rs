@@ -56,8 +56,11 @@ fn bridge_publish_root() {
     assert!(out.stdout.contains("inet 10.89.0."), "{out:?}");
     assert!(out.stdout.contains("default via 10.89.0.1"), "{out:?}");
     // --ip picks the address; one outside the subnet is refused.
-    s.ok(&["run", "--rm", "--ip", "10.89.0.250", BUSYBOX, "ip", "-4", "addr", "show", "eth0"]).stdout.contains("inet 10.89.0.250/24")
-        .then_some(()).expect("--ip 10.89.0.250 is eth0's address");
+    s.ok(&["run", "--rm", "--ip", "10.89.0.250", BUSYBOX, "ip", "-4", "addr", "show", "eth0"])
+        .stdout
+        .contains("inet 10.89.0.250/24")
+        .then_some(())
+        .expect("--ip 10.89.0.250 is eth0's address");
     s.run(&["run", "--rm", "--ip", "10.1.2.3", BUSYBOX, "true"]).code(125).stderr_has("10.1.2.3");
     s.ok(&["run", "-d", "--name", "web", "-p", "127.0.0.1:18200:80", BUSYBOX, "sh", "-c", SERVE]);
     let body = http_get(18200);
@@ -107,7 +110,9 @@ fn user_network_udp_rootless() {
 fn udp_echo_binary(s: &Sangja) -> std::path::PathBuf {
     let src = s.dir.join("udpecho.c");
     let bin = s.dir.join("udpecho");
-    std::fs::write(&src, r#"
+    std::fs::write(
+        &src,
+        r#"
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -122,8 +127,15 @@ int main(int argc, char **argv) {
         if (n > 0) sendto(fd, buf, n, 0, (struct sockaddr *)&from, len);
     }
 }
-"#).unwrap();
-    let out = std::process::Command::new("gcc").args(["-static", "-O2", "-o"]).arg(&bin).arg(&src).output().expect("gcc runs (tests/setup.sh installs it)");
+"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .output()
+        .expect("gcc runs (tests/setup.sh installs it)");
     assert!(out.status.success(), "gcc: {}", String::from_utf8_lossy(&out.stderr));
     bin
 }
@@ -167,8 +179,10 @@ fn bridge_monitor_killed_root() {
     let monitor = state["monitor_pid"].as_i64().expect("state.json records the monitor's pid") as i32;
     // SAFETY: a plain kill of the monitor this test started.
     assert_eq!(unsafe { libc::kill(monitor, libc::SIGKILL) }, 0);
-    eventually("the monitor to go", || !Path::new(&format!("/proc/{monitor}")).exists()
-        || std::fs::read_to_string(format!("/proc/{monitor}/stat")).is_ok_and(|s| s.contains(") Z")));
+    eventually("the monitor to go", || {
+        !Path::new(&format!("/proc/{monitor}")).exists()
+            || std::fs::read_to_string(format!("/proc/{monitor}/stat")).is_ok_and(|s| s.contains(") Z"))
+    });
     // Another container on the bridge sweeps stale leases: this one is not,
     // since the container still runs; its port still answers.
     s.ok(&["run", "--rm", BUSYBOX, "true"]);

@@ -53,7 +53,10 @@ fn deb_builds_installs_and_runs() {
         assert!(contents.contains(path), "the package lacks {path}:\n{contents}");
     }
     let pages = contents.lines().filter(|l| l.contains("/man1/") && l.ends_with(".1.gz")).count();
-    let checked_in = fs::read_dir(repo.join("man")).unwrap().filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".1"))).count();
+    let checked_in = fs::read_dir(repo.join("man"))
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".1")))
+        .count();
     assert_eq!(pages, checked_in, "every man page is in the package");
 
     // The machine's own package database would accept it (dependencies met).

@@ -124,9 +124,8 @@ pub fn wait_output(mut child: Child, cmdline: String, stdin: Option<&[u8]>, time
     // Give the readers a moment to drain what the child wrote last; a container
     // process that outlives its parent could hold the pipe, so never wait forever.
     let drain_until = Instant::now() + Duration::from_secs(5);
-    let text = |b: &Option<Arc<Mutex<Vec<u8>>>>| {
-        b.as_ref().map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned()).unwrap_or_default()
-    };
+    let text =
+        |b: &Option<Arc<Mutex<Vec<u8>>>>| b.as_ref().map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned()).unwrap_or_default();
     loop {
         let done = [&out, &err].iter().all(|b| b.as_ref().map(|b| Arc::strong_count(b) == 1).unwrap_or(true));
         if done || Instant::now() > drain_until {

@@ -147,7 +147,8 @@ fn default_seccomp_denies_swapon_root() {
     // file (EINVAL: not a swap area); the default profile stops it first.
     let out = s.run(&["run", "--rm", "--cap-add", "sys_admin", BUSYBOX, "swapon", "/etc/passwd"]).code(1);
     assert!(out.stderr.contains("Operation not permitted"), "{out:?}");
-    let out = s.run(&["run", "--rm", "--cap-add", "sys_admin", "--security-opt", "seccomp=unconfined", BUSYBOX, "swapon", "/etc/passwd"]).code(1);
+    let out =
+        s.run(&["run", "--rm", "--cap-add", "sys_admin", "--security-opt", "seccomp=unconfined", BUSYBOX, "swapon", "/etc/passwd"]).code(1);
     assert!(out.stderr.contains("Invalid argument"), "{out:?}");
 }
 

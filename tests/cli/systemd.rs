@@ -212,7 +212,11 @@ both! {
 
 /// systemd-analyze's complaints about `unit` (empty: none).
 fn analyze(unit: &Path) -> String {
-    let out = Command::new("systemd-analyze").args(["verify", "--man=no"]).arg(unit).output().expect("systemd-analyze (tests/setup.sh installs systemd)");
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(unit)
+        .output()
+        .expect("systemd-analyze (tests/setup.sh installs systemd)");
     let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     let name = unit.file_name().unwrap().to_string_lossy().into_owned();
     text.lines().filter(|l| l.contains(&name)).collect::<Vec<_>>().join("\n")
@@ -465,7 +469,10 @@ impl Manager {
                 return Some(m);
             }
             if Instant::now() > deadline {
-                eprintln!("skipped: the user manager did not come up ({state}): {}", std::fs::read_to_string(s.dir.join("manager.log")).unwrap_or_default());
+                eprintln!(
+                    "skipped: the user manager did not come up ({state}): {}",
+                    std::fs::read_to_string(s.dir.join("manager.log")).unwrap_or_default()
+                );
                 return None;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -538,8 +545,9 @@ fn real_user_manager() {
     assert_eq!(m.ok(&["is-active", "web.service"]).trim(), "active");
     assert_eq!(field(&s, "systemd-web", "{{.State.Status}}"), "running");
     let main: String = m.ok(&["show", "-p", "MainPID", "--value", "web.service"]).trim().to_string();
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
-        s.container_dir(&s.container_id("systemd-web")).join("state.json")).unwrap()).unwrap();
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.container_dir(&s.container_id("systemd-web")).join("state.json")).unwrap())
+            .unwrap();
     assert_eq!(main, state["monitor_pid"].as_i64().unwrap().to_string(), "MAINPID is the monitor");
     until("the output in the log", 10, || s.ok(&["logs", "systemd-web"]).stdout == "hello\n");
     m.ok(&["stop", "web.service"]);
@@ -630,9 +638,7 @@ fn rootless_systemd_scope() {
     let nobus = s.dir.join("nobus");
     std::fs::create_dir_all(&nobus).unwrap();
     chown_tree(&s, &nobus);
-    let sangja = |xdg: &Path, args: &[&str]| {
-        s.command(args).env("XDG_RUNTIME_DIR", xdg).env("CONTAINERS_CONF", &conf).output().unwrap()
-    };
+    let sangja = |xdg: &Path, args: &[&str]| s.command(args).env("XDG_RUNTIME_DIR", xdg).env("CONTAINERS_CONF", &conf).output().unwrap();
     let o = sangja(&nobus, &["--log-level", "debug", "run", "--rm", "--memory", "32m", BUSYBOX, "true"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(125), "{o:?}");
@@ -657,7 +663,12 @@ fn rootless_systemd_scope() {
         let c = s.command(args);
         let mut w = Command::new("sh");
         w.arg("-c")
-            .arg(format!("echo $$ > {}/cgroup.procs && exec setpriv --reuid={} --regid={} --init-groups -- \"$0\" \"$@\"", caller.display(), m.uid, m.gid))
+            .arg(format!(
+                "echo $$ > {}/cgroup.procs && exec setpriv --reuid={} --regid={} --init-groups -- \"$0\" \"$@\"",
+                caller.display(),
+                m.uid,
+                m.gid
+            ))
             .arg(c.get_program())
             .args(c.get_args())
             .env_clear()
@@ -679,8 +690,10 @@ fn rootless_systemd_scope() {
     let pid = field(&s, &id, "{{.State.Pid}}");
     let cg = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
     let v2 = cg.lines().find_map(|l| l.strip_prefix("0::")).unwrap_or_default().to_string();
-    eprintln!("path ran with the user bus: {} (run -d took {took:?}); the container's cgroup: {v2}",
-        err.lines().find(|l| l.contains("systemd user scope")).unwrap_or("no debug line"));
+    eprintln!(
+        "path ran with the user bus: {} (run -d took {took:?}); the container's cgroup: {v2}",
+        err.lines().find(|l| l.contains("systemd user scope")).unwrap_or("no debug line")
+    );
     assert!(v2.contains(&format!("/{scope}/")), "the container is inside {scope}: {cg}\n{err}");
     assert_eq!(m.ok(&["is-active", &scope]).trim(), "active");
     assert!(m.ok(&["show", "-p", "Delegate", "--value", &scope]).trim() == "yes");
@@ -698,9 +711,7 @@ fn rootless_systemd_scope() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("has no memory controller"), "{o:?}");
 
     s.ok(&["rm", "-f", &id]);
-    until("the scope collected once empty", 10, || {
-        m.systemctl(&["is-active", &scope]).stdout != b"active\n"
-    });
+    until("the scope collected once empty", 10, || m.systemctl(&["is-active", &scope]).stdout != b"active\n");
 
     // `create` (its scope ends with it), then `start` from another process:
     // the same scope again, so the cgroup the spec names is there.

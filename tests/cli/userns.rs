@@ -57,7 +57,17 @@ fn keep_id_rootless() {
     std::fs::write(vol.join("from-host"), "x").unwrap();
     std::os::unix::fs::chown(vol.join("from-host"), Some(user.uid), Some(user.gid)).unwrap();
     let v = format!("{}:/vol", vol.display());
-    let out = s.ok(&["run", "--rm", "--userns=keep-id", "-v", &v, BUSYBOX, "sh", "-c", "stat -c %u /vol/from-host; touch /vol/made; mkdir /vol/dir"]);
+    let out = s.ok(&[
+        "run",
+        "--rm",
+        "--userns=keep-id",
+        "-v",
+        &v,
+        BUSYBOX,
+        "sh",
+        "-c",
+        "stat -c %u /vol/from-host; touch /vol/made; mkdir /vol/dir",
+    ]);
     assert_eq!(out.lines(), [user.uid.to_string()], "{out:?}");
     for f in ["made", "dir"] {
         let m = std::fs::metadata(vol.join(f)).unwrap();
@@ -256,7 +266,10 @@ fn cgroup_v2_delegation_rootless() {
     // Path taken: our own cgroup is writable, so sangja moves itself into
     // the leaf sangja-cli and makes <leaf>/sangja/<id> for the container.
     // (No D-Bus: the transient-scope path is not implemented.)
-    eprintln!("paths: own cgroup {} delegated and writable -> leaf sangja-cli + per-container child; D-Bus scope: not used", leaf.display());
+    eprintln!(
+        "paths: own cgroup {} delegated and writable -> leaf sangja-cli + per-container child; D-Bus scope: not used",
+        leaf.display()
+    );
     let out = in_leaf(&s, &leaf, &["run", "--rm", BUSYBOX, "sh", "-c", "tail -1 /proc/self/cgroup"]).ok();
     assert_eq!(out.stdout, "0::/\n", "a cgroup namespace rooted at its own cgroup:{out:?}");
     assert!(leaf.join("sangja-cli").is_dir(), "sangja left the delegated folder for a leaf");

@@ -100,8 +100,7 @@ fn sub_range(file: &str, name: &str, uid: u32) -> Option<(u32, u32)> {
 }
 
 fn user_named(name: &str) -> User {
-    passwd_entry(|f| f[0] == name)
-        .unwrap_or_else(|| panic!("there is no user \"{name}\": run `bash tests/setup.sh` as root first"))
+    passwd_entry(|f| f[0] == name).unwrap_or_else(|| panic!("there is no user \"{name}\": run `bash tests/setup.sh` as root first"))
 }
 
 /// Who runs the binary.
@@ -123,12 +122,7 @@ pub fn binary() -> &'static Path {
             return built;
         }
         let meta = fs::metadata(&built).unwrap_or_else(|e| panic!("{}: {e}", built.display()));
-        let dir = Path::new(TEST_BASE).join("bin").join(format!(
-            "{}-{}-{}",
-            meta.len(),
-            meta.mtime(),
-            meta.mtime_nsec()
-        ));
+        let dir = Path::new(TEST_BASE).join("bin").join(format!("{}-{}-{}", meta.len(), meta.mtime(), meta.mtime_nsec()));
         let dest = dir.join("sangja");
         if fs::metadata(&dest).map(|m| m.len() == meta.len()).unwrap_or(false) {
             return dest;
@@ -231,11 +225,7 @@ impl Sangja {
     fn new(test: &str, mode: Mode) -> Sangja {
         require_registry();
         binary();
-        let base = if is_root() {
-            PathBuf::from(TEST_BASE)
-        } else {
-            std::env::temp_dir().join(format!("sangja-tests-{}", euid()))
-        };
+        let base = if is_root() { PathBuf::from(TEST_BASE) } else { std::env::temp_dir().join(format!("sangja-tests-{}", euid())) };
         fs::create_dir_all(&base).unwrap();
         if is_root() {
             fs::set_permissions(&base, fs::Permissions::from_mode(0o755)).unwrap();

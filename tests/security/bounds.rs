@@ -21,7 +21,9 @@ use std::process::Command;
 
 /// Serves `img` under every name.
 pub fn serve(img: Image) -> Server {
-    Server::start(move |r| img.answer(r).unwrap_or_else(|| Response::json(404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no\"}]}")))
+    Server::start(move |r| {
+        img.answer(r).unwrap_or_else(|| Response::json(404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no\"}]}"))
+    })
 }
 
 /// Runs `sangja ARGS` with extra environment variables.

@@ -147,7 +147,15 @@ fn privileged_lifts_allowlist_root() {
     let Some(s) = Sangja::root("devices::privileged_lifts_allowlist") else { return };
     s.pull(BUSYBOX);
     // --privileged is the user's word that the container may use the host's devices.
-    s.ok(&["run", "--rm", "--privileged", BUSYBOX, "sh", "-c", &format!("mknod /dev/k {BLOCK} && exec 3</dev/k && mknod /dev/t c 10 200 && exec 4<>/dev/t")]);
+    s.ok(&[
+        "run",
+        "--rm",
+        "--privileged",
+        BUSYBOX,
+        "sh",
+        "-c",
+        &format!("mknod /dev/k {BLOCK} && exec 3</dev/k && mknod /dev/t c 10 200 && exec 4<>/dev/t"),
+    ]);
 }
 
 #[test]
@@ -165,7 +173,27 @@ fn without_cgroup_dev_is_nodev_root() {
     s.pull(BUSYBOX);
     // --cgroups=disabled: no allowlist can be enforced, so the /dev tmpfs is
     // nodev; the nodes bound into it are mounts of their own and still work.
-    let out = s.run(&["run", "--rm", "--cgroups=disabled", "--cap-add", "MKNOD", BUSYBOX, "sh", "-c", "mknod /dev/t c 10 200 && exec 3<>/dev/t && echo OPENED"]);
+    let out = s.run(&[
+        "run",
+        "--rm",
+        "--cgroups=disabled",
+        "--cap-add",
+        "MKNOD",
+        BUSYBOX,
+        "sh",
+        "-c",
+        "mknod /dev/t c 10 200 && exec 3<>/dev/t && echo OPENED",
+    ]);
     assert!(!out.stdout.contains("OPENED") && refused(&out), "{out:?}");
-    s.ok(&["run", "--rm", "--cgroups=disabled", "--device", "/dev/net/tun", BUSYBOX, "sh", "-c", "exec 3<>/dev/net/tun && head -c1 /dev/zero >/dev/null && echo x >/dev/null"]);
+    s.ok(&[
+        "run",
+        "--rm",
+        "--cgroups=disabled",
+        "--device",
+        "/dev/net/tun",
+        BUSYBOX,
+        "sh",
+        "-c",
+        "exec 3<>/dev/net/tun && head -c1 /dev/zero >/dev/null && echo x >/dev/null",
+    ]);
 }

@@ -176,4 +176,3 @@ both! {
         assert!(!out.stdout.contains("LEAK"), "the container opened a host path through the FUSE overlay:\n{}", out.stdout);
     }
 }
-

@@ -76,11 +76,7 @@ fn host_dir(s: &Sangja, name: &str) -> PathBuf {
 
 /// The mount points of the host (this test's mount namespace).
 fn host_mounts() -> BTreeSet<String> {
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split(' ').nth(4).map(str::to_string))
-        .collect()
+    std::fs::read_to_string("/proc/self/mountinfo").unwrap().lines().filter_map(|l| l.split(' ').nth(4).map(str::to_string)).collect()
 }
 
 /// New host mounts since `before`, leaving out the test's own stores (a

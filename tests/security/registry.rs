@@ -228,7 +228,9 @@ impl Image {
         }
         if let Some((_, digest)) = rest.rsplit_once("/blobs/") {
             return Some(match self.blobs.get(digest) {
-                Some(b) => Response { status: 200, headers: vec![("Content-Type".into(), "application/octet-stream".into())], body: b.clone() },
+                Some(b) => {
+                    Response { status: 200, headers: vec![("Content-Type".into(), "application/octet-stream".into())], body: b.clone() }
+                }
                 None => Response::json(404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}"),
             });
         }

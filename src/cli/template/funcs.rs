@@ -263,4 +263,3 @@ fn printf(fmt: &str, args: &[Value]) -> String {
     }
     out
 }
-

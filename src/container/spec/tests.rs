@@ -4,11 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 fn temp_dir(tag: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "sangja-spec-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
+    let d = std::env::temp_dir().join(format!("sangja-spec-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("create temp dir");
     d
@@ -54,10 +50,7 @@ fn env_merge_and_defaults() {
     let user = vec!["B=3".to_string(), "HOME_X".to_string(), "UNSET_X".to_string(), "C=x=y".to_string()];
     let lookup = |k: &str| (k == "HOME_X").then(|| "/h".to_string());
     let env = environment(&image, &user, "abc", true, lookup);
-    assert_eq!(
-        env,
-        ["A=1", "PATH=/img", "B=3", "HOME_X=/h", "C=x=y", "container=sangja", "TERM=xterm", "HOSTNAME=abc"]
-    );
+    assert_eq!(env, ["A=1", "PATH=/img", "B=3", "HOME_X=/h", "C=x=y", "container=sangja", "TERM=xterm", "HOSTNAME=abc"]);
     let env = environment(&[], &[], "h", false, |_| None);
     assert_eq!(env, [format!("PATH={DEFAULT_PATH}"), "container=sangja".into(), "HOSTNAME=h".into()]);
     let env = environment(&[], &["HOSTNAME=mine".into(), "container=x".into()], "h", false, |_| None);

@@ -39,9 +39,12 @@ pub(super) fn resolve(spec: &str, layers: &[PathBuf]) -> Result<Ids> {
     } else if let Ok(uid) = user.parse::<u32>() {
         passwd.iter().find(|e| e.uid == uid)
     } else {
-        Some(passwd.iter().find(|e| e.name == user).ok_or_else(|| {
-            Error::Invalid(format!("unable to find user {user}: no matching entries in the image's /etc/passwd"))
-        })?)
+        Some(
+            passwd
+                .iter()
+                .find(|e| e.name == user)
+                .ok_or_else(|| Error::Invalid(format!("unable to find user {user}: no matching entries in the image's /etc/passwd")))?,
+        )
     };
     let uid = match (user.parse::<u32>(), entry) {
         (Ok(uid), _) => uid,
@@ -51,11 +54,10 @@ pub(super) fn resolve(spec: &str, layers: &[PathBuf]) -> Result<Ids> {
     let gid = match group.filter(|g| !g.is_empty()) {
         Some(g) => match g.parse::<u32>() {
             Ok(gid) => gid,
-            Err(_) => {
-                group_entries(&groups_file).find(|(name, _, _)| *name == g).map(|(_, gid, _)| gid).ok_or_else(|| {
-                    Error::Invalid(format!("unable to find group {g}: no matching entries in the image's /etc/group"))
-                })?
-            }
+            Err(_) => group_entries(&groups_file)
+                .find(|(name, _, _)| *name == g)
+                .map(|(_, gid, _)| gid)
+                .ok_or_else(|| Error::Invalid(format!("unable to find group {g}: no matching entries in the image's /etc/group")))?,
         },
         None => entry.map_or(0, |e| e.gid),
     };

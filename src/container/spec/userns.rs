@@ -19,8 +19,14 @@ use std::path::{Path, PathBuf};
 pub(super) enum Mode {
     /// The runtime's own namespace: rootless sangja's, root the host's.
     Host,
-    KeepId { uid: Option<u32>, gid: Option<u32> },
-    Maps { uids: Vec<(u32, u32, u32)>, gids: Vec<(u32, u32, u32)> },
+    KeepId {
+        uid: Option<u32>,
+        gid: Option<u32>,
+    },
+    Maps {
+        uids: Vec<(u32, u32, u32)>,
+        gids: Vec<(u32, u32, u32)>,
+    },
 }
 
 /// Parses the flags; `default` is containers.conf's `userns`.
@@ -29,9 +35,7 @@ pub(super) fn parse(mode: Option<&str>, uidmap: &[String], gidmap: &[String], de
     let gids = parse_maps(gidmap, "--gidmap")?;
     if !uids.is_empty() || !gids.is_empty() {
         if let Some(m) = mode.filter(|m| !m.is_empty() && *m != "private") {
-            return Err(Error::Invalid(format!(
-                "--userns={m} and --uidmap/--gidmap conflict: give one or the other"
-            )));
+            return Err(Error::Invalid(format!("--userns={m} and --uidmap/--gidmap conflict: give one or the other")));
         }
         // As podman: one side given, the other follows it.
         let (uids, gids) = match (uids.is_empty(), gids.is_empty()) {
@@ -51,9 +55,7 @@ pub(super) fn parse(mode: Option<&str>, uidmap: &[String], gidmap: &[String], de
             let (mut uid, mut gid) = (None, None);
             for o in opts.split(',').filter(|o| !o.is_empty()) {
                 let (k, v) = o.split_once('=').unwrap_or((o, ""));
-                let n = v.parse::<u32>().map_err(|_| {
-                    Error::Invalid(format!("{from}={m}: {o:?} is not uid=N or gid=N with a number"))
-                })?;
+                let n = v.parse::<u32>().map_err(|_| Error::Invalid(format!("{from}={m}: {o:?} is not uid=N or gid=N with a number")))?;
                 match k {
                     "uid" => uid = Some(n),
                     "gid" => gid = Some(n),
@@ -161,9 +163,8 @@ pub(super) fn apply(spec: &mut Spec, mode: &Mode, ctx: &SpecContext, user_given:
             (uids.clone(), gids.clone(), None)
         }
     };
-    let to_spec = |m: &[(u32, u32, u32)]| -> Vec<LinuxIdMapping> {
-        m.iter().map(|&(c, h, n)| crate::runtime::userns::mapping(c, h, n)).collect()
-    };
+    let to_spec =
+        |m: &[(u32, u32, u32)]| -> Vec<LinuxIdMapping> { m.iter().map(|&(c, h, n)| crate::runtime::userns::mapping(c, h, n)).collect() };
     let mut linux = spec.linux().clone().unwrap_or_default();
     let mut namespaces = linux.namespaces().clone().unwrap_or_default();
     let mut ns = LinuxNamespace::default();
@@ -175,9 +176,7 @@ pub(super) fn apply(spec: &mut Spec, mode: &Mode, ctx: &SpecContext, user_given:
     spec.set_linux(Some(linux));
 
     // The files we generate belong to the container's root, as in podman.
-    let outer = |m: &[(u32, u32, u32)], id: u32| {
-        m.iter().find(|&&(c, _, n)| id >= c && id - c < n).map_or(id, |&(c, h, _)| h + (id - c))
-    };
+    let outer = |m: &[(u32, u32, u32)], id: u32| m.iter().find(|&&(c, _, n)| id >= c && id - c < n).map_or(id, |&(c, h, _)| h + (id - c));
     let (root_u, root_g) = (outer(&uids, 0), outer(&gids, 0));
     if let Some((u, g, host_uid)) = keep {
         keep_id_files(spec, ctx, u, g, host_uid, user_given)?;
@@ -263,10 +262,7 @@ mod tests {
         assert_eq!(parse(None, &[], &[], None).unwrap(), Mode::Host);
         assert_eq!(parse(Some("host"), &[], &[], Some("keep-id")).unwrap(), Mode::Host);
         assert_eq!(parse(None, &[], &[], Some("keep-id")).unwrap(), Mode::KeepId { uid: None, gid: None });
-        assert_eq!(
-            parse(Some("keep-id:uid=5,gid=6"), &[], &[], None).unwrap(),
-            Mode::KeepId { uid: Some(5), gid: Some(6) }
-        );
+        assert_eq!(parse(Some("keep-id:uid=5,gid=6"), &[], &[], None).unwrap(), Mode::KeepId { uid: Some(5), gid: Some(6) });
         let m = parse(None, &["0:1:1000".into(), "1000:0:1".into()], &[], None).unwrap();
         let maps = vec![(0, 1, 1000), (1000, 0, 1)];
         assert_eq!(m, Mode::Maps { uids: maps.clone(), gids: maps });

@@ -47,7 +47,8 @@ impl Awake {
         // A big machine is not kept awake whole: the request threads and the
         // callers they wake fit on a few CPUs.
         let cpus = cpus.min(MAX_SPINNERS);
-        let a = Arc::new(Awake { start: Instant::now(), last: AtomicU64::new(0), parked: AtomicBool::new(true), spinners: OnceLock::new() });
+        let a =
+            Arc::new(Awake { start: Instant::now(), last: AtomicU64::new(0), parked: AtomicBool::new(true), spinners: OnceLock::new() });
         let mut threads = Vec::new();
         for i in 0..cpus {
             let me = a.clone();

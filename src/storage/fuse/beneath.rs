@@ -122,7 +122,15 @@ fn probe_openat2() -> bool {
     let mut how: libc::open_how = unsafe { std::mem::zeroed() };
     how.flags = (libc::O_PATH | libc::O_CLOEXEC) as u64;
     // SAFETY: NUL-terminated path, an open_how of the size passed.
-    let fd = unsafe { libc::syscall(libc::SYS_openat2, libc::AT_FDCWD, c"/".as_ptr(), &how as *const libc::open_how, std::mem::size_of::<libc::open_how>()) };
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            libc::AT_FDCWD,
+            c"/".as_ptr(),
+            &how as *const libc::open_how,
+            std::mem::size_of::<libc::open_how>(),
+        )
+    };
     if fd < 0 {
         return false;
     }
@@ -167,7 +175,13 @@ mod tests {
         std::os::unix::fs::symlink("/", base.join("layer/abs")).unwrap();
         std::os::unix::fs::symlink("..", base.join("layer/up")).unwrap();
         std::os::unix::fs::symlink("d", base.join("layer/rel")).unwrap();
-        let root = sys::openat(libc::AT_FDCWD, &CPath::rel(base.join("layer").as_os_str().as_bytes()).unwrap(), libc::O_PATH | libc::O_DIRECTORY, 0).unwrap();
+        let root = sys::openat(
+            libc::AT_FDCWD,
+            &CPath::rel(base.join("layer").as_os_str().as_bytes()).unwrap(),
+            libc::O_PATH | libc::O_DIRECTORY,
+            0,
+        )
+        .unwrap();
         (base, root)
     }
 

@@ -3,12 +3,12 @@
 //! first, keeping its inode number. Callers hold the write lock.
 
 use super::beneath::At;
+use super::inodes::Node;
 use super::layers::Probe;
 use super::path::{parent, CPath};
 use super::sys;
 use super::xattr;
 use super::Overlay;
-use super::inodes::Node;
 use fuser::Errno;
 use std::os::fd::{AsRawFd, RawFd};
 
@@ -43,7 +43,11 @@ impl Overlay {
         made?;
         sys::lchownat(&p, st.st_uid, st.st_gid)?;
         sys::chmodat(&p, st.st_mode & 0o7777)?;
-        xattr::copy_all(&xattr::Target::open(&self.layers, layer, rel)?, &xattr::Target::open(&self.layers, 0, rel)?, self.layers.private_prefix)?;
+        xattr::copy_all(
+            &xattr::Target::open(&self.layers, layer, rel)?,
+            &xattr::Target::open(&self.layers, 0, rel)?,
+            self.layers.private_prefix,
+        )?;
         sys::utimensat(&p, &sys::times_of(&st))?;
         self.moved_up(layer, &st, rel);
         Ok(())
@@ -144,7 +148,8 @@ impl Overlay {
     fn copy_up_data(&self, from: &At, p: &At, st: &libc::stat) -> Result<(), Errno> {
         let src = sys::open_at(from, libc::O_RDONLY, 0)?;
         // The folder `p` is in, already opened beneath the upper layer.
-        let tmp = if self.use_tmpfile { sys::openat(p.fd(), &CPath::rel(b"")?, libc::O_TMPFILE | libc::O_WRONLY, 0o600).ok() } else { None };
+        let tmp =
+            if self.use_tmpfile { sys::openat(p.fd(), &CPath::rel(b"")?, libc::O_TMPFILE | libc::O_WRONLY, 0o600).ok() } else { None };
         let (dst, named) = match tmp {
             Some(fd) => (fd, false),
             None => (sys::open_at(p, libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY, 0o600)?, true),

@@ -37,7 +37,6 @@ pub(super) struct Entry {
     pub kind: FileType,
 }
 
-
 /// Merges the listings of the layers (top first).
 pub(super) fn merge(layers: Vec<(usize, Vec<RawEntry>)>) -> Vec<Entry> {
     let mut seen: HashSet<Vec<u8>> = HashSet::new();
@@ -85,9 +84,8 @@ pub(super) fn read_layer(layers: &Layers, layer: usize, rel: &[u8]) -> Result<Ve
             break;
         }
         // SAFETY: d_name is NUL-terminated.
-        let (name, d_type, d_ino) = unsafe {
-            (std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()).to_bytes().to_vec(), (*ent).d_type, (*ent).d_ino)
-        };
+        let (name, d_type, d_ino) =
+            unsafe { (std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()).to_bytes().to_vec(), (*ent).d_type, (*ent).d_ino) };
         let kind = match d_type {
             libc::DT_DIR => RawKind::Shown(FileType::Directory),
             libc::DT_REG => RawKind::Shown(FileType::RegularFile),

@@ -84,7 +84,12 @@ fn a_stale_path_through_a_planted_symlink_reaches_nothing_on_the_host() {
                 // SAFETY: buffer of the given size.
                 unsafe { libc::pread(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) }
             });
-            panic!("looked up the host's etc/secret through a stale path ({} bytes, read: {:?} {:?})", a.size, n, String::from_utf8_lossy(&buf));
+            panic!(
+                "looked up the host's etc/secret through a stale path ({} bytes, read: {:?} {:?})",
+                a.size,
+                n,
+                String::from_utf8_lossy(&buf)
+            );
         }
     }
     // Nor the host folder itself stat'ed, listed, or created in.

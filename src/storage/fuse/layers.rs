@@ -9,9 +9,9 @@ use super::{sys, xattr};
 use fuser::Errno;
 use std::cell::RefCell;
 use std::ffi::CStr;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// Bit i stands for layer i (0 is the upper layer, 1.. the lower ones).
 pub(super) type Mask = u128;

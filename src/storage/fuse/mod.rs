@@ -106,7 +106,10 @@ impl Overlay {
             .stat(0, b"")
             .map_err(|e| Error::io_path("stat the upper layer", &l.upper, std::io::Error::from_raw_os_error(e.code())))?;
         let lowers = layers::root_mask(&layers);
-        let inodes = Inodes::new(NodeState { paths: vec![Vec::new()], layer: 0, lowers, is_dir: true, orphan: None }, (layers.devs[0], root_st.st_ino));
+        let inodes = Inodes::new(
+            NodeState { paths: vec![Vec::new()], layer: 0, lowers, is_dir: true, orphan: None },
+            (layers.devs[0], root_st.st_ino),
+        );
         let use_tmpfile = std::path::Path::new("/proc/self/fd").is_dir();
         Ok(Overlay { layers, inodes, wlock: Mutex::new(()), moves: RwLock::new(()), use_tmpfile, awake: None })
     }
@@ -142,9 +145,7 @@ pub fn serve(dev_fuse: OwnedFd, layers: FuseLayers) -> Result<()> {
 pub fn mount_data(dev_fuse_fd: RawFd) -> String {
     // rootmode=40000: the root is a directory. default_permissions: the kernel
     // checks modes and owners, so the server (root of the user namespace) need not.
-    format!(
-        "fd={dev_fuse_fd},rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions,max_read={MAX_IO}"
-    )
+    format!("fd={dev_fuse_fd},rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions,max_read={MAX_IO}")
 }
 
 /// fuser's request log on stderr (`SANGJA_FUSE_DEBUG=1`): one line per request.

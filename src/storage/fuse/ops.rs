@@ -2,9 +2,9 @@
 //! rmdir, rename, setattr and xattr changes. Each holds the write lock, copies
 //! up what it touches and keeps whiteouts and opaque folders as kernel overlay.
 
+use super::beneath::At;
 use super::dir;
 use super::inodes::Node;
-use super::beneath::At;
 use super::layers::{kind_of, Probe, Resolved};
 use super::path::{join, rebase, swap, within, CPath};
 use super::sys;
@@ -147,7 +147,10 @@ impl Overlay {
         let (is_dir, mode) = match what {
             Make::File { mode, flags } => {
                 // Read-write whatever the caller asked: the fd becomes the node's data fd.
-                let flags = (flags & !(libc::O_ACCMODE | libc::O_APPEND | libc::O_NOCTTY | libc::O_TRUNC)) | libc::O_RDWR | libc::O_CREAT | libc::O_EXCL;
+                let flags = (flags & !(libc::O_ACCMODE | libc::O_APPEND | libc::O_NOCTTY | libc::O_TRUNC))
+                    | libc::O_RDWR
+                    | libc::O_CREAT
+                    | libc::O_EXCL;
                 fd = Some(sys::open_at(&p, flags, mode & 0o7777)?);
                 (false, Some(mode & 0o7777))
             }
@@ -463,7 +466,11 @@ impl Overlay {
         self.copy_up_data_of(&node)?;
         let orphan = {
             let s = node.state.read();
-            if s.path().is_none() { s.orphan.clone() } else { None }
+            if s.path().is_none() {
+                s.orphan.clone()
+            } else {
+                None
+            }
         };
         // An unlinked file still open (the writeback cache sends its times
         // after the last name is gone): changed through /proc/self/fd.

@@ -8,8 +8,8 @@ use super::path::CPath;
 use super::{sys, xattr, Overlay, MAX_IO};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, InitFlags, KernelConfig, LockOwner, OpenFlags,
-    RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyDirectoryPlus, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, ReplyXattr,
-    Request, TimeOrNow, WriteFlags,
+    RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyDirectoryPlus, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs,
+    ReplyWrite, ReplyXattr, Request, TimeOrNow, WriteFlags,
 };
 use std::cell::RefCell;
 use std::ffi::OsStr;
@@ -303,7 +303,16 @@ impl Filesystem for Overlay {
         self.make_entry(req, parent, link_name, Make::Symlink { target: target.as_os_str().as_bytes() }, reply);
     }
 
-    fn rename(&self, _req: &Request, parent: INodeNo, name: &OsStr, newparent: INodeNo, newname: &OsStr, flags: RenameFlags, reply: ReplyEmpty) {
+    fn rename(
+        &self,
+        _req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        newparent: INodeNo,
+        newname: &OsStr,
+        flags: RenameFlags,
+        reply: ReplyEmpty,
+    ) {
         self.touch();
         match self.do_rename(parent.0, name, newparent.0, newname, flags.bits()) {
             Ok(()) => reply.ok(),
@@ -322,7 +331,17 @@ impl Filesystem for Overlay {
         reply.error(Errno::ENOSYS);
     }
 
-    fn read(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, offset: u64, size: u32, _flags: OpenFlags, _lock: Option<LockOwner>, reply: ReplyData) {
+    fn read(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        _fh: FileHandle,
+        offset: u64,
+        size: u32,
+        _flags: OpenFlags,
+        _lock: Option<LockOwner>,
+        reply: ReplyData,
+    ) {
         self.touch();
         let fd = match self.node(ino.0).and_then(|n| self.read_fd(&n)) {
             Ok(fd) => fd,
@@ -364,7 +383,12 @@ impl Filesystem for Overlay {
         while done < data.len() {
             // SAFETY: slice of `data`; fd stays open while `fd` lives.
             let n = unsafe {
-                libc::pwrite(fd.as_raw_fd(), data[done..].as_ptr() as *const libc::c_void, data.len() - done, (offset + done as u64) as libc::off_t)
+                libc::pwrite(
+                    fd.as_raw_fd(),
+                    data[done..].as_ptr() as *const libc::c_void,
+                    data.len() - done,
+                    (offset + done as u64) as libc::off_t,
+                )
             };
             if n < 0 {
                 return reply.error(sys::errno());
@@ -390,7 +414,14 @@ impl Filesystem for Overlay {
             }
             let fd = self.read_fd(&n)?;
             // SAFETY: an open fd.
-            sys::cvt(unsafe { if datasync { libc::fdatasync(fd.as_raw_fd()) } else { libc::fsync(fd.as_raw_fd()) } }).map(drop)
+            sys::cvt(unsafe {
+                if datasync {
+                    libc::fdatasync(fd.as_raw_fd())
+                } else {
+                    libc::fsync(fd.as_raw_fd())
+                }
+            })
+            .map(drop)
         });
         match synced {
             Ok(()) => reply.ok(),
@@ -490,7 +521,16 @@ impl Filesystem for Overlay {
         }
         // SAFETY: fstatvfs succeeded.
         let sv = unsafe { sv.assume_init() };
-        reply.statfs(sv.f_blocks, sv.f_bfree, sv.f_bavail, sv.f_files, sv.f_ffree, sv.f_bsize as u32, sv.f_namemax as u32, sv.f_frsize as u32);
+        reply.statfs(
+            sv.f_blocks,
+            sv.f_bfree,
+            sv.f_bavail,
+            sv.f_files,
+            sv.f_ffree,
+            sv.f_bsize as u32,
+            sv.f_namemax as u32,
+            sv.f_frsize as u32,
+        );
     }
 
     fn setxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, value: &[u8], flags: i32, _position: u32, reply: ReplyEmpty) {

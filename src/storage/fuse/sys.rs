@@ -143,10 +143,7 @@ pub(super) fn reopen(fd: RawFd) -> Result<OwnedFd, Errno> {
 
 /// atime and mtime of a stat, for utimensat.
 pub(super) fn times_of(st: &libc::stat) -> [libc::timespec; 2] {
-    [
-        libc::timespec { tv_sec: st.st_atime, tv_nsec: st.st_atime_nsec },
-        libc::timespec { tv_sec: st.st_mtime, tv_nsec: st.st_mtime_nsec },
-    ]
+    [libc::timespec { tv_sec: st.st_atime, tv_nsec: st.st_atime_nsec }, libc::timespec { tv_sec: st.st_mtime, tv_nsec: st.st_mtime_nsec }]
 }
 
 pub(super) fn fstat(fd: RawFd) -> Result<libc::stat, Errno> {
@@ -163,7 +160,8 @@ pub(super) fn copy_data(src: RawFd, dst: RawFd, len: u64) -> Result<(), Errno> {
     let mut done = 0u64;
     while done < len {
         // SAFETY: null offsets use and advance the fds' positions.
-        let n = unsafe { libc::copy_file_range(src, std::ptr::null_mut(), dst, std::ptr::null_mut(), (len - done).min(1 << 30) as usize, 0) };
+        let n =
+            unsafe { libc::copy_file_range(src, std::ptr::null_mut(), dst, std::ptr::null_mut(), (len - done).min(1 << 30) as usize, 0) };
         if n < 0 {
             let e = errno();
             if done == 0 && matches!(e, Errno::EXDEV | Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) {
