@@ -26,8 +26,9 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use super::budget::{BudgetReader, SizeBudget};
 pub use super::extract::extract_tar;
-use super::extract::{extract_tar_within, BudgetReader, SizeBudget};
+use super::extract::extract_tar_within;
 
 /// Lock held shared by extractions, tried exclusively by `sweep` (see the module comment).
 pub(crate) const TMP_LOCK: &str = ".layers.lock";

@@ -1,6 +1,7 @@
 //! Layers on disk and the drivers that assemble them into a rootfs.
 //! Owner: storage helper. API used by image/ (pull) and engine/ (run, rm).
 
+pub mod budget;
 mod digest;
 mod extract;
 pub mod fuse;
