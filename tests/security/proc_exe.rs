@@ -195,8 +195,9 @@ fn libs() -> Vec<String> {
     vec!["-v".into(), "/lib64:/lib64:ro".into(), "-v".into(), "/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:ro".into()]
 }
 
-fn dev_ino() -> (String, String) {
-    let m = fs::metadata(binary()).unwrap();
+/// The device and inode of the binary at `bin`, as the attack compares them.
+fn dev_ino(bin: &Path) -> (String, String) {
+    let m = fs::metadata(bin).unwrap();
     (m.dev().to_string(), m.ino().to_string())
 }
 
@@ -217,10 +218,7 @@ both!(
         // Rootless, the exec helpers run from the user's own copy: the one
         // a container could write, so the one that must be sealed.
         let own = users_copy(s);
-        let (dev, ino) = match &own {
-            Some(p) => { let m = fs::metadata(p).unwrap(); (m.dev().to_string(), m.ino().to_string()) }
-            None => dev_ino(),
-        };
+        let (dev, ino) = dev_ino(own.as_deref().unwrap_or(binary()));
         let exec = |args: &[&str]| match &own { Some(b) => s.run_binary(b, args), None => s.run(args) };
         let x = format!("{}:/x:ro", dir.display());
         let mut args: Vec<String> = ["run", "-d", "--name", "exeexec", "-v", &x].iter().map(|a| a.to_string()).collect();
@@ -251,7 +249,7 @@ both!(
         preload_into(&dir);
         let before = hash(binary());
         s.pull(BUSYBOX);
-        let (dev, ino) = dev_ino();
+        let (dev, ino) = dev_ino(binary());
         let x = format!("{}:/x:ro", dir.display());
         let (d, i) = (format!("HOST_DEV={dev}"), format!("HOST_INO={ino}"));
         let mut args: Vec<String> = ["run", "--rm", "-v", &x, "-e", "LD_PRELOAD=/x/evil.so", "-e", &d, "-e", &i].iter().map(|a| a.to_string()).collect();
@@ -262,7 +260,7 @@ both!(
             None => sealed_inside(&out),
             Some(own) => {
                 unwritable_inside(&out);
-                let (od, oi) = { let m = fs::metadata(&own).unwrap(); (m.dev().to_string(), m.ino().to_string()) };
+                let (od, oi) = dev_ino(&own);
                 let own_before = hash(&own);
                 let swap = |a: &String| if *a == d { format!("HOST_DEV={od}") } else if *a == i { format!("HOST_INO={oi}") } else { a.clone() };
                 let out = s.run_binary(&own, &args.iter().map(swap).collect::<Vec<_>>());
@@ -281,7 +279,7 @@ both!(
         preload_into(&dir);
         let before = hash(binary());
         s.pull(BUSYBOX);
-        let (dev, ino) = dev_ino();
+        let (dev, ino) = dev_ino(binary());
         let x = format!("{}:/x:ro", dir.display());
         let mut args: Vec<String> = ["run", "-d", "--name", "exescript", "-v", &x].iter().map(|a| a.to_string()).collect();
         args.extend(libs());
@@ -293,8 +291,8 @@ both!(
             None => sealed_inside(&out),
             Some(own) => {
                 unwritable_inside(&out);
-                let m = fs::metadata(&own).unwrap();
-                let (od, oi) = (format!("HOST_DEV={}", m.dev()), format!("HOST_INO={}", m.ino()));
+                let (od, oi) = dev_ino(&own);
+                let (od, oi) = (format!("HOST_DEV={od}"), format!("HOST_INO={oi}"));
                 let out = s.run_binary(&own, &["exec", "-e", "LD_PRELOAD=/x/evil.so", "-e", &od, "-e", &oi, "exescript", "/x/selfexe"]);
                 sealed_inside(&out);
             }
