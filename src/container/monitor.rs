@@ -52,8 +52,7 @@ pub fn run_attached(engine: &Engine, id: &str, attached: bool) -> Result<i32> {
     let _ = nix::fcntl::fcntl(&ready, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
     // Close anything else inherited: a test harness's pipe held open by a
     // long-lived monitor would keep its reader waiting forever.
-    // SAFETY: close_range with plain integer arguments.
-    unsafe { libc::syscall(libc::SYS_close_range, (if attached { ATTACH_FD + 1 } else { READY_FD + 1 }) as u32, u32::MAX, 0u32) };
+    crate::runtime::fds::close_range((if attached { ATTACH_FD + 1 } else { READY_FD + 1 }) as u32, u32::MAX, 0);
     // Detach from the caller's session and terminal; the second fork makes
     // sure the monitor, not being a session leader, can never get one back.
     let _ = setsid();

@@ -87,7 +87,7 @@ pub fn spawn_and_wait_ready(
             }
             // Nothing of ours leaks in (a monitor's ready pipe held open by
             // the backend would keep `run -d` waiting forever).
-            libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC);
+            crate::runtime::fds::close_range(3, u32::MAX, libc::CLOSE_RANGE_CLOEXEC);
             for &fd in &keep {
                 let flags = libc::fcntl(fd, libc::F_GETFD);
                 if flags < 0 || libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) != 0 {

@@ -68,8 +68,9 @@ pub(super) fn close_for_exec(keep: RawFd) {
 }
 
 /// close_range(2) (kernel ≥ 5.9; 5.11 for CLOSE_RANGE_CLOEXEC), else one
-/// descriptor at a time up to the fd limit.
-fn close_range(first: u32, last: u32, flags: u32) {
+/// descriptor at a time up to the fd limit. Plain system calls only: safe
+/// in a forked child and a pre_exec hook.
+pub(crate) fn close_range(first: u32, last: u32, flags: u32) {
     if first > last {
         return;
     }

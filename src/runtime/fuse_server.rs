@@ -87,7 +87,7 @@ fn server_main(sock: OwnedFd, layers: FuseLayers) -> ! {
         if libc::dup2(sock.as_raw_fd(), 3) < 0 {
             libc::_exit(1);
         }
-        libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32);
+        super::fds::close_range(4, u32::MAX, 0);
     }
     std::mem::forget(sock);
     // SAFETY: fd 3 is our socket now, owned here alone.
