@@ -354,14 +354,14 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
 /// The hidden `__monitor` subcommand's arguments.
 #[derive(Debug, Args)]
 pub struct MonitorArgs {
-    /// An attach client is connected on fd 4 (container::monitor::ATTACH_FD).
+    /// An attach client is connected on fd 4 (engine::monitor::ATTACH_FD).
     #[arg(long)]
     pub attach: bool,
     #[arg(value_name = "ID")]
     pub id: String,
 }
 
-/// Becomes the monitor of a container (see container::monitor).
+/// Becomes the monitor of a container (see engine::monitor).
 pub fn monitor(ctx: &Context, args: MonitorArgs) -> Result<i32> {
-    crate::container::monitor::run_attached(&ctx.engine, &args.id, args.attach)
+    crate::engine::monitor::run_attached(&ctx.engine, &args.id, args.attach)
 }

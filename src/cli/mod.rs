@@ -219,7 +219,7 @@ impl Cli {
     /// rest itself.
     pub fn fds_to_pass(&self) -> Result<(u32, bool)> {
         let verb = match &self.command {
-            Command::Monitor(_) => return Ok(((crate::container::monitor::ATTACH_FD - 2) as u32, false)),
+            Command::Monitor(_) => return Ok(((crate::engine::monitor::ATTACH_FD - 2) as u32, false)),
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
             _ => return Ok((0, true)),
         };

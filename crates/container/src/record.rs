@@ -1,0 +1,371 @@
+//! Container records: containers/<id>/config.json (what was asked, written
+//! once) and state.json (what happened, rewritten on each change). The state
+//! is reconciled with the kernel on every read: a recorded pid that is gone,
+//! or now belongs to another process, means the container has stopped.
+
+use super::RunOptions;
+use crate::error::{Error, IoContext, Result};
+use crate::json_file;
+use crate::paths::StorePaths;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::path::PathBuf;
+
+/// The fixed part of a container.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerConfig {
+    pub id: String,
+    pub name: String,
+    /// Image id and the name the user gave for it.
+    pub image_id: String,
+    pub image_name: String,
+    /// The command as it runs (entrypoint + cmd).
+    pub command: Vec<String>,
+    /// RFC 3339 creation time.
+    pub created: String,
+    pub options: RunOptions,
+}
+
+/// Lifecycle status, podman's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Created,
+    Running,
+    /// Frozen by `pause` (cgroup freezer); still alive.
+    Paused,
+    Exited,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Created => "created",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Exited => "exited",
+        }
+    }
+}
+
+/// The changing part of a container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ContainerState {
+    pub status: Status,
+    /// Host pid of the container's init while running.
+    pub pid: Option<i32>,
+    /// Start time of that pid (field 22 of /proc/PID/stat), to detect pid reuse.
+    pub pid_start: Option<u64>,
+    pub exit_code: Option<i32>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    /// Pid and start time of the detached container's monitor, which
+    /// records the exit; none for a foreground run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor_pid: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor_start: Option<u64>,
+    /// The freezer cgroup `pause` put the container in (root only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freezer: Option<String>,
+    /// Times the monitor restarted the container (`--restart`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub restart_count: u32,
+    /// Set by `stop` and `rm -f`: the restart policy must not start it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped_by_user: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A container as read from the store.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub config: ContainerConfig,
+    pub state: ContainerState,
+    pub dir: PathBuf,
+}
+
+impl Container {
+    pub fn upper_dir(&self) -> PathBuf {
+        self.dir.join("upper")
+    }
+    pub fn work_dir(&self) -> PathBuf {
+        self.dir.join("work")
+    }
+    pub fn rootfs_dir(&self) -> PathBuf {
+        self.dir.join("rootfs")
+    }
+    pub fn userdata_dir(&self) -> PathBuf {
+        self.dir.join("userdata")
+    }
+    /// Held from just before the container's process is spawned until its
+    /// pid is in the state file (by `run`, by start_monitor for a detached
+    /// start until the monitor reports, by a monitor's restart): between the two, the process runs on the
+    /// upper dir while the record still says "created", and a `cp` or
+    /// `mount` that trusted the record would mount that upper dir a second
+    /// time. Readers take it shared (`settled`) before they believe "not running".
+    pub fn start_lock(&self) -> Result<crate::lock::Lock> {
+        crate::lock::exclusive(&self.dir.join("start.lock"))
+    }
+    /// Waits for a start in progress, then returns the record as it stands.
+    pub fn settled(self, store: &ContainerStore) -> Result<Container> {
+        if self.is_running() {
+            return Ok(self);
+        }
+        let _guard = crate::lock::shared(&self.dir.join("start.lock"))?;
+        store.lookup(&self.config.id)
+    }
+    /// Writes the state atomically.
+    pub fn save_state(&self) -> Result<()> {
+        json_file::write_volatile(&self.dir.join("state.json"), &self.state)
+    }
+    /// Running or paused: its processes exist.
+    pub fn is_running(&self) -> bool {
+        matches!(self.state.status, Status::Running | Status::Paused)
+    }
+    /// The k8s-file log of a detached container.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("ctr.log")
+    }
+}
+
+pub use sangja_runtime::liveness::process_start_time;
+
+/// Sends `sig` to `pid`. Rootless, a container with an id mapping of its own
+/// (keep-id with --user 0, --uidmap) runs as a subordinate id in a user
+/// namespace that is not below this sangja's (every rootless sangja makes its
+/// own), so kill(2) gets EPERM: then a forked child takes the target's own
+/// uid (mapped in our namespace too: the same subordinate range) and sends
+/// it, which kill(2) allows between processes of one uid.
+pub fn signal_process(pid: i32, sig: i32) -> nix::Result<()> {
+    // SAFETY: kill with plain integers.
+    match nix::errno::Errno::result(unsafe { libc::kill(pid, sig) }) {
+        Err(nix::errno::Errno::EPERM) => {}
+        r => return r.map(drop),
+    }
+    let uid = fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:").and_then(|v| v.split_whitespace().next()?.parse::<u32>().ok())));
+    // Unmapped here (the overflow id) or unreadable: nothing to become.
+    let Some(uid) = uid.filter(|&u| u != 65534) else { return Err(nix::errno::Errno::EPERM) };
+    // SAFETY: the child only makes raw syscalls (setresuid, kill) and _exits.
+    match unsafe { nix::unistd::fork() }? {
+        nix::unistd::ForkResult::Child => {
+            // SAFETY: raw syscalls in the forked child; _exit never returns.
+            unsafe {
+                let code = if libc::setresuid(uid, uid, uid) != 0 {
+                    1
+                } else if libc::kill(pid, sig) != 0 {
+                    2
+                } else {
+                    0
+                };
+                libc::_exit(code)
+            }
+        }
+        nix::unistd::ForkResult::Parent { child } => match nix::sys::wait::waitpid(child, None)? {
+            nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(()),
+            _ => Err(nix::errno::Errno::EPERM),
+        },
+    }
+}
+
+/// Whether the process `pid` still runs and is the one that started at
+/// `start` (a zombie counts: its parent has yet to record the end).
+pub fn same_process(pid: Option<i32>, start: Option<u64>) -> bool {
+    match (pid, start) {
+        (Some(pid), Some(start)) => process_start_time(pid) == Some(start),
+        (Some(pid), None) => process_start_time(pid).is_some(),
+        _ => false,
+    }
+}
+
+/// Whether the process recorded in `state` still runs (and is the same process).
+fn alive(state: &ContainerState) -> bool {
+    same_process(state.pid, state.pid_start)
+}
+
+/// Reconciles a recorded state with the kernel: a container recorded as
+/// running whose init is gone has exited. While its monitor lives, the
+/// monitor is about to record the exit code, so the record stands until
+/// then; a monitor killed with SIGKILL leaves the code unknown (-1).
+pub fn reconcile(state: &mut ContainerState) {
+    if !matches!(state.status, Status::Running | Status::Paused) || alive(state) {
+        return;
+    }
+    if same_process(state.monitor_pid, state.monitor_start) {
+        return;
+    }
+    state.status = Status::Exited;
+    state.pid = None;
+    state.exit_code.get_or_insert(-1);
+    if state.finished_at.is_none() {
+        state.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true));
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(path: &std::path::Path, data: &[u8]) -> Result<T> {
+    serde_json::from_slice(data)
+        .map_err(|e| Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
+}
+
+/// The container records of one store.
+pub struct ContainerStore<'a> {
+    pub paths: &'a StorePaths,
+}
+
+impl<'a> ContainerStore<'a> {
+    pub fn new(paths: &'a StorePaths) -> Self {
+        ContainerStore { paths }
+    }
+
+    fn load(&self, dir: PathBuf) -> Result<Container> {
+        self.load_opt(dir.clone())?.ok_or_else(|| Error::io_path("read", &dir.join("config.json"), std::io::ErrorKind::NotFound.into()))
+    }
+
+    /// Reads a container's two files with one open+read each (`ps -a` on
+    /// a thousand containers is mostly these system calls); `None` when the
+    /// config is missing (an unfinished create).
+    fn load_opt(&self, dir: PathBuf) -> Result<Option<Container>> {
+        let cfg_path = dir.join("config.json");
+        let config: ContainerConfig = match fs::read(&cfg_path) {
+            Ok(data) => parse(&cfg_path, &data)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io_path("read", &cfg_path, e)),
+        };
+        let state_path = dir.join("state.json");
+        let mut state: ContainerState = match fs::read(&state_path) {
+            Ok(data) => parse(&state_path, &data)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ContainerState::default(),
+            Err(e) => return Err(Error::io_path("read", &state_path, e)),
+        };
+        reconcile(&mut state);
+        Ok(Some(Container { config, state, dir }))
+    }
+
+    /// All containers, newest first. Folders without a config (a create cut
+    /// short by kill -9) are skipped; `sweep` removes them.
+    pub fn list(&self) -> Result<Vec<Container>> {
+        let dir = self.paths.containers_dir();
+        let mut out = Vec::new();
+        for name in crate::paths::entry_names(&dir)? {
+            if let Some(c) = self.load_opt(dir.join(name))? {
+                out.push(c);
+            }
+        }
+        out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
+        Ok(out)
+    }
+
+    /// (name, id) of every container, reading only the configs: creating a
+    /// container checks names, and need not read and reconcile every state.
+    pub fn names(&self) -> Result<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct NameOnly {
+            id: String,
+            name: String,
+        }
+        let dir = self.paths.containers_dir();
+        let mut out = Vec::new();
+        for name in crate::paths::entry_names(&dir)? {
+            let path = dir.join(name).join("config.json");
+            match fs::read(&path) {
+                Ok(data) => {
+                    let n: NameOnly = parse(&path, &data)?;
+                    out.push((n.name, n.id));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io_path("read", &path, e)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-reads one container (reconciled), e.g. to see its monitor's latest record.
+    pub fn reload(&self, c: &Container) -> Result<Container> {
+        if !c.dir.join("config.json").exists() {
+            return Err(Error::ContainerNotFound(c.config.id.clone()));
+        }
+        self.load(c.dir.clone())
+    }
+
+    /// Finds a container by name, full id or unique id prefix.
+    pub fn lookup(&self, name_or_id: &str) -> Result<Container> {
+        let all = self.list()?;
+        if let Some(c) = all.iter().find(|c| c.config.name == name_or_id || c.config.id == name_or_id) {
+            return Ok(c.clone());
+        }
+        let matches: Vec<&Container> = all.iter().filter(|c| c.config.id.starts_with(name_or_id)).collect();
+        match matches.as_slice() {
+            [one] if !name_or_id.is_empty() => Ok((*one).clone()),
+            [] | [_] => Err(Error::ContainerNotFound(name_or_id.to_string())),
+            _ => Err(Error::Invalid(format!("more than one container matches \"{name_or_id}\": give more of the id or the name"))),
+        }
+    }
+
+    /// Creates a container's folder and config. Caller holds the store lock,
+    /// which keeps names unique.
+    pub fn create(&self, config: ContainerConfig) -> Result<Container> {
+        if let Some((_, other)) = self.names()?.into_iter().find(|(n, _)| *n == config.name) {
+            return Err(Error::Conflict(format!(
+                "the container name \"{}\" is already in use by {}: remove that container (sangja rm {}) or pick another name",
+                config.name,
+                &other[..12.min(other.len())],
+                config.name
+            )));
+        }
+        let dir = self.paths.containers_dir().join(&config.id);
+        let container = Container { config, state: ContainerState::default(), dir };
+        for d in [container.upper_dir(), container.work_dir(), container.rootfs_dir(), container.userdata_dir()] {
+            fs::create_dir_all(&d).path_ctx("create", &d)?;
+        }
+        container.save_state()?;
+        // config.json last: a folder without it is an unfinished create.
+        json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
+        Ok(container)
+    }
+
+    /// Deletes a container's folder: renamed away first so a crash mid-delete
+    /// leaves no half container under its id.
+    pub fn delete(&self, container: &Container) -> Result<()> {
+        // A container that died with its monitor may have left its cgroups.
+        if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&container.dir.join("spec.json")) {
+            crate::runtime::cgroups::remove(&spec);
+        }
+        // A monitor killed with SIGKILL leaves its attach socket behind.
+        let _ = fs::remove_file(super::attach::socket_path(self.paths, &container.config.id));
+        let tmp = self.paths.tmp_dir().join(format!("rm-ctr-{}", container.config.id));
+        fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
+        crate::storage::overlay::remove_tree(&tmp)
+    }
+
+    /// Generates a name not yet used, docker style (adjective_noun).
+    pub fn generate_name(&self) -> Result<String> {
+        const ADJ: &[&str] = &[
+            "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty", "proud", "quirky", "sharp",
+            "tender", "vivid", "witty", "zen",
+        ];
+        const NOUN: &[&str] = &[
+            "ant", "badger", "crane", "dolphin", "eagle", "falcon", "gecko", "heron", "ibis", "jaguar", "koala", "lynx", "marten", "newt",
+            "otter", "panda", "quail", "raven", "seal", "tiger",
+        ];
+        let taken: std::collections::HashSet<String> = self.names()?.into_iter().map(|(n, _)| n).collect();
+        for attempt in 0..64 {
+            let mut r = [0u8; 3];
+            let _ = getrandom::fill(&mut r);
+            let mut n = format!("{}_{}", ADJ[r[0] as usize % ADJ.len()], NOUN[r[1] as usize % NOUN.len()]);
+            // Only 360 pairs: past a few collisions, add a digit or two.
+            if attempt >= 8 {
+                n.push_str(&(r[2] % 100).to_string());
+            }
+            if !taken.contains(&n) {
+                return Ok(n);
+            }
+        }
+        Ok(format!("ctr_{}", &crate::paths::random_id()[..8]))
+    }
+}

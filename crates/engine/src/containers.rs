@@ -1,0 +1,185 @@
+//! Container use cases: list (with state reconciled), remove.
+
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::lock;
+use nix::unistd::Pid;
+use sangja_container::record::{process_start_time, Container, ContainerStore};
+use std::time::{Duration, Instant};
+
+/// All containers (`all`) or only the running ones, newest first.
+pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
+    let mut v = ContainerStore::new(&engine.paths).list()?;
+    if !all {
+        v.retain(|c| c.is_running());
+    }
+    Ok(v)
+}
+
+/// Removes a container; a running one only with `force` (killed first).
+/// Returns its full id.
+pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
+    let store = ContainerStore::new(&engine.paths);
+    let c = store.lookup(name)?;
+    if c.is_running() {
+        if !force {
+            return Err(Error::State(format!("cannot remove container {} as it is running: stop it first or use rm -f", &c.config.id)));
+        }
+        // With a monitor, wait for it to record the exit, so that nothing
+        // writes into the folder once it is gone.
+        super::lifecycle::mark_stopped_by_user(&store, &c);
+        let _ = super::lifecycle::signal(engine, &c, libc::SIGKILL);
+        match super::lifecycle::wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10))) {
+            Ok(Some(_)) => {}
+            // `--rm`: its monitor removed it already.
+            Err(Error::ContainerNotFound(_)) => return Ok(c.config.id),
+            Ok(None) | Err(_) => {
+                if let (Some(pid), start) = (c.state.pid, c.state.pid_start) {
+                    kill_and_wait(pid, start)?;
+                }
+            }
+        }
+    }
+    if let Some(dir) = &c.state.freezer {
+        let _ = std::fs::remove_dir(dir);
+    }
+    let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    // Re-read under the lock: another sangja (or an `--rm` monitor) may have removed it meanwhile.
+    let c = match store.lookup(&c.config.id) {
+        Err(Error::ContainerNotFound(_)) if force => return Ok(c.config.id),
+        other => other?,
+    };
+    store.delete(&c)?;
+    // Veth, nft rules and leases a kill -9'd monitor left behind.
+    super::network::cleanup(engine, &c.config.id);
+    Ok(c.config.id)
+}
+
+/// SIGKILLs the container's init (which ends its pid namespace) and waits for it to go.
+fn kill_and_wait(pid: i32, start: Option<u64>) -> Result<()> {
+    let same = || start.is_none_or(|s| process_start_time(pid) == Some(s)) && process_start_time(pid).is_some();
+    if !same() {
+        return Ok(());
+    }
+    let _ = sangja_container::record::signal_process(pid, libc::SIGKILL);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while same() {
+        // Reap it if it is our child (a zombie still has a start time).
+        let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            if stat.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')) {
+                return Ok(());
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(Error::State(format!("container process {pid} did not exit after SIGKILL within 10 s")));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok(())
+}
+
+/// `ps --filter KEY=VALUE`: the same key given twice matches either value,
+/// different keys must all match (podman's rule).
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    by_key: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+const FILTER_KEYS: &[&str] = &["name", "status", "id", "ancestor", "label", "exited"];
+
+impl Filters {
+    /// Parses `KEY=VALUE` strings.
+    pub fn parse(list: &[String]) -> Result<Filters> {
+        let mut f = Filters::default();
+        for item in list {
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| Error::Invalid(format!("invalid filter {item:?}: use KEY=VALUE, e.g. status=running")))?;
+            let k = k.to_ascii_lowercase();
+            if !FILTER_KEYS.contains(&k.as_str()) {
+                return Err(Error::Invalid(format!("invalid filter {k:?}: use one of {}", FILTER_KEYS.join(", "))));
+            }
+            if k == "status" && !["created", "running", "paused", "exited", "stopped", "configured"].contains(&v) {
+                return Err(Error::Invalid(format!("invalid status filter {v:?}: use created, running, paused or exited")));
+            }
+            f.by_key.entry(k).or_default().push(v.to_string());
+        }
+        Ok(f)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    /// Whether `c` passes every filter.
+    pub fn matches(&self, c: &Container) -> bool {
+        self.by_key.iter().all(|(k, vals)| vals.iter().any(|v| one(k, v, c)))
+    }
+}
+
+fn one(key: &str, v: &str, c: &Container) -> bool {
+    let cfg = &c.config;
+    match key {
+        "name" => name_matches(&cfg.name, v),
+        "id" => cfg.id.starts_with(v),
+        "status" => match v {
+            "stopped" => c.state.status.as_str() == "exited",
+            "configured" => c.state.status.as_str() == "created",
+            _ => c.state.status.as_str() == v,
+        },
+        "exited" => c.state.status.as_str() == "exited" && c.state.exit_code.map(|e| e.to_string()).as_deref() == Some(v),
+        "ancestor" => {
+            let img = cfg.image_name.as_str();
+            let repo = img.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(img, |(r, _)| r);
+            let id = cfg.image_id.trim_start_matches("sha256:");
+            img == v
+                || repo == v
+                || format!("{v}:latest") == img
+                || repo.rsplit('/').next() == Some(v)
+                || (v.len() >= 3 && id.starts_with(v.trim_start_matches("sha256:")))
+        }
+        "label" => {
+            let (lk, lv) = match v.split_once('=') {
+                Some((k, val)) => (k, Some(val)),
+                None => (v, None),
+            };
+            cfg.options.labels.iter().any(|l| match l.split_once('=') {
+                Some((k, val)) => k == lk && lv.is_none_or(|want| want == val),
+                None => l == lk && lv.is_none_or(str::is_empty),
+            })
+        }
+        _ => false,
+    }
+}
+
+/// podman treats the name filter as a regular expression; the common
+/// forms (substring, `^prefix`, `suffix$`, `^exact$`) are honoured.
+fn name_matches(name: &str, pat: &str) -> bool {
+    match (pat.strip_prefix('^'), pat.strip_suffix('$')) {
+        (Some(p), _) if p.ends_with('$') => name == &p[..p.len() - 1],
+        (Some(p), None) => name.starts_with(p),
+        (None, Some(p)) => name.ends_with(p),
+        _ => name.contains(pat),
+    }
+}
+
+/// Disk use of a folder (a container's upper dir): the sum of its regular
+/// files' sizes, not following links; unreadable parts are skipped.
+pub fn dir_size(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let Ok(m) = e.metadata() else { continue };
+            if m.is_dir() {
+                stack.push(e.path());
+            } else if m.is_file() {
+                total += m.size();
+            }
+        }
+    }
+    total
+}

@@ -1,0 +1,101 @@
+//! Image use cases: pull (short names through registries.conf), list, remove.
+
+use super::Engine;
+use crate::error::{Error, Result};
+use sangja_container::record::ContainerStore;
+use sangja_image::pull::{self, PullEvent, PullOptions};
+use sangja_image::registries;
+use sangja_image::store::{ImageRecord, ImageStore};
+
+/// Pulls `name`, trying each candidate registry for a short name in order.
+pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn Fn(PullEvent) + Send + Sync)) -> Result<ImageRecord> {
+    let candidates = registries::candidates(name)?;
+    opts.squash_owners = engine.identity.rootless && !engine.identity.has_subids;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Registry(format!("cannot start the download runtime: {e}")))?;
+    let mut errors = Vec::new();
+    for reference in &candidates {
+        match runtime.block_on(pull::pull(&engine.paths, reference, &opts, progress)) {
+            Ok(record) => return Ok(record),
+            Err(e) if candidates.len() == 1 => return Err(e),
+            Err(e) => errors.push(format!("{reference}: {e}")),
+        }
+    }
+    Err(Error::Registry(format!("{name}: no candidate registry had the image:\n  {}", errors.join("\n  "))))
+}
+
+/// All images, newest first.
+pub fn list(engine: &Engine) -> Result<Vec<ImageRecord>> {
+    ImageStore::new(&engine.paths).list()
+}
+
+/// What `rmi` did to one argument.
+#[derive(Debug)]
+pub enum Removed {
+    /// A name was removed; the image has others.
+    Untagged(String),
+    /// The image is gone; the ids of containers removed with it (`-f`).
+    Deleted { id: String, containers: Vec<String> },
+}
+
+/// Removes an image, or only the given name when the image has others.
+/// An image used by a container is refused unless `force`, which removes those
+/// containers too (as podman).
+pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> {
+    let store = ImageStore::new(&engine.paths);
+    let image = store.lookup(name)?;
+    let mut out = Vec::new();
+    let by_id = image.id.starts_with(name.trim_start_matches("sha256:"));
+    if !by_id && image.names.len() > 1 {
+        let full = image.names.iter().find(|n| name_matches(n, name)).cloned().unwrap_or_else(|| name.to_string());
+        store.untag(&image.id, &full)?;
+        out.push(Removed::Untagged(full));
+        return Ok(out);
+    }
+    let containers = ContainerStore::new(&engine.paths);
+    let users: Vec<_> = containers.list()?.into_iter().filter(|c| c.config.image_id == image.id).collect();
+    if !users.is_empty() && !force {
+        let names: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
+        return Err(Error::Conflict(format!(
+            "image {} is in use by container(s) {}: remove them first (sangja rm) or use rmi -f",
+            &image.id[..12],
+            names.join(", ")
+        )));
+    }
+    let mut removed_ctrs = Vec::new();
+    for c in users {
+        super::containers::remove(engine, &c.config.id, true)?;
+        removed_ctrs.push(c.config.id);
+    }
+    for n in &image.names {
+        out.push(Removed::Untagged(n.clone()));
+    }
+    store.remove(&image.id)?;
+    // vfs: the image's pristine copy goes with it (after the record: a kill
+    // between leaves a copy of no image, which the next vfs create sweeps).
+    if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
+        super::drivers::remove_pristine(&engine.paths, &image.id, true)?;
+    }
+    out.push(Removed::Deleted { id: image.id, containers: removed_ctrs });
+    Ok(out)
+}
+
+/// Whether the stored full name `full` is what the user meant by `given`
+/// ("busybox", "busybox:1", "127.0.0.1:5000/busybox" all name
+/// "127.0.0.1:5000/busybox:latest"-style entries).
+fn name_matches(full: &str, given: &str) -> bool {
+    let with_tag = |s: &str| {
+        let last = s.rsplit('/').next().unwrap_or(s);
+        if last.contains(':') || s.contains('@') {
+            s.to_string()
+        } else {
+            format!("{s}:latest")
+        }
+    };
+    let given = with_tag(given);
+    full == given || full.ends_with(&format!("/{given}"))
+}

@@ -1,0 +1,375 @@
+//! Lifecycle of created containers: start (detached, through a monitor),
+//! stop, kill, wait, restart, rename, prune, pause and unpause.
+
+use super::Engine;
+use crate::error::{Error, IoContext, Result};
+use crate::lock;
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::unistd::{pipe2, read};
+use sangja_container::record::{same_process, Container, ContainerStore, Status};
+use sangja_image::store::ImageStore;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Starts a created or exited container in the background under a monitor
+/// (a re-executed sangja, see engine::monitor). Returns once the
+/// container's command has been exec'd, or with podman's error for why not.
+/// `globals` are the CLI's global flags (store paths), passed on.
+pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Result<()> {
+    start_monitor(engine, globals, c, None)
+}
+
+/// `start_detached`, with `client` (one end of container::attach::socketpair)
+/// handed to the monitor as an attach client connected from the start:
+/// `run -it` and `start -a` see all of the output and may detach.
+pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client: Option<&OwnedFd>) -> Result<()> {
+    // Held until the monitor reports: it spawns and records the pid under it.
+    let _guard = c.start_lock()?;
+    let store = ContainerStore::new(&engine.paths);
+    let c = store.reload(c)?;
+    if c.is_running() {
+        return Ok(());
+    }
+    // Its monitor is waiting to restart it (--restart): one monitor only.
+    if same_process(c.state.monitor_pid, c.state.monitor_start) && !c.state.stopped_by_user {
+        return Ok(());
+    }
+    let exe = sangja_runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
+    let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(globals).arg("__monitor");
+    if client.is_some() {
+        cmd.arg("--attach");
+    }
+    cmd.arg(&c.config.id);
+    // The monitor outlives us: it must hold none of our stdio, or whoever
+    // reads our output (a shell's $(...), a test) would wait for it too.
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    // Above both targets, so that placing one cannot overwrite the other.
+    let dup_high = |fd: &OwnedFd| {
+        nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD_CLOEXEC(10))
+            // SAFETY: a fresh descriptor we own.
+            .map(|n| unsafe { OwnedFd::from_raw_fd(n) })
+            .map_err(|e| Error::Runtime(format!("pass the attach socket to the monitor: {}", e.desc())))
+    };
+    let ready_high = if client.is_some() { Some(dup_high(&ready_w)?) } else { None };
+    let w = ready_high.as_ref().map_or(ready_w.as_raw_fd(), |f| f.as_raw_fd());
+    let target = crate::monitor::READY_FD;
+    let client = client.map(dup_high).transpose()?;
+    let client_fd = client.as_ref().map(|c| c.as_raw_fd());
+    let attach_target = crate::monitor::ATTACH_FD;
+    // SAFETY: between fork and exec only dup2/fcntl, which are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if let Some(cfd) = client_fd {
+                if libc::dup2(cfd, attach_target) < 0 {
+                    return Err(std::io::Error::from_raw_os_error(libc::EBADF));
+                }
+            }
+            if w == target {
+                let flags = libc::fcntl(w, libc::F_GETFD);
+                if flags < 0 || libc::fcntl(w, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            } else if libc::dup2(w, target) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().map_err(|e| Error::Runtime(format!("start the container's monitor: {e}")))?;
+    drop(ready_w);
+    // Only the monitor may hold these: we wait for their ends to close.
+    drop((ready_high, client));
+    // The first monitor process forks the real one and exits at once.
+    let _ = child.wait();
+    let mut report = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match read(&ready_r, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => report.extend_from_slice(&buf[..n]),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::Runtime(format!("read the monitor's report: {}", e.desc()))),
+        }
+    }
+    let text = String::from_utf8_lossy(&report);
+    let (code, msg) = text.split_once(' ').unwrap_or((&text, ""));
+    match code.parse::<i32>() {
+        Ok(0) => Ok(()),
+        Ok(127) => Err(Error::CommandNotFound(msg.to_string())),
+        Ok(126) => Err(Error::CommandNotExecutable(msg.to_string())),
+        Ok(_) => Err(Error::Runtime(msg.to_string())),
+        Err(_) => Err(Error::Runtime(format!(
+            "the monitor of container {} exited without reporting whether the container started",
+            &c.config.id[..12]
+        ))),
+    }
+}
+
+/// Parses a signal as `kill -s` takes it: a number, or a name with or
+/// without SIG, any case.
+pub fn parse_signal(s: &str) -> Result<i32> {
+    let bad = || Error::Invalid(format!("invalid signal {s:?}: use a name such as TERM or KILL, or a number 1-64"));
+    if let Ok(n) = s.parse::<i32>() {
+        return if (1..=64).contains(&n) { Ok(n) } else { Err(bad()) };
+    }
+    let up = s.to_ascii_uppercase();
+    let name = if up.starts_with("SIG") { up } else { format!("SIG{up}") };
+    if let Some(rt) = name.strip_prefix("SIGRTMIN+") {
+        let n: i32 = rt.parse().map_err(|_| bad())?;
+        return Ok(libc::SIGRTMIN() + n).and_then(|v| if v <= 64 { Ok(v) } else { Err(bad()) });
+    }
+    name.parse::<nix::sys::signal::Signal>().map(|s| s as i32).map_err(|_| bad())
+}
+
+/// Sends `sig` to the container's init; a paused container is thawed so it
+/// can act on it.
+pub fn signal(engine: &Engine, c: &Container, sig: i32) -> Result<()> {
+    if !c.is_running() {
+        return Err(Error::State(format!(
+            "can only kill running containers. {} is in state {}: container state improper",
+            c.config.id,
+            c.state.status.as_str()
+        )));
+    }
+    if let Some(pid) = c.state.pid.filter(|_| same_process(c.state.pid, c.state.pid_start)) {
+        match sangja_container::record::signal_process(pid, sig) {
+            Ok(_) | Err(Errno::ESRCH) => {}
+            Err(e) => return Err(Error::Runtime(format!("send signal {sig} to container {}: {}", c.config.name, e.desc()))),
+        }
+    }
+    if c.state.status == Status::Paused {
+        unpause(engine, c)?;
+    }
+    Ok(())
+}
+
+/// The image's StopSignal (podman honours it), else SIGTERM.
+fn stop_signal(engine: &Engine, c: &Container) -> i32 {
+    ImageStore::new(&engine.paths)
+        .lookup(&c.config.image_id)
+        .ok()
+        .and_then(|i| i.config.config().as_ref().and_then(|cfg| cfg.stop_signal().clone()))
+        .and_then(|s| parse_signal(&s).ok())
+        .unwrap_or(libc::SIGTERM)
+}
+
+/// Stops a running container: its stop signal, then SIGKILL after
+/// `timeout`. Returns the container as recorded after the exit.
+pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Container> {
+    let store = ContainerStore::new(&engine.paths);
+    // Before the signal: the monitor must not restart what the user stopped.
+    mark_stopped_by_user(&store, c);
+    if !c.is_running() {
+        // A monitor waiting to restart the container sees the mark and exits.
+        wait_monitor_gone(&store, c, Instant::now() + Duration::from_secs(5));
+        return Ok(store.reload(c).unwrap_or_else(|_| c.clone()));
+    }
+    signal(engine, c, stop_signal(engine, c))?;
+    if let Some(done) = wait_exit(&store, c, Some(Instant::now() + timeout))? {
+        return Ok(done);
+    }
+    let c = store.reload(c)?;
+    if c.is_running() {
+        signal(engine, &c, libc::SIGKILL)?;
+    }
+    wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?
+        .ok_or_else(|| Error::State(format!("container {} did not exit within 10 s of SIGKILL", c.config.name)))
+}
+
+/// Records that the user stopped the container (`stop`, `rm -f`): its
+/// restart policy ends until the next `start`.
+pub fn mark_stopped_by_user(store: &ContainerStore, c: &Container) {
+    if let Ok(mut cur) = store.reload(c) {
+        if !cur.state.stopped_by_user {
+            cur.state.stopped_by_user = true;
+            let _ = cur.save_state();
+        }
+    }
+}
+
+/// Waits until a container's monitor has exited (one backing off before a
+/// restart, once told to stop), or `deadline`.
+fn wait_monitor_gone(store: &ContainerStore, c: &Container, deadline: Instant) {
+    while Instant::now() < deadline {
+        let Ok(cur) = store.reload(c) else { return };
+        if !same_process(cur.state.monitor_pid, cur.state.monitor_start) || cur.is_running() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The exit code a `--rm` container's monitor left when it removed it.
+pub fn removed_exit_code(engine: &Engine, id: &str) -> Option<i32> {
+    std::fs::read_to_string(engine.paths.runroot.join("exits").join(id)).ok()?.trim().parse().ok()
+}
+
+/// Waits until the container is no longer running (and its monitor has
+/// recorded the exit), or until `deadline`: `None` then.
+pub fn wait_exit(store: &ContainerStore, c: &Container, deadline: Option<Instant>) -> Result<Option<Container>> {
+    loop {
+        let cur = store.reload(c)?;
+        if !cur.is_running() {
+            return Ok(Some(cur));
+        }
+        let left = match deadline {
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => left,
+                _ => return Ok(None),
+            },
+            None => Duration::from_millis(500),
+        };
+        let slice = left.min(Duration::from_millis(500));
+        // The monitor exits right after recording the exit: wait for it;
+        // without a live monitor (foreground run, killed monitor) for the init.
+        let s = &cur.state;
+        let target = if same_process(s.monitor_pid, s.monitor_start) { (s.monitor_pid, s.monitor_start) } else { (s.pid, s.pid_start) };
+        let t0 = Instant::now();
+        wait_pid(target.0, target.1, slice);
+        if t0.elapsed() < Duration::from_millis(2) {
+            // Already gone (a zombie not yet reaped): don't spin.
+            std::thread::sleep(Duration::from_millis(5).min(slice));
+        }
+    }
+}
+
+/// Blocks until process `pid` (that started at `start`) exits or `timeout`.
+fn wait_pid(pid: Option<i32>, start: Option<u64>, timeout: Duration) {
+    let Some(pid) = pid else {
+        std::thread::sleep(timeout.min(Duration::from_millis(20)));
+        return;
+    };
+    // SAFETY: pidfd_open with plain integers; a valid fd is ours to own.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: a fresh fd from pidfd_open.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+    // The pid may have been reused between reading the state and opening.
+    if !same_process(Some(pid), start) {
+        return;
+    }
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+    let _ = poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX));
+}
+
+/// Container names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
+fn valid_name(n: &str) -> bool {
+    n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+/// Renames a container (running or not).
+pub fn rename(engine: &Engine, name: &str, new_name: &str) -> Result<()> {
+    if !valid_name(new_name) {
+        return Err(Error::Invalid(format!("container name {new_name:?} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")));
+    }
+    let store = ContainerStore::new(&engine.paths);
+    let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    let mut c = store.lookup(name)?;
+    if let Some(other) = store.list()?.into_iter().find(|o| o.config.name == new_name && o.config.id != c.config.id) {
+        return Err(Error::Conflict(format!(
+            "the container name \"{new_name}\" is already in use by {}: remove that container or pick another name",
+            &other.config.id[..12]
+        )));
+    }
+    c.config.name = new_name.to_string();
+    c.config.options.name = Some(new_name.to_string());
+    crate::json_file::write_volatile(&c.dir.join("config.json"), &c.config)
+}
+
+/// Removes every container that is not running; returns their ids.
+pub fn prune(engine: &Engine) -> Result<Vec<String>> {
+    let store = ContainerStore::new(&engine.paths);
+    let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    let mut removed = Vec::new();
+    for c in store.list()? {
+        if !c.is_running() {
+            store.delete(&c)?;
+            removed.push(c.config.id);
+        }
+    }
+    Ok(removed)
+}
+
+/// The v1 freezer hierarchy (root only here; a delegated cgroup v2
+/// freezer would be the rootless way, which this machine does not offer).
+const FREEZER_V1: &str = "/sys/fs/cgroup/freezer";
+
+fn freezer_unavailable(why: &str) -> Error {
+    Error::State(format!(
+        "pause needs the cgroup freezer, which is not available {why}: \
+         pausing works as root on a system with the cgroup v1 freezer mounted at {FREEZER_V1}"
+    ))
+}
+
+/// Freezes every process of the container (cgroup v1 freezer).
+pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
+    if c.state.status == Status::Paused {
+        return Err(Error::State(format!("\"{}\" is already paused: container state improper", c.config.id)));
+    }
+    if !c.is_running() {
+        return Err(Error::State(format!("\"{}\" is not running, can't pause: container state improper", c.config.id)));
+    }
+    if engine.identity.rootless {
+        return Err(freezer_unavailable(
+            "to rootless containers here (no cgroup v2 freezer is delegated to your user and the v1 freezer is root's)",
+        ));
+    }
+    if !Path::new(FREEZER_V1).join("freezer.state").exists() && !Path::new(FREEZER_V1).join("tasks").exists() {
+        return Err(freezer_unavailable(&format!("on this system ({FREEZER_V1} is not mounted)")));
+    }
+    let dir = PathBuf::from(FREEZER_V1).join("sangja").join(&c.config.id);
+    std::fs::create_dir_all(&dir).path_ctx("create the freezer cgroup", &dir)?;
+    // Every process in the container's pid namespace, not only the init:
+    // its children were forked before the cgroup existed.
+    let init = c.state.pid.ok_or_else(|| Error::State("the container has no recorded pid".into()))?;
+    let ns =
+        std::fs::read_link(format!("/proc/{init}/ns/pid")).path_ctx("read the pid namespace of", Path::new(&format!("/proc/{init}")))?;
+    for pid in pids_in_namespace(&ns) {
+        let _ = std::fs::write(dir.join("cgroup.procs"), pid.to_string());
+    }
+    write_freezer(&dir, "FROZEN")?;
+    let mut c = c.clone();
+    c.state.status = Status::Paused;
+    c.state.freezer = Some(dir.display().to_string());
+    c.save_state()
+}
+
+/// Thaws a paused container.
+pub fn unpause(_engine: &Engine, c: &Container) -> Result<()> {
+    if c.state.status != Status::Paused {
+        return Err(Error::State(format!("\"{}\" is not paused, can't unpause: container state improper", c.config.id)));
+    }
+    if let Some(dir) = &c.state.freezer {
+        write_freezer(Path::new(dir), "THAWED")?;
+    }
+    let mut c = c.clone();
+    c.state.status = Status::Running;
+    c.save_state()
+}
+
+fn write_freezer(dir: &Path, state: &str) -> Result<()> {
+    let f = dir.join("freezer.state");
+    std::fs::write(&f, state).path_ctx("write", &f)?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::fs::read_to_string(&f).map(|s| s.trim() != state).unwrap_or(false) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Ok(())
+}
+
+fn pids_in_namespace(ns: &Path) -> Vec<i32> {
+    let Ok(rd) = std::fs::read_dir("/proc") else { return Vec::new() };
+    rd.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/ns/pid")).is_ok_and(|l| l == ns))
+        .collect()
+}

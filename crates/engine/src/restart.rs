@@ -1,0 +1,160 @@
+//! The monitor's side of `--restart` and of systemd: restarting a detached
+//! container while its policy says so, with a growing delay; a SIGTERM to
+//! the monitor (systemd stopping the unit whose main pid it is) stops the
+//! container and ends the policy; the monitor's pid in `monitor.pid` for a
+//! unit's PIDFile=.
+
+use crate::Engine;
+use sangja_container::policy::restart_delay;
+use sangja_container::record::{process_start_time, Container, ContainerStore, Status};
+use sangja_runtime as runtime;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The running container's init, for the SIGTERM handler.
+static TARGET: AtomicI32 = AtomicI32::new(0);
+/// Set once the monitor got SIGTERM: no more restarts.
+static TERMINATED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_term(_sig: libc::c_int) {
+    TERMINATED.store(true, Ordering::SeqCst);
+    let pid = TARGET.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+}
+
+/// Called by the monitor each time the container's init runs.
+pub fn on_started(c: &Container, pid: i32) {
+    TARGET.store(pid, Ordering::SeqCst);
+    let action = nix::sys::signal::SigAction::new(
+        nix::sys::signal::SigHandler::Handler(on_term),
+        nix::sys::signal::SaFlags::SA_RESTART,
+        nix::sys::signal::SigSet::empty(),
+    );
+    // SAFETY: the handler only touches atomics and calls kill.
+    let _ = unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGTERM, &action) };
+    let _ = std::fs::write(c.dir.join("monitor.pid"), format!("{}\n", std::process::id()));
+}
+
+/// How long the last run lasted, from the recorded start.
+fn ran_for(c: &Container) -> Duration {
+    c.state
+        .started_at
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .and_then(|t| (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).to_std().ok())
+        .unwrap_or_default()
+}
+
+/// Sleeps `delay` in slices; false when the container was stopped or
+/// removed meanwhile (then there is nothing to restart).
+fn backoff(store: &ContainerStore, c: &Container, delay: Duration) -> bool {
+    let end = Instant::now() + delay;
+    loop {
+        match store.reload(c) {
+            Ok(cur) if !cur.state.stopped_by_user && !TERMINATED.load(Ordering::SeqCst) => {}
+            _ => return false,
+        }
+        let now = Instant::now();
+        if now >= end {
+            return true;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(50)));
+    }
+}
+
+/// After the container exited with `code` (state saved as exited): starts
+/// it again while its policy wants, each run logged and recorded as the
+/// first; returns the last exit code. `run_once` spawns, serves and reaps
+/// one run and returns its code, or None when it could not start.
+pub fn supervise(engine: &Engine, c: &mut Container, mut code: i32, mut run_once: impl FnMut(&mut Container) -> Option<i32>) -> i32 {
+    let store = ContainerStore::new(&engine.paths);
+    let policy = c.config.options.restart;
+    let mut delay: Option<Duration> = None;
+    loop {
+        let Ok(cur) = store.reload(c) else { return code };
+        *c = cur;
+        let stopped = c.state.stopped_by_user || TERMINATED.load(Ordering::SeqCst);
+        if !policy.should_restart(code, c.state.restart_count, stopped) {
+            return code;
+        }
+        let d = restart_delay(delay, ran_for(c));
+        delay = Some(d);
+        // Alive while waiting: `stop` and `rm` find this monitor to tell.
+        let me = std::process::id() as i32;
+        c.state.monitor_pid = Some(me);
+        c.state.monitor_start = process_start_time(me);
+        let _ = c.save_state();
+        if !backoff(&store, c, d) {
+            if let Ok(mut cur) = store.reload(c) {
+                cur.state.monitor_pid = None;
+                cur.state.monitor_start = None;
+                let _ = cur.save_state();
+                *c = cur;
+            }
+            return code;
+        }
+        let Ok(cur) = store.reload(c) else { return code };
+        *c = cur;
+        c.state.restart_count += 1;
+        let result = run_once(c);
+        if let Ok(mut cur) = store.reload(c) {
+            cur.state.monitor_pid = None;
+            cur.state.monitor_start = None;
+            let _ = cur.save_state();
+            *c = cur;
+        }
+        match result {
+            Some(next) => code = next,
+            None => return code,
+        }
+    }
+}
+
+/// The monitor's own exit code, which systemd judges a unit by when the
+/// monitor is its main process: the container's, except after a stop by
+/// the user (`stop`, `rm -f`, SIGTERM to the monitor), which is success.
+pub fn monitor_exit_code(c: &Container, code: i32) -> i32 {
+    if c.state.stopped_by_user || TERMINATED.load(Ordering::SeqCst) {
+        0
+    } else {
+        code
+    }
+}
+
+/// Records a run's start (the same fields the monitor writes the first time).
+pub fn record_running(c: &mut Container, pid: i32) -> crate::error::Result<()> {
+    c.state.status = Status::Running;
+    c.state.pid = Some(pid);
+    c.state.pid_start = process_start_time(pid);
+    c.state.started_at = Some(now());
+    c.state.finished_at = None;
+    c.state.exit_code = None;
+    on_started(c, pid);
+    c.save_state()
+}
+
+/// Records a run's end, re-reading first (pause, rename, stop may have written).
+pub fn record_exited(store: &ContainerStore, c: &mut Container, code: i32) {
+    if let Ok(cur) = store.reload(c) {
+        // Keep the count we are at: the reloaded record has it already.
+        *c = cur;
+    }
+    if let Some(dir) = c.state.freezer.take() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    c.state.status = Status::Exited;
+    c.state.pid = None;
+    c.state.exit_code = Some(code);
+    c.state.finished_at = Some(now());
+    let _ = c.save_state();
+    if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&c.dir.join("spec.json")) {
+        runtime::cgroups::remove(&spec);
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}

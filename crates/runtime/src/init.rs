@@ -1,0 +1,192 @@
+//! `--init`: a minimal init, our own binary run as the container's pid 1.
+//!
+//! As podman bind-mounts catatonit at /run/podman-init, sangja bind-mounts
+//! its own executable read-only at /run/sangja-init and starts the command
+//! as `/run/sangja-init -- CMD...`; main() recognises the name (argv[0]) and
+//! runs `main` below before any parsing, so nothing else of sangja runs in
+//! the container. The init forwards signals to its child, reaps every
+//! zombie that is reparented to it, and exits with the child's code.
+
+use crate::error::{Error, Result};
+use nix::errno::Errno;
+use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{fork, ForkResult, Pid};
+use oci_spec::runtime::{Mount, Spec};
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+/// Where the init is found inside the container.
+pub const INIT_PATH: &str = "/run/sangja-init";
+
+/// Where a dynamically linked sangja's loader and libraries go with it.
+const INIT_DIR: &str = "/run/sangja-init.d";
+
+/// Makes the spec start the command under our init: the binary bind-mounted
+/// read-only into the container and prepended to the process's args.
+///
+/// Unlike catatonit, sangja is linked dynamically, and the image may have no
+/// C library (busybox) or another version of it: the host's loader and the
+/// libraries this very process has mapped come along, read-only, in a
+/// folder of their own, and the loader is run explicitly, so nothing of the
+/// image is shadowed.
+pub fn add_to_spec(spec: &mut Spec) -> Result<()> {
+    let exe =
+        crate::selfexe::host_path().map_err(|e| Error::Runtime(format!("--init: cannot find sangja's own binary to use as init: {e}")))?;
+    let mut process = spec.process().clone().ok_or_else(|| Error::Runtime("--init: the spec has no process".into()))?;
+    let mut mounts = spec.mounts().clone().unwrap_or_default();
+    let libs = mapped_libraries();
+    let loader = libs.iter().find(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("ld-linux") || n.starts_with("ld-musl") || n.starts_with("ld64"))
+    });
+    let mut args = match loader {
+        None => {
+            mounts.push(ro_bind(exe, INIT_PATH));
+            vec![INIT_PATH.to_string()]
+        }
+        Some(loader) => {
+            let inside = |p: &PathBuf| format!("{INIT_DIR}/{}", p.file_name().unwrap_or_default().to_string_lossy());
+            let loader_inside = inside(loader);
+            for lib in &libs {
+                mounts.push(ro_bind(lib.clone(), &inside(lib)));
+            }
+            let exe_inside = format!("{INIT_DIR}/sangja-init");
+            mounts.push(ro_bind(exe, &exe_inside));
+            vec![loader_inside, "--library-path".into(), INIT_DIR.into(), "--argv0".into(), INIT_PATH.into(), exe_inside]
+        }
+    };
+    args.push("--".into());
+    args.extend(process.args().clone().unwrap_or_default());
+    process.set_args(Some(args));
+    spec.set_process(Some(process));
+    spec.set_mounts(Some(mounts));
+    Ok(())
+}
+
+fn ro_bind(source: PathBuf, dest: &str) -> Mount {
+    let mut m = Mount::default();
+    m.set_destination(PathBuf::from(dest));
+    m.set_typ(Some("bind".into()));
+    m.set_source(Some(source));
+    m.set_options(Some(vec!["bind".into(), "ro".into(), "nosuid".into(), "nodev".into(), "rprivate".into()]));
+    m
+}
+
+/// The shared libraries (and the loader) mapped into this process.
+fn mapped_libraries() -> Vec<PathBuf> {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    let mut out: Vec<PathBuf> = Vec::new();
+    for line in maps.lines() {
+        let Some(path) = line.split_whitespace().nth(5) else { continue };
+        let name = path.rsplit('/').next().unwrap_or("");
+        if path.starts_with('/') && (name.ends_with(".so") || name.contains(".so.")) {
+            let p = PathBuf::from(path);
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// When this process was started as the init (argv[0] ends in
+/// "sangja-init"), runs it and returns the exit code; otherwise `None`.
+pub fn run_if_init() -> Option<i32> {
+    let mut argv = std::env::args_os();
+    let arg0 = argv.next()?;
+    if !arg0.as_bytes().ends_with(b"sangja-init") {
+        return None;
+    }
+    let mut args: Vec<CString> = argv.filter_map(|a| CString::new(a.as_bytes()).ok()).collect();
+    if args.first().is_some_and(|a| a.as_bytes() == b"--") {
+        args.remove(0);
+    }
+    if args.is_empty() {
+        eprintln!("sangja-init: no command given: usage: sangja-init -- COMMAND [ARG...]");
+        return Some(1);
+    }
+    Some(init(&args))
+}
+
+fn init(args: &[CString]) -> i32 {
+    // Run through the loader, the kernel would name us after it in ps.
+    // SAFETY: PR_SET_NAME with a NUL-terminated string.
+    unsafe { libc::prctl(libc::PR_SET_NAME, c"sangja-init".as_ptr(), 0, 0, 0) };
+    // Every signal waits in the queue for sigwaitinfo: a pid 1 with default
+    // dispositions would otherwise have them dropped by the kernel.
+    let all = SigSet::all();
+    let mut old = SigSet::empty();
+    if let Err(e) = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&all), Some(&mut old)) {
+        eprintln!("sangja-init: block signals: {}", e.desc());
+        return 1;
+    }
+    // SAFETY: single-threaded here (nothing of sangja started); the child only execs.
+    let child = match unsafe { fork() } {
+        Ok(ForkResult::Child) => exec_child(args, &old),
+        Ok(ForkResult::Parent { child }) => child,
+        Err(e) => {
+            eprintln!("sangja-init: fork: {}", e.desc());
+            return 1;
+        }
+    };
+    loop {
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: sigwaitinfo on a full set with a valid siginfo.
+        let sig = unsafe { libc::sigwaitinfo(all.as_ref(), &mut info) };
+        if sig < 0 {
+            continue;
+        }
+        if sig == libc::SIGCHLD {
+            if let Some(code) = reap(child) {
+                return code;
+            }
+            continue;
+        }
+        // The terminal already sent its own signals to the child's group.
+        // SAFETY: reading the si_code of a filled siginfo.
+        if info.si_code == libc::SI_KERNEL {
+            continue;
+        }
+        // SAFETY: kill with plain integers.
+        unsafe { libc::kill(child.as_raw(), sig) };
+    }
+}
+
+/// Reaps every exited process; the child's exit code once it is among them.
+fn reap(child: Pid) -> Option<i32> {
+    let mut code = None;
+    loop {
+        match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::Exited(pid, c)) if pid == child => code = Some(c),
+            Ok(WaitStatus::Signaled(pid, s, _)) if pid == child => code = Some(128 + s as i32),
+            Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return code,
+            Ok(_) | Err(Errno::EINTR) => continue,
+            Err(_) => return code,
+        }
+    }
+}
+
+fn exec_child(args: &[CString], old_mask: &SigSet) -> ! {
+    // Its own process group, in the foreground of the terminal if there is
+    // one, as tini does: ctrl-c reaches the command through the terminal.
+    // SAFETY: plain process-group calls; SIGTTOU is still blocked.
+    unsafe {
+        libc::setpgid(0, 0);
+        if libc::isatty(0) == 1 {
+            libc::tcsetpgrp(0, libc::getpid());
+        }
+    }
+    // Rust starts with SIGPIPE ignored; the command must get the default.
+    let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+    // SAFETY: installing SIG_DFL.
+    let _ = unsafe { sigaction(Signal::SIGPIPE, &dfl) };
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(old_mask), None);
+    let err = nix::unistd::execvp(&args[0], args).unwrap_err();
+    let cmd = args[0].to_string_lossy();
+    eprintln!("sangja-init: exec {cmd}: {}", err.desc());
+    // SAFETY: leave the forked child at once.
+    unsafe { libc::_exit(if err == Errno::ENOENT { 127 } else { 126 }) }
+}

@@ -1,0 +1,24 @@
+//! Layers on disk and the drivers that assemble them into a rootfs.
+//! Owner: storage helper. API used by image/ (pull) and engine/ (run, rm).
+
+// The lower crates under the module names they had when all was one crate.
+pub use sangja_core::overlay;
+use sangja_core::{config, error, json_file, lock, paths};
+pub use sangja_fuse as fuse;
+
+pub mod budget;
+mod digest;
+mod extract;
+
+pub mod layers;
+
+pub mod tree;
+pub mod vfs;
+pub mod volumes;
+mod xattrs;
+
+pub use extract::extract_tar_plain;
+pub use sangja_core::overlay::remove_tree;
+
+#[cfg(test)]
+mod tests;
