@@ -1317,7 +1317,7 @@ warn\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand __monitor" -l attach -d 'An attach client is connected on fd 4 (container::monitor::ATTACH_FD)'
+complete -c sangja -n "__fish_sangja_using_subcommand __monitor" -l attach -d 'An attach client is connected on fd 4 (engine::monitor::ATTACH_FD)'
 complete -c sangja -n "__fish_sangja_using_subcommand __monitor" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand __monitor" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l kernel -d 'Mount kernel overlay instead, with this (empty) work folder beside UPPER' -r -F
