@@ -2,7 +2,7 @@
 //! serves a layout built by tests/images/build_image.py, logs every request, and
 //! can corrupt layer blobs on the wire.
 
-use crate::json::Json;
+use crate::json::{Json, JsonExt};
 use crate::util::tests_dir;
 use std::fs;
 use std::io::BufRead;
@@ -72,9 +72,9 @@ impl FakeRegistry {
 
     /// The layer digests of the layout's (single-platform) image.
     pub fn layer_digests(&self) -> Vec<String> {
-        let index = Json::parse(&fs::read_to_string(self.layout.join("index.json")).unwrap()).unwrap();
+        let index: Json = serde_json::from_str(&fs::read_to_string(self.layout.join("index.json")).unwrap()).unwrap();
         let digest = index.path("manifests.0.digest").as_str().unwrap().to_string();
-        let manifest = Json::parse(&fs::read_to_string(self.blob(&digest)).unwrap()).unwrap();
+        let manifest: Json = serde_json::from_str(&fs::read_to_string(self.blob(&digest)).unwrap()).unwrap();
         manifest["layers"].items().iter().map(|l| l["digest"].as_str().unwrap().to_string()).collect()
     }
 

@@ -42,3 +42,5 @@ mod docs;
 mod package;
 // issue 8: systemd
 mod systemd;
+// issue 15: snapshots of the outputs scripts parse
+mod outputs;

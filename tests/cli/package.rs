@@ -172,16 +172,16 @@ fn version_shows_the_build() {
         assert!(out.contains(field), "version lacks {field}:\n{out}");
     }
     let v = s.ok(&["version", "--format", "json"]).json();
-    let client = v.get("Client");
-    assert_eq!(client.get("Version").as_str(), Some(env!("CARGO_PKG_VERSION")));
-    assert_eq!(client.get("OsArch").as_str(), Some(format!("linux/{}", host_arch()).as_str()));
-    assert!(client.get("RustVersion").as_str().is_some_and(|r| r.split('.').count() == 3), "{v:?}");
-    assert!(client.get("Built").as_i64().is_some_and(|t| t > 1_600_000_000), "{v:?}");
+    let client = &v["Client"];
+    assert_eq!(client["Version"].as_str(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(client["OsArch"].as_str(), Some(format!("linux/{}", host_arch()).as_str()));
+    assert!(client["RustVersion"].as_str().is_some_and(|r| r.split('.').count() == 3), "{v:?}");
+    assert!(client["Built"].as_i64().is_some_and(|t| t > 1_600_000_000), "{v:?}");
     // The commit checked out when the binary was built (build.rs reads .git).
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     // (Only its form: the branch may have moved on since the build.)
     if repo.join(".git/HEAD").exists() {
-        let commit = client.get("GitCommit").as_str().unwrap_or("");
+        let commit = client["GitCommit"].as_str().unwrap_or("");
         assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()), "GitCommit {commit:?}");
     }
     s.ok(&["version", "--format", "{{.Client.Version}}"]).stdout_is(&format!("{}\n", env!("CARGO_PKG_VERSION")));

@@ -60,7 +60,7 @@ impl Out {
     /// stdout parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> Json {
-        Json::parse(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):{self:?}"))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):{self:?}"))
     }
 
     /// stdout's lines, trimmed, without empty ones.

@@ -5,6 +5,8 @@
 //! `sangjatest` themselves. Run as an ordinary user, the rootless tests run as
 //! that user (when it has a subuid range) and the root tests are skipped.
 
+#[allow(unused_imports)] // the escape suite (tests/security) names no Json
+pub use crate::json::{Json, JsonExt};
 pub use crate::process::{spawn_retry, wait_output, Out, Running, TIMEOUT};
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
