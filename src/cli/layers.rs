@@ -3,9 +3,11 @@
 
 use super::format::{self, Format};
 use super::Context;
-use crate::container::record::ContainerStore;
 use crate::engine::commit::{self, ImageOptions};
+use crate::engine::containers;
 use crate::engine::layers::{self, CpPath};
+use crate::engine::mounts::{self, UnshareRequest};
+use crate::engine::system::{self as engine_system, Usage};
 use crate::error::{Error, IoContext, Result};
 use clap::Args;
 use serde_json::{json, Value};
@@ -132,7 +134,7 @@ pub fn cp(ctx: &Context, a: CpArgs) -> Result<i32> {
 }
 
 pub fn diff(ctx: &Context, a: DiffArgs) -> Result<i32> {
-    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    let c = containers::lookup(&ctx.engine, &a.container)?;
     let changes = layers::diff(&ctx.engine, &c)?;
     match a.format.as_deref() {
         Some("json") => {
@@ -154,7 +156,7 @@ pub fn commit(ctx: &Context, a: CommitArgs) -> Result<i32> {
     if !matches!(a.format.as_str(), "oci" | "docker") {
         return Err(Error::Invalid(format!("--format {:?}: use oci or docker", a.format)));
     }
-    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    let c = containers::lookup(&ctx.engine, &a.container)?;
     let opts = ImageOptions { name: a.image, changes: a.changes, message: a.message, author: a.author };
     let id = commit::commit(&ctx.engine, &c, &opts)?;
     println!("{id}");
@@ -162,7 +164,7 @@ pub fn commit(ctx: &Context, a: CommitArgs) -> Result<i32> {
 }
 
 pub fn export(ctx: &Context, a: ExportArgs) -> Result<i32> {
-    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
+    let c = containers::lookup(&ctx.engine, &a.container)?;
     match &a.output {
         Some(p) => {
             // Whole or absent: written beside the target, renamed when done.
@@ -214,33 +216,17 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Rootless, a mount is visible only in the mount namespace that made it:
-/// as podman, `mount` works only inside `unshare`.
-const UNSHARED_ENV: &str = "_SANGJA_UNSHARED";
-
-fn require_unshare(ctx: &Context, cmd: &str) -> Result<()> {
-    if ctx.engine.identity.rootless && std::env::var(UNSHARED_ENV).as_deref() != Ok("1") {
-        return Err(Error::Invalid(format!("cannot run command \"sangja {cmd}\" in rootless mode, must execute `sangja unshare` first")));
-    }
-    Ok(())
-}
-
 pub fn mount(ctx: &Context, a: MountArgs) -> Result<i32> {
-    require_unshare(ctx, "mount")?;
-    let store = ContainerStore::new(&ctx.engine.paths);
+    mounts::check_unshared(&ctx.engine, "mount")?;
     if a.containers.is_empty() {
-        let text = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-        for c in store.list()? {
-            let p = c.rootfs_dir().to_string_lossy().into_owned();
-            if text.lines().any(|l| l.split(' ').nth(4) == Some(p.as_str())) {
-                let id = if a.no_trunc { c.config.id.clone() } else { c.config.id[..12].to_string() };
-                println!("{id}  {p}");
-            }
+        for m in mounts::mounted(&ctx.engine)? {
+            let id = if a.no_trunc { m.id.clone() } else { m.id[..12].to_string() };
+            println!("{id}  {}", m.path);
         }
         return Ok(0);
     }
     for n in &a.containers {
-        let c = store.lookup(n)?;
+        let c = containers::lookup(&ctx.engine, n)?;
         let p = layers::mount(&ctx.engine, &c)?;
         println!("{}", p.display());
     }
@@ -248,11 +234,9 @@ pub fn mount(ctx: &Context, a: MountArgs) -> Result<i32> {
 }
 
 pub fn unmount(ctx: &Context, a: UnmountArgs) -> Result<i32> {
-    require_unshare(ctx, "unmount")?;
+    mounts::check_unshared(&ctx.engine, "unmount")?;
     let _ = a.force;
-    let store = ContainerStore::new(&ctx.engine.paths);
-    let list = if a.all { store.list()? } else { a.containers.iter().map(|n| store.lookup(n)).collect::<Result<Vec<_>>>()? };
-    for c in list {
+    for c in mounts::unmount_targets(&ctx.engine, a.all, &a.containers)? {
         layers::unmount(&c)?;
         if !a.all {
             println!("{}", c.config.id);
@@ -264,80 +248,23 @@ pub fn unmount(ctx: &Context, a: UnmountArgs) -> Result<i32> {
 /// Runs a command inside sangja's user namespace (and a mount namespace of
 /// its own, so `sangja mount` works there), as `podman unshare`.
 pub fn unshare(ctx: &Context, a: UnshareArgs) -> Result<i32> {
-    use std::os::unix::process::CommandExt;
-    if ctx.engine.identity.rootless && std::env::var(UNSHARED_ENV).as_deref() != Ok("1") {
-        crate::engine::rootview::private_mount_ns()?;
-    }
-    let mut argv = a.command;
-    if argv.is_empty() {
-        argv.push(std::env::var("SHELL").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "/bin/sh".into()));
-    }
-    let mut cmd = std::process::Command::new(&argv[0]);
-    cmd.args(&argv[1..]);
-    cmd.env(UNSHARED_ENV, "1");
-    // podman's names, so tools that know them find the store.
-    cmd.env("CONTAINERS_GRAPHROOT", &ctx.engine.paths.root).env("CONTAINERS_RUNROOT", &ctx.engine.paths.runroot);
-    let err = cmd.exec();
-    let code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
-    eprintln!("Error: {}: {err}", argv[0]);
-    Ok(code)
+    let failed = mounts::unshare(&ctx.engine, UnshareRequest { command: a.command })?;
+    eprintln!("Error: {}: {}", failed.program, failed.error);
+    Ok(failed.exit_code)
 }
 
 pub fn df(ctx: &Context, a: DfArgs) -> Result<i32> {
     let _ = a.verbose;
-    let engine = &ctx.engine;
-    let images = crate::image::store::ImageStore::new(&engine.paths).list()?;
-    let containers = ContainerStore::new(&engine.paths).list()?;
-    let volumes = crate::engine::volumes::list(engine)?;
-    let used_images: std::collections::HashSet<&str> = containers.iter().map(|c| c.config.image_id.as_str()).collect();
-    let layer_store = crate::storage::layers::LayerStore::new(&engine.paths);
-    // Shared layers count once; a layer is reclaimable when no used image has it.
-    let mut layer_size = std::collections::HashMap::new();
-    let mut used_layers = std::collections::HashSet::new();
-    for i in &images {
-        for l in &i.layers {
-            if !layer_size.contains_key(l) {
-                layer_size.insert(l.clone(), layer_store.info(l).map(|x| x.size).unwrap_or(0));
-            }
-            if used_images.contains(i.id.as_str()) {
-                used_layers.insert(l.clone());
-            }
-        }
-    }
-    let img_total: u64 = layer_size.values().sum();
-    let img_reclaim: u64 = layer_size.iter().filter(|(l, _)| !used_layers.contains(*l)).map(|(_, s)| s).sum();
-    let mut ctr_total = 0;
-    let mut ctr_reclaim = 0;
-    for c in &containers {
-        let s = crate::storage::volumes::tree_size(&c.upper_dir());
-        ctr_total += s;
-        if !c.is_running() {
-            ctr_reclaim += s;
-        }
-    }
-    let store = crate::storage::volumes::VolumeStore::new(&engine.paths);
-    let mut vol_total = 0;
-    let mut vol_reclaim = 0;
-    for (v, users) in &volumes {
-        let s = crate::storage::volumes::tree_size(&store.data_dir(&v.name));
-        vol_total += s;
-        if users.is_empty() {
-            vol_reclaim += s;
-        }
-    }
+    let du = engine_system::df(&ctx.engine)?;
     let pct = |r: u64, t: u64| (r * 100).checked_div(t).unwrap_or(0);
-    let row = |typ: &str, total: usize, active: usize, size: u64, reclaim: u64| {
+    let row = |typ: &str, u: &Usage| {
         json!({
-            "Type": typ, "Total": total, "Active": active, "Size": format::size(size),
-            "Reclaimable": format!("{} ({}%)", format::size(reclaim), pct(reclaim, size)),
-            "RawSize": size, "RawReclaimable": reclaim,
+            "Type": typ, "Total": u.total, "Active": u.active, "Size": format::size(u.size),
+            "Reclaimable": format!("{} ({}%)", format::size(u.reclaimable), pct(u.reclaimable, u.size)),
+            "RawSize": u.size, "RawReclaimable": u.reclaimable,
         })
     };
-    let rows: Vec<Value> = vec![
-        row("Images", images.len(), images.iter().filter(|i| used_images.contains(i.id.as_str())).count(), img_total, img_reclaim),
-        row("Containers", containers.len(), containers.iter().filter(|c| c.is_running()).count(), ctr_total, ctr_reclaim),
-        row("Local Volumes", volumes.len(), volumes.iter().filter(|(_, u)| !u.is_empty()).count(), vol_total, vol_reclaim),
-    ];
+    let rows: Vec<Value> = vec![row("Images", &du.images), row("Containers", &du.containers), row("Local Volumes", &du.volumes)];
     let cols = [("TYPE", "Type"), ("TOTAL", "Total"), ("ACTIVE", "Active"), ("SIZE", "Size"), ("RECLAIMABLE", "Reclaimable")];
     print!("{}", format::render(&Format::parse(a.format.as_deref()), &cols, &rows)?);
     Ok(0)

@@ -1,8 +1,9 @@
 //! Network flags of `run`/`create` (podman's names).
 
 use crate::container::NetworkMode;
+use crate::engine::network::{self as engine_network, NetRequest};
 use crate::error::Result;
-use crate::network::{self, ports, NetOptions};
+use crate::network::NetOptions;
 use clap::Args;
 
 /// `--network`, `-p`, `-P`, `--add-host`, `--dns*`, `--mac-address`, `--ip`.
@@ -44,50 +45,27 @@ pub struct NetFlags {
 impl NetFlags {
     /// The network mode and options; the default mode depends on who runs us.
     pub fn options(&self) -> Result<(NetworkMode, NetOptions)> {
-        let rootless = crate::paths::host_uid() != 0;
-        let mode = match self.network.as_deref() {
-            None => network::default_mode(rootless)?,
-            Some(s) => network::parse_mode(s, rootless)?,
-        };
-        for d in &self.dns {
-            if d.parse::<std::net::IpAddr>().is_err() && d != "none" {
-                return Err(crate::Error::Invalid(format!("--dns {d:?} is not an IP address: give the name server's address")));
-            }
-        }
-        if let Some(ip) = &self.ip {
-            if ip.parse::<std::net::Ipv4Addr>().is_err() {
-                return Err(crate::Error::Invalid(format!("--ip {ip:?} is not an IPv4 address")));
-            }
-        }
-        if let Some(mac) = &self.mac_address {
-            let ok = mac.split(':').count() == 6 && mac.split(':').all(|b| b.len() == 2 && u8::from_str_radix(b, 16).is_ok());
-            if !ok {
-                return Err(crate::Error::Invalid(format!("--mac-address {mac:?} is not a MAC address like 92:d0:c6:0a:29:33")));
-            }
-        }
-        let net = NetOptions {
-            publish: self.publish.iter().map(|p| ports::parse(p)).collect::<Result<_>>()?,
-            add_hosts: self.add_host.clone(),
-            dns: self.dns.iter().filter(|d| *d != "none").cloned().collect(),
+        engine_network::net_options(&NetRequest {
+            network: self.network.clone(),
+            publish: self.publish.clone(),
+            add_host: self.add_host.clone(),
+            dns: self.dns.clone(),
             dns_search: self.dns_search.clone(),
-            dns_options: self.dns_option.clone(),
+            dns_option: self.dns_option.clone(),
             mac_address: self.mac_address.clone(),
             ip: self.ip.clone(),
             aliases: self.network_alias.clone(),
-        };
-        // Checked here so that a bad entry fails before anything is created.
-        network::hosts::add_host_lines(&net)?;
-        Ok((mode, net))
+        })
     }
 }
 
 use super::format::{self, Format};
 use super::Context;
-use crate::engine::network as engine_network;
+use crate::engine::inspect as engine_inspect;
+use crate::engine::userns::{self, UsernsFor};
 use crate::error::Error;
-use crate::network::store::NetworkRecord;
 use clap::Subcommand;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// `sangja network ...`.
 #[derive(Debug, Subcommand)]
@@ -194,30 +172,6 @@ pub struct NetConnectArgs {
     pub container: String,
 }
 
-/// podman's `network inspect` object.
-fn object(n: &NetworkRecord, users: &[String]) -> Value {
-    let containers: Value = crate::network::bridge::members(n)
-        .into_iter()
-        .map(|l| (l.container_id.clone(), json!({"name": l.names.first().cloned().unwrap_or_default(), "ip": l.ip.to_string()})))
-        .collect::<serde_json::Map<String, Value>>()
-        .into();
-    json!({
-        "name": n.name,
-        "id": n.id,
-        "driver": n.driver,
-        "network_interface": n.interface,
-        "created": n.created,
-        "subnets": [{"subnet": n.subnet, "gateway": n.gateway}],
-        "ipv6_enabled": false,
-        "internal": n.internal,
-        "dns_enabled": false,
-        "labels": n.labels,
-        "ipam_options": {"driver": "host-local"},
-        "containers": containers,
-        "used_by": users,
-    })
-}
-
 /// Runs `network ...`; returns the exit code.
 pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
     let engine = &ctx.engine;
@@ -245,24 +199,8 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
         }
         NetworkCommand::Ls(a) => {
             let mut rows = Vec::new();
-            'nets: for (n, users) in engine_network::list(engine)? {
-                for f in &a.filters {
-                    let (k, val) = f.split_once('=').unwrap_or((f.as_str(), ""));
-                    let keep = match k {
-                        "name" => n.name.contains(val),
-                        "id" => n.id.starts_with(val),
-                        "driver" => n.driver == val,
-                        "label" => match val.split_once('=') {
-                            Some((lk, lv)) => n.labels.get(lk).is_some_and(|x| x == lv),
-                            None => n.labels.contains_key(val),
-                        },
-                        _ => return Err(Error::Invalid(format!("filter {f:?} is not supported: use name=, id=, driver=, label="))),
-                    };
-                    if !keep {
-                        continue 'nets;
-                    }
-                }
-                let mut row = object(&n, &users);
+            for (n, users) in engine_network::list_filtered(engine, &a.filters)? {
+                let mut row = serde_json::to_value(engine_inspect::network_doc(&n, &users)).unwrap_or_default();
                 let id = if a.no_trunc { n.id.clone() } else { n.id.chars().take(12).collect() };
                 row["ID"] = Value::String(id);
                 row["Name"] = Value::String(n.name.clone());
@@ -280,16 +218,11 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
             Ok(0)
         }
         NetworkCommand::Inspect(a) => {
-            let all = engine_network::list(engine)?;
-            let store = crate::network::store::NetworkStore::new(&engine.paths.root);
             let mut rows = Vec::new();
             let mut code = 0;
-            for name in &a.names {
-                match store.lookup(name) {
-                    Ok(n) => {
-                        let users = all.iter().find(|(x, _)| x.name == n.name).map(|(_, u)| u.clone()).unwrap_or_default();
-                        rows.push(object(&n, &users));
-                    }
+            for doc in engine_inspect::networks(engine, &a.names)? {
+                match doc {
+                    Ok(d) => rows.push(serde_json::to_value(d).unwrap_or_default()),
                     Err(e) => {
                         eprintln!("Error: {e}");
                         code = 125;
@@ -329,7 +262,7 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
             }
             Ok(0)
         }
-        NetworkCommand::Exists(a) => Ok(if crate::network::store::NetworkStore::new(&engine.paths.root).exists(&a.name) { 0 } else { 1 }),
+        NetworkCommand::Exists(a) => Ok(if engine_network::exists(engine, &a.name) { 0 } else { 1 }),
         NetworkCommand::Connect(a) => {
             engine_network::connect(engine, &a.network, &a.container, &a.alias, true)?;
             Ok(0)
@@ -342,67 +275,27 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
 }
 
 /// Rootless `--network container:NAME` (run, and start of such a
-/// container): this sangja joins NAME's user namespace instead of making
-/// its own, since a network namespace can only be joined from the user
-/// namespace that owns it. Tells rootless::enter through the environment
-/// (it runs next, before anything else starts). No-op as root.
+/// container), and commands on user networks: this sangja joins another
+/// user namespace instead of making its own (engine/userns.rs chooses
+/// which). Runs before the engine opens. No-op as root.
 pub fn join_target_userns(cli: &super::Cli) -> Result<()> {
     use super::{Command, ContainerCommand, ContainerVerb};
-    if crate::paths::host_uid() == 0 || std::env::var_os(crate::rootless::ENV_HOST_UID).is_some() {
-        return Ok(());
-    }
-    let paths = || crate::paths::StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone());
-    let verb = match &cli.command {
-        Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
-        Command::Network(NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)) => {
-            if let Some(k) = network::rootless_netns::running(&paths()?.runroot) {
-                std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{}/ns/user", k.pid));
-            }
-            return Ok(());
-        }
-        _ => return Ok(()),
-    };
-    let mode = match verb {
-        ContainerVerb::Run(a) => match a.net_flags.network.as_deref() {
-            Some(n) => network::parse_mode(n, true).unwrap_or_default(),
-            None => return Ok(()),
+    let req = match &cli.command {
+        Command::Network(NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)) => UsernsFor::NetworkChange,
+        Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => match v {
+            ContainerVerb::Run(a) => match &a.net_flags.network {
+                Some(n) => UsernsFor::Run { network: n.clone() },
+                None => return Ok(()),
+            },
+            ContainerVerb::Rm(a) => UsernsFor::Rm { all: a.all, containers: a.containers.clone() },
+            ContainerVerb::Start(a) if a.containers.len() == 1 => UsernsFor::Start { container: a.containers[0].clone() },
+            _ => return Ok(()),
         },
-        // rm of a container on a user network: the keeper's, so that a
-        // kill -9'd monitor's DNAT table in the shared namespace can go
-        // (engine/network.rs cleanup).
-        ContainerVerb::Rm(a) => {
-            let paths = paths()?;
-            let store = crate::container::record::ContainerStore::new(&paths);
-            let on_bridge = |n: &String| store.lookup(n).is_ok_and(|c| matches!(c.config.options.network, NetworkMode::Bridge(_)));
-            match a.all || a.containers.iter().any(on_bridge) {
-                true => NetworkMode::Bridge(Vec::new()),
-                false => return Ok(()),
-            }
-        }
-        ContainerVerb::Start(a) if a.containers.len() == 1 => {
-            let paths = paths()?;
-            let Ok(c) = crate::container::record::ContainerStore::new(&paths).lookup(&a.containers[0]) else { return Ok(()) };
-            c.config.options.network
-        }
         _ => return Ok(()),
     };
-    let target = match mode {
-        NetworkMode::Container(t) => t,
-        // User networks: the keeper's user namespace, if it runs
-        // (network/rootless_netns.rs).
-        NetworkMode::Bridge(_) => {
-            if let Some(k) = network::rootless_netns::running(&paths()?.runroot) {
-                std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{}/ns/user", k.pid));
-            }
-            return Ok(());
-        }
-        _ => return Ok(()),
-    };
-    let paths = paths()?;
-    // A target that is missing or stopped gets its error from the engine.
-    let Ok(c) = crate::container::record::ContainerStore::new(&paths).lookup(&target) else { return Ok(()) };
-    if let Some(pid) = c.state.pid.filter(|_| c.is_running()) {
-        std::env::set_var(crate::rootless::ENV_JOIN_USERNS, format!("/proc/{pid}/ns/user"));
+    let paths = || crate::paths::StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone());
+    if let Some(ns) = userns::select(&paths, &req)? {
+        userns::join_on_open(&ns);
     }
     Ok(())
 }

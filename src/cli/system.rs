@@ -3,15 +3,15 @@
 
 use super::format::{self, Format};
 use super::Cli;
-use crate::config::auth::{self, Credentials};
-use crate::config::{containers_conf, settings};
+use crate::config::auth::Credentials;
+use crate::engine::auth::{self, LoginOutcome, LoginRequest, LogoutOutcome, LogoutRequest};
+use crate::engine::system as engine_system;
 use crate::error::{Error, Result};
-use crate::image::{login, registries};
 use crate::paths::StorePaths;
 use clap::Args;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `info` flags.
 #[derive(Debug, Args)]
@@ -72,35 +72,6 @@ pub struct LogoutArgs {
     pub registry: Option<String>,
 }
 
-/// "https://host:5000/" → "host:5000"; "host/ns/repo" stays (a scoped entry).
-fn normalize_registry(s: &str) -> Result<String> {
-    let s = s.trim();
-    let s = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(s);
-    let s = s.trim_end_matches('/');
-    if s.is_empty() || s.contains(char::is_whitespace) || s.contains('@') {
-        return Err(Error::Invalid(format!("\"{s}\" is not a registry: give host[:port], e.g. quay.io or 127.0.0.1:5000")));
-    }
-    Ok(s.to_string())
-}
-
-fn registry_arg(given: Option<&str>) -> Result<String> {
-    if let Some(r) = given {
-        return normalize_registry(r);
-    }
-    let (conf, path) = registries::load()?;
-    match conf.unqualified_search_registries.unwrap_or_default().into_iter().find(|r| !r.trim().is_empty()) {
-        Some(r) => normalize_registry(&r),
-        None => Err(Error::Invalid(format!(
-            "no registry given and no unqualified-search-registries in {}: give one, e.g. `sangja login quay.io`",
-            path.display()
-        ))),
-    }
-}
-
-fn host_of(key: &str) -> &str {
-    key.split('/').next().unwrap_or(key)
-}
-
 /// Reads a password from the terminal without echo.
 fn prompt_password(registry: &str) -> Result<String> {
     use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg};
@@ -119,247 +90,81 @@ fn prompt_password(registry: &str) -> Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
-/// `login`: checks the credentials with the registry, then stores them.
+/// The password of `-u USER` without `-p`: from stdin, or asked on the terminal.
+fn read_password(args: &LoginArgs, key: &str) -> Result<String> {
+    if args.password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| Error::Invalid(format!("cannot read the password from stdin: {e}")))?;
+        Ok(s.trim_end_matches(['\n', '\r']).to_string())
+    } else if std::io::stdin().is_terminal() {
+        prompt_password(key)
+    } else {
+        Err(Error::Invalid(format!("no password for {key} and no terminal to ask for one: give --password-stdin (or -p)")))
+    }
+}
+
+/// `login`: the engine checks the credentials with the registry, then stores them.
 pub fn login(args: &LoginArgs) -> Result<i32> {
-    let key = registry_arg(args.registry.as_deref())?;
-    let host = host_of(&key).to_string();
-    let file = auth::auth_file(args.authfile.as_deref());
+    let target = auth::target(args.registry.as_deref(), args.authfile.as_deref())?;
     if args.get_login {
-        return match auth::lookup(&host, key.split_once('/').map(|(_, r)| r).unwrap_or(""), args.authfile.as_deref())? {
-            Some(c) => {
-                println!("{}", c.username);
-                Ok(0)
-            }
-            None => Err(Error::Invalid(format!("not logged into {key}"))),
-        };
+        println!("{}", auth::stored_login(&target)?);
+        return Ok(0);
     }
     if args.password.is_some() && args.password_stdin {
         return Err(Error::Invalid("--password and --password-stdin are mutually exclusive: give one".into()));
     }
-    let insecure = match args.tls_verify {
-        Some(v) => !v,
-        None => registries::load()?.0.is_insecure(&host),
-    };
+    let insecure = auth::insecure(&target, args.tls_verify)?;
     if args.verbose {
-        eprintln!("Used: {}", file.display());
+        eprintln!("Used: {}", target.auth_file.display());
     }
-    let creds = match (&args.username, &args.password) {
+    let key = target.key.clone();
+    let (credentials, stored) = match (&args.username, &args.password) {
         (None, None) if !args.password_stdin => {
-            // As podman: stored credentials are checked rather than asked again.
-            let Some(c) = auth::stored_in(&file, &key)? else {
-                return Err(Error::Invalid(format!(
-                    "no user name for {key}: give -u USER with -p PASSWORD or --password-stdin (sangja does not prompt for the user name)"
-                )));
-            };
+            let c = auth::stored(&target)?;
             println!("Authenticating with existing credentials for {key}");
-            return match login::verify(&host, &c, insecure)? {
-                login::Verdict::Valid => {
-                    println!("Existing credentials are valid. Already logged in to {key}");
-                    Ok(0)
-                }
-                login::Verdict::Invalid => Err(Error::Registry(format!(
-                    "logging into \"{key}\": the stored credentials are no longer valid: log in again with -u and --password-stdin"
-                ))),
-            };
+            (c, true)
         }
         (None, _) => return Err(Error::Invalid(format!("no user name for {key}: give -u/--username"))),
-        (Some(u), Some(p)) => Credentials { username: u.clone(), password: p.clone() },
-        (Some(u), None) => {
-            let password = if args.password_stdin {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|e| Error::Invalid(format!("cannot read the password from stdin: {e}")))?;
-                s.trim_end_matches(['\n', '\r']).to_string()
-            } else if std::io::stdin().is_terminal() {
-                prompt_password(&key)?
-            } else {
-                return Err(Error::Invalid(format!("no password for {key} and no terminal to ask for one: give --password-stdin (or -p)")));
-            };
-            Credentials { username: u.clone(), password }
-        }
+        (Some(u), Some(p)) => (Credentials { username: u.clone(), password: p.clone() }, false),
+        (Some(u), None) => (Credentials { username: u.clone(), password: read_password(args, &key)? }, false),
     };
-    if creds.username.contains(':') {
-        return Err(Error::Invalid("a user name cannot contain \":\"".into()));
+    match auth::login(&LoginRequest { target, credentials, insecure, stored })? {
+        LoginOutcome::LoggedIn => println!("Login Succeeded!"),
+        LoginOutcome::AlreadyLoggedIn => println!("Existing credentials are valid. Already logged in to {key}"),
     }
-    match login::verify(&host, &creds, insecure)? {
-        login::Verdict::Valid => {}
-        login::Verdict::Invalid => {
-            return Err(Error::Registry(format!("logging into \"{key}\": invalid username/password")));
-        }
-    }
-    auth::store(&file, &key, &creds)?;
-    println!("Login Succeeded!");
     Ok(0)
 }
 
 /// `logout`: removes stored credentials.
 pub fn logout(args: &LogoutArgs) -> Result<i32> {
-    let file = auth::auth_file(args.authfile.as_deref());
-    if args.all {
-        if args.registry.is_some() {
-            return Err(Error::Invalid("--all takes no registry: give one or the other".into()));
-        }
-        auth::remove_all(&file)?;
-        println!("Removed login credentials for all registries");
-        return Ok(0);
+    let req = LogoutRequest { registry: args.registry.clone(), auth_file: args.authfile.clone(), all: args.all };
+    match auth::logout(&req)? {
+        LogoutOutcome::All => println!("Removed login credentials for all registries"),
+        LogoutOutcome::Registry(key) => println!("Removed login credentials for {key}"),
     }
-    let key = registry_arg(args.registry.as_deref())?;
-    if auth::remove(&file, &key)? {
-        println!("Removed login credentials for {key}");
-        return Ok(0);
-    }
-    // As podman: credentials found elsewhere (docker's config) are not ours to remove.
-    if auth::lookup(host_of(&key), "", args.authfile.as_deref())?.is_some() {
-        return Err(Error::Invalid(format!(
-            "not logged into {key} with {}: the credentials in use come from another file (docker's config.json or a credential helper); use docker logout",
-            file.display()
-        )));
-    }
-    Err(Error::Invalid(format!("not logged into {key}")))
-}
-
-fn version_value() -> Value {
-    let arch = crate::image::pull::Platform::host().arch;
-    // Embedded by build.rs: the commit checked out, rustc's version, the build time.
-    let built: i64 = env!("SANGJA_BUILT").parse().unwrap_or(0);
-    let built_time = chrono::DateTime::from_timestamp(built, 0)
-        .map(|t| t.with_timezone(&chrono::Local).format("%a %b %e %H:%M:%S %Y").to_string())
-        .unwrap_or_default();
-    json!({
-        "APIVersion": env!("CARGO_PKG_VERSION"),
-        "Version": env!("CARGO_PKG_VERSION"),
-        "RustVersion": env!("SANGJA_RUST_VERSION"),
-        "GitCommit": env!("SANGJA_GIT_COMMIT"),
-        "BuiltTime": built_time,
-        "Built": built,
-        "OsArch": format!("linux/{arch}"),
-        "Os": "linux",
-    })
+    Ok(0)
 }
 
 /// `version`: podman's fields (Go Version is Rust Version); `--format` over
 /// {Client: {...}}.
 pub fn version(args: &VersionArgs) -> Result<i32> {
-    let v = version_value();
+    let v = engine_system::version(build_stamp());
     match Format::parse(args.format.as_deref()) {
         Format::Table => {
-            let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
             println!("Client:        sangja");
-            println!("Version:       {}", s("Version"));
-            println!("API Version:   {}", s("APIVersion"));
-            println!("Rust Version:  {}", s("RustVersion"));
-            if !s("GitCommit").is_empty() {
-                println!("Git Commit:    {}", s("GitCommit"));
+            println!("Version:       {}", v.version);
+            println!("API Version:   {}", v.api_version);
+            println!("Rust Version:  {}", v.rust_version);
+            if !v.git_commit.is_empty() {
+                println!("Git Commit:    {}", v.git_commit);
             }
-            println!("Built:         {}", s("BuiltTime"));
-            println!("OS/Arch:       {}", s("OsArch"));
+            println!("Built:         {}", v.built_time);
+            println!("OS/Arch:       {}", v.os_arch);
         }
         Format::Json => println!("{}", serde_json::to_string_pretty(&json!({ "Client": v })).unwrap_or_default()),
         Format::Template { template, .. } => print!("{}", format::template(&template, false, &[json!({ "Client": v })])?),
     }
     Ok(0)
-}
-
-fn os_release() -> Value {
-    let text = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let get =
-        |k: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).map(|v| v.trim_matches('"').to_string()).unwrap_or_default();
-    json!({ "distribution": get("ID"), "version": get("VERSION_ID"), "codename": get("VERSION_CODENAME") })
-}
-
-fn cgroup_version() -> &'static str {
-    match nix::sys::statfs::statfs("/sys/fs/cgroup") {
-        Ok(s) if s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC => "v2",
-        _ => "v1",
-    }
-}
-
-fn meminfo(key: &str) -> u64 {
-    let text = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}:")))
-        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
-}
-
-fn id_mappings(rootless: bool) -> Value {
-    let uid = crate::paths::host_uid();
-    let gid = nix::unistd::getgid().as_raw();
-    let name = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok().flatten().map(|u| u.name).unwrap_or_default();
-    let map = |own: u32, file: &str| -> Value {
-        if !rootless {
-            return json!([{ "container_id": 0, "host_id": 0, "size": 4294967295u64 }]);
-        }
-        let mut v = vec![json!({ "container_id": 0, "host_id": own, "size": 1 })];
-        let mut next = 1u64;
-        for r in crate::rootless::subid::read(Path::new(file), &name, uid).unwrap_or_default() {
-            v.push(json!({ "container_id": next, "host_id": r.start, "size": r.count }));
-            next += u64::from(r.count);
-        }
-        Value::Array(v)
-    };
-    json!({ "uidmap": map(uid, "/etc/subuid"), "gidmap": map(gid, "/etc/subgid") })
-}
-
-fn registries_value() -> Result<Value> {
-    let (conf, _) = registries::load()?;
-    let mut m = Map::new();
-    for e in &conf.registry {
-        let key = e.prefix.clone().or(e.location.clone()).unwrap_or_default();
-        let mirrors: Vec<Value> = e.mirror.iter().map(|x| json!({ "Location": x.location, "Insecure": x.insecure })).collect();
-        m.insert(
-            key.clone(),
-            json!({ "Prefix": key, "Location": e.location.clone().unwrap_or(key.clone()), "Insecure": e.insecure, "Blocked": e.blocked, "Mirrors": mirrors }),
-        );
-    }
-    m.insert("search".into(), json!(conf.unqualified_search_registries.unwrap_or_default()));
-    Ok(Value::Object(m))
-}
-
-/// The whole of `info`, with podman's JSON keys.
-pub fn info_value(cli: &Cli) -> Result<Value> {
-    let paths = StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone())?;
-    let cconf = containers_conf::load()?;
-    let uts = nix::sys::utsname::uname().ok();
-    let s = |f: fn(&nix::sys::utsname::UtsName) -> &std::ffi::OsStr| {
-        uts.as_ref().map(|u| f(u).to_string_lossy().into_owned()).unwrap_or_default()
-    };
-    let images = crate::image::store::ImageStore::new(&paths).list().map(|v| v.len()).unwrap_or(0);
-    let containers = crate::container::record::ContainerStore::new(&paths).list().unwrap_or_default();
-    let status = |c: &crate::container::record::Container| format!("{:?}", c.state.status);
-    let running = containers.iter().filter(|c| status(c) == "Running").count();
-    let paused = containers.iter().filter(|c| status(c) == "Paused").count();
-    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-    let (_, settings_file) = settings::load()?;
-    let config_file = settings_file.or_else(|| settings::candidates().into_iter().next()).unwrap_or_default();
-    Ok(json!({
-        "host": {
-            "arch": crate::image::pull::Platform::host().arch,
-            "os": "linux",
-            "kernel": s(|u| u.release()),
-            "hostname": s(|u| u.nodename()),
-            "distribution": os_release(),
-            "cgroupVersion": cgroup_version(),
-            "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-            "memTotal": meminfo("MemTotal"),
-            "memFree": meminfo("MemAvailable"),
-            "idMappings": id_mappings(paths.rootless),
-            // The runtime is part of sangja: no runc, crun or conmon.
-            "ociRuntime": { "name": "sangja", "package": "built in", "path": exe, "version": env!("CARGO_PKG_VERSION") },
-            "security": { "rootless": paths.rootless },
-            "containersConf": cconf.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        },
-        "store": {
-            "configFile": config_file.display().to_string(),
-            "graphRoot": paths.root.display().to_string(),
-            "runRoot": paths.runroot.display().to_string(),
-            "graphDriverName": paths.driver,
-            "imageStore": { "number": images },
-            "containerStore": { "number": containers.len(), "running": running, "paused": paused, "stopped": containers.len() - running - paused },
-        },
-        "registries": registries_value()?,
-        "version": version_value(),
-    }))
 }
 
 /// YAML as podman's default `info` output: nested keys, lists with "- ".
@@ -407,9 +212,10 @@ fn yaml_scalar(v: &Value) -> String {
     }
 }
 
-/// `info`.
+/// `info`: the engine's document as YAML (podman's default), JSON or a template.
 pub fn info(cli: &Cli, args: &InfoArgs) -> Result<i32> {
-    let v = info_value(cli)?;
+    let paths = StorePaths::new(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone())?;
+    let v = serde_json::to_value(engine_system::info(&paths, build_stamp())?).unwrap_or_default();
     match Format::parse(args.format.as_deref()) {
         Format::Table => {
             let mut out = String::new();
@@ -427,16 +233,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn registry_names() {
-        assert_eq!(normalize_registry("https://quay.io/").unwrap(), "quay.io");
-        assert_eq!(normalize_registry("127.0.0.1:5002").unwrap(), "127.0.0.1:5002");
-        assert!(normalize_registry("").is_err());
-    }
-
-    #[test]
     fn yaml_output() {
         let mut out = String::new();
         yaml(&json!({"a": {"b": 1, "c": ["x"]}, "d": [{"e": 2, "f": 3}]}), 0, &mut out);
         assert_eq!(out, "a:\n  b: 1\n  c:\n  - x\nd:\n- e: 2\n  f: 3\n");
+    }
+}
+
+/// What build.rs embedded in this binary (`version`, `info`).
+fn build_stamp() -> engine_system::BuildStamp {
+    engine_system::BuildStamp {
+        git_commit: env!("SANGJA_GIT_COMMIT"),
+        rust_version: env!("SANGJA_RUST_VERSION"),
+        built: env!("SANGJA_BUILT"),
     }
 }

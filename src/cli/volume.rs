@@ -46,11 +46,12 @@ impl MountFlags {
 
 use super::format::{self, Format};
 use super::Context;
+use crate::engine::inspect as engine_inspect;
 use crate::engine::volumes::{self as engine_volumes, CreateOptions};
 use crate::error::Error;
 use crate::storage::volumes::{Volume, VolumeStore};
 use clap::Subcommand;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// `sangja volume ...`.
@@ -156,22 +157,9 @@ fn kv(list: &[String], what: &str) -> Result<BTreeMap<String, String>> {
     Ok(m)
 }
 
-/// podman's `volume inspect` object.
+/// podman's `volume inspect` object (the engine's document), as JSON.
 fn object(ctx: &Context, v: &Volume, users: usize) -> Value {
-    json!({
-        "Name": v.name,
-        "Driver": v.driver,
-        "Mountpoint": VolumeStore::new(&ctx.engine.paths).data_dir(&v.name),
-        "CreatedAt": v.created_at,
-        "Labels": v.labels,
-        "Scope": "local",
-        "Options": v.options,
-        "MountCount": 0,
-        "Anonymous": v.anonymous,
-        "InUse": users > 0,
-        "NeedsCopyUp": !v.populated,
-        "NeedsChown": false,
-    })
+    serde_json::to_value(engine_inspect::volume_doc(&ctx.engine, v, users)).unwrap_or_default()
 }
 
 /// Runs `volume ...`; returns the exit code.
@@ -189,17 +177,13 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
         }
         VolumeCommand::Ls(a) => ls(ctx, a),
         VolumeCommand::Inspect(a) => {
-            let all = engine_volumes::list(&ctx.engine)?;
             let mut rows = Vec::new();
             let mut code = 0;
-            if a.all {
-                rows = all.iter().map(|(v, u)| object(ctx, v, u.len())).collect();
-            }
-            for n in &a.names {
-                match all.iter().find(|(v, _)| &v.name == n) {
-                    Some((v, u)) => rows.push(object(ctx, v, u.len())),
-                    None => {
-                        eprintln!("Error: {}", Error::VolumeNotFound(n.clone()));
+            for doc in engine_inspect::volumes(&ctx.engine, &a.names, a.all)? {
+                match doc {
+                    Ok(d) => rows.push(serde_json::to_value(d).unwrap_or_default()),
+                    Err(e) => {
+                        eprintln!("Error: {e}");
                         code = 125;
                     }
                 }

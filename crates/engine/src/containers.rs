@@ -183,3 +183,8 @@ pub fn dir_size(dir: &std::path::Path) -> u64 {
     }
     total
 }
+
+/// The container called `name` (or with that id, or an id prefix).
+pub fn lookup(engine: &Engine, name: &str) -> Result<Container> {
+    ContainerStore::new(&engine.paths).lookup(name)
+}

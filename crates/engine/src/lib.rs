@@ -5,20 +5,26 @@
 use sangja_core::{config, error, json_file, lock, paths};
 
 pub mod attach;
+pub mod auth;
 pub mod commit;
 pub mod containers;
 pub mod drivers;
 pub mod exec;
+pub mod fuse_mount;
 pub mod images;
+pub mod inspect;
 pub mod layers;
 pub mod lifecycle;
 pub mod monitor;
+pub mod mounts;
 pub mod network;
 pub mod restart;
 pub mod rootview;
 pub mod run;
 pub mod stats;
+pub mod system;
 pub mod top;
+pub mod userns;
 pub mod volumes;
 
 use crate::error::Result;

@@ -373,3 +373,88 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
     c.config.options.network = NetworkMode::Bridge(names);
     crate::json_file::write_volatile(&c.dir.join("config.json"), &c.config)
 }
+
+/// Whether network `name` exists.
+pub fn exists(engine: &Engine, name: &str) -> bool {
+    NetworkStore::new(&engine.paths.root).exists(name)
+}
+
+/// The network flags of `run`/`create`, as given (podman's names).
+#[derive(Debug, Clone, Default)]
+pub struct NetRequest {
+    /// `--network`: the mode (default: as who runs us).
+    pub network: Option<String>,
+    pub publish: Vec<String>,
+    pub add_host: Vec<String>,
+    pub dns: Vec<String>,
+    pub dns_search: Vec<String>,
+    pub dns_option: Vec<String>,
+    pub mac_address: Option<String>,
+    pub ip: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// Checks the network flags and makes the mode and options of a container;
+/// the default mode depends on who runs us.
+pub fn net_options(req: &NetRequest) -> Result<(NetworkMode, network::NetOptions)> {
+    let rootless = crate::paths::host_uid() != 0;
+    let mode = match req.network.as_deref() {
+        None => network::default_mode(rootless)?,
+        Some(s) => network::parse_mode(s, rootless)?,
+    };
+    for d in &req.dns {
+        if d.parse::<std::net::IpAddr>().is_err() && d != "none" {
+            return Err(Error::Invalid(format!("--dns {d:?} is not an IP address: give the name server's address")));
+        }
+    }
+    if let Some(ip) = &req.ip {
+        if ip.parse::<std::net::Ipv4Addr>().is_err() {
+            return Err(Error::Invalid(format!("--ip {ip:?} is not an IPv4 address")));
+        }
+    }
+    if let Some(mac) = &req.mac_address {
+        let ok = mac.split(':').count() == 6 && mac.split(':').all(|b| b.len() == 2 && u8::from_str_radix(b, 16).is_ok());
+        if !ok {
+            return Err(Error::Invalid(format!("--mac-address {mac:?} is not a MAC address like 92:d0:c6:0a:29:33")));
+        }
+    }
+    let net = network::NetOptions {
+        publish: req.publish.iter().map(|p| network::ports::parse(p)).collect::<Result<_>>()?,
+        add_hosts: req.add_host.clone(),
+        dns: req.dns.iter().filter(|d| *d != "none").cloned().collect(),
+        dns_search: req.dns_search.clone(),
+        dns_options: req.dns_option.clone(),
+        mac_address: req.mac_address.clone(),
+        ip: req.ip.clone(),
+        aliases: req.aliases.clone(),
+    };
+    // Checked here so that a bad entry fails before anything is created.
+    network::hosts::add_host_lines(&net)?;
+    Ok((mode, net))
+}
+
+/// `network ls --filter`: the networks (and their users) that pass every
+/// filter: name=, id=, driver=, label=KEY[=VALUE].
+pub fn list_filtered(engine: &Engine, filters: &[String]) -> Result<Vec<(NetworkRecord, Vec<String>)>> {
+    let mut out = Vec::new();
+    'nets: for (n, users) in list(engine)? {
+        for f in filters {
+            let (k, val) = f.split_once('=').unwrap_or((f.as_str(), ""));
+            let keep = match k {
+                "name" => n.name.contains(val),
+                "id" => n.id.starts_with(val),
+                "driver" => n.driver == val,
+                "label" => match val.split_once('=') {
+                    Some((lk, lv)) => n.labels.get(lk).is_some_and(|x| x == lv),
+                    None => n.labels.contains_key(val),
+                },
+                _ => return Err(Error::Invalid(format!("filter {f:?} is not supported: use name=, id=, driver=, label="))),
+            };
+            if !keep {
+                continue 'nets;
+            }
+        }
+        out.push((n, users));
+    }
+    Ok(out)
+}

@@ -1,0 +1,442 @@
+//! `inspect` documents: containers, images, volumes and networks, with
+//! podman's field names. Typed and serialisable; cli/ picks which and
+//! renders them (JSON, or a Go template over the JSON).
+
+use super::Engine;
+use sangja_container::record::{Container, ContainerStore, Status};
+use crate::error::{Error, Result};
+use sangja_image::store::ImageStore;
+use sangja_network::store::{NetworkRecord, NetworkStore};
+use sangja_storage::layers::LayerStore;
+use sangja_storage::volumes::{Volume, VolumeStore};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What to look for a name among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Container,
+    Image,
+    /// A container, else an image.
+    Any,
+}
+
+/// One object's `inspect` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Document {
+    Container(Box<ContainerDoc>),
+    Image(Box<ImageDoc>),
+}
+
+/// The container or image called `name`.
+pub fn inspect(engine: &Engine, kind: ObjectKind, name: &str) -> Result<Document> {
+    let container = || container(engine, name).map(|d| Document::Container(Box::new(d)));
+    let image = || image(engine, name).map(|d| Document::Image(Box::new(d)));
+    match kind {
+        ObjectKind::Container => container(),
+        ObjectKind::Image => image(),
+        ObjectKind::Any => container()
+            .or_else(|_| image())
+            .map_err(|_| Error::Invalid(format!("no such object: \"{name}\": it is neither a container nor an image"))),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerDoc {
+    pub id: String,
+    pub created: String,
+    pub path: Option<String>,
+    pub args: Vec<String>,
+    pub state: ContainerState,
+    pub image: String,
+    pub image_name: String,
+    pub name: String,
+    pub restart_count: u32,
+    pub driver: String,
+    pub config: ContainerConfigDoc,
+    pub network_settings: Value,
+    pub host_config: HostConfig,
+    pub mounts: Vec<Value>,
+    pub graph_driver: GraphDriver<ContainerLayers>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerState {
+    pub oci_version: String,
+    pub status: String,
+    pub running: bool,
+    pub paused: bool,
+    pub restarting: bool,
+    #[serde(rename = "OOMKilled")]
+    pub oom_killed: bool,
+    pub dead: bool,
+    pub pid: i32,
+    pub exit_code: i32,
+    pub error: String,
+    pub started_at: String,
+    pub finished_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerConfigDoc {
+    /// From the runtime spec (null before the container first ran).
+    pub hostname: Value,
+    pub user: String,
+    pub env: Value,
+    pub cmd: Vec<String>,
+    pub working_dir: Value,
+    pub entrypoint: String,
+    pub image: String,
+    pub labels: BTreeMap<String, String>,
+    pub tty: bool,
+    pub open_stdin: bool,
+    pub stop_timeout: u64,
+    pub create_command: Vec<String>,
+    pub sd_notify_mode: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostConfig {
+    pub network_mode: String,
+    pub auto_remove: bool,
+    pub restart_policy: RestartPolicyDoc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestartPolicyDoc {
+    pub name: String,
+    pub maximum_retry_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GraphDriver<D> {
+    pub name: String,
+    pub data: D,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerLayers {
+    /// The image's layers, top-most first, ':'-separated.
+    pub lower_dir: String,
+    pub upper_dir: PathBuf,
+    pub work_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageLayers {
+    pub lower_dir: String,
+}
+
+/// `--label KEY=VALUE` list as a map (a bare KEY has an empty value).
+fn labels(l: &[String]) -> BTreeMap<String, String> {
+    l.iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (kv.clone(), String::new()),
+        })
+        .collect()
+}
+
+/// The container called `name` (or with that id).
+pub fn container(engine: &Engine, name: &str) -> Result<ContainerDoc> {
+    let c = ContainerStore::new(&engine.paths).lookup(name)?;
+    container_doc(engine, &c)
+}
+
+fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
+    let spec: Option<Value> = crate::json_file::read_opt(&c.dir.join("spec.json"))?;
+    let process = spec.as_ref().map(|s| s["process"].clone()).unwrap_or(Value::Null);
+    let o = &c.config.options;
+    let s = &c.state;
+    let lower: Vec<String> = ImageStore::new(&engine.paths)
+        .lookup(&c.config.image_id)
+        .map(|i| {
+            let layers = LayerStore::new(&engine.paths);
+            i.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string()).collect()
+        })
+        .unwrap_or_default();
+    // Addresses and ports while it runs, as podman (empty once stopped).
+    let net = match c.is_running() {
+        true => sangja_network::read_state(&c.userdata_dir()).unwrap_or_default(),
+        false => Default::default(),
+    };
+    Ok(ContainerDoc {
+        id: c.config.id.clone(),
+        created: c.config.created.clone(),
+        path: c.config.command.first().cloned(),
+        args: c.config.command.iter().skip(1).cloned().collect(),
+        state: ContainerState {
+            oci_version: "1.2.0".into(),
+            status: s.status.as_str().into(),
+            running: matches!(s.status, Status::Running | Status::Paused),
+            paused: s.status == Status::Paused,
+            restarting: false,
+            oom_killed: false,
+            dead: false,
+            pid: s.pid.unwrap_or(0),
+            exit_code: s.exit_code.unwrap_or(0),
+            error: String::new(),
+            started_at: s.started_at.clone().unwrap_or_default(),
+            finished_at: s.finished_at.clone().unwrap_or_default(),
+        },
+        image: c.config.image_id.clone(),
+        image_name: c.config.image_name.clone(),
+        name: c.config.name.clone(),
+        restart_count: s.restart_count,
+        driver: engine.paths.driver.clone(),
+        config: ContainerConfigDoc {
+            hostname: spec.as_ref().map(|s| s["hostname"].clone()).unwrap_or(Value::Null),
+            user: o.user.clone().unwrap_or_default(),
+            env: process["env"].clone(),
+            cmd: c.config.command.clone(),
+            working_dir: process["cwd"].clone(),
+            entrypoint: o.entrypoint.clone().unwrap_or_default(),
+            image: c.config.image_name.clone(),
+            labels: labels(&o.labels),
+            tty: o.tty,
+            open_stdin: o.interactive,
+            stop_timeout: o.stop_timeout.unwrap_or(10),
+            create_command: o.create_command.clone(),
+            sd_notify_mode: o.sdnotify.as_str().into(),
+        },
+        network_settings: sangja_network::settings_json(&net),
+        host_config: HostConfig {
+            network_mode: sangja_network::mode_name(&o.network),
+            auto_remove: o.remove,
+            restart_policy: RestartPolicyDoc { name: o.restart.name().into(), maximum_retry_count: o.restart.max_retries() },
+        },
+        mounts: Vec::new(),
+        graph_driver: GraphDriver {
+            name: engine.paths.driver.clone(),
+            data: ContainerLayers { lower_dir: lower.join(":"), upper_dir: c.upper_dir(), work_dir: c.work_dir() },
+        },
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageDoc {
+    pub id: String,
+    pub digest: String,
+    pub repo_tags: Vec<String>,
+    pub repo_digests: Vec<String>,
+    pub created: Option<String>,
+    /// The image config's fields, as in the image.
+    pub config: Value,
+    pub architecture: Value,
+    pub os: Value,
+    pub size: u64,
+    pub virtual_size: u64,
+    #[serde(rename = "RootFS")]
+    pub root_fs: RootFs,
+    pub graph_driver: GraphDriver<ImageLayers>,
+    pub history: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RootFs {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    /// The layers' diff ids.
+    pub layers: Vec<String>,
+}
+
+/// The image called `name` (or with that id).
+pub fn image(engine: &Engine, name: &str) -> Result<ImageDoc> {
+    let img = ImageStore::new(&engine.paths).lookup(name)?;
+    let cfg = serde_json::to_value(&img.config).unwrap_or(Value::Null);
+    let layers = LayerStore::new(&engine.paths);
+    let diff_ids: Vec<String> = img.layers.iter().filter_map(|d| layers.info(d).ok()).map(|i| i.diff_id).collect();
+    let repo_digests = img
+        .names
+        .iter()
+        .map(|n| format!("{}@{}", n.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map(|(r, _)| r).unwrap_or(n), img.digest))
+        .collect();
+    let lower_dir = img.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string()).collect::<Vec<_>>().join(":");
+    Ok(ImageDoc {
+        id: img.id.clone(),
+        digest: img.digest.clone(),
+        repo_tags: img.names.clone(),
+        repo_digests,
+        created: img.created.clone(),
+        config: cfg["config"].clone(),
+        architecture: cfg["architecture"].clone(),
+        os: cfg["os"].clone(),
+        size: img.size,
+        virtual_size: img.size,
+        root_fs: RootFs { kind: "layers".into(), layers: diff_ids },
+        graph_driver: GraphDriver { name: engine.paths.driver.clone(), data: ImageLayers { lower_dir } },
+        history: cfg["history"].clone(),
+    })
+}
+
+/// podman's `volume inspect` object.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeDoc {
+    pub name: String,
+    pub driver: String,
+    pub mountpoint: PathBuf,
+    pub created_at: String,
+    pub labels: BTreeMap<String, String>,
+    pub scope: String,
+    pub options: BTreeMap<String, String>,
+    pub mount_count: u32,
+    pub anonymous: bool,
+    pub in_use: bool,
+    pub needs_copy_up: bool,
+    pub needs_chown: bool,
+}
+
+/// The document of a volume that `users` containers use.
+pub fn volume_doc(engine: &Engine, v: &Volume, users: usize) -> VolumeDoc {
+    VolumeDoc {
+        name: v.name.clone(),
+        driver: v.driver.clone(),
+        mountpoint: VolumeStore::new(&engine.paths).data_dir(&v.name),
+        created_at: v.created_at.clone(),
+        labels: v.labels.clone(),
+        scope: "local".into(),
+        options: v.options.clone(),
+        mount_count: 0,
+        anonymous: v.anonymous,
+        in_use: users > 0,
+        needs_copy_up: !v.populated,
+        needs_chown: false,
+    }
+}
+
+/// `volume inspect`: every volume when `all`, then each name's, in order;
+/// a name that is no volume gets its error in its place.
+pub fn volumes(engine: &Engine, names: &[String], all: bool) -> Result<Vec<Result<VolumeDoc>>> {
+    let list = super::volumes::list(engine)?;
+    let mut out: Vec<Result<VolumeDoc>> = Vec::new();
+    if all {
+        out.extend(list.iter().map(|(v, u)| Ok(volume_doc(engine, v, u.len()))));
+    }
+    for n in names {
+        out.push(match list.iter().find(|(v, _)| &v.name == n) {
+            Some((v, u)) => Ok(volume_doc(engine, v, u.len())),
+            None => Err(Error::VolumeNotFound(n.clone())),
+        });
+    }
+    Ok(out)
+}
+
+/// podman's `network inspect` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkDoc {
+    pub name: String,
+    pub id: String,
+    pub driver: String,
+    pub network_interface: String,
+    pub created: String,
+    pub subnets: Vec<SubnetDoc>,
+    pub ipv6_enabled: bool,
+    pub internal: bool,
+    pub dns_enabled: bool,
+    pub labels: BTreeMap<String, String>,
+    pub ipam_options: IpamOptions,
+    /// The containers attached, by id.
+    pub containers: BTreeMap<String, NetworkMember>,
+    /// The containers configured to use it, by name.
+    pub used_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubnetDoc {
+    pub subnet: String,
+    pub gateway: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IpamOptions {
+    pub driver: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkMember {
+    pub name: String,
+    pub ip: String,
+}
+
+/// The document of network `n`, which containers `users` use.
+pub fn network_doc(n: &NetworkRecord, users: &[String]) -> NetworkDoc {
+    let containers = sangja_network::bridge::members(n)
+        .into_iter()
+        .map(|l| (l.container_id.clone(), NetworkMember { name: l.names.first().cloned().unwrap_or_default(), ip: l.ip.to_string() }))
+        .collect();
+    NetworkDoc {
+        name: n.name.clone(),
+        id: n.id.clone(),
+        driver: n.driver.clone(),
+        network_interface: n.interface.clone(),
+        created: n.created.clone(),
+        subnets: vec![SubnetDoc { subnet: n.subnet.clone(), gateway: n.gateway.clone() }],
+        ipv6_enabled: false,
+        internal: n.internal,
+        dns_enabled: false,
+        labels: n.labels.clone(),
+        ipam_options: IpamOptions { driver: "host-local".into() },
+        containers,
+        used_by: users.to_vec(),
+    }
+}
+
+/// `network inspect`: each name's document, or its error, in order.
+pub fn networks(engine: &Engine, names: &[String]) -> Result<Vec<Result<NetworkDoc>>> {
+    let all = super::network::list(engine)?;
+    let store = NetworkStore::new(&engine.paths.root);
+    Ok(names
+        .iter()
+        .map(|name| {
+            let n = store.lookup(name)?;
+            let users = all.iter().find(|(x, _)| x.name == n.name).map(|(_, u)| u.clone()).unwrap_or_default();
+            Ok(network_doc(&n, &users))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_as_a_map() {
+        let m = labels(&["a=1".into(), "b".into(), "c=x=y".into()]);
+        assert_eq!(serde_json::to_value(m).unwrap(), serde_json::json!({"a": "1", "b": "", "c": "x=y"}));
+    }
+
+    #[test]
+    fn network_keys_are_podmans() {
+        let n = NetworkRecord {
+            name: "n".into(),
+            id: "i".into(),
+            driver: "bridge".into(),
+            interface: "sangja1".into(),
+            subnet: "10.89.1.0/24".into(),
+            gateway: "10.89.1.1".into(),
+            internal: false,
+            labels: BTreeMap::new(),
+            created: "t".into(),
+        };
+        let v = serde_json::to_value(network_doc(&n, &["c".into()])).unwrap();
+        assert_eq!(v["network_interface"], "sangja1");
+        assert_eq!(v["subnets"][0]["gateway"], "10.89.1.1");
+        assert_eq!(v["ipam_options"]["driver"], "host-local");
+        assert_eq!(v["used_by"][0], "c");
+        assert!(v["containers"].is_object());
+    }
+}
