@@ -18,6 +18,5 @@ pub mod systemd;
 
 pub mod cli;
 pub mod engine;
-pub mod init;
 
 pub use error::{Error, Result};

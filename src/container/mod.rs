@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod devices;
+pub mod init;
 pub mod logs;
 pub mod monitor;
 pub mod mounts;
