@@ -9,7 +9,6 @@ pub use sangja_engine as engine;
 pub use sangja_image as image;
 pub use sangja_network as network;
 pub use sangja_runtime as runtime;
-pub use sangja_runtime::init;
 pub use sangja_storage as storage;
 pub use sangja_systemd as systemd;
 

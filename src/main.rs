@@ -2,17 +2,22 @@
 
 use clap::Parser;
 
+mod init_main;
+
 fn main() {
     // As the container's init (--init), before anything else of sangja: it
     // runs inside the container, and the fds it holds are the container's
     // own (--preserve-fds ones included), to hand on to the command.
-    if let Some(code) = sangja::init::run_if_init() {
+    if let Some(code) = init_main::run_if_init() {
         std::process::exit(code);
     }
     // Nothing the caller left open goes on to a program we start; below,
     // once the flags say which ones the user passes on purpose, the rest
     // are closed (runtime/fds.rs, CVE-2024-21626).
     sangja::runtime::fds::cloexec_inherited();
+    if std::env::var_os("SANGJA_FUSE_DEBUG").is_some() {
+        fuse_debug_log();
+    }
     // As systemd's generator of units from .container files (quadlet).
     if let Some(code) = sangja::cli::generate::run_if_generator() {
         std::process::exit(code);
@@ -50,4 +55,27 @@ fn main() {
         }
     };
     std::process::exit(code)
+}
+
+/// The FUSE server's request log on stderr (`SANGJA_FUSE_DEBUG=1`): one line
+/// per request that fuser logs, in the server process (forked from this
+/// one, with this logger). A server started for a container has /dev/null
+/// as its stderr; `sangja __fuse-mount` keeps ours.
+fn fuse_debug_log() {
+    struct StderrLog;
+    impl log::Log for StderrLog {
+        fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+            m.level() <= log::Level::Debug && m.target().starts_with("fuser")
+        }
+        fn log(&self, r: &log::Record<'_>) {
+            if self.enabled(r.metadata()) {
+                eprintln!("fuse: {}", r.args());
+            }
+        }
+        fn flush(&self) {}
+    }
+    static LOG: StderrLog = StderrLog;
+    if log::set_logger(&LOG).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
 }

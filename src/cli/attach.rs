@@ -48,7 +48,7 @@ pub fn exit_code(end: AttachEnd) -> i32 {
 pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
     let opts =
         AttachOptions { stdin: !a.no_stdin, detach_keys: detach_keys(a.detach_keys.as_deref())?, sig_proxy: a.sig_proxy, send_eof: true };
-    Ok(exit_code(attach::attach(&ctx.engine, &a.container, &opts)?))
+    Ok(exit_code(attach::attach(&ctx.engine, &a.container, &opts, &super::events::own_stdio())?))
 }
 
 /// `run -t` in the foreground: the container starts under a monitor with us
@@ -58,5 +58,5 @@ pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
 /// Non-terminal runs (what systemd units run) stay direct children.
 pub fn run_tty(ctx: &Context, c: &crate::container::record::Container, keys: Option<&str>) -> Result<i32> {
     let opts = AttachOptions { stdin: true, detach_keys: detach_keys(keys)?, sig_proxy: true, send_eof: true };
-    Ok(exit_code(attach::start_attached(&ctx.engine, &ctx.cli_globals, c, &opts)?))
+    Ok(exit_code(attach::start_attached(&ctx.engine, &ctx.cli_globals, c, &opts, &super::events::own_stdio())?))
 }

@@ -61,5 +61,5 @@ pub fn exec(ctx: &Context, a: ExecArgs) -> Result<i32> {
         privileged: a.privileged,
         io: ExecOptions { interactive: a.interactive, tty: a.tty, detach: a.detach, detach_keys: keys },
     };
-    exec::exec(&ctx.engine, &req)
+    exec::exec(&ctx.engine, &req, &super::events::own_stdio())
 }

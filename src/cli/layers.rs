@@ -129,7 +129,7 @@ pub fn confirm(question: &str) -> Result<bool> {
 }
 
 pub fn cp(ctx: &Context, a: CpArgs) -> Result<i32> {
-    layers::cp(&ctx.engine, &CpPath::parse(&a.src), &CpPath::parse(&a.dest), a.archive)?;
+    layers::cp(&ctx.engine, &CpPath::parse(&a.src), &CpPath::parse(&a.dest), a.archive, &super::events::own_stdio())?;
     Ok(0)
 }
 

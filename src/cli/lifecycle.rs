@@ -118,7 +118,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
             sig_proxy: args.sig_proxy,
             send_eof: true,
         };
-        let end = crate::engine::attach::start_attached(&ctx.engine, &ctx.cli_globals, &c, &opts)?;
+        let end = crate::engine::attach::start_attached(&ctx.engine, &ctx.cli_globals, &c, &opts, &super::events::own_stdio())?;
         return Ok(super::attach::exit_code(end));
     }
     let names = if args.all {

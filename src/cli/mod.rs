@@ -5,6 +5,7 @@ pub mod attach;
 pub mod completion;
 pub mod containers;
 pub mod docs;
+pub mod events;
 pub mod examples;
 pub mod exec;
 pub mod format;
@@ -273,7 +274,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
         _ => false,
     };
     network::join_target_userns(&cli)?;
-    let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only)?;
+    let events = events::StderrEvents::for_level(&cli.log_level);
+    let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only, events)?;
     let ctx = Context { engine, cli_globals: global_args(&cli) };
     match cli.command {
         Command::Pull(a) | Command::Image(ImageCommand::Pull(a)) => images::pull(&ctx, a),

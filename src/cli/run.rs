@@ -188,5 +188,5 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     if args.tty {
         return super::attach::run_tty(ctx, &container, args.detach_keys.as_deref());
     }
-    run::start_foreground(&ctx.engine, &image, container, &spec)
+    run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
 }

@@ -149,5 +149,7 @@ pub fn notify_detached(ctx: &super::Context, c: &crate::container::record::Conta
     let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
     let Ok(cur) = store.reload(c) else { return };
     let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
-    crate::systemd::notify::container_started(cur.config.options.sdnotify, pid);
+    if let Err(e) = crate::systemd::notify::container_started(cur.config.options.sdnotify, pid) {
+        eprintln!("Warning: {e}");
+    }
 }

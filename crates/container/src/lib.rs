@@ -5,11 +5,11 @@
 use sangja_core::{config, error, json_file, lock, paths};
 use sangja_network as network;
 use sangja_runtime as runtime;
-use sangja_runtime::init;
 use sangja_storage as storage;
 
 pub mod attach;
 pub mod devices;
+pub mod init;
 pub mod logs;
 
 pub mod mounts;

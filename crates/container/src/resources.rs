@@ -2,7 +2,7 @@
 //! linux.cgroupsPath) and `--ulimit` (process.rlimits).
 
 use crate::error::{Error, Result};
-use crate::runtime::cgroups;
+use crate::runtime::{cgroups, Notice};
 use oci_spec::runtime::{
     LinuxCpu, LinuxMemory, LinuxNamespace, LinuxNamespaceType, LinuxPids, LinuxResources, Mount, PosixRlimit, PosixRlimitType, Spec,
 };
@@ -176,7 +176,7 @@ fn limit_flags(o: &ResourceOptions) -> Vec<&'static str> {
 /// `default_pids` is containers.conf's pids_limit: unlike `--pids-limit`, a
 /// default that no cgroup here can enforce is dropped (with a debug note),
 /// not refused.
-pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Option<i64>) -> Result<()> {
+pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Option<i64>, notes: &mut dyn FnMut(Notice)) -> Result<()> {
     let mode = o.cgroups.as_deref().unwrap_or("enabled");
     if !["enabled", "disabled", "no-conmon", "split"].contains(&mode) {
         return Err(Error::Invalid(format!("--cgroups {mode:?}: expected enabled, disabled, no-conmon or split")));
@@ -185,7 +185,7 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     // Limits asked for (or containers.conf's pids_limit) where nothing is
     // writable: a delegated scope from the systemd user manager, if any.
     if mode != "disabled" && (!flags.is_empty() || default_pids.is_some_and(|p| p > 0)) {
-        cgroups::delegate_from_systemd(id);
+        cgroups::delegate_from_systemd(id, notes);
     }
     let controllers = if mode == "disabled" { None } else { cgroups::controllers() };
     let usable = controllers.is_some();
@@ -227,7 +227,7 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     process.set_rlimits(Some(rlimits));
     spec.set_process(Some(process));
     if !usable {
-        pids_default_dropped(default_pids);
+        pids_default_dropped(default_pids, notes);
         return Ok(());
     }
 
@@ -303,7 +303,7 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
         Some(p) if p <= 0 => None,
         // A default (podman's or containers.conf's) only where a pids controller is.
         _ if o.pids_limit.is_none() && !has("pids") => {
-            pids_default_dropped(default_pids);
+            pids_default_dropped(default_pids, notes);
             None
         }
         Some(p) => Some(p),
@@ -348,18 +348,11 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
 }
 
 /// containers.conf's pids_limit where no pids controller can enforce it: a
-/// note under --log-level debug, not an error (it is a default, not a request).
-fn pids_default_dropped(default_pids: Option<i64>) {
-    if default_pids.is_some_and(|p| p > 0) && debug_logging() {
-        eprintln!("DEBUG: containers.conf pids_limit is not applied: no pids cgroup controller is usable here");
+/// debug note, not an error (it is a default, not a request).
+fn pids_default_dropped(default_pids: Option<i64>, notes: &mut dyn FnMut(Notice)) {
+    if default_pids.is_some_and(|p| p > 0) {
+        notes(Notice::Debug("containers.conf pids_limit is not applied: no pids cgroup controller is usable here".into()));
     }
-}
-
-/// `--log-level debug` (or trace) on our command line.
-fn debug_logging() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    args.windows(2).any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"))
-        || args.iter().any(|a| a == "--log-level=debug" || a == "--log-level=trace")
 }
 
 #[cfg(test)]

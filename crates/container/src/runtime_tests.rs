@@ -86,6 +86,14 @@ fn spec_for(rootfs: &Path, userdata: &Path, args: &[&str], tweak: impl FnOnce(&m
     spec::build(&image, &opts, &ctx).expect("build spec")
 }
 
+/// `spawn` with /dev/null as the container's stdio: these tests look at
+/// files and exit codes, not output.
+fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
+    let null = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null").expect("open /dev/null");
+    let fd = std::os::fd::AsFd::as_fd(&null);
+    super::spawn(spec, rootfs, &Stdio { stdin: fd, stdout: fd, stderr: fd }, &mut |_| {})
+}
+
 fn run(spec: &Spec, rootfs: &Rootfs) -> Result<i32> {
     let _guard = RUN_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let c = spawn(spec, rootfs)?;

@@ -51,12 +51,19 @@ const READONLY_PATHS: [&str; 6] = ["/proc/asound", "/proc/bus", "/proc/fs", "/pr
 
 /// Builds the Spec; writes the generated /etc files into `ctx.userdata`.
 pub fn build(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext) -> Result<Spec> {
-    build_with(image, opts, ctx, &ContainerDefaults::default())
+    build_with(image, opts, ctx, &ContainerDefaults::default(), &mut |_| {})
 }
 
 /// `build` with containers.conf's defaults: its env below the image's, its
-/// ulimits over sangja's, its umask and time zone.
-pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecContext, defaults: &ContainerDefaults) -> Result<Spec> {
+/// ulimits over sangja's, its umask and time zone. Debug detail (cgroups)
+/// goes to `notes`.
+pub fn build_with(
+    image: &ImageConfiguration,
+    opts: &RunOptions,
+    ctx: &SpecContext,
+    defaults: &ContainerDefaults,
+    notes: &mut dyn FnMut(crate::runtime::Notice),
+) -> Result<Spec> {
     let empty = Config::default();
     let config = image.config().as_ref().unwrap_or(&empty);
     let args = command(config, opts)?;
@@ -127,10 +134,10 @@ pub fn build_with(image: &ImageConfiguration, opts: &RunOptions, ctx: &SpecConte
     userns::apply(&mut spec, &userns_mode, ctx, opts.user.is_some())?;
     super::security::apply(&mut spec, &opts.security)?;
     super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
-    super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit)?;
+    super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit, notes)?;
     super::devices::allowlist(&mut spec, &opts.security)?;
     if opts.init {
-        crate::init::add_to_spec(&mut spec)?;
+        super::init::add_to_spec(&mut spec)?;
     }
     Ok(spec)
 }

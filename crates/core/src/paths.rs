@@ -108,8 +108,10 @@ impl StorePaths {
         Ok(StorePaths { root, runroot, driver, rootless, driver_notice })
     }
 
-    /// Creates the store's folders and checks the recorded driver.
-    pub fn ensure(&self) -> Result<()> {
+    /// Creates the store's folders and checks the recorded driver. Returns
+    /// the note for the user when this made the store with a driver chosen
+    /// for them (`driver_notice`), which the caller shows.
+    pub fn ensure(&self) -> Result<Option<String>> {
         for d in [
             self.root.clone(),
             self.tmp_dir(),
@@ -134,16 +136,13 @@ impl StorePaths {
                 self.root.display(),
                 self.driver
             ))),
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !DRIVERS.contains(&self.driver.as_str()) {
                     return Err(Error::Invalid(format!("unknown storage driver \"{}\": use one of {}", self.driver, DRIVERS.join(", "))));
                 }
                 crate::json_file::write_bytes(&marker, format!("{}\n", self.driver).as_bytes())?;
-                if let Some(n) = &self.driver_notice {
-                    eprintln!("sangja: {n}");
-                }
-                Ok(())
+                Ok(self.driver_notice.clone())
             }
             Err(e) => Err(Error::io_path("read", &marker, e)),
         }

@@ -1,16 +1,18 @@
 //! `attach`, `start -a` and `run -it`: a session with a container's monitor
-//! over its attach socket (container/attach.rs). Our stdin goes to the
-//! container (raw mode on our terminal with `-t`), its output to our
-//! stdout and stderr, our window size follows SIGWINCH, other signals go to
+//! over its attach socket (container/attach.rs). The caller's stdin goes to
+//! the container (raw mode on the caller's terminal with `-t`), its output
+//! to the caller's stdout and stderr (the streams are passed in, never the
+//! process's own), the window size follows SIGWINCH, other signals go to
 //! the container (`--sig-proxy`), and the detach keys end the session while
 //! the container runs on.
 
 use super::Engine;
 use crate::error::{Error, Result};
+use sangja_runtime::relay::{DetachKeys, RawMode, Signals};
+use sangja_runtime::Stdio;
 use nix::errno::Errno;
 use sangja_container::attach::{self as proto, IN_EOF, IN_RESIZE, IN_STDIN, MAX_PACKET, OUT_EXIT, OUT_STDERR, OUT_STDOUT};
 use sangja_container::record::{Container, ContainerStore};
-use sangja_runtime::relay::{DetachKeys, RawMode, Signals};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
 /// How the user attaches.
@@ -36,8 +38,9 @@ pub enum AttachEnd {
     Detached,
 }
 
-/// Attaches to running container `name` until it exits or the user detaches.
-pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions) -> Result<AttachEnd> {
+/// Attaches the caller's streams `io` to running container `name` until it
+/// exits or the user detaches.
+pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions, io: &Stdio) -> Result<AttachEnd> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
     if !c.is_running() {
@@ -66,15 +69,16 @@ pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions) -> Result<Attac
     // user only came to look at (`attach CTR </dev/null`): not passed on.
     let send_eof = !c.config.options.tty;
     let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, send_eof, ..opts.clone() };
-    session(engine, &c, sock, &opts)
+    session(engine, &c, sock, &opts, io)
 }
 
-/// Starts created container `c` under its monitor with us attached from
-/// the start (`start -a`, `run -it`), until it exits or the user detaches.
-pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: &AttachOptions) -> Result<AttachEnd> {
+/// Starts created container `c` under its monitor with the caller's
+/// streams `io` attached from the start (`start -a`, `run -it`), until it
+/// exits or the user detaches.
+pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: &AttachOptions, io: &Stdio) -> Result<AttachEnd> {
     let (ours, theirs) = proto::socketpair()?;
     if c.config.options.tty {
-        if let Some(ws) = sangja_runtime::tty::user_window_size() {
+        if let Some(ws) = sangja_runtime::tty::user_window_size(io) {
             // Read by the monitor before it makes the pty.
             let _ = proto::send_packet(ours.as_raw_fd(), IN_RESIZE, &proto::encode_winsize(&ws), None);
         }
@@ -84,22 +88,22 @@ pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: 
     let c = ContainerStore::new(&engine.paths).reload(c).unwrap_or_else(|_| c.clone());
     // Started for us: the end of our input ends its (a ctrl-d with -t).
     let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, send_eof: true, ..opts.clone() };
-    session(engine, &c, ours, &opts)
+    session(engine, &c, ours, &opts, io)
 }
 
-/// The session loop: one poll over our stdin, the socket and a signalfd.
-fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) -> Result<AttachEnd> {
+/// The session loop: one poll over the caller's stdin, the socket and a signalfd.
+fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions, io: &Stdio) -> Result<AttachEnd> {
     let tty = c.config.options.tty;
-    // SAFETY: isatty on a descriptor number.
-    let stdin_tty = unsafe { libc::isatty(0) } == 1;
+    let (input, output, errors) = (io.stdin.as_raw_fd(), io.stdout.as_raw_fd(), io.stderr.as_raw_fd());
+    let stdin_tty = sangja_runtime::is_terminal(io.stdin);
     // With a terminal, stdin is read for the detach keys even when it is
     // not passed on (as podman).
     let read_stdin = opts.stdin || (tty && stdin_tty);
-    let _raw = if tty && stdin_tty { RawMode::enter(0)? } else { None };
+    let _raw = if tty && stdin_tty { RawMode::enter(input)? } else { None };
     let signals = Signals::new()?;
     let s = sock.as_raw_fd();
     if tty {
-        send_winsize(s);
+        send_winsize(s, io);
     }
     // Only a terminal session has detach keys (as podman and docker): a
     // pipe carries data, where any two bytes may be ctrl-p ctrl-q.
@@ -115,7 +119,7 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
         let take_stdin = stdin_open && outq.len() < 4;
         let mut fds = [
             libc::pollfd { fd: s, events: sock_events, revents: 0 },
-            libc::pollfd { fd: if take_stdin { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: if take_stdin { input } else { -1 }, events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: signals.fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
         // SAFETY: poll over our array.
@@ -143,8 +147,8 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
             match proto::recv_packet(s, &mut buf) {
                 Ok(0) | Err(Errno::ECONNRESET) => return lost(engine, c),
                 Ok(n) => match buf[0] {
-                    OUT_STDOUT => write_all(1, &buf[1..n]),
-                    OUT_STDERR => write_all(2, &buf[1..n]),
+                    OUT_STDOUT => write_all(output, &buf[1..n]),
+                    OUT_STDERR => write_all(errors, &buf[1..n]),
                     OUT_EXIT if n >= 5 => return Ok(AttachEnd::Exited(i32::from_le_bytes([buf[1], buf[2], buf[3], buf[4]]))),
                     _ => {}
                 },
@@ -154,7 +158,7 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
         }
         if fds[1].revents != 0 {
             // SAFETY: read into a live buffer.
-            let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len() - 1) };
+            let n = unsafe { libc::read(input, buf.as_mut_ptr().cast(), buf.len() - 1) };
             if n > 0 {
                 let mut out = Vec::with_capacity(n as usize);
                 let detached = detach.feed(&buf[..n as usize], &mut out);
@@ -182,7 +186,7 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
                 let sig = info.ssi_signo as i32;
                 if sig == libc::SIGWINCH {
                     if tty {
-                        send_winsize(s);
+                        send_winsize(s, io);
                     }
                 } else if !opts.sig_proxy {
                     // Not ours to pass on: stop attaching, leave the container be.
@@ -195,8 +199,8 @@ fn session(engine: &Engine, c: &Container, sock: OwnedFd, opts: &AttachOptions) 
     }
 }
 
-fn send_winsize(sock: RawFd) {
-    if let Some(ws) = sangja_runtime::tty::user_window_size() {
+fn send_winsize(sock: RawFd, io: &Stdio) {
+    if let Some(ws) = sangja_runtime::tty::user_window_size(io) {
         let _ = proto::send_packet(sock, IN_RESIZE, &proto::encode_winsize(&ws), None);
     }
 }

@@ -33,10 +33,10 @@ fn not_running() -> Error {
     Error::State("can only create exec sessions on running containers: container state improper".into())
 }
 
-/// Runs the command; returns its exit code (podman's 125/126/127 as errors).
-/// Call it while single-threaded and outside sangja's user namespace: the
-/// container's is joined.
-pub fn exec(engine: &Engine, req: &ExecRequest) -> Result<i32> {
+/// Runs the command on the caller's streams `io`; returns its exit code
+/// (podman's 125/126/127 as errors). Call it while single-threaded and
+/// outside sangja's user namespace: the container's is joined.
+pub fn exec(engine: &Engine, req: &ExecRequest, io: &sangja_runtime::Stdio) -> Result<i32> {
     if req.command.is_empty() {
         return Err(Error::Invalid("exec needs a command: sangja exec CONTAINER COMMAND [ARG...]".into()));
     }
@@ -98,7 +98,7 @@ pub fn exec(engine: &Engine, req: &ExecRequest) -> Result<i32> {
         process.set_capabilities(None);
         process.set_no_new_privileges(None);
     }
-    sangja_runtime::exec::exec(pid, c.state.pid_start, &process, seccomp.as_ref(), &req.io).map_err(|e| match e {
+    sangja_runtime::exec::exec(pid, c.state.pid_start, &process, seccomp.as_ref(), &req.io, io).map_err(|e| match e {
         Error::State(_) => not_running(),
         e => e,
     })

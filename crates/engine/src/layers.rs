@@ -154,17 +154,19 @@ impl CpPath {
 /// `cp SRC DST`, one side a container. On the way in, archive mode keeps
 /// the owners (ids as seen in the user namespace: the user's files are
 /// root's), else the copy belongs to the container's root; copied out,
-/// files belong to the caller (as docker). Modes are always kept.
-pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<()> {
+/// files belong to the caller (as docker). Modes are always kept. A tar
+/// stream (`-` as the host side) is read from or written to the caller's
+/// streams `io`.
+pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool, io: &sangja_runtime::Stdio) -> Result<()> {
     let owners_in = if archive { Owners::Keep } else { Owners::Caller };
     let store = ContainerStore::new(&engine.paths);
     match (src, dst) {
         (CpPath::Container { name, path }, CpPath::Host(host)) if host.as_os_str() == "-" => {
-            // A tar stream on stdout, as podman.
+            // A tar stream on the caller's stdout, as podman.
             let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
-            let out = std::io::stdout().as_fd().try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
+            let out = io.stdout.try_clone_to_owned().ctx(|| "duplicate stdout".to_string())?;
             let maps = rootview::owners_back(engine, &c, &source);
             let back = maps.as_ref().map(IdOwners::to_container);
             let owners = back.as_ref().map(|f| f as OwnerMap);
@@ -192,10 +194,11 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
             })
         }
         (CpPath::Host(host), CpPath::Container { name, path }) if host.as_os_str() == "-" => {
-            // A tar stream on stdin, extracted into a folder of the container (as podman).
+            // A tar stream on the caller's stdin, extracted into a folder of the container (as podman).
             let c = store.lookup(name)?.settled(&store)?;
             let engine = &rootview::engine_for(engine, &c)?;
             let source = Source::container(engine, &c)?;
+            let input = io.stdin.try_clone_to_owned().ctx(|| "duplicate stdin".to_string())?;
             let opts = sangja_storage::layers::ExtractOptions {
                 squash_owners: !archive || !engine.identity.has_subids,
                 rootless: engine.identity.rootless,
@@ -216,7 +219,7 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool) -> Result<
                 // open folder's fd, never through a path the container could
                 // redirect with a symlink swapped in (storage/extract.rs).
                 let shown = PathBuf::from(&what);
-                let stdin = std::io::BufReader::with_capacity(256 * 1024, std::io::stdin().lock());
+                let stdin = std::io::BufReader::with_capacity(256 * 1024, fs::File::from(input));
                 sangja_storage::extract_tar_plain(stdin, dir.try_clone().ctx(|| format!("duplicate {what}"))?, &shown, &opts)
                     .map(|_| ())
                     .map_err(|e| match e {

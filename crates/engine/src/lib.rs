@@ -9,6 +9,7 @@ pub mod auth;
 pub mod commit;
 pub mod containers;
 pub mod drivers;
+pub mod events;
 pub mod exec;
 pub mod fuse_mount;
 pub mod images;
@@ -30,6 +31,7 @@ pub mod volumes;
 use crate::error::Result;
 use crate::paths::StorePaths;
 use sangja_core::rootless::{self, Identity};
+use events::{Event, WarningKind};
 use std::path::PathBuf;
 
 /// An opened store, with the process inside the right user namespace.
@@ -38,6 +40,8 @@ pub struct Engine {
     pub identity: Identity,
     /// debug/info logging asked for with --log-level.
     pub verbose: bool,
+    /// Where warnings, progress and notices go (events.rs): the caller's.
+    pub events: events::Sink,
 }
 
 impl Engine {
@@ -46,10 +50,35 @@ impl Engine {
     /// single-threaded. Commands that only read records (ps, images, inspect)
     /// skip the user namespace: the records belong to the user on the host too,
     /// and not entering saves a fork and two execs of newuidmap.
-    pub fn open(root: Option<PathBuf>, runroot: Option<PathBuf>, driver: Option<String>, log_level: &str, userns: bool) -> Result<Engine> {
+    /// Events from the start on (a warning of the user namespace, the
+    /// notice of a new store) go to `events`.
+    pub fn open(
+        root: Option<PathBuf>,
+        runroot: Option<PathBuf>,
+        driver: Option<String>,
+        log_level: &str,
+        userns: bool,
+        events: events::Sink,
+    ) -> Result<Engine> {
         let paths = StorePaths::new(root, runroot, driver)?;
-        let identity = if userns { rootless::enter(&paths.runroot)? } else { rootless::outside() };
-        paths.ensure()?;
-        Ok(Engine { paths, identity, verbose: matches!(log_level, "debug" | "trace" | "info") })
+        let identity = if userns {
+            rootless::enter(&paths.runroot, &mut |m: String| events.emit(Event::warning(WarningKind::NoSubordinateIds, m)))?
+        } else {
+            rootless::outside()
+        };
+        if let Some(message) = paths.ensure()? {
+            events.emit(Event::Notice { message });
+        }
+        Ok(Engine { paths, identity, verbose: matches!(log_level, "debug" | "trace" | "info"), events })
+    }
+
+    /// Sends `event` to the caller's sink.
+    pub fn emit(&self, event: Event) {
+        self.events.emit(event);
+    }
+
+    /// A callback for the runtime's notices (runtime::Notice), as events.
+    pub fn runtime_notices(&self) -> impl FnMut(sangja_runtime::Notice) + '_ {
+        move |n| self.emit(events::from_runtime(n))
     }
 }

@@ -1,6 +1,7 @@
 //! The network of a container as it starts (network::attach with the
 //! store's knowledge: the pid of a `container:NAME` target), and `port`.
 
+use super::events::{Event, WarningKind};
 use super::Engine;
 use crate::error::{Error, Result};
 use oci_spec::runtime::Spec;
@@ -66,10 +67,11 @@ pub fn check(engine: &Engine, opts: &sangja_container::RunOptions) -> Result<()>
         // Rootless, the forwarder's connections reach the shared namespace
         // through pasta's loopback splice only (network/pasta.rs start_ports).
         if engine.identity.rootless && opts.net.publish.iter().any(|p| !p.host_ip.is_some_and(|i| i.is_loopback())) {
-            eprintln!(
-                "WARN: rootless, the published ports of a container on a user network answer connections from this \
-                 host's loopback (127.0.0.1, localhost) only; for other hosts, publish on the default network (pasta)"
-            );
+            engine.emit(Event::warning(
+                WarningKind::PublishedPortsLoopbackOnly,
+                "rootless, the published ports of a container on a user network answer connections from this \
+                 host's loopback (127.0.0.1, localhost) only; for other hosts, publish on the default network (pasta)",
+            ));
         }
     } else if !opts.net.aliases.is_empty() {
         return Err(Error::Invalid("--network-alias needs a bridge network: add --network NAME".into()));

@@ -70,8 +70,13 @@ impl Source {
 /// namespace's owner, in the parent namespace, into /proc/PID/root (the
 /// container's processes are not dumpable). Otherwise enter ours as usual.
 pub fn engine_for(engine: &Engine, c: &Container) -> Result<Engine> {
-    let identity = if c.is_running() { engine.identity.clone() } else { crate::rootless::enter(&engine.paths.runroot)? };
-    Ok(Engine { paths: engine.paths.clone(), identity, verbose: engine.verbose })
+    let identity = if c.is_running() {
+        engine.identity.clone()
+    } else {
+        let mut warn = |m: String| engine.emit(super::events::Event::warning(super::events::WarningKind::NoSubordinateIds, m));
+        crate::rootless::enter(&engine.paths.runroot, &mut warn)?
+    };
+    Ok(Engine { paths: engine.paths.clone(), identity, verbose: engine.verbose, events: engine.events.clone() })
 }
 
 /// The id mapping to undo on the owners `open_root` shows of container
@@ -221,7 +226,6 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
                     1
                 }
             };
-            let _ = std::io::Write::flush(&mut std::io::stdout());
             // SAFETY: ends the child without running the parent's exit handlers.
             unsafe { libc::_exit(code) }
         }

@@ -1,5 +1,6 @@
 //! Creating a container and running it in the foreground as a direct child.
 
+use super::events::{Event, WarningKind};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::lock;
@@ -59,7 +60,7 @@ pub fn create(
     };
     // The spec writes /etc files into userdata, so the folders come first.
     let mut container = store.create(config)?;
-    let spec = match spec::build_with(&image.config, &opts, &ctx, &defaults) {
+    let spec = match spec::build_with(&image.config, &opts, &ctx, &defaults, &mut engine.runtime_notices()) {
         Ok(s) => s,
         Err(e) => {
             let _ = store.delete(&container);
@@ -101,9 +102,16 @@ fn validate_name(n: &str) -> Result<()> {
     }
 }
 
-/// Runs a created container in the foreground and returns its exit code.
-/// The state file records the run; `--rm` removes the container afterwards.
-pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Container, spec: &oci_spec::runtime::Spec) -> Result<i32> {
+/// Runs a created container in the foreground, on the caller's streams
+/// `io`, and returns its exit code. The state file records the run; `--rm`
+/// removes the container afterwards.
+pub fn start_foreground(
+    engine: &Engine,
+    image: &ImageRecord,
+    mut container: Container,
+    spec: &oci_spec::runtime::Spec,
+    io: runtime::Stdio,
+) -> Result<i32> {
     let rootfs = super::drivers::rootfs(engine, image, &container)?;
     let interactive = container.config.options.interactive;
     // The network (namespace, backend, ports) is up before the command runs
@@ -112,7 +120,7 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
     let starting = container.start_lock()?;
     let mut starting = Some(starting);
     let result = super::network::attach(engine, &container, &mut spec).and_then(|mut net| {
-        let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive).and_then(|child| {
+        let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive, io, &mut engine.runtime_notices()).and_then(|child| {
             net.started();
             container.state.status = Status::Running;
             container.state.pid = Some(child.pid);
@@ -122,7 +130,9 @@ pub fn start_foreground(engine: &Engine, image: &ImageRecord, mut container: Con
             starting = None;
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
-            sangja_systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32);
+            if let Err(e) = sangja_systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32) {
+                engine.emit(Event::warning(WarningKind::SdNotify, e.to_string()));
+            }
             let stop_after = std::time::Duration::from_secs(container.config.options.stop_timeout.unwrap_or(10));
             child.kill_after(stop_after).wait()
         });

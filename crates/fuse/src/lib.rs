@@ -125,12 +125,8 @@ pub fn serve(dev_fuse: OwnedFd, layers: FuseLayers) -> Result<()> {
     // SAFETY: umask has no failure mode; this process only serves the mount.
     unsafe { libc::umask(0) };
     data::set_fd_limit();
-    if std::env::var_os("SANGJA_FUSE_DEBUG").is_some() {
-        static LOG: StderrLog = StderrLog;
-        if log::set_logger(&LOG).is_ok() {
-            log::set_max_level(log::LevelFilter::Debug);
-        }
-    }
+    // fuser logs each request through the `log` facade: the binary decides
+    // where that goes (main.rs, `SANGJA_FUSE_DEBUG=1`); nothing is printed here.
     let mut fs = Overlay::new(&layers)?;
     fs.awake = awake::Awake::start();
     let mut config = fuser::Config::default();
@@ -149,17 +145,4 @@ pub fn mount_data(dev_fuse_fd: RawFd) -> String {
     // rootmode=40000: the root is a directory. default_permissions: the kernel
     // checks modes and owners, so the server (root of the user namespace) need not.
     format!("fd={dev_fuse_fd},rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions,max_read={MAX_IO}")
-}
-
-/// fuser's request log on stderr (`SANGJA_FUSE_DEBUG=1`): one line per request.
-struct StderrLog;
-
-impl log::Log for StderrLog {
-    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        m.level() <= log::Level::Debug
-    }
-    fn log(&self, r: &log::Record<'_>) {
-        eprintln!("fuse: {}", r.args());
-    }
-    fn flush(&self) {}
 }

@@ -142,10 +142,7 @@ fn keeper_main(d: &Path, ready: OwnedFd) -> ! {
         }
     }
     if let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
-        for fd in 0..3 {
-            // SAFETY: dup2 onto the standard descriptors.
-            unsafe { libc::dup2(null.as_raw_fd(), fd) };
-        }
+        let _ = crate::runtime::fds::install_stdio([null.as_raw_fd(); 3]);
     }
     let report = |msg: &str| {
         let _ = nix::unistd::write(&ready, format!("{}\n", msg.replace('\n', " ")).as_bytes());

@@ -63,16 +63,15 @@ pub fn available() -> Availability {
 /// this process there so that `available` finds it. A D-Bus round trip, so
 /// called only where cgroups are wanted; without a bus, or refused, things
 /// stay as they were (limits are then refused with UNAVAILABLE_HINT).
-pub fn delegate_from_systemd(id: &str) {
+/// What happened goes to `notes` as debug detail.
+pub fn delegate_from_systemd(id: &str, notes: &mut dyn FnMut(super::Notice)) {
     if crate::paths::host_uid() == 0 || available() != Availability::None {
         return;
     }
-    let debug =
-        std::env::args().collect::<Vec<_>>().windows(2).any(|w| w[0] == "--log-level" && matches!(w[1].as_str(), "debug" | "trace"));
     let started = std::time::Instant::now();
-    match super::systemd_scope::enter(id) {
-        Ok(Some(how)) if debug => eprintln!(
-            "DEBUG: cgroups: in the systemd user scope {} ({how}, {:?})",
+    let note = match super::systemd_scope::enter(id) {
+        Ok(Some(how)) => format!(
+            "cgroups: in the systemd user scope {} ({how}, {:?})",
             std::fs::read_to_string("/proc/self/cgroup")
                 .unwrap_or_default()
                 .lines()
@@ -80,10 +79,10 @@ pub fn delegate_from_systemd(id: &str) {
                 .unwrap_or_default(),
             started.elapsed()
         ),
-        Ok(None) if debug => eprintln!("DEBUG: cgroups: no systemd user bus to ask for a delegated scope"),
-        Err(e) if debug => eprintln!("DEBUG: cgroups: {e}"),
-        _ => {}
-    }
+        Ok(None) => "cgroups: no systemd user bus to ask for a delegated scope".to_string(),
+        Err(e) => format!("cgroups: {e}"),
+    };
+    notes(super::Notice::Debug(note));
 }
 
 /// The controllers usable for limits here; None without any cgroup.
@@ -183,7 +182,8 @@ impl CgroupPlan {
     /// Creates the container's cgroups and writes its limits and device
     /// allowlist; None when the spec has no cgroupsPath. `fuse_rootfs`: the
     /// child mounts a FUSE rootfs after it has joined, so /dev/fuse is allowed.
-    pub fn new(spec: &Spec, fuse_rootfs: bool) -> Result<Option<CgroupPlan>> {
+    /// Debug detail (a systemd scope asked for) goes to `notes`.
+    pub fn new(spec: &Spec, fuse_rootfs: bool, notes: &mut dyn FnMut(super::Notice)) -> Result<Option<CgroupPlan>> {
         let Some(linux) = spec.linux().as_ref() else { return Ok(None) };
         let Some(path) = linux.cgroups_path().as_ref() else { return Ok(None) };
         let path = path.to_string_lossy().to_string();
@@ -197,7 +197,7 @@ impl CgroupPlan {
             device_rules.push(super::cgroups_devices::FUSE);
         }
         // A spec made in a systemd scope (`create`, then `start` here): the same scope again.
-        delegate_from_systemd(path.rsplit('/').next().unwrap_or_default());
+        delegate_from_systemd(path.rsplit('/').next().unwrap_or_default(), notes);
         if available() == Availability::V2 {
             if let Some(d) = super::cgroups_v2::delegation() {
                 let (dir, mut made) = d.make(&path, res)?;

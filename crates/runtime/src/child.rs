@@ -61,6 +61,11 @@ pub(super) fn run(plan: &Plan, err_pipe: &OwnedFd) -> ! {
 
 fn setup(plan: &Plan, report: std::os::fd::RawFd) -> CResult<Infallible> {
     signals::reset_in_child()?;
+    if let Some(fds) = plan.stdio {
+        if let Err((fd, e)) = super::fds::install_stdio(fds) {
+            return Err(e).stage(|| format!("set descriptor {fd} for the container"));
+        }
+    }
     // Never in the caller's session: its terminal would be ours as
     // /dev/tty, open to TIOCSTI (issue 14). With a terminal of its own,
     // tty.rs starts the session, then takes the pty.

@@ -68,9 +68,18 @@ struct Plan {
 /// Runs `process` in the container whose init is `pid` (started at
 /// `pid_start`, to catch a reused pid), under `seccomp` (the container's
 /// spec.linux.seccomp; None: unconfined); returns the exit code (0 at once
-/// with `detach`). Call it while single-threaded: joining a user namespace
+/// with `detach`). The process's stdio comes from the caller's streams `io`
+/// (relayed through a pty with `-t`, through pipes where they are
+/// terminals). Call it while single-threaded: joining a user namespace
 /// requires it. The caller is left inside the container's namespaces.
-pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, seccomp: Option<&LinuxSeccomp>, opts: &ExecOptions) -> Result<i32> {
+pub fn exec(
+    pid: i32,
+    pid_start: Option<u64>,
+    process: &Process,
+    seccomp: Option<&LinuxSeccomp>,
+    opts: &ExecOptions,
+    io: &super::Stdio,
+) -> Result<i32> {
     let mut plan = prepare(process)?;
     plan.seccomp = seccomp.map(super::seccomp::SeccompPlan::new).transpose()?;
     let not_running = || Error::State("can only create exec sessions on running containers: container state improper".into());
@@ -105,7 +114,7 @@ pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, seccomp: Option
         .and_then(|_| nix::unistd::chroot("."))
         .map_err(|e| Error::Runtime(format!("enter the container's root: {}", e.desc())))?;
     drop(root);
-    let pty = if opts.tty && !opts.detach { Some(open_pty()?) } else { None };
+    let pty = if opts.tty && !opts.detach { Some(open_pty(super::tty::user_window_size(io))?) } else { None };
     let null = if opts.detach {
         Some(
             open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
@@ -114,12 +123,12 @@ pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, seccomp: Option
     } else {
         None
     };
-    // Without -t, in the foreground: our stdio, a pipe in place of each
-    // terminal (stdio.rs), and the signals we pass on blocked from before
-    // the fork (the child clears its mask).
+    // Without -t, in the foreground: the caller's stdio, a pipe in place of
+    // each terminal (stdio.rs), and the signals we pass on blocked from
+    // before the fork (the child clears its mask).
     let (guarded, signals) = if pty.is_none() && null.is_none() {
-        let from = if opts.interactive { StdinFrom::Ours } else { StdinFrom::Null };
-        (Some(stdio::guard(from)?), Some(Signals::new()?))
+        let from = if opts.interactive { StdinFrom::Caller } else { StdinFrom::Null };
+        (Some(stdio::guard(from, io)?), Some(Signals::new()?))
     } else {
         (None, None)
     };
@@ -173,9 +182,9 @@ pub fn exec(pid: i32, pid_start: Option<u64>, process: &Process, seccomp: Option
         return forward_and_wait(child, &signals, None, relay);
     };
     let relayed = (|| {
-        let _raw = if opts.interactive { RawMode::enter(0)? } else { None };
+        let _raw = if opts.interactive { RawMode::enter(io.stdin.as_raw_fd())? } else { None };
         let ropts = RelayOptions { stdin: opts.interactive, detach_keys: opts.detach_keys.clone() };
-        relay::relay(master.as_fd(), child, &ropts)
+        relay::relay(master.as_fd(), child, &ropts, io)
     })();
     match relayed {
         // Detached from an exec session: it runs on, reaped by init once we are gone.
@@ -208,8 +217,9 @@ fn differing_namespaces(pid: i32) -> Result<libc::c_int> {
     Ok(flags)
 }
 
-/// A pty on the container's devpts (we are in its mount namespace and root now).
-fn open_pty() -> Result<(OwnedFd, OwnedFd)> {
+/// A pty of size `winsize` on the container's devpts (we are in its mount
+/// namespace and root now).
+fn open_pty(winsize: Option<libc::winsize>) -> Result<(OwnedFd, OwnedFd)> {
     let flags = OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
     let master = open("/dev/pts/ptmx", flags, Mode::empty())
         .or_else(|_| open("/dev/ptmx", flags, Mode::empty()))
@@ -219,7 +229,7 @@ fn open_pty() -> Result<(OwnedFd, OwnedFd)> {
     // SAFETY: ioctls on our master with valid arguments.
     unsafe {
         Errno::result(libc::ioctl(m, libc::TIOCSPTLCK, &unlock)).map_err(|e| Error::Runtime(format!("unlock the pty: {}", e.desc())))?;
-        if let Some(ws) = super::tty::user_window_size() {
+        if let Some(ws) = winsize {
             libc::ioctl(m, libc::TIOCSWINSZ, &ws);
         }
         let s = libc::ioctl(m, libc::TIOCGPTPEER, libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
@@ -261,21 +271,21 @@ fn child(plan: &Plan, slave: Option<&OwnedFd>, stdio: Option<[RawFd; 3]>, report
     // detached, the terminal going away (SIGHUP) or a ctrl-c meant for
     // sangja must not reach it. With -t it takes its pty as its terminal.
     nix::unistd::setsid().stage(|| "start a session for the process".to_string())?;
-    if let Some(slave) = slave {
-        // SAFETY: ioctl and dup2 on our own descriptors.
-        unsafe {
-            Errno::result(libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0))
-                .stage(|| "make the pty the controlling terminal".to_string())?;
-            libc::fchown(slave.as_raw_fd(), plan.uid, u32::MAX);
-            for fd in 0..3 {
-                Errno::result(libc::dup2(slave.as_raw_fd(), fd)).stage(|| format!("set descriptor {fd}"))?;
+    let fds = match slave {
+        Some(slave) => {
+            // SAFETY: ioctl and fchown on our own descriptor.
+            unsafe {
+                Errno::result(libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0))
+                    .stage(|| "make the pty the controlling terminal".to_string())?;
+                libc::fchown(slave.as_raw_fd(), plan.uid, u32::MAX);
             }
+            Some([slave.as_raw_fd(); 3])
         }
-    } else if let Some(fds) = stdio {
-        // All of them above 2 (stdio.rs), so none is overwritten before use.
-        for (target, fd) in fds.into_iter().enumerate() {
-            // SAFETY: dup2 onto our own stdio.
-            Errno::result(unsafe { libc::dup2(fd, target as i32) }).stage(|| format!("set descriptor {target}"))?;
+        None => stdio,
+    };
+    if let Some(fds) = fds {
+        if let Err((fd, e)) = super::fds::install_stdio(fds) {
+            return Err(e).stage(|| format!("set descriptor {fd}"));
         }
     }
     // As in the container's own start (process.rs): without no_new_privs

@@ -67,6 +67,29 @@ pub(super) fn close_for_exec(keep: RawFd) {
     }
 }
 
+/// Child side: makes `fds` (given in the order 0, 1, 2) the process's
+/// stdio, without close-on-exec. One among 0-2 that is not in its own place
+/// is first moved above 2, so that placing one never overwrites another
+/// still to be placed. On failure, the descriptor being set and why.
+/// Plain system calls only: safe in a forked or cloned child.
+pub fn install_stdio(fds: [RawFd; 3]) -> std::result::Result<(), (RawFd, nix::errno::Errno)> {
+    use nix::errno::Errno;
+    let mut src = fds;
+    for (target, fd) in src.iter_mut().enumerate() {
+        if (0..3).contains(fd) && *fd != target as RawFd {
+            // SAFETY: F_DUPFD_CLOEXEC of a descriptor we hold; closed by the exec.
+            *fd = Errno::result(unsafe { libc::fcntl(*fd, libc::F_DUPFD_CLOEXEC, FIRST as RawFd) }).map_err(|e| (target as RawFd, e))?;
+        }
+    }
+    for (target, fd) in src.into_iter().enumerate() {
+        let target = target as RawFd;
+        // SAFETY: dup2/fcntl on descriptors of our own, onto our own 0-2.
+        let r = if fd == target { unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } } else { unsafe { libc::dup2(fd, target) } };
+        Errno::result(r).map_err(|e| (target, e))?;
+    }
+    Ok(())
+}
+
 /// close_range(2) (kernel ≥ 5.9; 5.11 for CLOSE_RANGE_CLOEXEC), else one
 /// descriptor at a time up to the fd limit. Plain system calls only: safe
 /// in a forked child and a pre_exec hook.

@@ -1,7 +1,8 @@
 //! A container run in the foreground by the CLI, with the stdio podman
-//! gives it: a pty relayed to the user's terminal with `-t`, our stdin with
-//! `-i`, /dev/null as stdin otherwise (so a container does not eat the
-//! input of the script that runs it, as in podman).
+//! gives it: a pty relayed to the user's terminal with `-t`, the caller's
+//! stdin with `-i`, /dev/null as stdin otherwise (so a container does not
+//! eat the input of the script that runs it, as in podman). The caller's
+//! streams are passed in (`Stdio`), never taken from the process.
 //!
 //! Without `-t` the container never gets a terminal of ours: stdio.rs puts
 //! a pipe in place of each, relayed here, and the container starts a
@@ -11,7 +12,7 @@
 
 use super::relay::{self, RawMode, RelayOptions, Signals};
 use super::stdio::{self, Guarded, Relay, StdinFrom};
-use super::{spawn_with_stdio, tty, Rootfs};
+use super::{spawn, tty, Notice, Rootfs, Stdio};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::sys::wait::{waitpid, WaitStatus};
@@ -19,9 +20,9 @@ use nix::unistd::Pid;
 use oci_spec::runtime::Spec;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
-/// A started foreground container.
+/// A started foreground container, relaying the caller's streams.
 #[derive(Debug)]
-pub struct Foreground {
+pub struct Foreground<'a> {
     /// Host pid of the container's init.
     pub pid: i32,
     /// The pty master with `-t`.
@@ -32,29 +33,37 @@ pub struct Foreground {
     signals: Signals,
     /// After a forwarded SIGTERM, SIGKILL once this has passed (`--stop-timeout`).
     kill_after: Option<std::time::Duration>,
-    /// Without `-t`: the pipes standing in for our terminal, if any.
+    /// Without `-t`: the pipes standing in for the caller's terminal, if any.
     relay: Relay,
+    /// The caller's streams.
+    io: Stdio<'a>,
 }
 
 /// Starts the container with stdio per `-t` (spec.process.terminal) and
-/// `interactive` (`-i`). Call it while single-threaded.
-pub fn spawn_foreground(spec: &Spec, rootfs: &Rootfs, interactive: bool) -> Result<Foreground> {
+/// `interactive` (`-i`), from the caller's streams `io`; what the runtime
+/// has to say on the way goes to `notes`. Call it while single-threaded.
+pub fn spawn_foreground<'a>(
+    spec: &Spec,
+    rootfs: &Rootfs,
+    interactive: bool,
+    io: Stdio<'a>,
+    notes: &mut dyn FnMut(Notice),
+) -> Result<Foreground<'a>> {
     // The clone child clears its mask (signals::reset_in_child).
     let signals = Signals::new()?;
     let terminal = spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false);
     if terminal {
-        let (c, master) = tty::spawn_terminal(spec, rootfs)?;
-        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None, relay: Relay::default() });
+        let (c, master) = tty::spawn_terminal(spec, rootfs, tty::user_window_size(&io), notes)?;
+        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None, relay: Relay::default(), io });
     }
-    let Guarded { theirs, relay } = stdio::guard(if interactive { StdinFrom::Ours } else { StdinFrom::Null })?;
-    let c =
-        spawn_with_stdio(spec, rootfs, &stdio::Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() })?;
+    let Guarded { theirs, relay } = stdio::guard(if interactive { StdinFrom::Caller } else { StdinFrom::Null }, &io)?;
+    let c = spawn(spec, rootfs, &Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() }, notes)?;
     // Only the container holds its ends now: its exit or close is our EOF.
     drop(theirs);
-    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, relay })
+    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, relay, io })
 }
 
-impl Foreground {
+impl Foreground<'_> {
     /// A SIGTERM we forward (systemd stopping the unit) is followed by
     /// SIGKILL after `timeout` if the container is still there, as `stop`.
     pub fn kill_after(mut self, timeout: std::time::Duration) -> Self {
@@ -69,9 +78,9 @@ impl Foreground {
             return forward_and_wait(self.pid, &self.signals, self.kill_after, self.relay);
         };
         let relayed = (|| {
-            let _raw = if self.interactive { RawMode::enter(0)? } else { None };
+            let _raw = if self.interactive { RawMode::enter(self.io.stdin.as_raw_fd())? } else { None };
             let opts = RelayOptions { stdin: self.interactive, detach_keys: Vec::new() };
-            relay::relay(master.as_fd(), self.pid, &opts)
+            relay::relay(master.as_fd(), self.pid, &opts, &self.io)
         })();
         if relayed.is_err() {
             // Nobody would see its output or could stop it: end it.
@@ -141,13 +150,14 @@ pub(super) fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<s
     }
 }
 
-/// The copying side of a `Relay`: our stdin into the container's pipe,
-/// its output pipes to our stdout and stderr. Never blocks on the
-/// container: its stdin pipe and output pipes are non-blocking, and input
-/// it does not read waits here (we stop reading ours meanwhile).
+/// The copying side of a `Relay`: the caller's stdin into the container's
+/// pipe, its output pipes to the caller's stdout and stderr. Never blocks on
+/// the container: its stdin pipe and output pipes are non-blocking, and
+/// input it does not read waits here (we stop reading the caller's meanwhile).
 struct Copier {
-    /// The container's stdin and what of ours is still to go in.
-    stdin: Option<OwnedFd>,
+    /// The container's stdin, and the caller's stdin that feeds it.
+    stdin: Option<(OwnedFd, RawFd)>,
+    /// What of the caller's input is still to go in.
     pending: Vec<u8>,
     /// Open output pipes, the fd of ours each goes to, and whether that
     /// still takes writes (if not, we keep draining the pipe).
@@ -157,7 +167,7 @@ struct Copier {
 
 impl Copier {
     fn new(relay: Relay) -> Copier {
-        if let Some(w) = &relay.stdin {
+        if let Some((w, _)) = &relay.stdin {
             relay::set_nonblocking(w.as_raw_fd());
         }
         for (r, _) in &relay.outputs {
@@ -172,12 +182,12 @@ impl Copier {
         }
     }
 
-    /// Appends the stdin slot (our fd 0, or the container's pipe while
-    /// input waits for it) and one slot per output; -1 for an unused slot.
+    /// Appends the stdin slot (the caller's stdin, or the container's pipe
+    /// while input waits for it) and one slot per output; -1 for an unused slot.
     fn add_pollfds(&self, fds: &mut Vec<libc::pollfd>) {
         let stdin = match &self.stdin {
-            Some(_) if self.pending.is_empty() => libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 },
-            Some(w) => libc::pollfd { fd: w.as_raw_fd(), events: libc::POLLOUT, revents: 0 },
+            Some((_, input)) if self.pending.is_empty() => libc::pollfd { fd: *input, events: libc::POLLIN, revents: 0 },
+            Some((w, _)) => libc::pollfd { fd: w.as_raw_fd(), events: libc::POLLOUT, revents: 0 },
             None => libc::pollfd { fd: -1, events: 0, revents: 0 },
         };
         fds.push(stdin);
@@ -189,16 +199,16 @@ impl Copier {
     /// Acts on the slots `add_pollfds` added, after poll.
     fn on_ready(&mut self, fds: &[libc::pollfd]) {
         if fds.first().is_some_and(|p| p.revents != 0 && p.fd >= 0) {
-            if self.pending.is_empty() {
-                // SAFETY: read from our stdin into our buffer.
-                let n = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+            if let (true, Some((_, input))) = (self.pending.is_empty(), &self.stdin) {
+                // SAFETY: read from the caller's stdin into our buffer.
+                let n = unsafe { libc::read(*input, self.buf.as_mut_ptr().cast(), self.buf.len()) };
                 match n {
                     n if n > 0 => self.pending.extend_from_slice(&self.buf[..n as usize]),
                     n if n < 0 && matches!(Errno::last(), Errno::EINTR | Errno::EAGAIN) => {}
-                    // End of our input (or an error): the container's EOF.
+                    // End of the caller's input (or an error): the container's EOF.
                     _ => self.stdin = None,
                 }
-            } else if let Some(w) = &self.stdin {
+            } else if let Some((w, _)) = &self.stdin {
                 // SAFETY: write from our buffer to our pipe end.
                 let n = unsafe { libc::write(w.as_raw_fd(), self.pending.as_ptr().cast(), self.pending.len()) };
                 if n >= 0 {

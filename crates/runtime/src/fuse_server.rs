@@ -77,11 +77,10 @@ fn server_main(sock: OwnedFd, layers: FuseLayers) -> ! {
         for sig in [libc::SIGINT, libc::SIGHUP, libc::SIGTERM, libc::SIGQUIT, libc::SIGPIPE, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
             libc::signal(sig, libc::SIG_IGN);
         }
+        // Its stdio is /dev/null: it prints nothing, and holds none of the caller's.
         let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
         if null >= 0 {
-            for fd in 0..3 {
-                libc::dup2(null, fd);
-            }
+            let _ = super::fds::install_stdio([null; 3]);
         }
         // The socket becomes fd 3; everything else the caller had goes.
         if libc::dup2(sock.as_raw_fd(), 3) < 0 {

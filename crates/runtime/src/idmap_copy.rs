@@ -73,13 +73,14 @@ fn key(uids: &IdMap, gids: &IdMap) -> String {
     format!("{h:016x}")
 }
 
-/// The layer folders as the mapping needs them (copies made where missing).
-pub(super) fn remap_layers(lower: &[PathBuf], uids: &IdMap, gids: &IdMap) -> Result<Vec<PathBuf>> {
+/// The layer folders as the mapping needs them (copies made where missing,
+/// each told to `notes` first).
+pub(super) fn remap_layers(lower: &[PathBuf], uids: &IdMap, gids: &IdMap, notes: &mut dyn FnMut(super::Notice)) -> Result<Vec<PathBuf>> {
     if uids.is_identity() && gids.is_identity() {
         return Ok(lower.to_vec());
     }
     let k = key(uids, gids);
-    lower.iter().map(|l| remapped(l, &k, uids, gids)).collect()
+    lower.iter().map(|l| remapped(l, &k, uids, gids, notes)).collect()
 }
 
 fn sibling(layer: &Path, suffix: &str) -> PathBuf {
@@ -88,7 +89,7 @@ fn sibling(layer: &Path, suffix: &str) -> PathBuf {
     layer.with_file_name(name)
 }
 
-fn remapped(layer: &Path, key: &str, uids: &IdMap, gids: &IdMap) -> Result<PathBuf> {
+fn remapped(layer: &Path, key: &str, uids: &IdMap, gids: &IdMap, notes: &mut dyn FnMut(super::Notice)) -> Result<PathBuf> {
     let done = sibling(layer, &format!(".idmap-{key}"));
     if done.is_dir() {
         return Ok(done);
@@ -102,7 +103,7 @@ fn remapped(layer: &Path, key: &str, uids: &IdMap, gids: &IdMap) -> Result<PathB
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io_err("remove the unfinished copy", &tmp, e))?;
     }
-    eprintln!("Copying layer {} for this id mapping (once; later containers reuse it)", short(layer));
+    notes(super::Notice::IdmapCopy { layer: short(layer) });
     let mut links = HashMap::new();
     let map = Owners { uids: uids.clone(), gids: gids.clone() };
     copy_dir(layer, &tmp, &map, &mut links)?;

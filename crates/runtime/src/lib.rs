@@ -52,7 +52,7 @@ use oci_spec::runtime::Spec;
 use std::path::PathBuf;
 
 pub use signals::wait_forwarding_signals;
-pub use stdio::{spawn_with_stdio, Stdio};
+pub use stdio::{is_terminal, spawn_with_stdio, Stdio};
 
 /// How the rootfs at spec.root.path is made, inside the container's mount namespace.
 #[derive(Debug, Clone)]
@@ -73,11 +73,26 @@ pub struct Container {
     pub pid: i32,
 }
 
-/// Starts the container: returns once its command has been exec'd, or the
-/// error (CommandNotFound / CommandNotExecutable / Runtime) if it could not be.
-/// Call it while the process has a single thread (DESIGN.md, fork safety).
-pub fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
-    spawn_plan(plan::Plan::new(spec, rootfs)?)
+/// What the runtime has to tell its caller while it works: it never
+/// prints, its caller decides what the user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A layer (its short id) is copied with its owners shifted for the
+    /// container's id mapping: once, later containers reuse the copy.
+    IdmapCopy { layer: String },
+    /// Detail for debug logging.
+    Debug(String),
+}
+
+/// Starts the container with `stdio` as its 0, 1 and 2: returns once its
+/// command has been exec'd, or the error (CommandNotFound /
+/// CommandNotExecutable / Runtime) if it could not be. What the runtime has
+/// to say on the way goes to `notes`. Call it while the process has a
+/// single thread (DESIGN.md, fork safety).
+pub fn spawn(spec: &Spec, rootfs: &Rootfs, stdio: &Stdio, notes: &mut dyn FnMut(Notice)) -> Result<Container> {
+    let mut plan = plan::Plan::new(spec, rootfs, notes)?;
+    plan.stdio = Some(stdio.raw());
+    spawn_plan(plan)
 }
 
 /// `spawn` of a prepared plan (tty.rs adds its pty to the plan first).
@@ -103,6 +118,5 @@ fn spawn_plan(mut plan: plan::Plan) -> Result<Container> {
     while let Err(Errno::EINTR) = waitpid(pid, None) {}
     Err(child::decode(&report, &plan.command))
 }
-pub mod init;
 pub use seccomp::compiled_len as seccomp_compiled_len;
 pub mod liveness;

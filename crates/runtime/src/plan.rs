@@ -75,6 +75,9 @@ pub(super) struct Plan {
     /// A pty to open in the container (spec.process.terminal); set by
     /// `tty::spawn_terminal`, which holds the other end of its socket.
     pub terminal: Option<super::tty::TtyPlan>,
+    /// The container's 0, 1 and 2 (the caller's `Stdio`), made so by the
+    /// child before anything else; a terminal replaces them afterwards.
+    pub stdio: Option<[std::os::fd::RawFd; 3]>,
     /// spec.linux.seccomp, compiled.
     pub seccomp: Option<super::seccomp::SeccompPlan>,
     /// The container's cgroups, made and limited; the child joins them first.
@@ -83,7 +86,8 @@ pub(super) struct Plan {
 
 impl Plan {
     /// Validates the spec and prepares the plan; no process is created yet.
-    pub fn new(spec: &Spec, rootfs: &Rootfs) -> Result<Plan> {
+    /// What is worth telling on the way (a layer copy) goes to `notes`.
+    pub fn new(spec: &Spec, rootfs: &Rootfs, notes: &mut dyn FnMut(super::Notice)) -> Result<Plan> {
         let process = spec.process().as_ref().ok_or_else(|| invalid("the spec has no process"))?;
         let args: Vec<String> = process.args().clone().unwrap_or_default();
         let command = args.first().cloned().ok_or_else(|| invalid("the spec's process has no args"))?;
@@ -96,7 +100,7 @@ impl Plan {
             return Err(invalid(&format!("root.path {} is not absolute", rootfs_path.display())));
         }
         // A user namespace of its own: the layers as its mapping needs them.
-        let userns = super::userns::prepare(spec, rootfs)?;
+        let userns = super::userns::prepare(spec, rootfs, notes)?;
         let rootfs = userns.as_ref().map_or(rootfs, |u| &u.rootfs);
         let fuse = match rootfs {
             Rootfs::Fuse { lower, upper, userxattr } => {
@@ -167,7 +171,7 @@ impl Plan {
 
         // Before the mounts: they may bind the container's cgroup folders. An
         // error from here on drops the plan, which removes the folders again.
-        let cgroup = super::cgroups::CgroupPlan::new(spec, fuse.is_some())?;
+        let cgroup = super::cgroups::CgroupPlan::new(spec, fuse.is_some(), notes)?;
         let gid_map = std::fs::read_to_string("/proc/self/gid_map").unwrap_or_default();
         let mut mount_plans = Vec::new();
         let mut populate_dev = false;
@@ -233,6 +237,7 @@ impl Plan {
             env: env.iter().map(|e| cstring(e, "environment variable")).collect::<Result<_>>()?,
             path_var,
             terminal: None,
+            stdio: None,
             seccomp: linux.and_then(|l| l.seccomp().as_ref()).map(super::seccomp::SeccompPlan::new).transpose()?,
             cgroup,
         })

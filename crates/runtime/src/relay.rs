@@ -1,5 +1,5 @@
-//! The relay between the user's terminal (our fds 0 and 1) and a pty
-//! master: raw mode on the user's terminal (restored on every way out),
+//! The relay between the user's terminal (the caller's stdin and stdout,
+//! passed in) and a pty master: raw mode on the user's terminal (restored on every way out),
 //! the window size on SIGWINCH, other signals forwarded to the process,
 //! and the detach keys.
 //!
@@ -235,11 +235,13 @@ fn read_some(fd: RawFd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
     }
 }
 
-/// Copies the pty's output to our stdout and (with `opts.stdin`) our stdin
-/// to the pty until the process `pid` exits or the detach keys are typed.
-/// Does not reap the process: the caller waits for it (`Exited(0)` here only
-/// says that it is gone). Raw mode is the caller's choice (`RawMode`).
-pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayEnd> {
+/// Copies the pty's output to the caller's stdout and (with `opts.stdin`)
+/// the caller's stdin to the pty (both from `io`) until the process `pid`
+/// exits or the detach keys are typed. Does not reap the process: the
+/// caller waits for it (`Exited(0)` here only says that it is gone). Raw
+/// mode is the caller's choice (`RawMode`).
+pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions, io: &super::Stdio) -> Result<RelayEnd> {
+    let (input, output) = (io.stdin.as_raw_fd(), io.stdout.as_raw_fd());
     let pidfd = pidfd_open(pid)?;
     let signals = Signals::new()?;
     let m = master.as_raw_fd();
@@ -252,7 +254,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
     loop {
         let mut fds = [
             libc::pollfd { fd: if master_open { m } else { -1 }, events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: if stdin_open { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: if stdin_open { input } else { -1 }, events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: signals.fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
@@ -268,7 +270,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
             match read_some(m, &mut buf) {
                 Ok(0) | Err(Errno::EIO) => master_open = false,
                 Ok(n) => {
-                    if out_ok && write_all(1, &buf[..n]).is_err() {
+                    if out_ok && write_all(output, &buf[..n]).is_err() {
                         // Nobody reads our output any more: keep draining the pty.
                         out_ok = false;
                     }
@@ -278,7 +280,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
             }
         }
         if fds[1].revents != 0 {
-            match read_some(0, &mut buf) {
+            match read_some(input, &mut buf) {
                 Ok(0) | Err(Errno::EIO) => {
                     stdin_open = false;
                     // End of our input: an EOF character tells the program
@@ -303,7 +305,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
             while let Ok(Some(info)) = signals.fd.read_signal() {
                 let sig = info.ssi_signo as i32;
                 if sig == libc::SIGWINCH {
-                    if let Some(ws) = super::tty::user_window_size() {
+                    if let Some(ws) = super::tty::user_window_size(io) {
                         // SAFETY: TIOCSWINSZ on our master with a valid struct.
                         unsafe { libc::ioctl(m, libc::TIOCSWINSZ, &ws) };
                     }
@@ -318,7 +320,7 @@ pub fn relay(master: BorrowedFd, pid: i32, opts: &RelayOptions) -> Result<RelayE
             while master_open {
                 match read_some(m, &mut buf) {
                     Ok(n) if n > 0 => {
-                        if out_ok && write_all(1, &buf[..n]).is_err() {
+                        if out_ok && write_all(output, &buf[..n]).is_err() {
                             out_ok = false;
                         }
                     }

@@ -1,70 +1,37 @@
-//! Spawning a container with chosen stdin/stdout/stderr.
-//!
-//! `spawn` gives the container the caller's fds 0, 1 and 2. Rather than
-//! thread three descriptors through the plan and the cloned child, the
-//! caller's own 0/1/2 are swapped for the wanted ones around the spawn and
-//! put back afterwards. That is only sound in a single-threaded process,
-//! which `spawn` requires anyway (DESIGN.md, fork safety).
+//! The container's stdin, stdout and stderr, from the streams its caller
+//! passes in (`Stdio`): the runtime never reaches for the process's own
+//! 0, 1 and 2. The clone child makes the given fds its 0-2 (child.rs).
 
 use super::{spawn, Container, Rootfs};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::Mode;
-use nix::unistd::{dup, pipe2};
+use nix::unistd::pipe2;
 use oci_spec::runtime::Spec;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
-/// The three descriptors the container gets as its 0, 1 and 2.
+/// Three streams in the order 0, 1, 2: the container's own (`spawn`), or
+/// the caller's (the user's terminal or pipes) that a foreground container,
+/// an exec or an attach session reads and writes.
+#[derive(Debug, Clone, Copy)]
 pub struct Stdio<'a> {
     pub stdin: BorrowedFd<'a>,
     pub stdout: BorrowedFd<'a>,
     pub stderr: BorrowedFd<'a>,
 }
 
-/// `spawn` with the container's stdio taken from `stdio` instead of ours.
-/// Call it while the process has a single thread.
+impl Stdio<'_> {
+    /// The three descriptor numbers, 0, 1, 2 in that order.
+    pub(super) fn raw(&self) -> [RawFd; 3] {
+        [self.stdin.as_raw_fd(), self.stdout.as_raw_fd(), self.stderr.as_raw_fd()]
+    }
+}
+
+/// `spawn` for a caller that has nobody to tell what the runtime notices
+/// (the monitor: its own stderr goes nowhere).
 pub fn spawn_with_stdio(spec: &Spec, rootfs: &Rootfs, stdio: &Stdio) -> Result<Container> {
-    let saved = save_std()?;
-    let swapped = install(&[stdio.stdin, stdio.stdout, stdio.stderr]);
-    let result = swapped.and_then(|_| spawn(spec, rootfs));
-    // Put our own back whatever happened; a failure here would leave the
-    // caller writing into the container's pipes, so it is an error too.
-    let restored = install(&[saved[0].as_fd_borrow(), saved[1].as_fd_borrow(), saved[2].as_fd_borrow()]);
-    let child = result?;
-    restored?;
-    Ok(child)
-}
-
-trait AsBorrow {
-    fn as_fd_borrow(&self) -> BorrowedFd<'_>;
-}
-
-impl AsBorrow for OwnedFd {
-    fn as_fd_borrow(&self) -> BorrowedFd<'_> {
-        std::os::fd::AsFd::as_fd(self)
-    }
-}
-
-fn save_std() -> Result<[OwnedFd; 3]> {
-    let one = |fd: i32| {
-        // SAFETY: 0, 1 and 2 are open for the whole life of the process.
-        let b = unsafe { BorrowedFd::borrow_raw(fd) };
-        dup(b).map_err(|e| Error::Runtime(format!("save descriptor {fd}: {}", e.desc())))
-    };
-    Ok([one(0)?, one(1)?, one(2)?])
-}
-
-fn install(fds: &[BorrowedFd; 3]) -> Result<()> {
-    for (target, fd) in fds.iter().enumerate() {
-        if fd.as_raw_fd() == target as i32 {
-            continue;
-        }
-        // SAFETY: dup2 onto 0/1/2, which we own and mean to replace.
-        Errno::result(unsafe { libc::dup2(fd.as_raw_fd(), target as i32) })
-            .map_err(|e| Error::Runtime(format!("set descriptor {target} for the container: {}", e.desc())))?;
-    }
-    Ok(())
+    spawn(spec, rootfs, stdio, &mut |_| {})
 }
 
 /// Where the container's stdin comes from.
@@ -72,15 +39,15 @@ fn install(fds: &[BorrowedFd; 3]) -> Result<()> {
 pub enum StdinFrom {
     /// /dev/null: the container does not read the caller's input (no `-i`).
     Null,
-    /// Our stdin (`-i`).
-    Ours,
+    /// The caller's stdin (`-i`).
+    Caller,
 }
 
 /// The container's 0, 1 and 2 for a process without a terminal of its own,
-/// and the relay that stands in for those of ours that are terminals.
+/// and the relay that stands in for those of the caller's that are terminals.
 ///
 /// A container must never hold a terminal of the caller (issue 14, TIOCSTI):
-/// a terminal among our 0/1/2 is replaced by a pipe that we copy to or from
+/// a terminal among the caller's streams is replaced by a pipe that we copy to or from
 /// it. Anything else (a file, a pipe, a socket, /dev/null) is handed over
 /// as it is: no copy, no cost, which is the common case of scripts and units.
 #[derive(Debug)]
@@ -90,62 +57,64 @@ pub struct Guarded {
     pub relay: Relay,
 }
 
-/// Our ends of the pipes that replace a terminal.
+/// Our ends of the pipes that replace a terminal. The caller's fds are
+/// borrowed: the `Stdio` given to `guard` outlives the relay.
 #[derive(Debug, Default)]
 pub struct Relay {
-    /// The write end of the container's stdin, fed from our fd 0.
-    pub(super) stdin: Option<OwnedFd>,
-    /// Read ends of the container's output and the fd of ours each goes to.
+    /// The write end of the container's stdin, and the caller's stdin that feeds it.
+    pub(super) stdin: Option<(OwnedFd, RawFd)>,
+    /// Read ends of the container's output and the caller's fd each goes to.
     pub(super) outputs: Vec<(OwnedFd, RawFd)>,
 }
 
-/// The container's stdio for `stdin`, with a pipe wherever ours is a terminal.
-pub fn guard(stdin: StdinFrom) -> Result<Guarded> {
+/// The container's stdio for `stdin`, from the caller's streams `io`, with
+/// a pipe wherever one of those is a terminal.
+pub fn guard(stdin: StdinFrom, io: &Stdio) -> Result<Guarded> {
     let mut relay = Relay::default();
+    let [in_fd, out_fd, err_fd] = io.raw();
     let fd0 = match stdin {
         StdinFrom::Null => open("/dev/null", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
             .map_err(|e| Error::Runtime(format!("open /dev/null: {}", e.desc())))?,
-        StdinFrom::Ours if is_terminal(0) => {
+        StdinFrom::Caller if is_terminal(io.stdin) => {
             let (r, w) = pipe()?;
-            relay.stdin = Some(w);
+            relay.stdin = Some((w, in_fd));
             r
         }
-        StdinFrom::Ours => dup_of(0)?,
+        StdinFrom::Caller => dup_of(in_fd)?,
     };
-    let fd1 = if is_terminal(1) {
+    let fd1 = if is_terminal(io.stdout) {
         let (r, w) = pipe()?;
-        relay.outputs.push((r, 1));
+        relay.outputs.push((r, out_fd));
         Some(w)
     } else {
         None
     };
-    let fd2 = if !is_terminal(2) {
-        dup_of(2)?
-    } else if let Some(w) = fd1.as_ref().filter(|_| same_file(1, 2)) {
+    let fd2 = if !is_terminal(io.stderr) {
+        dup_of(err_fd)?
+    } else if let Some(w) = fd1.as_ref().filter(|_| same_file(io.stdout, io.stderr)) {
         // One pipe for both, as the terminal is one: what the container
         // writes to each keeps its order on the screen.
         dup_of(w.as_raw_fd())?
     } else {
         let (r, w) = pipe()?;
-        relay.outputs.push((r, 2));
+        relay.outputs.push((r, err_fd));
         w
     };
     let fd1 = match fd1 {
         Some(w) => w,
-        None => dup_of(1)?,
+        None => dup_of(out_fd)?,
     };
     Ok(Guarded { theirs: [fd0, fd1, fd2], relay })
 }
 
-fn is_terminal(fd: RawFd) -> bool {
-    // SAFETY: isatty on any descriptor number.
-    unsafe { libc::isatty(fd) == 1 }
+/// Whether `fd` is a terminal.
+pub fn is_terminal(fd: BorrowedFd) -> bool {
+    // SAFETY: isatty on a descriptor we borrow.
+    unsafe { libc::isatty(fd.as_raw_fd()) == 1 }
 }
 
 /// True when `a` and `b` are the same file (the same terminal device).
-fn same_file(a: RawFd, b: RawFd) -> bool {
-    // SAFETY: 1 and 2 (the only callers' fds) are open for the life of the process.
-    let (a, b) = unsafe { (BorrowedFd::borrow_raw(a), BorrowedFd::borrow_raw(b)) };
+fn same_file(a: BorrowedFd, b: BorrowedFd) -> bool {
     match (nix::sys::stat::fstat(a), nix::sys::stat::fstat(b)) {
         (Ok(x), Ok(y)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino && x.st_rdev == y.st_rdev,
         _ => false,

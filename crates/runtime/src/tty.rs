@@ -10,7 +10,7 @@
 
 use super::child::{CResult, Stage};
 use super::plan::Plan;
-use super::{spawn_plan, Container, Rootfs};
+use super::{spawn_plan, Container, Rootfs, Stdio};
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
@@ -59,9 +59,8 @@ pub(super) fn setup_in_child(t: &TtyPlan, uid: u32) -> CResult<()> {
     // SAFETY: ioctl on our own slave descriptor.
     Errno::result(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0) })
         .stage(|| "make the pty the controlling terminal".to_string())?;
-    for target in 0..3 {
-        // SAFETY: dup2 onto our 0-2, which the container is to use.
-        Errno::result(unsafe { libc::dup2(slave.as_raw_fd(), target) }).stage(|| format!("set descriptor {target} to the pty"))?;
+    if let Err((target, e)) = super::fds::install_stdio([slave.as_raw_fd(); 3]) {
+        return Err(e).stage(|| format!("set descriptor {target} to the pty"));
     }
     send_fd(t.sock.as_raw_fd(), m).stage(|| "send the pty master to sangja".to_string())?;
     Ok(())
@@ -136,21 +135,28 @@ pub fn window_size(fd: RawFd) -> Option<libc::winsize> {
     (r == 0 && ws.ws_row > 0).then_some(ws)
 }
 
-/// The user's window size: stdin's terminal, else stdout's.
-pub fn user_window_size() -> Option<libc::winsize> {
-    window_size(0).or_else(|| window_size(1))
+/// The user's window size: that of the caller's stdin if it is a
+/// terminal, else its stdout's.
+pub fn user_window_size(io: &Stdio) -> Option<libc::winsize> {
+    window_size(io.stdin.as_raw_fd()).or_else(|| window_size(io.stdout.as_raw_fd()))
 }
 
-/// Starts the container with a pty as its terminal (spec.process.terminal);
-/// returns it and the pty master. Call it while single-threaded.
-pub fn spawn_terminal(spec: &Spec, rootfs: &Rootfs) -> Result<(Container, OwnedFd)> {
-    spawn_terminal_sized(spec, rootfs, user_window_size())
-}
-
-/// `spawn_terminal` with the pty's size given (the monitor has no terminal
-/// of its own: its attached client's size).
+/// `spawn_terminal` for a caller with nobody to tell what the runtime
+/// notices (the monitor, whose pty takes its attached client's size).
 pub fn spawn_terminal_sized(spec: &Spec, rootfs: &Rootfs, winsize: Option<libc::winsize>) -> Result<(Container, OwnedFd)> {
-    let mut plan = Plan::new(spec, rootfs)?;
+    spawn_terminal(spec, rootfs, winsize, &mut |_| {})
+}
+
+/// Starts the container with a pty of size `winsize` as its terminal
+/// (spec.process.terminal); returns it and the pty master. What the runtime
+/// has to say on the way goes to `notes`. Call it while single-threaded.
+pub fn spawn_terminal(
+    spec: &Spec,
+    rootfs: &Rootfs,
+    winsize: Option<libc::winsize>,
+    notes: &mut dyn FnMut(super::Notice),
+) -> Result<(Container, OwnedFd)> {
+    let mut plan = Plan::new(spec, rootfs, notes)?;
     let (ours, theirs) = socketpair()?;
     plan.terminal = Some(TtyPlan { sock: theirs, winsize });
     let child = spawn_plan(plan)?;

@@ -62,7 +62,7 @@ pub(super) fn wanted(spec: &Spec) -> bool {
 }
 
 /// Makes the namespace and the rootfs for it; None when the spec asks for none.
-pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>> {
+pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs, notes: &mut dyn FnMut(super::Notice)) -> Result<Option<UsernsPlan>> {
     if !wanted(spec) {
         return Ok(None);
     }
@@ -87,7 +87,7 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
                 }
                 lower.clone()
             } else {
-                idmap_copy::remap_layers(lower, &uids, &gids)?
+                idmap_copy::remap_layers(lower, &uids, &gids, notes)?
             };
             // The upper folder's owner is the owner of the container's "/".
             let (u, g) = (uids.outer(0), gids.outer(0));
@@ -97,7 +97,7 @@ pub(super) fn prepare(spec: &Spec, rootfs: &Rootfs) -> Result<Option<UsernsPlan>
         }
         // The FUSE server serves the copies as it would the layers.
         Rootfs::Fuse { lower, upper, userxattr } => {
-            let lower = idmap_copy::remap_layers(lower, &uids, &gids)?;
+            let lower = idmap_copy::remap_layers(lower, &uids, &gids, notes)?;
             let (u, g) = (uids.outer(0), gids.outer(0));
             nix::unistd::chown(upper, Some(u.into()), Some(g.into()))
                 .map_err(|e| Error::Runtime(format!("chown {} for the id mapping: {}", upper.display(), e.desc())))?;

@@ -37,18 +37,17 @@ pub fn send_to(socket: &str, state: &str) -> Result<()> {
 /// the process that outlives the container and records its exit (the
 /// foreground sangja, or a detached container's monitor: podman sends
 /// conmon's pid for the same reason); READY=1 too unless the container's
-/// application sends it (`container`). A failure to send is a warning: the
-/// container runs either way, and systemd reports the missing READY.
-pub fn container_started(mode: SdNotify, main_pid: i32) {
-    let Some(socket) = socket_from_env() else { return };
+/// application sends it (`container`). A failure to send is for the caller
+/// to show as a warning: the container runs either way, and systemd
+/// reports the missing READY.
+pub fn container_started(mode: SdNotify, main_pid: i32) -> Result<()> {
+    let Some(socket) = socket_from_env() else { return Ok(()) };
     let state = match mode {
-        SdNotify::Ignore => return,
+        SdNotify::Ignore => return Ok(()),
         SdNotify::Container => format!("MAINPID={main_pid}"),
         SdNotify::Conmon => format!("MAINPID={main_pid}\nREADY=1"),
     };
-    if let Err(e) = send_to(&socket, &state) {
-        eprintln!("Warning: {e}");
-    }
+    send_to(&socket, &state)
 }
 
 /// For `--sdnotify=container`: bind-mounts the socket of $NOTIFY_SOCKET

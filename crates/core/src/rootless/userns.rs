@@ -34,7 +34,8 @@ const MIN_RANGE: u32 = 65536;
 
 /// Enters the user namespace when rootless; a no-op for root or when an
 /// ancestor sangja already did. Must be called while single-threaded.
-pub fn enter(warn_marker_dir: &Path) -> Result<Identity> {
+/// A warning for the user (once per store: no subordinate ids) goes to `warn`.
+pub fn enter(warn_marker_dir: &Path, warn: &mut dyn FnMut(String)) -> Result<Identity> {
     if let Some(uid) = std::env::var(ENV_HOST_UID).ok().and_then(|v| v.parse::<u32>().ok()) {
         let has_subids = std::env::var("_SANGJA_HAS_SUBIDS").map(|v| v == "1").unwrap_or(true);
         let gid = std::env::var("_SANGJA_HOST_GID").ok().and_then(|v| v.parse().ok()).unwrap_or(uid);
@@ -68,7 +69,7 @@ pub fn enter(warn_marker_dir: &Path) -> Result<Identity> {
         let newgidmap = find_setuid_tool("newgidmap")?;
         enter_with_helper(uid, gid, &uids, &gids, &newuidmap, &newgidmap)?;
     } else {
-        warn_once(warn_marker_dir, &name);
+        warn_once(warn_marker_dir, &name, warn);
         enter_single(uid, gid)?;
     }
     // Children we re-execute (pull helper, monitor) must not try again.
@@ -78,16 +79,16 @@ pub fn enter(warn_marker_dir: &Path) -> Result<Identity> {
     Ok(Identity { rootless: true, host_uid: uid, host_gid: gid, has_subids })
 }
 
-fn warn_once(dir: &Path, name: &str) {
+fn warn_once(dir: &Path, name: &str, warn: &mut dyn FnMut(String)) {
     let marker = dir.join(".warned-no-subids");
     if marker.exists() {
         return;
     }
-    eprintln!(
-        "WARN: {name} has no range in /etc/subuid and /etc/subgid: only your own uid is mapped and \
+    warn(format!(
+        "{name} has no range in /etc/subuid and /etc/subgid: only your own uid is mapped and \
          image files are all owned by root in containers. To fix, as root: \
          usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {name}"
-    );
+    ));
     let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&marker, b""));
 }
 

@@ -1,96 +1,15 @@
-//! `--init`: a minimal init, our own binary run as the container's pid 1.
-//!
-//! As podman bind-mounts catatonit at /run/podman-init, sangja bind-mounts
-//! its own executable read-only at /run/sangja-init and starts the command
-//! as `/run/sangja-init -- CMD...`; main() recognises the name (argv[0]) and
-//! runs `main` below before any parsing, so nothing else of sangja runs in
-//! the container. The init forwards signals to its child, reaps every
-//! zombie that is reparented to it, and exits with the child's code.
+//! The `--init` program: our own binary run as the container's pid 1
+//! (container/init.rs puts it in the spec). main() runs it first thing when
+//! argv[0] names it, so nothing else of sangja runs in the container. Its
+//! stderr is the container's own. It forwards signals to its child, reaps
+//! every zombie that is reparented to it, and exits with the child's code.
 
-use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
-use oci_spec::runtime::{Mount, Spec};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
-
-/// Where the init is found inside the container.
-pub const INIT_PATH: &str = "/run/sangja-init";
-
-/// Where a dynamically linked sangja's loader and libraries go with it.
-const INIT_DIR: &str = "/run/sangja-init.d";
-
-/// Makes the spec start the command under our init: the binary bind-mounted
-/// read-only into the container and prepended to the process's args.
-///
-/// Unlike catatonit, sangja is linked dynamically, and the image may have no
-/// C library (busybox) or another version of it: the host's loader and the
-/// libraries this very process has mapped come along, read-only, in a
-/// folder of their own, and the loader is run explicitly, so nothing of the
-/// image is shadowed.
-pub fn add_to_spec(spec: &mut Spec) -> Result<()> {
-    let exe =
-        crate::selfexe::host_path().map_err(|e| Error::Runtime(format!("--init: cannot find sangja's own binary to use as init: {e}")))?;
-    let mut process = spec.process().clone().ok_or_else(|| Error::Runtime("--init: the spec has no process".into()))?;
-    let mut mounts = spec.mounts().clone().unwrap_or_default();
-    let libs = mapped_libraries();
-    let loader = libs.iter().find(|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("ld-linux") || n.starts_with("ld-musl") || n.starts_with("ld64"))
-    });
-    let mut args = match loader {
-        None => {
-            mounts.push(ro_bind(exe, INIT_PATH));
-            vec![INIT_PATH.to_string()]
-        }
-        Some(loader) => {
-            let inside = |p: &PathBuf| format!("{INIT_DIR}/{}", p.file_name().unwrap_or_default().to_string_lossy());
-            let loader_inside = inside(loader);
-            for lib in &libs {
-                mounts.push(ro_bind(lib.clone(), &inside(lib)));
-            }
-            let exe_inside = format!("{INIT_DIR}/sangja-init");
-            mounts.push(ro_bind(exe, &exe_inside));
-            vec![loader_inside, "--library-path".into(), INIT_DIR.into(), "--argv0".into(), INIT_PATH.into(), exe_inside]
-        }
-    };
-    args.push("--".into());
-    args.extend(process.args().clone().unwrap_or_default());
-    process.set_args(Some(args));
-    spec.set_process(Some(process));
-    spec.set_mounts(Some(mounts));
-    Ok(())
-}
-
-fn ro_bind(source: PathBuf, dest: &str) -> Mount {
-    let mut m = Mount::default();
-    m.set_destination(PathBuf::from(dest));
-    m.set_typ(Some("bind".into()));
-    m.set_source(Some(source));
-    m.set_options(Some(vec!["bind".into(), "ro".into(), "nosuid".into(), "nodev".into(), "rprivate".into()]));
-    m
-}
-
-/// The shared libraries (and the loader) mapped into this process.
-fn mapped_libraries() -> Vec<PathBuf> {
-    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
-    let mut out: Vec<PathBuf> = Vec::new();
-    for line in maps.lines() {
-        let Some(path) = line.split_whitespace().nth(5) else { continue };
-        let name = path.rsplit('/').next().unwrap_or("");
-        if path.starts_with('/') && (name.ends_with(".so") || name.contains(".so.")) {
-            let p = PathBuf::from(path);
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
 
 /// When this process was started as the init (argv[0] ends in
 /// "sangja-init"), runs it and returns the exit code; otherwise `None`.
