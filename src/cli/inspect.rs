@@ -43,13 +43,13 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<i32> {
             InspectKind::Image => image_json(ctx, name),
             InspectKind::All => container_json(ctx, name)
                 .or_else(|_| image_json(ctx, name))
-                .map_err(|_| Error::Invalid(format!("no such object: \"{name}\": it is neither a container nor an image"))),
+                .map_err(|_| Error::NotFound(format!("no such object: \"{name}\": it is neither a container nor an image"))),
         };
         match found {
             Ok(v) => objects.push(v),
             Err(e) => {
                 eprintln!("Error: {e}");
-                code = 125;
+                code = e.exit_code();
             }
         }
     }

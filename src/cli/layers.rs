@@ -6,7 +6,7 @@ use super::Context;
 use crate::container::record::ContainerStore;
 use crate::engine::commit::{self, ImageOptions};
 use crate::engine::layers::{self, CpPath};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, ErrorKind, IoContext, Result};
 use clap::Args;
 use serde_json::{json, Value};
 use std::io::{BufRead, IsTerminal, Write};
@@ -278,7 +278,8 @@ pub fn unshare(ctx: &Context, a: UnshareArgs) -> Result<i32> {
     // podman's names, so tools that know them find the store.
     cmd.env("CONTAINERS_GRAPHROOT", &ctx.engine.paths.root).env("CONTAINERS_RUNROOT", &ctx.engine.paths.runroot);
     let err = cmd.exec();
-    let code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+    let kind = if err.kind() == std::io::ErrorKind::NotFound { ErrorKind::CommandNotFound } else { ErrorKind::CommandNotExecutable };
+    let code = kind.exit_code();
     eprintln!("Error: {}: {err}", argv[0]);
     Ok(code)
 }

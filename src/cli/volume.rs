@@ -199,8 +199,9 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
                 match all.iter().find(|(v, _)| &v.name == n) {
                     Some((v, u)) => rows.push(object(ctx, v, u.len())),
                     None => {
-                        eprintln!("Error: {}", Error::VolumeNotFound(n.clone()));
-                        code = 125;
+                        let e = Error::VolumeNotFound(n.clone());
+                        eprintln!("Error: {e}");
+                        code = e.exit_code();
                     }
                 }
             }
@@ -223,12 +224,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such volume, 2 in use, 125 anything else.
-                        let c = match e {
-                            Error::VolumeNotFound(_) => 1,
-                            Error::Conflict(_) => 2,
-                            _ => 125,
-                        };
-                        code = code.max(c);
+                        code = code.max(e.remove_exit_code());
                     }
                 }
             }
