@@ -4,6 +4,7 @@
 //! stderr is the container's own. It forwards signals to its child, reaps
 //! every zombie that is reparented to it, and exits with the child's code.
 
+use sangja::error::ErrorKind;
 use nix::errno::Errno;
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
@@ -106,6 +107,7 @@ fn exec_child(args: &[CString], old_mask: &SigSet) -> ! {
     let err = nix::unistd::execvp(&args[0], args).unwrap_err();
     let cmd = args[0].to_string_lossy();
     eprintln!("sangja-init: exec {cmd}: {}", err.desc());
+    let kind = if err == Errno::ENOENT { ErrorKind::CommandNotFound } else { ErrorKind::CommandNotExecutable };
     // SAFETY: leave the forked child at once.
-    unsafe { libc::_exit(if err == Errno::ENOENT { 127 } else { 126 }) }
+    unsafe { libc::_exit(kind.exit_code()) }
 }

@@ -26,7 +26,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; bad usage is 125, as podman.
-            let code = if e.use_stderr() { 125 } else { 0 };
+            let code = if e.use_stderr() { sangja::error::ENGINE_EXIT } else { 0 };
             let _ = e.print();
             std::process::exit(code);
         }

@@ -236,11 +236,8 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
             }
             Err(e) => {
                 eprintln!("Error: {e}");
-                let c = match e {
-                    Error::ContainerNotFound(_) => 1,
-                    Error::State(_) => 2,
-                    other => other.exit_code(),
-                };
+                // podman: 1 no such container, 2 running, 125 anything else.
+                let c = e.remove_exit_code();
                 if code == 0 {
                     code = c;
                 }

@@ -110,7 +110,7 @@ pub fn quadlet(args: QuadletArgs) -> i32 {
         Ok(e) => e,
         Err(e) => {
             eprintln!("Error: {e}");
-            return 125;
+            return e.exit_code();
         }
     };
     // systemd invokes us through a symlink named for the generator: the
@@ -134,11 +134,11 @@ pub fn quadlet(args: QuadletArgs) -> i32 {
     } else {
         let Some(out) = args.dirs.first() else {
             eprintln!("Error: give the output folder(s) systemd passes, or --dryrun");
-            return 125;
+            return crate::error::ENGINE_EXIT;
         };
         if let Err(e) = quadlet::write_units(out, &units) {
             eprintln!("Error: cannot write units to {}: {e}", out.display());
-            return 125;
+            return crate::error::ENGINE_EXIT;
         }
     }
     if errors.is_empty() {

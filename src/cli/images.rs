@@ -221,16 +221,11 @@ pub fn remove(ctx: &Context, args: RmiArgs) -> Result<i32> {
         }
     }
     match first_err {
-        // podman: 1 when an image is not known, 2 when it is in use.
-        Some(e @ Error::ImageNotFound(_)) => {
+        // podman: 1 when an image is not known, 2 when it is in use, 125 anything else.
+        Some(e) => {
             eprintln!("Error: {e}");
-            Ok(1)
+            Ok(e.remove_exit_code())
         }
-        Some(e @ Error::Conflict(_)) => {
-            eprintln!("Error: {e}");
-            Ok(2)
-        }
-        Some(e) => Err(e),
         None => Ok(0),
     }
 }

@@ -42,7 +42,7 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<i32> {
             Ok(doc) => objects.push(serde_json::to_value(doc).unwrap_or_default()),
             Err(e) => {
                 eprintln!("Error: {e}");
-                code = 125;
+                code = e.exit_code();
             }
         }
     }

@@ -225,7 +225,7 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
                     Ok(d) => rows.push(serde_json::to_value(d).unwrap_or_default()),
                     Err(e) => {
                         eprintln!("Error: {e}");
-                        code = 125;
+                        code = e.exit_code();
                     }
                 }
             }
@@ -243,11 +243,7 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such network, 2 in use, 125 anything else.
-                        code = code.max(match e {
-                            Error::Conflict(_) => 2,
-                            Error::Invalid(ref m) if m.contains("not found") => 1,
-                            _ => 125,
-                        });
+                        code = code.max(e.remove_exit_code());
                     }
                 }
             }

@@ -184,7 +184,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
                     Ok(d) => rows.push(serde_json::to_value(d).unwrap_or_default()),
                     Err(e) => {
                         eprintln!("Error: {e}");
-                        code = 125;
+                        code = e.exit_code();
                     }
                 }
             }
@@ -207,12 +207,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such volume, 2 in use, 125 anything else.
-                        let c = match e {
-                            Error::VolumeNotFound(_) => 1,
-                            Error::Conflict(_) => 2,
-                            _ => 125,
-                        };
-                        code = code.max(c);
+                        code = code.max(e.remove_exit_code());
                     }
                 }
             }

@@ -47,6 +47,69 @@ impl Status {
             Status::Exited => "exited",
         }
     }
+
+    /// The status machine, as podman's: the status after `t`, or podman's
+    /// refusal (kind Conflict, "container state improper").
+    ///
+    /// ```text
+    ///            start            pause
+    ///  created ────────► running ◄─────► paused
+    ///     │                │  ▲  unpause    │
+    ///     │ exit     exit  │  │ start       │ exit
+    ///     └──────────────► exited ◄─────────┘
+    /// ```
+    /// `Remove` leaves the status as it is (the record is deleted next) and
+    /// is allowed from created and exited only; a foreground `run` whose
+    /// command could not start goes from created to exited.
+    pub fn after(self, t: Transition, id: &str) -> Result<Status> {
+        use Status::*;
+        use Transition::*;
+        let refused = |why: String| Err(Error::State(format!("{why}: container state improper")));
+        match (self, t) {
+            (Created | Exited, Start) => Ok(Running),
+            (Running, Pause) => Ok(Paused),
+            (Paused, Unpause) => Ok(Running),
+            (Created | Running | Paused, Exit) => Ok(Exited),
+            (Created | Exited, Remove) => Ok(self),
+            (Running | Paused, Start) => refused(format!("container {id} must be in Created or Stopped state to be started")),
+            (Paused, Pause) => refused(format!("\"{id}\" is already paused")),
+            (_, Pause) => refused(format!("\"{id}\" is not running, can't pause")),
+            (_, Unpause) => refused(format!("\"{id}\" is not paused, can't unpause")),
+            (Exited, Exit) => refused(format!("container {id} has already exited")),
+            // podman's words for rm without -f, which sangja's tests and users know.
+            (Running | Paused, Remove) => {
+                Err(Error::State(format!("cannot remove container {id} as it is running: stop it first or use rm -f")))
+            }
+        }
+    }
+
+    /// Whether `t` is allowed from this status (`after` without the result).
+    pub fn check(self, t: Transition, id: &str) -> Result<()> {
+        self.after(t, id).map(drop)
+    }
+}
+
+/// What moves a container from one status to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Its command runs: `start`, `run`, a restart by the policy.
+    Start,
+    /// Frozen by `pause`.
+    Pause,
+    /// Thawed by `unpause`.
+    Unpause,
+    /// Its init ended (or, in a foreground run, could not start).
+    Exit,
+    /// `rm` without `-f`.
+    Remove,
+}
+
+/// Who starts a run: the user (`run`, `start`), which renews the restart
+/// policy a `stop` ended, or the restart policy, which counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartedBy {
+    User,
+    Policy,
 }
 
 /// The changing part of a container.
@@ -119,9 +182,73 @@ impl Container {
         let _guard = crate::lock::shared(&self.dir.join("start.lock"))?;
         store.lookup(&self.config.id)
     }
-    /// Writes the state atomically.
-    pub fn save_state(&self) -> Result<()> {
+    /// Writes the state atomically (a new file renamed over the old). The
+    /// only writer of state.json: every change goes through the `mark_*`
+    /// methods below, which check the status machine first.
+    fn save_state(&self) -> Result<()> {
         json_file::write_volatile(&self.dir.join("state.json"), &self.state)
+    }
+    /// Applies transition `t` (refused as podman would: see `Status::after`),
+    /// then the rest of the change, then saves.
+    fn transition(&mut self, t: Transition, change: impl FnOnce(&mut ContainerState)) -> Result<()> {
+        self.state.status = self.state.status.after(t, &self.config.id)?;
+        change(&mut self.state);
+        self.save_state()
+    }
+    /// Records that the container's init `pid` runs, started by the user or
+    /// by the restart policy (which counts it), watched by `monitor` (none
+    /// for a foreground run).
+    pub fn mark_running(&mut self, pid: i32, monitor: Option<i32>, by: StartedBy) -> Result<()> {
+        self.transition(Transition::Start, |s| {
+            s.pid = Some(pid);
+            s.pid_start = process_start_time(pid);
+            s.started_at = Some(now());
+            s.finished_at = None;
+            s.exit_code = None;
+            s.monitor_pid = monitor;
+            s.monitor_start = monitor.and_then(process_start_time);
+            s.freezer = None;
+            match by {
+                // A start by the user renews the restart policy (restart.rs).
+                StartedBy::User => s.stopped_by_user = false,
+                StartedBy::Policy => s.restart_count += 1,
+            }
+        })
+    }
+    /// Records the end of the run with the container's exit `code`; the
+    /// freezer cgroup of a paused container goes with it.
+    pub fn mark_exited(&mut self, code: i32) -> Result<()> {
+        self.transition(Transition::Exit, |s| {
+            if let Some(dir) = s.freezer.take() {
+                let _ = fs::remove_dir(dir);
+            }
+            s.pid = None;
+            s.exit_code = Some(code);
+            s.finished_at = Some(now());
+            s.monitor_pid = None;
+            s.monitor_start = None;
+        })
+    }
+    /// Records that `pause` froze the container in the freezer cgroup `freezer`.
+    pub fn mark_paused(&mut self, freezer: String) -> Result<()> {
+        self.transition(Transition::Pause, |s| s.freezer = Some(freezer))
+    }
+    /// Records that `unpause` thawed the container.
+    pub fn mark_unpaused(&mut self) -> Result<()> {
+        self.transition(Transition::Unpause, |_| {})
+    }
+    /// Records that the user stopped the container (`stop`, `rm -f`): its
+    /// restart policy ends until the next start. No status change.
+    pub fn mark_stopped_by_user(&mut self) -> Result<()> {
+        self.state.stopped_by_user = true;
+        self.save_state()
+    }
+    /// Records the monitor that waits to restart the exited container
+    /// (`None` once it gives up). No status change.
+    pub fn mark_monitor(&mut self, monitor: Option<i32>) -> Result<()> {
+        self.state.monitor_pid = monitor;
+        self.state.monitor_start = monitor.and_then(process_start_time);
+        self.save_state()
     }
     /// Running or paused: its processes exist.
     pub fn is_running(&self) -> bool {
@@ -204,13 +331,18 @@ pub fn reconcile(state: &mut ContainerState) {
     state.pid = None;
     state.exit_code.get_or_insert(-1);
     if state.finished_at.is_none() {
-        state.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true));
+        state.finished_at = Some(now());
     }
+}
+
+/// Now in RFC 3339 with nanoseconds, as the state's times are written.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &std::path::Path, data: &[u8]) -> Result<T> {
     serde_json::from_slice(data)
-        .map_err(|e| Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
+        .map_err(|e| Error::Internal(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
 }
 
 /// The container records of one store.
@@ -369,3 +501,7 @@ impl<'a> ContainerStore<'a> {
         Ok(format!("ctr_{}", &crate::paths::random_id()[..8]))
     }
 }
+
+#[cfg(test)]
+#[path = "record_tests.rs"]
+mod tests;

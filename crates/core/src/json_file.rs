@@ -12,7 +12,7 @@ use std::path::Path;
 pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let data = fs::read(path).path_ctx("read", path)?;
     serde_json::from_slice(&data)
-        .map_err(|e| Error::State(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
+        .map_err(|e| Error::Internal(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
 }
 
 /// Reads a JSON file, `None` if it does not exist.
@@ -26,7 +26,7 @@ pub fn read_opt<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
 
 /// Writes `value` as JSON atomically.
 pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("cannot encode {}: {e}", path.display())))?;
     write_bytes(path, &data)
 }
 
@@ -36,7 +36,7 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// stop and reconciled from the kernel on every read, four fsyncs would be
 /// most of a container's start-up time on a VM disk.
 pub fn write_volatile<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("cannot encode {}: {e}", path.display())))?;
     write_inner(path, &data, false)
 }
 

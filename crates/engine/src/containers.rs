@@ -1,10 +1,10 @@
 //! Container use cases: list (with state reconciled), remove.
 
 use super::Engine;
+use sangja_container::record::{process_start_time, Container, ContainerStore, Transition};
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::unistd::Pid;
-use sangja_container::record::{process_start_time, Container, ContainerStore};
 use std::time::{Duration, Instant};
 
 /// All containers (`all`) or only the running ones, newest first.
@@ -21,10 +21,10 @@ pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
 pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
+    if !force {
+        c.state.status.check(Transition::Remove, &c.config.id)?;
+    }
     if c.is_running() {
-        if !force {
-            return Err(Error::State(format!("cannot remove container {} as it is running: stop it first or use rm -f", &c.config.id)));
-        }
         // With a monitor, wait for it to record the exit, so that nothing
         // writes into the folder once it is gone.
         super::lifecycle::mark_stopped_by_user(&store, &c);

@@ -60,7 +60,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     let users: Vec<_> = containers.list()?.into_iter().filter(|c| c.config.image_id == image.id).collect();
     if !users.is_empty() && !force {
         let names: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
-        return Err(Error::Conflict(format!(
+        return Err(Error::InUse(format!(
             "image {} is in use by container(s) {}: remove them first (sangja rm) or use rmi -f",
             &image.id[..12],
             names.join(", ")

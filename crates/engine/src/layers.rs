@@ -292,7 +292,7 @@ fn container_parent(root: &std::os::fd::OwnedFd, path: &str) -> Result<(std::os:
 fn check_exists(parent: &std::os::fd::OwnedFd, name: Option<&OsStr>, what: &str) -> Result<()> {
     if let Some(n) = name {
         if let Err(e) = fstatat(parent, n, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW) {
-            return Err(Error::Invalid(format!("{what}: {}: no such file or directory in the container", e.desc())));
+            return Err(Error::NotFound(format!("{what}: {}: no such file or directory in the container", e.desc())));
         }
     }
     Ok(())
@@ -320,7 +320,7 @@ fn host_target(host: &Path, src_name: Option<&OsStr>) -> Result<(std::os::fd::Ow
 
 fn host_source(host: &Path) -> Result<(std::os::fd::OwnedFd, Option<OsString>)> {
     if fs::symlink_metadata(host).is_err() {
-        return Err(Error::Invalid(format!("{}: no such file or directory", host.display())));
+        return Err(Error::NotFound(format!("{}: no such file or directory", host.display())));
     }
     let s = host.to_string_lossy();
     if s.ends_with("/.") || host == Path::new("/") {

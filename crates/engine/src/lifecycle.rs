@@ -2,13 +2,13 @@
 //! stop, kill, wait, restart, rename, prune, pause and unpause.
 
 use super::Engine;
+use sangja_container::record::{same_process, Container, ContainerStore, Status, Transition};
 use crate::error::{Error, IoContext, Result};
 use crate::lock;
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::unistd::{pipe2, read};
-use sangja_container::record::{same_process, Container, ContainerStore, Status};
 use sangja_image::store::ImageStore;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
@@ -101,9 +101,7 @@ pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client:
     let (code, msg) = text.split_once(' ').unwrap_or((&text, ""));
     match code.parse::<i32>() {
         Ok(0) => Ok(()),
-        Ok(127) => Err(Error::CommandNotFound(msg.to_string())),
-        Ok(126) => Err(Error::CommandNotExecutable(msg.to_string())),
-        Ok(_) => Err(Error::Runtime(msg.to_string())),
+        Ok(code) => Err(Error::from_exit_code(code, msg.to_string())),
         Err(_) => Err(Error::Runtime(format!(
             "the monitor of container {} exited without reporting whether the container started",
             &c.config.id[..12]
@@ -187,8 +185,7 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
 pub fn mark_stopped_by_user(store: &ContainerStore, c: &Container) {
     if let Ok(mut cur) = store.reload(c) {
         if !cur.state.stopped_by_user {
-            cur.state.stopped_by_user = true;
-            let _ = cur.save_state();
+            let _ = cur.mark_stopped_by_user();
         }
     }
 }
@@ -312,12 +309,7 @@ fn freezer_unavailable(why: &str) -> Error {
 
 /// Freezes every process of the container (cgroup v1 freezer).
 pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
-    if c.state.status == Status::Paused {
-        return Err(Error::State(format!("\"{}\" is already paused: container state improper", c.config.id)));
-    }
-    if !c.is_running() {
-        return Err(Error::State(format!("\"{}\" is not running, can't pause: container state improper", c.config.id)));
-    }
+    c.state.status.check(Transition::Pause, &c.config.id)?;
     if engine.identity.rootless {
         return Err(freezer_unavailable(
             "to rootless containers here (no cgroup v2 freezer is delegated to your user and the v1 freezer is root's)",
@@ -337,23 +329,16 @@ pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
         let _ = std::fs::write(dir.join("cgroup.procs"), pid.to_string());
     }
     write_freezer(&dir, "FROZEN")?;
-    let mut c = c.clone();
-    c.state.status = Status::Paused;
-    c.state.freezer = Some(dir.display().to_string());
-    c.save_state()
+    c.clone().mark_paused(dir.display().to_string())
 }
 
 /// Thaws a paused container.
 pub fn unpause(_engine: &Engine, c: &Container) -> Result<()> {
-    if c.state.status != Status::Paused {
-        return Err(Error::State(format!("\"{}\" is not paused, can't unpause: container state improper", c.config.id)));
-    }
+    c.state.status.check(Transition::Unpause, &c.config.id)?;
     if let Some(dir) = &c.state.freezer {
         write_freezer(Path::new(dir), "THAWED")?;
     }
-    let mut c = c.clone();
-    c.state.status = Status::Running;
-    c.save_state()
+    c.clone().mark_unpaused()
 }
 
 fn write_freezer(dir: &Path, state: &str) -> Result<()> {

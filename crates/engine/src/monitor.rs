@@ -10,16 +10,16 @@
 //! (`<exit code> <message>`), then closes it, so `run -d` can print the id
 //! or podman's 125/126/127 error.
 
-use crate::error::{Error, Result};
 use crate::Engine;
+use sangja_container::logs::LogWriter;
+use sangja_container::record::{Container, ContainerStore, StartedBy};
+use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::signal::{signal, SigHandler, Signal};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe2, setsid, ForkResult, Pid};
-use sangja_container::logs::LogWriter;
-use sangja_container::record::{process_start_time, Container, ContainerStore, Status};
 use sangja_image::store::ImageStore;
 use sangja_runtime::{self as runtime, Rootfs, Stdio};
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
@@ -103,19 +103,8 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
             return Ok(e.exit_code());
         }
     };
-    c.state.status = Status::Running;
-    c.state.pid = Some(child.pid);
-    c.state.pid_start = process_start_time(child.pid);
-    c.state.started_at = Some(now());
-    c.state.finished_at = None;
-    c.state.exit_code = None;
-    c.state.monitor_pid = Some(std::process::id() as i32);
-    c.state.monitor_start = process_start_time(std::process::id() as i32);
-    c.state.freezer = None;
-    // A start by the user renews the restart policy (restart.rs).
-    c.state.stopped_by_user = false;
     super::restart::on_started(&c, child.pid);
-    if let Err(e) = c.save_state() {
+    if let Err(e) = c.mark_running(child.pid, Some(std::process::id() as i32), StartedBy::User) {
         let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         report(&ready, 125, &e.to_string());
         return Ok(125);
@@ -135,16 +124,7 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     // Re-read: pause or rename may have changed the record meanwhile.
     let store = ContainerStore::new(&engine.paths);
     let mut c = store.reload(&c).unwrap_or(c);
-    if let Some(dir) = c.state.freezer.take() {
-        let _ = std::fs::remove_dir(dir);
-    }
-    c.state.status = Status::Exited;
-    c.state.pid = None;
-    c.state.exit_code = Some(code);
-    c.state.finished_at = Some(now());
-    c.state.monitor_pid = None;
-    c.state.monitor_start = None;
-    let _ = c.save_state();
+    let _ = c.mark_exited(code);
     // `--restart`: again while the policy says so (restart.rs).
     let code = super::restart::supervise(engine, &mut c, code, |c| {
         let starting = c.start_lock().ok()?;
@@ -232,8 +212,4 @@ fn wait(pid: i32) -> i32 {
             Err(_) => return -1,
         }
     }
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }

@@ -5,7 +5,7 @@
 
 use super::Engine;
 use sangja_container::record::{Container, ContainerStore};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use serde::Serialize;
 
 /// Set in the environment of `unshare`'s command.
@@ -85,6 +85,7 @@ pub fn unshare(engine: &Engine, req: UnshareRequest) -> Result<UnshareFailure> {
     // podman's names, so tools that know them find the store.
     cmd.env("CONTAINERS_GRAPHROOT", &engine.paths.root).env("CONTAINERS_RUNROOT", &engine.paths.runroot);
     let err = cmd.exec();
-    let exit_code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+    let kind = if err.kind() == std::io::ErrorKind::NotFound { ErrorKind::CommandNotFound } else { ErrorKind::CommandNotExecutable };
+    let exit_code = kind.exit_code();
     Ok(UnshareFailure { program: argv[0].clone(), error: err.to_string(), exit_code })
 }

@@ -280,7 +280,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let users = list(engine)?.into_iter().find(|(n, _)| n.name == rec.name).map(|(_, u)| u).unwrap_or_default();
     if !users.is_empty() {
         if !force {
-            return Err(Error::Conflict(format!(
+            return Err(Error::InUse(format!(
                 "network {} is used by container(s) {}: remove them first, or use network rm -f",
                 rec.name,
                 users.join(", ")

@@ -6,7 +6,7 @@
 
 use crate::Engine;
 use sangja_container::policy::restart_delay;
-use sangja_container::record::{process_start_time, Container, ContainerStore, Status};
+use sangja_container::record::{Container, ContainerStore, StartedBy};
 use sangja_runtime as runtime;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
@@ -83,27 +83,20 @@ pub fn supervise(engine: &Engine, c: &mut Container, mut code: i32, mut run_once
         let d = restart_delay(delay, ran_for(c));
         delay = Some(d);
         // Alive while waiting: `stop` and `rm` find this monitor to tell.
-        let me = std::process::id() as i32;
-        c.state.monitor_pid = Some(me);
-        c.state.monitor_start = process_start_time(me);
-        let _ = c.save_state();
+        let _ = c.mark_monitor(Some(std::process::id() as i32));
         if !backoff(&store, c, d) {
             if let Ok(mut cur) = store.reload(c) {
-                cur.state.monitor_pid = None;
-                cur.state.monitor_start = None;
-                let _ = cur.save_state();
+                let _ = cur.mark_monitor(None);
                 *c = cur;
             }
             return code;
         }
         let Ok(cur) = store.reload(c) else { return code };
         *c = cur;
-        c.state.restart_count += 1;
+        // record_running counts the restart.
         let result = run_once(c);
         if let Ok(mut cur) = store.reload(c) {
-            cur.state.monitor_pid = None;
-            cur.state.monitor_start = None;
-            let _ = cur.save_state();
+            let _ = cur.mark_monitor(None);
             *c = cur;
         }
         match result {
@@ -124,16 +117,10 @@ pub fn monitor_exit_code(c: &Container, code: i32) -> i32 {
     }
 }
 
-/// Records a run's start (the same fields the monitor writes the first time).
+/// Records a restart's start (counted, as the policy's).
 pub fn record_running(c: &mut Container, pid: i32) -> crate::error::Result<()> {
-    c.state.status = Status::Running;
-    c.state.pid = Some(pid);
-    c.state.pid_start = process_start_time(pid);
-    c.state.started_at = Some(now());
-    c.state.finished_at = None;
-    c.state.exit_code = None;
     on_started(c, pid);
-    c.save_state()
+    c.mark_running(pid, Some(std::process::id() as i32), StartedBy::Policy)
 }
 
 /// Records a run's end, re-reading first (pause, rename, stop may have written).
@@ -142,19 +129,8 @@ pub fn record_exited(store: &ContainerStore, c: &mut Container, code: i32) {
         // Keep the count we are at: the reloaded record has it already.
         *c = cur;
     }
-    if let Some(dir) = c.state.freezer.take() {
-        let _ = std::fs::remove_dir(dir);
-    }
-    c.state.status = Status::Exited;
-    c.state.pid = None;
-    c.state.exit_code = Some(code);
-    c.state.finished_at = Some(now());
-    let _ = c.save_state();
+    let _ = c.mark_exited(code);
     if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&c.dir.join("spec.json")) {
         runtime::cgroups::remove(&spec);
     }
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }

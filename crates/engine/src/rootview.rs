@@ -222,7 +222,7 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
                     1
                 }
                 Err(_) => {
-                    report(&tx, 125, "the helper process panicked");
+                    report(&tx, crate::error::ENGINE_EXIT, "the helper process panicked");
                     1
                 }
             };
@@ -239,11 +239,7 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
                 }
             };
             match (msg, status) {
-                (Some((code, m)), _) => Err(match code {
-                    127 => Error::CommandNotFound(m),
-                    126 => Error::CommandNotExecutable(m),
-                    _ => Error::Runtime(m),
-                }),
+                (Some((code, m)), _) => Err(Error::from_exit_code(code, m)),
                 (None, Ok(WaitStatus::Exited(_, 0))) => Ok(()),
                 (None, s) => Err(Error::Runtime(format!("the helper process failed: {s:?}"))),
             }

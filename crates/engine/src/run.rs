@@ -2,11 +2,11 @@
 
 use super::events::{Event, WarningKind};
 use super::Engine;
-use crate::error::{Error, Result};
-use crate::lock;
-use sangja_container::record::{process_start_time, Container, ContainerConfig, ContainerStore, Status};
+use sangja_container::record::{Container, ContainerConfig, ContainerStore, StartedBy};
 use sangja_container::spec::{self, SpecContext};
 use sangja_container::RunOptions;
+use crate::error::{Error, Result};
+use crate::lock;
 use sangja_image::store::ImageRecord;
 use sangja_runtime as runtime;
 use sangja_storage::layers::LayerStore;
@@ -122,11 +122,7 @@ pub fn start_foreground(
     let result = super::network::attach(engine, &container, &mut spec).and_then(|mut net| {
         let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive, io, &mut engine.runtime_notices()).and_then(|child| {
             net.started();
-            container.state.status = Status::Running;
-            container.state.pid = Some(child.pid);
-            container.state.pid_start = process_start_time(child.pid);
-            container.state.started_at = Some(now());
-            container.save_state()?;
+            container.mark_running(child.pid, None, StartedBy::User)?;
             starting = None;
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
@@ -141,14 +137,10 @@ pub fn start_foreground(
     });
     // Its cgroups are empty now that it has exited.
     runtime::cgroups::remove(&spec);
-    container.state.status = Status::Exited;
-    container.state.pid = None;
-    container.state.finished_at = Some(now());
-    container.state.exit_code = Some(match &result {
+    let saved = container.mark_exited(match &result {
         Ok(code) => *code,
         Err(e) => e.exit_code(),
     });
-    let saved = container.save_state();
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
         ContainerStore::new(&engine.paths).delete(&container)?;
@@ -166,8 +158,4 @@ pub fn start_foreground(
 pub fn lower_dirs(layers: &LayerStore, image: &ImageRecord) -> Vec<std::path::PathBuf> {
     let mut seen = std::collections::HashSet::new();
     image.layers.iter().rev().filter(|d| seen.insert(d.as_str())).map(|d| layers.diff_dir(d)).collect()
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }

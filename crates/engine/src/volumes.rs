@@ -95,7 +95,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<()> {
     if !using.is_empty() {
         if !force {
             let ids: Vec<&str> = using.iter().map(|i| &i[..12.min(i.len())]).collect();
-            return Err(Error::Conflict(format!(
+            return Err(Error::InUse(format!(
                 "volume {name} is being used by the following container(s): {}: volume is being used (remove them first, or use volume rm -f)",
                 ids.join(", ")
             )));
@@ -107,7 +107,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<()> {
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
     // Re-checked under the lock: a container created meanwhile may have taken it.
     if !force && users(engine)?.contains_key(name) {
-        return Err(Error::Conflict(format!("volume {name} is being used: remove its containers first, or use volume rm -f")));
+        return Err(Error::InUse(format!("volume {name} is being used: remove its containers first, or use volume rm -f")));
     }
     store.remove(name)
 }

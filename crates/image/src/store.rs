@@ -82,7 +82,7 @@ impl<'a> ImageStore<'a> {
 
     fn record_path(&self, id: &str) -> Result<PathBuf> {
         if !is_full_id(id) {
-            return Err(Error::State(format!("\"{id}\" is not an image id (64 hex digits)")));
+            return Err(Error::Internal(format!("\"{id}\" is not an image id (64 hex digits)")));
         }
         Ok(self.paths.images_dir().join(format!("{id}.json")))
     }

@@ -177,7 +177,7 @@ impl NetworkStore {
         let by_id: Vec<NetworkRecord> = self.list()?.into_iter().filter(|r| name.len() >= 3 && r.id.starts_with(name)).collect();
         match by_id.len() {
             1 => Ok(by_id.into_iter().next().unwrap_or_else(NetworkRecord::default_network)),
-            _ => Err(Error::Invalid(format!(
+            _ => Err(Error::NotFound(format!(
                 "network {name:?} not found: see `sangja network ls`, or create it with `sangja network create {name}`"
             ))),
         }

@@ -186,7 +186,7 @@ fn write_secret(path: &Path, doc: &Value) -> Result<()> {
         std::fs::create_dir_all(dir).path_ctx("create", dir)?;
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
     }
-    let data = serde_json::to_vec_pretty(doc).map_err(|e| Error::State(format!("cannot encode {}: {e}", path.display())))?;
+    let data = serde_json::to_vec_pretty(doc).map_err(|e| Error::Internal(format!("cannot encode {}: {e}", path.display())))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".tmp-{}-{name}", std::process::id()));
     let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp).path_ctx("create", &tmp)?;
@@ -210,7 +210,7 @@ pub fn store(path: &Path, key: &str, creds: &Credentials) -> Result<()> {
     let auths = doc
         .as_object_mut()
         .map(|o| o.entry("auths").or_insert_with(|| Value::Object(Map::new())))
-        .ok_or_else(|| Error::State(format!("{} is not a JSON object", path.display())))?;
+        .ok_or_else(|| Error::Internal(format!("{} is not a JSON object", path.display())))?;
     if !auths.is_object() {
         *auths = Value::Object(Map::new());
     }
