@@ -4,12 +4,10 @@
 pub mod attach;
 pub mod devices;
 pub mod logs;
-pub mod monitor;
 pub mod mounts;
 pub mod policy;
 pub mod record;
 pub mod resources;
-pub mod restart;
 pub mod seccomp;
 pub mod security;
 pub mod spec;

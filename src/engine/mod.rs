@@ -9,12 +9,15 @@ pub mod exec;
 pub mod images;
 pub mod layers;
 pub mod lifecycle;
+pub mod monitor;
 pub mod network;
+pub mod restart;
 pub mod rootview;
 pub mod run;
 pub mod stats;
 pub mod top;
 pub mod volumes;
+pub mod worker;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

@@ -1,0 +1,382 @@
+//! The monitor of a detached container (DESIGN.md, process model): a
+//! sangja worker (engine/worker.rs, `Request::Monitor`) that makes itself a
+//! daemon (setsid, second fork), spawns the container as its child with its
+//! output on pipes (a pty with `-t`), records the state (running, pid) and
+//! reports to the CLI, then execs the small monitor (crates/sangja-monitor,
+//! next to sangja's binary): the same process, so the container stays its
+//! child, without sangja's pages. The small monitor writes the output to the
+//! log and to attached clients (container/attach.rs's protocol) until the
+//! container exits, then execs sangja back as a worker (`Request::Exited`)
+//! with the code and the clients; `exited` records the exit, restarts the
+//! container while its policy says so (handing off again), removes it with
+//! `--rm`, and last tells the clients the code. Without the small binary
+//! (or when it cannot be exec'd) this process serves the container itself,
+//! as before.
+//!
+//! The CLI that started it waits on a "ready" pipe: the monitor writes one
+//! report once the container's command has been exec'd (`0`) or could not be
+//! (`<exit code> <message>`), then closes it, so `run -d` can print the id
+//! or podman's 125/126/127 error.
+
+use super::worker::EngineSpec;
+use super::Engine;
+use crate::container::attach::{self, Io, Server};
+use crate::container::logs::LogWriter;
+use crate::container::policy::RestartPolicy;
+use crate::container::record::{process_start_time, Container, ContainerStore, Status};
+use crate::error::{Error, Result};
+use crate::image::store::ImageStore;
+use crate::runtime::{self, Rootfs, Stdio};
+use nix::errno::Errno;
+use nix::fcntl::{open, OFlag};
+use nix::sys::signal::{signal, SigHandler, Signal};
+use nix::sys::stat::Mode;
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::{fork, pipe2, setsid, ForkResult, Pid};
+use serde::{Deserialize, Serialize};
+use std::ffi::CString;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The small monitor's file name, next to sangja's host binary.
+pub const SMALL_MONITOR: &str = "sangja-monitor";
+
+/// What the monitor hands the small one, to get back when the container
+/// has exited (inside `worker::Request::Exited`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resume {
+    pub engine: EngineSpec,
+    pub id: String,
+    /// The first attach client's window size (rows, cols), for a restart.
+    pub winsize: Option<(u16, u16)>,
+    /// The restart policy may start the container again: the worker
+    /// re-executes from a sealed binary first.
+    pub may_restart: bool,
+    /// The restart delay of the run that ended (restart.rs's back-off).
+    pub delay_ms: Option<u64>,
+    /// The network backend to stop.
+    pub net: Option<crate::network::Detached>,
+}
+
+/// Runs the monitor of container `id` (`worker::Request::Monitor`), with the
+/// CLI's ready pipe and, for `run -it` and `start -a`, an attach client
+/// connected from the start. Called in a freshly exec'd, single-threaded
+/// sangja; returns only in the short-lived first process (the caller exits
+/// at once) or when the container has exited (no small monitor).
+pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -> i32 {
+    // Detach from the caller's session and terminal; the second fork makes
+    // sure the monitor, not being a session leader, can never get one back.
+    let _ = setsid();
+    // SAFETY: single-threaded (just exec'd, no runtime started).
+    match unsafe { fork() } {
+        Ok(ForkResult::Parent { .. }) => return 0,
+        Ok(ForkResult::Child) => {}
+        Err(e) => {
+            report(&ready, 125, &format!("fork the container's monitor: {}", e.desc()));
+            return 125;
+        }
+    }
+    for sig in [Signal::SIGHUP, Signal::SIGINT, Signal::SIGPIPE, Signal::SIGTTOU, Signal::SIGTTIN] {
+        // SAFETY: SIG_IGN, no handler code.
+        let _ = unsafe { signal(sig, SigHandler::SigIgn) };
+    }
+    let store = ContainerStore::new(&engine.paths);
+    let container = match store.lookup(id) {
+        Ok(c) => c,
+        Err(e) => {
+            report(&ready, e.exit_code(), &e.to_string());
+            return e.exit_code();
+        }
+    };
+    // Nobody reads our stderr: an error is in the ready report or the state.
+    start(engine, container, ready, client).unwrap_or(125)
+}
+
+fn report(ready: &OwnedFd, code: i32, msg: &str) {
+    let text = format!("{code} {msg}");
+    let _ = nix::unistd::write(ready, text.as_bytes());
+}
+
+/// Starts the container, reports, then hands off to the small monitor (or
+/// relays its output itself until it exits).
+fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
+    let mut server = Server::new(attach::socket_path(&engine.paths, &c.config.id), client);
+    // No start_lock here: start_monitor holds it for us until our report.
+    let spawned = spawn(engine, &c, server.winsize());
+    let (child, io, mut net) = match spawned {
+        Ok(v) => v,
+        Err(e) => {
+            // As podman, a container whose command could not be started
+            // keeps its previous state (created): nothing ran.
+            report(&ready, e.exit_code(), &e.to_string());
+            return Ok(e.exit_code());
+        }
+    };
+    c.state.status = Status::Running;
+    c.state.pid = Some(child.pid);
+    c.state.pid_start = process_start_time(child.pid);
+    c.state.started_at = Some(now());
+    c.state.finished_at = None;
+    c.state.exit_code = None;
+    c.state.monitor_pid = Some(std::process::id() as i32);
+    c.state.monitor_start = process_start_time(std::process::id() as i32);
+    c.state.freezer = None;
+    // A start by the user renews the restart policy (restart.rs).
+    c.state.stopped_by_user = false;
+    super::restart::on_started(&c, child.pid);
+    if let Err(e) = c.save_state() {
+        let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        report(&ready, 125, &e.to_string());
+        return Ok(125);
+    }
+    report(&ready, 0, "");
+    drop(ready);
+
+    let io = handoff(engine, &c, &server, io, child.pid, &net, None);
+    let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
+    server.serve(io, &mut log);
+    let code = wait(child.pid);
+    // The network backend (pasta, slirp4netns) ends with the container.
+    net.stop();
+    let store = ContainerStore::new(&engine.paths);
+    Ok(after_exit(engine, &store, c, code, server, None))
+}
+
+/// `worker::Request::Exited`: the small monitor saw the container exit with
+/// `code`; `listener` and `clients` are its attach socket and clients.
+pub fn exited(resume: Resume, code: i32, terminated: bool, listener: Option<OwnedFd>, clients: Vec<OwnedFd>) -> i32 {
+    let engine = resume.engine.engine();
+    super::restart::resumed(terminated);
+    let winsize = resume.winsize.map(|(r, c)| libc::winsize { ws_row: r, ws_col: c, ws_xpixel: 0, ws_ypixel: 0 });
+    let server = Server::resume(attach::socket_path(&engine.paths, &resume.id), listener, clients, winsize);
+    if let Some(net) = resume.net {
+        net.stop();
+    }
+    let store = ContainerStore::new(&engine.paths);
+    let c = match store.lookup(&resume.id) {
+        Ok(c) => c,
+        Err(_) => {
+            server.finish(code);
+            return code;
+        }
+    };
+    after_exit(&engine, &store, c, code, server, resume.delay_ms.map(Duration::from_millis))
+}
+
+/// What follows a run's end: cgroup, state, the restart policy, `--rm`,
+/// and last the clients. Returns the monitor's exit code.
+fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, mut server: Server, delay: Option<Duration>) -> i32 {
+    if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&c.dir.join("spec.json")) {
+        runtime::cgroups::remove(&spec);
+    }
+    // Re-read: pause or rename may have changed the record meanwhile.
+    let mut c = store.reload(&c).unwrap_or(c);
+    if let Some(dir) = c.state.freezer.take() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    c.state.status = Status::Exited;
+    c.state.pid = None;
+    c.state.exit_code = Some(code);
+    c.state.finished_at = Some(now());
+    c.state.monitor_pid = None;
+    c.state.monitor_start = None;
+    let _ = c.save_state();
+    // `--restart`: again while the policy says so (restart.rs).
+    let code = super::restart::supervise(engine, &mut c, code, delay, |c, delay| {
+        let starting = c.start_lock().ok()?;
+        let (child, io, mut net) = spawn(engine, c, server.winsize()).ok()?;
+        if super::restart::record_running(c, child.pid).is_err() {
+            let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        }
+        drop(starting);
+        let io = handoff(engine, c, &server, io, child.pid, &net, Some(delay));
+        let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
+        server.serve(io, &mut log);
+        let code = wait(child.pid);
+        net.stop();
+        super::restart::record_exited(store, c, code);
+        Some(code)
+    });
+    if c.config.options.remove {
+        // `wait` on a container that `--rm` removed still learns its code
+        // from here (run-time state: gone on reboot, as podman's exits/).
+        let exits = engine.paths.runroot.join("exits");
+        if std::fs::create_dir_all(&exits).is_ok() {
+            let _ = std::fs::write(exits.join(&c.config.id), code.to_string());
+        }
+        if let Ok(_guard) = crate::lock::exclusive(&engine.paths.store_lock()) {
+            if let Ok(c) = store.reload(&c) {
+                let _ = store.delete(&c);
+            }
+        }
+        // After the guard: this takes the store lock itself.
+        let _ = crate::engine::volumes::remove_anonymous(engine, &c.config.options);
+    }
+    // Last: an attached `run -it` returns once all of the above is done.
+    server.finish(code);
+    super::restart::monitor_exit_code(&c, code)
+}
+
+/// The small monitor, when it is installed next to sangja.
+fn small_monitor() -> Option<PathBuf> {
+    let host = runtime::selfexe::host_path().ok()?;
+    let path = host.parent()?.join(SMALL_MONITOR);
+    let c = CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: access with a valid C string.
+    (unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0).then_some(path)
+}
+
+/// A memfd holding `data` (read back by the small monitor with pread).
+fn memfd(data: &[u8]) -> Option<OwnedFd> {
+    let fd = nix::sys::memfd::memfd_create(c"sangja-monitor-resume", nix::sys::memfd::MFdFlags::MFD_CLOEXEC).ok()?;
+    let mut done = 0;
+    while done < data.len() {
+        done += nix::unistd::write(&fd, &data[done..]).ok().filter(|n| *n > 0)?;
+    }
+    Some(fd)
+}
+
+/// Execs the small monitor for the running container `pid`, with its stdio
+/// `io`, the attach socket and clients of `server` and what `exited` needs
+/// afterwards. Returns (with `io`) only when it cannot: then this process
+/// serves the container itself.
+fn handoff(
+    engine: &Engine,
+    c: &Container,
+    server: &Server,
+    io: Io,
+    pid: i32,
+    net: &crate::network::Attachment,
+    delay: Option<Duration>,
+) -> Io {
+    let Some(small) = small_monitor() else { return io };
+    let Ok(host) = runtime::selfexe::host_path() else { return io };
+    let resume = Resume {
+        engine: EngineSpec::of(engine),
+        id: c.config.id.clone(),
+        winsize: server.winsize().map(|w| (w.ws_row, w.ws_col)),
+        may_restart: !matches!(c.config.options.restart, RestartPolicy::No),
+        delay_ms: delay.map(|d| d.as_millis() as u64),
+        net: Some(net.detached()),
+    };
+    let Some(resume_fd) = serde_json::to_vec(&resume).ok().and_then(|d| memfd(&d)) else { return io };
+    let early = if server.early_input().is_empty() { None } else { memfd(server.early_input()) };
+    let mut args: Vec<Vec<u8>> = vec![small.as_os_str().as_bytes().to_vec()];
+    let mut fds: Vec<RawFd> = Vec::new();
+    let arg = |args: &mut Vec<Vec<u8>>, k: &str, v: &[u8]| {
+        args.push(k.as_bytes().to_vec());
+        args.push(v.to_vec());
+    };
+    let mut fd_arg = |args: &mut Vec<Vec<u8>>, k: &str, fd: RawFd| {
+        fds.push(fd);
+        arg(args, k, fd.to_string().as_bytes());
+    };
+    fd_arg(&mut args, "--resume", resume_fd.as_raw_fd());
+    match &io {
+        Io::Tty(m) => {
+            args.push(b"--tty".to_vec());
+            fd_arg(&mut args, "--out", m.as_raw_fd());
+        }
+        Io::Pipes { stdin, out, err } => {
+            fd_arg(&mut args, "--out", out.as_raw_fd());
+            fd_arg(&mut args, "--err", err.as_raw_fd());
+            if let Some(s) = stdin {
+                fd_arg(&mut args, "--stdin", s.as_raw_fd());
+            }
+        }
+    }
+    if let Some(e) = &early {
+        fd_arg(&mut args, "--early", e.as_raw_fd());
+    }
+    let (listener, clients) = server.fds();
+    if let Some(l) = listener {
+        fd_arg(&mut args, "--listen", l);
+    }
+    for cl in clients {
+        fd_arg(&mut args, "--client", cl);
+    }
+    let log = c.log_path();
+    args.push(b"--pid".to_vec());
+    args.push(pid.to_string().into_bytes());
+    args.push(b"--log".to_vec());
+    args.push(log.as_os_str().as_bytes().to_vec());
+    if let Some(max) = c.config.options.log_max_size {
+        args.push(b"--max".to_vec());
+        args.push(max.to_string().into_bytes());
+    }
+    args.push(b"--exe".to_vec());
+    args.push(host.as_os_str().as_bytes().to_vec());
+    let Ok(argv) = args.into_iter().map(CString::new).collect::<std::result::Result<Vec<CString>, _>>() else { return io };
+    let set_cloexec = |on: bool| {
+        for fd in &fds {
+            // SAFETY: flag changes on descriptors we hold.
+            unsafe { libc::fcntl(*fd, libc::F_SETFD, if on { libc::FD_CLOEXEC } else { 0 }) };
+        }
+    };
+    set_cloexec(false);
+    // Returns only on failure (the environment goes along: _SANGJA_EXE and
+    // the user namespace's identity, for the worker that comes back).
+    let _ = nix::unistd::execv(&argv[0], &argv);
+    set_cloexec(true);
+    io
+}
+
+type Spawned = (runtime::Container, Io, crate::network::Attachment);
+
+fn spawn(engine: &Engine, c: &Container, winsize: Option<libc::winsize>) -> Result<Spawned> {
+    let mut spec: oci_spec::runtime::Spec = crate::json_file::read(&c.dir.join("spec.json"))?;
+    // Network first: namespace, backend and ports are up before the command runs.
+    let mut net = crate::engine::network::attach(engine, c, &mut spec)?;
+    let image = ImageStore::new(&engine.paths).lookup(&c.config.image_id)?;
+    let rootfs = crate::engine::drivers::rootfs(engine, &image, c)?;
+    let (child, io) = spawn_stdio(&spec, &rootfs, c.config.options.interactive, winsize)?;
+    net.started();
+    Ok((child, io, net))
+}
+
+/// Starts the container with the stdio the monitor keeps for attach: a pty
+/// with `-t` (spec.process.terminal), else pipes (stdin too with `-i`,
+/// /dev/null otherwise).
+fn spawn_stdio(
+    spec: &oci_spec::runtime::Spec,
+    rootfs: &Rootfs,
+    interactive: bool,
+    winsize: Option<libc::winsize>,
+) -> Result<(runtime::Container, Io)> {
+    if spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false) {
+        let (child, master) = runtime::tty::spawn_terminal_sized(spec, rootfs, winsize)?;
+        return Ok((child, Io::Tty(master)));
+    }
+    let pipe = || pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create an output pipe: {}", e.desc())));
+    let (out_r, out_w) = pipe()?;
+    let (err_r, err_w) = pipe()?;
+    let (stdin_r, stdin_w) = if interactive {
+        let (r, w) = pipe()?;
+        (r, Some(w))
+    } else {
+        let null = open("/dev/null", OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(|e| Error::Runtime(format!("open /dev/null: {}", e.desc())))?;
+        (null, None)
+    };
+    let stdio = Stdio { stdin: stdin_r.as_fd(), stdout: out_w.as_fd(), stderr: err_w.as_fd() };
+    let child = runtime::spawn_with_stdio(spec, rootfs, &stdio)?;
+    Ok((child, Io::Pipes { stdin: stdin_w, out: out_r, err: err_r }))
+}
+
+/// Reaps the container's init; 128+signal when it was killed.
+fn wait(pid: i32) -> i32 {
+    loop {
+        match waitpid(Pid::from_raw(pid), None) {
+            Ok(WaitStatus::Exited(_, code)) => return code,
+            Ok(WaitStatus::Signaled(_, sig, _)) => return 128 + sig as i32,
+            Ok(_) | Err(Errno::EINTR) => continue,
+            Err(_) => return -1,
+        }
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
