@@ -565,3 +565,25 @@ fn main() {
     let code = wait(a.pid);
     hand_back(&a, code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_793), (2026, 12, 6));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_nanos_utc() {
+        let ts = timestamp();
+        let s = std::str::from_utf8(&ts).unwrap();
+        let b = s.as_bytes();
+        assert_eq!((b[4], b[7], b[10], b[13], b[16], b[19], b[29]), (b'-', b'-', b'T', b':', b':', b'.', b'Z'), "{s}");
+        assert!(s.chars().filter(|c| c.is_ascii_digit()).count() == 4 + 2 * 5 + 9, "{s}");
+    }
+}
