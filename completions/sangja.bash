@@ -25,9 +25,6 @@ _sangja() {
             sangja,__generate-docs)
                 cmd="sangja__subcmd____generate__subcmd__docs"
                 ;;
-            sangja,__monitor)
-                cmd="sangja__subcmd____monitor"
-                ;;
             sangja,__quadlet)
                 cmd="sangja__subcmd____quadlet"
                 ;;
@@ -339,9 +336,6 @@ _sangja() {
                 ;;
             sangja__subcmd__help,__generate-docs)
                 cmd="sangja__subcmd__help__subcmd____generate__subcmd__docs"
-                ;;
-            sangja__subcmd__help,__monitor)
-                cmd="sangja__subcmd__help__subcmd____monitor"
                 ;;
             sangja__subcmd__help,__quadlet)
                 cmd="sangja__subcmd__help__subcmd____quadlet"
@@ -764,7 +758,7 @@ _sangja() {
 
     case "${cmd}" in
         sangja)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __monitor __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
+            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,36 +853,6 @@ _sangja() {
             ;;
         sangja__subcmd____generate__subcmd__docs)
             opts="-h -V --root --runroot --storage-driver --log-level --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd____monitor)
-            opts="-h -V --attach --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3528,7 +3492,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __monitor __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3570,20 +3534,6 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd____generate__subcmd__docs)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__help__subcmd____monitor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -15,6 +15,11 @@ fn main() {
     // once the flags say which ones the user passes on purpose, the rest
     // are closed (runtime/fds.rs, CVE-2024-21626).
     sangja::runtime::fds::cloexec_inherited();
+    // A worker of the engine (the monitor of a detached container): a
+    // serialised request on fd 3, no command line (engine/worker.rs).
+    if std::env::args_os().nth(1).is_some_and(|a| a == "__worker") {
+        std::process::exit(sangja::engine::worker::main());
+    }
     if std::env::var_os("SANGJA_FUSE_DEBUG").is_some() {
         fuse_debug_log();
     }

@@ -11,6 +11,8 @@
 #
 # Layout (the same in packaging/rpm/sangja.spec):
 #   /usr/bin/sangja
+#   /usr/bin/sangja-monitor   (the small monitor of detached containers, taken
+#                              from next to BINARY: sangja finds it next to itself)
 #   /usr/lib/systemd/{user,system}-generators/sangja-{user,system}-generator -> ../../../bin/sangja
 #   /usr/share/man/man1/sangja*.1.gz
 #   /usr/share/bash-completion/completions/sangja
@@ -22,6 +24,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(realpath "${1:-$top/target/release/sangja}")
 out=${2:-$top/target/deb}
 [ -x "$bin" ] || { echo "no binary at $bin: run cargo build --release first" >&2; exit 1; }
+small=$(dirname "$bin")/sangja-monitor
+[ -x "$small" ] || { echo "no sangja-monitor next to $bin: run cargo build --release first (it builds both)" >&2; exit 1; }
 for d in man completions; do
   [ -n "$(ls "$top/$d" 2>/dev/null | grep -v README)" ] || { echo "$top/$d is empty: run bash packaging/gen-docs.sh" >&2; exit 1; }
 done
@@ -34,8 +38,9 @@ root=$stage/root
 mkdir -p "$root/DEBIAN"
 
 install -D -m 0755 "$bin" "$root/usr/bin/sangja"
+install -D -m 0755 "$small" "$root/usr/bin/sangja-monitor"
 # Debug symbols are not shipped (the release profile has none; this drops the symbol table).
-strip --strip-unneeded "$root/usr/bin/sangja" 2>/dev/null || true
+strip --strip-unneeded "$root/usr/bin/sangja" "$root/usr/bin/sangja-monitor" 2>/dev/null || true
 for kind in user system; do
   mkdir -p "$root/usr/lib/systemd/$kind-generators"
   # Relative (Debian policy within /usr); it resolves to /usr/bin/sangja.

@@ -58,5 +58,5 @@ pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
 /// Non-terminal runs (what systemd units run) stay direct children.
 pub fn run_tty(ctx: &Context, c: &crate::container::record::Container, keys: Option<&str>) -> Result<i32> {
     let opts = AttachOptions { stdin: true, detach_keys: detach_keys(keys)?, sig_proxy: true, send_eof: true };
-    Ok(exit_code(attach::start_attached(&ctx.engine, &ctx.cli_globals, c, &opts, &super::events::own_stdio())?))
+    Ok(exit_code(attach::start_attached(&ctx.engine, c, &opts, &super::events::own_stdio())?))
 }

@@ -1,5 +1,5 @@
 //! `create`, `start`, `stop`, `kill`, `restart`, `wait`, `pause`,
-//! `unpause`, `rename`, `container prune`, and the hidden `__monitor`.
+//! `unpause`, `rename`, `container prune`.
 
 use super::run::RunArgs;
 use super::Context;
@@ -28,7 +28,7 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
 
 /// `run -d`: starts the created container under its monitor and prints its id.
 pub fn run_detached(ctx: &Context, c: Container) -> Result<i32> {
-    lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+    lifecycle::start_detached(&ctx.engine, &c)?;
     super::supervise::notify_detached(ctx, &c);
     println!("{}", c.config.id);
     Ok(0)
@@ -118,7 +118,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
             sig_proxy: args.sig_proxy,
             send_eof: true,
         };
-        let end = crate::engine::attach::start_attached(&ctx.engine, &ctx.cli_globals, &c, &opts, &super::events::own_stdio())?;
+        let end = crate::engine::attach::start_attached(&ctx.engine, &c, &opts, &super::events::own_stdio())?;
         return Ok(super::attach::exit_code(end));
     }
     let names = if args.all {
@@ -128,7 +128,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
     };
     each(ctx, names, |ctx, n| {
         let c = store(ctx).lookup(n)?;
-        lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+        lifecycle::start_detached(&ctx.engine, &c)?;
         println!("{n}");
         Ok(())
     })
@@ -235,7 +235,7 @@ pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
     each(ctx, names, |ctx, n| {
         let c = store(ctx).lookup(n)?;
         let c = lifecycle::stop(&ctx.engine, &c, timeout)?;
-        lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
+        lifecycle::start_detached(&ctx.engine, &c)?;
         println!("{n}");
         Ok(())
     })
@@ -349,19 +349,4 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
         println!("{id}");
     }
     Ok(0)
-}
-
-/// The hidden `__monitor` subcommand's arguments.
-#[derive(Debug, Args)]
-pub struct MonitorArgs {
-    /// An attach client is connected on fd 4 (engine::monitor::ATTACH_FD).
-    #[arg(long)]
-    pub attach: bool,
-    #[arg(value_name = "ID")]
-    pub id: String,
-}
-
-/// Becomes the monitor of a container (see engine::monitor).
-pub fn monitor(ctx: &Context, args: MonitorArgs) -> Result<i32> {
-    crate::engine::monitor::run_attached(&ctx.engine, &args.id, args.attach)
 }

@@ -77,9 +77,6 @@ pub enum Command {
     /// Manage containers (podman's `container` group).
     #[command(subcommand)]
     Container(ContainerCommand),
-    /// The monitor of a detached container (internal).
-    #[command(name = "__monitor", hide = true)]
-    Monitor(lifecycle::MonitorArgs),
     /// Run a command with layers mounted by the FUSE overlay (internal, tests and benchmarks).
     #[command(name = "__fuse-mount", hide = true)]
     FuseMount(fuse_mount::FuseMountArgs),
@@ -215,12 +212,9 @@ pub enum ContainerCommand {
 /// Runs a parsed command line; returns the process exit code.
 impl Cli {
     /// How many inherited fds from 3 on this process keeps (`--preserve-fds`,
-    /// podman's flag), and whether it closes the others now: the internal
-    /// monitor is handed fds of ours (container/monitor.rs) and closes the
-    /// rest itself.
+    /// podman's flag), and whether it closes the others now.
     pub fn fds_to_pass(&self) -> Result<(u32, bool)> {
         let verb = match &self.command {
-            Command::Monitor(_) => return Ok(((crate::engine::monitor::ATTACH_FD - 2) as u32, false)),
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
             _ => return Ok((0, true)),
         };
@@ -242,7 +236,6 @@ impl Cli {
     /// from a sealed view of its binary (runtime/selfexe.rs).
     pub fn enters_containers(&self) -> bool {
         match &self.command {
-            Command::Monitor(_) => true,
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v.starts_processes(),
             _ => false,
         }
@@ -293,7 +286,6 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Inspect(a) => inspect::inspect(&ctx, a),
         Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => container_verb(&ctx, v),
         Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
-        Command::Monitor(a) => lifecycle::monitor(&ctx, a),
         Command::Volume(c) => volume::volume(&ctx, c),
         Command::Generate(c) => generate::generate(&ctx, c),
         Command::Quadlet(_) => Ok(0),

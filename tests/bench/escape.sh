@@ -15,9 +15,11 @@ IMAGE=127.0.0.1:5000/busybox:latest
 RUNS=${RUNS:-20}
 [ "$(id -u)" = 0 ] || { echo "escape.sh: run me as root (I switch to sangjatest myself)" >&2; exit 1; }
 SANGJA=${SANGJA:-$REPO/target/release/sangja}
-[ -x "$SANGJA" ] || (cd "$REPO" && cargo build --release --bin sangja)
+[ -x "$SANGJA" ] || (cd "$REPO" && cargo build --release)
 rm -rf "$BENCH"; install -d -m 0755 "$BENCH"
 install -m 0755 "$SANGJA" "$BENCH/sangja"
+# The small monitor of detached containers: sangja finds it next to itself.
+[ -x "$(dirname "$SANGJA")/sangja-monitor" ] && install -m 0755 "$(dirname "$SANGJA")/sangja-monitor" "$BENCH/sangja-monitor"
 [ -n "${BEFORE:-}" ] && install -m 0755 "$BEFORE" "$BENCH/sangja-before"
 
 median() { # name cmd (in a shell as the right user) -> ms

@@ -25,12 +25,15 @@ if [ "${1:-}" != --inner ]; then
   SANGJA=${SANGJA:-$REPO/target/release/sangja}
   if [ ! -x "$SANGJA" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
-    (cd "$REPO" && cargo build --release --bin sangja)
+    (cd "$REPO" && cargo build --release)
   fi
   # A copy the test user can reach, and a clean work folder it owns.
   rm -rf "$BENCH"
   install -d -m 0755 -o sangjatest -g sangjatest "$BENCH"
   install -m 0755 "$SANGJA" "$BENCH/sangja"
+  # The small monitor of detached containers: sangja finds it next to itself.
+  small="$(dirname "$SANGJA")/sangja-monitor"
+  [ -x "$small" ] && install -m 0755 "$small" "$BENCH/sangja-monitor"
   cd "$BENCH"
   exec setpriv --reuid=1001 --regid=1001 --init-groups env -i \
     HOME=/home/sangjatest USER=sangjatest LOGNAME=sangjatest XDG_RUNTIME_DIR=/run/user/1001 \

@@ -160,6 +160,34 @@ both! {
 }
 
 both! {
+    /// The long-lived process of a detached container is the small monitor
+    /// (crates/monitor, exec'd by sangja's monitor once the container
+    /// runs): its /proc/PID/exe, and a PSS under 1 MiB (conmon's is ~0.6
+    /// MiB alone); it still relays the output and records the exit.
+    fn monitor_is_the_small_binary(s) {
+        s.pull(BUSYBOX);
+        let id = s.ok(&["run", "-d", "--name", "small", BUSYBOX, "sh", "-c", "echo hello; sleep 60"]).stdout.trim().to_string();
+        let mon = state(s, &id)["monitor_pid"].as_i64().expect("monitor pid recorded");
+        let exe = || std::fs::read_link(format!("/proc/{mon}/exe")).map(|p| p.display().to_string()).unwrap_or_default();
+        until("the monitor to hand off to the small one", || exe().ends_with("/sangja-monitor"));
+        let expected = binary().with_file_name("sangja-monitor");
+        assert_eq!(exe(), expected.display().to_string(), "found next to sangja");
+        let rollup = std::fs::read_to_string(format!("/proc/{mon}/smaps_rollup")).unwrap();
+        let pss: u64 = rollup
+            .lines()
+            .find_map(|l| l.strip_prefix("Pss:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("Pss in smaps_rollup");
+        assert!(pss < 1024, "the monitor's PSS is {pss} kB:\n{rollup}");
+        until("the output in the log", || s.ok(&["logs", "small"]).stdout == "hello\n");
+        s.ok(&["stop", "-t", "0", "small"]);
+        assert_eq!(status(s, "small"), "exited");
+        until("the monitor to go", || !pid_alive(mon));
+        assert_eq!(state(s, &id)["monitor_pid"], serde_json::Value::Null, "the worker sangja execs back into records the exit");
+    }
+}
+
+both! {
     /// A monitor killed with SIGKILL leaves a container that ps shows
     /// running while it runs, exited once it is gone; rm -f cleans up.
     fn monitor_killed(s) {

@@ -81,6 +81,7 @@ fn deb_builds_installs_and_runs() {
     dpkg(&["--force-depends", "-i", deb]);
     let listed = dpkg(&["-L", "sangja"]);
     assert!(listed.contains("/usr/bin/sangja") && listed.contains("/usr/share/fish/vendor_completions.d/sangja.fish"), "{listed}");
+    assert!(listed.contains("/usr/bin/sangja-monitor"), "the small monitor is shipped next to sangja: {listed}");
     let installed = root.join("usr/bin/sangja");
     let version = run(Command::new(&installed).arg("version"));
     assert!(version.contains("Version:") && version.contains("0.1.0") && version.contains("OS/Arch:"), "{version}");
@@ -121,6 +122,7 @@ fn rpm_spec_builds() {
     let src = top.join("src");
     fs::create_dir_all(src.join("target/release")).unwrap();
     fs::copy(binary(), src.join("target/release/sangja")).unwrap();
+    fs::copy(binary().with_file_name("sangja-monitor"), src.join("target/release/sangja-monitor")).unwrap();
     for d in ["man", "completions", "packaging"] {
         run(Command::new("cp").arg("-r").arg(repo.join(d)).arg(&src));
     }
@@ -135,6 +137,7 @@ fn rpm_spec_builds() {
     let files = run(Command::new("rpm").arg("-qlp").arg(&rpms[0]));
     for path in [
         "/usr/bin/sangja",
+        "/usr/bin/sangja-monitor",
         "/usr/share/man/man1/sangja-run.1.gz",
         "/usr/share/bash-completion/completions/sangja",
         "/usr/share/zsh/site-functions/_sangja",

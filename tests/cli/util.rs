@@ -124,7 +124,11 @@ pub fn binary() -> &'static Path {
             return built;
         }
         let meta = fs::metadata(&built).unwrap_or_else(|e| panic!("{}: {e}", built.display()));
-        let dir = Path::new(TEST_BASE).join("bin").join(format!("{}-{}-{}", meta.len(), meta.mtime(), meta.mtime_nsec()));
+        // The small monitor goes along: sangja finds it next to itself.
+        let small = built.with_file_name("sangja-monitor");
+        let small_meta = fs::metadata(&small).ok();
+        let small_key = small_meta.as_ref().map(|m| format!("-{}-{}", m.len(), m.mtime_nsec())).unwrap_or_default();
+        let dir = Path::new(TEST_BASE).join("bin").join(format!("{}-{}-{}{small_key}", meta.len(), meta.mtime(), meta.mtime_nsec()));
         let dest = dir.join("sangja");
         if fs::metadata(&dest).map(|m| m.len() == meta.len()).unwrap_or(false) {
             return dest;
@@ -134,10 +138,17 @@ pub fn binary() -> &'static Path {
             fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
         }
         // Copy under a temporary name, then rename: test processes may race.
-        let tmp = dir.join(format!("sangja.tmp-{}", std::process::id()));
-        fs::copy(&built, &tmp).unwrap();
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).unwrap();
-        fs::rename(&tmp, &dest).unwrap();
+        // The small monitor first: a sangja seen in place has it beside it.
+        let copy = |from: &Path, name: &str| {
+            let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
+            fs::copy(from, &tmp).unwrap();
+            fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).unwrap();
+            fs::rename(&tmp, dir.join(name)).unwrap();
+        };
+        if small_meta.is_some() {
+            copy(&small, "sangja-monitor");
+        }
+        copy(&built, "sangja");
         dest
     })
 }

@@ -230,6 +230,26 @@ impl Server {
         self.winsize
     }
 
+    /// A server that another process (the small monitor) served so far:
+    /// its listening socket on `path` and its clients, handed back.
+    pub fn resume(path: PathBuf, listener: Option<OwnedFd>, clients: Vec<OwnedFd>, winsize: Option<libc::winsize>) -> Server {
+        for c in &clients {
+            set_nonblocking(c.as_raw_fd());
+        }
+        Server { path: listener.as_ref().map(|_| path), listener, clients, early: Vec::new(), winsize }
+    }
+
+    /// The listening socket and the clients, for a hand-off to another
+    /// program (which gets them across an exec).
+    pub fn fds(&self) -> (Option<RawFd>, Vec<RawFd>) {
+        (self.listener.as_ref().map(|l| l.as_raw_fd()), self.clients.iter().map(|c| c.as_raw_fd()).collect())
+    }
+
+    /// The input that arrived before the container ran, not yet written.
+    pub fn early_input(&self) -> &[u8] {
+        &self.early
+    }
+
     /// Copies the container's output to the log and the clients, and the
     /// clients' input to the container, until the output closes (the
     /// container's last process is gone). A log that cannot be written

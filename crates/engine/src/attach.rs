@@ -75,7 +75,7 @@ pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions, io: &Stdio) -> 
 /// Starts created container `c` under its monitor with the caller's
 /// streams `io` attached from the start (`start -a`, `run -it`), until it
 /// exits or the user detaches.
-pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: &AttachOptions, io: &Stdio) -> Result<AttachEnd> {
+pub fn start_attached(engine: &Engine, c: &Container, opts: &AttachOptions, io: &Stdio) -> Result<AttachEnd> {
     let (ours, theirs) = proto::socketpair()?;
     if c.config.options.tty {
         if let Some(ws) = sangja_runtime::tty::user_window_size(io) {
@@ -83,7 +83,7 @@ pub fn start_attached(engine: &Engine, globals: &[String], c: &Container, opts: 
             let _ = proto::send_packet(ours.as_raw_fd(), IN_RESIZE, &proto::encode_winsize(&ws), None);
         }
     }
-    super::lifecycle::start_monitor(engine, globals, c, Some(&theirs))?;
+    super::lifecycle::start_monitor(engine, c, Some(&theirs))?;
     drop(theirs);
     let c = ContainerStore::new(&engine.paths).reload(c).unwrap_or_else(|_| c.clone());
     // Started for us: the end of our input ends its (a ctrl-d with -t).

@@ -27,6 +27,7 @@ pub mod system;
 pub mod top;
 pub mod userns;
 pub mod volumes;
+pub mod worker;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

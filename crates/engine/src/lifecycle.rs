@@ -10,23 +10,21 @@ use nix::fcntl::OFlag;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::unistd::{pipe2, read};
 use sangja_image::store::ImageStore;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Starts a created or exited container in the background under a monitor
-/// (a re-executed sangja, see engine::monitor). Returns once the
-/// container's command has been exec'd, or with podman's error for why not.
-/// `globals` are the CLI's global flags (store paths), passed on.
-pub fn start_detached(engine: &Engine, globals: &[String], c: &Container) -> Result<()> {
-    start_monitor(engine, globals, c, None)
+/// (a sangja worker, see engine/monitor.rs). Returns once the container's
+/// command has been exec'd, or with podman's error for why not.
+pub fn start_detached(engine: &Engine, c: &Container) -> Result<()> {
+    start_monitor(engine, c, None)
 }
 
 /// `start_detached`, with `client` (one end of container::attach::socketpair)
 /// handed to the monitor as an attach client connected from the start:
 /// `run -it` and `start -a` see all of the output and may detach.
-pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client: Option<&OwnedFd>) -> Result<()> {
+pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -> Result<()> {
     // Held until the monitor reports: it spawns and records the pid under it.
     let _guard = c.start_lock()?;
     let store = ContainerStore::new(&engine.paths);
@@ -38,53 +36,18 @@ pub fn start_monitor(engine: &Engine, globals: &[String], c: &Container, client:
     if same_process(c.state.monitor_pid, c.state.monitor_start) && !c.state.stopped_by_user {
         return Ok(());
     }
-    let exe = sangja_runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
     let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.args(globals).arg("__monitor");
-    if client.is_some() {
-        cmd.arg("--attach");
-    }
-    cmd.arg(&c.config.id);
-    // The monitor outlives us: it must hold none of our stdio, or whoever
-    // reads our output (a shell's $(...), a test) would wait for it too.
-    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    // Above both targets, so that placing one cannot overwrite the other.
-    let dup_high = |fd: &OwnedFd| {
-        nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD_CLOEXEC(10))
-            // SAFETY: a fresh descriptor we own.
-            .map(|n| unsafe { OwnedFd::from_raw_fd(n) })
-            .map_err(|e| Error::Runtime(format!("pass the attach socket to the monitor: {}", e.desc())))
+    let request = super::worker::Request::Monitor {
+        engine: super::worker::EngineSpec::of(engine),
+        id: c.config.id.clone(),
+        attached: client.is_some(),
     };
-    let ready_high = if client.is_some() { Some(dup_high(&ready_w)?) } else { None };
-    let w = ready_high.as_ref().map_or(ready_w.as_raw_fd(), |f| f.as_raw_fd());
-    let target = crate::monitor::READY_FD;
-    let client = client.map(dup_high).transpose()?;
-    let client_fd = client.as_ref().map(|c| c.as_raw_fd());
-    let attach_target = crate::monitor::ATTACH_FD;
-    // SAFETY: between fork and exec only dup2/fcntl, which are async-signal-safe.
-    unsafe {
-        cmd.pre_exec(move || {
-            if let Some(cfd) = client_fd {
-                if libc::dup2(cfd, attach_target) < 0 {
-                    return Err(std::io::Error::from_raw_os_error(libc::EBADF));
-                }
-            }
-            if w == target {
-                let flags = libc::fcntl(w, libc::F_GETFD);
-                if flags < 0 || libc::fcntl(w, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            } else if libc::dup2(w, target) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    let mut fds = vec![ready_w.as_fd()];
+    fds.extend(client.map(|c| c.as_fd()));
+    let (mut cmd, held) = super::worker::command(&request, &fds)?;
     let mut child = cmd.spawn().map_err(|e| Error::Runtime(format!("start the container's monitor: {e}")))?;
-    drop(ready_w);
     // Only the monitor may hold these: we wait for their ends to close.
-    drop((ready_high, client));
+    drop((held, cmd, ready_w));
     // The first monitor process forks the real one and exits at once.
     let _ = child.wait();
     let mut report = Vec::new();

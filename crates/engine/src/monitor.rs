@@ -1,68 +1,81 @@
-//! The monitor of a detached container (DESIGN.md, process model): sangja
-//! re-executed as `sangja __monitor ID`, which makes itself a daemon
-//! (setsid, second fork), spawns the container as its child with its output
-//! on pipes (a pty with `-t`), writes that output to the log and to attached
-//! clients (attach.rs), records the state (running, pid, then the exit code)
-//! and exits with the container.
+//! The monitor of a detached container (DESIGN.md, process model): a
+//! sangja worker (engine/worker.rs, `Request::Monitor`) that makes itself a
+//! daemon (setsid, second fork), spawns the container as its child with its
+//! output on pipes (a pty with `-t`), records the state (running, pid) and
+//! reports to the CLI, then execs the small monitor (crates/monitor,
+//! next to sangja's binary): the same process, so the container stays its
+//! child, without sangja's pages. The small monitor writes the output to the
+//! log and to attached clients (container/attach.rs's protocol) until the
+//! container exits, then execs sangja back as a worker (`Request::Exited`)
+//! with the code and the clients; `exited` records the exit, restarts the
+//! container while its policy says so (handing off again), removes it with
+//! `--rm`, and last tells the clients the code. Without the small binary
+//! (or when it cannot be exec'd) this process serves the container itself,
+//! as before.
 //!
 //! The CLI that started it waits on a "ready" pipe: the monitor writes one
 //! report once the container's command has been exec'd (`0`) or could not be
 //! (`<exit code> <message>`), then closes it, so `run -d` can print the id
 //! or podman's 125/126/127 error.
 
-use crate::Engine;
+use super::worker::EngineSpec;
+use super::Engine;
+use sangja_container::attach::{self, Io, Server};
 use sangja_container::logs::LogWriter;
+use sangja_container::policy::RestartPolicy;
 use sangja_container::record::{Container, ContainerStore, StartedBy};
 use crate::error::{Error, Result};
+use sangja_image::store::ImageStore;
+use sangja_runtime::{self as runtime, Rootfs, Stdio};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::signal::{signal, SigHandler, Signal};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe2, setsid, ForkResult, Pid};
-use sangja_image::store::ImageStore;
-use sangja_runtime::{self as runtime, Rootfs, Stdio};
-use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use serde::{Deserialize, Serialize};
+use std::ffi::CString;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::time::Duration;
 
-/// The fd number the CLI hands the ready pipe on as.
-pub const READY_FD: i32 = 3;
-/// The fd number of an attach client connected from the start (`run -it`,
-/// `start -a`: see attach.rs), when the monitor is run with `--attach`.
-pub const ATTACH_FD: i32 = 4;
+/// The small monitor's file name, next to sangja's host binary.
+pub const SMALL_MONITOR: &str = "sangja-monitor";
 
-/// Runs the monitor of container `id`. Called in a freshly exec'd,
-/// single-threaded sangja; returns only in the short-lived first process
-/// (the caller exits at once) or when the container has exited.
-pub fn run(engine: &Engine, id: &str) -> Result<i32> {
-    run_attached(engine, id, false)
+/// What the monitor hands the small one, to get back when the container
+/// has exited (inside `worker::Request::Exited`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resume {
+    pub engine: EngineSpec,
+    pub id: String,
+    /// The first attach client's window size (rows, cols), for a restart.
+    pub winsize: Option<(u16, u16)>,
+    /// The restart policy may start the container again: the worker
+    /// re-executes from a sealed binary first.
+    pub may_restart: bool,
+    /// The restart delay of the run that ended (restart.rs's back-off).
+    pub delay_ms: Option<u64>,
+    /// The network backend to stop.
+    pub net: Option<sangja_network::Detached>,
 }
 
-/// `run`, with a client on ATTACH_FD when `attached`.
-pub fn run_attached(engine: &Engine, id: &str, attached: bool) -> Result<i32> {
-    // SAFETY: READY_FD was set up by the CLI for us and nothing else owns it.
-    let ready = unsafe { OwnedFd::from_raw_fd(READY_FD) };
-    // SAFETY: as READY_FD, when the CLI said it passed one.
-    let client = attached.then(|| unsafe { OwnedFd::from_raw_fd(ATTACH_FD) });
-    if let Some(c) = &client {
-        let _ = nix::fcntl::fcntl(c, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
-    }
-    // Inherited without close-on-exec (that is how it got here); set it
-    // again, or helpers we spawn (pasta, slirp4netns) would hold it open and
-    // the CLI would wait for them.
-    let _ = nix::fcntl::fcntl(&ready, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
-    // Close anything else inherited: a test harness's pipe held open by a
-    // long-lived monitor would keep its reader waiting forever.
-    sangja_runtime::fds::close_range((if attached { ATTACH_FD + 1 } else { READY_FD + 1 }) as u32, u32::MAX, 0);
+/// Runs the monitor of container `id` (`worker::Request::Monitor`), with the
+/// CLI's ready pipe and, for `run -it` and `start -a`, an attach client
+/// connected from the start. Called in a freshly exec'd, single-threaded
+/// sangja; returns only in the short-lived first process (the caller exits
+/// at once) or when the container has exited (no small monitor).
+pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -> i32 {
     // Detach from the caller's session and terminal; the second fork makes
     // sure the monitor, not being a session leader, can never get one back.
     let _ = setsid();
     // SAFETY: single-threaded (just exec'd, no runtime started).
     match unsafe { fork() } {
-        Ok(ForkResult::Parent { .. }) => return Ok(0),
+        Ok(ForkResult::Parent { .. }) => return 0,
         Ok(ForkResult::Child) => {}
         Err(e) => {
             report(&ready, 125, &format!("fork the container's monitor: {}", e.desc()));
-            return Ok(125);
+            return 125;
         }
     }
     for sig in [Signal::SIGHUP, Signal::SIGINT, Signal::SIGPIPE, Signal::SIGTTOU, Signal::SIGTTIN] {
@@ -74,14 +87,11 @@ pub fn run_attached(engine: &Engine, id: &str, attached: bool) -> Result<i32> {
         Ok(c) => c,
         Err(e) => {
             report(&ready, e.exit_code(), &e.to_string());
-            return Ok(e.exit_code());
+            return e.exit_code();
         }
     };
-    match start(engine, container, ready, client) {
-        Ok(code) => Ok(code),
-        // Nobody reads our stderr: the error is in the ready report or the state.
-        Err(_) => Ok(125),
-    }
+    // Nobody reads our stderr: an error is in the ready report or the state.
+    start(engine, container, ready, client).unwrap_or(125)
 }
 
 fn report(ready: &OwnedFd, code: i32, msg: &str) {
@@ -89,9 +99,10 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
     let _ = nix::unistd::write(ready, text.as_bytes());
 }
 
-/// Starts the container, reports, then relays its output until it exits.
+/// Starts the container, reports, then hands off to the small monitor (or
+/// relays its output itself until it exits).
 fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
-    let mut server = sangja_container::attach::Server::new(sangja_container::attach::socket_path(&engine.paths, &c.config.id), client);
+    let mut server = Server::new(attach::socket_path(&engine.paths, &c.config.id), client);
     // No start_lock here: start_monitor holds it for us until our report.
     let spawned = spawn(engine, &c, server.winsize());
     let (child, io, mut net) = match spawned {
@@ -112,32 +123,60 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     report(&ready, 0, "");
     drop(ready);
 
+    let io = handoff(engine, &c, &server, io, child.pid, &net, None);
     let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
     server.serve(io, &mut log);
     let code = wait(child.pid);
     // The network backend (pasta, slirp4netns) ends with the container.
     net.stop();
+    let store = ContainerStore::new(&engine.paths);
+    Ok(after_exit(engine, &store, c, code, server, None))
+}
+
+/// `worker::Request::Exited`: the small monitor saw the container exit with
+/// `code`; `listener` and `clients` are its attach socket and clients.
+pub fn exited(resume: Resume, code: i32, terminated: bool, listener: Option<OwnedFd>, clients: Vec<OwnedFd>) -> i32 {
+    let engine = resume.engine.engine();
+    super::restart::resumed(terminated);
+    let winsize = resume.winsize.map(|(r, c)| libc::winsize { ws_row: r, ws_col: c, ws_xpixel: 0, ws_ypixel: 0 });
+    let server = Server::resume(attach::socket_path(&engine.paths, &resume.id), listener, clients, winsize);
+    if let Some(net) = resume.net {
+        net.stop();
+    }
+    let store = ContainerStore::new(&engine.paths);
+    let c = match store.lookup(&resume.id) {
+        Ok(c) => c,
+        Err(_) => {
+            server.finish(code);
+            return code;
+        }
+    };
+    after_exit(&engine, &store, c, code, server, resume.delay_ms.map(Duration::from_millis))
+}
+
+/// What follows a run's end: cgroup, state, the restart policy, `--rm`,
+/// and last the clients. Returns the monitor's exit code.
+fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, mut server: Server, delay: Option<Duration>) -> i32 {
     if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&c.dir.join("spec.json")) {
         runtime::cgroups::remove(&spec);
     }
-
     // Re-read: pause or rename may have changed the record meanwhile.
-    let store = ContainerStore::new(&engine.paths);
     let mut c = store.reload(&c).unwrap_or(c);
     let _ = c.mark_exited(code);
     // `--restart`: again while the policy says so (restart.rs).
-    let code = super::restart::supervise(engine, &mut c, code, |c| {
+    let code = super::restart::supervise(engine, &mut c, code, delay, |c, delay| {
         let starting = c.start_lock().ok()?;
         let (child, io, mut net) = spawn(engine, c, server.winsize()).ok()?;
         if super::restart::record_running(c, child.pid).is_err() {
             let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         }
         drop(starting);
+        let io = handoff(engine, c, &server, io, child.pid, &net, Some(delay));
         let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
         server.serve(io, &mut log);
         let code = wait(child.pid);
         net.stop();
-        super::restart::record_exited(&store, c, code);
+        super::restart::record_exited(store, c, code);
         Some(code)
     });
     if c.config.options.remove {
@@ -157,10 +196,114 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     }
     // Last: an attached `run -it` returns once all of the above is done.
     server.finish(code);
-    Ok(super::restart::monitor_exit_code(&c, code))
+    super::restart::monitor_exit_code(&c, code)
 }
 
-type Spawned = (runtime::Container, sangja_container::attach::Io, sangja_network::Attachment);
+/// The small monitor, when it is installed next to sangja.
+fn small_monitor() -> Option<PathBuf> {
+    let host = runtime::selfexe::host_path().ok()?;
+    let path = host.parent()?.join(SMALL_MONITOR);
+    let c = CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: access with a valid C string.
+    (unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0).then_some(path)
+}
+
+/// A memfd holding `data` (read back by the small monitor with pread).
+fn memfd(data: &[u8]) -> Option<OwnedFd> {
+    let fd = nix::sys::memfd::memfd_create(c"sangja-monitor-resume", nix::sys::memfd::MFdFlags::MFD_CLOEXEC).ok()?;
+    let mut done = 0;
+    while done < data.len() {
+        done += nix::unistd::write(&fd, &data[done..]).ok().filter(|n| *n > 0)?;
+    }
+    Some(fd)
+}
+
+/// Execs the small monitor for the running container `pid`, with its stdio
+/// `io`, the attach socket and clients of `server` and what `exited` needs
+/// afterwards. Returns (with `io`) only when it cannot: then this process
+/// serves the container itself.
+fn handoff(
+    engine: &Engine,
+    c: &Container,
+    server: &Server,
+    io: Io,
+    pid: i32,
+    net: &sangja_network::Attachment,
+    delay: Option<Duration>,
+) -> Io {
+    let Some(small) = small_monitor() else { return io };
+    let Ok(host) = runtime::selfexe::host_path() else { return io };
+    let resume = Resume {
+        engine: EngineSpec::of(engine),
+        id: c.config.id.clone(),
+        winsize: server.winsize().map(|w| (w.ws_row, w.ws_col)),
+        may_restart: !matches!(c.config.options.restart, RestartPolicy::No),
+        delay_ms: delay.map(|d| d.as_millis() as u64),
+        net: Some(net.detached()),
+    };
+    let Some(resume_fd) = serde_json::to_vec(&resume).ok().and_then(|d| memfd(&d)) else { return io };
+    let early = if server.early_input().is_empty() { None } else { memfd(server.early_input()) };
+    let mut args: Vec<Vec<u8>> = vec![small.as_os_str().as_bytes().to_vec()];
+    let mut fds: Vec<RawFd> = Vec::new();
+    let arg = |args: &mut Vec<Vec<u8>>, k: &str, v: &[u8]| {
+        args.push(k.as_bytes().to_vec());
+        args.push(v.to_vec());
+    };
+    let mut fd_arg = |args: &mut Vec<Vec<u8>>, k: &str, fd: RawFd| {
+        fds.push(fd);
+        arg(args, k, fd.to_string().as_bytes());
+    };
+    fd_arg(&mut args, "--resume", resume_fd.as_raw_fd());
+    match &io {
+        Io::Tty(m) => {
+            args.push(b"--tty".to_vec());
+            fd_arg(&mut args, "--out", m.as_raw_fd());
+        }
+        Io::Pipes { stdin, out, err } => {
+            fd_arg(&mut args, "--out", out.as_raw_fd());
+            fd_arg(&mut args, "--err", err.as_raw_fd());
+            if let Some(s) = stdin {
+                fd_arg(&mut args, "--stdin", s.as_raw_fd());
+            }
+        }
+    }
+    if let Some(e) = &early {
+        fd_arg(&mut args, "--early", e.as_raw_fd());
+    }
+    let (listener, clients) = server.fds();
+    if let Some(l) = listener {
+        fd_arg(&mut args, "--listen", l);
+    }
+    for cl in clients {
+        fd_arg(&mut args, "--client", cl);
+    }
+    let log = c.log_path();
+    args.push(b"--pid".to_vec());
+    args.push(pid.to_string().into_bytes());
+    args.push(b"--log".to_vec());
+    args.push(log.as_os_str().as_bytes().to_vec());
+    if let Some(max) = c.config.options.log_max_size {
+        args.push(b"--max".to_vec());
+        args.push(max.to_string().into_bytes());
+    }
+    args.push(b"--exe".to_vec());
+    args.push(host.as_os_str().as_bytes().to_vec());
+    let Ok(argv) = args.into_iter().map(CString::new).collect::<std::result::Result<Vec<CString>, _>>() else { return io };
+    let set_cloexec = |on: bool| {
+        for fd in &fds {
+            // SAFETY: flag changes on descriptors we hold.
+            unsafe { libc::fcntl(*fd, libc::F_SETFD, if on { libc::FD_CLOEXEC } else { 0 }) };
+        }
+    };
+    set_cloexec(false);
+    // Returns only on failure (the environment goes along: _SANGJA_EXE and
+    // the user namespace's identity, for the worker that comes back).
+    let _ = nix::unistd::execv(&argv[0], &argv);
+    set_cloexec(true);
+    io
+}
+
+type Spawned = (runtime::Container, Io, sangja_network::Attachment);
 
 fn spawn(engine: &Engine, c: &Container, winsize: Option<libc::winsize>) -> Result<Spawned> {
     let mut spec: oci_spec::runtime::Spec = crate::json_file::read(&c.dir.join("spec.json"))?;
@@ -181,10 +324,10 @@ fn spawn_stdio(
     rootfs: &Rootfs,
     interactive: bool,
     winsize: Option<libc::winsize>,
-) -> Result<(runtime::Container, sangja_container::attach::Io)> {
+) -> Result<(runtime::Container, Io)> {
     if spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false) {
         let (child, master) = runtime::tty::spawn_terminal_sized(spec, rootfs, winsize)?;
-        return Ok((child, sangja_container::attach::Io::Tty(master)));
+        return Ok((child, Io::Tty(master)));
     }
     let pipe = || pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create an output pipe: {}", e.desc())));
     let (out_r, out_w) = pipe()?;
@@ -199,7 +342,7 @@ fn spawn_stdio(
     };
     let stdio = Stdio { stdin: stdin_r.as_fd(), stdout: out_w.as_fd(), stderr: err_w.as_fd() };
     let child = runtime::spawn_with_stdio(spec, rootfs, &stdio)?;
-    Ok((child, sangja_container::attach::Io::Pipes { stdin: stdin_w, out: out_r, err: err_r }))
+    Ok((child, Io::Pipes { stdin: stdin_w, out: out_r, err: err_r }))
 }
 
 /// Reaps the container's init; 128+signal when it was killed.
@@ -213,3 +356,4 @@ fn wait(pid: i32) -> i32 {
         }
     }
 }
+

@@ -4,7 +4,7 @@
 //! container and ends the policy; the monitor's pid in `monitor.pid` for a
 //! unit's PIDFile=.
 
-use crate::Engine;
+use super::Engine;
 use sangja_container::policy::restart_delay;
 use sangja_container::record::{Container, ContainerStore, StartedBy};
 use sangja_runtime as runtime;
@@ -28,6 +28,23 @@ extern "C" fn on_term(_sig: libc::c_int) {
 /// Called by the monitor each time the container's init runs.
 pub fn on_started(c: &Container, pid: i32) {
     TARGET.store(pid, Ordering::SeqCst);
+    arm();
+    let _ = std::fs::write(c.dir.join("monitor.pid"), format!("{}\n", std::process::id()));
+}
+
+/// Called by the worker the small monitor hands back to (monitor.rs): the
+/// small one got SIGTERM when `terminated`; from here on this process takes
+/// SIGTERM as the end of the policy again.
+pub fn resumed(terminated: bool) {
+    if terminated {
+        TERMINATED.store(true, Ordering::SeqCst);
+    }
+    TARGET.store(0, Ordering::SeqCst);
+    arm();
+}
+
+/// Installs the SIGTERM handler.
+fn arm() {
     let action = nix::sys::signal::SigAction::new(
         nix::sys::signal::SigHandler::Handler(on_term),
         nix::sys::signal::SaFlags::SA_RESTART,
@@ -35,7 +52,6 @@ pub fn on_started(c: &Container, pid: i32) {
     );
     // SAFETY: the handler only touches atomics and calls kill.
     let _ = unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGTERM, &action) };
-    let _ = std::fs::write(c.dir.join("monitor.pid"), format!("{}\n", std::process::id()));
 }
 
 /// How long the last run lasted, from the recorded start.
@@ -68,11 +84,18 @@ fn backoff(store: &ContainerStore, c: &Container, delay: Duration) -> bool {
 /// After the container exited with `code` (state saved as exited): starts
 /// it again while its policy wants, each run logged and recorded as the
 /// first; returns the last exit code. `run_once` spawns, serves and reaps
-/// one run and returns its code, or None when it could not start.
-pub fn supervise(engine: &Engine, c: &mut Container, mut code: i32, mut run_once: impl FnMut(&mut Container) -> Option<i32>) -> i32 {
+/// one run and returns its code, or None when it could not start; it gets
+/// the delay it was started after, which a monitor that execs away (to the
+/// small monitor) hands back as `delay`, so the back-off keeps growing.
+pub fn supervise(
+    engine: &Engine,
+    c: &mut Container,
+    mut code: i32,
+    mut delay: Option<Duration>,
+    mut run_once: impl FnMut(&mut Container, Duration) -> Option<i32>,
+) -> i32 {
     let store = ContainerStore::new(&engine.paths);
     let policy = c.config.options.restart;
-    let mut delay: Option<Duration> = None;
     loop {
         let Ok(cur) = store.reload(c) else { return code };
         *c = cur;
@@ -93,8 +116,8 @@ pub fn supervise(engine: &Engine, c: &mut Container, mut code: i32, mut run_once
         }
         let Ok(cur) = store.reload(c) else { return code };
         *c = cur;
-        // record_running counts the restart.
-        let result = run_once(c);
+        c.state.restart_count += 1;
+        let result = run_once(c, d);
         if let Ok(mut cur) = store.reload(c) {
             let _ = cur.mark_monitor(None);
             *c = cur;

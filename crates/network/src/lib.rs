@@ -303,6 +303,54 @@ impl Drop for Attachment {
     }
 }
 
+/// An attachment as data, for a monitor that execs another program and
+/// later execs sangja back (engine/monitor.rs): the backend stays this
+/// process's child through both execs, and is stopped by pid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Detached {
+    backend_pid: Option<i32>,
+    userdata: PathBuf,
+    bridges: Vec<String>,
+    container_id: String,
+    keeper: Option<rootless_netns::Keeper>,
+}
+
+impl Attachment {
+    /// What `Detached::stop` needs to do what `stop` does, once this
+    /// process is no longer the one that holds the attachment. Call after
+    /// `started`; the attachment itself is left as it is.
+    pub fn detached(&self) -> Detached {
+        Detached {
+            backend_pid: self.backend_pid(),
+            userdata: self.userdata.clone(),
+            bridges: self.bridges.clone(),
+            container_id: self.container_id.clone(),
+            keeper: self.keeper.clone(),
+        }
+    }
+}
+
+impl Detached {
+    /// As `Attachment::stop`.
+    pub fn stop(self) {
+        if !self.bridges.is_empty() {
+            let _inside = self.keeper.as_ref().and_then(|k| rootless_netns::enter(k).ok());
+            for b in &self.bridges {
+                bridge::leave(b, &self.container_id);
+            }
+        }
+        if let Some(pid) = self.backend_pid {
+            let pid = nix::unistd::Pid::from_raw(pid);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+            if let Ok(mut st) = read_state(&self.userdata) {
+                st.pid = None;
+                let _ = crate::json_file::write_volatile(&state_path(&self.userdata), &st);
+            }
+        }
+    }
+}
+
 /// Prepares the network of a container about to start: for pasta and
 /// slirp4netns, makes its namespace, starts the backend with the published
 /// ports and points the spec's network namespace at it; for container:NAME
