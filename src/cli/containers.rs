@@ -3,7 +3,9 @@
 use super::format::{self, Format};
 use super::Context;
 use crate::container::record::{Container, Status};
-use crate::engine::containers;
+use crate::engine::containers::{self, RemoveOutcome, RemoveRequest};
+use crate::engine::lifecycle::StopOptions;
+use crate::engine::select::{Scope, Selection};
 use crate::error::{Error, Result};
 use clap::Args;
 use serde_json::{json, Value};
@@ -193,50 +195,31 @@ pub struct RmArgs {
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let mut targets: Vec<String> =
-        if args.all { containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id).collect() } else { args.containers.clone() };
+    let mut names = args.containers.clone();
     for f in &args.cidfile {
-        targets.extend(super::supervise::read_cidfile(f, args.ignore)?);
+        names.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
-    let cidfiles = args.cidfile.clone();
+    let req = RemoveRequest {
+        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore },
+        force: args.force,
+        stop: args.time.map(|t| StopOptions { timeout: Some(t) }),
+        volumes: args.volumes,
+    };
+    // Only cidfiles were given, and `--ignore` let them be missing or empty.
+    let outcomes = if req.selection.names.is_empty() && !args.all { Vec::new() } else { containers::remove(&ctx.engine, &req)? };
     let mut code = 0;
-    for t in targets {
-        // Read before the record goes: which anonymous volumes it had.
-        let mounts = if args.volumes {
-            crate::container::record::ContainerStore::new(&ctx.engine.paths).lookup(&t).ok().map(|c| c.config.options)
-        } else {
-            None
-        };
-        let mut stopped_id = None;
-        if let (true, Some(secs)) = (args.force, args.time) {
-            // A graceful stop first, as podman's rm -f -t.
-            let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-            if let Ok(c) = store.lookup(&t) {
-                let _ = crate::engine::lifecycle::stop(&ctx.engine, &c, std::time::Duration::from_secs(secs));
-                stopped_id = Some(c.config.id);
-            }
-        }
-        let removed = containers::remove(&ctx.engine, &t, args.force);
-        if let (Some(id), Err(Error::ContainerNotFound(_))) = (&stopped_id, &removed) {
-            // Its `--rm` monitor removed it once stopped.
-            println!("{id}");
-            continue;
-        }
-        if args.ignore && matches!(removed, Err(Error::ContainerNotFound(_))) {
-            continue;
-        }
-        match removed {
-            Ok(id) => {
-                if let Some(o) = &mounts {
-                    if let Err(e) = crate::engine::volumes::remove_anonymous(&ctx.engine, o) {
-                        eprintln!("Error: {e}");
-                    }
+    for outcome in outcomes {
+        match outcome {
+            RemoveOutcome::Removed { id, volumes_error, .. } => {
+                if let Some(e) = volumes_error {
+                    eprintln!("Error: {e}");
                 }
-                println!("{id}")
+                println!("{id}");
             }
-            Err(e) => {
-                eprintln!("Error: {e}");
-                let c = match e {
+            RemoveOutcome::Missing { .. } => {}
+            RemoveOutcome::Failed { error, .. } => {
+                eprintln!("Error: {error}");
+                let c = match error {
                     Error::ContainerNotFound(_) => 1,
                     Error::State(_) => 2,
                     other => other.exit_code(),
@@ -250,7 +233,7 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     // As podman: the file goes with the container, so the unit's next
     // `run --cidfile` can write it again.
     if code == 0 {
-        for f in &cidfiles {
+        for f in &args.cidfile {
             let _ = std::fs::remove_file(f);
         }
     }

@@ -120,24 +120,7 @@ pub fn before_create(ctx: &super::Context, args: &super::run::RunArgs) -> Result
     let Some(name) = &args.name else {
         return Err(Error::Invalid("--replace needs --name: it replaces the container of that name".into()));
     };
-    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-    if store.names()?.iter().any(|(n, _)| n == name) {
-        let c = store.lookup(name)?;
-        let timeout = std::time::Duration::from_secs(c.config.options.stop_timeout.unwrap_or(10));
-        if c.is_running() {
-            crate::engine::lifecycle::mark_stopped_by_user(&store, &c);
-            match crate::engine::lifecycle::stop(&ctx.engine, &c, timeout) {
-                Ok(_) | Err(Error::ContainerNotFound(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match crate::engine::containers::remove(&ctx.engine, name, true) {
-            Ok(_) | Err(Error::ContainerNotFound(_)) => {}
-            Err(e) => return Err(e),
-        }
-        crate::engine::volumes::remove_anonymous(&ctx.engine, &c.config.options)?;
-    }
-    Ok(())
+    crate::engine::containers::replace(&ctx.engine, name)
 }
 
 /// After a detached start: systemd learns the monitor's pid (it outlives

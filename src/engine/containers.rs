@@ -1,10 +1,13 @@
 //! Container use cases: list (with state reconciled), remove.
 
+use super::lifecycle::StopOptions;
+use super::select::{select, Selection, Target};
 use super::Engine;
 use crate::container::record::{process_start_time, Container, ContainerStore};
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::unistd::Pid;
+use serde::{Deserialize, Serialize, Serializer};
 use std::time::{Duration, Instant};
 
 /// All containers (`all`) or only the running ones, newest first.
@@ -16,9 +19,108 @@ pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
     Ok(v)
 }
 
-/// Removes a container; a running one only with `force` (killed first).
+/// `rm`: which containers, and how.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RemoveRequest {
+    pub selection: Selection,
+    /// Running containers too: killed first.
+    pub force: bool,
+    /// With `force`: stopped first as `stop` does (the stop signal, SIGKILL
+    /// after the timeout) instead of SIGKILL at once (`rm -f -t`, `--replace`).
+    pub stop: Option<StopOptions>,
+    /// Their anonymous volumes too (`rm -v`, `run --rm`).
+    pub volumes: bool,
+}
+
+/// What `remove` did with one selected container.
+#[derive(Debug, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum RemoveOutcome {
+    /// Gone (by us, or by its `--rm` monitor once stopped).
+    Removed {
+        given: String,
+        id: String,
+        /// Removing its anonymous volumes failed (the container is gone).
+        #[serde(serialize_with = "error_text_opt")]
+        volumes_error: Option<Error>,
+    },
+    /// Already gone, and the selection ignores missing containers.
+    Missing { given: String },
+    /// Not removed.
+    Failed {
+        given: String,
+        #[serde(serialize_with = "error_text")]
+        error: Error,
+    },
+}
+
+fn error_text<S: Serializer>(e: &Error, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
+fn error_text_opt<S: Serializer>(e: &Option<Error>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.collect_str(e),
+        None => s.serialize_none(),
+    }
+}
+
+/// Removes the selected containers, in order: `rm`, `run --replace`, and a
+/// `--rm` container's monitor once it has recorded the exit.
+pub fn remove(engine: &Engine, req: &RemoveRequest) -> Result<Vec<RemoveOutcome>> {
+    Ok(select(engine, &req.selection)?.map(|t| remove_target(engine, t, req)).collect())
+}
+
+fn remove_target(engine: &Engine, t: Target, req: &RemoveRequest) -> RemoveOutcome {
+    let given = t.given;
+    let c = match t.container {
+        Ok(c) => c,
+        Err(error) => return RemoveOutcome::Failed { given, error },
+    };
+    let stopped = match (req.force, &req.stop) {
+        (true, Some(opts)) => {
+            // Its errors do not matter: the kill below follows.
+            let _ = super::lifecycle::stop(engine, &c, opts.timeout_for(&c));
+            true
+        }
+        _ => false,
+    };
+    match remove_one(engine, &given, req.force) {
+        Ok(id) => {
+            let volumes_error = if req.volumes { super::volumes::remove_anonymous(engine, &c.config.options).err() } else { None };
+            RemoveOutcome::Removed { given, id, volumes_error }
+        }
+        // Its `--rm` monitor removed it once stopped.
+        Err(Error::ContainerNotFound(_)) if stopped => RemoveOutcome::Removed { given, id: c.config.id, volumes_error: None },
+        Err(Error::ContainerNotFound(_)) if req.selection.ignore_missing => RemoveOutcome::Missing { given },
+        Err(error) => RemoveOutcome::Failed { given, error },
+    }
+}
+
+/// `run --replace`: removes the container named exactly `name`, if there
+/// is one, as `rm -f -v` does, stopping it first within its stop timeout.
+pub fn replace(engine: &Engine, name: &str) -> Result<()> {
+    if !ContainerStore::new(&engine.paths).names()?.iter().any(|(n, _)| n == name) {
+        return Ok(());
+    }
+    let req = RemoveRequest {
+        selection: Selection { names: vec![name.to_string()], all: None, ignore_missing: true },
+        force: true,
+        stop: Some(StopOptions::default()),
+        volumes: true,
+    };
+    for outcome in remove(engine, &req)? {
+        match outcome {
+            RemoveOutcome::Removed { volumes_error: Some(e), .. } | RemoveOutcome::Failed { error: e, .. } => return Err(e),
+            RemoveOutcome::Removed { .. } | RemoveOutcome::Missing { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+/// Removes one container; a running one only with `force` (killed first).
 /// Returns its full id.
-pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
+pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
     if c.is_running() {
