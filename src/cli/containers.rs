@@ -2,8 +2,7 @@
 
 use super::format::{self, Format};
 use super::Context;
-use crate::container::record::{Container, Status};
-use crate::engine::containers::{self, RemoveOutcome, RemoveRequest};
+use crate::engine::containers::{self, Container, PsRequest, RemoveOutcome, RemoveRequest, Status};
 use crate::engine::lifecycle::StopOptions;
 use crate::engine::select::{Scope, Selection};
 use crate::error::{Error, Result};
@@ -94,42 +93,38 @@ pub(crate) fn labels(l: &[String]) -> Value {
 
 /// Lists containers.
 pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
-    let filters = containers::Filters::parse(&args.filter)?;
-    // As podman: without -a only running containers, unless a status filter or --last says otherwise.
-    let all = args.all || args.latest || args.last >= 0 || filters.has("status") || filters.has("exited");
-    let mut list = containers::list(&ctx.engine, all)?;
-    list.retain(|c| filters.matches(c));
-    if args.latest {
-        list.truncate(1);
-    }
-    if args.last >= 0 {
-        list.truncate(args.last as usize);
-    }
+    let req = PsRequest {
+        all: args.all,
+        filters: args.filter,
+        latest: args.latest,
+        last: usize::try_from(args.last).ok(),
+        size: args.size && !args.quiet,
+    };
+    let list = containers::ps(&ctx.engine, &req)?;
     if args.quiet {
-        for c in &list {
-            println!("{}", if args.no_trunc { &c.config.id[..] } else { &c.config.id[..12] });
+        for e in &list {
+            let id = &e.container.config.id;
+            println!("{}", if args.no_trunc { &id[..] } else { &id[..12] });
         }
         return Ok(0);
     }
-    let mut rows: Vec<Value> = list.iter().map(|c| ps_object(c, args.no_trunc)).collect();
-    if args.size {
-        let images = crate::image::store::ImageStore::new(&ctx.engine.paths);
-        for (r, c) in rows.iter_mut().zip(&list) {
-            let rw = containers::dir_size(&c.upper_dir());
-            let root = images.lookup(&c.config.image_id).map(|i| i.size).unwrap_or(0) + rw;
-            r["Size"] = json!({ "rwSize": rw, "rootFsSize": root });
-            r["SizeText"] = Value::String(format!("{} (virtual {})", format::size(rw), format::size(root)));
+    let mut rows: Vec<Value> = list.iter().map(|e| ps_object(&e.container, args.no_trunc)).collect();
+    for (r, e) in rows.iter_mut().zip(&list) {
+        if let Some(s) = e.size {
+            r["Size"] = json!({ "rwSize": s.rw, "rootFsSize": s.root_fs });
+            r["SizeText"] = Value::String(format!("{} (virtual {})", format::size(s.rw), format::size(s.root_fs)));
         }
     }
     let table_rows: Vec<Value> = rows
         .iter()
         .zip(&list)
-        .map(|(r, c)| {
+        .map(|(r, e)| {
+            let c = &e.container;
             let mut r = r.clone();
             r["Command"] = Value::String(truncate(&c.config.command.join(" "), 20, args.no_trunc));
             r["Created"] = Value::String(format::ago(&c.config.created));
             r["Names"] = Value::String(c.config.name.clone());
-            r["Ports"] = Value::String(crate::network::ports_summary(&c.userdata_dir(), c.is_running()));
+            r["Ports"] = Value::String(e.ports.clone());
             if let Some(t) = r.get("SizeText").cloned() {
                 r["Size"] = t;
             }

@@ -3,9 +3,8 @@
 
 use super::run::RunArgs;
 use super::Context;
-use crate::container::record::Container;
+use crate::engine::containers::Container;
 use crate::engine::lifecycle::{self, StopOptions};
-use crate::engine::run as engine_run;
 use crate::engine::select::{self, select, Scope, Selection};
 use crate::error::{Error, Result};
 use clap::Args;
@@ -17,7 +16,7 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
     let mut max = None;
     for o in opts {
         match o.split_once('=') {
-            Some(("max-size", v)) => max = Some(crate::container::logs::parse_size(v)?),
+            Some(("max-size", v)) => max = Some(crate::engine::logs::parse_size(v)?),
             _ => {
                 return Err(Error::Invalid(format!(
                     "unsupported --log-opt {o:?}: the k8s-file log takes max-size=SIZE (e.g. max-size=10m)"
@@ -31,21 +30,14 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
 /// `run -d`: starts the created container under its monitor and prints its id.
 pub fn run_detached(ctx: &Context, c: Container) -> Result<i32> {
     lifecycle::start_detached(&ctx.engine, &ctx.cli_globals, &c)?;
-    super::supervise::notify_detached(ctx, &c);
+    lifecycle::notify_detached(&ctx.engine, &c);
     println!("{}", c.config.id);
     Ok(0)
 }
 
 /// `create`: as `run`, without starting; prints the full id.
 pub fn create(ctx: &Context, args: RunArgs) -> Result<i32> {
-    let mut opts = args.options()?;
-    let image = super::run::resolve_image(ctx, &args)?;
-    super::supervise::before_create(ctx, &args)?;
-    if args.net_flags.publish_all {
-        crate::network::publish_exposed(&mut opts.net, &image.config)?;
-    }
-    let (container, _spec) = engine_run::create(&ctx.engine, &image, &args.image, opts)?;
-    args.supervisor_flags.write_cidfile(&container.config.id)?;
+    let (_, container, _) = super::run::create(ctx, &args)?;
     println!("{}", container.config.id);
     Ok(0)
 }

@@ -2,12 +2,10 @@
 
 use super::progress::PullProgress;
 use super::Context;
-use crate::container::RunOptions;
-use crate::engine::images::{self, ResolveEvent};
-use crate::engine::run;
+use crate::engine::containers::Container;
+use crate::engine::images::{self, ImageRecord, PullOptions, ResolveEvent};
+use crate::engine::run::{self, RunOptions};
 use crate::error::{Error, Result};
-use crate::image::pull::PullOptions;
-use crate::image::store::ImageRecord;
 use clap::{Args, ValueEnum};
 use std::sync::OnceLock;
 
@@ -168,17 +166,23 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
     })
 }
 
-/// Runs a container in the foreground; returns its exit code.
-pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
-    let opts = args.options()?;
-    let mut opts = opts;
-    let image = resolve_image(ctx, &args)?;
-    super::supervise::before_create(ctx, &args)?;
+/// `run` and `create`: the image (pulled per `--pull`), `--replace`, the
+/// container created and its `--cidfile` written.
+pub(crate) fn create(ctx: &Context, args: &RunArgs) -> Result<(ImageRecord, Container, oci_spec::runtime::Spec)> {
+    let mut opts = args.options()?;
+    let image = resolve_image(ctx, args)?;
+    super::supervise::before_create(ctx, args)?;
     if args.net_flags.publish_all {
         crate::network::publish_exposed(&mut opts.net, &image.config)?;
     }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
     args.supervisor_flags.write_cidfile(&container.config.id)?;
+    Ok((image, container, spec))
+}
+
+/// Runs a container in the foreground; returns its exit code.
+pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
+    let (image, container, spec) = create(ctx, &args)?;
     if args.detach {
         return super::lifecycle::run_detached(ctx, container);
     }

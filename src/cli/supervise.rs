@@ -1,7 +1,7 @@
 //! `run`/`create` flags for running under a supervisor (systemd units):
 //! `--restart`, `--sdnotify`, `--stop-timeout`, `--cidfile`, `--replace`.
 
-use crate::container::policy::{RestartPolicy, SdNotify};
+use crate::engine::run::{RestartPolicy, SdNotify};
 use crate::error::{Error, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -121,16 +121,4 @@ pub fn before_create(ctx: &super::Context, args: &super::run::RunArgs) -> Result
         return Err(Error::Invalid("--replace needs --name: it replaces the container of that name".into()));
     };
     crate::engine::containers::replace(&ctx.engine, name)
-}
-
-/// After a detached start: systemd learns the monitor's pid (it outlives
-/// the CLI and records the exit) and, with `conmon`, that the container runs.
-pub fn notify_detached(ctx: &super::Context, c: &crate::container::record::Container) {
-    if crate::systemd::notify::socket_from_env().is_none() {
-        return;
-    }
-    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-    let Ok(cur) = store.reload(c) else { return };
-    let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
-    crate::systemd::notify::container_started(cur.config.options.sdnotify, pid);
 }

@@ -3,7 +3,8 @@
 use super::lifecycle::StopOptions;
 use super::select::{select, Selection, Target};
 use super::Engine;
-use crate::container::record::{process_start_time, Container, ContainerStore};
+use crate::container::record::{process_start_time, ContainerStore};
+pub use crate::container::record::{Container, Status};
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::unistd::Pid;
@@ -17,6 +18,76 @@ pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
         v.retain(|c| c.is_running());
     }
     Ok(v)
+}
+
+/// `ps`: which containers, and what to add to their records.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PsRequest {
+    /// All, not only running ones (implied by `latest`, `last` and a status or exited filter).
+    pub all: bool,
+    /// `KEY=VALUE` filters (see `Filters`).
+    pub filters: Vec<String>,
+    /// The newest only.
+    pub latest: bool,
+    /// The newest N only.
+    pub last: Option<usize>,
+    /// Compute the size of each writable layer.
+    pub size: bool,
+}
+
+/// One container of `ps`.
+#[derive(Debug, Serialize)]
+pub struct PsEntry {
+    #[serde(serialize_with = "container_record")]
+    pub container: Container,
+    /// With `size`.
+    pub size: Option<ContainerSize>,
+    /// Published ports while it runs: `127.0.0.1:18080->80/tcp, ...`.
+    pub ports: String,
+}
+
+/// Disk use of a container, in bytes.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContainerSize {
+    /// Its writable layer.
+    pub rw: u64,
+    /// The image's and the writable layer's.
+    pub root_fs: u64,
+}
+
+fn container_record<S: Serializer>(c: &Container, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("Container", 2)?;
+    st.serialize_field("config", &c.config)?;
+    st.serialize_field("state", &c.state)?;
+    st.end()
+}
+
+/// Lists containers as `ps` shows them, newest first.
+pub fn ps(engine: &Engine, req: &PsRequest) -> Result<Vec<PsEntry>> {
+    let filters = Filters::parse(&req.filters)?;
+    // As podman: without `all` only running containers, unless a status filter or `last` says otherwise.
+    let all = req.all || req.latest || req.last.is_some() || filters.has("status") || filters.has("exited");
+    let mut list = list(engine, all)?;
+    list.retain(|c| filters.matches(c));
+    if req.latest {
+        list.truncate(1);
+    }
+    if let Some(n) = req.last {
+        list.truncate(n);
+    }
+    let images = crate::image::store::ImageStore::new(&engine.paths);
+    Ok(list
+        .into_iter()
+        .map(|c| {
+            let size = req.size.then(|| {
+                let rw = dir_size(&c.upper_dir());
+                ContainerSize { rw, root_fs: images.lookup(&c.config.image_id).map(|i| i.size).unwrap_or(0) + rw }
+            });
+            let ports = crate::network::ports_summary(&c.userdata_dir(), c.is_running());
+            PsEntry { container: c, size, ports }
+        })
+        .collect())
 }
 
 /// `rm`: which containers, and how.

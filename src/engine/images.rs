@@ -3,9 +3,11 @@
 use super::Engine;
 use crate::container::record::ContainerStore;
 use crate::error::{Error, Result};
-use crate::image::pull::{self, PullEvent, PullOptions};
+use crate::image::pull;
+pub use crate::image::pull::{PullEvent, PullOptions};
 use crate::image::registries;
-use crate::image::store::{ImageRecord, ImageStore};
+pub use crate::image::store::ImageRecord;
+use crate::image::store::ImageStore;
 
 /// Pulls `name`, trying each candidate registry for a short name in order.
 pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn Fn(PullEvent) + Send + Sync)) -> Result<ImageRecord> {
@@ -61,12 +63,12 @@ pub fn resolve(
 ) -> Result<ImageRecord> {
     let store = ImageStore::new(&engine.paths);
     let local = store.lookup(name);
-    let need_pull = match (policy, &local) {
-        (PullPolicy::Always | PullPolicy::Newer, _) => true,
-        (PullPolicy::Missing, Err(Error::ImageNotFound(_))) => true,
-        _ => false,
+    let pull_it = match policy {
+        PullPolicy::Always | PullPolicy::Newer => true,
+        PullPolicy::Missing => matches!(local, Err(Error::ImageNotFound(_))),
+        PullPolicy::Never => false,
     };
-    if !need_pull {
+    if !pull_it {
         return local;
     }
     events(ResolveEvent::Pulling(name.to_string()));

@@ -424,3 +424,14 @@ pub fn wait(engine: &Engine, c: &Container) -> Result<Option<i32>> {
         Err(e) => Err(e),
     }
 }
+
+/// After `run -d`: systemd learns the monitor's pid (it outlives the CLI
+/// and records the exit) and, with `--sdnotify=conmon`, that the container runs.
+pub fn notify_detached(engine: &Engine, c: &Container) {
+    if crate::systemd::notify::socket_from_env().is_none() {
+        return;
+    }
+    let Ok(cur) = ContainerStore::new(&engine.paths).reload(c) else { return };
+    let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
+    crate::systemd::notify::container_started(cur.config.options.sdnotify, pid);
+}

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-pub use crate::container::logs::{Record, Stream};
+pub use crate::container::logs::{parse_size, Record, Stream};
 
 /// Whose logs, and which part of them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

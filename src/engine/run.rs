@@ -1,9 +1,10 @@
 //! Creating a container and running it in the foreground as a direct child.
 
 use super::Engine;
+pub use crate::container::policy::{RestartPolicy, SdNotify};
 use crate::container::record::{process_start_time, Container, ContainerConfig, ContainerStore, Status};
 use crate::container::spec::{self, SpecContext};
-use crate::container::RunOptions;
+pub use crate::container::RunOptions;
 use crate::error::{Error, Result};
 use crate::image::store::ImageRecord;
 use crate::lock;
