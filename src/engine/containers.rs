@@ -356,3 +356,21 @@ pub fn dir_size(dir: &std::path::Path) -> u64 {
     }
     total
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remove_outcomes_serialise() {
+        let out = [
+            RemoveOutcome::Removed { given: "web".into(), id: "abc".into(), volumes_error: None },
+            RemoveOutcome::Missing { given: "gone".into() },
+            RemoveOutcome::Failed { given: "x".into(), error: Error::ContainerNotFound("x".into()) },
+        ];
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"[{"outcome":"removed","given":"web","id":"abc","volumes_error":null},{"outcome":"missing","given":"gone"},{"outcome":"failed","given":"x","error":"no container with name or ID \"x\" found: no such container"}]"#
+        );
+    }
+}

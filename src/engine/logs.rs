@@ -123,3 +123,25 @@ fn tail_start(recs: &[Record], n: Option<i64>) -> usize {
     }
     0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(text: &str, partial: bool) -> Record {
+        crate::container::logs::parse_record(format!("2024-01-02T03:04:05Z stdout {} {text}", if partial { "P" } else { "F" }).as_bytes())
+            .unwrap()
+    }
+
+    #[test]
+    fn tail_counts_lines_not_records() {
+        let recs = [rec("a", false), rec("b", true), rec("c", false), rec("d", false)];
+        assert_eq!(tail_start(&recs, None), 0);
+        assert_eq!(tail_start(&recs, Some(-1)), 0);
+        assert_eq!(tail_start(&recs, Some(0)), 4);
+        assert_eq!(tail_start(&recs, Some(1)), 3);
+        // "b" + "c" are one line.
+        assert_eq!(tail_start(&recs, Some(2)), 1);
+        assert_eq!(tail_start(&recs, Some(9)), 0);
+    }
+}
