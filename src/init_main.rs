@@ -4,11 +4,11 @@
 //! stderr is the container's own. It forwards signals to its child, reaps
 //! every zombie that is reparented to it, and exits with the child's code.
 
-use sangja::error::ErrorKind;
 use nix::errno::Errno;
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
+use sangja::error::ErrorKind;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 

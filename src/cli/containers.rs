@@ -2,9 +2,10 @@
 
 use super::format::{self, Format};
 use super::Context;
-use crate::container::record::{Container, Status};
-use crate::engine::containers;
-use crate::error::{Error, Result};
+use crate::engine::containers::{self, Container, PsRequest, RemoveOutcome, RemoveRequest, Status};
+use crate::engine::lifecycle::StopOptions;
+use crate::engine::select::{Scope, Selection};
+use crate::error::Result;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -92,42 +93,38 @@ pub(crate) fn labels(l: &[String]) -> Value {
 
 /// Lists containers.
 pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
-    let filters = containers::Filters::parse(&args.filter)?;
-    // As podman: without -a only running containers, unless a status filter or --last says otherwise.
-    let all = args.all || args.latest || args.last >= 0 || filters.has("status") || filters.has("exited");
-    let mut list = containers::list(&ctx.engine, all)?;
-    list.retain(|c| filters.matches(c));
-    if args.latest {
-        list.truncate(1);
-    }
-    if args.last >= 0 {
-        list.truncate(args.last as usize);
-    }
+    let req = PsRequest {
+        all: args.all,
+        filters: args.filter,
+        latest: args.latest,
+        last: usize::try_from(args.last).ok(),
+        size: args.size && !args.quiet,
+    };
+    let list = containers::ps(&ctx.engine, &req)?;
     if args.quiet {
-        for c in &list {
-            println!("{}", if args.no_trunc { &c.config.id[..] } else { &c.config.id[..12] });
+        for e in &list {
+            let id = &e.container.config.id;
+            println!("{}", if args.no_trunc { &id[..] } else { &id[..12] });
         }
         return Ok(0);
     }
-    let mut rows: Vec<Value> = list.iter().map(|c| ps_object(c, args.no_trunc)).collect();
-    if args.size {
-        let images = crate::image::store::ImageStore::new(&ctx.engine.paths);
-        for (r, c) in rows.iter_mut().zip(&list) {
-            let rw = containers::dir_size(&c.upper_dir());
-            let root = images.lookup(&c.config.image_id).map(|i| i.size).unwrap_or(0) + rw;
-            r["Size"] = json!({ "rwSize": rw, "rootFsSize": root });
-            r["SizeText"] = Value::String(format!("{} (virtual {})", format::size(rw), format::size(root)));
+    let mut rows: Vec<Value> = list.iter().map(|e| ps_object(&e.container, args.no_trunc)).collect();
+    for (r, e) in rows.iter_mut().zip(&list) {
+        if let Some(s) = e.size {
+            r["Size"] = json!({ "rwSize": s.rw, "rootFsSize": s.root_fs });
+            r["SizeText"] = Value::String(format!("{} (virtual {})", format::size(s.rw), format::size(s.root_fs)));
         }
     }
     let table_rows: Vec<Value> = rows
         .iter()
         .zip(&list)
-        .map(|(r, c)| {
+        .map(|(r, e)| {
+            let c = &e.container;
             let mut r = r.clone();
             r["Command"] = Value::String(truncate(&c.config.command.join(" "), 20, args.no_trunc));
             r["Created"] = Value::String(format::ago(&c.config.created));
             r["Names"] = Value::String(c.config.name.clone());
-            r["Ports"] = Value::String(crate::network::ports_summary(&c.userdata_dir(), c.is_running()));
+            r["Ports"] = Value::String(e.ports.clone());
             if let Some(t) = r.get("SizeText").cloned() {
                 r["Size"] = t;
             }
@@ -193,51 +190,32 @@ pub struct RmArgs {
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let mut targets: Vec<String> =
-        if args.all { containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id).collect() } else { args.containers.clone() };
+    let mut names = args.containers.clone();
     for f in &args.cidfile {
-        targets.extend(super::supervise::read_cidfile(f, args.ignore)?);
+        names.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
-    let cidfiles = args.cidfile.clone();
+    let req = RemoveRequest {
+        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore },
+        force: args.force,
+        stop: args.time.map(|t| StopOptions { timeout: Some(t) }),
+        volumes: args.volumes,
+    };
+    // Only cidfiles were given, and `--ignore` let them be missing or empty.
+    let outcomes = if req.selection.names.is_empty() && !args.all { Vec::new() } else { containers::remove(&ctx.engine, &req)? };
     let mut code = 0;
-    for t in targets {
-        // Read before the record goes: which anonymous volumes it had.
-        let mounts = if args.volumes {
-            crate::container::record::ContainerStore::new(&ctx.engine.paths).lookup(&t).ok().map(|c| c.config.options)
-        } else {
-            None
-        };
-        let mut stopped_id = None;
-        if let (true, Some(secs)) = (args.force, args.time) {
-            // A graceful stop first, as podman's rm -f -t.
-            let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-            if let Ok(c) = store.lookup(&t) {
-                let _ = crate::engine::lifecycle::stop(&ctx.engine, &c, std::time::Duration::from_secs(secs));
-                stopped_id = Some(c.config.id);
-            }
-        }
-        let removed = containers::remove(&ctx.engine, &t, args.force);
-        if let (Some(id), Err(Error::ContainerNotFound(_))) = (&stopped_id, &removed) {
-            // Its `--rm` monitor removed it once stopped.
-            println!("{id}");
-            continue;
-        }
-        if args.ignore && matches!(removed, Err(Error::ContainerNotFound(_))) {
-            continue;
-        }
-        match removed {
-            Ok(id) => {
-                if let Some(o) = &mounts {
-                    if let Err(e) = crate::engine::volumes::remove_anonymous(&ctx.engine, o) {
-                        eprintln!("Error: {e}");
-                    }
+    for outcome in outcomes {
+        match outcome {
+            RemoveOutcome::Removed { id, volumes_error, .. } => {
+                if let Some(e) = volumes_error {
+                    eprintln!("Error: {e}");
                 }
-                println!("{id}")
+                println!("{id}");
             }
-            Err(e) => {
-                eprintln!("Error: {e}");
+            RemoveOutcome::Missing { .. } => {}
+            RemoveOutcome::Failed { error, .. } => {
+                eprintln!("Error: {error}");
                 // podman: 1 no such container, 2 running, 125 anything else.
-                let c = e.remove_exit_code();
+                let c = error.remove_exit_code();
                 if code == 0 {
                     code = c;
                 }
@@ -247,7 +225,7 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     // As podman: the file goes with the container, so the unit's next
     // `run --cidfile` can write it again.
     if code == 0 {
-        for f in &cidfiles {
+        for f in &args.cidfile {
             let _ = std::fs::remove_file(f);
         }
     }

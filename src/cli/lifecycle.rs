@@ -3,8 +3,9 @@
 
 use super::run::RunArgs;
 use super::Context;
-use crate::container::record::{Container, ContainerStore};
-use crate::engine::{lifecycle, run as engine_run};
+use crate::engine::containers::Container;
+use crate::engine::lifecycle::{self, StopOptions};
+use crate::engine::select::{self, select, Scope, Selection};
 use crate::error::{Error, Result};
 use clap::Args;
 use std::time::Duration;
@@ -15,7 +16,7 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
     let mut max = None;
     for o in opts {
         match o.split_once('=') {
-            Some(("max-size", v)) => max = Some(crate::container::logs::parse_size(v)?),
+            Some(("max-size", v)) => max = Some(crate::engine::logs::parse_size(v)?),
             _ => {
                 return Err(Error::Invalid(format!(
                     "unsupported --log-opt {o:?}: the k8s-file log takes max-size=SIZE (e.g. max-size=10m)"
@@ -29,51 +30,37 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
 /// `run -d`: starts the created container under its monitor and prints its id.
 pub fn run_detached(ctx: &Context, c: Container) -> Result<i32> {
     lifecycle::start_detached(&ctx.engine, &c)?;
-    super::supervise::notify_detached(ctx, &c);
+    lifecycle::notify_detached(&ctx.engine, &c);
     println!("{}", c.config.id);
     Ok(0)
 }
 
 /// `create`: as `run`, without starting; prints the full id.
 pub fn create(ctx: &Context, args: RunArgs) -> Result<i32> {
-    let mut opts = args.options()?;
-    let image = super::run::resolve_image(ctx, &args)?;
-    super::supervise::before_create(ctx, &args)?;
-    if args.net_flags.publish_all {
-        crate::network::publish_exposed(&mut opts.net, &image.config)?;
-    }
-    let (container, _spec) = engine_run::create(&ctx.engine, &image, &args.image, opts)?;
-    args.supervisor_flags.write_cidfile(&container.config.id)?;
+    let (_, container, _) = super::run::create(ctx, &args)?;
     println!("{}", container.config.id);
     Ok(0)
 }
 
-fn store(ctx: &Context) -> ContainerStore<'_> {
-    ContainerStore::new(&ctx.engine.paths)
-}
-
-/// The containers named, or all of them with `all`.
-fn targets(ctx: &Context, all: bool, names: &[String]) -> Result<Vec<String>> {
-    if all {
-        return Ok(store(ctx).list()?.into_iter().map(|c| c.config.id).collect());
-    }
-    if names.is_empty() {
-        return Err(Error::Invalid("no container given: name one or more containers, or use --all".into()));
-    }
-    Ok(names.to_vec())
-}
-
-/// Runs `f` on each container, printing errors as podman does; the exit
-/// code is that of the last failure (0 if none).
-fn each(ctx: &Context, names: Vec<String>, mut f: impl FnMut(&Context, &str) -> Result<()>) -> Result<i32> {
+/// Runs `f` on each selected container, printing the line it returns, or
+/// the error as podman does; the exit code is that of the last failure (0 if none).
+fn each(ctx: &Context, sel: &Selection, mut f: impl FnMut(&str, Container) -> Result<String>) -> Result<i32> {
     let mut code = 0;
-    for n in names {
-        if let Err(e) = f(ctx, &n) {
-            eprintln!("Error: {e}");
-            code = e.exit_code();
+    for t in select(&ctx.engine, sel)? {
+        match t.container.and_then(|c| f(&t.given, c)) {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                eprintln!("Error: {e}");
+                code = e.exit_code();
+            }
         }
     }
     Ok(code)
+}
+
+/// `names`, or every container of `scope` with `all`.
+fn selection(all: bool, scope: Scope, names: &[String]) -> Selection {
+    Selection { all: all.then_some(scope), ..Selection::names(names.to_vec()) }
 }
 
 /// `start` flags.
@@ -106,7 +93,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
         let [name] = args.containers.as_slice() else {
             return Err(Error::Invalid("start -a takes exactly one container: attach to one at a time".into()));
         };
-        let c = store(ctx).lookup(name)?;
+        let c = select::one(&ctx.engine, name)?;
         if c.is_running() {
             return Err(Error::State(format!("container {} is already running: use `sangja logs -f {name}` to follow it", c.config.name)));
         }
@@ -121,16 +108,9 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
         let end = crate::engine::attach::start_attached(&ctx.engine, &c, &opts, &super::events::own_stdio())?;
         return Ok(super::attach::exit_code(end));
     }
-    let names = if args.all {
-        store(ctx).list()?.into_iter().filter(|c| !c.is_running()).map(|c| c.config.id).collect()
-    } else {
-        targets(ctx, false, &args.containers)?
-    };
-    each(ctx, names, |ctx, n| {
-        let c = store(ctx).lookup(n)?;
+    each(ctx, &selection(args.all, Scope::NotRunning, &args.containers), |n, c| {
         lifecycle::start_detached(&ctx.engine, &c)?;
-        println!("{n}");
-        Ok(())
+        Ok(n.to_string())
     })
 }
 
@@ -162,20 +142,11 @@ pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
     if !args.cidfile.is_empty() && named.is_empty() {
         return Ok(0);
     }
-    let names = targets(ctx, args.all, &named)?;
-    each(ctx, names, |ctx, n| {
-        let c = match store(ctx).lookup(n) {
-            Err(Error::ContainerNotFound(_)) if args.ignore => return Ok(()),
-            other => other?,
-        };
-        let timeout = Duration::from_secs(args.time.or(c.config.options.stop_timeout).unwrap_or(10));
-        match lifecycle::stop(&ctx.engine, &c, timeout) {
-            // A `--rm` container: its monitor removed it once it exited.
-            Ok(_) | Err(Error::ContainerNotFound(_)) => {}
-            Err(e) => return Err(e),
-        }
-        println!("{n}");
-        Ok(())
+    let sel = Selection { ignore_missing: args.ignore, ..selection(args.all, Scope::Any, &named) };
+    let opts = StopOptions { timeout: args.time };
+    each(ctx, &sel, |n, c| {
+        lifecycle::stop_container(&ctx.engine, &c, &opts)?;
+        Ok(n.to_string())
     })
 }
 
@@ -195,16 +166,9 @@ pub struct KillArgs {
 /// Sends a signal to containers; prints each name as given.
 pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
     let sig = lifecycle::parse_signal(&args.signal)?;
-    let names = if args.all {
-        store(ctx).list()?.into_iter().filter(|c| c.is_running()).map(|c| c.config.id).collect()
-    } else {
-        targets(ctx, false, &args.containers)?
-    };
-    each(ctx, names, |ctx, n| {
-        let c = store(ctx).lookup(n)?;
+    each(ctx, &selection(args.all, Scope::Running, &args.containers), |n, c| {
         lifecycle::signal(&ctx.engine, &c, sig)?;
-        println!("{n}");
-        Ok(())
+        Ok(n.to_string())
     })
 }
 
@@ -226,18 +190,10 @@ pub struct RestartArgs {
 
 /// Stops (if running) and starts containers in the background; prints each name as given.
 pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
-    let names = if args.all && args.running {
-        store(ctx).list()?.into_iter().filter(|c| c.is_running()).map(|c| c.config.id).collect()
-    } else {
-        targets(ctx, args.all, &args.containers)?
-    };
-    let timeout = Duration::from_secs(args.time);
-    each(ctx, names, |ctx, n| {
-        let c = store(ctx).lookup(n)?;
-        let c = lifecycle::stop(&ctx.engine, &c, timeout)?;
-        lifecycle::start_detached(&ctx.engine, &c)?;
-        println!("{n}");
-        Ok(())
+    let scope = if args.running { Scope::Running } else { Scope::Any };
+    each(ctx, &selection(args.all, scope, &args.containers), |n, c| {
+        lifecycle::restart(&ctx.engine, &c, Duration::from_secs(args.time))?;
+        Ok(n.to_string())
     })
 }
 
@@ -253,19 +209,9 @@ pub struct WaitArgs {
 
 /// Waits for each container to exit; prints each exit code.
 pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
-    each(ctx, args.containers, |ctx, n| {
-        let s = store(ctx);
-        let c = s.lookup(n)?;
-        let code = match lifecycle::wait_exit(&s, &c, None) {
-            Ok(done) => done.unwrap_or(c).state.exit_code.unwrap_or(0),
-            // Removed by its monitor (`run -d --rm`) while we waited.
-            Err(Error::ContainerNotFound(_)) => {
-                lifecycle::removed_exit_code(&ctx.engine, &c.config.id).ok_or_else(|| Error::ContainerNotFound(n.to_string()))?
-            }
-            Err(e) => return Err(e),
-        };
-        println!("{code}");
-        Ok(())
+    each(ctx, &Selection::names(args.containers), |n, c| {
+        let code = lifecycle::wait(&ctx.engine, &c)?.ok_or_else(|| Error::ContainerNotFound(n.to_string()))?;
+        Ok(code.to_string())
     })
 }
 
@@ -281,34 +227,17 @@ pub struct ContainersArgs {
 
 /// Freezes containers (cgroup freezer); prints each name as given.
 pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    let names = if args.all {
-        store(ctx)
-            .list()?
-            .into_iter()
-            .filter(|c| c.state.status == crate::container::record::Status::Running)
-            .map(|c| c.config.id)
-            .collect()
-    } else {
-        targets(ctx, false, &args.containers)?
-    };
-    each(ctx, names, |ctx, n| {
-        lifecycle::pause(&ctx.engine, &store(ctx).lookup(n)?)?;
-        println!("{n}");
-        Ok(())
+    each(ctx, &selection(args.all, Scope::Unpaused, &args.containers), |n, c| {
+        lifecycle::pause(&ctx.engine, &c)?;
+        Ok(n.to_string())
     })
 }
 
 /// Thaws paused containers; prints each name as given.
 pub fn unpause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    let names = if args.all {
-        store(ctx).list()?.into_iter().filter(|c| c.state.status == crate::container::record::Status::Paused).map(|c| c.config.id).collect()
-    } else {
-        targets(ctx, false, &args.containers)?
-    };
-    each(ctx, names, |ctx, n| {
-        lifecycle::unpause(&ctx.engine, &store(ctx).lookup(n)?)?;
-        println!("{n}");
-        Ok(())
+    each(ctx, &selection(args.all, Scope::Paused, &args.containers), |n, c| {
+        lifecycle::unpause(&ctx.engine, &c)?;
+        Ok(n.to_string())
     })
 }
 

@@ -1,11 +1,13 @@
 //! `run`: create a container from an image and run it in the foreground.
 
+use super::progress::PullProgress;
 use super::Context;
-use crate::container::RunOptions;
-use crate::engine::run;
+use crate::engine::containers::Container;
+use crate::engine::images::{self, ImageRecord, PullOptions, ResolveEvent};
+use crate::engine::run::{self, RunOptions};
 use crate::error::{Error, Result};
-use crate::image::store::{ImageRecord, ImageStore};
 use clap::{Args, ValueEnum};
+use std::sync::OnceLock;
 
 /// `run` flags (podman's names).
 #[derive(Debug, Args)]
@@ -133,53 +135,54 @@ impl RunArgs {
     }
 }
 
-/// Finds the image locally, pulling it per the policy. The pull runs in a
-/// child sangja: it starts threads, and the container must be forked from a
-/// single-threaded process (DESIGN.md, fork safety).
-pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
-    let store = ImageStore::new(&ctx.engine.paths);
-    let local = store.lookup(&args.image);
-    let need_pull = match (args.pull, &local) {
-        (PullPolicy::Always | PullPolicy::Newer, _) => true,
-        (PullPolicy::Missing, Err(Error::ImageNotFound(_))) => true,
-        (_, Err(e)) if !matches!(e, Error::ImageNotFound(_)) => return local,
-        _ => false,
-    };
-    if !need_pull {
-        return local;
+impl From<PullPolicy> for images::PullPolicy {
+    fn from(p: PullPolicy) -> Self {
+        match p {
+            PullPolicy::Missing => images::PullPolicy::Missing,
+            PullPolicy::Always => images::PullPolicy::Always,
+            PullPolicy::Never => images::PullPolicy::Never,
+            PullPolicy::Newer => images::PullPolicy::Newer,
+        }
     }
-    let exe = crate::runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.args(&ctx.cli_globals).arg("pull");
-    if let Some(v) = args.tls_verify {
-        cmd.arg(format!("--tls-verify={v}"));
-    }
-    if let Some(f) = &args.authfile {
-        cmd.arg("--authfile").arg(f);
-    }
-    if args.quiet {
-        cmd.arg("-q");
-    }
-    cmd.arg(&args.image).stdout(std::process::Stdio::null());
-    let status = cmd.status().map_err(|e| Error::Runtime(format!("cannot run sangja pull: {e}")))?;
-    if !status.success() {
-        // The child printed why; keep podman's code for a failed pull.
-        return Err(Error::Registry(format!("{}: pulling the image failed (see above)", args.image)));
-    }
-    store.lookup(&args.image)
 }
 
-/// Runs a container in the foreground; returns its exit code.
-pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
-    let opts = args.options()?;
-    let mut opts = opts;
-    let image = resolve_image(ctx, &args)?;
-    super::supervise::before_create(ctx, &args)?;
+/// Finds the image locally, pulling it per the policy, with `pull`'s progress.
+pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord> {
+    if let Some(f) = &args.authfile {
+        crate::config::auth::set_authfile(f);
+    }
+    let opts = PullOptions { tls_verify: args.tls_verify, ..PullOptions::default() };
+    let progress: OnceLock<PullProgress> = OnceLock::new();
+    let pulled = images::resolve(&ctx.engine, &args.image, args.pull.into(), opts, &|ev| match ev {
+        ResolveEvent::Pulling(name) => progress.get_or_init(|| PullProgress::new(args.quiet)).trying(&name),
+        ResolveEvent::Progress(ev) => progress.get_or_init(|| PullProgress::new(args.quiet)).event(ev),
+    });
+    let Some(progress) = progress.get() else { return pulled };
+    progress.finish();
+    pulled.map_err(|e| {
+        // As when a child `sangja pull` did it (and podman): the pull's error, then run's.
+        eprintln!("Error: {e}");
+        Error::Registry(format!("{}: pulling the image failed (see above)", args.image))
+    })
+}
+
+/// `run` and `create`: the image (pulled per `--pull`), `--replace`, the
+/// container created and its `--cidfile` written.
+pub(crate) fn create(ctx: &Context, args: &RunArgs) -> Result<(ImageRecord, Container, oci_spec::runtime::Spec)> {
+    let mut opts = args.options()?;
+    let image = resolve_image(ctx, args)?;
+    super::supervise::before_create(ctx, args)?;
     if args.net_flags.publish_all {
         crate::network::publish_exposed(&mut opts.net, &image.config)?;
     }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
     args.supervisor_flags.write_cidfile(&container.config.id)?;
+    Ok((image, container, spec))
+}
+
+/// Runs a container in the foreground; returns its exit code.
+pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
+    let (image, container, spec) = create(ctx, &args)?;
     if args.detach {
         return super::lifecycle::run_detached(ctx, container);
     }

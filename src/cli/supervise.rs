@@ -1,7 +1,7 @@
 //! `run`/`create` flags for running under a supervisor (systemd units):
 //! `--restart`, `--sdnotify`, `--stop-timeout`, `--cidfile`, `--replace`.
 
-use crate::container::policy::{RestartPolicy, SdNotify};
+use crate::engine::run::{RestartPolicy, SdNotify};
 use crate::error::{Error, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -120,36 +120,5 @@ pub fn before_create(ctx: &super::Context, args: &super::run::RunArgs) -> Result
     let Some(name) = &args.name else {
         return Err(Error::Invalid("--replace needs --name: it replaces the container of that name".into()));
     };
-    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-    if store.names()?.iter().any(|(n, _)| n == name) {
-        let c = store.lookup(name)?;
-        let timeout = std::time::Duration::from_secs(c.config.options.stop_timeout.unwrap_or(10));
-        if c.is_running() {
-            crate::engine::lifecycle::mark_stopped_by_user(&store, &c);
-            match crate::engine::lifecycle::stop(&ctx.engine, &c, timeout) {
-                Ok(_) | Err(Error::ContainerNotFound(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match crate::engine::containers::remove(&ctx.engine, name, true) {
-            Ok(_) | Err(Error::ContainerNotFound(_)) => {}
-            Err(e) => return Err(e),
-        }
-        crate::engine::volumes::remove_anonymous(&ctx.engine, &c.config.options)?;
-    }
-    Ok(())
-}
-
-/// After a detached start: systemd learns the monitor's pid (it outlives
-/// the CLI and records the exit) and, with `conmon`, that the container runs.
-pub fn notify_detached(ctx: &super::Context, c: &crate::container::record::Container) {
-    if crate::systemd::notify::socket_from_env().is_none() {
-        return;
-    }
-    let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-    let Ok(cur) = store.reload(c) else { return };
-    let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
-    if let Err(e) = crate::systemd::notify::container_started(cur.config.options.sdnotify, pid) {
-        eprintln!("Warning: {e}");
-    }
+    crate::engine::containers::replace(&ctx.engine, name)
 }

@@ -228,6 +228,15 @@ pub fn info(cli: &Cli, args: &InfoArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// What build.rs embedded in this binary (`version`, `info`).
+fn build_stamp() -> engine_system::BuildStamp {
+    engine_system::BuildStamp {
+        git_commit: env!("SANGJA_GIT_COMMIT"),
+        rust_version: env!("SANGJA_RUST_VERSION"),
+        built: env!("SANGJA_BUILT"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,14 +246,5 @@ mod tests {
         let mut out = String::new();
         yaml(&json!({"a": {"b": 1, "c": ["x"]}, "d": [{"e": 2, "f": 3}]}), 0, &mut out);
         assert_eq!(out, "a:\n  b: 1\n  c:\n  - x\nd:\n- e: 2\n  f: 3\n");
-    }
-}
-
-/// What build.rs embedded in this binary (`version`, `info`).
-fn build_stamp() -> engine_system::BuildStamp {
-    engine_system::BuildStamp {
-        git_commit: env!("SANGJA_GIT_COMMIT"),
-        rust_version: env!("SANGJA_RUST_VERSION"),
-        built: env!("SANGJA_BUILT"),
     }
 }

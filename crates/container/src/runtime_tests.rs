@@ -91,7 +91,7 @@ fn spec_for(rootfs: &Path, userdata: &Path, args: &[&str], tweak: impl FnOnce(&m
 fn spawn(spec: &Spec, rootfs: &Rootfs) -> Result<Container> {
     let null = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null").expect("open /dev/null");
     let fd = std::os::fd::AsFd::as_fd(&null);
-    super::spawn(spec, rootfs, &Stdio { stdin: fd, stdout: fd, stderr: fd }, &mut |_| {})
+    sangja_runtime::spawn(spec, rootfs, &Stdio { stdin: fd, stdout: fd, stderr: fd }, &mut |_| {})
 }
 
 fn run(spec: &Spec, rootfs: &Rootfs) -> Result<i32> {

@@ -8,11 +8,11 @@
 
 use super::Engine;
 use crate::error::{Error, Result};
-use sangja_runtime::relay::{DetachKeys, RawMode, Signals};
-use sangja_runtime::Stdio;
 use nix::errno::Errno;
 use sangja_container::attach::{self as proto, IN_EOF, IN_RESIZE, IN_STDIN, MAX_PACKET, OUT_EXIT, OUT_STDERR, OUT_STDOUT};
 use sangja_container::record::{Container, ContainerStore};
+use sangja_runtime::relay::{DetachKeys, RawMode, Signals};
+use sangja_runtime::Stdio;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
 /// How the user attaches.

@@ -1,10 +1,14 @@
 //! Container use cases: list (with state reconciled), remove.
 
+use super::lifecycle::StopOptions;
+use super::select::{select, Selection, Target};
 use super::Engine;
-use sangja_container::record::{process_start_time, Container, ContainerStore, Transition};
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::unistd::Pid;
+use sangja_container::record::{process_start_time, ContainerStore, Transition};
+pub use sangja_container::record::{Container, Status};
+use serde::{Deserialize, Serialize, Serializer};
 use std::time::{Duration, Instant};
 
 /// All containers (`all`) or only the running ones, newest first.
@@ -16,9 +20,178 @@ pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
     Ok(v)
 }
 
-/// Removes a container; a running one only with `force` (killed first).
+/// `ps`: which containers, and what to add to their records.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PsRequest {
+    /// All, not only running ones (implied by `latest`, `last` and a status or exited filter).
+    pub all: bool,
+    /// `KEY=VALUE` filters (see `Filters`).
+    pub filters: Vec<String>,
+    /// The newest only.
+    pub latest: bool,
+    /// The newest N only.
+    pub last: Option<usize>,
+    /// Compute the size of each writable layer.
+    pub size: bool,
+}
+
+/// One container of `ps`.
+#[derive(Debug, Serialize)]
+pub struct PsEntry {
+    #[serde(serialize_with = "container_record")]
+    pub container: Container,
+    /// With `size`.
+    pub size: Option<ContainerSize>,
+    /// Published ports while it runs: `127.0.0.1:18080->80/tcp, ...`.
+    pub ports: String,
+}
+
+/// Disk use of a container, in bytes.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContainerSize {
+    /// Its writable layer.
+    pub rw: u64,
+    /// The image's and the writable layer's.
+    pub root_fs: u64,
+}
+
+fn container_record<S: Serializer>(c: &Container, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("Container", 2)?;
+    st.serialize_field("config", &c.config)?;
+    st.serialize_field("state", &c.state)?;
+    st.end()
+}
+
+/// Lists containers as `ps` shows them, newest first.
+pub fn ps(engine: &Engine, req: &PsRequest) -> Result<Vec<PsEntry>> {
+    let filters = Filters::parse(&req.filters)?;
+    // As podman: without `all` only running containers, unless a status filter or `last` says otherwise.
+    let all = req.all || req.latest || req.last.is_some() || filters.has("status") || filters.has("exited");
+    let mut list = list(engine, all)?;
+    list.retain(|c| filters.matches(c));
+    if req.latest {
+        list.truncate(1);
+    }
+    if let Some(n) = req.last {
+        list.truncate(n);
+    }
+    let images = sangja_image::store::ImageStore::new(&engine.paths);
+    Ok(list
+        .into_iter()
+        .map(|c| {
+            let size = req.size.then(|| {
+                let rw = dir_size(&c.upper_dir());
+                ContainerSize { rw, root_fs: images.lookup(&c.config.image_id).map(|i| i.size).unwrap_or(0) + rw }
+            });
+            let ports = sangja_network::ports_summary(&c.userdata_dir(), c.is_running());
+            PsEntry { container: c, size, ports }
+        })
+        .collect())
+}
+
+/// `rm`: which containers, and how.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RemoveRequest {
+    pub selection: Selection,
+    /// Running containers too: killed first.
+    pub force: bool,
+    /// With `force`: stopped first as `stop` does (the stop signal, SIGKILL
+    /// after the timeout) instead of SIGKILL at once (`rm -f -t`, `--replace`).
+    pub stop: Option<StopOptions>,
+    /// Their anonymous volumes too (`rm -v`, `run --rm`).
+    pub volumes: bool,
+}
+
+/// What `remove` did with one selected container.
+#[derive(Debug, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum RemoveOutcome {
+    /// Gone (by us, or by its `--rm` monitor once stopped).
+    Removed {
+        given: String,
+        id: String,
+        /// Removing its anonymous volumes failed (the container is gone).
+        #[serde(serialize_with = "error_text_opt")]
+        volumes_error: Option<Error>,
+    },
+    /// Already gone, and the selection ignores missing containers.
+    Missing { given: String },
+    /// Not removed.
+    Failed {
+        given: String,
+        #[serde(serialize_with = "error_text")]
+        error: Error,
+    },
+}
+
+fn error_text<S: Serializer>(e: &Error, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
+fn error_text_opt<S: Serializer>(e: &Option<Error>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.collect_str(e),
+        None => s.serialize_none(),
+    }
+}
+
+/// Removes the selected containers, in order: `rm`, `run --replace`, and a
+/// `--rm` container's monitor once it has recorded the exit.
+pub fn remove(engine: &Engine, req: &RemoveRequest) -> Result<Vec<RemoveOutcome>> {
+    Ok(select(engine, &req.selection)?.map(|t| remove_target(engine, t, req)).collect())
+}
+
+fn remove_target(engine: &Engine, t: Target, req: &RemoveRequest) -> RemoveOutcome {
+    let given = t.given;
+    let c = match t.container {
+        Ok(c) => c,
+        Err(error) => return RemoveOutcome::Failed { given, error },
+    };
+    let stopped = match (req.force, &req.stop) {
+        (true, Some(opts)) => {
+            // Its errors do not matter: the kill below follows.
+            let _ = super::lifecycle::stop(engine, &c, opts.timeout_for(&c));
+            true
+        }
+        _ => false,
+    };
+    match remove_one(engine, &given, req.force) {
+        Ok(id) => {
+            let volumes_error = if req.volumes { super::volumes::remove_anonymous(engine, &c.config.options).err() } else { None };
+            RemoveOutcome::Removed { given, id, volumes_error }
+        }
+        // Its `--rm` monitor removed it once stopped.
+        Err(Error::ContainerNotFound(_)) if stopped => RemoveOutcome::Removed { given, id: c.config.id, volumes_error: None },
+        Err(Error::ContainerNotFound(_)) if req.selection.ignore_missing => RemoveOutcome::Missing { given },
+        Err(error) => RemoveOutcome::Failed { given, error },
+    }
+}
+
+/// `run --replace`: removes the container named exactly `name`, if there
+/// is one, as `rm -f -v` does, stopping it first within its stop timeout.
+pub fn replace(engine: &Engine, name: &str) -> Result<()> {
+    if !ContainerStore::new(&engine.paths).names()?.iter().any(|(n, _)| n == name) {
+        return Ok(());
+    }
+    let req = RemoveRequest {
+        selection: Selection { names: vec![name.to_string()], all: None, ignore_missing: true },
+        force: true,
+        stop: Some(StopOptions::default()),
+        volumes: true,
+    };
+    for outcome in remove(engine, &req)? {
+        match outcome {
+            RemoveOutcome::Removed { volumes_error: Some(e), .. } | RemoveOutcome::Failed { error: e, .. } => return Err(e),
+            RemoveOutcome::Removed { .. } | RemoveOutcome::Missing { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+/// Removes one container; a running one only with `force` (killed first).
 /// Returns its full id.
-pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
+pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
     if !force {
@@ -187,4 +360,22 @@ pub fn dir_size(dir: &std::path::Path) -> u64 {
 /// The container called `name` (or with that id, or an id prefix).
 pub fn lookup(engine: &Engine, name: &str) -> Result<Container> {
     ContainerStore::new(&engine.paths).lookup(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remove_outcomes_serialise() {
+        let out = [
+            RemoveOutcome::Removed { given: "web".into(), id: "abc".into(), volumes_error: None },
+            RemoveOutcome::Missing { given: "gone".into() },
+            RemoveOutcome::Failed { given: "x".into(), error: Error::ContainerNotFound("x".into()) },
+        ];
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"[{"outcome":"removed","given":"web","id":"abc","volumes_error":null},{"outcome":"missing","given":"gone"},{"outcome":"failed","given":"x","error":"no container with name or ID \"x\" found: no such container"}]"#
+        );
+    }
 }

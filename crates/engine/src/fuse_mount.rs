@@ -7,12 +7,12 @@
 //! bind-mounted on the mount point, as a vfs container sees its rootfs.
 
 use crate::error::{Error, IoContext, Result};
-use sangja_storage::fuse::{mount_data, serve, FuseLayers};
 use nix::fcntl::OFlag;
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
 use nix::sched::{unshare, CloneFlags};
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe2, ForkResult};
+use sangja_storage::fuse::{mount_data, serve, FuseLayers};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};

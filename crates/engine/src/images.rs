@@ -3,9 +3,11 @@
 use super::Engine;
 use crate::error::{Error, Result};
 use sangja_container::record::ContainerStore;
-use sangja_image::pull::{self, PullEvent, PullOptions};
+use sangja_image::pull;
+pub use sangja_image::pull::{PullEvent, PullOptions};
 use sangja_image::registries;
-use sangja_image::store::{ImageRecord, ImageStore};
+pub use sangja_image::store::ImageRecord;
+use sangja_image::store::ImageStore;
 
 /// Pulls `name`, trying each candidate registry for a short name in order.
 pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn Fn(PullEvent) + Send + Sync)) -> Result<ImageRecord> {
@@ -26,6 +28,64 @@ pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn 
         }
     }
     Err(Error::Registry(format!("{name}: no candidate registry had the image:\n  {}", errors.join("\n  "))))
+}
+
+/// When `run` and `create` pull.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PullPolicy {
+    /// Only an image not in the store.
+    #[default]
+    Missing,
+    Always,
+    Never,
+    /// As `Always`: the registry says whether there is anything newer.
+    Newer,
+}
+
+/// What `resolve` reports.
+#[derive(Debug, Clone)]
+pub enum ResolveEvent {
+    /// A pull of this name (as given) starts.
+    Pulling(String),
+    Progress(PullEvent),
+}
+
+/// The image `name` for `run`/`create`: the stored one, pulled first when
+/// `policy` says so. The pull's threads are gone when this returns, so the
+/// caller may go on to create the container (DESIGN.md, fork safety).
+pub fn resolve(
+    engine: &Engine,
+    name: &str,
+    policy: PullPolicy,
+    opts: PullOptions,
+    events: &(dyn Fn(ResolveEvent) + Send + Sync),
+) -> Result<ImageRecord> {
+    let store = ImageStore::new(&engine.paths);
+    let local = store.lookup(name);
+    let pull_it = match policy {
+        PullPolicy::Always | PullPolicy::Newer => true,
+        PullPolicy::Missing => matches!(local, Err(Error::ImageNotFound(_))),
+        PullPolicy::Never => false,
+    };
+    if !pull_it {
+        return local;
+    }
+    events(ResolveEvent::Pulling(name.to_string()));
+    let pulled = pull(engine, name, opts, &|ev| events(ResolveEvent::Progress(ev)));
+    wait_single_threaded();
+    pulled?;
+    store.lookup(name)
+}
+
+/// Waits (briefly) until the threads the download runtime joined have left
+/// the kernel's thread group too: unshare and setns of a user namespace
+/// refuse a process that still has one.
+fn wait_single_threaded() {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while std::fs::read_dir("/proc/self/task").is_ok_and(|d| d.count() > 1) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
 }
 
 /// All images, newest first.
@@ -68,7 +128,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     }
     let mut removed_ctrs = Vec::new();
     for c in users {
-        super::containers::remove(engine, &c.config.id, true)?;
+        super::containers::remove_one(engine, &c.config.id, true)?;
         removed_ctrs.push(c.config.id);
     }
     for n in &image.names {

@@ -3,8 +3,8 @@
 //! renders them (JSON, or a Go template over the JSON).
 
 use super::Engine;
-use sangja_container::record::{Container, ContainerStore, Status};
 use crate::error::{Error, Result};
+use sangja_container::record::{Container, ContainerStore, Status};
 use sangja_image::store::ImageStore;
 use sangja_network::store::{NetworkRecord, NetworkStore};
 use sangja_storage::layers::LayerStore;

@@ -16,12 +16,14 @@ pub mod images;
 pub mod inspect;
 pub mod layers;
 pub mod lifecycle;
+pub mod logs;
 pub mod monitor;
 pub mod mounts;
 pub mod network;
 pub mod restart;
 pub mod rootview;
 pub mod run;
+pub mod select;
 pub mod stats;
 pub mod system;
 pub mod top;
@@ -31,8 +33,8 @@ pub mod worker;
 
 use crate::error::Result;
 use crate::paths::StorePaths;
-use sangja_core::rootless::{self, Identity};
 use events::{Event, WarningKind};
+use sangja_core::rootless::{self, Identity};
 use std::path::PathBuf;
 
 /// An opened store, with the process inside the right user namespace.

@@ -2,13 +2,13 @@
 //! stop, kill, wait, restart, rename, prune, pause and unpause.
 
 use super::Engine;
-use sangja_container::record::{same_process, Container, ContainerStore, Status, Transition};
 use crate::error::{Error, IoContext, Result};
 use crate::lock;
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::unistd::{pipe2, read};
+use sangja_container::record::{same_process, Container, ContainerStore, Status, Transition};
 use sangja_image::store::ImageStore;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -320,4 +320,68 @@ fn pids_in_namespace(ns: &Path) -> Vec<i32> {
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
         .filter(|pid| std::fs::read_link(format!("/proc/{pid}/ns/pid")).is_ok_and(|l| l == ns))
         .collect()
+}
+
+/// How to stop (`stop -t`, `rm -f -t`, `--replace`).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct StopOptions {
+    /// Seconds from the stop signal to SIGKILL; default the container's
+    /// `--stop-timeout`, else 10.
+    pub timeout: Option<u64>,
+}
+
+impl StopOptions {
+    pub fn timeout_for(&self, c: &Container) -> Duration {
+        Duration::from_secs(self.timeout.or(c.config.options.stop_timeout).unwrap_or(10))
+    }
+}
+
+/// What `stop_container` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StopOutcome {
+    Stopped,
+    /// A `--rm` container: its monitor removed it once it exited.
+    Removed,
+}
+
+/// `stop`: the stop signal, SIGKILL after the timeout.
+pub fn stop_container(engine: &Engine, c: &Container, opts: &StopOptions) -> Result<StopOutcome> {
+    match stop(engine, c, opts.timeout_for(c)) {
+        Ok(_) => Ok(StopOutcome::Stopped),
+        Err(Error::ContainerNotFound(_)) => Ok(StopOutcome::Removed),
+        Err(e) => Err(e),
+    }
+}
+
+/// `restart`: stops the container (if running, SIGKILL after `timeout`)
+/// and starts it again in the background.
+pub fn restart(engine: &Engine, c: &Container, timeout: Duration) -> Result<()> {
+    let c = stop(engine, c, timeout)?;
+    start_detached(engine, &c)
+}
+
+/// `wait`: blocks until the container exits; its exit code, `None` when
+/// its `--rm` monitor removed it without leaving the code.
+pub fn wait(engine: &Engine, c: &Container) -> Result<Option<i32>> {
+    let store = ContainerStore::new(&engine.paths);
+    match wait_exit(&store, c, None) {
+        Ok(done) => Ok(Some(done.unwrap_or_else(|| c.clone()).state.exit_code.unwrap_or(0))),
+        // Removed by its monitor (`run -d --rm`) while we waited.
+        Err(Error::ContainerNotFound(_)) => Ok(removed_exit_code(engine, &c.config.id)),
+        Err(e) => Err(e),
+    }
+}
+
+/// After `run -d`: systemd learns the monitor's pid (it outlives the CLI
+/// and records the exit) and, with `--sdnotify=conmon`, that the container runs.
+pub fn notify_detached(engine: &Engine, c: &Container) {
+    if sangja_systemd::notify::socket_from_env().is_none() {
+        return;
+    }
+    let Ok(cur) = ContainerStore::new(&engine.paths).reload(c) else { return };
+    let pid = cur.state.monitor_pid.or(cur.state.pid).unwrap_or(std::process::id() as i32);
+    if let Err(e) = sangja_systemd::notify::container_started(cur.config.options.sdnotify, pid) {
+        engine.emit(super::events::Event::warning(super::events::WarningKind::SdNotify, e.to_string()));
+    }
 }

@@ -20,19 +20,19 @@
 
 use super::worker::EngineSpec;
 use super::Engine;
-use sangja_container::attach::{self, Io, Server};
-use sangja_container::logs::LogWriter;
-use sangja_container::policy::RestartPolicy;
-use sangja_container::record::{Container, ContainerStore, StartedBy};
 use crate::error::{Error, Result};
-use sangja_image::store::ImageStore;
-use sangja_runtime::{self as runtime, Rootfs, Stdio};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::signal::{signal, SigHandler, Signal};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe2, setsid, ForkResult, Pid};
+use sangja_container::attach::{self, Io, Server};
+use sangja_container::logs::LogWriter;
+use sangja_container::policy::RestartPolicy;
+use sangja_container::record::{Container, ContainerStore, StartedBy};
+use sangja_image::store::ImageStore;
+use sangja_runtime::{self as runtime, Rootfs, Stdio};
 use serde::{Deserialize, Serialize};
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
@@ -186,13 +186,17 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         if std::fs::create_dir_all(&exits).is_ok() {
             let _ = std::fs::write(exits.join(&c.config.id), code.to_string());
         }
-        if let Ok(_guard) = crate::lock::exclusive(&engine.paths.store_lock()) {
-            if let Ok(c) = store.reload(&c) {
-                let _ = store.delete(&c);
-            }
-        }
-        // After the guard: this takes the store lock itself.
-        let _ = crate::volumes::remove_anonymous(engine, &c.config.options);
+        // The one rm sequence (engine/containers.rs), with its anonymous
+        // volumes; not forced: a container started again meanwhile stays.
+        let _ = super::containers::remove(
+            engine,
+            &super::containers::RemoveRequest {
+                selection: super::select::Selection { names: vec![c.config.id.clone()], all: None, ignore_missing: true },
+                force: false,
+                stop: None,
+                volumes: true,
+            },
+        );
     }
     // Last: an attached `run -it` returns once all of the above is done.
     server.finish(code);
@@ -356,4 +360,3 @@ fn wait(pid: i32) -> i32 {
         }
     }
 }
-

@@ -4,8 +4,8 @@
 //! namespace of its own.
 
 use super::Engine;
-use sangja_container::record::{Container, ContainerStore};
 use crate::error::{Error, ErrorKind, Result};
+use sangja_container::record::{Container, ContainerStore};
 use serde::Serialize;
 
 /// Set in the environment of `unshare`'s command.

@@ -287,7 +287,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
             )));
         }
         for u in users {
-            super::containers::remove(engine, &u, true)?;
+            super::containers::remove_one(engine, &u, true)?;
         }
     }
     let _lock = crate::lock::exclusive(&store.lock_path())?;

@@ -2,11 +2,12 @@
 
 use super::events::{Event, WarningKind};
 use super::Engine;
-use sangja_container::record::{Container, ContainerConfig, ContainerStore, StartedBy};
-use sangja_container::spec::{self, SpecContext};
-use sangja_container::RunOptions;
 use crate::error::{Error, Result};
 use crate::lock;
+pub use sangja_container::policy::{RestartPolicy, SdNotify};
+use sangja_container::record::{Container, ContainerConfig, ContainerStore, StartedBy};
+use sangja_container::spec::{self, SpecContext};
+pub use sangja_container::RunOptions;
 use sangja_image::store::ImageRecord;
 use sangja_runtime as runtime;
 use sangja_storage::layers::LayerStore;

@@ -4,11 +4,11 @@
 
 use super::Engine;
 use crate::config::{containers_conf, settings};
-use sangja_container::record::{ContainerStore, Status};
 use crate::error::Result;
+use crate::paths::StorePaths;
+use sangja_container::record::{ContainerStore, Status};
 use sangja_image::registries;
 use sangja_image::store::ImageStore;
-use crate::paths::StorePaths;
 use sangja_storage::layers::LayerStore;
 use sangja_storage::volumes::{tree_size, VolumeStore};
 use serde::Serialize;

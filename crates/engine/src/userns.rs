@@ -4,11 +4,11 @@
 //! user networks join the network keeper's (network/rootless_netns.rs).
 //! Chosen before the engine opens (rootless::enter runs then).
 
+use crate::error::Result;
+use crate::paths::StorePaths;
 use sangja_container::record::ContainerStore;
 use sangja_container::NetworkMode;
-use crate::error::Result;
 use sangja_network::{self as network, rootless_netns};
-use crate::paths::StorePaths;
 use std::path::{Path, PathBuf};
 
 /// The commands that may need another user namespace.

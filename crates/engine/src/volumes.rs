@@ -101,7 +101,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<()> {
             )));
         }
         for id in using {
-            super::containers::remove(engine, &id, true)?;
+            super::containers::remove_one(engine, &id, true)?;
         }
     }
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
