@@ -177,7 +177,6 @@ mod cost {
             len = sangja_runtime::seccomp_compiled_len(&p).unwrap();
         }
         let each = start.elapsed() / n;
-        eprintln!("default seccomp profile: parse + compile {each:?}, {len} BPF instructions");
         assert!(len < 4096, "the kernel's limit per filter");
         assert!(each < std::time::Duration::from_millis(20), "{each:?}");
     }

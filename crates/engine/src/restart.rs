@@ -116,7 +116,6 @@ pub fn supervise(
         }
         let Ok(cur) = store.reload(c) else { return code };
         *c = cur;
-        c.state.restart_count += 1;
         let result = run_once(c, d);
         if let Ok(mut cur) = store.reload(c) {
             let _ = cur.mark_monitor(None);
