@@ -4,7 +4,6 @@
 use super::Context;
 use crate::engine::attach::{self, AttachEnd, AttachOptions};
 use crate::error::Result;
-use crate::runtime::relay::{parse_detach_keys, DEFAULT_DETACH_KEYS};
 use clap::Args;
 
 /// `attach` flags (podman's names).
@@ -28,11 +27,7 @@ pub struct AttachArgs {
 /// The detach keys: the flag, else containers.conf's `[engine] detach_keys`,
 /// else podman's ctrl-p,ctrl-q.
 pub fn detach_keys(flag: Option<&str>) -> Result<Vec<u8>> {
-    if let Some(k) = flag {
-        return parse_detach_keys(k);
-    }
-    let conf = crate::config::containers_conf::load()?;
-    parse_detach_keys(conf.conf.engine.detach_keys.as_deref().unwrap_or(DEFAULT_DETACH_KEYS))
+    attach::detach_keys(flag)
 }
 
 /// Our exit code for a session: the container's, or 0 after detaching
@@ -56,7 +51,7 @@ pub fn attach(ctx: &Context, a: AttachArgs) -> Result<i32> {
 /// it running; otherwise it is as a direct child: our stdin with -i, our
 /// window size, its exit code ours, and `--rm` done before we return.
 /// Non-terminal runs (what systemd units run) stay direct children.
-pub fn run_tty(ctx: &Context, c: &crate::container::record::Container, keys: Option<&str>) -> Result<i32> {
+pub fn run_tty(ctx: &Context, c: &crate::engine::containers::Container, keys: Option<&str>) -> Result<i32> {
     let opts = AttachOptions { stdin: true, detach_keys: detach_keys(keys)?, sig_proxy: true, send_eof: true };
     Ok(exit_code(attach::start_attached(&ctx.engine, c, &opts, &super::events::own_stdio())?))
 }

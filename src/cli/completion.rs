@@ -12,11 +12,9 @@
 //! exec and a few small file reads.
 
 use super::Cli;
-use crate::container::record::ContainerStore;
+use crate::engine::names::{self as engine_names, NamesRequest, Which};
 use crate::error::{Error, Result};
-use crate::image::store::ImageStore;
 use crate::paths::StorePaths;
-use crate::storage::volumes::VolumeStore;
 use clap::{Args, Command, CommandFactory, ValueEnum};
 use clap_complete::Shell;
 use std::collections::BTreeSet;
@@ -61,14 +59,6 @@ pub enum Kind {
     NetworkModes,
     /// Containers and images (`inspect`).
     Any,
-}
-
-/// Which containers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Which {
-    All,
-    Running,
-    Stopped,
 }
 
 /// Positions of the positional arguments that take the kind: the first, the
@@ -278,44 +268,16 @@ pub fn names(kind: Kind, globals: Globals) -> Result<Vec<String>> {
         return Ok(networks(&globals, kind == Kind::NetworkModes));
     }
     let paths = StorePaths::new(globals.root, globals.runroot, globals.storage_driver)?;
-    let mut out = BTreeSet::new();
-    let which = match kind {
-        Kind::Containers(w) => Some(w),
-        Kind::Any => Some(Which::All),
-        _ => None,
+    let req = NamesRequest {
+        containers: match kind {
+            Kind::Containers(w) => Some(w),
+            Kind::Any => Some(Which::All),
+            _ => None,
+        },
+        images: matches!(kind, Kind::Images | Kind::Any),
+        volumes: kind == Kind::Volumes,
     };
-    if let Some(which) = which {
-        // A store never written to has no containers folder yet: no names.
-        if paths.containers_dir().is_dir() {
-            for c in ContainerStore::new(&paths).list()? {
-                let keep = match which {
-                    Which::All => true,
-                    Which::Running => c.is_running(),
-                    Which::Stopped => !c.is_running(),
-                };
-                if keep {
-                    out.insert(c.config.name.clone());
-                }
-            }
-        }
-    }
-    if let Kind::Images | Kind::Any = kind {
-        if paths.images_dir().is_dir() {
-            for i in ImageStore::new(&paths).list()? {
-                if i.names.is_empty() {
-                    out.insert(i.id.chars().take(12).collect());
-                }
-                out.extend(i.names);
-            }
-        }
-    }
-    if kind == Kind::Volumes {
-        let store = VolumeStore::new(&paths);
-        if store.dir().is_dir() {
-            out.extend(store.list()?.into_iter().map(|v| v.name));
-        }
-    }
-    Ok(out.into_iter().collect())
+    engine_names::names(&paths, &req)
 }
 
 /// The networks (with the built-in modes for `--network`): the user networks when this build has

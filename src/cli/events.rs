@@ -3,8 +3,8 @@
 //! process's own stdin, stdout and stderr are the streams the CLI passes to
 //! the use cases that read or write them.
 
+use crate::engine::events::Stdio;
 use crate::engine::events::{Event, EventSink, Sink, WarningKind};
-use crate::runtime::Stdio;
 use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 
@@ -57,7 +57,7 @@ pub fn own_stdio() -> Stdio<'static> {
 mod tests {
     use super::*;
     use crate::engine::events::from_runtime;
-    use crate::runtime::Notice;
+    use crate::engine::events::Notice;
 
     #[test]
     fn lines_are_those_sangja_printed_before_events() {

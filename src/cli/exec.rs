@@ -1,9 +1,9 @@
 //! `exec`: run a command in a running container.
 
 use super::Context;
+use crate::engine::exec::ExecOptions;
 use crate::engine::exec::{self, ExecRequest};
 use crate::error::Result;
-use crate::runtime::exec::ExecOptions;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -3,9 +3,8 @@
 //! `sangja-user-generator` / `sangja-system-generator` by systemd).
 
 use super::Context;
-use crate::container::record::ContainerStore;
-use crate::error::{Error, Result};
-use crate::systemd::{quadlet, unit};
+use crate::engine::generate::{self as engine_generate, own_exe, UnitOptions};
+use crate::error::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -48,26 +47,10 @@ pub struct SystemdArgs {
     pub container: String,
 }
 
-fn own_exe() -> Result<String> {
-    let exe = std::env::current_exe().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
-    Ok(exe.display().to_string())
-}
-
 /// Runs `generate ...`.
 pub fn generate(ctx: &Context, cmd: GenerateCommand) -> Result<i32> {
     let GenerateCommand::Systemd(a) = cmd;
-    if !unit::RESTART_VALUES.contains(&a.restart_policy.as_str()) {
-        return Err(Error::Invalid(format!(
-            "--restart-policy {:?} is not one of systemd's: {}",
-            a.restart_policy,
-            unit::RESTART_VALUES.join(", ")
-        )));
-    }
-    if a.separator.contains('/') || a.container_prefix.contains('/') {
-        return Err(Error::Invalid("--container-prefix and --separator must not contain '/'".into()));
-    }
-    let c = ContainerStore::new(&ctx.engine.paths).lookup(&a.container)?;
-    let opts = unit::UnitOptions {
+    let opts = UnitOptions {
         new: a.new,
         use_name: a.name,
         container_prefix: a.container_prefix.clone(),
@@ -77,10 +60,9 @@ pub fn generate(ctx: &Context, cmd: GenerateCommand) -> Result<i32> {
         stop_timeout: a.stop_timeout,
         exe: own_exe()?,
     };
-    let u = unit::generate(&c, &opts).map_err(Error::Invalid)?;
+    let u = engine_generate::systemd_unit(&ctx.engine, &a.container, &opts)?;
     if a.files {
-        let path = std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?.join(&u.name);
-        crate::json_file::write_bytes(&path, u.text.as_bytes())?;
+        let path = engine_generate::write_unit_file(&u)?;
         println!("{}", path.display());
     } else {
         print!("{}", u.text);
@@ -116,8 +98,7 @@ pub fn quadlet(args: QuadletArgs) -> i32 {
     // systemd invokes us through a symlink named for the generator: the
     // units must run the real binary, under its usual name.
     let exe = std::fs::canonicalize(&exe).map(|p| p.display().to_string()).unwrap_or(exe);
-    let files = quadlet::find_files(&quadlet::search_dirs(user));
-    let (units, errors) = quadlet::generate_all(&files, &exe);
+    let (units, errors) = engine_generate::quadlet_units(user, &exe);
     for g in &units {
         for w in &g.warnings {
             eprintln!("sangja-generator: warning: {w}");
@@ -136,7 +117,7 @@ pub fn quadlet(args: QuadletArgs) -> i32 {
             eprintln!("Error: give the output folder(s) systemd passes, or --dryrun");
             return crate::error::ENGINE_EXIT;
         };
-        if let Err(e) = quadlet::write_units(out, &units) {
+        if let Err(e) = engine_generate::write_units(out, &units) {
             eprintln!("Error: cannot write units to {}: {e}", out.display());
             return crate::error::ENGINE_EXIT;
         }

@@ -3,10 +3,8 @@
 use super::format::{self, Format};
 use super::progress::PullProgress;
 use super::Context;
-use crate::engine::images::{self, Removed};
+use crate::engine::images::{self, ImageRecord, PullOptions, Removed};
 use crate::error::{Error, Result};
-use crate::image::pull::PullOptions;
-use crate::image::store::ImageRecord;
 use clap::Args;
 use serde_json::{json, Value};
 

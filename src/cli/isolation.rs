@@ -1,7 +1,6 @@
 //! `run`/`create` flags for security and resources (podman's names).
 
-use crate::container::resources::ResourceOptions;
-use crate::container::security::SecurityOptions;
+use crate::engine::run::{ResourceOptions, SecurityOptions};
 use clap::Args;
 
 /// Capabilities, seccomp, no_new_privs.

@@ -1,9 +1,7 @@
 //! Network flags of `run`/`create` (podman's names).
 
-use crate::container::NetworkMode;
-use crate::engine::network::{self as engine_network, NetRequest};
+use crate::engine::network::{self as engine_network, NetOptions, NetRequest, NetworkMode};
 use crate::error::Result;
-use crate::network::NetOptions;
 use clap::Args;
 
 /// `--network`, `-p`, `-P`, `--add-host`, `--dns*`, `--mac-address`, `--ip`.

@@ -23,11 +23,9 @@ pub struct PortArgs {
 /// the host side, as podman does.
 pub fn port(ctx: &Context, args: PortArgs) -> Result<i32> {
     if args.all {
-        let store = crate::container::record::ContainerStore::new(&ctx.engine.paths);
-        for c in store.list()?.into_iter().filter(|c| c.is_running()) {
-            let (_, ports) = network::ports(&ctx.engine, &c.config.id)?;
+        for (id, ports) in network::running_ports(&ctx.engine)? {
             for p in ports {
-                println!("{}\t{}", &c.config.id[..12], p.line());
+                println!("{}\t{}", &id[..12], p.line());
             }
         }
         return Ok(0);

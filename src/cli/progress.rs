@@ -1,7 +1,7 @@
 //! Pull progress on stderr: indicatif bars on a terminal, podman's plain
 //! "Copying blob ..." lines otherwise, nothing with -q.
 
-use crate::image::pull::PullEvent;
+use crate::engine::images::PullEvent;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;

@@ -173,7 +173,7 @@ pub(crate) fn create(ctx: &Context, args: &RunArgs) -> Result<(ImageRecord, Cont
     let image = resolve_image(ctx, args)?;
     super::supervise::before_create(ctx, args)?;
     if args.net_flags.publish_all {
-        crate::network::publish_exposed(&mut opts.net, &image.config)?;
+        crate::engine::network::publish_exposed(&mut opts.net, &image)?;
     }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
     args.supervisor_flags.write_cidfile(&container.config.id)?;

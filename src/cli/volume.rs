@@ -1,7 +1,7 @@
 //! `volume create|ls|inspect|rm|prune|exists` and the mount flags of
 //! `run`/`create` (-v, --mount, --tmpfs, --read-only).
 
-use crate::container::mounts::{self, MountRequest};
+use crate::engine::volumes::MountRequest;
 use crate::error::Result;
 use clap::Args;
 
@@ -29,27 +29,15 @@ pub struct MountFlags {
 impl MountFlags {
     /// The parsed requests, in flag order: volumes, then --mount, then --tmpfs.
     pub fn requests(&self) -> Result<Vec<MountRequest>> {
-        let mut out = Vec::new();
-        for v in &self.volumes {
-            out.push(mounts::parse_volume(v)?);
-        }
-        for m in &self.mount {
-            out.push(mounts::parse_mount(m)?);
-        }
-        for t in &self.tmpfs {
-            out.push(mounts::parse_tmpfs(t)?);
-        }
-        mounts::check_duplicates(&out)?;
-        Ok(out)
+        engine_volumes::parse_requests(&self.volumes, &self.mount, &self.tmpfs)
     }
 }
 
 use super::format::{self, Format};
 use super::Context;
 use crate::engine::inspect as engine_inspect;
-use crate::engine::volumes::{self as engine_volumes, CreateOptions};
+use crate::engine::volumes::{self as engine_volumes, CreateOptions, Volume};
 use crate::error::Error;
-use crate::storage::volumes::{Volume, VolumeStore};
 use clap::Subcommand;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -195,8 +183,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             Ok(code)
         }
         VolumeCommand::Rm(a) => {
-            let names: Vec<String> =
-                if a.all { VolumeStore::new(&ctx.engine.paths).list()?.into_iter().map(|v| v.name).collect() } else { a.names.clone() };
+            let names: Vec<String> = if a.all { engine_volumes::names(&ctx.engine)? } else { a.names.clone() };
             if names.is_empty() {
                 return Err(Error::Invalid("give the volumes to remove, or --all".into()));
             }
@@ -236,7 +223,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             }
             Ok(0)
         }
-        VolumeCommand::Exists(a) => Ok(if VolumeStore::new(&ctx.engine.paths).get(&a.name)?.is_some() { 0 } else { 1 }),
+        VolumeCommand::Exists(a) => Ok(if engine_volumes::exists(&ctx.engine, &a.name)? { 0 } else { 1 }),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use nix::errno::Errno;
 use sangja_container::attach::{self as proto, IN_EOF, IN_RESIZE, IN_STDIN, MAX_PACKET, OUT_EXIT, OUT_STDERR, OUT_STDOUT};
 use sangja_container::record::{Container, ContainerStore};
+pub use sangja_runtime::relay::{parse_detach_keys, DEFAULT_DETACH_KEYS};
 use sangja_runtime::relay::{DetachKeys, RawMode, Signals};
 use sangja_runtime::Stdio;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
@@ -221,4 +222,14 @@ fn lost(engine: &Engine, c: &Container) -> Result<AttachEnd> {
 /// Writes all of `data` to `fd`; a reader that went away is not our error.
 fn write_all(fd: RawFd, data: &[u8]) {
     let _ = sangja_runtime::relay::write_all(fd, data);
+}
+
+/// The detach keys: `flag`, else containers.conf's `[engine] detach_keys`,
+/// else podman's ctrl-p,ctrl-q.
+pub fn detach_keys(flag: Option<&str>) -> Result<Vec<u8>> {
+    if let Some(k) = flag {
+        return parse_detach_keys(k);
+    }
+    let conf = crate::config::containers_conf::load()?;
+    parse_detach_keys(conf.conf.engine.detach_keys.as_deref().unwrap_or(DEFAULT_DETACH_KEYS))
 }

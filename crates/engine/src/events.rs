@@ -9,6 +9,7 @@
 //! (`runtime::Notice`, `rootless::enter`'s warning callback), and the
 //! engine turns that into events here.
 
+pub use sangja_runtime::{Notice, Stdio};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 

@@ -6,7 +6,7 @@ use crate::error::{Error, IoContext, Result};
 use oci_spec::runtime::Spec;
 use sangja_container::record::{ContainerStore, Status};
 use sangja_container::spec::resolve_user_in;
-use sangja_runtime::exec::ExecOptions;
+pub use sangja_runtime::exec::ExecOptions;
 use std::path::{Path, PathBuf};
 
 /// What the user asked for.

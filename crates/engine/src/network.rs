@@ -6,8 +6,9 @@ use super::Engine;
 use crate::error::{Error, Result};
 use oci_spec::runtime::Spec;
 use sangja_container::record::{Container, ContainerStore};
-use sangja_container::NetworkMode;
+pub use sangja_container::NetworkMode;
 use sangja_network::store::{NetworkRecord, NetworkStore, Subnet};
+pub use sangja_network::NetOptions;
 use sangja_network::{self as network, ports::PortBinding, Attachment};
 
 /// Sets up the network of `container` and points `spec` at it. Keep the
@@ -459,4 +460,19 @@ pub fn list_filtered(engine: &Engine, filters: &[String]) -> Result<Vec<(Network
         out.push((n, users));
     }
     Ok(out)
+}
+
+/// `port --all`: the id and published ports of every running container.
+pub fn running_ports(engine: &Engine) -> Result<Vec<(String, Vec<PortBinding>)>> {
+    let mut out = Vec::new();
+    for c in ContainerStore::new(&engine.paths).list()?.into_iter().filter(|c| c.is_running()) {
+        let (_, ports) = ports(engine, &c.config.id)?;
+        out.push((c.config.id.clone(), ports));
+    }
+    Ok(out)
+}
+
+/// `-P`: publishes every port the image exposes on a random host port.
+pub fn publish_exposed(net: &mut NetOptions, image: &sangja_image::store::ImageRecord) -> Result<()> {
+    network::publish_exposed(net, &image.config)
 }

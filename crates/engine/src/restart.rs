@@ -116,6 +116,7 @@ pub fn supervise(
         }
         let Ok(cur) = store.reload(c) else { return code };
         *c = cur;
+        // run_once counts the restart (record_running: mark_running by the policy).
         let result = run_once(c, d);
         if let Ok(mut cur) = store.reload(c) {
             let _ = cur.mark_monitor(None);

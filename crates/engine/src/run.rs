@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::lock;
 pub use sangja_container::policy::{RestartPolicy, SdNotify};
 use sangja_container::record::{Container, ContainerConfig, ContainerStore, StartedBy};
+pub use sangja_container::resources::ResourceOptions;
+pub use sangja_container::security::SecurityOptions;
 use sangja_container::spec::{self, SpecContext};
 pub use sangja_container::RunOptions;
 use sangja_image::store::ImageRecord;

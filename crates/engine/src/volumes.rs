@@ -8,12 +8,14 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::fcntl::OFlag;
-use sangja_container::mounts::{self, MountRequest, READ_ONLY_TMPFS};
+pub use sangja_container::mounts::MountRequest;
+use sangja_container::mounts::{self, READ_ONLY_TMPFS};
 use sangja_container::record::{Container, ContainerStore};
 use sangja_container::RunOptions;
 use sangja_image::store::ImageRecord;
 use sangja_storage::tree::{self, Owners};
-use sangja_storage::volumes::{Volume, VolumeStore};
+pub use sangja_storage::volumes::Volume;
+use sangja_storage::volumes::VolumeStore;
 use std::collections::{BTreeMap, HashMap};
 use std::os::fd::AsFd;
 
@@ -313,4 +315,31 @@ pub fn containers_using(engine: &Engine, name: &str) -> Result<Vec<Container>> {
         .into_iter()
         .filter(|c| c.config.options.mounts.iter().any(|m| matches!(m, MountRequest::Volume { name: n, .. } if n == name)))
         .collect())
+}
+
+/// The mount requests of `-v`, `--mount` and `--tmpfs`, in that order;
+/// two at one destination are an error.
+pub fn parse_requests(volumes: &[String], mount: &[String], tmpfs: &[String]) -> Result<Vec<MountRequest>> {
+    let mut out = Vec::new();
+    for v in volumes {
+        out.push(mounts::parse_volume(v)?);
+    }
+    for m in mount {
+        out.push(mounts::parse_mount(m)?);
+    }
+    for t in tmpfs {
+        out.push(mounts::parse_tmpfs(t)?);
+    }
+    mounts::check_duplicates(&out)?;
+    Ok(out)
+}
+
+/// The names of every volume (`volume rm --all`).
+pub fn names(engine: &Engine) -> Result<Vec<String>> {
+    Ok(VolumeStore::new(&engine.paths).list()?.into_iter().map(|v| v.name).collect())
+}
+
+/// Whether volume `name` exists (`volume exists`).
+pub fn exists(engine: &Engine, name: &str) -> Result<bool> {
+    Ok(VolumeStore::new(&engine.paths).get(name)?.is_some())
 }
