@@ -302,13 +302,9 @@ pub fn signal_process(pid: i32, sig: i32) -> nix::Result<()> {
 }
 
 /// Whether the process `pid` still runs and is the one that started at
-/// `start` (a zombie counts: its parent has yet to record the end).
+/// `start` (runtime::liveness decides: a zombie has exited).
 pub fn same_process(pid: Option<i32>, start: Option<u64>) -> bool {
-    match (pid, start) {
-        (Some(pid), Some(start)) => process_start_time(pid) == Some(start),
-        (Some(pid), None) => process_start_time(pid).is_some(),
-        _ => false,
-    }
+    pid.is_some_and(|pid| sangja_runtime::liveness::alive(pid, start))
 }
 
 /// Whether the process recorded in `state` still runs (and is the same process).

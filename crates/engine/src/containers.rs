@@ -6,8 +6,8 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::lock;
 use nix::unistd::Pid;
-use sangja_container::record::{process_start_time, ContainerStore, Transition};
 pub use sangja_container::record::{Container, Status};
+use sangja_container::record::{ContainerStore, Transition};
 use serde::{Deserialize, Serialize, Serializer};
 use std::time::{Duration, Instant};
 
@@ -230,20 +230,15 @@ pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
 
 /// SIGKILLs the container's init (which ends its pid namespace) and waits for it to go.
 fn kill_and_wait(pid: i32, start: Option<u64>) -> Result<()> {
-    let same = || start.is_none_or(|s| process_start_time(pid) == Some(s)) && process_start_time(pid).is_some();
+    let same = || sangja_runtime::liveness::alive(pid, start);
     if !same() {
         return Ok(());
     }
     let _ = sangja_container::record::signal_process(pid, libc::SIGKILL);
     let deadline = Instant::now() + Duration::from_secs(10);
     while same() {
-        // Reap it if it is our child (a zombie still has a start time).
+        // Reap it if it is our child (`same` already counts a zombie as gone).
         let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), Some(nix::sys::wait::WaitPidFlag::WNOHANG));
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            if stat.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')) {
-                return Ok(());
-            }
-        }
         if Instant::now() > deadline {
             return Err(Error::State(format!("container process {pid} did not exit after SIGKILL within 10 s")));
         }

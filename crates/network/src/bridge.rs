@@ -97,13 +97,7 @@ fn with_leases<T>(bridge: &str, f: impl FnOnce(&mut Leases) -> Result<T>) -> Res
 /// Start time of a process (field 22 of /proc/PID/stat), to tell a pid
 /// from its reuse.
 pub fn start_time(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    if f.first() == Some(&"Z") {
-        return None;
-    }
-    f.get(19)?.parse().ok()
+    crate::runtime::liveness::process_start_time(pid)
 }
 
 /// Whether the lease is still in use: its owner runs, or its veth still

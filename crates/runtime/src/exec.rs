@@ -87,8 +87,9 @@ pub fn exec(
         Ok(fd) => fd,
         Err(_) => return Err(not_running()),
     };
-    // The pidfd pins the process now; check it is still the container's init.
-    if pid_start.is_some() && crate::liveness::process_start_time(pid) != pid_start {
+    // The pidfd pins the process now; check it is still the container's
+    // init, and running (a zombie's namespaces are gone).
+    if !crate::liveness::alive(pid, pid_start) {
         return Err(not_running());
     }
     let root = open(format!("/proc/{pid}/root").as_str(), OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
