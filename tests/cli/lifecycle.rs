@@ -11,11 +11,19 @@ fn state(s: &Sangja, id: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The state letter of a process (field 3 of /proc/PID/stat), None when gone.
+fn proc_state(pid: i64) -> Option<char> {
+    let st = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    st.rsplit(')').next()?.trim_start().chars().next()
+}
+
 fn pid_alive(pid: i64) -> bool {
     // A zombie is gone for our purpose.
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|st| !st.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
-        .unwrap_or(false)
+    proc_state(pid).is_some_and(|c| c != 'Z')
+}
+
+fn is_zombie(pid: i64) -> bool {
+    proc_state(pid) == Some('Z')
 }
 
 fn sigkill(pid: i64) {
@@ -213,10 +221,6 @@ both! {
         assert!(s.container_ids().is_empty());
         assert!(!s.container_dir(&a).exists());
     }
-}
-
-fn is_zombie(pid: i64) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| st.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
 }
 
 both! {

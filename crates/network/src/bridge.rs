@@ -22,6 +22,7 @@ use super::nft;
 use super::ports::PortBinding;
 use super::store::NetworkRecord;
 use crate::error::{Error, Result};
+use crate::runtime::liveness;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
@@ -94,20 +95,13 @@ fn with_leases<T>(bridge: &str, f: impl FnOnce(&mut Leases) -> Result<T>) -> Res
     r
 }
 
-/// Start time of a process (field 22 of /proc/PID/stat), to tell a pid
-/// from its reuse.
-pub fn start_time(pid: i32) -> Option<u64> {
-    crate::runtime::liveness::process_start_time(pid)
-}
-
 /// Whether the lease is still in use: its owner runs, or its veth still
 /// exists. The second covers a kill -9 of the monitor while the container
 /// keeps running (its namespace, and so the veth pair, lives as long as the
 /// container does); the kernel removes the pair when the namespace goes.
 /// Called in the namespace holding the bridges.
 pub fn owner_alive(l: &Lease) -> bool {
-    let owner =
-        l.owner_pid > 0 && start_time(l.owner_pid).is_some() && (l.owner_start.is_none() || start_time(l.owner_pid) == l.owner_start);
+    let owner = l.owner_pid > 0 && liveness::alive(l.owner_pid, l.owner_start);
     owner || netlink::link_index(&l.veth).is_some()
 }
 
@@ -252,7 +246,7 @@ pub fn join(
             veth: veth.clone(),
             nft_table: (!ports.is_empty()).then(|| nft::ports_table(member.container_id)),
             owner_pid,
-            owner_start: start_time(owner_pid),
+            owner_start: liveness::process_start_time(owner_pid),
         };
         l.leases.push(lease.clone());
         Ok(lease)

@@ -39,7 +39,7 @@ pub struct Keeper {
 
 impl Keeper {
     fn alive(&self) -> bool {
-        super::bridge::start_time(self.pid).is_some_and(|s| Some(s) == self.start)
+        self.start.is_some() && crate::runtime::liveness::alive(self.pid, self.start)
     }
 
     pub fn netns_path(&self) -> PathBuf {
@@ -152,7 +152,7 @@ fn keeper_main(d: &Path, ready: OwnedFd) -> ! {
         let holder = Holder::new()?;
         let backend = super::pasta::start(&holder.path(), d, &[], &super::NetOptions::default(), &[])?;
         let pid = std::process::id() as i32;
-        let k = Keeper { pid, start: super::bridge::start_time(pid), netns_pid: holder.pid() };
+        let k = Keeper { pid, start: crate::runtime::liveness::process_start_time(pid), netns_pid: holder.pid() };
         crate::json_file::write_volatile(&d.join("keeper.json"), &k)?;
         Ok((holder, backend))
     };
