@@ -86,6 +86,9 @@ pub struct ImagesArgs {
     /// Do not truncate ids.
     #[arg(long = "no-trunc")]
     pub no_trunc: bool,
+    /// Show each image's manifest digest (a DIGEST column).
+    #[arg(long)]
+    pub digests: bool,
     /// Output format: table, json, or a Go template such as '{{.ID}} {{.Repository}}'.
     #[arg(long)]
     pub format: Option<String>,
@@ -171,6 +174,11 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
     let fmt = Format::parse(args.format.as_deref());
     let out = match fmt {
         Format::Json => serde_json::to_string_pretty(&imgs.iter().map(json_object).collect::<Vec<_>>()).unwrap_or_default() + "\n",
+        _ if args.digests => format::render(
+            &fmt,
+            &[("REPOSITORY", "Repository"), ("TAG", "Tag"), ("DIGEST", "Digest"), ("IMAGE ID", "ID"), ("CREATED", "Created"), ("SIZE", "Size")],
+            &rows(&imgs, args.no_trunc),
+        )?,
         _ => format::render(
             &fmt,
             &[("REPOSITORY", "Repository"), ("TAG", "Tag"), ("IMAGE ID", "ID"), ("CREATED", "Created"), ("SIZE", "Size")],

@@ -27,6 +27,10 @@ pub mod system;
 pub mod template;
 pub mod top;
 pub mod volume;
+// issue 17, share-verbs
+pub mod image_verbs;
+pub mod manifest;
+pub mod search;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -115,6 +119,17 @@ pub enum Command {
     /// System-wide commands.
     #[command(subcommand)]
     System(SystemCommand),
+    /// Add names to an image.
+    Tag(image_verbs::TagArgs),
+    /// Remove names from an image (all of them without NAME).
+    Untag(image_verbs::UntagArgs),
+    /// Show the history of an image.
+    History(image_verbs::HistoryArgs),
+    /// Search a registry for images.
+    Search(search::SearchArgs),
+    /// Manage manifest lists.
+    #[command(subcommand)]
+    Manifest(manifest::ManifestCommand),
 }
 
 /// `sangja system ...`.
@@ -138,6 +153,23 @@ pub enum ImageCommand {
     Inspect(inspect::InspectArgs),
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
+    /// Add names to an image.
+    Tag(image_verbs::TagArgs),
+    /// Remove names from an image.
+    Untag(image_verbs::UntagArgs),
+    /// Show the history of an image.
+    History(image_verbs::HistoryArgs),
+    /// Exit 0 if the image is in local storage, 1 if not.
+    Exists(image_verbs::ExistsArgs),
+    /// Show an image's layers and the images that share them.
+    Tree(image_verbs::TreeArgs),
+    /// Mount an image's root filesystem read-only and print its path (rootless: inside `sangja unshare`).
+    Mount(image_verbs::ImageMountArgs),
+    /// Unmount an image's root filesystem.
+    #[command(alias = "umount")]
+    Unmount(image_verbs::ImageUnmountArgs),
+    /// Search a registry for images.
+    Search(search::SearchArgs),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -263,6 +295,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Images(_) | Command::Ps(_) | Command::Inspect(_) => true,
         Command::Generate(_) => true,
         Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_)) => true,
+        // Records and the registry only: no user namespace needed.
+        Command::Tag(_) | Command::Untag(_) | Command::History(_) | Command::Search(_) => true,
+        Command::Image(
+            ImageCommand::Tag(_)
+            | ImageCommand::Untag(_)
+            | ImageCommand::History(_)
+            | ImageCommand::Exists(_)
+            | ImageCommand::Tree(_)
+            | ImageCommand::Search(_),
+        ) => true,
+        Command::Manifest(c) => !manifest::pulls(c),
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         _ => false,
     };
@@ -296,6 +339,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),
+        Command::Tag(a) | Command::Image(ImageCommand::Tag(a)) => image_verbs::tag(&ctx, a),
+        Command::Untag(a) | Command::Image(ImageCommand::Untag(a)) => image_verbs::untag(&ctx, a),
+        Command::History(a) | Command::Image(ImageCommand::History(a)) => image_verbs::history(&ctx, a),
+        Command::Search(a) | Command::Image(ImageCommand::Search(a)) => search::search(&ctx, a),
+        Command::Image(ImageCommand::Exists(a)) => image_verbs::exists(&ctx, a),
+        Command::Image(ImageCommand::Tree(a)) => image_verbs::tree(&ctx, a),
+        Command::Image(ImageCommand::Mount(a)) => image_verbs::mount(&ctx, a),
+        Command::Image(ImageCommand::Unmount(a)) => image_verbs::unmount(&ctx, a),
+        Command::Manifest(c) => manifest::manifest(&ctx, c),
     }
 }
 

@@ -69,13 +69,32 @@ pub fn resolve(
         PullPolicy::Never => false,
     };
     if !pull_it {
-        return local;
+        return local.and_then(|r| instance_of_list(engine, r));
     }
     events(ResolveEvent::Pulling(name.to_string()));
     let pulled = pull(engine, name, opts, &|ev| events(ResolveEvent::Progress(ev)));
     wait_single_threaded();
     pulled?;
-    store.lookup(name)
+    store.lookup(name).and_then(|r| instance_of_list(engine, r))
+}
+
+/// A local manifest list stands for its image for this host's platform (as
+/// podman runs a list); any other image is itself.
+fn instance_of_list(engine: &Engine, r: ImageRecord) -> Result<ImageRecord> {
+    if !super::manifest::is_list(&r) {
+        return Ok(r);
+    }
+    let (_, index) = super::manifest::load(engine, &r.id)?;
+    let host = pull::Platform::host();
+    let wanted = |e: &super::manifest::Entry| e.platform.as_ref().is_some_and(|p| p.os == host.os && p.architecture == host.arch);
+    let name = r.names.first().cloned().unwrap_or_else(|| r.id.clone());
+    let entry = index.manifests.iter().find(|e| wanted(e)).ok_or_else(|| {
+        Error::NotFound(format!("manifest list {name} has no image for {}/{}: add one with `sangja manifest add`", host.os, host.arch))
+    })?;
+    let store = ImageStore::new(&engine.paths);
+    store.list()?.into_iter().find(|i| i.digest == entry.digest && !super::manifest::is_list(i)).ok_or_else(|| {
+        Error::NotFound(format!("image {} of manifest list {name} is no longer in the store: add it again", entry.digest))
+    })
 }
 
 /// Waits (briefly) until the threads the download runtime joined have left

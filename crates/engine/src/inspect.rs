@@ -135,7 +135,11 @@ pub struct ContainerLayers {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ImageLayers {
+    /// The layers below the top one, top-most first, ':'-separated (absent for one layer).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub lower_dir: String,
+    /// The top layer.
+    pub upper_dir: String,
 }
 
 /// `--label KEY=VALUE` list as a map (a bare KEY has an empty value).
@@ -224,6 +228,7 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
     })
 }
 
+/// podman's `image inspect` object: the same keys in the same order.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ImageDoc {
@@ -231,17 +236,26 @@ pub struct ImageDoc {
     pub digest: String,
     pub repo_tags: Vec<String>,
     pub repo_digests: Vec<String>,
+    pub parent: String,
+    pub comment: String,
     pub created: Option<String>,
     /// The image config's fields, as in the image.
     pub config: Value,
+    pub version: String,
+    pub author: String,
     pub architecture: Value,
     pub os: Value,
     pub size: u64,
     pub virtual_size: u64,
+    pub graph_driver: GraphDriver<ImageLayers>,
     #[serde(rename = "RootFS")]
     pub root_fs: RootFs,
-    pub graph_driver: GraphDriver<ImageLayers>,
+    pub labels: Value,
+    pub annotations: BTreeMap<String, String>,
+    pub manifest_type: String,
+    pub user: String,
     pub history: Value,
+    pub names_history: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,26 +273,50 @@ pub fn image(engine: &Engine, name: &str) -> Result<ImageDoc> {
     let cfg = serde_json::to_value(&img.config).unwrap_or(Value::Null);
     let layers = LayerStore::new(&engine.paths);
     let diff_ids: Vec<String> = img.layers.iter().filter_map(|d| layers.info(d).ok()).map(|i| i.diff_id).collect();
-    let repo_digests = img
-        .names
-        .iter()
-        .map(|n| format!("{}@{}", n.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map(|(r, _)| r).unwrap_or(n), img.digest))
-        .collect();
-    let lower_dir = img.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string()).collect::<Vec<_>>().join(":");
+    let mut repo_digests = img.repo_digests.clone();
+    for n in &img.names {
+        let rd = format!("{}@{}", n.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map(|(r, _)| r).unwrap_or(n), img.digest);
+        if !repo_digests.contains(&rd) {
+            repo_digests.push(rd);
+        }
+    }
+    let mut dirs = img.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string());
+    let upper_dir = dirs.next().unwrap_or_default();
+    let lower_dir = dirs.collect::<Vec<_>>().join(":");
+    // The manifest's annotations (pull and commit keep the manifest as a blob).
+    let annotations = std::fs::read(engine.paths.blob_path(&img.digest))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|m| serde_json::from_value::<BTreeMap<String, String>>(m["annotations"].clone()).ok())
+        .unwrap_or_default();
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let labels = match &cfg["config"]["Labels"] {
+        Value::Object(m) if !m.is_empty() => Value::Object(m.clone()),
+        _ => Value::Null,
+    };
     Ok(ImageDoc {
         id: img.id.clone(),
         digest: img.digest.clone(),
         repo_tags: img.names.clone(),
         repo_digests,
+        parent: String::new(),
+        comment: text(&cfg["comment"]),
         created: img.created.clone(),
         config: cfg["config"].clone(),
+        version: text(&cfg["docker_version"]),
+        author: text(&cfg["author"]),
         architecture: cfg["architecture"].clone(),
         os: cfg["os"].clone(),
         size: img.size,
         virtual_size: img.size,
+        graph_driver: GraphDriver { name: engine.paths.driver.clone(), data: ImageLayers { lower_dir, upper_dir } },
         root_fs: RootFs { kind: "layers".into(), layers: diff_ids },
-        graph_driver: GraphDriver { name: engine.paths.driver.clone(), data: ImageLayers { lower_dir } },
+        labels,
+        annotations,
+        manifest_type: img.manifest_media_type.clone().unwrap_or_else(|| "application/vnd.oci.image.manifest.v1+json".into()),
+        user: text(&cfg["config"]["User"]),
         history: cfg["history"].clone(),
+        names_history: img.names.clone(),
     })
 }
 

@@ -32,6 +32,12 @@ pub mod top;
 pub mod userns;
 pub mod volumes;
 pub mod worker;
+// issue 17, share-verbs: image verbs and local manifest lists
+pub mod history;
+pub mod image_mount;
+pub mod manifest;
+pub mod search;
+pub mod tags;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

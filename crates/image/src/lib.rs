@@ -8,6 +8,7 @@ use sangja_storage as storage;
 pub mod login;
 pub mod pull;
 pub mod reference;
+pub mod remote;
 pub mod registries;
 pub mod store;
 pub mod token;
