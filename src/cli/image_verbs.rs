@@ -58,7 +58,7 @@ pub fn exists(ctx: &Context, a: ExistsArgs) -> Result<i32> {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Show sizes and times for people (`-H=false`: times as RFC 3339).
-    #[arg(short = 'H', long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
+    #[arg(short = 'H', long, value_name = "BOOL", default_value = "true", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = super::parse_bool)]
     pub human: bool,
     /// Do not truncate ids and CREATED BY.
     #[arg(long = "no-trunc", alias = "notruncate")]
@@ -88,21 +88,31 @@ pub fn history(ctx: &Context, a: HistoryArgs) -> Result<i32> {
     }
     let fmt = Format::parse(a.format.as_deref());
     if fmt == Format::Json {
-        let list: Vec<Value> = rows
+        // podman's keys, in podman's order, on one line (podman 4 leaves the tags out).
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            created: &'a Option<String>,
+            #[serde(rename = "CreatedBy")]
+            created_by: &'a str,
+            size: u64,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            comment: &'a str,
+            #[serde(rename = "Created")]
+            created2: &'a Option<String>,
+        }
+        let list: Vec<Row> = rows
             .iter()
-            .map(|r| {
-                let mut o = json!({"id": r.id, "created": r.created, "CreatedBy": r.created_by, "size": r.size});
-                if !r.comment.is_empty() {
-                    o["comment"] = json!(r.comment);
-                }
-                if !r.tags.is_empty() {
-                    o["tags"] = json!(r.tags);
-                }
-                o["Created"] = json!(r.created);
-                o
+            .map(|r| Row {
+                id: &r.id,
+                created: &r.created,
+                created_by: &r.created_by,
+                size: r.size,
+                comment: &r.comment,
+                created2: &r.created,
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+        println!("{}", serde_json::to_string(&list).unwrap_or_default());
         return Ok(0);
     }
     let values: Vec<Value> = rows
@@ -226,7 +236,8 @@ pub fn mount(ctx: &Context, a: ImageMountArgs) -> Result<i32> {
     let mounted = if a.images.is_empty() && !a.all {
         image_mount::mounted(&ctx.engine)?
     } else {
-        let names: Vec<String> = if a.all { crate::engine::images::list(&ctx.engine)?.into_iter().map(|i| i.id).collect() } else { a.images.clone() };
+        let names: Vec<String> =
+            if a.all { crate::engine::images::list(&ctx.engine)?.into_iter().map(|i| i.id).collect() } else { a.images.clone() };
         let mut out = Vec::new();
         for n in &names {
             out.push(image_mount::mount(&ctx.engine, n)?);

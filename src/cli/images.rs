@@ -176,7 +176,14 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
         Format::Json => serde_json::to_string_pretty(&imgs.iter().map(json_object).collect::<Vec<_>>()).unwrap_or_default() + "\n",
         _ if args.digests => format::render(
             &fmt,
-            &[("REPOSITORY", "Repository"), ("TAG", "Tag"), ("DIGEST", "Digest"), ("IMAGE ID", "ID"), ("CREATED", "Created"), ("SIZE", "Size")],
+            &[
+                ("REPOSITORY", "Repository"),
+                ("TAG", "Tag"),
+                ("DIGEST", "Digest"),
+                ("IMAGE ID", "ID"),
+                ("CREATED", "Created"),
+                ("SIZE", "Size"),
+            ],
             &rows(&imgs, args.no_trunc),
         )?,
         _ => format::render(

@@ -30,7 +30,7 @@ pub enum ManifestCommand {
 #[derive(Debug, Args, Clone)]
 pub struct RegistryFlags {
     /// Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP).
-    #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
+    #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = super::parse_bool)]
     pub tls_verify: Option<bool>,
 }
 
@@ -170,7 +170,11 @@ pub fn manifest(ctx: &Context, c: ManifestCommand) -> Result<i32> {
     let e = &ctx.engine;
     match c {
         ManifestCommand::Create(a) => {
-            let opts = AddOptions { all: a.all, pull: PullOptions { tls_verify: a.registry.tls_verify, ..Default::default() }, ..Default::default() };
+            let opts = AddOptions {
+                all: a.all,
+                pull: PullOptions { tls_verify: a.registry.tls_verify, ..Default::default() },
+                ..Default::default()
+            };
             println!("{}", manifest::create(e, &a.list, &a.images, a.amend, &opts)?);
         }
         ManifestCommand::Add(a) => {

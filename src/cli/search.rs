@@ -37,7 +37,7 @@ pub struct SearchArgs {
     #[arg(long = "no-trunc")]
     pub no_trunc: bool,
     /// Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP).
-    #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
+    #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = super::parse_bool)]
     pub tls_verify: Option<bool>,
     /// REGISTRY/TERM, or a term for registries.conf's search registries.
     #[arg(value_name = "TERM")]
@@ -74,7 +74,8 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<i32> {
     let fmt = Format::parse(a.format.as_deref());
     let mut rows: Vec<Value> = results.iter().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).collect();
     if fmt == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        // The results' own key order, indented as podman prints them.
+        println!("{}", super::manifest::pretty4(&serde_json::to_vec(&results).unwrap_or_default()));
         return Ok(0);
     }
     if !a.no_trunc {

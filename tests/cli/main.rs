@@ -44,3 +44,6 @@ mod package;
 mod systemd;
 // issue 15: snapshots of the outputs scripts parse
 mod outputs;
+// issue 17: image verbs and manifest lists (share-verbs)
+mod image_verbs;
+mod manifest;

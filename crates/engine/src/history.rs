@@ -1,9 +1,10 @@
 //! `history` and `image tree`: an image's layers as the config's history
 //! tells them, and the layers it shares with other images.
 //!
-//! A layer is known by its chain id (the first layer's diff id, then
-//! sha256 of "parent-chain diff-id"), as podman's layer store names them, so
-//! two images share a layer exactly when podman would say they do.
+//! A layer is known by the id podman's layer store gives it (the first
+//! layer's diff id, then the hex sha256 of "PARENT-ID+DIFF-ID-HEX", as
+//! containers/image names pulled layers), so two images share a layer exactly
+//! when podman would say they do, and the ids shown are podman's.
 
 use super::Engine;
 use crate::error::Result;
@@ -27,17 +28,18 @@ pub struct HistoryRow {
     pub tags: Vec<String>,
 }
 
-/// The chain ids of an image's layers, bottom first; each identifies the
-/// layer together with everything below it.
+/// podman's ids of an image's layers (64 hex), bottom first; each identifies
+/// the layer together with everything below it.
 pub fn chain_ids(engine: &Engine, img: &ImageRecord) -> Vec<String> {
     let layers = LayerStore::new(&engine.paths);
     let diff_ids: Vec<String> = img.config.rootfs().diff_ids().clone();
     let mut out: Vec<String> = Vec::new();
     for (i, blob) in img.layers.iter().enumerate() {
         let diff = diff_ids.get(i).cloned().or_else(|| layers.info(blob).ok().map(|l| l.diff_id)).unwrap_or_else(|| blob.clone());
+        let diff = diff.trim_start_matches("sha256:").to_string();
         let chain = match out.last() {
             None => diff,
-            Some(parent) => format!("sha256:{}", hex::encode(Sha256::digest(format!("{parent} {diff}").as_bytes()))),
+            Some(parent) => hex::encode(Sha256::digest(format!("{parent}+{diff}").as_bytes())),
         };
         out.push(chain);
     }
@@ -56,7 +58,9 @@ pub fn history(engine: &Engine, name: &str) -> Result<Vec<HistoryRow>> {
     let layers = LayerStore::new(&engine.paths);
     let chains = chain_ids(engine, &img);
     let all = all_chains(engine)?;
-    let tops_of = |chain: &str| -> Vec<&ImageRecord> { all.iter().filter(|(_, c)| c.last().map(String::as_str) == Some(chain)).map(|(i, _)| i).collect() };
+    let tops_of = |chain: &str| -> Vec<&ImageRecord> {
+        all.iter().filter(|(_, c)| c.last().map(String::as_str) == Some(chain)).map(|(i, _)| i).collect()
+    };
     let entries = img.config.history().clone().unwrap_or_default();
     let mut out = Vec::new();
     // The layer the current (newest-first) entry belongs to; None below the bottom.

@@ -92,9 +92,11 @@ fn instance_of_list(engine: &Engine, r: ImageRecord) -> Result<ImageRecord> {
         Error::NotFound(format!("manifest list {name} has no image for {}/{}: add one with `sangja manifest add`", host.os, host.arch))
     })?;
     let store = ImageStore::new(&engine.paths);
-    store.list()?.into_iter().find(|i| i.digest == entry.digest && !super::manifest::is_list(i)).ok_or_else(|| {
-        Error::NotFound(format!("image {} of manifest list {name} is no longer in the store: add it again", entry.digest))
-    })
+    store
+        .list()?
+        .into_iter()
+        .find(|i| i.digest == entry.digest && !super::manifest::is_list(i))
+        .ok_or_else(|| Error::NotFound(format!("image {} of manifest list {name} is no longer in the store: add it again", entry.digest)))
 }
 
 /// Waits (briefly) until the threads the download runtime joined have left

@@ -104,7 +104,7 @@ fn lock(engine: &Engine) -> Result<crate::lock::Lock> {
 }
 
 fn not_a_list(name: &str) -> Error {
-    Error::Invalid(format!("{name}: image is not a manifest list: create one with `sangja manifest create {name}`"))
+    Error::Invalid(format!("{name}: image is not a manifest list"))
 }
 
 /// The list called `name` and its index.
@@ -115,8 +115,9 @@ pub fn load(engine: &Engine, name: &str) -> Result<(ImageRecord, Index)> {
     }
     let p = engine.paths.blob_path(&rec.digest);
     let bytes = std::fs::read(&p).map_err(|e| Error::io_path("read", &p, e))?;
-    let index = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::State(format!("the index of manifest list {name} ({}) is damaged: {e}; remove the list and create it again", p.display())))?;
+    let index = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::State(format!("the index of manifest list {name} ({}) is damaged: {e}; remove the list and create it again", p.display()))
+    })?;
     Ok((rec, index))
 }
 
@@ -344,11 +345,9 @@ pub fn annotate(engine: &Engine, list: &str, which: &str, opts: &EntryOptions) -
     let _l = lock(engine)?;
     let (rec, mut index) = load(engine, list)?;
     let digest = instance_digest(engine, which)?;
-    let e = index
-        .manifests
-        .iter_mut()
-        .find(|x| x.digest == digest)
-        .ok_or_else(|| Error::NotFound(format!("no instance with digest {digest} in manifest list {list}: see `sangja manifest inspect {list}`")))?;
+    let e = index.manifests.iter_mut().find(|x| x.digest == digest).ok_or_else(|| {
+        Error::NotFound(format!("no instance with digest {digest} in manifest list {list}: see `sangja manifest inspect {list}`"))
+    })?;
     apply(e, opts)?;
     Ok(save(engine, rec, &index)?.id)
 }
