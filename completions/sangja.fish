@@ -81,6 +81,11 @@ complete -c sangja -n "__fish_sangja_needs_command" -f -a "network" -d 'Manage n
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "import" -d 'Make an image of a tarball'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "unshare" -d 'Run a command in sangja\'s user namespace'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "system" -d 'System-wide commands'
+complete -c sangja -n "__fish_sangja_needs_command" -f -a "tag" -d 'Add names to an image'
+complete -c sangja -n "__fish_sangja_needs_command" -f -a "untag" -d 'Remove names from an image (all of them without NAME)'
+complete -c sangja -n "__fish_sangja_needs_command" -f -a "history" -d 'Show the history of an image'
+complete -c sangja -n "__fish_sangja_needs_command" -f -a "search" -d 'Search a registry for images'
+complete -c sangja -n "__fish_sangja_needs_command" -f -a "manifest" -d 'Manage manifest lists'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
@@ -575,6 +580,7 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l digests -d 'Show each image\'s manifest digest (a DIGEST column)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -627,24 +633,32 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "pull" -d 'Pull an image from a registry'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "ls" -d 'List images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "rm" -d 'Remove images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "inspect" -d 'Inspect images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "import" -d 'Make an image of a tarball'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "ls" -d 'List images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "rm" -d 'Remove images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "inspect" -d 'Inspect images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "tag" -d 'Add names to an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "untag" -d 'Remove names from an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "history" -d 'Show the history of an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "exists" -d 'Exit 0 if the image is in local storage, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "tree" -d 'Show an image\'s layers and the images that share them'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "mount" -d 'Mount an image\'s root filesystem read-only and print its path (rootless: inside `sangja unshare`)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "unmount" -d 'Unmount an image\'s root filesystem'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "search" -d 'Search a registry for images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import tag untag history exists tree mount unmount search help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
@@ -677,6 +691,7 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show each image\'s manifest digest (a DIGEST column)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -724,11 +739,133 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Do not truncate ids and CREATED BY'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print the ids only'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l whatrequires -d 'Show the images built on this one instead of its own layers'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l format -d 'json: the mounted images as a JSON list' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s a -l all -d 'Mount every image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s a -l all -d 'Unmount every mounted image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s f -l force -d 'Accepted for podman compatibility'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l limit -d 'At most this many results per registry (default 25)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l compatible -d 'Also show the STARS, OFFICIAL and AUTOMATED columns (Docker\'s table)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l list-tags -d 'List the tags of the repository TERM names'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l no-trunc -d 'Do not truncate descriptions'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Inspect images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Add names to an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "untag" -d 'Remove names from an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "history" -d 'Show the history of an image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the image is in local storage, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tree" -d 'Show an image\'s layers and the images that share them'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Mount an image\'s root filesystem read-only and print its path (rootless: inside `sangja unshare`)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "unmount" -d 'Unmount an image\'s root filesystem'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search a registry for images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1778,57 +1915,264 @@ complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "run" -d 'Run a command in a new container'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "rm" -d 'Remove one or more containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "create" -d 'Create a container without starting it; prints its id'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "start" -d 'Start containers (in the background; -a in the foreground)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "kill" -d 'Send a signal to containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "restart" -d 'Restart containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "wait" -d 'Wait for containers to exit; prints their exit codes'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "logs" -d 'Show a container\'s output'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "port" -d 'List a container\'s published ports'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "pause" -d 'Pause (freeze) containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "unpause" -d 'Unpause containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "rename" -d 'Rename a container'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "exec" -d 'Run a command in a running container'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "attach" -d 'Attach to a running container\'s terminal or output (detach with ctrl-p,ctrl-q)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "top" -d 'Show the processes of a running container'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "stats" -d 'Show the resource use of running containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "cp" -d 'Copy files between a container and the host'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "diff" -d 'Show a container\'s changes against its image (A added, C changed, D deleted)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "commit" -d 'Make an image of a container\'s changes'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "export" -d 'Write a container\'s files as a tar archive'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "mount" -d 'Mount a container\'s root filesystem and print its path (rootless: inside `sangja unshare`)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "unmount" -d 'Unmount a container\'s root filesystem'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "pull" -d 'Pull an image from a registry'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "images" -d 'List images in local storage'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "rmi" -d 'Remove one or more images'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "ps" -d 'List containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "inspect" -d 'Show the configuration and state of containers or images as JSON'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "image" -d 'Manage images (podman\'s `image` group)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "container" -d 'Manage containers (podman\'s `container` group)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "__fuse-mount" -d 'Run a command with layers mounted by the FUSE overlay (internal, tests and benchmarks)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "info" -d 'Show the system\'s configuration: store, registries, host'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "login" -d 'Log in to a registry (stores the credentials in auth.json)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "logout" -d 'Log out of a registry (removes its credentials from auth.json)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "version" -d 'Show version information'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "__complete" -d 'Names of containers, images, volumes, networks for the completion scripts (internal)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "__generate-docs" -d 'Write completions/ and man/ into a folder (internal, packaging/gen-docs.sh)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "generate" -d 'Generate systemd units from containers'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "__quadlet" -d 'The Quadlet-style generator: .container files to .service units (also run as sangja-user-generator)'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "volume" -d 'Manage volumes'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "network" -d 'Manage networks'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "import" -d 'Make an image of a tarball'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "unshare" -d 'Run a command in sangja\'s user namespace'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "system" -d 'System-wide commands'
-complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand tag" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand untag" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l no-trunc -d 'Do not truncate ids and CREATED BY'
+complete -c sangja -n "__fish_sangja_using_subcommand history" -s q -l quiet -d 'Print the ids only'
+complete -c sangja -n "__fish_sangja_using_subcommand history" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand history" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l limit -d 'At most this many results per registry (default 25)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l compatible -d 'Also show the STARS, OFFICIAL and AUTOMATED columns (Docker\'s table)'
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l list-tags -d 'List the tags of the repository TERM names'
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l no-trunc -d 'Do not truncate descriptions'
+complete -c sangja -n "__fish_sangja_using_subcommand search" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand search" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "add" -d 'Add an image to a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "inspect" -d 'Print a manifest list (local) or a manifest or index (in a registry) as JSON'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "rm" -d 'Remove manifest lists'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "remove" -d 'Remove an image from a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l all -d 'Add every image of the lists given as images'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -s a -l amend -d 'Add to an existing list of that name instead of failing'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l arch -d 'Override the architecture' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l features -d 'Override the features' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os -d 'Override the OS' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os-version -d 'Override the OS version' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l variant -d 'Override the variant' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l all -d 'If the image is a list in a registry, add every image of it'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l arch -d 'Override the architecture' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l features -d 'Override the features' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os -d 'Override the OS' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-version -d 'Override the OS version' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l variant -d 'Override the variant' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-features -d 'Override the OS features' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an image to a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Print a manifest list (local) or a manifest or index (in a registry) as JSON'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove manifest lists'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an image from a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "run" -d 'Run a command in a new container'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "rm" -d 'Remove one or more containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "create" -d 'Create a container without starting it; prints its id'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "start" -d 'Start containers (in the background; -a in the foreground)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "kill" -d 'Send a signal to containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "restart" -d 'Restart containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "wait" -d 'Wait for containers to exit; prints their exit codes'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "logs" -d 'Show a container\'s output'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "port" -d 'List a container\'s published ports'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "pause" -d 'Pause (freeze) containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "unpause" -d 'Unpause containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "rename" -d 'Rename a container'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "exec" -d 'Run a command in a running container'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "attach" -d 'Attach to a running container\'s terminal or output (detach with ctrl-p,ctrl-q)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "top" -d 'Show the processes of a running container'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "stats" -d 'Show the resource use of running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "cp" -d 'Copy files between a container and the host'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "diff" -d 'Show a container\'s changes against its image (A added, C changed, D deleted)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "commit" -d 'Make an image of a container\'s changes'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "export" -d 'Write a container\'s files as a tar archive'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "mount" -d 'Mount a container\'s root filesystem and print its path (rootless: inside `sangja unshare`)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "unmount" -d 'Unmount a container\'s root filesystem'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "images" -d 'List images in local storage'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "rmi" -d 'Remove one or more images'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "ps" -d 'List containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "inspect" -d 'Show the configuration and state of containers or images as JSON'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "image" -d 'Manage images (podman\'s `image` group)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "container" -d 'Manage containers (podman\'s `container` group)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "__fuse-mount" -d 'Run a command with layers mounted by the FUSE overlay (internal, tests and benchmarks)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "info" -d 'Show the system\'s configuration: store, registries, host'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "login" -d 'Log in to a registry (stores the credentials in auth.json)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "logout" -d 'Log out of a registry (removes its credentials from auth.json)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "version" -d 'Show version information'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "__complete" -d 'Names of containers, images, volumes, networks for the completion scripts (internal)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "__generate-docs" -d 'Write completions/ and man/ into a folder (internal, packaging/gen-docs.sh)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "generate" -d 'Generate systemd units from containers'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "__quadlet" -d 'The Quadlet-style generator: .container files to .service units (also run as sangja-user-generator)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "volume" -d 'Manage volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "network" -d 'Manage networks'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "unshare" -d 'Run a command in sangja\'s user namespace'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "system" -d 'System-wide commands'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "tag" -d 'Add names to an image'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "untag" -d 'Remove names from an image (all of them without NAME)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "history" -d 'Show the history of an image'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "search" -d 'Search a registry for images'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "manifest" -d 'Manage manifest lists'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "ls" -d 'List images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "inspect" -d 'Inspect images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tag" -d 'Add names to an image'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "untag" -d 'Remove names from an image'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "history" -d 'Show the history of an image'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "exists" -d 'Exit 0 if the image is in local storage, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tree" -d 'Show an image\'s layers and the images that share them'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "mount" -d 'Mount an image\'s root filesystem read-only and print its path (rootless: inside `sangja unshare`)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "unmount" -d 'Unmount an image\'s root filesystem'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "search" -d 'Search a registry for images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -1871,6 +2215,13 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "connect" -d 'Connect a container to a network'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "create" -d 'Create a manifest list, optionally with images in it'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "add" -d 'Add an image to a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "inspect" -d 'Print a manifest list (local) or a manifest or index (in a registry) as JSON'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "rm" -d 'Remove manifest lists'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "remove" -d 'Remove an image from a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
 
 # Names of containers, images, volumes and networks: asked of sangja itself
 # (`sangja __complete words -- WORDS`); the condition keeps them for the entry.

@@ -140,9 +140,9 @@ pub fn tree(engine: &Engine, name: &str, whatrequires: bool) -> Result<Tree> {
             let n = chains.len();
             for (other, oc) in &all {
                 if oc.len() > n && oc[..n] == chains[..] {
-                    for k in n..oc.len() {
-                        if !layers.iter().any(|l| l.id == oc[k]) {
-                            layers.push(layer(&other.layers[k], &oc[k]));
+                    for (blob, chain) in other.layers.iter().zip(oc).skip(n) {
+                        if !layers.iter().any(|l| l.id == *chain) {
+                            layers.push(layer(blob, chain));
                         }
                     }
                 }
