@@ -187,7 +187,9 @@ impl BuildArgs {
             }
             Some("-") => {
                 let mut t = String::new();
-                std::io::stdin().read_to_string(&mut t).map_err(|e| Error::Io { what: "read the Containerfile from stdin".into(), source: e })?;
+                std::io::stdin()
+                    .read_to_string(&mut t)
+                    .map_err(|e| Error::Io { what: "read the Containerfile from stdin".into(), source: e })?;
                 (Some(t), None)
             }
             Some(f) if context_arg == "-" => (None, Some(f.to_string())),

@@ -302,7 +302,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
-        Command::Build(a) | Command::Image(ImageCommand::Build(a)) | Command::Buildx(build::BuildxCommand::Build(a)) => build::build(&ctx, a),
+        Command::Build(a) | Command::Image(ImageCommand::Build(a)) | Command::Buildx(build::BuildxCommand::Build(a)) => {
+            build::build(&ctx, a)
+        }
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

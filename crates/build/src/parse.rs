@@ -37,9 +37,19 @@ pub struct Heredoc {
 /// One instruction, its arguments as written (unexpanded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ins {
-    Run { flags: Vec<Flag>, cmd: Cmd, heredocs: Vec<Heredoc> },
+    Run {
+        flags: Vec<Flag>,
+        cmd: Cmd,
+        heredocs: Vec<Heredoc>,
+    },
     /// COPY, or ADD with `add`.
-    Copy { add: bool, flags: Vec<Flag>, srcs: Vec<String>, dest: String, heredoc_src: bool },
+    Copy {
+        add: bool,
+        flags: Vec<Flag>,
+        srcs: Vec<String>,
+        dest: String,
+        heredoc_src: bool,
+    },
     /// `NAME[=default] ...` as written.
     Arg(String),
     /// `KEY=VALUE ...` or `KEY VALUE` as written.
@@ -54,7 +64,10 @@ pub enum Ins {
     Volume(Vec<String>),
     Stopsignal(String),
     /// `HEALTHCHECK NONE` has no command.
-    Healthcheck { flags: Vec<Flag>, cmd: Option<Cmd> },
+    Healthcheck {
+        flags: Vec<Flag>,
+        cmd: Option<Cmd>,
+    },
     /// The trigger instruction's text, run when an image FROM this one is built.
     Onbuild(String),
     Maintainer(String),

@@ -186,10 +186,7 @@ impl Scope {
 /// A variable's value in a stage: ENV first, then the stage's args.
 pub fn stage_lookup<'a>(env: &'a [String], scope: &'a Scope) -> impl Fn(&str) -> Option<String> + 'a {
     move |name: &str| {
-        env.iter()
-            .rev()
-            .find_map(|e| e.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
-            .or_else(|| scope.get(name))
+        env.iter().rev().find_map(|e| e.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.to_string())).or_else(|| scope.get(name))
     }
 }
 
@@ -200,7 +197,8 @@ mod tests {
     #[test]
     fn scopes() {
         let host = Platform::host();
-        let mut s = Scope::new(BTreeMap::from([("V".to_string(), "cli".to_string()), ("X".into(), "1".into())]), platform_args(&host, &host));
+        let mut s =
+            Scope::new(BTreeMap::from([("V".to_string(), "cli".to_string()), ("X".into(), "1".into())]), platform_args(&host, &host));
         s.declare_global("BASE", Some("busybox".into()));
         s.declare_global("V", Some("g".into()));
         assert_eq!(s.global("BASE").as_deref(), Some("busybox"));

@@ -100,7 +100,11 @@ pub(crate) type LayerWriter = HashingWriter<flate2::write::GzEncoder<HashingWrit
 /// A new layer of the tar stream `write` produces: compressed, verified and
 /// published through LayerStore::add_from_blob. Returns the layer and its
 /// compressed size. The one way commit and build's steps make a layer.
-pub(crate) fn layer_from_tar(engine: &Engine, prefix: &str, write: impl FnOnce(LayerWriter) -> Result<LayerWriter>) -> Result<(LayerInfo, u64)> {
+pub(crate) fn layer_from_tar(
+    engine: &Engine,
+    prefix: &str,
+    write: impl FnOnce(LayerWriter) -> Result<LayerWriter>,
+) -> Result<(LayerInfo, u64)> {
     let (_tmp, file) = temp_file(engine, prefix)?;
     let reread = reader_of(&file)?;
     let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };

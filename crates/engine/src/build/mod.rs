@@ -103,9 +103,10 @@ pub enum BuildOutcome {
 fn needed_stages(file: &Containerfile, target: usize, scope: &Scope) -> Vec<bool> {
     let index_of = |name: &str, before: usize| -> Option<usize> {
         let lname = name.to_ascii_lowercase();
-        (0..before).rev().find(|i| file.stages[*i].name.as_deref() == Some(lname.as_str())).or_else(|| {
-            name.parse::<usize>().ok().filter(|i| *i < before)
-        })
+        (0..before)
+            .rev()
+            .find(|i| file.stages[*i].name.as_deref() == Some(lname.as_str()))
+            .or_else(|| name.parse::<usize>().ok().filter(|i| *i < before))
     };
     let mut need = vec![false; file.stages.len()];
     need[target] = true;
@@ -138,7 +139,12 @@ fn needed_stages(file: &Containerfile, target: usize, scope: &Scope) -> Vec<bool
 
 /// Builds the image. RUN steps write their output to `io`'s stdout and
 /// stderr (stdin is never the caller's); progress goes to `events`.
-pub fn build(engine: &Engine, req: BuildRequest, io: &sangja_runtime::Stdio, events: &(dyn Fn(BuildEvent) + Send + Sync)) -> Result<BuildOutcome> {
+pub fn build(
+    engine: &Engine,
+    req: BuildRequest,
+    io: &sangja_runtime::Stdio,
+    events: &(dyn Fn(BuildEvent) + Send + Sync),
+) -> Result<BuildOutcome> {
     let host = Platform::host();
     if let Some(p) = &req.platform {
         for one in p.split(',') {

@@ -43,6 +43,8 @@ pub(super) struct Builder<'a> {
     pub failure: Option<(i32, String)>,
     /// Images named by FROM or --from, resolved once per build.
     images: HashMap<String, ImageRecord>,
+    /// The current step's text, continuations joined.
+    step_text: String,
 }
 
 fn now() -> String {
@@ -110,7 +112,19 @@ impl<'a> Builder<'a> {
         escape: char,
         context: Tree,
     ) -> Self {
-        Builder { engine, req, io, events, scope, escape, context, stages: Vec::new(), failure: None, images: HashMap::new() }
+        Builder {
+            engine,
+            req,
+            io,
+            events,
+            scope,
+            escape,
+            context,
+            stages: Vec::new(),
+            failure: None,
+            images: HashMap::new(),
+            step_text: String::new(),
+        }
     }
 
     pub(super) fn scope_unused(&self) -> Vec<String> {
@@ -232,8 +246,11 @@ impl<'a> Builder<'a> {
     }
 
     /// A metadata step: `apply` changes the config; an empty-layer history entry.
-    fn meta(&mut self, cur: &mut Current, created_by: String, apply: impl FnOnce(&mut Config, &mut Vec<String>)) -> Result<bool> {
-        let key = cache::key(&cur.state.key, &["meta", &created_by]);
+    /// `expanded` is the instruction with its variables expanded (the cache
+    /// key); the history line has the text as written, as buildah's.
+    fn meta(&mut self, cur: &mut Current, expanded: String, apply: impl FnOnce(&mut Config, &mut Vec<String>)) -> Result<bool> {
+        let key = cache::key(&cur.state.key, &["meta", &expanded]);
+        let created_by = if expanded.starts_with("ARG ") { expanded.clone() } else { self.step_text.clone() };
         self.cached(cur, key, |_, mut s| {
             let mut c = config_of(&s.config);
             apply(&mut c, &mut s.shell);
@@ -245,6 +262,7 @@ impl<'a> Builder<'a> {
 
     /// Runs one instruction; false when a RUN failed.
     fn step(&mut self, cur: &mut Current, step: &Step) -> Result<bool> {
+        self.step_text = step.text.clone();
         match &step.ins {
             Ins::Arg(raw) => {
                 let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
@@ -474,12 +492,16 @@ impl<'a> Builder<'a> {
         let target = kv.get("target").or(kv.get("dst")).or(kv.get("destination")).map(|s| s.to_string());
         match kv.get("type").copied().unwrap_or("bind") {
             "secret" => {
-                let id = kv.get("id").map(|s| s.to_string()).or_else(|| target.as_ref().and_then(|t| t.rsplit('/').next().map(str::to_string)));
+                let id =
+                    kv.get("id").map(|s| s.to_string()).or_else(|| target.as_ref().and_then(|t| t.rsplit('/').next().map(str::to_string)));
                 let Some(id) = id else { return Err(Error::Invalid(format!("{}: a secret mount needs id=", step.text))) };
                 let required = kv.get("required").is_some_and(|v| *v == "true");
                 let Some(src) = self.req.secrets.get(&id) else {
                     if required {
-                        return Err(Error::Invalid(format!("{}: secret {id:?} is required: pass it with --secret id={id},src=FILE", step.text)));
+                        return Err(Error::Invalid(format!(
+                            "{}: secret {id:?} is required: pass it with --secret id={id},src=FILE",
+                            step.text
+                        )));
                     }
                     return Ok(None);
                 };
@@ -550,9 +572,17 @@ impl<'a> Builder<'a> {
         }
         let (container, spec) = super::super::run::create(engine, &image, "sangja-build", opts)?;
         let id = container.config.id.clone();
-        let ran = super::super::run::start_foreground(engine, &image, container, &spec, sangja_runtime::Stdio { stdin: self.io.stdin, stdout: self.io.stdout, stderr: self.io.stderr });
+        let ran = super::super::run::start_foreground(
+            engine,
+            &image,
+            container,
+            &spec,
+            sangja_runtime::Stdio { stdin: self.io.stdin, stdout: self.io.stdout, stderr: self.io.stderr },
+        );
         let result = match ran {
-            Ok(0) => ContainerStore::new(&engine.paths).lookup(&id).and_then(|c| crate::commit::container_layer(engine, &c, &image)).map(Some),
+            Ok(0) => {
+                ContainerStore::new(&engine.paths).lookup(&id).and_then(|c| crate::commit::container_layer(engine, &c, &image)).map(Some)
+            }
             Ok(code) => {
                 self.failure = Some((code, format!("building at STEP \"{text}\": while running runtime: exit status {code}")));
                 Ok(None)
@@ -600,7 +630,9 @@ impl<'a> Builder<'a> {
             None => None,
         };
         let chmod = match flag(flags, "chmod") {
-            Some(m) => Some(u32::from_str_radix(m, 8).map_err(|_| Error::Invalid(format!("{}: --chmod={m} is not an octal mode", step.text)))?),
+            Some(m) => {
+                Some(u32::from_str_radix(m, 8).map_err(|_| Error::Invalid(format!("{}: --chmod={m} is not an octal mode", step.text)))?)
+            }
             None => None,
         };
         let attrs = Attrs { owner, chmod, keep_owner: false };
@@ -617,7 +649,11 @@ impl<'a> Builder<'a> {
                 tree.walk("", &mut all, 0);
                 let found: Vec<String> = all.into_iter().filter(|p| sangja_build::ignore::path_matches(&clean, p)).collect();
                 if found.is_empty() {
-                    return Err(Error::NotFound(format!("{}: no source files match {s:?}", step.text)));
+                    // As buildah (podman build): a glob must match something.
+                    return Err(Error::NotFound(format!(
+                        "{}: no items matching glob {s:?} in the build context (or all excluded by the ignore file)",
+                        step.text
+                    )));
                 }
                 matches.extend(found);
             } else if tree.entry(&clean).is_some() {
@@ -629,6 +665,9 @@ impl<'a> Builder<'a> {
                 };
                 return Err(Error::NotFound(format!("{}: {s}: no such file or directory {whence}", step.text)));
             }
+        }
+        if matches.is_empty() {
+            return Err(Error::NotFound(format!("{}: no source files were specified (nothing in the build context matches)", step.text)));
         }
         let several = srcs.len() > 1 || matches.len() > 1;
         if several && !dest.ends_with('/') {
@@ -800,7 +839,8 @@ fn owner_of(stage: &Tree, spec: &str) -> Result<(u32, u32)> {
     let lookup = |file: &str, name: &str, field: usize| -> Option<(u32, Option<u32>)> {
         read(file).lines().find_map(|l| {
             let parts: Vec<&str> = l.split(':').collect();
-            (parts.first() == Some(&name)).then(|| (parts.get(field).and_then(|v| v.parse().ok()), parts.get(3).and_then(|v| v.parse().ok())))
+            (parts.first() == Some(&name))
+                .then(|| (parts.get(field).and_then(|v| v.parse().ok()), parts.get(3).and_then(|v| v.parse().ok())))
                 .and_then(|(id, g)| id.map(|id| (id, g)))
         })
     };
