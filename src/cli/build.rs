@@ -105,7 +105,7 @@ pub struct BuildArgs {
 #[derive(Debug, Subcommand)]
 pub enum BuildxCommand {
     /// Build an image from a Containerfile.
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
 }
 
 fn not_yet(flag: &str, why: &str) -> Error {

@@ -117,7 +117,7 @@ pub enum Command {
     #[command(subcommand)]
     System(SystemCommand),
     /// Build an image from a Containerfile or Dockerfile.
-    Build(build::BuildArgs),
+    Build(Box<build::BuildArgs>),
     /// docker buildx's name for build (`buildx build`).
     #[command(subcommand)]
     Buildx(build::BuildxCommand),
@@ -145,7 +145,7 @@ pub enum ImageCommand {
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
     /// Build an image from a Containerfile or Dockerfile.
-    Build(build::BuildArgs),
+    Build(Box<build::BuildArgs>),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -303,7 +303,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
         Command::Build(a) | Command::Image(ImageCommand::Build(a)) | Command::Buildx(build::BuildxCommand::Build(a)) => {
-            build::build(&ctx, a)
+            build::build(&ctx, *a)
         }
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),

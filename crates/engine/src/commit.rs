@@ -348,7 +348,7 @@ fn save_image(
         Some(n) => vec![normalize_local_name(n)?],
         None => Vec::new(),
     };
-    save_image_as(engine, config, layers, descs, size, names, false, &[])
+    save_image_as(engine, config, layers, descs, size, &SaveAs { names, ..SaveAs::default() })
 }
 
 /// The manifest's and config's media types: OCI's, or Docker's v2 schema 2 (`--format docker`).
@@ -378,19 +378,26 @@ pub(crate) fn stored_layer_descriptors(engine: &Engine, layers: &[String], docke
         .collect()
 }
 
-/// Writes config and manifest blobs and the image record with `names`
-/// (already normalised); returns the id.
+/// How an image is saved: its names (normalised), Docker's media types or
+/// OCI's, the manifest's annotations.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SaveAs {
+    pub names: Vec<String>,
+    pub docker: bool,
+    pub annotations: Vec<(String, String)>,
+}
+
+/// Writes config and manifest blobs and the image record; returns the id.
 pub(crate) fn save_image_as(
     engine: &Engine,
     config: ImageConfiguration,
     layers: Vec<String>,
     descs: Vec<(String, &'static str, u64)>,
     size: u64,
-    names: Vec<String>,
-    docker: bool,
-    annotations: &[(String, String)],
+    how: &SaveAs,
 ) -> Result<String> {
-    let (manifest_type, config_type) = media_types(docker);
+    let (manifest_type, config_type) = media_types(how.docker);
+    let (names, annotations) = (how.names.clone(), &how.annotations);
     let config_bytes = serde_json::to_vec(&config).map_err(|e| Error::Runtime(format!("encode the image config: {e}")))?;
     let id = hex::encode(Sha256::digest(&config_bytes));
     let config_digest = format!("sha256:{id}");

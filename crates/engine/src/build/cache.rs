@@ -11,6 +11,7 @@
 //!   source: each entry's path, type, mode, owner given by --chown, link
 //!   target and the sha256 of its contents. Not the mtime: touching a file
 //!   does not bust the cache, changing a byte does.
+//!
 //! buildah keys on the history line with content digests (`COPY file:<sha>
 //! in /dst`); BuildKit on the operation's definition and its inputs'
 //! checksums; this is the same idea, one key per step.

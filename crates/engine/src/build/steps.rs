@@ -530,7 +530,7 @@ impl<'a> Builder<'a> {
                 let Tree::Context { root, .. } = &self.context else { return Ok(None) };
                 let src = sangja_build::ignore::clean(kv.get("source").or(kv.get("src")).copied().unwrap_or("."));
                 let source = if src.is_empty() { root.clone() } else { root.join(src) };
-                let rw = kv.get("rw").is_some_and(|v| *v == "true") || kv.get("readwrite").is_some();
+                let rw = kv.get("rw").is_some_and(|v| *v == "true") || kv.contains_key("readwrite");
                 Ok(Some(MountRequest::Bind { source, destination: target, readonly: !rw, options: Vec::new() }))
             }
             "tmpfs" => {
@@ -751,16 +751,8 @@ impl<'a> Builder<'a> {
         let store = LayerStore::new(&self.engine.paths);
         let size = state.layers.iter().filter_map(|d| store.info(d).ok()).map(|i| i.size).sum();
         let descs = crate::commit::stored_layer_descriptors(self.engine, &state.layers, self.req.docker_format)?;
-        let id = crate::commit::save_image_as(
-            self.engine,
-            state.config,
-            state.layers,
-            descs,
-            size,
-            names.clone(),
-            self.req.docker_format,
-            &self.req.annotations,
-        )?;
+        let how = crate::commit::SaveAs { names: names.clone(), docker: self.req.docker_format, annotations: self.req.annotations.clone() };
+        let id = crate::commit::save_image_as(self.engine, state.config, state.layers, descs, size, &how)?;
         (self.events)(BuildEvent::Committed(short(&id)));
         for n in &names {
             (self.events)(BuildEvent::Tagged(n.clone()));
@@ -847,7 +839,6 @@ fn owner_of(stage: &Tree, spec: &str) -> Result<(u32, u32)> {
     let (uid, primary) = match user.parse::<u32>() {
         Ok(n) => (n, None),
         Err(_) => lookup("etc/passwd", user, 2)
-            .map(|(u, g)| (u, g))
             .ok_or_else(|| Error::NotFound(format!("--chown={spec}: no user {user:?} in the image's /etc/passwd")))?,
     };
     let gid = match group {
