@@ -294,3 +294,32 @@ fn build_matches_podman_build() {
     assert!(diff.is_empty(), "the files differ:\n{}", diff.join("\n"));
     assert!(st.len() > 250, "the rootfs was compared: {} entries", st.len());
 }
+
+both! {
+    /// A RUN heredoc, ADD of a local tar (unpacked) next to a plain file
+    /// (not), a cache mount kept across builds, a secret mount left out of
+    /// the image, and shell-form ENTRYPOINT.
+    fn build_heredoc_add_mounts(s) {
+        let ctx = context(s, "heredoc", &[
+            ("Containerfile", "FROM 127.0.0.1:5000/busybox\nADD t.tar /x/\nADD plain.txt /x/\nRUN <<EOF\necho heredoc > /h\necho two >> /h\nEOF\nRUN --mount=type=cache,target=/cache echo c >> /cache/c && wc -l < /cache/c > /cc\nRUN --mount=type=secret,id=s cp /run/secrets/s /sec\nENTRYPOINT echo ep\n"),
+            ("plain.txt", "plain\n"),
+            ("secret", "topsecret\n"),
+        ]);
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(6);
+        h.set_mode(0o600);
+        tar.append_data(&mut h, "t/inner.txt", &b"inner\n"[..]).unwrap();
+        std::fs::write(ctx.join("t.tar"), tar.into_inner().unwrap()).unwrap();
+        let secret = format!("id=s,src={}", ctx.join("secret").display());
+        build(s, &ctx, &["-t", "build-heredoc", "--secret", &secret]).ok();
+        let out = s.ok(&["run", "--rm", "--entrypoint", "", "build-heredoc", "sh", "-c", "cat /x/t/inner.txt /x/plain.txt /h /cc /sec; stat -c %a /x/t/inner.txt"]);
+        assert_eq!(out.stdout, "inner\nplain\nheredoc\ntwo\n1\ntopsecret\n600\n", "{out:?}");
+        assert_eq!(s.ok(&["run", "--rm", "build-heredoc"]).stdout, "ep\n");
+        // The cache mount outlives the build: --no-cache runs the step again on the same folder.
+        build(s, &ctx, &["-t", "build-heredoc", "--no-cache", "--secret", &secret]).ok();
+        assert_eq!(s.ok(&["run", "--rm", "--entrypoint", "", "build-heredoc", "cat", "/cc"]).stdout, "2\n");
+        // Without the secret, the step's optional mount is simply absent and cat fails with its own code.
+        build(s, &ctx, &["-t", "build-heredoc", "--no-cache"]).code(1);
+    }
+}

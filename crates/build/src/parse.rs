@@ -363,3 +363,21 @@ mod tests {
         assert!(parse("RUN echo no from\n").is_err());
     }
 }
+
+#[cfg(test)]
+mod heredoc_tests {
+    use super::*;
+
+    #[test]
+    fn run_heredoc_body() {
+        let f = parse("FROM scratch\nADD a /x/\nRUN <<EOF\necho heredoc > /h\necho two >> /h\nEOF\nRUN echo b\n").unwrap();
+        match &f.stages[0].steps[1].ins {
+            Ins::Run { cmd, heredocs, .. } => {
+                // The crate gives what follows the delimiter on its line as the command.
+                assert_eq!(cmd, &Cmd::Shell(String::new()));
+                assert_eq!(heredocs[0].content, "echo heredoc > /h\necho two >> /h\n");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -378,8 +378,17 @@ fn append_archive<W: Write>(b: &mut tar::Builder<W>, archive: &Path, dest: &str)
             return Err(Error::Invalid(format!("ADD {}: entry {path:?} leaves the destination", archive.display())));
         }
         let full = if rel.is_empty() { dest.to_string() } else { format!("{dest}/{rel}") };
-        let mut h = entry.header().clone();
-        let typ = h.entry_type();
+        // A fresh header of what the entry says (an archive from outside may
+        // leave fields empty that a layer must have).
+        let src = entry.header();
+        let typ = src.entry_type();
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(typ);
+        h.set_mode(src.mode().unwrap_or(0o644) & 0o7777);
+        h.set_uid(src.uid().unwrap_or(0));
+        h.set_gid(src.gid().unwrap_or(0));
+        h.set_mtime(src.mtime().unwrap_or(0));
+        h.set_size(if typ.is_file() { entry.size() } else { 0 });
         let werr = || format!("write {full} to the layer");
         if typ.is_hard_link() {
             let target = entry.link_name().ctx(rerr)?.map(|t| ignore::clean(&t.to_string_lossy())).unwrap_or_default();

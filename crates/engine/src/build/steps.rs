@@ -415,27 +415,19 @@ impl<'a> Builder<'a> {
 
     fn run(&mut self, cur: &mut Current, step: &Step, flags: &[Flag], cmd: &Cmd, heredocs: &[Heredoc]) -> Result<bool> {
         let shell = self.shell(cur);
+        // parse-dockerfile reads a heredoc that starts the command
+        // (`RUN <<EOF`): the command is what follows the delimiter on its line.
         let cmd = match (cmd, heredocs) {
             (c, []) => c.clone(),
-            (Cmd::Shell(s), [h]) if s.trim_start().starts_with("<<") && !s.trim().contains(char::is_whitespace) => {
-                // `RUN <<EOF` alone: the heredoc is the script.
-                Cmd::Shell(h.content.clone())
+            // `RUN <<EOF` alone: the heredoc is the script.
+            (Cmd::Shell(s), [h]) if s.trim().is_empty() => Cmd::Shell(h.content.clone()),
+            // `RUN <<EOF python3`: the heredoc is the command's stdin.
+            (Cmd::Shell(s), [h]) => {
+                let delim = if h.expand { "SANGJA_HEREDOC_EOF" } else { "'SANGJA_HEREDOC_EOF'" };
+                let body = if h.content.ends_with('\n') { h.content.clone() } else { format!("{}\n", h.content) };
+                Cmd::Shell(format!("{s} <<{delim}\n{body}SANGJA_HEREDOC_EOF"))
             }
-            (Cmd::Shell(s), docs) => {
-                // `RUN cmd <<EOF`: the shell reads the heredocs itself.
-                let mut script = s.clone();
-                let delims = heredoc_delims(s);
-                for (d, h) in delims.iter().zip(docs) {
-                    script.push('\n');
-                    script.push_str(&h.content);
-                    if !h.content.ends_with('\n') {
-                        script.push('\n');
-                    }
-                    script.push_str(d);
-                }
-                Cmd::Shell(script)
-            }
-            _ => return Err(refused(step, "heredocs with an exec-form RUN")),
+            _ => return Err(refused(step, "this form of heredoc")),
         };
         let args = self.scope.stage_args();
         let run_argv = argv(&cmd, &shell);
@@ -803,22 +795,6 @@ fn join(dir: &str, name: &str) -> String {
 /// The error for an instruction or flag sangja does not do yet (exit 125).
 fn refused(step: &Step, what: &str) -> Error {
     Error::Invalid(format!("line {}: {}: {what} is not supported by sangja build yet", step.line, step.text))
-}
-
-/// The heredoc delimiters of a RUN line (`<<EOF`, `<<-"EOF"`), in order.
-fn heredoc_delims(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(i) = rest.find("<<") {
-        let after = rest[i + 2..].trim_start_matches('-');
-        let after = after.trim_start_matches(['"', '\'']);
-        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if !name.is_empty() {
-            out.push(name);
-        }
-        rest = &rest[i + 2..];
-    }
-    out
 }
 
 /// `--chown=user[:group]`: numbers, or names from the stage's /etc/passwd and /etc/group.
