@@ -2,6 +2,7 @@
 //! rendering. Calls engine/ for the work; only this layer prints.
 
 pub mod attach;
+pub mod build;
 pub mod completion;
 pub mod containers;
 pub mod docs;
@@ -130,6 +131,11 @@ pub enum Command {
     /// Manage manifest lists.
     #[command(subcommand)]
     Manifest(manifest::ManifestCommand),
+    /// Build an image from a Containerfile or Dockerfile.
+    Build(Box<build::BuildArgs>),
+    /// docker buildx's name for build (`buildx build`).
+    #[command(subcommand)]
+    Buildx(build::BuildxCommand),
 }
 
 /// `sangja system ...`.
@@ -170,6 +176,8 @@ pub enum ImageCommand {
     Unmount(image_verbs::ImageUnmountArgs),
     /// Search a registry for images.
     Search(search::SearchArgs),
+    /// Build an image from a Containerfile or Dockerfile.
+    Build(Box<build::BuildArgs>),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -269,6 +277,7 @@ impl Cli {
     pub fn enters_containers(&self) -> bool {
         match &self.command {
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v.starts_processes(),
+            Command::Build(_) | Command::Image(ImageCommand::Build(_)) | Command::Buildx(_) => true,
             _ => false,
         }
     }
@@ -336,6 +345,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
+        Command::Build(a) | Command::Image(ImageCommand::Build(a)) | Command::Buildx(build::BuildxCommand::Build(a)) => {
+            build::build(&ctx, *a)
+        }
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

@@ -47,3 +47,5 @@ mod outputs;
 // issue 17: image verbs and manifest lists (share-verbs)
 mod image_verbs;
 mod manifest;
+// issue 18: build
+mod build;

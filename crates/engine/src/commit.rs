@@ -36,7 +36,7 @@ pub struct ImageOptions {
 }
 
 /// A writer that hashes (sha256) and counts what passes through it.
-struct HashingWriter<W> {
+pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     count: u64,
@@ -93,6 +93,58 @@ fn rewind(mut f: File) -> Result<File> {
     Ok(f)
 }
 
+/// What a new layer's tar stream is written into: hashed (the diff_id),
+/// gzip-compressed, hashed again (the blob digest) into a temp file.
+pub(crate) type LayerWriter = HashingWriter<flate2::write::GzEncoder<HashingWriter<io::BufWriter<File>>>>;
+
+/// A new layer of the tar stream `write` produces: compressed, verified and
+/// published through LayerStore::add_from_blob. Returns the layer and its
+/// compressed size. The one way commit and build's steps make a layer.
+pub(crate) fn layer_from_tar(
+    engine: &Engine,
+    prefix: &str,
+    write: impl FnOnce(LayerWriter) -> Result<LayerWriter>,
+) -> Result<(LayerInfo, u64)> {
+    let (_tmp, file) = temp_file(engine, prefix)?;
+    let reread = reader_of(&file)?;
+    let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };
+    let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::fast());
+    let plain = write(HashingWriter { inner: gz, hasher: Sha256::new(), count: 0 })?;
+    let diff_id = digest_of(&plain.hasher);
+    let mut blob = plain.inner.finish().ctx(|| "compress the new layer".to_string())?;
+    blob.flush().ctx(|| "write the new layer".to_string())?;
+    let (digest, size) = (digest_of(&blob.hasher), blob.count);
+    drop(blob);
+    let layer = LayerStore::new(&engine.paths).add_from_blob(&digest, Some(&diff_id), rewind(reread)?, &extract_opts(engine))?;
+    Ok((layer, size))
+}
+
+/// A container's changes against `parent` (its image, or a build's stage
+/// state), whiteouts in OCI form, as a new layer: `commit`'s layer and a
+/// build's RUN step's.
+pub(crate) fn container_layer(engine: &Engine, c: &Container, parent: &ImageRecord) -> Result<(LayerInfo, u64)> {
+    layer_from_tar(engine, "commit", |plain| {
+        // A container with its own id mapping wrote its files with the owners
+        // that mapping gives them: the layer gets the ids the container saw.
+        let maps = super::drivers::owners_of(c);
+        let back = maps.as_ref().map(Owners::to_container);
+        let owners = back.as_ref().map(|f| f as OwnerMap);
+        if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
+            // No upper layer: the changes against the image's pristine copy make it.
+            let changes: Vec<(std::path::PathBuf, bool)> =
+                super::layers::vfs_changes(engine, c)?.into_iter().map(|(k, p)| (p, k == 'D')).collect();
+            let rootfs = c.rootfs_dir();
+            tree::write_tar_changes(plain, &tree::open_dir(&rootfs)?, &changes, &rootfs, owners)
+        } else {
+            let upper = c.upper_dir();
+            let root = tree::open_dir(&upper)?;
+            let lower = super::run::lower_dirs(&LayerStore::new(&engine.paths), parent);
+            let stubs = super::layers::mount_stubs(c, &lower);
+            tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs, owners)
+        }
+    })
+}
+
 /// Commits a container: its upper layer, whiteouts in OCI form, becomes a
 /// new gzip layer on top of its image. Returns the new image's id.
 pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<String> {
@@ -100,35 +152,8 @@ pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<Str
     let parent = images
         .get(&c.config.image_id)?
         .ok_or_else(|| Error::State(format!("the image of container {} is no longer in the store: cannot commit", c.config.name)))?;
-    let (_tmp, file) = temp_file(engine, "commit")?;
-    let reread = reader_of(&file)?;
-    let blob = HashingWriter { inner: io::BufWriter::new(file), hasher: Sha256::new(), count: 0 };
-    let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::fast());
-    let plain = HashingWriter { inner: gz, hasher: Sha256::new(), count: 0 };
-    // A container with its own id mapping wrote its files with the owners
-    // that mapping gives them: the layer gets the ids the container saw.
-    let maps = super::drivers::owners_of(c);
-    let back = maps.as_ref().map(Owners::to_container);
-    let owners = back.as_ref().map(|f| f as OwnerMap);
-    let plain = if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
-        // No upper layer: the changes against the image's pristine copy make it.
-        let changes: Vec<(std::path::PathBuf, bool)> =
-            super::layers::vfs_changes(engine, c)?.into_iter().map(|(k, p)| (p, k == 'D')).collect();
-        let rootfs = c.rootfs_dir();
-        tree::write_tar_changes(plain, &tree::open_dir(&rootfs)?, &changes, &rootfs, owners)?
-    } else {
-        let upper = c.upper_dir();
-        let root = tree::open_dir(&upper)?;
-        let lower = super::run::lower_dirs(&LayerStore::new(&engine.paths), &parent);
-        let stubs = super::layers::mount_stubs(c, &lower);
-        tree::write_tar(plain, &root, tree::Whiteouts::ToOci, &upper, false, &stubs, owners)?
-    };
-    let diff_id = digest_of(&plain.hasher);
-    let mut blob = plain.inner.finish().ctx(|| "compress the new layer".to_string())?;
-    blob.flush().ctx(|| "write the new layer".to_string())?;
-    let (digest, size) = (digest_of(&blob.hasher), blob.count);
-    drop(blob);
-    let layer = LayerStore::new(&engine.paths).add_from_blob(&digest, Some(&diff_id), rewind(reread)?, &extract_opts(engine))?;
+    let (layer, size) = container_layer(engine, c, &parent)?;
+    let digest = layer.digest.clone();
     let mut config = parent.config.clone();
     let mut layers = parent.layers.clone();
     layers.push(digest.clone());
@@ -165,7 +190,7 @@ pub fn import(engine: &Engine, mut input: impl Read, opts: &ImageOptions) -> Res
     save_image(engine, config, layers, descs, layer.size, opts)
 }
 
-fn host_arch() -> oci_spec::image::Arch {
+pub(crate) fn host_arch() -> oci_spec::image::Arch {
     match std::env::consts::ARCH {
         "x86_64" => oci_spec::image::Arch::Amd64,
         "aarch64" => oci_spec::image::Arch::ARM64,
@@ -319,15 +344,72 @@ fn save_image(
     size: u64,
     opts: &ImageOptions,
 ) -> Result<String> {
+    let names = match &opts.name {
+        Some(n) => vec![normalize_local_name(n)?],
+        None => Vec::new(),
+    };
+    save_image_as(engine, config, layers, descs, size, &SaveAs { names, ..SaveAs::default() })
+}
+
+/// The manifest's and config's media types: OCI's, or Docker's v2 schema 2 (`--format docker`).
+fn media_types(docker: bool) -> (&'static str, &'static str) {
+    if docker {
+        ("application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.container.image.v1+json")
+    } else {
+        (OCI_MANIFEST, OCI_CONFIG)
+    }
+}
+
+/// (digest, media type, compressed size) of each stored layer, for a manifest.
+pub(crate) fn stored_layer_descriptors(engine: &Engine, layers: &[String], docker: bool) -> Result<Vec<(String, &'static str, u64)>> {
+    let store = LayerStore::new(&engine.paths);
+    layers
+        .iter()
+        .map(|d| {
+            let i = store.info(d)?;
+            let mt = match (i.diff_id == i.digest, docker) {
+                (true, false) => LAYER_TAR,
+                (false, false) => LAYER_GZIP,
+                (true, true) => "application/vnd.docker.image.rootfs.diff.tar",
+                (false, true) => "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            };
+            Ok((d.clone(), mt, i.compressed_size))
+        })
+        .collect()
+}
+
+/// How an image is saved: its names (normalised), Docker's media types or
+/// OCI's, the manifest's annotations.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SaveAs {
+    pub names: Vec<String>,
+    pub docker: bool,
+    pub annotations: Vec<(String, String)>,
+}
+
+/// Writes config and manifest blobs and the image record; returns the id.
+pub(crate) fn save_image_as(
+    engine: &Engine,
+    config: ImageConfiguration,
+    layers: Vec<String>,
+    descs: Vec<(String, &'static str, u64)>,
+    size: u64,
+    how: &SaveAs,
+) -> Result<String> {
+    let (manifest_type, config_type) = media_types(how.docker);
+    let (names, annotations) = (how.names.clone(), &how.annotations);
     let config_bytes = serde_json::to_vec(&config).map_err(|e| Error::Runtime(format!("encode the image config: {e}")))?;
     let id = hex::encode(Sha256::digest(&config_bytes));
     let config_digest = format!("sha256:{id}");
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": OCI_CONFIG, "digest": config_digest, "size": config_bytes.len()},
+        "mediaType": manifest_type,
+        "config": {"mediaType": config_type, "digest": config_digest, "size": config_bytes.len()},
         "layers": descs.iter().map(|(d, mt, s)| serde_json::json!({"mediaType": mt, "digest": d, "size": s})).collect::<Vec<_>>(),
     });
+    if !annotations.is_empty() {
+        manifest["annotations"] = annotations.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    }
     let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Runtime(format!("encode the manifest: {e}")))?;
     let manifest_digest = format!("sha256:{}", hex::encode(Sha256::digest(&manifest_bytes)));
     for (d, b) in [(&config_digest, &config_bytes), (&manifest_digest, &manifest_bytes)] {
@@ -337,10 +419,6 @@ fn save_image(
         }
         crate::json_file::write_bytes(&p, b)?;
     }
-    let names = match &opts.name {
-        Some(n) => vec![normalize_local_name(n)?],
-        None => Vec::new(),
-    };
     let record = ImageRecord {
         id: id.clone(),
         names,
@@ -350,7 +428,7 @@ fn save_image(
         config,
         size,
         pulled_at: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        manifest_media_type: Some(OCI_MANIFEST.to_string()),
+        manifest_media_type: Some(manifest_type.to_string()),
         repo_digests: Vec::new(),
     };
     ImageStore::new(&engine.paths).save_pulled(&record)?;

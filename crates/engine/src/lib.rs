@@ -6,6 +6,7 @@ use sangja_core::{config, error, json_file, lock, paths};
 
 pub mod attach;
 pub mod auth;
+pub mod build;
 pub mod commit;
 pub mod containers;
 pub mod drivers;

@@ -1,0 +1,830 @@
+//! The steps of a build: FROM, RUN, COPY/ADD and the metadata instructions,
+//! each through the cache (cache.rs).
+
+use super::super::Engine;
+use super::cache::{self, State};
+use super::context::{self, Attrs, Plan, Tree};
+use super::{BuildEvent, BuildRequest};
+use crate::error::{Error, Result};
+use oci_spec::image::{Config, History, ImageConfiguration};
+use sangja_build::expand;
+use sangja_build::parse::{Cmd, Flag, Heredoc, Ins, Stage, Step};
+use sangja_build::vars::{self, Scope};
+use sangja_container::mounts::MountRequest;
+use sangja_container::record::ContainerStore;
+use sangja_container::RunOptions;
+use sangja_image::store::ImageRecord;
+use sangja_storage::layers::LayerStore;
+use std::collections::HashMap;
+
+const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
+
+/// The stage being built.
+struct Current {
+    state: State,
+    /// CMD was set in this stage (a later ENTRYPOINT keeps it).
+    cmd_set: bool,
+    label: Option<(usize, usize)>,
+    total: usize,
+}
+
+/// A build in progress.
+pub(super) struct Builder<'a> {
+    engine: &'a Engine,
+    req: &'a BuildRequest,
+    io: &'a sangja_runtime::Stdio<'a>,
+    events: &'a (dyn Fn(BuildEvent) + Send + Sync),
+    scope: Scope,
+    escape: char,
+    context: Tree,
+    /// Built stages by index (None: skipped), with their names.
+    stages: Vec<(Option<String>, Option<State>)>,
+    /// A RUN step's failure: (exit code, message).
+    pub failure: Option<(i32, String)>,
+    /// Images named by FROM or --from, resolved once per build.
+    images: HashMap<String, ImageRecord>,
+    /// The current step's text, continuations joined.
+    step_text: String,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(11).collect()
+}
+
+fn flag<'f>(flags: &'f [Flag], name: &str) -> Option<&'f str> {
+    flags.iter().rev().find(|f| f.name == name).and_then(|f| f.value.as_deref())
+}
+
+fn config_of(c: &ImageConfiguration) -> Config {
+    c.config().clone().unwrap_or_default()
+}
+
+fn add_history(config: &mut ImageConfiguration, created_by: String, empty: bool) {
+    let mut h = History::default();
+    h.set_created(Some(now()));
+    h.set_created_by(Some(created_by));
+    if empty {
+        h.set_empty_layer(Some(true));
+    }
+    let mut all = config.history().clone().unwrap_or_default();
+    all.push(h);
+    config.set_history(Some(all));
+}
+
+/// An empty image config for this machine (FROM scratch).
+fn scratch_config() -> ImageConfiguration {
+    let mut c = ImageConfiguration::default();
+    c.set_architecture(crate::commit::host_arch());
+    c.set_os(oci_spec::image::Os::Linux);
+    let mut rootfs = oci_spec::image::RootFs::default();
+    rootfs.set_diff_ids(Vec::new());
+    c.set_rootfs(rootfs);
+    let mut cfg = Config::default();
+    cfg.set_env(Some(vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()]));
+    c.set_config(Some(cfg));
+    c.set_history(Some(Vec::new()));
+    c
+}
+
+/// The argv of CMD/ENTRYPOINT/RUN: exec form as is, shell form through SHELL.
+fn argv(cmd: &Cmd, shell: &[String]) -> Vec<String> {
+    match cmd {
+        Cmd::Exec(v) => v.clone(),
+        Cmd::Shell(s) => shell.iter().cloned().chain(std::iter::once(s.clone())).collect(),
+    }
+}
+
+fn json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn new(
+        engine: &'a Engine,
+        req: &'a BuildRequest,
+        io: &'a sangja_runtime::Stdio<'a>,
+        events: &'a (dyn Fn(BuildEvent) + Send + Sync),
+        scope: Scope,
+        escape: char,
+        context: Tree,
+    ) -> Self {
+        Builder {
+            engine,
+            req,
+            io,
+            events,
+            scope,
+            escape,
+            context,
+            stages: Vec::new(),
+            failure: None,
+            images: HashMap::new(),
+            step_text: String::new(),
+        }
+    }
+
+    pub(super) fn scope_unused(&self) -> Vec<String> {
+        self.scope.unused()
+    }
+
+    pub(super) fn skip_stage(&mut self) {
+        self.stages.push((None, None));
+    }
+
+    fn use_cache(&self) -> bool {
+        self.req.layers && !self.req.no_cache
+    }
+
+    /// A stage by `AS` name or index, built before `self.stages.len()`.
+    fn stage_ref(&self, name: &str) -> Option<&State> {
+        let lname = name.to_ascii_lowercase();
+        let by_name = self.stages.iter().rev().find(|(n, _)| n.as_deref() == Some(lname.as_str()));
+        match by_name {
+            Some((_, s)) => s.as_ref(),
+            None => name.parse::<usize>().ok().and_then(|i| self.stages.get(i)).and_then(|(_, s)| s.as_ref()),
+        }
+    }
+
+    /// An image for FROM or --from, through the pull policy.
+    fn image(&mut self, name: &str) -> Result<ImageRecord> {
+        if let Some(i) = self.images.get(name) {
+            return Ok(i.clone());
+        }
+        let events = self.events;
+        let image = super::super::images::resolve(self.engine, name, self.req.pull, self.req.pull_opts.clone(), &|ev| {
+            if let super::super::images::ResolveEvent::Pulling(n) = ev {
+                events(BuildEvent::Pulling(n));
+            }
+        })?;
+        self.images.insert(name.to_string(), image.clone());
+        Ok(image)
+    }
+
+    /// Builds one stage; `None` when a RUN step failed (`self.failure`).
+    pub(super) fn stage(&mut self, stage: &Stage, label: Option<(usize, usize)>) -> Result<Option<State>> {
+        self.scope.new_stage();
+        let total = stage.steps.len() + 1;
+        (self.events)(BuildEvent::Step { stage: label, n: 1, total, text: stage.text.clone() });
+        let scope = &self.scope;
+        let base = expand::expand_word(&stage.image, self.escape, &|n| scope.global(n))?;
+        if let Some(p) = flag(&stage.flags, "platform") {
+            let p = expand::expand_word(p, self.escape, &|n| scope.global(n))?;
+            let host = vars::Platform::host();
+            if !host.matches(&vars::Platform::parse(&p)?) {
+                return Err(Error::Invalid(format!("FROM --platform={p}: sangja builds for this machine's platform ({host}) only")));
+            }
+        }
+        let state = if base.eq_ignore_ascii_case("scratch") {
+            State { config: scratch_config(), layers: Vec::new(), shell: Vec::new(), key: cache::key("scratch", &[]) }
+        } else if let Some(s) = self.stage_ref(&base) {
+            s.clone()
+        } else {
+            let image = self.image(&base)?;
+            State { config: image.config.clone(), layers: image.layers.clone(), shell: Vec::new(), key: cache::key("image", &[&image.id]) }
+        };
+        let mut cur = Current { state, cmd_set: false, label, total };
+        for (n, step) in stage.steps.iter().enumerate() {
+            (self.events)(BuildEvent::Step { stage: label, n: n + 2, total, text: step.text.clone() });
+            if !self.step(&mut cur, step)? {
+                return Ok(None);
+            }
+            if n + 1 < stage.steps.len() {
+                (self.events)(BuildEvent::StepDone(short(&cur.state.key)));
+            }
+        }
+        let _ = cur.total;
+        let _ = cur.label;
+        self.stages.push((stage.name.clone(), Some(cur.state.clone())));
+        Ok(Some(cur.state))
+    }
+
+    /// A variable's value in the current stage (ENV, then ARGs).
+    fn expand(&self, cur: &Current, word: &str) -> Result<String> {
+        let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
+        let lookup = vars::stage_lookup(&env, &self.scope);
+        expand::expand_word(word, self.escape, &lookup)
+    }
+
+    fn expand_words(&self, cur: &Current, words: &[String]) -> Result<Vec<String>> {
+        let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
+        let lookup = vars::stage_lookup(&env, &self.scope);
+        let mut out = Vec::new();
+        for w in words {
+            out.extend(expand::expand_words(w, self.escape, &lookup)?);
+        }
+        Ok(out)
+    }
+
+    fn key_values(&self, cur: &Current, raw: &str, what: &str) -> Result<Vec<(String, String)>> {
+        let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
+        let lookup = vars::stage_lookup(&env, &self.scope);
+        expand::key_values(raw, self.escape, &lookup, what)
+    }
+
+    /// Looks `key` up in the cache, else makes the state with `make` and
+    /// records it.
+    fn cached(&mut self, cur: &mut Current, key: String, make: impl FnOnce(&mut Self, State) -> Result<Option<State>>) -> Result<bool> {
+        if self.use_cache() {
+            if let Some(s) = cache::get(self.engine, &key)? {
+                (self.events)(BuildEvent::UsingCache(key.clone()));
+                cur.state = s;
+                return Ok(true);
+            }
+        }
+        let parent = cur.state.clone();
+        let Some(mut s) = make(self, parent)? else { return Ok(false) };
+        s.key = key;
+        if self.req.layers {
+            cache::put(self.engine, &s)?;
+        }
+        cur.state = s;
+        Ok(true)
+    }
+
+    /// A metadata step: `apply` changes the config; an empty-layer history entry.
+    /// `expanded` is the instruction with its variables expanded (the cache
+    /// key); the history line has the text as written, as buildah's.
+    fn meta(&mut self, cur: &mut Current, expanded: String, apply: impl FnOnce(&mut Config, &mut Vec<String>)) -> Result<bool> {
+        let key = cache::key(&cur.state.key, &["meta", &expanded]);
+        let created_by = if expanded.starts_with("ARG ") { expanded.clone() } else { self.step_text.clone() };
+        self.cached(cur, key, |_, mut s| {
+            let mut c = config_of(&s.config);
+            apply(&mut c, &mut s.shell);
+            s.config.set_config(Some(c));
+            add_history(&mut s.config, format!("/bin/sh -c #(nop) {created_by}"), true);
+            Ok(Some(s))
+        })
+    }
+
+    /// Runs one instruction; false when a RUN failed.
+    fn step(&mut self, cur: &mut Current, step: &Step) -> Result<bool> {
+        self.step_text = step.text.clone();
+        match &step.ins {
+            Ins::Arg(raw) => {
+                let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
+                let pairs = {
+                    let lookup = vars::stage_lookup(&env, &self.scope);
+                    vars::parse_arg(raw, self.escape, &lookup)?
+                };
+                let names: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
+                for (k, v) in pairs {
+                    self.scope.declare(&k, v);
+                }
+                self.meta(cur, format!("ARG {}", names.join(" ")), |_, _| {})
+            }
+            Ins::Env(raw) => {
+                let pairs = self.key_values(cur, raw, "ENV")?;
+                let text = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                self.meta(cur, format!("ENV {text}"), |c, _| {
+                    let mut env = c.env().clone().unwrap_or_default();
+                    for (k, v) in pairs {
+                        let line = format!("{k}={v}");
+                        match env.iter_mut().find(|e| e.split('=').next() == Some(k.as_str())) {
+                            Some(e) => *e = line,
+                            None => env.push(line),
+                        }
+                    }
+                    c.set_env(Some(env));
+                })
+            }
+            Ins::Label(raw) => {
+                let pairs = self.key_values(cur, raw, "LABEL")?;
+                let text = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                self.meta(cur, format!("LABEL {text}"), |c, _| {
+                    let mut l = c.labels().clone().unwrap_or_default();
+                    l.extend(pairs);
+                    c.set_labels(Some(l));
+                })
+            }
+            Ins::Workdir(w) => {
+                let w = self.expand(cur, w)?;
+                let old = config_of(&cur.state.config).working_dir().clone().unwrap_or_else(|| "/".into());
+                let dir = if w.starts_with('/') { w } else { format!("{}/{w}", old.trim_end_matches('/')) };
+                let dir = format!("/{}", sangja_build::ignore::clean(&dir));
+                self.meta(cur, format!("WORKDIR {dir}"), |c, _| {
+                    c.set_working_dir(Some(dir.clone()));
+                })
+            }
+            Ins::User(u) => {
+                let u = self.expand(cur, u)?;
+                self.meta(cur, format!("USER {u}"), |c, _| {
+                    c.set_user(Some(u.clone()));
+                })
+            }
+            Ins::Expose(ports) => {
+                let ports = self.expand_words(cur, ports)?;
+                let ports: Vec<String> = ports.into_iter().map(|p| if p.contains('/') { p } else { format!("{p}/tcp") }).collect();
+                self.meta(cur, format!("EXPOSE {}", ports.join(" ")), |c, _| {
+                    let mut e = c.exposed_ports().clone().unwrap_or_default();
+                    for p in ports {
+                        if !e.contains(&p) {
+                            e.push(p);
+                        }
+                    }
+                    c.set_exposed_ports(Some(e));
+                })
+            }
+            Ins::Volume(v) => {
+                let v = self.expand_words(cur, v)?;
+                self.meta(cur, format!("VOLUME {}", json(&v)), |c, _| {
+                    let mut all = c.volumes().clone().unwrap_or_default();
+                    for p in v {
+                        if !all.contains(&p) {
+                            all.push(p);
+                        }
+                    }
+                    c.set_volumes(Some(all));
+                })
+            }
+            Ins::Stopsignal(s) => {
+                let s = self.expand(cur, s)?;
+                self.meta(cur, format!("STOPSIGNAL {s}"), |c, _| {
+                    c.set_stop_signal(Some(s.clone()));
+                })
+            }
+            Ins::Cmd(cmd) => {
+                let shell = self.shell(cur);
+                let v = argv(cmd, &shell);
+                cur.cmd_set = true;
+                self.meta(cur, format!("CMD {}", json(&v)), |c, _| {
+                    c.set_cmd(Some(v.clone()));
+                })
+            }
+            Ins::Entrypoint(cmd) => {
+                let shell = self.shell(cur);
+                let v = argv(cmd, &shell);
+                // A new ENTRYPOINT drops the CMD the base image had (not one set in this stage).
+                let reset_cmd = !cur.cmd_set;
+                self.meta(cur, format!("ENTRYPOINT {}", json(&v)), |c, _| {
+                    c.set_entrypoint(Some(v.clone()));
+                    if reset_cmd {
+                        c.set_cmd(None);
+                    }
+                })
+            }
+            Ins::Shell(v) => {
+                (self.events)(BuildEvent::Warning(
+                    "SHELL is not supported for OCI image format, [/bin/sh -c] will be ignored. Must use `docker` format".into(),
+                ));
+                let v = v.clone();
+                self.meta(cur, format!("SHELL {}", json(&v)), |_, shell| *shell = v.clone())
+            }
+            Ins::Maintainer(m) => {
+                let m = m.clone();
+                let key = cache::key(&cur.state.key, &["maintainer", &m]);
+                self.cached(cur, key, |_, mut s| {
+                    s.config.set_author(Some(m.clone()));
+                    add_history(&mut s.config, format!("/bin/sh -c #(nop) MAINTAINER {m}"), true);
+                    Ok(Some(s))
+                })
+            }
+            Ins::Healthcheck { .. } => {
+                (self.events)(BuildEvent::Warning(
+                    "HEALTHCHECK is not supported for OCI image format and will be ignored. Must use `docker` format".into(),
+                ));
+                self.meta(cur, step.text.clone(), |_, _| {})
+            }
+            Ins::Onbuild(t) => {
+                sangja_build::parse::parse_instruction(t)?;
+                (self.events)(BuildEvent::Warning(
+                    "ONBUILD is not supported for OCI image format, ONBUILD instructions will be ignored. Must use `docker` format".into(),
+                ));
+                self.meta(cur, format!("ONBUILD {t}"), |_, _| {})
+            }
+            Ins::Run { flags, cmd, heredocs } => self.run(cur, step, flags, cmd, heredocs),
+            Ins::Copy { add, flags, srcs, dest, heredoc_src } => {
+                if *heredoc_src {
+                    return Err(refused(step, "a heredoc as a COPY/ADD source"));
+                }
+                self.copy(cur, step, *add, flags, srcs, dest)
+            }
+        }
+    }
+
+    fn shell(&self, cur: &Current) -> Vec<String> {
+        if cur.state.shell.is_empty() {
+            DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
+        } else {
+            cur.state.shell.clone()
+        }
+    }
+
+    fn run(&mut self, cur: &mut Current, step: &Step, flags: &[Flag], cmd: &Cmd, heredocs: &[Heredoc]) -> Result<bool> {
+        let shell = self.shell(cur);
+        // parse-dockerfile reads a heredoc that starts the command
+        // (`RUN <<EOF`): the command is what follows the delimiter on its line.
+        let cmd = match (cmd, heredocs) {
+            (c, []) => c.clone(),
+            // `RUN <<EOF` alone: the heredoc is the script.
+            (Cmd::Shell(s), [h]) if s.trim().is_empty() => Cmd::Shell(h.content.clone()),
+            // `RUN <<EOF python3`: the heredoc is the command's stdin.
+            (Cmd::Shell(s), [h]) => {
+                let delim = if h.expand { "SANGJA_HEREDOC_EOF" } else { "'SANGJA_HEREDOC_EOF'" };
+                let body = if h.content.ends_with('\n') { h.content.clone() } else { format!("{}\n", h.content) };
+                Cmd::Shell(format!("{s} <<{delim}\n{body}SANGJA_HEREDOC_EOF"))
+            }
+            _ => return Err(refused(step, "this form of heredoc")),
+        };
+        let args = self.scope.stage_args();
+        let run_argv = argv(&cmd, &shell);
+        let shown = match &cmd {
+            Cmd::Shell(s) => format!("{} {s}", shell.join(" ")),
+            Cmd::Exec(v) => json(v),
+        };
+        let created_by = if args.is_empty() {
+            shown
+        } else {
+            format!("|{} {} {shown}", args.len(), args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "))
+        };
+        let mut mounts = self.req.volumes.clone();
+        let mut network = self.req.network.clone();
+        let mut mount_key = Vec::new();
+        for f in flags {
+            match (f.name.as_str(), f.value.as_deref()) {
+                ("mount", Some(spec)) => {
+                    mount_key.push(spec.to_string());
+                    if let Some(m) = self.run_mount(cur, step, spec)? {
+                        mounts.push(m);
+                    }
+                }
+                ("network", Some(n)) => network = Some(n.to_string()),
+                ("security", Some("sandbox")) => {}
+                (other, _) => return Err(refused(step, &format!("RUN --{other}"))),
+            }
+        }
+        let key = cache::key(
+            &cur.state.key,
+            &["run", &created_by, &mount_key.join(";"), network.as_deref().unwrap_or(""), &format!("{:?}", self.req.volumes)],
+        );
+        // ENV wins over an ARG of the same name; the proxy args come last.
+        let env_names: Vec<String> = config_of(&cur.state.config)
+            .env()
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.split('=').next().map(str::to_string))
+            .collect();
+        let mut env: Vec<String> = args.iter().filter(|(k, _)| !env_names.contains(k)).map(|(k, v)| format!("{k}={v}")).collect();
+        env.extend(self.scope.proxy_env().into_iter().filter(|(k, _)| !env_names.contains(k)).map(|(k, v)| format!("{k}={v}")));
+        let text = step.text.clone();
+        self.cached(cur, key, move |b, parent| b.run_container(parent, run_argv, env, mounts, network, created_by, &text))
+    }
+
+    /// One `RUN --mount=...`: a secret, a cache folder, a bind of the context, a tmpfs.
+    fn run_mount(&self, _cur: &Current, step: &Step, spec: &str) -> Result<Option<MountRequest>> {
+        let mut kv: HashMap<&str, &str> = HashMap::new();
+        for part in spec.split(',') {
+            let (k, v) = part.split_once('=').unwrap_or((part, "true"));
+            kv.insert(k, v);
+        }
+        let target = kv.get("target").or(kv.get("dst")).or(kv.get("destination")).map(|s| s.to_string());
+        match kv.get("type").copied().unwrap_or("bind") {
+            "secret" => {
+                let id =
+                    kv.get("id").map(|s| s.to_string()).or_else(|| target.as_ref().and_then(|t| t.rsplit('/').next().map(str::to_string)));
+                let Some(id) = id else { return Err(Error::Invalid(format!("{}: a secret mount needs id=", step.text))) };
+                let required = kv.get("required").is_some_and(|v| *v == "true");
+                let Some(src) = self.req.secrets.get(&id) else {
+                    if required {
+                        return Err(Error::Invalid(format!(
+                            "{}: secret {id:?} is required: pass it with --secret id={id},src=FILE",
+                            step.text
+                        )));
+                    }
+                    return Ok(None);
+                };
+                Ok(Some(MountRequest::Bind {
+                    source: src.clone(),
+                    destination: target.unwrap_or_else(|| format!("/run/secrets/{id}")),
+                    readonly: true,
+                    options: Vec::new(),
+                }))
+            }
+            "cache" => {
+                let Some(target) = target else { return Err(Error::Invalid(format!("{}: a cache mount needs target=", step.text))) };
+                if kv.contains_key("from") {
+                    return Err(refused(step, "RUN --mount=type=cache,from="));
+                }
+                let id = kv.get("id").map(|s| s.to_string()).unwrap_or_else(|| target.clone());
+                let dir = self.engine.paths.root.join("build-cache-mounts").join(cache::key("cache-mount", &[&id]));
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io_path("create", &dir, e))?;
+                Ok(Some(MountRequest::Bind { source: dir, destination: target, readonly: false, options: Vec::new() }))
+            }
+            "bind" => {
+                let Some(target) = target else { return Err(Error::Invalid(format!("{}: a bind mount needs target=", step.text))) };
+                if kv.contains_key("from") {
+                    return Err(refused(step, "RUN --mount=type=bind,from="));
+                }
+                let Tree::Context { root, .. } = &self.context else { return Ok(None) };
+                let src = sangja_build::ignore::clean(kv.get("source").or(kv.get("src")).copied().unwrap_or("."));
+                let source = if src.is_empty() { root.clone() } else { root.join(src) };
+                let rw = kv.get("rw").is_some_and(|v| *v == "true") || kv.contains_key("readwrite");
+                Ok(Some(MountRequest::Bind { source, destination: target, readonly: !rw, options: Vec::new() }))
+            }
+            "tmpfs" => {
+                let Some(target) = target else { return Err(Error::Invalid(format!("{}: a tmpfs mount needs target=", step.text))) };
+                Ok(Some(MountRequest::Tmpfs { destination: target, options: Vec::new() }))
+            }
+            other => Err(refused(step, &format!("RUN --mount=type={other}"))),
+        }
+    }
+
+    /// Runs `argv` in a throwaway container of `parent` and commits its changes.
+    #[allow(clippy::too_many_arguments)]
+    fn run_container(
+        &mut self,
+        parent: State,
+        argv: Vec<String>,
+        env: Vec<String>,
+        mounts: Vec<MountRequest>,
+        network: Option<String>,
+        created_by: String,
+        text: &str,
+    ) -> Result<Option<State>> {
+        let engine = self.engine;
+        let image = ImageRecord {
+            id: parent.key.clone(),
+            names: Vec::new(),
+            digest: String::new(),
+            layers: parent.layers.clone(),
+            created: None,
+            config: parent.config.clone(),
+            size: 0,
+            pulled_at: None,
+            manifest_media_type: None,
+            repo_digests: Vec::new(),
+        };
+        let mut opts = RunOptions { command: argv, entrypoint: Some(String::new()), env, mounts, ..RunOptions::default() };
+        if let Some(n) = &network {
+            opts.network = sangja_network::parse_mode(n, engine.identity.rootless)?;
+        }
+        let (container, spec) = super::super::run::create(engine, &image, "sangja-build", opts)?;
+        let id = container.config.id.clone();
+        let ran = super::super::run::start_foreground(
+            engine,
+            &image,
+            container,
+            &spec,
+            sangja_runtime::Stdio { stdin: self.io.stdin, stdout: self.io.stdout, stderr: self.io.stderr },
+        );
+        let result = match ran {
+            Ok(0) => {
+                ContainerStore::new(&engine.paths).lookup(&id).and_then(|c| crate::commit::container_layer(engine, &c, &image)).map(Some)
+            }
+            Ok(code) => {
+                self.failure = Some((code, format!("building at STEP \"{text}\": while running runtime: exit status {code}")));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        };
+        // The step's container goes whatever happened (podman's --rm, default true).
+        let _ = super::super::containers::remove_one(engine, &id, true);
+        let Some((layer, _)) = result? else { return Ok(None) };
+        Ok(Some(with_layer(parent, &layer, created_by)))
+    }
+
+    fn copy(&mut self, cur: &mut Current, step: &Step, add: bool, flags: &[Flag], srcs: &[String], dest: &str) -> Result<bool> {
+        let kw = if add { "ADD" } else { "COPY" };
+        for f in flags {
+            if !matches!(f.name.as_str(), "from" | "chown" | "chmod" | "link") {
+                return Err(refused(step, &format!("{kw} --{}", f.name)));
+            }
+        }
+        let srcs: Vec<String> = srcs.iter().map(|s| self.expand(cur, s)).collect::<Result<_>>()?;
+        let dest = self.expand(cur, dest)?;
+        if let Some(u) = srcs.iter().find(|s| s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@")) {
+            return Err(refused(step, &format!("{kw} of a URL ({u})")));
+        }
+        let from = match flag(flags, "from") {
+            Some(f) => Some(self.expand(cur, f)?),
+            None => None,
+        };
+        let layers = LayerStore::new(&self.engine.paths);
+        let dirs_of = |s: &State| -> Vec<std::path::PathBuf> { s.layers.iter().rev().map(|d| layers.diff_dir(d)).collect() };
+        let stage_tree = Tree::Layers(dirs_of(&cur.state));
+        let from_tree = match &from {
+            None => None,
+            Some(f) => match self.stage_ref(f) {
+                Some(s) => Some(Tree::Layers(dirs_of(s))),
+                None => {
+                    let image = self.image(f)?;
+                    Some(Tree::Layers(image.layers.iter().rev().map(|d| layers.diff_dir(d)).collect()))
+                }
+            },
+        };
+        let tree = from_tree.as_ref().unwrap_or(&self.context);
+        let owner = match flag(flags, "chown") {
+            Some(c) => Some(owner_of(&stage_tree, &self.expand(cur, c)?)?),
+            None => None,
+        };
+        let chmod = match flag(flags, "chmod") {
+            Some(m) => {
+                Some(u32::from_str_radix(m, 8).map_err(|_| Error::Invalid(format!("{}: --chmod={m} is not an octal mode", step.text)))?)
+            }
+            None => None,
+        };
+        let attrs = Attrs { owner, chmod, keep_owner: false };
+        // The destination, relative to WORKDIR when not absolute.
+        let workdir = config_of(&cur.state.config).working_dir().clone().unwrap_or_else(|| "/".into());
+        let dest_dir_form = dest.ends_with('/') || dest == "." || dest.ends_with("/.");
+        let dest_abs = if dest.starts_with('/') { dest.clone() } else { format!("{workdir}/{dest}") };
+        let dest_rel = stage_tree.resolve_dirs(&dest_abs);
+        let mut matches = Vec::new();
+        for s in &srcs {
+            let clean = sangja_build::ignore::clean(s);
+            if sangja_build::ignore::has_glob(&clean) {
+                let mut all = Vec::new();
+                tree.walk("", &mut all, 0);
+                let found: Vec<String> = all.into_iter().filter(|p| sangja_build::ignore::path_matches(&clean, p)).collect();
+                if found.is_empty() {
+                    // As buildah (podman build): a glob must match something.
+                    return Err(Error::NotFound(format!(
+                        "{}: no items matching glob {s:?} in the build context (or all excluded by the ignore file)",
+                        step.text
+                    )));
+                }
+                matches.extend(found);
+            } else if tree.entry(&clean).is_some() {
+                matches.push(clean);
+            } else {
+                let whence = match &from {
+                    Some(f) => format!("in {f}"),
+                    None => "in the build context (or it is excluded by the ignore file)".to_string(),
+                };
+                return Err(Error::NotFound(format!("{}: {s}: no such file or directory {whence}", step.text)));
+            }
+        }
+        if matches.is_empty() {
+            return Err(Error::NotFound(format!("{}: no source files were specified (nothing in the build context matches)", step.text)));
+        }
+        let several = srcs.len() > 1 || matches.len() > 1;
+        if several && !dest.ends_with('/') {
+            return Err(Error::Invalid(format!(
+                "{}: when using {kw} with more than one source file, the destination must be a directory and end with a /",
+                step.text
+            )));
+        }
+        let dest_exists_dir = stage_tree.entry(&dest_rel).is_some_and(|(_, m)| m.is_dir());
+        let into_dir = dest_dir_form || several || dest_exists_dir;
+        let mut plan = Plan::default();
+        let mut kind = "file";
+        for m in &matches {
+            let Some((host, meta)) = tree.entry(m) else { continue };
+            if meta.is_dir() {
+                // A folder's contents go into the destination, not the folder itself.
+                kind = "dir";
+                plan.copy_tree(tree, m, &dest_rel, attrs, 0)?;
+            } else if add && from.is_none() && context::is_archive(&host) {
+                plan.archives.push((host, dest_rel.clone()));
+            } else {
+                let name = m.rsplit('/').next().unwrap_or(m);
+                let target = if into_dir { join(&dest_rel, name) } else { dest_rel.clone() };
+                plan.copy_tree(tree, m, &target, attrs, 0)?;
+            }
+        }
+        if several {
+            kind = "multi";
+        }
+        // A destination folder that exists keeps its own attributes.
+        if let Some((_, m)) = stage_tree.entry(&dest_rel).filter(|(_, m)| m.is_dir()) {
+            use std::os::unix::fs::MetadataExt;
+            if let Some(e) = plan.entries.get_mut(&dest_rel) {
+                e.mode = m.mode() & 0o7777;
+                e.uid = m.uid();
+                e.gid = m.gid();
+                e.mtime = m.mtime();
+            }
+        }
+        plan.entries.remove("");
+        plan.add_parents(&stage_tree, attrs);
+        let digest = plan.digest()?;
+        let created_by = format!("/bin/sh -c #(nop) {kw} {kind}:{digest} in {dest} ");
+        let key = cache::key(&cur.state.key, &["copy", &created_by, &format!("{attrs:?}"), from.as_deref().unwrap_or("")]);
+        self.cached(cur, key, move |b, parent| {
+            let (layer, _) = crate::commit::layer_from_tar(b.engine, "build", |w| plan.write_tar(w))?;
+            Ok(Some(with_layer(parent, &layer, created_by)))
+        })
+    }
+
+    /// Saves the final stage as the image.
+    pub(super) fn commit(&mut self, mut state: State, label: Option<(usize, usize)>) -> Result<(String, Vec<String>)> {
+        let names: Vec<String> = self.req.tags.iter().map(|t| crate::commit::normalize_local_name(t)).collect::<Result<_>>()?;
+        (self.events)(BuildEvent::Commit { stage: label, name: self.req.tags.first().cloned().unwrap_or_default() });
+        let mut c = config_of(&state.config);
+        if !self.req.labels.is_empty() {
+            let mut l = c.labels().clone().unwrap_or_default();
+            l.extend(self.req.labels.iter().cloned());
+            c.set_labels(Some(l));
+        }
+        state.config.set_config(Some(c));
+        if self.req.squash_all {
+            state = self.squash_all(state)?;
+        }
+        // The image's time is its last step's, so an unchanged build makes the same id.
+        let last = state.config.history().as_ref().and_then(|h| h.last()).and_then(|h| h.created().clone());
+        let created = match self.req.timestamp {
+            Some(t) => chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .ok_or_else(|| Error::Invalid(format!("--timestamp {t}: out of range")))?,
+            None => last.unwrap_or_else(now),
+        };
+        if self.req.timestamp.is_some() {
+            let mut h = state.config.history().clone().unwrap_or_default();
+            for e in &mut h {
+                e.set_created(Some(created.clone()));
+            }
+            state.config.set_history(Some(h));
+        }
+        state.config.set_created(Some(created));
+        let store = LayerStore::new(&self.engine.paths);
+        let size = state.layers.iter().filter_map(|d| store.info(d).ok()).map(|i| i.size).sum();
+        let descs = crate::commit::stored_layer_descriptors(self.engine, &state.layers, self.req.docker_format)?;
+        let how = crate::commit::SaveAs { names: names.clone(), docker: self.req.docker_format, annotations: self.req.annotations.clone() };
+        let id = crate::commit::save_image_as(self.engine, state.config, state.layers, descs, size, &how)?;
+        (self.events)(BuildEvent::Committed(short(&id)));
+        for n in &names {
+            (self.events)(BuildEvent::Tagged(n.clone()));
+        }
+        Ok((id, names))
+    }
+
+    /// `--squash-all`: every layer as one.
+    fn squash_all(&mut self, mut state: State) -> Result<State> {
+        let layers = LayerStore::new(&self.engine.paths);
+        let tree = Tree::Layers(state.layers.iter().rev().map(|d| layers.diff_dir(d)).collect());
+        let mut plan = Plan::default();
+        plan.copy_tree_keep(&tree, "", "", 0)?;
+        plan.entries.remove("");
+        let (layer, _) = crate::commit::layer_from_tar(self.engine, "build", |w| plan.write_tar(w))?;
+        let mut rootfs = state.config.rootfs().clone();
+        rootfs.set_diff_ids(vec![layer.diff_id.clone()]);
+        state.config.set_rootfs(rootfs);
+        let mut h = History::default();
+        h.set_created(Some(now()));
+        h.set_created_by(Some("/bin/sh -c #(nop) squashed".into()));
+        state.config.set_history(Some(vec![h]));
+        state.layers = vec![layer.digest];
+        Ok(state)
+    }
+}
+
+/// `parent` with a new layer on top and its history entry.
+fn with_layer(mut s: State, layer: &sangja_storage::layers::LayerInfo, created_by: String) -> State {
+    let mut rootfs = s.config.rootfs().clone();
+    let mut ids = rootfs.diff_ids().clone();
+    ids.push(layer.diff_id.clone());
+    rootfs.set_diff_ids(ids);
+    s.config.set_rootfs(rootfs);
+    add_history(&mut s.config, created_by, false);
+    s.layers.push(layer.digest.clone());
+    s
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The error for an instruction or flag sangja does not do yet (exit 125).
+fn refused(step: &Step, what: &str) -> Error {
+    Error::Invalid(format!("line {}: {}: {what} is not supported by sangja build yet", step.line, step.text))
+}
+
+/// `--chown=user[:group]`: numbers, or names from the stage's /etc/passwd and /etc/group.
+fn owner_of(stage: &Tree, spec: &str) -> Result<(u32, u32)> {
+    let (user, group) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let read = |f: &str| stage.entry(f).and_then(|(p, _)| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let lookup = |file: &str, name: &str, field: usize| -> Option<(u32, Option<u32>)> {
+        read(file).lines().find_map(|l| {
+            let parts: Vec<&str> = l.split(':').collect();
+            (parts.first() == Some(&name))
+                .then(|| (parts.get(field).and_then(|v| v.parse().ok()), parts.get(3).and_then(|v| v.parse().ok())))
+                .and_then(|(id, g)| id.map(|id| (id, g)))
+        })
+    };
+    let (uid, primary) = match user.parse::<u32>() {
+        Ok(n) => (n, None),
+        Err(_) => lookup("etc/passwd", user, 2)
+            .ok_or_else(|| Error::NotFound(format!("--chown={spec}: no user {user:?} in the image's /etc/passwd")))?,
+    };
+    let gid = match group {
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => lookup("etc/group", g, 2)
+                .map(|(id, _)| id)
+                .ok_or_else(|| Error::NotFound(format!("--chown={spec}: no group {g:?} in the image's /etc/group")))?,
+        },
+        None => primary.unwrap_or(uid),
+    };
+    Ok((uid, gid))
+}
