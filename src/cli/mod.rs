@@ -1,6 +1,7 @@
 //! The command line: clap definitions (one file per command group) and
 //! rendering. Calls engine/ for the work; only this layer prints.
 
+pub mod archive;
 pub mod attach;
 pub mod completion;
 pub mod containers;
@@ -115,6 +116,10 @@ pub enum Command {
     /// System-wide commands.
     #[command(subcommand)]
     System(SystemCommand),
+    /// Save images to an archive (docker-archive, oci-archive) or folder (oci-dir, docker-dir).
+    Save(archive::SaveArgs),
+    /// Load images from an archive or folder (stdin by default).
+    Load(archive::LoadArgs),
 }
 
 /// `sangja system ...`.
@@ -138,6 +143,10 @@ pub enum ImageCommand {
     Inspect(inspect::InspectArgs),
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
+    /// Save images to an archive or folder.
+    Save(archive::SaveArgs),
+    /// Load images from an archive or folder.
+    Load(archive::LoadArgs),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -293,6 +302,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
+        Command::Save(a) | Command::Image(ImageCommand::Save(a)) => archive::save(&ctx, a),
+        Command::Load(a) | Command::Image(ImageCommand::Load(a)) => archive::load(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

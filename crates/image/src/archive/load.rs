@@ -44,6 +44,8 @@ pub enum LoadEvent {
 pub struct LoadOptions {
     /// Extract without owners (rootless without a subuid range).
     pub squash_owners: bool,
+    /// Only the image of this name ("@N": the Nth, from 0), as the transports' `PATH:REF`.
+    pub select: Option<String>,
 }
 
 /// One image loaded.
@@ -69,6 +71,8 @@ struct Planned {
     config_digest: Option<String>,
     layers: Vec<PlannedLayer>,
     names: Vec<String>,
+    /// The names as the archive writes them (for `PATH:REF`).
+    raw_names: Vec<String>,
     /// The image manifest as stored (OCI layouts, dir), to keep its digest.
     manifest: Option<Vec<u8>>,
     /// Written as a Docker schema 2 manifest (docker-archive, docker-dir), else OCI.
@@ -146,7 +150,8 @@ fn plan_docker(ar: &ArchiveReader, bytes: &[u8]) -> Result<Vec<Planned>> {
             config_digest: digest_in_path(&i.config),
             config_path: i.config,
             layers: i.layers.into_iter().map(|p| PlannedLayer { digest: p.strip_prefix("blobs/sha256/").and_then(|_| digest_in_path(&p)), path: p }).collect(),
-            names: i.repo_tags.unwrap_or_default().iter().filter_map(|n| normalize(n)).collect(),
+            names: i.repo_tags.clone().unwrap_or_default().iter().filter_map(|n| normalize(n)).collect(),
+            raw_names: i.repo_tags.unwrap_or_default(),
             manifest: None,
             docker: true,
         })
@@ -163,6 +168,7 @@ fn plan_dir(ar: &ArchiveReader, bytes: Vec<u8>) -> Result<Vec<Planned>> {
         config_digest: Some(m.config().digest().to_string()),
         layers: m.layers().iter().map(|l| PlannedLayer { path: hex(l.digest().as_ref()), digest: Some(l.digest().to_string()) }).collect(),
         names: Vec::new(),
+        raw_names: Vec::new(),
         manifest: Some(bytes),
         docker,
     }])
@@ -205,6 +211,7 @@ fn plan_oci(ar: &ArchiveReader) -> Result<Vec<Planned>> {
                 .map(|l| Ok(PlannedLayer { path: blob_path(l.digest().as_ref())?, digest: Some(l.digest().to_string()) }))
                 .collect::<Result<_>>()?,
             names: name.into_iter().collect(),
+            raw_names: ann.get("org.opencontainers.image.ref.name").into_iter().chain(ann.get("io.containerd.image.name")).cloned().collect(),
             manifest: Some(mbytes),
             docker: false,
         });
@@ -213,6 +220,31 @@ fn plan_oci(ar: &ArchiveReader) -> Result<Vec<Planned>> {
         return Err(bad(ar, "index.json lists no image"));
     }
     Ok(out)
+}
+
+/// The images `sel` names (all without one).
+fn select(ar: &ArchiveReader, all: Vec<Planned>, sel: Option<&str>) -> Result<Vec<Planned>> {
+    let Some(sel) = sel.filter(|s| !s.is_empty()) else { return Ok(all) };
+    if let Some(n) = sel.strip_prefix('@') {
+        let i: usize = n.parse().map_err(|_| bad(ar, format!("\"{sel}\": an image index is @ and a number (@0 is the first)")))?;
+        let count = all.len();
+        return all.into_iter().nth(i).map(|p| vec![p]).ok_or_else(|| bad(ar, format!("there is no image @{i}: the archive holds {count}")));
+    }
+    let norm = normalize(sel);
+    let hit: Vec<Planned> =
+        all.into_iter().filter(|p| p.raw_names.iter().any(|n| n == sel) || norm.as_ref().is_some_and(|n| p.names.contains(n))).collect();
+    if hit.is_empty() {
+        return Err(bad(ar, format!("no image named \"{sel}\" in the archive")));
+    }
+    // Only the name asked for is given.
+    Ok(hit
+        .into_iter()
+        .take(1)
+        .map(|mut p| {
+            p.names.retain(|n| Some(n) == norm.as_ref());
+            p
+        })
+        .collect())
 }
 
 fn is_index(bytes: &[u8]) -> bool {
@@ -274,7 +306,8 @@ struct Job {
 
 /// Loads every image of the archive; returns them in archive order.
 pub fn load(paths: &StorePaths, ar: &ArchiveReader, opts: &LoadOptions, progress: &(dyn Fn(LoadEvent) + Sync)) -> Result<Vec<Loaded>> {
-    let checked: Vec<Checked> = plan(ar)?.into_iter().map(|p| check(ar, p)).collect::<Result<_>>()?;
+    let planned = select(ar, plan(ar)?, opts.select.as_deref())?;
+    let checked: Vec<Checked> = planned.into_iter().map(|p| check(ar, p)).collect::<Result<_>>()?;
     let layers = LayerStore::new(paths);
     // Layers already stored (maybe under a compressed digest, from a pull), by diff_id.
     let mut by_diff: HashMap<String, String> = HashMap::new();

@@ -5,6 +5,7 @@
 pub mod load;
 pub mod reader;
 pub mod save;
+mod tarw;
 pub mod transport;
 
 use crate::error::Result;
