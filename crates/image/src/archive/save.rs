@@ -500,12 +500,11 @@ fn layout(
         }
         let manifest_digest = format!("sha256:{}", hex::encode(Sha256::digest(&manifest)));
         crate::json_file::write_bytes(&blobs.join(manifest_digest.trim_start_matches("sha256:")), &manifest)?;
-        let names: Vec<Option<String>> = if img.names.is_empty() { vec![None] } else { img.names.iter().cloned().map(Some).collect() };
-        for n in names {
-            let annotations = n.map(|n| BTreeMap::from([("org.opencontainers.image.ref.name".to_string(), n)]));
-            let _ = mt;
-            index_entries.push(super::Desc { media_type: media::OCI_MANIFEST, digest: manifest_digest.clone(), size: manifest.len() as u64, annotations });
-        }
+        // One entry per image, named by its first name: podman refuses an
+        // oci-archive whose index lists more than one.
+        let _ = mt;
+        let annotations = img.names.first().map(|n| BTreeMap::from([("org.opencontainers.image.ref.name".to_string(), n.clone())]));
+        index_entries.push(super::Desc { media_type: media::OCI_MANIFEST, digest: manifest_digest.clone(), size: manifest.len() as u64, annotations });
     }
     #[derive(Serialize)]
     struct Index<'a> {
