@@ -75,7 +75,10 @@ pub fn save(ctx: &Context, a: SaveArgs) -> Result<i32> {
             Output::Stream(stdio_file(std::io::stdout().as_fd(), "stdout")?)
         }
     };
-    archive::save(&ctx.engine, SaveRequest { images: a.images, format, multi_image: a.multi_image_archive, compression, output, quiet: a.quiet })?;
+    archive::save(
+        &ctx.engine,
+        SaveRequest { images: a.images, format, multi_image: a.multi_image_archive, compression, output, quiet: a.quiet },
+    )?;
     Ok(0)
 }
 

@@ -45,7 +45,8 @@ fn podman(s: &Sangja, args: &[&str]) -> crate::process::Out {
             c.args(["-u", &user.name, "--", "env", &format!("HOME={}", s.dir.display())]);
             c.arg(format!("XDG_RUNTIME_DIR=/run/user/{}", user.uid));
             // podman refuses a runroot longer than 50 characters.
-            let run = PathBuf::from(format!("/tmp/sar-{}", s.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
+            let run =
+                PathBuf::from(format!("/tmp/sar-{}", s.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
             let _ = fs::create_dir_all(&run);
             std::os::unix::fs::chown(&run, Some(user.uid), Some(user.gid)).unwrap();
             c.args(["podman", "--root", &path(s, "podman-root"), "--runroot", &run.display().to_string()]);

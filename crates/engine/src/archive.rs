@@ -6,8 +6,8 @@
 use super::events::{Event, Progress, ProgressKind};
 use super::Engine;
 use crate::error::{Error, Result};
-use sangja_image::archive::load::{self as image_load, LoadEvent, LoadOptions};
 pub use sangja_image::archive::load::Loaded;
+use sangja_image::archive::load::{self as image_load, LoadEvent, LoadOptions};
 use sangja_image::archive::reader::ArchiveReader;
 use sangja_image::archive::save::{self as image_save, SaveEvent, SaveImage, Target};
 pub use sangja_image::archive::save::{Compression, Format};

@@ -149,7 +149,11 @@ fn plan_docker(ar: &ArchiveReader, bytes: &[u8]) -> Result<Vec<Planned>> {
         .map(|i| Planned {
             config_digest: digest_in_path(&i.config),
             config_path: i.config,
-            layers: i.layers.into_iter().map(|p| PlannedLayer { digest: p.strip_prefix("blobs/sha256/").and_then(|_| digest_in_path(&p)), path: p }).collect(),
+            layers: i
+                .layers
+                .into_iter()
+                .map(|p| PlannedLayer { digest: p.strip_prefix("blobs/sha256/").and_then(|_| digest_in_path(&p)), path: p })
+                .collect(),
             names: i.repo_tags.clone().unwrap_or_default().iter().filter_map(|n| normalize(n)).collect(),
             raw_names: i.repo_tags.unwrap_or_default(),
             manifest: None,
@@ -160,7 +164,8 @@ fn plan_docker(ar: &ArchiveReader, bytes: &[u8]) -> Result<Vec<Planned>> {
 
 /// The `dir:` transport (podman's docker-dir): manifest.json, version, blobs named by hex.
 fn plan_dir(ar: &ArchiveReader, bytes: Vec<u8>) -> Result<Vec<Planned>> {
-    let m: ImageManifest = serde_json::from_slice(&bytes).map_err(|e| bad(ar, format!("manifest.json is not a valid image manifest: {e}")))?;
+    let m: ImageManifest =
+        serde_json::from_slice(&bytes).map_err(|e| bad(ar, format!("manifest.json is not a valid image manifest: {e}")))?;
     let hex = |d: &str| d.strip_prefix("sha256:").unwrap_or(d).to_string();
     let docker = m.media_type().as_ref().is_some_and(|t| t.to_string() == media::DOCKER_MANIFEST);
     Ok(vec![Planned {
@@ -200,8 +205,8 @@ fn plan_oci(ar: &ArchiveReader) -> Result<Vec<Planned>> {
             digest = chosen.digest().to_string();
             mbytes = read_verified(ar, &digest, "manifest")?;
         }
-        let m: ImageManifest =
-            serde_json::from_slice(&mbytes).map_err(|e| bad(ar, format!("manifest {} is not a valid image manifest: {e}", short(&digest))))?;
+        let m: ImageManifest = serde_json::from_slice(&mbytes)
+            .map_err(|e| bad(ar, format!("manifest {} is not a valid image manifest: {e}", short(&digest))))?;
         out.push(Planned {
             config_path: blob_path(m.config().digest().as_ref())?,
             config_digest: Some(m.config().digest().to_string()),
@@ -211,7 +216,12 @@ fn plan_oci(ar: &ArchiveReader) -> Result<Vec<Planned>> {
                 .map(|l| Ok(PlannedLayer { path: blob_path(l.digest().as_ref())?, digest: Some(l.digest().to_string()) }))
                 .collect::<Result<_>>()?,
             names: name.into_iter().collect(),
-            raw_names: ann.get("org.opencontainers.image.ref.name").into_iter().chain(ann.get("io.containerd.image.name")).cloned().collect(),
+            raw_names: ann
+                .get("org.opencontainers.image.ref.name")
+                .into_iter()
+                .chain(ann.get("io.containerd.image.name"))
+                .cloned()
+                .collect(),
             manifest: Some(mbytes),
             docker: false,
         });
@@ -228,7 +238,11 @@ fn select(ar: &ArchiveReader, all: Vec<Planned>, sel: Option<&str>) -> Result<Ve
     if let Some(n) = sel.strip_prefix('@') {
         let i: usize = n.parse().map_err(|_| bad(ar, format!("\"{sel}\": an image index is @ and a number (@0 is the first)")))?;
         let count = all.len();
-        return all.into_iter().nth(i).map(|p| vec![p]).ok_or_else(|| bad(ar, format!("there is no image @{i}: the archive holds {count}")));
+        return all
+            .into_iter()
+            .nth(i)
+            .map(|p| vec![p])
+            .ok_or_else(|| bad(ar, format!("there is no image @{i}: the archive holds {count}")));
     }
     let norm = normalize(sel);
     let hit: Vec<Planned> =
@@ -254,9 +268,8 @@ fn is_index(bytes: &[u8]) -> bool {
         media_type: Option<String>,
         manifests: Option<serde_json::Value>,
     }
-    serde_json::from_slice::<Head>(bytes).is_ok_and(|h| {
-        h.manifests.is_some() || matches!(h.media_type.as_deref(), Some(media::OCI_INDEX | media::DOCKER_LIST))
-    })
+    serde_json::from_slice::<Head>(bytes)
+        .is_ok_and(|h| h.manifests.is_some() || matches!(h.media_type.as_deref(), Some(media::OCI_INDEX | media::DOCKER_LIST)))
 }
 
 fn read_verified(ar: &ArchiveReader, digest: &str, what: &str) -> Result<Vec<u8>> {
@@ -291,7 +304,12 @@ fn check(ar: &ArchiveReader, p: Planned) -> Result<Checked> {
     if diff_ids.len() != p.layers.len() {
         return Err(bad(
             ar,
-            format!("image {} lists {} layers but its config has {} diff_ids: the archive is inconsistent", short(&config_digest), p.layers.len(), diff_ids.len()),
+            format!(
+                "image {} lists {} layers but its config has {} diff_ids: the archive is inconsistent",
+                short(&config_digest),
+                p.layers.len(),
+                diff_ids.len()
+            ),
         ));
     }
     Ok(Checked { plan: p, config_bytes, config_digest, config, diff_ids })
@@ -414,10 +432,9 @@ fn import_one(
     let store = LayerStore::new(paths);
     let existed = store.has(&digest);
     store.add_from_blob(&digest, Some(&job.diff_id), ar.open_file(&job.path)?, eopts).map_err(|e| match e {
-        Error::DigestMismatch { what, expected, actual } => bad(
-            ar,
-            format!("layer {} is damaged: the {what} should have digest {expected} but has {actual}", job.path),
-        ),
+        Error::DigestMismatch { what, expected, actual } => {
+            bad(ar, format!("layer {} is damaged: the {what} should have digest {expected} but has {actual}", job.path))
+        }
         Error::Layer(m) | Error::Invalid(m) => bad(ar, format!("layer {}: {m}", job.path)),
         Error::Io { .. } => bad(ar, format!("layer {} cannot be read (truncated archive?): {e}", job.path)),
         other => other,

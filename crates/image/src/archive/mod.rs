@@ -91,7 +91,13 @@ impl LayerDesc {
 }
 
 /// A compact manifest (OCI or Docker schema 2) and its media type.
-pub(crate) fn manifest_for(docker: bool, config_digest: &str, config_size: u64, infos: &[LayerInfo], descs: Option<&[LayerDesc]>) -> (Vec<u8>, String) {
+pub(crate) fn manifest_for(
+    docker: bool,
+    config_digest: &str,
+    config_size: u64,
+    infos: &[LayerInfo],
+    descs: Option<&[LayerDesc]>,
+) -> (Vec<u8>, String) {
     let stored: Vec<LayerDesc> = infos.iter().map(LayerDesc::stored).collect();
     let descs = descs.unwrap_or(&stored);
     let bytes = if docker {
@@ -100,7 +106,10 @@ pub(crate) fn manifest_for(docker: bool, config_digest: &str, config_size: u64, 
             schema_version: 2,
             media_type: media::DOCKER_MANIFEST,
             config: d(media::DOCKER_CONFIG, config_digest, config_size),
-            layers: descs.iter().map(|l| d(if l.compressed { media::DOCKER_LAYER_GZIP } else { media::DOCKER_LAYER }, &l.digest, l.size)).collect(),
+            layers: descs
+                .iter()
+                .map(|l| d(if l.compressed { media::DOCKER_LAYER_GZIP } else { media::DOCKER_LAYER }, &l.digest, l.size))
+                .collect(),
         };
         serde_json::to_vec(&m)
     } else {
@@ -109,7 +118,10 @@ pub(crate) fn manifest_for(docker: bool, config_digest: &str, config_size: u64, 
             schema_version: 2,
             media_type: media::OCI_MANIFEST,
             config: d(media::OCI_CONFIG, config_digest, config_size),
-            layers: descs.iter().map(|l| d(if l.compressed { media::OCI_LAYER_GZIP } else { media::OCI_LAYER }, &l.digest, l.size)).collect(),
+            layers: descs
+                .iter()
+                .map(|l| d(if l.compressed { media::OCI_LAYER_GZIP } else { media::OCI_LAYER }, &l.digest, l.size))
+                .collect(),
         };
         serde_json::to_vec(&m)
     };

@@ -43,9 +43,7 @@ impl Format {
             "oci-archive" => Ok(Format::OciArchive),
             "oci-dir" => Ok(Format::OciDir),
             "docker-dir" => Ok(Format::DockerDir),
-            other => Err(Error::Invalid(format!(
-                "unknown format \"{other}\": use docker-archive, oci-archive, oci-dir or docker-dir"
-            ))),
+            other => Err(Error::Invalid(format!("unknown format \"{other}\": use docker-archive, oci-archive, oci-dir or docker-dir"))),
         }
     }
     /// Whether the output is a folder.
@@ -286,10 +284,13 @@ fn add_ctx(e: Error, what: &str) -> Error {
     }
 }
 
+/// Receives (layer id, its json, the layer's diff_id hex).
+type LegacyEmit<'a> = dyn FnMut(&str, &[u8], &str) -> Result<()> + 'a;
+
 /// The legacy per-layer metadata podman (containers/image) writes: for each
 /// layer an id (the sha256 of a small JSON holding the chain id), its json and
 /// VERSION; `emit(id, json, diff_hex)`. Returns the top layer's id.
-fn legacy_layers(config: &[u8], diff_ids: &[&str], emit: &mut dyn FnMut(&str, &[u8], &str) -> Result<()>) -> Result<Option<String>> {
+fn legacy_layers(config: &[u8], diff_ids: &[&str], emit: &mut LegacyEmit<'_>) -> Result<Option<String>> {
     let fields: HashMap<String, Box<RawValue>> =
         serde_json::from_slice(config).map_err(|e| Error::State(format!("the image config is not a JSON object: {e}")))?;
     let mut chain = String::new();
@@ -504,7 +505,12 @@ fn layout(
         // oci-archive whose index lists more than one.
         let _ = mt;
         let annotations = img.names.first().map(|n| BTreeMap::from([("org.opencontainers.image.ref.name".to_string(), n.clone())]));
-        index_entries.push(super::Desc { media_type: media::OCI_MANIFEST, digest: manifest_digest.clone(), size: manifest.len() as u64, annotations });
+        index_entries.push(super::Desc {
+            media_type: media::OCI_MANIFEST,
+            digest: manifest_digest.clone(),
+            size: manifest.len() as u64,
+            annotations,
+        });
     }
     #[derive(Serialize)]
     struct Index<'a> {
@@ -547,11 +553,12 @@ mod tests {
         // What podman 4.3 wrote for the test registry's busybox.
         let config = br#"{"architecture": "amd64", "author": "sangja tests", "config": {"Cmd": ["sh"], "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "WorkingDir": "/"}, "created": "2024-01-01T00:00:00Z", "history": [{"created": "2024-01-01T00:00:00Z", "created_by": "build_image.py layer 0 (gzip)"}], "os": "linux", "rootfs": {"diff_ids": ["sha256:0fefc6fa988b584a3638fce6fc500df158e5b7ed8f5d5e3c5f280b1ce41f0ca9"], "type": "layers"}}"#;
         let mut seen = Vec::new();
-        let top = legacy_layers(config, &["sha256:0fefc6fa988b584a3638fce6fc500df158e5b7ed8f5d5e3c5f280b1ce41f0ca9"], &mut |id, json, _| {
-            seen.push((id.to_string(), String::from_utf8_lossy(json).into_owned()));
-            Ok(())
-        })
-        .unwrap();
+        let top =
+            legacy_layers(config, &["sha256:0fefc6fa988b584a3638fce6fc500df158e5b7ed8f5d5e3c5f280b1ce41f0ca9"], &mut |id, json, _| {
+                seen.push((id.to_string(), String::from_utf8_lossy(json).into_owned()));
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(top.as_deref(), Some("ee6f8d5623eeaab1f95cf2729662e914ad81a624a4d4473461aeeae45ab49731"));
         assert_eq!(
             seen[0].1,
