@@ -308,3 +308,35 @@ both! {
         assert_eq!(got.stdout.trim(), id, "podman sees the same id (oci-archive)");
     }
 }
+
+both! {
+    /// The archives Docker 25+ writes: an OCI layout plus a manifest.json whose
+    /// Config and Layers name blobs/sha256/ paths; load follows those paths
+    /// and takes the names from RepoTags.
+    fn docker25_layout_loads(s) {
+        let id = s.pull(LAYERED);
+        let dir = s.dir.join("oci");
+        s.ok(&["save", "-q", "--format", "oci-dir", "--uncompressed", "-o", &dir.display().to_string(), LAYERED]);
+        rmi_all(s);
+        let index: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap();
+        let mdigest = index["manifests"][0]["digest"].as_str().unwrap().trim_start_matches("sha256:").to_string();
+        let manifest: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("blobs/sha256").join(&mdigest)).unwrap()).unwrap();
+        let blob = |d: &serde_json::Value| format!("blobs/sha256/{}", d.as_str().unwrap().trim_start_matches("sha256:"));
+        let docker = serde_json::json!([{
+            "Config": blob(&manifest["config"]["digest"]),
+            "RepoTags": ["layered:v25"],
+            "Layers": manifest["layers"].as_array().unwrap().iter().map(|l| blob(&l["digest"])).collect::<Vec<_>>(),
+        }]);
+        fs::write(dir.join("manifest.json"), serde_json::to_vec(&docker).unwrap()).unwrap();
+        // Docker's index names the image with io.containerd.image.name; manifest.json wins.
+        let tarpath = s.dir.join("docker25.tar");
+        let mut b = tar::Builder::new(fs::File::create(&tarpath).unwrap());
+        b.append_dir_all(".", &dir).unwrap();
+        b.finish().unwrap();
+        drop(b);
+        give(s, &tarpath);
+        let out = s.ok(&["load", "-i", &tarpath.display().to_string()]);
+        assert_eq!(out.lines(), ["Loaded image: docker.io/library/layered:v25"], "{out:?}");
+        assert_eq!(images(s), [(id, vec!["docker.io/library/layered:v25".to_string()])]);
+    }
+}
