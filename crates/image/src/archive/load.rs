@@ -508,3 +508,51 @@ fn record(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_in_paths() {
+        let hex = "0fefc6fa988b584a3638fce6fc500df158e5b7ed8f5d5e3c5f280b1ce41f0ca9";
+        for p in [format!("{hex}.tar"), format!("{hex}.json"), format!("blobs/sha256/{hex}"), hex.to_string()] {
+            assert_eq!(digest_in_path(&p), Some(format!("sha256:{hex}")), "{p}");
+        }
+        assert_eq!(digest_in_path("abc/layer.tar"), None);
+        assert!(blob_path("sha512:00").is_err());
+        assert!(blob_path("sha256:../../etc").is_err());
+    }
+
+    fn planned(names: &[&str]) -> Planned {
+        Planned {
+            config_path: "c".into(),
+            config_digest: None,
+            layers: Vec::new(),
+            names: names.iter().filter_map(|n| normalize(n)).collect(),
+            raw_names: names.iter().map(|n| n.to_string()).collect(),
+            manifest: None,
+            docker: true,
+        }
+    }
+
+    #[test]
+    fn select_by_name_or_index() {
+        let ar = ArchiveReader::dir(std::path::Path::new("/nonexistent"));
+        let all = || vec![planned(&["busybox:latest", "localhost/x:1"]), planned(&["127.0.0.1:5000/layered:latest"])];
+        assert_eq!(select(&ar, all(), None).unwrap().len(), 2);
+        let one = select(&ar, all(), Some("busybox")).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].names, ["docker.io/library/busybox:latest"], "only the name asked for");
+        assert_eq!(select(&ar, all(), Some("@1")).unwrap()[0].raw_names, ["127.0.0.1:5000/layered:latest"]);
+        assert!(select(&ar, all(), Some("@2")).unwrap_err().to_string().contains("holds 2"));
+        assert!(select(&ar, all(), Some("nothere")).is_err());
+    }
+
+    #[test]
+    fn names_are_normalised() {
+        assert_eq!(normalize("busybox").as_deref(), Some("docker.io/library/busybox:latest"));
+        assert_eq!(normalize("127.0.0.1:5000/x:1").as_deref(), Some("127.0.0.1:5000/x:1"));
+        assert_eq!(normalize("Not A Name"), None);
+    }
+}

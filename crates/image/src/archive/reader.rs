@@ -306,3 +306,17 @@ fn spool(src: &mut dyn Read, packing: Packing, tmp: &Path, max: u64, label: &str
     copied.map_err(|e| bad(label, format!("{what}: {e}")))?;
     Ok(file)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside() {
+        assert_eq!(clean("./a//b/").as_deref(), Some("a/b"));
+        assert_eq!(clean("x/../y").as_deref(), Some("y"));
+        assert_eq!(clean("/abs").as_deref(), Some("abs"));
+        assert_eq!(clean("../out"), None);
+        assert_eq!(clean("a/../../out"), None);
+    }
+}
