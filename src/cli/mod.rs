@@ -1,6 +1,7 @@
 //! The command line: clap definitions (one file per command group) and
 //! rendering. Calls engine/ for the work; only this layer prints.
 
+pub mod archive;
 pub mod attach;
 pub mod build;
 pub mod completion;
@@ -136,6 +137,10 @@ pub enum Command {
     /// docker buildx's name for build (`buildx build`).
     #[command(subcommand)]
     Buildx(build::BuildxCommand),
+    /// Save images to an archive (docker-archive, oci-archive) or folder (oci-dir, docker-dir).
+    Save(archive::SaveArgs),
+    /// Load images from an archive or folder (stdin by default).
+    Load(archive::LoadArgs),
 }
 
 /// `sangja system ...`.
@@ -178,6 +183,10 @@ pub enum ImageCommand {
     Search(search::SearchArgs),
     /// Build an image from a Containerfile or Dockerfile.
     Build(Box<build::BuildArgs>),
+    /// Save images to an archive or folder.
+    Save(archive::SaveArgs),
+    /// Load images from an archive or folder.
+    Load(archive::LoadArgs),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -348,6 +357,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Build(a) | Command::Image(ImageCommand::Build(a)) | Command::Buildx(build::BuildxCommand::Build(a)) => {
             build::build(&ctx, *a)
         }
+        Command::Save(a) | Command::Image(ImageCommand::Save(a)) => archive::save(&ctx, a),
+        Command::Load(a) | Command::Image(ImageCommand::Load(a)) => archive::load(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

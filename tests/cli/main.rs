@@ -49,3 +49,5 @@ mod image_verbs;
 mod manifest;
 // issue 18: build
 mod build;
+// issue 17: save, load, archive transports
+mod archive;

@@ -65,6 +65,8 @@ pub enum ProgressKind {
     /// A layer is copied with its owners shifted for a container's id
     /// mapping (once per layer and mapping).
     IdmapCopy,
+    /// A blob, config or manifest copied by save or load (podman's "Copying blob" lines).
+    Archive,
 }
 
 impl Event {

@@ -11,6 +11,11 @@ use sangja_image::store::ImageStore;
 
 /// Pulls `name`, trying each candidate registry for a short name in order.
 pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn Fn(PullEvent) + Send + Sync)) -> Result<ImageRecord> {
+    // docker-archive:, oci-archive:, oci:, dir: read a file; docker:// is the registry.
+    let name = &match sangja_image::archive::transport::parse(name)? {
+        sangja_image::archive::transport::Source::Local(t) => return super::archive::pull_transport(engine, &t, false),
+        sangja_image::archive::transport::Source::Registry(r) => r,
+    };
     let candidates = registries::candidates(name)?;
     opts.squash_owners = engine.identity.rootless && !engine.identity.has_subids;
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -62,6 +67,13 @@ pub fn resolve(
     events: &(dyn Fn(ResolveEvent) + Send + Sync),
 ) -> Result<ImageRecord> {
     let store = ImageStore::new(&engine.paths);
+    if let sangja_image::archive::transport::Source::Local(t) = sangja_image::archive::transport::parse(name)? {
+        // An archive is read each time, as podman does: it may have changed.
+        events(ResolveEvent::Pulling(name.to_string()));
+        let loaded = super::archive::pull_transport(engine, &t, false);
+        wait_single_threaded();
+        return loaded;
+    }
     let local = store.lookup(name);
     let pull_it = match policy {
         PullPolicy::Always | PullPolicy::Newer => true,

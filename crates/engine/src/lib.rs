@@ -4,6 +4,7 @@
 // The lower crates under the module names they had when all was one crate.
 use sangja_core::{config, error, json_file, lock, paths};
 
+pub mod archive;
 pub mod attach;
 pub mod auth;
 pub mod build;

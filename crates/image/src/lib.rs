@@ -5,6 +5,7 @@
 use sangja_core::{config, error, json_file, lock, paths};
 use sangja_storage as storage;
 
+pub mod archive;
 pub mod login;
 pub mod pull;
 pub mod reference;

@@ -213,6 +213,12 @@ impl<'a> ImageStore<'a> {
         self.write_locked(&record)
     }
 
+    /// Removes those of `layers` no image uses (a failed load's own layers).
+    pub fn drop_unused_layers(&self, layers: &[String]) -> Result<()> {
+        let _lock = self.lock()?;
+        self.collect_layers(layers)
+    }
+
     fn lock(&self) -> Result<crate::lock::Lock> {
         let dir = self.paths.images_dir();
         std::fs::create_dir_all(&dir).path_ctx("create", &dir)?;

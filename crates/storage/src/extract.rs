@@ -8,6 +8,7 @@
 
 use super::budget::SizeBudget;
 use super::layers::ExtractOptions;
+use super::tarsplit::SplitHandle;
 use crate::error::{Error, IoContext, Result};
 use nix::errno::Errno;
 use nix::fcntl::{openat, AtFlags, OFlag};
@@ -55,7 +56,21 @@ pub fn extract_tar<R: Read>(reader: R, target: &Path, opts: &ExtractOptions) -> 
 pub fn extract_tar_within<R: Read>(reader: R, target: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<u64> {
     std::fs::create_dir_all(target).path_ctx("create", target)?;
     let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
-    extract(reader, root, target, opts, true, budget)
+    extract(reader, root, target, opts, true, budget, None)
+}
+
+/// `extract_tar_within`, recording the tar-split of the stream (tarsplit.rs);
+/// `reader` must be the `SplitReader` that feeds `split`.
+pub(crate) fn extract_tar_split<R: Read>(
+    reader: R,
+    target: &Path,
+    opts: &ExtractOptions,
+    budget: &SizeBudget,
+    split: SplitHandle,
+) -> Result<u64> {
+    std::fs::create_dir_all(target).path_ctx("create", target)?;
+    let root = openat(nix::fcntl::AT_FDCWD, target, dir_flags(), Mode::empty()).path_ctx("open", target)?;
+    extract(reader, root, target, opts, true, budget, Some(split))
 }
 
 /// Extracts a tar stream into the open folder `dir` as it is (`cp - CTR:DIR`):
@@ -63,11 +78,20 @@ pub fn extract_tar_within<R: Read>(reader: R, target: &Path, opts: &ExtractOptio
 /// same rules keep every entry inside `dir`. `target` is `dir`'s path for
 /// messages and for removing a tree an entry replaces.
 pub fn extract_tar_plain<R: Read>(reader: R, dir: OwnedFd, target: &Path, opts: &ExtractOptions) -> Result<u64> {
-    extract(reader, dir, target, opts, false, &SizeBudget::new(None))
+    extract(reader, dir, target, opts, false, &SizeBudget::new(None), None)
 }
 
-fn extract<R: Read>(reader: R, root: OwnedFd, target: &Path, opts: &ExtractOptions, whiteouts: bool, budget: &SizeBudget) -> Result<u64> {
+fn extract<R: Read>(
+    reader: R,
+    root: OwnedFd,
+    target: &Path,
+    opts: &ExtractOptions,
+    whiteouts: bool,
+    budget: &SizeBudget,
+    split: Option<SplitHandle>,
+) -> Result<u64> {
     let mut ex = Extractor {
+        split,
         root,
         budget,
         target,
@@ -119,6 +143,8 @@ struct PaxSparse {
 }
 
 struct Extractor<'a> {
+    /// The tar-split being recorded (layers only).
+    split: Option<SplitHandle>,
     root: OwnedFd,
     budget: &'a SizeBudget,
     target: &'a Path,
@@ -165,6 +191,18 @@ fn normalize(raw: &[u8]) -> Option<Vec<OsString>> {
         }
     }
     Some(out)
+}
+
+/// An entry's path under the layer root as the tar-split records it.
+fn comps_bytes(comps: &[OsString]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, c) in comps.iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(c.as_bytes());
+    }
+    out
 }
 
 fn rel_path(comps: &[OsString]) -> PathBuf {
@@ -337,6 +375,17 @@ impl Extractor<'_> {
             Err(Errno::ENOENT) => return Ok(false),
             Err(e) => return Err(e).path_ctx("inspect", &path),
         };
+        if let Some(split) = &self.split {
+            let keep_dir_here = keep_dir && is_dir(st.st_mode);
+            if !keep_dir_here && split.borrow_mut().keep_before_remove(parent, name, &comps_bytes(comps), is_dir(st.st_mode))? {
+                // Its content is part of the layer's tar: moved to the stash, not deleted.
+                if is_dir(st.st_mode) {
+                    self.stack.clear();
+                    self.dirs.retain(|k, _| !k.starts_with(comps));
+                }
+                return Ok(false);
+            }
+        }
         if is_dir(st.st_mode) {
             if keep_dir {
                 return Ok(true);
@@ -392,6 +441,15 @@ impl Extractor<'_> {
         if let Some(sp) = &meta.sparse {
             self.pax_sparse(entry, &mut file, sp.realsize.unwrap_or(0), &path, shown)?;
         }
+        // The content of a plain file is read back from diff/ to rebuild the
+        // tar; a sparse one's stream stays in the tar-split record as it is.
+        let recorded = match &self.split {
+            Some(split) if !sparse && meta.sparse.is_none() => {
+                split.borrow_mut().begin_file(comps_bytes(comps));
+                Some(split.clone())
+            }
+            _ => None,
+        };
         // (A PAX sparse file was written whole just above.)
         while meta.sparse.is_none() {
             let n = match entry.read(&mut self.buf) {
@@ -409,6 +467,9 @@ impl Extractor<'_> {
                 file.write_all(chunk).path_ctx("write", &path)?;
             }
             self.total += n as u64;
+        }
+        if let Some(split) = recorded {
+            split.borrow_mut().end_file();
         }
         if sparse {
             // A trailing hole was only seeked over: the length makes it part of the file.

@@ -28,7 +28,9 @@ use std::path::{Path, PathBuf};
 
 use super::budget::{BudgetReader, SizeBudget};
 pub use super::extract::extract_tar;
-use super::extract::extract_tar_within;
+use super::extract::extract_tar_split;
+pub use super::tarsplit::TarReader;
+use super::tarsplit::{Split, SplitReader};
 
 /// Lock held shared by extractions, tried exclusively by `sweep` (see the module comment).
 pub(crate) const TMP_LOCK: &str = ".layers.lock";
@@ -138,7 +140,6 @@ impl<'a> LayerStore<'a> {
         blob: R,
         opts: &ExtractOptions,
     ) -> Result<LayerInfo> {
-        let diff = work.join("diff");
         let read_what = || format!("read layer {digest}");
         let mut raw = HashingReader::new(blob);
         let head = read_head(&mut raw, 4).ctx(read_what)?;
@@ -146,9 +147,9 @@ impl<'a> LayerStore<'a> {
         let src = io::Cursor::new(head).chain(&mut raw);
         let budget = SizeBudget::new(opts.max_size);
         let unpacked = match compression {
-            Compression::Gzip => unpack(flate2::read::MultiGzDecoder::new(src), &diff, opts, &budget),
-            Compression::Zstd => zstd::Decoder::new(src).ctx(read_what).and_then(|d| unpack(d, &diff, opts, &budget)),
-            Compression::None => unpack(src, &diff, opts, &budget),
+            Compression::Gzip => unpack(flate2::read::MultiGzDecoder::new(src), work, opts, &budget),
+            Compression::Zstd => zstd::Decoder::new(src).ctx(read_what).and_then(|d| unpack(d, work, opts, &budget)),
+            Compression::None => unpack(src, work, opts, &budget),
         };
         if budget.exceeded() {
             // Whatever error the limit surfaced as (a failed read, a refused entry), the limit is the cause.
@@ -191,6 +192,21 @@ impl<'a> LayerStore<'a> {
         fs::rename(work, &dest).path_ctx("publish layer", &dest)?;
         crate::json_file::sync_dir(&layers)?;
         Ok(info)
+    }
+
+    /// The layer's original uncompressed tar (whose sha256 is its diff_id),
+    /// rebuilt from its tar-split record and diff/; the reader fails at its end
+    /// if the bytes do not match the diff_id (the layer changed on disk).
+    pub fn open_tar(&self, digest: &str) -> Result<TarReader> {
+        let info = self.info(digest)?;
+        let hex = sha256_hex("layer digest", digest)?;
+        TarReader::open(&self.layer_dir(hex), digest, &info.diff_id)
+    }
+
+    /// Whether a layer has the record `open_tar` needs (layers stored by an
+    /// older sangja have none).
+    pub fn has_tar_split(&self, digest: &str) -> bool {
+        sha256_hex("layer digest", digest).is_ok_and(|hex| self.layer_dir(hex).join(super::tarsplit::SPLIT_FILE).is_file())
     }
 
     /// Removes a layer (used by rmi when no image needs it any more); a missing layer is fine.
@@ -248,14 +264,17 @@ impl<'a> LayerStore<'a> {
     }
 }
 
-/// Decompressed stream → tar extraction; returns (file bytes, diff_id).
-fn unpack<D: Read>(decoded: D, diff: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String)> {
+/// Decompressed stream → tar extraction into `work`/diff, recording the
+/// tar-split beside it (tarsplit.rs); returns (file bytes, diff_id).
+fn unpack<D: Read>(decoded: D, work: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String)> {
     // The budget sits under the hash: the drain of trailing padding below is bounded too.
-    let mut plain = HashingReader::new(BudgetReader::new(decoded, budget));
-    let size = extract_tar_within(&mut plain, diff, opts, budget)?;
-    // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it.
+    let split = Split::create(work)?;
+    let mut plain = SplitReader::new(HashingReader::new(BudgetReader::new(decoded, budget)), split.clone());
+    let size = extract_tar_split(&mut plain, &work.join("diff"), opts, budget, split.clone())?;
+    // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it (and the tar-split).
     io::copy(&mut plain, &mut io::sink()).ctx(|| "read the layer's tar stream".to_string())?;
-    Ok((size, plain.digest()))
+    split.borrow_mut().finish()?;
+    Ok((size, plain.inner().digest()))
 }
 
 /// The refusal of a layer past the size limit: names the limit and how to raise it.

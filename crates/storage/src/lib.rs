@@ -11,6 +11,7 @@ mod digest;
 mod extract;
 
 pub mod layers;
+mod tarsplit;
 
 pub mod tree;
 pub mod vfs;
@@ -20,5 +21,7 @@ mod xattrs;
 pub use extract::extract_tar_plain;
 pub use sangja_core::overlay::remove_tree;
 
+#[cfg(test)]
+mod tarsplit_tests;
 #[cfg(test)]
 mod tests;
