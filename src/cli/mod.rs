@@ -2,6 +2,7 @@
 //! rendering. Calls engine/ for the work; only this layer prints.
 
 pub mod attach;
+pub mod check;
 pub mod completion;
 pub mod containers;
 pub mod docs;
@@ -20,6 +21,7 @@ pub mod logs;
 pub mod network;
 pub mod port;
 pub mod progress;
+pub mod prune;
 pub mod run;
 pub mod stats;
 pub mod supervise;
@@ -122,6 +124,12 @@ pub enum Command {
 pub enum SystemCommand {
     /// Show the disk space used by images, containers and volumes.
     Df(layers::DfArgs),
+    /// Check the store for damage and orphans; --repair removes them.
+    Check(check::CheckArgs),
+    /// Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes).
+    Prune(prune::SystemPruneArgs),
+    /// Remove every container, image, volume and network, and the store's folders.
+    Reset(prune::ResetArgs),
 }
 
 /// `sangja image ...`.
@@ -138,6 +146,8 @@ pub enum ImageCommand {
     Inspect(inspect::InspectArgs),
     /// Make an image of a tarball.
     Import(layers::ImportArgs),
+    /// Remove dangling images (-a: every image no container uses).
+    Prune(prune::ImagePruneArgs),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -293,6 +303,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Import(a) | Command::Image(ImageCommand::Import(a)) => layers::import(&ctx, a),
         Command::Unshare(a) => layers::unshare(&ctx, a),
         Command::System(SystemCommand::Df(a)) => layers::df(&ctx, a),
+        Command::System(SystemCommand::Check(a)) => check::check(&ctx, a),
+        Command::System(SystemCommand::Prune(a)) => prune::system_prune(&ctx, a),
+        Command::System(SystemCommand::Reset(a)) => prune::reset(&ctx, a),
+        Command::Image(ImageCommand::Prune(a)) => prune::image_prune(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

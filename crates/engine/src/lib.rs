@@ -6,6 +6,7 @@ use sangja_core::{config, error, json_file, lock, paths};
 
 pub mod attach;
 pub mod auth;
+pub mod check;
 pub mod commit;
 pub mod containers;
 pub mod drivers;
@@ -21,6 +22,7 @@ pub mod logs;
 pub mod monitor;
 pub mod mounts;
 pub mod names;
+pub mod prune;
 pub mod network;
 pub mod restart;
 pub mod rootview;
