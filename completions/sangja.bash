@@ -556,6 +556,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__image,ls)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__ls"
                 ;;
+            sangja__subcmd__help__subcmd__image,prune)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__prune"
+                ;;
             sangja__subcmd__help__subcmd__image,pull)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__pull"
                 ;;
@@ -586,8 +589,17 @@ _sangja() {
             sangja__subcmd__help__subcmd__network,rm)
                 cmd="sangja__subcmd__help__subcmd__network__subcmd__rm"
                 ;;
+            sangja__subcmd__help__subcmd__system,check)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__check"
+                ;;
             sangja__subcmd__help__subcmd__system,df)
                 cmd="sangja__subcmd__help__subcmd__system__subcmd__df"
+                ;;
+            sangja__subcmd__help__subcmd__system,prune)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__prune"
+                ;;
+            sangja__subcmd__help__subcmd__system,reset)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__reset"
                 ;;
             sangja__subcmd__help__subcmd__volume,create)
                 cmd="sangja__subcmd__help__subcmd__volume__subcmd__create"
@@ -619,6 +631,9 @@ _sangja() {
             sangja__subcmd__image,ls)
                 cmd="sangja__subcmd__image__subcmd__ls"
                 ;;
+            sangja__subcmd__image,prune)
+                cmd="sangja__subcmd__image__subcmd__prune"
+                ;;
             sangja__subcmd__image,pull)
                 cmd="sangja__subcmd__image__subcmd__pull"
                 ;;
@@ -636,6 +651,9 @@ _sangja() {
                 ;;
             sangja__subcmd__image__subcmd__help,ls)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__ls"
+                ;;
+            sangja__subcmd__image__subcmd__help,prune)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__prune"
                 ;;
             sangja__subcmd__image__subcmd__help,pull)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__pull"
@@ -697,17 +715,35 @@ _sangja() {
             sangja__subcmd__network__subcmd__help,rm)
                 cmd="sangja__subcmd__network__subcmd__help__subcmd__rm"
                 ;;
+            sangja__subcmd__system,check)
+                cmd="sangja__subcmd__system__subcmd__check"
+                ;;
             sangja__subcmd__system,df)
                 cmd="sangja__subcmd__system__subcmd__df"
                 ;;
             sangja__subcmd__system,help)
                 cmd="sangja__subcmd__system__subcmd__help"
                 ;;
+            sangja__subcmd__system,prune)
+                cmd="sangja__subcmd__system__subcmd__prune"
+                ;;
+            sangja__subcmd__system,reset)
+                cmd="sangja__subcmd__system__subcmd__reset"
+                ;;
+            sangja__subcmd__system__subcmd__help,check)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__check"
+                ;;
             sangja__subcmd__system__subcmd__help,df)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__df"
                 ;;
             sangja__subcmd__system__subcmd__help,help)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__help"
+                ;;
+            sangja__subcmd__system__subcmd__help,prune)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__prune"
+                ;;
+            sangja__subcmd__system__subcmd__help,reset)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__reset"
                 ;;
             sangja__subcmd__volume,create)
                 cmd="sangja__subcmd__volume__subcmd__create"
@@ -4094,7 +4130,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__image)
-            opts="pull ls rm inspect import"
+            opts="pull ls rm inspect import prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4136,6 +4172,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__image__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__image__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4598,7 +4648,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__system)
-            opts="df"
+            opts="df check prune reset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4611,7 +4661,49 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__system__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__system__subcmd__df)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__system__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__system__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4808,7 +4900,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull ls rm inspect import help"
+            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull ls rm inspect import prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4838,7 +4930,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__help)
-            opts="pull ls rm inspect import help"
+            opts="pull ls rm inspect import prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4894,6 +4986,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5035,6 +5141,40 @@ _sangja() {
             fi
             case "${prev}" in
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__prune)
+            opts="-a -f -h -V --all --force --filter --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6642,12 +6782,50 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version df help"
+            opts="-h -V --root --runroot --storage-driver --log-level --help --version df check prune reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__check)
+            opts="-r -f -q -m -h -V --repair --force --quick --max --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6706,8 +6884,22 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__help)
-            opts="df help"
+            opts="df check prune reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -6740,6 +6932,98 @@ _sangja() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__prune)
+            opts="-a -f -h -V --all --volumes --force --filter --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__reset)
+            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

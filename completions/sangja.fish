@@ -627,24 +627,25 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "pull" -d 'Pull an image from a registry'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "ls" -d 'List images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "rm" -d 'Remove images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "inspect" -d 'Inspect images'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "import" -d 'Make an image of a tarball'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "ls" -d 'List images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "rm" -d 'Remove images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "inspect" -d 'Inspect images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "prune" -d 'Remove dangling images (-a: every image no container uses)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
@@ -724,11 +725,27 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l filter -d 'Only images with (label=) or without (label!=) a label, or created before until=TIME' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every image no container uses, not only dangling ones'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Inspect images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove dangling images (-a: every image no container uses)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1545,7 +1562,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove every volume'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Prune only volumes with this label (label=KEY[=VALUE])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Only volumes with (label=) or without (label!=) a label, or created before until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1748,20 +1765,23 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -s V -l version -d 'Print version'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Output format: json or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1776,7 +1796,55 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Accepted; the summary is always shown'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s m -l max -d 'Maximum allowed age of unreferenced layers and blobs (younger ones may be a pull at work)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s r -l repair -d 'Remove what is damaged (images, layers, containers not running) or orphaned'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s f -l force -d 'With --repair: also remove the containers that use damaged images'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s q -l quick -d 'Skip the time-consuming checks (hashing big blobs, walking layers\' files)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Only containers and images with (label=) or without (label!=) a label, or created before until=TIME' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every unused image, not only dangling ones'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Remove unused volumes too'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "rm" -d 'Remove one or more containers'
@@ -1829,6 +1897,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "inspect" -d 'Inspect images'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Make an image of a tarball'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove dangling images (-a: every image no container uses)'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -1871,6 +1940,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "connect" -d 'Connect a container to a network'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
 
 # Names of containers, images, volumes and networks: asked of sangja itself
 # (`sangja __complete words -- WORDS`); the condition keeps them for the entry.
