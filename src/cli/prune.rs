@@ -54,11 +54,17 @@ fn reclaimed(bytes: u64) -> String {
 pub fn system_prune(ctx: &Context, a: SystemPruneArgs) -> Result<i32> {
     let filters = PruneFilters::parse(&a.filters)?;
     if !a.force {
-        let mut q = String::from("WARNING! This command removes:\n\t- all stopped containers\n\t- all networks not used by at least one container\n");
+        let mut q = String::from(
+            "WARNING! This command removes:\n\t- all stopped containers\n\t- all networks not used by at least one container\n",
+        );
         if a.volumes {
             q.push_str("\t- all volumes not used by at least one container\n");
         }
-        q.push_str(if a.all { "\t- all images without at least one container associated with them\n" } else { "\t- all dangling images\n" });
+        q.push_str(if a.all {
+            "\t- all images without at least one container associated with them\n"
+        } else {
+            "\t- all dangling images\n"
+        });
         if !super::layers::confirm(&q)? {
             return Ok(0);
         }

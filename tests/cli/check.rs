@@ -157,7 +157,7 @@ both! {
         s.run_stdin(&["image", "prune"], "n\n").ok().stdout_is("");
         assert_eq!(s.image_ids().len(), 3);
         let out = s.ok(&["image", "prune", "-f"]);
-        assert_eq!(out.lines(), [dangling.clone()]);
+        assert_eq!(out.lines(), [dangling]);
         assert_eq!(s.image_ids().len(), 2);
         // -a: layered is unused, busybox is used by "src".
         let layered = image_id(s, LAYERED);
@@ -237,5 +237,37 @@ both! {
         s.ok(&["run", "--rm", BUSYBOX, "true"]);
         s.ok(&["system", "reset", "-f"]);
         assert!(!s.root.exists());
+    }
+}
+
+both! {
+    /// A detached container whose monitor and process were killed with
+    /// SIGKILL is still recorded as running: check says so, repair records
+    /// its exit through the state machine, and it starts again.
+    fn check_records_lost_exit(s) {
+        s.pull(BUSYBOX);
+        let id = s.ok(&["run", "-d", "--name", "lost", BUSYBOX, "sleep", "1000"]).lines()[0].clone();
+        let state: String = fs::read_to_string(s.container_dir(&id).join("state.json")).unwrap();
+        let state = serde_json::from_str::<Json>(&state).unwrap();
+        let pids: Vec<String> = ["monitor_pid", "pid"].iter().filter_map(|k| state[*k].as_i64()).map(|p| p.to_string()).collect();
+        assert_eq!(pids.len(), 2, "the state records the monitor and the process: {state:?}");
+        let mut args = vec!["-KILL".to_string()];
+        args.extend(pids.iter().cloned());
+        std::process::Command::new("/bin/kill").args(&args).status().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while pids.iter().any(|p| Path::new(&format!("/proc/{p}")).exists() && !fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default().contains(") Z "))
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let found = s.run(&["system", "check"]).code(125);
+        assert!(found.stdout.contains("recorded as running, but its process and its monitor are gone"), "{found:?}");
+        let fixed = s.ok(&["system", "check", "--repair"]);
+        assert!(fixed.stdout.contains(&format!("Recorded the exit of container {id}")), "{fixed:?}");
+        let raw = serde_json::from_str::<Json>(&fs::read_to_string(s.container_dir(&id).join("state.json")).unwrap()).unwrap();
+        assert_eq!(raw["status"].as_str(), Some("exited"), "{raw:?}");
+        s.ok(&["system", "check"]);
+        s.ok(&["start", "lost"]);
+        s.ok(&["rm", "-f", "lost"]);
     }
 }

@@ -66,8 +66,16 @@ fn v(args: &[&str]) -> Vec<String> {
 fn ops() -> Vec<Op> {
     vec![
         Op { name: "pull", prep: |_, _| vec![v(&["rmi", "-f", LAYERED])], cmd: |_| v(&["pull", "-q", "--tls-verify=false", LAYERED]) },
-        Op { name: "create", prep: |_, p| vec![v(&["rm", "-f", &format!("{p}c")])], cmd: |p| v(&["create", "--name", &format!("{p}c"), BUSYBOX, "true"]) },
-        Op { name: "run", prep: |_, p| vec![v(&["rm", "-f", &format!("{p}r")])], cmd: |p| v(&["run", "--name", &format!("{p}r"), BUSYBOX, "true"]) },
+        Op {
+            name: "create",
+            prep: |_, p| vec![v(&["rm", "-f", &format!("{p}c")])],
+            cmd: |p| v(&["create", "--name", &format!("{p}c"), BUSYBOX, "true"]),
+        },
+        Op {
+            name: "run",
+            prep: |_, p| vec![v(&["rm", "-f", &format!("{p}r")])],
+            cmd: |p| v(&["run", "--name", &format!("{p}r"), BUSYBOX, "true"]),
+        },
         Op {
             name: "run -d",
             prep: |_, p| vec![v(&["rm", "-f", &format!("{p}d")])],
@@ -101,13 +109,21 @@ fn ops() -> Vec<Op> {
             },
             cmd: |p| v(&["commit", &format!("{p}m"), &format!("localhost/{p}img")]),
         },
-        Op { name: "volume create", prep: |_, p| vec![v(&["volume", "rm", "-f", &format!("{p}v")])], cmd: |p| v(&["volume", "create", &format!("{p}v")]) },
+        Op {
+            name: "volume create",
+            prep: |_, p| vec![v(&["volume", "rm", "-f", &format!("{p}v")])],
+            cmd: |p| v(&["volume", "create", &format!("{p}v")]),
+        },
         Op {
             name: "volume rm",
             prep: |_, p| vec![v(&["volume", "create", "--ignore", &format!("{p}w")])],
             cmd: |p| v(&["volume", "rm", &format!("{p}w")]),
         },
-        Op { name: "network create", prep: |_, p| vec![v(&["network", "rm", "-f", &format!("{p}n")])], cmd: |p| v(&["network", "create", &format!("{p}n")]) },
+        Op {
+            name: "network create",
+            prep: |_, p| vec![v(&["network", "rm", "-f", &format!("{p}n")])],
+            cmd: |p| v(&["network", "create", &format!("{p}n")]),
+        },
         Op {
             name: "network rm",
             prep: |s, p| {
@@ -256,10 +272,7 @@ fn kill9_rootless() {
         let (a, r) = w.join().expect("a fault worker failed (its message is above)");
         totals = (totals.0 + a, totals.1 + r);
     }
-    eprintln!(
-        "faults rootless, seed {seed}: {kills} kills landed (of {} tries), {} needed --repair; all survived",
-        totals.0, totals.1
-    );
+    eprintln!("faults rootless, seed {seed}: {kills} kills landed (of {} tries), {} needed --repair; all survived", totals.0, totals.1);
 }
 
 #[test]

@@ -133,6 +133,9 @@ enum Action {
     RemoveVolume,
     /// A network record that does not parse.
     RemoveNetwork(PathBuf),
+    /// A container recorded as running whose process and monitor are gone:
+    /// its exit is recorded (Container::mark_exited, the one state writer).
+    RecordExit,
 }
 
 /// How many objects of each kind were looked at.
@@ -258,15 +261,16 @@ fn dot_tmp_leftover(dir: &Path, name: &str) -> Option<Finding> {
         return None;
     }
     let p = dir.join(name);
-    Some(finding(Kind::Leftover, p.display().to_string(), vec!["the temp file of a write that was cut short".into()], Action::RemovePath(p)))
+    Some(finding(
+        Kind::Leftover,
+        p.display().to_string(),
+        vec!["the temp file of a write that was cut short".into()],
+        Action::RemovePath(p),
+    ))
 }
 
 fn age(path: &Path) -> Duration {
-    fs::symlink_metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| SystemTime::now().duration_since(t).ok())
-        .unwrap_or_default()
+    fs::symlink_metadata(path).and_then(|m| m.modified()).ok().and_then(|t| SystemTime::now().duration_since(t).ok()).unwrap_or_default()
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -312,7 +316,12 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
         let dead = (name.starts_with("rm-") || name.starts_with("layer-")) && !pid_alive(tmp_name_pid(&name));
         if dead {
             let p = paths.tmp_dir().join(&name);
-            out.push(finding(Kind::Leftover, p.display().to_string(), vec!["half-done work of a process that is gone".into()], Action::RemovePath(p)));
+            out.push(finding(
+                Kind::Leftover,
+                p.display().to_string(),
+                vec!["half-done work of a process that is gone".into()],
+                Action::RemovePath(p),
+            ));
         }
     }
 
@@ -343,8 +352,7 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
 
     // Blobs.
     let mut bad_blobs: HashSet<String> = HashSet::new();
-    let used_blobs: HashSet<String> =
-        images.iter().flat_map(|i| [format!("sha256:{}", i.id), i.digest.clone()]).collect();
+    let used_blobs: HashSet<String> = images.iter().flat_map(|i| [format!("sha256:{}", i.id), i.digest.clone()]).collect();
     let blob_dir = paths.blobs_dir().join("sha256");
     for name in crate::paths::entry_names(&blob_dir)? {
         if let Some(f) = dot_tmp_leftover(&blob_dir, &name) {
@@ -400,7 +408,8 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
                     } else if !req.quick {
                         let have = content_size(&dir.join("diff"));
                         if have < info.size {
-                            problems.push(format!("its files hold {have} bytes of the {} recorded: some are missing or truncated", info.size));
+                            problems
+                                .push(format!("its files hold {have} bytes of the {} recorded: some are missing or truncated", info.size));
                         }
                     }
                 }
@@ -417,7 +426,6 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
     }
 
     // Image links.
-    let mut good_images: HashSet<String> = HashSet::new();
     for i in &images {
         let problems = image_findings.entry(i.id.clone()).or_default();
         for (what, d) in [("config", format!("sha256:{}", i.id)), ("manifest", i.digest.clone())] {
@@ -431,9 +439,6 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
             if !good_layers.contains(l) {
                 problems.push(format!("its layer {l} is missing or damaged"));
             }
-        }
-        if problems.is_empty() {
-            good_images.insert(i.id.clone());
         }
     }
 
@@ -493,8 +498,17 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
                 continue;
             }
         };
+        let recorded_running = state.status.as_str() == "running" || state.status.as_str() == "paused";
         record::reconcile(&mut state);
         let c = Container { config, state, dir: dir.clone() };
+        if recorded_running && !c.is_running() {
+            out.push(finding(
+                Kind::Container,
+                name.clone(),
+                vec!["it is recorded as running, but its process and its monitor are gone".into()],
+                Action::RecordExit,
+            ));
+        }
         let mut problems = Vec::new();
         if c.config.id != name {
             problems.push(format!("its config names another id ({})", short(&c.config.id)));
@@ -587,11 +601,15 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
         let p = net_dir.join(&name);
         match crate::json_file::read::<NetworkRecord>(&p) {
             Ok(r) if r.name == n => {}
-            Ok(r) => out.push(finding(Kind::Network, n, vec![format!("its record names another network ({})", r.name)], Action::RemoveNetwork(p))),
+            Ok(r) => out.push(finding(
+                Kind::Network,
+                n,
+                vec![format!("its record names another network ({})", r.name)],
+                Action::RemoveNetwork(p),
+            )),
             Err(e) => out.push(finding(Kind::Network, n, vec![format!("its record cannot be read: {e}")], Action::RemoveNetwork(p))),
         }
     }
-    let _ = good_images;
     out.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     Ok((counts, out))
 }
@@ -732,13 +750,32 @@ fn repair(engine: &Engine, req: &CheckRequest, report: &mut CheckReport) {
             Action::RemoveVolume => (|| {
                 let _guard = lock::exclusive(&engine.paths.store_lock())?;
                 let users = store.list().map(|l| {
-                    l.iter().any(|c| c.config.options.mounts.iter().any(|m| matches!(m, MountRequest::Volume { name, .. } if *name == f.id)))
+                    l.iter()
+                        .any(|c| c.config.options.mounts.iter().any(|m| matches!(m, MountRequest::Volume { name, .. } if *name == f.id)))
                 });
                 if users.unwrap_or(true) {
                     return Ok(None);
                 }
                 VolumeStore::new(&engine.paths).remove(&f.id)?;
                 Ok(Some(done("deleted")))
+            })(),
+            Action::RecordExit => (|| {
+                let dir = engine.paths.containers_dir().join(&f.id);
+                if !dir.join("config.json").exists() {
+                    return Ok(None);
+                }
+                let config: ContainerConfig = crate::json_file::read(&dir.join("config.json"))?;
+                let mut c = Container { config, state: ContainerState::default(), dir };
+                // A start holds this lock until the new pid is recorded.
+                let _starting = c.start_lock()?;
+                c.state = crate::json_file::read_opt(&c.dir.join("state.json"))?.unwrap_or_default();
+                let gone =
+                    |s: &ContainerState| !record::same_process(s.pid, s.pid_start) && !record::same_process(s.monitor_pid, s.monitor_start);
+                if !c.is_running() || !gone(&c.state) {
+                    return Ok(None);
+                }
+                c.mark_exited(-1)?;
+                Ok(Some(done("recorded the exit of")))
             })(),
             Action::RemoveNetwork(p) => (|| {
                 let ns = NetworkStore::new(&engine.paths.root);
