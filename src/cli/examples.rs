@@ -98,7 +98,10 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ("volume ls", &[("List volumes; only their names.", "sangja volume ls\nsangja volume ls -q")]),
     ("volume inspect", &[("Show a volume as JSON.", "sangja volume inspect data")]),
     ("volume rm", &[("Remove a volume; with -f also when containers use it.", "sangja volume rm data\nsangja volume rm -f data")]),
-    ("volume prune", &[("Remove every volume no container uses.", "sangja volume prune")]),
+    ("volume prune", &[
+        ("Remove every volume no container uses.", "sangja volume prune"),
+        ("Without asking, keeping those labelled keep.", "sangja volume prune -f --filter label!=keep"),
+    ]),
     ("volume exists", &[("Create a volume only if it is missing.", "sangja volume exists data || sangja volume create data")]),
     ("import", &[("Make an image of a tarball.", "sangja import rootfs.tar localhost/mybase:1")]),
     ("unshare", &[
@@ -107,6 +110,20 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ]),
     ("system", &[("Show the disk space used.", "sangja system df")]),
     ("system df", &[("Show the disk space used by images, containers and volumes.", "sangja system df")]),
+    ("system check", &[
+        ("Check the store; exit 125 if something is damaged.", "sangja system check"),
+        ("Remove what is damaged or orphaned, and the containers of damaged images too.", "sangja system check --repair --force"),
+        ("Report layers no image uses as soon as they are 10 minutes old.", "sangja system check --max 10m"),
+    ]),
+    ("system prune", &[
+        ("Remove stopped containers, unused networks and dangling images without asking.", "sangja system prune -f"),
+        ("Also every unused image and volume.", "sangja system prune -a --volumes"),
+    ]),
+    ("system reset", &[("Remove every container, image, volume and network, and the store.", "sangja system reset -f")]),
+    ("image prune", &[
+        ("Remove dangling images.", "sangja image prune -f"),
+        ("Remove every image no container uses, created over a day ago.", "sangja image prune -a --filter until=24h"),
+    ]),
     ("attach", &[("Attach to a running container's terminal; detach with ctrl-p ctrl-q.", "sangja attach web")]),
     ("generate", &[("Write a systemd unit for a container.", "sangja generate systemd --new --name --files web")]),
     ("generate systemd", &[

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod attach;
 pub mod build;
+pub mod check;
 pub mod completion;
 pub mod containers;
 pub mod docs;
@@ -22,6 +23,7 @@ pub mod logs;
 pub mod network;
 pub mod port;
 pub mod progress;
+pub mod prune;
 pub mod run;
 pub mod stats;
 pub mod supervise;
@@ -148,6 +150,12 @@ pub enum Command {
 pub enum SystemCommand {
     /// Show the disk space used by images, containers and volumes.
     Df(layers::DfArgs),
+    /// Check the store for damage and orphans; --repair removes them.
+    Check(check::CheckArgs),
+    /// Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes).
+    Prune(prune::SystemPruneArgs),
+    /// Remove every container, image, volume and network, and the store's folders.
+    Reset(prune::ResetArgs),
 }
 
 /// `sangja image ...`.
@@ -187,6 +195,8 @@ pub enum ImageCommand {
     Save(archive::SaveArgs),
     /// Load images from an archive or folder.
     Load(archive::LoadArgs),
+    /// Remove dangling images (-a: every image no container uses).
+    Prune(prune::ImagePruneArgs),
 }
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
@@ -359,6 +369,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Save(a) | Command::Image(ImageCommand::Save(a)) => archive::save(&ctx, a),
         Command::Load(a) | Command::Image(ImageCommand::Load(a)) => archive::load(&ctx, a),
+        Command::System(SystemCommand::Check(a)) => check::check(&ctx, a),
+        Command::System(SystemCommand::Prune(a)) => prune::system_prune(&ctx, a),
+        Command::System(SystemCommand::Reset(a)) => prune::reset(&ctx, a),
+        Command::Image(ImageCommand::Prune(a)) => prune::image_prune(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),
         Command::FuseMount(_) => Ok(0),

@@ -119,7 +119,7 @@ pub struct PruneArgs {
     /// Do not ask for confirmation.
     #[arg(short, long)]
     pub force: bool,
-    /// Prune only volumes with this label (label=KEY[=VALUE]).
+    /// Only volumes with (label=) or without (label!=) a label, or created before until=TIME.
     #[arg(long = "filter", value_name = "FILTER")]
     pub filters: Vec<String>,
 }
@@ -200,29 +200,7 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             }
             Ok(code)
         }
-        VolumeCommand::Prune(a) => {
-            let mut labels = Vec::new();
-            for f in &a.filters {
-                match f.strip_prefix("label=") {
-                    Some(l) => labels.push(match l.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                        None => (l.to_string(), None),
-                    }),
-                    None => return Err(Error::Invalid(format!("prune filter {f:?} is not supported: use label=KEY[=VALUE]"))),
-                }
-            }
-            if !a.force
-                && !super::layers::confirm(
-                    "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:",
-                )?
-            {
-                return Ok(0);
-            }
-            for n in engine_volumes::prune(&ctx.engine, &labels)? {
-                println!("{n}");
-            }
-            Ok(0)
-        }
+        VolumeCommand::Prune(a) => super::prune::volume_prune(ctx, a.force, &a.filters),
         VolumeCommand::Exists(a) => Ok(if engine_volumes::exists(&ctx.engine, &a.name)? { 0 } else { 1 }),
     }
 }

@@ -51,3 +51,5 @@ mod manifest;
 mod build;
 // issue 17: save, load, archive transports
 mod archive;
+// issue 16: system check, prune, reset
+mod check;
