@@ -758,7 +758,7 @@ _sangja() {
 
     case "${cmd}" in
         sangja)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
+            opts="-v -h --root --runroot --storage-driver --log-level --noout --version --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,7 +777,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -788,7 +788,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____complete)
-            opts="-h -V --all --stopped --root --runroot --storage-driver --log-level --help --version containers images volumes networks words"
+            opts="-h --all --stopped --root --runroot --storage-driver --log-level --noout --help containers images volumes networks words"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +807,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -818,7 +818,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____fuse__subcmd__mount)
-            opts="-h -V --kernel --vfs --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --kernel --vfs --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,7 +841,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -852,7 +852,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____generate__subcmd__docs)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,7 +871,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -882,7 +882,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____quadlet)
-            opts="-h -V --dryrun --user --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --dryrun --user --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -901,7 +901,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -912,7 +912,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__attach)
-            opts="-h -V --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,7 +939,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -950,7 +950,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__commit)
-            opts="-a -m -c -q -p -f -h -V --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,7 +1009,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1020,7 +1020,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__completion)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version bash zsh fish"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,7 +1039,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1050,7 +1050,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1069,7 +1069,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1080,7 +1080,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__attach)
-            opts="-h -V --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,7 +1107,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1118,7 +1118,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__commit)
-            opts="-a -m -c -q -p -f -h -V --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1177,7 +1177,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1188,7 +1188,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__cp)
-            opts="-a -h -V --archive --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1215,7 +1215,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1226,7 +1226,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1244,6 +1244,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1253,10 +1257,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1460,6 +1460,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1473,7 +1481,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1484,7 +1492,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__diff)
-            opts="-h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,7 +1515,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1518,7 +1526,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__exec)
-            opts="-i -t -d -u -w -e -h -V --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1573,7 +1581,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1584,7 +1592,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__export)
-            opts="-o -h -V --output --root --runroot --storage-driver --log-level --help --version"
+            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1611,7 +1619,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2014,7 +2022,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2049,7 +2057,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2060,7 +2068,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__kill)
-            opts="-s -a -h -V --signal --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-s -a -h --signal --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2087,7 +2095,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2098,7 +2106,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__logs)
-            opts="-f -t -n -l -h -V --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2129,7 +2137,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2140,7 +2148,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__ls)
-            opts="-a -q -l -f -n -s -h -V --all --quiet --no-trunc --latest --format --filter --last --size --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2179,7 +2187,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2190,7 +2198,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__mount)
-            opts="-h -V --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2209,7 +2217,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2220,7 +2228,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__pause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2239,7 +2247,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2250,7 +2258,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__port)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2269,7 +2277,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2280,7 +2288,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__prune)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2299,7 +2307,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2310,7 +2318,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rename)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2329,7 +2337,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2340,7 +2348,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__restart)
-            opts="-t -a -h -V --time --all --running --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -h --time --all --running --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2367,7 +2375,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2378,7 +2386,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -t -h -V --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -v -i -t -h --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2409,7 +2417,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2420,7 +2428,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2438,6 +2446,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2447,10 +2459,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2654,6 +2662,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2667,7 +2683,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2678,7 +2694,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2705,7 +2721,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2716,7 +2732,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stats)
-            opts="-a -i -h -V --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2747,7 +2763,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2758,7 +2774,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stop)
-            opts="-t -a -i -h -V --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -i -h --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2789,7 +2805,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2800,7 +2816,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__top)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2819,7 +2835,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2830,7 +2846,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unmount)
-            opts="-a -f -h -V --all --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2849,7 +2865,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2860,7 +2876,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unpause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2879,7 +2895,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2890,7 +2906,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__wait)
-            opts="-i -h -V --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -h --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2917,7 +2933,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2928,7 +2944,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__cp)
-            opts="-a -h -V --archive --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2955,7 +2971,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2966,7 +2982,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2984,6 +3000,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2993,10 +3013,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3200,6 +3216,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3213,7 +3237,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3224,7 +3248,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__diff)
-            opts="-h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3247,7 +3271,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3258,7 +3282,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__exec)
-            opts="-i -t -d -u -w -e -h -V --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3313,7 +3337,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3324,7 +3348,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__export)
-            opts="-o -h -V --output --root --runroot --storage-driver --log-level --help --version"
+            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3351,7 +3375,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3362,7 +3386,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__generate)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version systemd help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help systemd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3381,7 +3405,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3434,7 +3458,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__generate__subcmd__systemd)
-            opts="-n -f -t -h -V --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --root --runroot --storage-driver --log-level --help --version"
+            opts="-n -f -t -h --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3481,7 +3505,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4808,7 +4832,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull ls rm inspect import help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help pull ls rm inspect import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4827,7 +4851,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4936,7 +4960,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__import)
-            opts="-c -m -q -h -V --change --message --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4971,7 +4995,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4982,7 +5006,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5017,7 +5041,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5028,7 +5052,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__ls)
-            opts="-q -a -h -V --quiet --all --no-trunc --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -n -h --quiet --all --no-trunc --format --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5051,7 +5075,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5062,7 +5086,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -h --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5101,7 +5125,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5112,7 +5136,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__rm)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5131,7 +5155,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5142,7 +5166,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__images)
-            opts="-q -a -h -V --quiet --all --no-trunc --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -n -h --quiet --all --no-trunc --format --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5165,7 +5189,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5176,7 +5200,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__import)
-            opts="-c -m -q -h -V --change --message --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5211,7 +5235,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5222,7 +5246,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__info)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5249,7 +5273,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5260,7 +5284,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5295,7 +5319,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5306,7 +5330,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__kill)
-            opts="-s -a -h -V --signal --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-s -a -h --signal --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5333,7 +5357,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5344,7 +5368,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__login)
-            opts="-u -p -v -h -V --username --password --password-stdin --get-login --tls-verify --authfile --verbose --root --runroot --storage-driver --log-level --help --version"
+            opts="-u -p -v -h --username --password --password-stdin --get-login --tls-verify --authfile --verbose --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5387,7 +5411,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5398,7 +5422,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logout)
-            opts="-a -h -V --all --authfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --authfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5421,7 +5445,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5432,7 +5456,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logs)
-            opts="-f -t -n -l -h -V --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5463,7 +5487,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5474,7 +5498,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__mount)
-            opts="-h -V --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5493,7 +5517,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5504,7 +5528,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version create ls inspect rm prune exists connect disconnect help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create ls inspect rm prune exists connect disconnect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5523,7 +5547,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5534,7 +5558,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__connect)
-            opts="-f -h -V --alias --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5557,7 +5581,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5568,7 +5592,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__create)
-            opts="-d -h -V --driver --subnet --gateway --internal --label --ignore --root --runroot --storage-driver --log-level --help --version"
+            opts="-d -h --driver --subnet --gateway --internal --label --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5607,7 +5631,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5618,7 +5642,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__disconnect)
-            opts="-f -h -V --alias --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5641,7 +5665,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5652,7 +5676,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5671,7 +5695,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5822,7 +5846,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__inspect)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5849,7 +5873,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5860,7 +5884,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__ls)
-            opts="-f -q -h -V --filter --format --quiet --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -q -h --filter --format --quiet --no-trunc --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5891,7 +5915,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5902,7 +5926,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__prune)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5921,7 +5945,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5932,7 +5956,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__rm)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5951,7 +5975,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5962,7 +5986,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5981,7 +6005,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5992,7 +6016,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__port)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6011,7 +6035,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6022,7 +6046,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__ps)
-            opts="-a -q -l -f -n -s -h -V --all --quiet --no-trunc --latest --format --filter --last --size --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6061,7 +6085,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6072,7 +6096,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -h --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6111,7 +6135,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6122,7 +6146,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rename)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6141,7 +6165,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6152,7 +6176,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__restart)
-            opts="-t -a -h -V --time --all --running --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -h --time --all --running --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6179,7 +6203,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6190,7 +6214,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rm)
-            opts="-f -a -v -i -t -h -V --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -v -i -t -h --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6221,7 +6245,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6232,7 +6256,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rmi)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6251,7 +6275,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6262,7 +6286,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6280,6 +6304,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6289,10 +6317,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6496,6 +6520,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6509,7 +6541,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6520,7 +6552,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6547,7 +6579,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6558,7 +6590,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stats)
-            opts="-a -i -h -V --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6589,7 +6621,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6600,7 +6632,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stop)
-            opts="-t -a -i -h -V --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -i -h --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6631,7 +6663,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6642,7 +6674,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version df help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help df help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6661,7 +6693,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6672,7 +6704,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__df)
-            opts="-v -h -V --format --verbose --root --runroot --storage-driver --log-level --help --version"
+            opts="-v -h --format --verbose --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6695,7 +6727,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6748,7 +6780,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__top)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6767,7 +6799,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6778,7 +6810,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unmount)
-            opts="-a -f -h -V --all --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6797,7 +6829,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6808,7 +6840,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unpause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6827,7 +6859,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6838,7 +6870,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unshare)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6857,7 +6889,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6868,7 +6900,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__version)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6895,7 +6927,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6906,7 +6938,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version create ls inspect rm prune exists help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create ls inspect rm prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6925,7 +6957,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6936,7 +6968,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__create)
-            opts="-d -l -o -h -V --driver --label --opt --ignore --root --runroot --storage-driver --log-level --help --version"
+            opts="-d -l -o -h --driver --label --opt --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6979,7 +7011,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6990,7 +7022,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7009,7 +7041,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7132,7 +7164,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__inspect)
-            opts="-f -a -h -V --format --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -h --format --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7159,7 +7191,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7170,7 +7202,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__ls)
-            opts="-f -q -h -V --filter --format --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -q -h --filter --format --quiet --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7201,7 +7233,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7212,7 +7244,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__prune)
-            opts="-f -h -V --force --filter --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7235,7 +7267,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7246,7 +7278,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__rm)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -h --force --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7265,7 +7297,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7276,7 +7308,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__wait)
-            opts="-i -h -V --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -h --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7303,7 +7335,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)

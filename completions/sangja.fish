@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sangja_global_optspecs
-    string join \n root= runroot= storage-driver= log-level= h/help V/version
+    string join \n root= runroot= storage-driver= log-level= noout v/version h/help
 end
 
 function __fish_sangja_needs_command
@@ -27,15 +27,17 @@ end
 complete -c sangja -n "__fish_sangja_needs_command" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_needs_command" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_needs_command" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_needs_command" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_needs_command" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_needs_command" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_needs_command" -s v -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_needs_command" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_needs_command" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -84,9 +86,9 @@ complete -c sangja -n "__fish_sangja_needs_command" -f -a "system" -d 'System-wi
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -134,17 +136,20 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l sdnotify -d 'Who s
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s i -l interactive -d 'Keep stdin open'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -154,17 +159,18 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -s q -l quiet -d 'Sup
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
-complete -c sangja -n "__fish_sangja_using_subcommand run" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand run" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -172,13 +178,13 @@ complete -c sangja -n "__fish_sangja_using_subcommand rm" -s f -l force -d 'Remo
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -226,17 +232,20 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l sdnotify -d 'Wh
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s i -l interactive -d 'Keep stdin open'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -246,93 +255,99 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -s q -l quiet -d '
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
-complete -c sangja -n "__fish_sangja_using_subcommand create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand create" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand start" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand start" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l all -d 'Start all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand start" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand kill" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s a -l all -d 'Signal all running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand kill" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l running -d 'Restart only the running ones (with --all)'
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand wait" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l tail -d 'Only the last N lines (-1: all)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l until -d 'Only lines before this time (same forms as --since)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -340,59 +355,63 @@ complete -c sangja -n "__fish_sangja_using_subcommand logs" -s f -l follow -d 'F
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s t -l timestamps -d 'Show the time of each line'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s n -l names -d 'Prefix lines with container names instead of ids (several containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s l -l latest -d 'The latest container'
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand port" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand port" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand port" -s a -l all -d 'List the ports of every running container'
+complete -c sangja -n "__fish_sangja_using_subcommand port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand port" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand pause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand rename" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand rename" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand rename" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
@@ -402,10 +421,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand exec" -l detach-keys -d 'K
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -413,78 +433,83 @@ complete -c sangja -n "__fish_sangja_using_subcommand exec" -s i -l interactive 
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s d -l detach -d 'Run the command in the background'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l privileged -d 'Give the command every capability'
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand attach" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand attach" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l no-stdin -d 'Do not pass our stdin to the container'
+complete -c sangja -n "__fish_sangja_using_subcommand attach" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand top" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand top" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand top" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand top" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand top" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -s i -l interval -d 'Seconds between readings when streaming' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand stats" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand stats" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -s a -l all -d 'Show all containers (those not running with empty readings)'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l no-stream -d 'Print one reading and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand stats" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand cp" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand cp" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand cp" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand cp" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand diff" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand diff" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand diff" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s a -l author -d 'Author of the image' -r
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
@@ -493,56 +518,60 @@ complete -c sangja -n "__fish_sangja_using_subcommand commit" -s f -l format -d 
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand export" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand export" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand export" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand export" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand mount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s a -l all -d 'Unmount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s f -l force -d 'Accepted for podman compatibility'
+complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
@@ -551,56 +580,62 @@ complete -c sangja -n "__fish_sangja_using_subcommand pull" -l creds -d 'Credent
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s q -l quiet -d 'Print nothing but the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand images" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand images" -s n -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand images" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s f -l force -d 'Remove the image even if containers use it (removing those containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s a -l all -d 'Remove all images'
+complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s i -l ignore -d 'Do not complain about images that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -609,8 +644,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand ps" -s q -l quiet -d 'Show
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s l -l latest -d 'Show the latest container only'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s s -l size -d 'Show the size of each container\'s writable layer'
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
 image\t''
 all\t''"
@@ -618,27 +654,29 @@ complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s f -l format -d
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "ls" -d 'List images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull ls rm inspect import help" -f -a "rm" -d 'Remove images'
@@ -653,46 +691,51 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print nothing but the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s n -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the image even if containers use it (removing those containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all images'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not complain about images that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
 image\t''
 all\t''"
@@ -700,30 +743,32 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove images'
@@ -733,15 +778,16 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -771,9 +817,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -821,17 +867,20 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep stdin open'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -841,17 +890,18 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -859,13 +909,13 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -913,17 +963,20 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep stdin open'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s t -l tty -d 'Allocate a pseudo-TTY'
@@ -933,93 +986,99 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l all -d 'Start all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l running -d 'Restart only the running ones (with --all)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines (-1: all)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Only lines before this time (same forms as --since)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -1027,59 +1086,63 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show the time of each line'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l names -d 'Prefix lines with container names instead of ids (several containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s l -l latest -d 'The latest container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'List the ports of every running container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
@@ -1089,10 +1152,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -1100,78 +1164,83 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a pseudo-TTY'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Run the command in the background'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l privileged -d 'Give the command every capability'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not pass our stdin to the container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s i -l interval -d 'Seconds between readings when streaming' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s a -l all -d 'Show all containers (those not running with empty readings)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-stream -d 'Print one reading and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s a -l author -d 'Author of the image' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
@@ -1180,66 +1249,71 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s a -l all -d 'Unmount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s f -l force -d 'Accepted for podman compatibility'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
@@ -1248,8 +1322,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s l -l latest -d 'Show the latest container only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s s -l size -d 'Show the size of each container\'s writable layer'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
 image\t''
 all\t''"
@@ -1257,28 +1332,30 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -1310,29 +1387,31 @@ complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l kernel -d
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l vfs -d 'The vfs driver instead: apply the layers into UPPER (empty) and bind-mount it'
+complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Store.GraphRoot}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand info" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand info" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand info" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand info" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand info" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s u -l username -d 'User name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s p -l password -d 'Password (visible to other users in `ps`: prefer --password-stdin)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
@@ -1340,95 +1419,102 @@ complete -c sangja -n "__fish_sangja_using_subcommand login" -l authfile -d 'The
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand login" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand login" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l get-login -d 'Print the user name stored for the registry and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s v -l verbose -d 'Print the auth file used'
+complete -c sangja -n "__fish_sangja_using_subcommand login" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand login" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l authfile -d 'The auth file (default as for login)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand logout" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand logout" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
+complete -c sangja -n "__fish_sangja_using_subcommand logout" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand version" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Client.Version}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand version" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand version" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand version" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand version" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand version" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand completion" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand completion" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand completion" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand completion" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand completion" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand completion" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l all -d 'Containers: all of them (default: the running ones)'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l stopped -d 'Containers: only the ones not running'
+complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand __complete" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -f -a "systemd" -d 'Write a systemd unit that runs a container'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l restart-policy -d 'systemd\'s Restart= value: no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always' -r
@@ -1439,46 +1525,49 @@ complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l new -d 'Create the container at start and remove it at stop (from its recorded create command)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s n -l name -d 'Name the unit after the container\'s name, not its id'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s f -l files -d 'Write the unit to CONTAINER_PREFIX-NAME.service in the current folder and print its path'
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write a systemd unit that runs a container'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l dryrun -d 'Print the units to stdout instead of writing them'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l user -d 'The units of the user\'s files (default when not root), not the system\'s'
+complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -f -a "create" -d 'Create a volume'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -f -a "ls" -d 'List volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists help" -f -a "inspect" -d 'Show volumes\' details as JSON'
@@ -1492,85 +1581,92 @@ complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Do nothing if the volume exists'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, label=KEY[=VALUE], dangling=true|false, driver=' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only names'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect every volume'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove volumes in use too, with the containers that use them'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove every volume'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Prune only volumes with this label (label=KEY[=VALUE])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a volume'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show volumes\' details as JSON'
@@ -1581,15 +1677,16 @@ complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "create" -d 'Create a bridge network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "ls" -d 'List networks'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "inspect" -d 'Show networks\' details as JSON'
@@ -1606,112 +1703,121 @@ complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_s
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l internal -d 'No route to the outside: containers reach only each other'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l ignore -d 'Do nothing if the network exists'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, id=, driver=, label=KEY[=VALUE]' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only names'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers that use the network too'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a bridge network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List networks'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show networks\' details as JSON'
@@ -1726,56 +1832,60 @@ complete -c sangja -n "__fish_sangja_using_subcommand import" -s m -l message -d
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand import" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand import" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand import" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand import" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand import" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand import" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand unshare" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Output format: json or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l log-level -d 'Log messages at this level and above: debug, info, warn, error' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
+warning\t''
 error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Accepted; the summary is always shown'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help" -f -a "run" -d 'Run a command in a new container'

@@ -36,6 +36,9 @@ pub struct PsArgs {
     /// Show the size of each container's writable layer.
     #[arg(short, long)]
     pub size: bool,
+    /// Do not print the title line.
+    #[arg(long)]
+    pub noheading: bool,
 }
 
 fn unix(ts: &Option<String>) -> i64 {
@@ -147,7 +150,7 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
             if args.size {
                 cols.push(("SIZE", "Size"));
             }
-            format::render(&fmt, &cols, &table_rows)?
+            format::without_header(&fmt, format::render(&fmt, &cols, &table_rows)?, args.noheading)
         }
     };
     print!("{out}");
@@ -195,7 +198,8 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
         names.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
     let req = RemoveRequest {
-        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore },
+        // podman: --force also lets a missing container go (rm -f in scripts).
+        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore || args.force },
         force: args.force,
         stop: args.time.map(|t| StopOptions { timeout: Some(t) }),
         volumes: args.volumes,
@@ -205,11 +209,12 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     let mut code = 0;
     for outcome in outcomes {
         match outcome {
-            RemoveOutcome::Removed { id, volumes_error, .. } => {
+            RemoveOutcome::Removed { given, volumes_error, .. } => {
                 if let Some(e) = volumes_error {
                     eprintln!("Error: {e}");
                 }
-                println!("{id}");
+                // As podman: the name or id as given (the full id with --all).
+                println!("{given}");
             }
             RemoveOutcome::Missing { .. } => {}
             RemoveOutcome::Failed { error, .. } => {

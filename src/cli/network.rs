@@ -126,6 +126,9 @@ pub struct NetLsArgs {
     /// Do not truncate ids.
     #[arg(long)]
     pub no_trunc: bool,
+    /// Do not print the title line.
+    #[arg(long)]
+    pub noheading: bool,
 }
 
 #[derive(Debug, Args)]
@@ -212,7 +215,8 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
                 return Ok(0);
             }
             let fmt = Format::parse(a.format.as_deref());
-            print!("{}", format::render(&fmt, &[("NETWORK ID", "ID"), ("NAME", "Name"), ("DRIVER", "Driver")], &rows)?);
+            let out = format::render(&fmt, &[("NETWORK ID", "ID"), ("NAME", "Name"), ("DRIVER", "Driver")], &rows)?;
+            print!("{}", format::without_header(&fmt, out, a.noheading));
             Ok(0)
         }
         NetworkCommand::Inspect(a) => {
@@ -238,6 +242,8 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
             for n in &a.names {
                 match engine_network::remove(engine, n, a.force) {
                     Ok(name) => println!("{name}"),
+                    // podman: --force also means a missing network is no error.
+                    Err(e) if a.force && e.kind() == crate::error::ErrorKind::NotFound => {}
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such network, 2 in use, 125 anything else.

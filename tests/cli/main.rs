@@ -44,3 +44,5 @@ mod package;
 mod systemd;
 // issue 15: snapshots of the outputs scripts parse
 mod outputs;
+// issue 19: podman's command line as scripts use it
+mod parity;

@@ -1,0 +1,135 @@
+//! podman's command line as scripts use it (issue 19): the last of a
+//! repeated flag wins, global flags, --noheading, flags podman ignores or
+//! sangja refuses on purpose (src/cli/compat.txt), --force/--ignore on a
+//! name that does not exist, podman's messages and exit codes.
+
+use crate::util::*;
+
+both! {
+    /// `--name a --name b` names the container b; `--format x --format y` prints y.
+    fn last_flag_wins(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--name", "parity-a", "--name", "parity-b", BUSYBOX, "true"]);
+        let names = s.ok(&["ps", "-a", "--format", "{{.ID}}", "--format", "{{.Names}}"]).lines();
+        assert_eq!(names, ["parity-b"], "the last --name and the last --format win");
+        // A boolean given twice, and the short and long forms of one flag.
+        s.ok(&["rm", "-f", "--force", "parity-b"]).stdout_is("parity-b\n");
+        // A global flag given twice.
+        s.ok(&["--log-level", "debug", "--log-level", "error", "ps"]);
+    }
+}
+
+#[test]
+fn last_userns_wins() {
+    let Some(s) = Sangja::rootless("parity::last_userns_wins") else { return };
+    s.pull(BUSYBOX);
+    let Mode::Rootless { user, .. } = s.mode.clone() else { unreachable!() };
+    // keep-id last: the user's own uid inside.
+    s.ok(&["run", "--rm", "--userns=host", "--userns=keep-id", BUSYBOX, "id", "-u"]).stdout_is(&format!("{}\n", user.uid));
+    s.ok(&["run", "--rm", "--userns=keep-id", "--userns=host", BUSYBOX, "id", "-u"]).stdout_is("0\n");
+}
+
+both! {
+    /// podman's global flags parse; --noout silences stdout; an unknown
+    /// --log-level exits 1 with podman's message; `warning` is a level.
+    fn global_flags(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--name", "parity-g", BUSYBOX, "true"]);
+        let out = s.ok(&[
+            "--runtime", "crun", "--runtime-flag", "debug", "--cgroup-manager", "cgroupfs", "--tmpdir", "/tmp",
+            "--events-backend", "file", "--storage-opt", "overlay.mount_program=/x", "--syslog", "--conmon", "/x",
+            "--network-cmd-path", "/x", "ps", "-a", "--format", "{{.Names}}",
+        ]);
+        assert_eq!(out.lines(), ["parity-g"], "{out:?}");
+        let quiet = s.ok(&["--noout", "ps", "-a"]);
+        assert_eq!(quiet.stdout, "", "--noout: {quiet:?}");
+        let quiet = s.ok(&["ps", "-a", "--noout"]);
+        assert_eq!(quiet.stdout, "", "--noout after the command: {quiet:?}");
+        s.ok(&["--log-level", "warning", "ps"]);
+        let bad = s.run(&["--log-level", "bogus", "ps"]).code(1);
+        assert!(bad.stderr.contains("Log Level \"bogus\" is not supported, choose from: trace, debug, info, warn"), "{bad:?}");
+        // A remote connection is refused on purpose, naming the flag.
+        s.run(&["--remote", "ps"]).code(125).stderr_has("--remote is not supported by sangja");
+    }
+}
+
+both! {
+    /// --noheading on ps, images, volume ls, network ls; volume ls's name filter is a regex.
+    fn noheading_and_name_regex(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--name", "parity-h", BUSYBOX, "true"]);
+        let ps = s.ok(&["ps", "-a", "--noheading"]);
+        assert_eq!(ps.stdout.lines().count(), 1, "{ps:?}");
+        assert!(ps.stdout.trim_end().ends_with("parity-h") && !ps.stdout.contains("CONTAINER ID"), "{ps:?}");
+        let with = s.ok(&["ps", "-a", "--format", "table {{.Names}}", "--noheading"]);
+        assert_eq!(with.lines(), ["parity-h"], "a table template loses its title too: {with:?}");
+        let images = s.ok(&["images", "-n"]);
+        assert!(!images.stdout.contains("REPOSITORY") && images.stdout.contains("busybox"), "{images:?}");
+        assert!(s.ok(&["images"]).stdout.contains("REPOSITORY"), "the title is still there without the flag");
+        for v in ["parity-vol1", "parity-vol22", "other"] {
+            s.ok(&["volume", "create", v]);
+        }
+        let vols = s.ok(&["volume", "ls", "--noheading", "--filter", "name=^parity-vol[0-9]$"]);
+        assert_eq!(vols.stdout.lines().count(), 1, "{vols:?}");
+        assert!(vols.stdout.trim_end().ends_with("parity-vol1") && !vols.stdout.contains("VOLUME NAME"), "{vols:?}");
+        let all = s.ok(&["volume", "ls", "-q", "--filter", "name=vol"]).lines();
+        assert_eq!(all, ["parity-vol1", "parity-vol22"], "a regex matches anywhere in the name");
+        s.run(&["volume", "ls", "--filter", "name=("]).code(125).stderr_has("not a regular expression");
+        let nets = s.ok(&["network", "ls", "--noheading"]);
+        assert!(!nets.stdout.contains("NETWORK ID") && nets.stdout.contains("sangja"), "{nets:?}");
+    }
+}
+
+both! {
+    /// A bogus name with --force or --ignore is no error (exit 0), as podman;
+    /// without them, podman's message and exit code.
+    fn force_and_ignore_missing(s) {
+        for args in [
+            &["rm", "-f", "parity-bogus"][..],
+            &["rm", "--ignore", "parity-bogus"],
+            &["rmi", "-f", "parity-bogus"],
+            &["rmi", "-i", "parity-bogus"],
+            &["volume", "rm", "-f", "parity-bogus"],
+            &["network", "rm", "-f", "parity-bogus"],
+            &["stop", "-i", "parity-bogus"],
+        ] {
+            let out = s.run(args).code(0);
+            assert_eq!(out.stdout, "", "{out:?}");
+        }
+        s.run(&["rm", "parity-bogus"]).code(1).stderr_has("no container with name or ID \"parity-bogus\" found: no such container");
+        s.run(&["stop", "parity-bogus"]).code(125).stderr_has("no container with name or ID \"parity-bogus\" found: no such container");
+        s.run(&["kill", "parity-bogus"]).code(125).stderr_has("no such container");
+        s.run(&["rmi", "parity-bogus"]).code(1).stderr_has("parity-bogus: image not known");
+        s.run(&["volume", "rm", "parity-bogus"]).code(1).stderr_has("no volume with name \"parity-bogus\" found: no such volume");
+        s.run(&["network", "rm", "parity-bogus"]).code(1).stderr_has("unable to find network with name or ID parity-bogus: network not found");
+    }
+}
+
+both! {
+    /// run's flags from podman: -h is the host name, --env-host, --label-file;
+    /// --kernel-memory warns and runs (podman's no-op); --pod is refused by name.
+    fn run_flags(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--rm", "-h", "parity-host", BUSYBOX, "hostname"]).stdout_is("parity-host\n");
+        let mut cmd = s.command(&["run", "--rm", "--env-host", "-e", "PARITY_B=flag", BUSYBOX, "sh", "-c", "echo $PARITY_A $PARITY_B"]);
+        cmd.env("PARITY_A", "host").env("PARITY_B", "host");
+        let out = cmd.output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "host flag\n", "--env-host, then --env over it: {out:?}");
+        let dir = s.dir.join("parity-labels");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("labels");
+        std::fs::write(&file, "# a comment\nteam=red\n\nowner=me\n").unwrap();
+        s.ok(&["create", "--name", "parity-l", "--label-file", file.to_str().unwrap(), "--label", "team=blue", BUSYBOX, "true"]);
+        let l = s.ok(&["inspect", "--format", "{{.Config.Labels.team}} {{.Config.Labels.owner}}", "parity-l"]);
+        assert_eq!(l.stdout.trim(), "blue me", "--label after --label-file wins: {l:?}");
+        let km = s.ok(&["run", "--rm", "--kernel-memory", "10m", BUSYBOX, "echo", "ran"]);
+        assert_eq!(km.stdout, "ran\n");
+        assert!(km.stderr.contains("--kernel-memory"), "podman warns that the flag is a no-op: {km:?}");
+        let pod = s.run(&["run", "--rm", "--pod", "p", BUSYBOX, "true"]).code(125);
+        assert!(pod.stderr.contains("--pod is not supported by sangja: sangja has no pods"), "{pod:?}");
+        // Accepted as podman's own no-ops.
+        s.ok(&["run", "--rm", "--systemd=false", "--disable-content-trust", "--sig-proxy", BUSYBOX, "true"]);
+        // A help flag is still there.
+        assert!(s.ok(&["run", "--help"]).stdout.contains("--hostname"));
+    }
+}
