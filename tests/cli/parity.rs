@@ -133,3 +133,55 @@ both! {
         assert!(s.ok(&["run", "--help"]).stdout.contains("--hostname"));
     }
 }
+
+/// tests/setup-ids.sh's choice, run against made-up /etc files.
+fn choose_ids(dir: &std::path::Path, passwd: &str, group: &str, subuid: &str, env: &[(&str, &str)]) -> SetupIds {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in [("passwd", passwd), ("group", group), ("subuid", subuid), ("subgid", subuid)] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let script = tests_dir().join("setup-ids.sh");
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c").arg(format!("set -eu; . '{}'; choose_ids passwd group subuid subgid", script.display())).current_dir(dir);
+    for var in ["SANGJATEST_UID", "SANGJANOSUB_UID", "SANGJASMALL_UID", "SANGJATEST_SUBUID", "SANGJASMALL_SUBUID"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // What setup.sh writes to the ids file, read by the tests' own reader.
+    SetupIds::parse(&String::from_utf8_lossy(&out.stdout))
+}
+
+#[test]
+fn setup_picks_free_ids_on_a_machine_with_users() {
+    let dir = std::env::temp_dir().join(format!("parity-setup-ids-{}", std::process::id()));
+    let passwd = "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/bash\n";
+    let group = "root:x:0:\nalice:x:1000:\nbob:x:1001:\nstaff:x:1002:\n";
+    // What useradd gives a machine's first users: 100000:65536, then 165536:65536.
+    let subuid = "alice:100000:65536\nbob:165536:65536\n";
+    let ids = choose_ids(&dir, passwd, group, subuid, &[]);
+    assert_eq!((ids.sangjatest_uid, ids.sangjanosub_uid, ids.sangjasmall_uid), (1003, 1004, 1005), "uid 1001 and gid 1002 are taken");
+    assert_eq!(ids.sangjatest_subuid, 231072, "the first 65536 after alice's and bob's ranges");
+    assert_eq!(ids.sangjasmall_subuid, 300000);
+
+    // A fresh machine gets the usual numbers.
+    let fresh = choose_ids(&dir, "root:x:0:0::/root:/bin/sh\n", "root:x:0:\n", "", &[]);
+    assert_eq!(fresh, SetupIds::parse(""), "1001-1003, 100000 and 300000");
+
+    // Users and ranges set up before keep theirs; a range in the way of the small one moves it.
+    let again = choose_ids(
+        &dir,
+        &format!("{passwd}sangjatest:x:1500:1500::/home/sangjatest:/bin/bash\n"),
+        group,
+        "alice:100000:65536\nsangjatest:500000:65536\ncarol:300000:65536\n",
+        &[],
+    );
+    assert_eq!((again.sangjatest_uid, again.sangjatest_subuid), (1500, 500000));
+    assert_eq!(again.sangjasmall_subuid, 365536, "past carol's range");
+
+    // The environment chooses, where its numbers are free.
+    let env = choose_ids(&dir, passwd, group, subuid, &[("SANGJATEST_UID", "2000"), ("SANGJATEST_SUBUID", "400000")]);
+    assert_eq!((env.sangjatest_uid, env.sangjatest_subuid), (2000, 400000));
+    let _ = std::fs::remove_dir_all(&dir);
+}
