@@ -43,9 +43,19 @@ pub struct NetFlags {
 impl NetFlags {
     /// The network mode and options; the default mode depends on who runs us.
     pub fn options(&self) -> Result<(NetworkMode, NetOptions)> {
+        // podman: published ports mean nothing in the host's (or another
+        // container's, or no) network; it says so and goes on without them.
+        let shared = matches!(self.network.as_deref(), Some("host" | "none"))
+            || self.network.as_deref().is_some_and(|n| n.starts_with("container:") || n.starts_with("ns:"));
+        let publish = if shared && !self.publish.is_empty() {
+            eprintln!("WARN: Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
+            Vec::new()
+        } else {
+            self.publish.clone()
+        };
         engine_network::net_options(&NetRequest {
             network: self.network.clone(),
-            publish: self.publish.clone(),
+            publish,
             add_host: self.add_host.clone(),
             dns: self.dns.clone(),
             dns_search: self.dns_search.clone(),

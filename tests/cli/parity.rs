@@ -185,3 +185,29 @@ fn setup_picks_free_ids_on_a_machine_with_users() {
     assert_eq!((env.sangjatest_uid, env.sangjatest_subuid), (2000, 400000));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+both! {
+    /// What scripts match on: rm/stop/kill print the name or id as given;
+    /// podman's words and exit codes for a running container, a bad signal,
+    /// a volume in use; -p with --network host warns and runs.
+    fn messages_scripts_match_on(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["volume", "create", "parity-used"]);
+        s.ok(&["run", "-d", "--name", "parity-m", "-v", "parity-used:/d", BUSYBOX, "sleep", "100"]);
+        let id = s.container_id("parity-m");
+        let rm = s.run(&["rm", "parity-m"]).code(2);
+        assert!(rm.stderr.contains("cannot remove container") && rm.stderr.contains("as it is running"), "{rm:?}");
+        let vol = s.run(&["volume", "rm", "parity-used"]).code(2);
+        assert!(vol.stderr.contains("volume parity-used is being used by the following container(s)"), "{vol:?}");
+        s.run(&["kill", "-s", "BOGUS", "parity-m"]).code(125).stderr_has("invalid signal: BOGUS");
+        s.ok(&["kill", "-s", "CONT", &id[..12]]).stdout_is(&format!("{}\n", &id[..12]));
+        s.ok(&["stop", "-t", "0", "parity-m"]).stdout_is("parity-m\n");
+        s.ok(&["rm", &id[..12]]).stdout_is(&format!("{}\n", &id[..12]));
+        let host = s.ok(&["run", "--rm", "--network", "host", "-p", "8080:80", BUSYBOX, "echo", "ran"]);
+        assert_eq!(host.stdout, "ran\n");
+        assert!(host.stderr.contains("Port mappings have been discarded"), "{host:?}");
+        // A successful command prints nothing on stderr.
+        let quiet = s.ok(&["run", "--rm", BUSYBOX, "true"]);
+        assert_eq!(quiet.stderr, "", "{quiet:?}");
+    }
+}
