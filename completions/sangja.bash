@@ -172,6 +172,9 @@ _sangja() {
             sangja__subcmd__container,exec)
                 cmd="sangja__subcmd__container__subcmd__exec"
                 ;;
+            sangja__subcmd__container,exists)
+                cmd="sangja__subcmd__container__subcmd__exists"
+                ;;
             sangja__subcmd__container,export)
                 cmd="sangja__subcmd__container__subcmd__export"
                 ;;
@@ -252,6 +255,9 @@ _sangja() {
                 ;;
             sangja__subcmd__container__subcmd__help,exec)
                 cmd="sangja__subcmd__container__subcmd__help__subcmd__exec"
+                ;;
+            sangja__subcmd__container__subcmd__help,exists)
+                cmd="sangja__subcmd__container__subcmd__help__subcmd__exists"
                 ;;
             sangja__subcmd__container__subcmd__help,export)
                 cmd="sangja__subcmd__container__subcmd__help__subcmd__export"
@@ -483,6 +489,9 @@ _sangja() {
                 ;;
             sangja__subcmd__help__subcmd__container,exec)
                 cmd="sangja__subcmd__help__subcmd__container__subcmd__exec"
+                ;;
+            sangja__subcmd__help__subcmd__container,exists)
+                cmd="sangja__subcmd__help__subcmd__container__subcmd__exists"
                 ;;
             sangja__subcmd__help__subcmd__container,export)
                 cmd="sangja__subcmd__help__subcmd__container__subcmd__export"
@@ -1050,7 +1059,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container)
-            opts="-h --root --runroot --storage-driver --log-level --noout --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +1600,36 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__container__subcmd__exists)
+            opts="-h --external --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__container__subcmd__export)
             opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1630,7 +1669,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__help)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1714,6 +1753,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__help__subcmd__exists)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2068,7 +2121,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__kill)
-            opts="-s -a -h --signal --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2228,7 +2281,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__pause)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2348,7 +2401,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__restart)
-            opts="-t -a -h --time --all --running --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2386,7 +2439,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -t -h --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2694,7 +2747,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__start)
-            opts="-a -i -h --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2774,7 +2827,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stop)
-            opts="-t -a -i -h --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2876,7 +2929,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unpause)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2906,7 +2959,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__wait)
-            opts="-i -h --interval --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3628,7 +3681,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__container)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3712,6 +3765,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__container__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__container__subcmd__exists)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5330,7 +5397,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__kill)
-            opts="-s -a -h --signal --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5986,7 +6053,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pause)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6176,7 +6243,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__restart)
-            opts="-t -a -h --time --all --running --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6214,7 +6281,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rm)
-            opts="-f -a -v -i -t -h --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6552,7 +6619,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__start)
-            opts="-a -i -h --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6632,7 +6699,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stop)
-            opts="-t -a -i -h --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6840,7 +6907,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unpause)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7308,7 +7375,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__wait)
-            opts="-i -h --interval --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

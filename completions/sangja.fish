@@ -178,6 +178,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand rm" -s f -l force -d 'Remo
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -s l -l latest -d 'Remove the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l name -d 'Name of the container' -r
@@ -273,6 +274,7 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l all -d 'Start all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand start" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
@@ -290,6 +292,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
@@ -305,6 +308,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s a -l all -d 'Signal all running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
@@ -321,6 +325,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l running -d 'Restart only the running ones (with --all)'
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
@@ -335,6 +340,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l tail -d 'Only the last N lines (-1: all)' -r
@@ -383,6 +389,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -397,6 +404,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -775,10 +783,10 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Inspect images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Make an image of a tarball'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
@@ -786,35 +794,36 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "run" -d 'Run a command in a new container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "rm" -d 'Remove one or more containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "create" -d 'Create a container without starting it; prints its id'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "start" -d 'Start containers (in the background; -a in the foreground)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "kill" -d 'Send a signal to containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "restart" -d 'Restart containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "wait" -d 'Wait for containers to exit; prints their exit codes'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "logs" -d 'Show a container\'s output'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "port" -d 'List a container\'s published ports'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "pause" -d 'Pause (freeze) containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "unpause" -d 'Unpause containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "rename" -d 'Rename a container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "exec" -d 'Run a command in a running container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "attach" -d 'Attach to a running container\'s terminal or output (detach with ctrl-p,ctrl-q)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "top" -d 'Show the processes of a running container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "stats" -d 'Show the resource use of running containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "cp" -d 'Copy files between a container and the host'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "diff" -d 'Show a container\'s changes against its image (A added, C changed, D deleted)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "commit" -d 'Make an image of a container\'s changes'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "export" -d 'Write a container\'s files as a tar archive'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "mount" -d 'Mount a container\'s root filesystem and print its path (rootless: inside `sangja unshare`)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "unmount" -d 'Unmount a container\'s root filesystem'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "ls" -d 'List containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "inspect" -d 'Inspect containers'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "prune" -d 'Remove all containers that are not running'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "run" -d 'Run a command in a new container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "rm" -d 'Remove one or more containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "create" -d 'Create a container without starting it; prints its id'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "start" -d 'Start containers (in the background; -a in the foreground)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "kill" -d 'Send a signal to containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "restart" -d 'Restart containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "wait" -d 'Wait for containers to exit; prints their exit codes'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "logs" -d 'Show a container\'s output'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "port" -d 'List a container\'s published ports'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "pause" -d 'Pause (freeze) containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "unpause" -d 'Unpause containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "rename" -d 'Rename a container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "exec" -d 'Run a command in a running container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "attach" -d 'Attach to a running container\'s terminal or output (detach with ctrl-p,ctrl-q)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "top" -d 'Show the processes of a running container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "stats" -d 'Show the resource use of running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "cp" -d 'Copy files between a container and the host'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "diff" -d 'Show a container\'s changes against its image (A added, C changed, D deleted)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "commit" -d 'Make an image of a container\'s changes'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "export" -d 'Write a container\'s files as a tar archive'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "mount" -d 'Mount a container\'s root filesystem and print its path (rootless: inside `sangja unshare`)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "unmount" -d 'Unmount a container\'s root filesystem'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "ls" -d 'List containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "inspect" -d 'Inspect containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "prune" -d 'Remove all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
@@ -909,6 +918,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s l -l latest -d 'Remove the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Name of the container' -r
@@ -1004,6 +1014,7 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l all -d 'Start all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
@@ -1021,6 +1032,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
@@ -1036,6 +1048,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
@@ -1052,6 +1065,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l running -d 'Restart only the running ones (with --all)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
@@ -1066,6 +1080,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines (-1: all)' -r
@@ -1114,6 +1129,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -1128,6 +1144,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -1356,6 +1373,20 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Count containers another tool made in this store too: sangja\'s store holds only its own'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a container without starting it; prints its id'
@@ -1382,6 +1413,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Inspect containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l kernel -d 'Mount kernel overlay instead, with this (empty) work folder beside UPPER' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -1965,6 +1997,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "ls" -d 'List containers'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "inspect" -d 'Inspect containers'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "prune" -d 'Remove all containers that are not running'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "systemd" -d 'Write a systemd unit that runs a container'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "create" -d 'Create a volume'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "ls" -d 'List volumes'

@@ -186,14 +186,17 @@ pub struct RmArgs {
     /// With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once).
     #[arg(short = 't', long = "time", value_name = "SECONDS")]
     pub time: Option<u64>,
+    /// Remove the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     /// Containers to remove, by name or id.
-    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile"])]
+    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile", "latest"])]
     pub containers: Vec<String>,
 }
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let mut names = args.containers.clone();
+    let mut names = super::lifecycle::with_latest(ctx, args.latest, &args.containers)?;
     for f in &args.cidfile {
         names.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }

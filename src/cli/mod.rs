@@ -214,6 +214,8 @@ pub enum ContainerCommand {
     Inspect(inspect::InspectArgs),
     /// Remove all containers that are not running.
     Prune(lifecycle::PruneArgs),
+    /// Exit 0 if the container exists, 1 if not.
+    Exists(lifecycle::ExistsArgs),
 }
 
 /// The whole clap tree: the derived commands, plus podman's flags that
@@ -314,6 +316,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Generate(_) => true,
         Command::Image(ImageCommand::Ls(_) | ImageCommand::Inspect(_)) => true,
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
+        Command::Container(ContainerCommand::Exists(_)) => true,
         _ => false,
     };
     network::join_target_userns(&cli)?;
@@ -336,6 +339,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Inspect(a) => inspect::inspect(&ctx, a),
         Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => container_verb(&ctx, v),
         Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
+        Command::Container(ContainerCommand::Exists(a)) => lifecycle::exists(&ctx, a),
         Command::Volume(c) => volume::volume(&ctx, c),
         Command::Generate(c) => generate::generate(&ctx, c),
         Command::Quadlet(_) => Ok(0),

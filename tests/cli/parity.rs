@@ -211,3 +211,31 @@ both! {
         assert_eq!(quiet.stderr, "", "{quiet:?}");
     }
 }
+
+both! {
+    /// --latest (-l) on the container verbs acts on the newest container;
+    /// `container exists` exits 0 or 1.
+    fn latest_and_exists(s) {
+        s.pull(BUSYBOX);
+        s.run(&["stop", "--latest"]).code(125).stderr_has("no containers to use --latest with");
+        s.ok(&["run", "-d", "--name", "parity-old", BUSYBOX, "sleep", "100"]);
+        s.ok(&["run", "-d", "--name", "parity-new", BUSYBOX, "sleep", "100"]);
+        let new = s.container_id("parity-new");
+        if !s.is_rootless() {
+            // Rootless pause needs a delegated freezer this host lacks.
+            s.ok(&["pause", "-l"]).stdout_is(&format!("{new}\n"));
+            s.ok(&["unpause", "--latest"]).stdout_is(&format!("{new}\n"));
+        }
+        s.ok(&["stop", "-l", "-t", "0"]).stdout_is(&format!("{new}\n"));
+        let running = s.ok(&["ps", "--format", "{{.Names}}"]).lines();
+        assert_eq!(running, ["parity-old"], "only the newest stopped");
+        s.ok(&["wait", "-l"]).stdout_is("137\n");
+        s.ok(&["rm", "-l"]).stdout_is(&format!("{new}\n"));
+        s.ok(&["container", "exists", "parity-old"]).stdout_is("");
+        s.run(&["container", "exists", "parity-new"]).code(1);
+        s.ok(&["kill", "-l"]);
+        s.ok(&["container", "exists", "--external", "parity-old"]);
+        s.ok(&["rm", "-f", "parity-old"]);
+        s.run(&["container", "exists", "parity-old"]).code(1);
+    }
+}
