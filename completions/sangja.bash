@@ -1235,7 +1235,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2201,7 +2201,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__ls)
-            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2224,6 +2224,10 @@ _sangja() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2481,7 +2485,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3035,7 +3039,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6113,7 +6117,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__ps)
-            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6136,6 +6140,10 @@ _sangja() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6353,7 +6361,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

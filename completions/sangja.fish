@@ -149,6 +149,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s i -l interactive -d 'Keep stdin open'
@@ -246,6 +247,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s i -l interactive -d 'Keep stdin open'
@@ -636,6 +638,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s h -l help -d 'Prin
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l storage-driver -d 'Storage driver: overlay' -r
@@ -889,6 +892,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep stdin open'
@@ -986,6 +990,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container when it exits'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish every port the image EXPOSEs, on random host ports'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep stdin open'
@@ -1323,6 +1328,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r

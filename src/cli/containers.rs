@@ -39,6 +39,28 @@ pub struct PsArgs {
     /// Do not print the title line.
     #[arg(long)]
     pub noheading: bool,
+    /// Sort by command, created (newest first, the default), id, image, names, runningfor, size or status.
+    #[arg(long, value_name = "FIELD", default_value = "created")]
+    pub sort: String,
+}
+
+/// `ps --sort`, as podman sorts.
+fn sort_entries(list: &mut [crate::engine::containers::PsEntry], key: &str) -> Result<()> {
+    match key {
+        "created" | "runningfor" => list.sort_by(|a, b| b.container.config.created.cmp(&a.container.config.created)),
+        "id" => list.sort_by(|a, b| a.container.config.id.cmp(&b.container.config.id)),
+        "names" => list.sort_by(|a, b| a.container.config.name.cmp(&b.container.config.name)),
+        "image" => list.sort_by(|a, b| a.container.config.image_name.cmp(&b.container.config.image_name)),
+        "command" => list.sort_by(|a, b| a.container.config.command.join(" ").cmp(&b.container.config.command.join(" "))),
+        "status" => list.sort_by_key(|e| status_text(&e.container)),
+        "size" => list.sort_by_key(|e| e.size.map(|s| s.rw).unwrap_or(0)),
+        _ => {
+            return Err(crate::error::Error::Invalid(
+                "invalid option for --sort, options are: command, created, id, image, names, runningfor, size, or status".into(),
+            ))
+        }
+    }
+    Ok(())
 }
 
 fn unix(ts: &Option<String>) -> i64 {
@@ -103,7 +125,8 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
         last: usize::try_from(args.last).ok(),
         size: args.size && !args.quiet,
     };
-    let list = containers::ps(&ctx.engine, &req)?;
+    let mut list = containers::ps(&ctx.engine, &req)?;
+    sort_entries(&mut list, &args.sort)?;
     if args.quiet {
         for e in &list {
             let id = &e.container.config.id;

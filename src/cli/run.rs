@@ -15,6 +15,9 @@ pub struct RunArgs {
     /// Remove the container when it exits.
     #[arg(long)]
     pub rm: bool,
+    /// Remove the image too once the container has exited, unless another container uses it (implies --rm; run only).
+    #[arg(long)]
+    pub rmi: bool,
     /// Name of the container.
     #[arg(long)]
     pub name: Option<String>,
@@ -128,7 +131,11 @@ impl RunArgs {
 
     pub(crate) fn options(&self) -> Result<RunOptions> {
         let (network, net) = self.net_flags.options()?;
-        let (restart, sdnotify) = self.supervisor_flags.policies(self.rm)?;
+        if self.rmi && self.detach {
+            return Err(Error::Invalid("--rmi works with a foreground run only: with -d, remove the image after the container".into()));
+        }
+        let remove = self.rm || self.rmi;
+        let (restart, sdnotify) = self.supervisor_flags.policies(remove)?;
         Ok(RunOptions {
             name: self.name.clone(),
             command: self.command.clone(),
@@ -141,7 +148,7 @@ impl RunArgs {
             net,
             tty: self.tty,
             interactive: self.interactive,
-            remove: self.rm,
+            remove,
             labels: [self.labels_from_files()?, self.labels.clone()].concat(),
             init: self.init,
             mounts: self.mount_flags.requests()?,
@@ -212,8 +219,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     }
     // A terminal session runs under a monitor, so the detach keys can leave
     // it running (cli/attach.rs); other foreground runs stay our children.
-    if args.tty {
-        return super::attach::run_tty(ctx, &container, args.detach_keys.as_deref());
+    let code = if args.tty {
+        super::attach::run_tty(ctx, &container, args.detach_keys.as_deref())
+    } else {
+        run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
+    };
+    if args.rmi {
+        // As podman: an image another container uses stays, quietly.
+        match images::remove(&ctx.engine, &image.id, false) {
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), crate::error::ErrorKind::InUse | crate::error::ErrorKind::Conflict) => {}
+            Err(e) => eprintln!("Error: removing the image: {e}"),
+        }
     }
-    run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
+    code
 }

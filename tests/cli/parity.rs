@@ -239,3 +239,27 @@ both! {
         s.run(&["container", "exists", "parity-old"]).code(1);
     }
 }
+
+both! {
+    /// ps --sort as podman sorts; run --rmi removes the image after the container.
+    fn ps_sort_and_run_rmi(s) {
+        s.pull(BUSYBOX);
+        for n in ["parity-b", "parity-c", "parity-a"] {
+            s.ok(&["create", "--name", n, BUSYBOX, "true"]);
+        }
+        let by_name = s.ok(&["ps", "-a", "--sort", "names", "--format", "{{.Names}}"]).lines();
+        assert_eq!(by_name, ["parity-a", "parity-b", "parity-c"]);
+        let by_created = s.ok(&["ps", "-a", "--sort", "created", "--format", "{{.Names}}"]).lines();
+        assert_eq!(by_created, ["parity-a", "parity-c", "parity-b"], "newest first");
+        s.run(&["ps", "--sort", "bogus"]).code(125).stderr_has("invalid option for --sort");
+        // The image stays while other containers use it...
+        s.ok(&["run", "--rmi", BUSYBOX, "true"]);
+        assert_eq!(s.image_ids().len(), 1, "busybox is used by parity-a..c");
+        assert_eq!(s.ok(&["ps", "-a", "-q"]).lines().len(), 3, "--rmi implies --rm");
+        // ...and goes with the last one.
+        s.ok(&["rm", "parity-a", "parity-b", "parity-c"]);
+        s.ok(&["run", "--rmi", BUSYBOX, "echo", "bye"]).stdout_is("bye\n");
+        assert!(s.image_ids().is_empty(), "{:?}", s.image_ids());
+        s.run(&["run", "--rmi", "-d", BUSYBOX, "true"]).code(125).stderr_has("--rmi");
+    }
+}
