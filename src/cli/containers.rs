@@ -51,7 +51,7 @@ fn sort_entries(list: &mut [crate::engine::containers::PsEntry], key: &str) -> R
         "id" => list.sort_by(|a, b| a.container.config.id.cmp(&b.container.config.id)),
         "names" => list.sort_by(|a, b| a.container.config.name.cmp(&b.container.config.name)),
         "image" => list.sort_by(|a, b| a.container.config.image_name.cmp(&b.container.config.image_name)),
-        "command" => list.sort_by(|a, b| a.container.config.command.join(" ").cmp(&b.container.config.command.join(" "))),
+        "command" => list.sort_by_key(|e| e.container.config.command.join(" ")),
         "status" => list.sort_by_key(|e| status_text(&e.container)),
         "size" => list.sort_by_key(|e| e.size.map(|s| s.rw).unwrap_or(0)),
         _ => {
