@@ -4,5 +4,6 @@
 # (src/cli/compat.txt) or misses; then the totals. Fails if any is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo test --release --test parity -- --nocapture --test-threads 1 parity_table 2>&1 |
-    sed -n '/^COMMAND/,/^TOTAL/p;/missing/p' | awk '!seen[$0]++'
+out=$(cargo test --release --test parity -- --nocapture --test-threads 1 parity_table 2>&1) || status=$?
+printf '%s\n' "$out" | sed -n 's/^.*\(COMMAND  *PODMAN\)/\1/; /^COMMAND  *PODMAN/,/^TOTAL/p'
+exit "${status:-0}"
