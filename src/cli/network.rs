@@ -44,9 +44,9 @@ impl NetFlags {
     /// The network mode and options; the default mode depends on who runs us.
     pub fn options(&self) -> Result<(NetworkMode, NetOptions)> {
         // podman: published ports mean nothing in the host's (or another
-        // container's, or no) network; it says so and goes on without them.
-        let shared = matches!(self.network.as_deref(), Some("host" | "none"))
-            || self.network.as_deref().is_some_and(|n| n.starts_with("container:") || n.starts_with("ns:"));
+        // container's) network; it says so and goes on without them.
+        // (--network none keeps its error: a port there can never answer.)
+        let shared = self.network.as_deref().is_some_and(|n| n == "host" || n.starts_with("container:"));
         let publish = if shared && !self.publish.is_empty() {
             eprintln!("WARN: Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
             Vec::new()
