@@ -1,7 +1,5 @@
 //! sangja's entry point: parse, dispatch, map errors to podman's exit codes.
 
-use clap::Parser;
-
 mod init_main;
 
 fn main() {
@@ -27,8 +25,17 @@ fn main() {
     if let Some(code) = sangja::cli::generate::run_if_generator() {
         std::process::exit(code);
     }
-    let cli = match sangja::cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let cli = match sangja::cli::parse() {
+        Ok((cli, Ok(warnings))) => {
+            for w in warnings {
+                eprintln!("WARN: {w}");
+            }
+            cli
+        }
+        Ok((_, Err(refused))) => {
+            eprintln!("Error: {refused}");
+            std::process::exit(sangja::error::ENGINE_EXIT);
+        }
         Err(e) => {
             // --help and --version are not errors; bad usage is 125, as podman.
             let code = if e.use_stderr() { sangja::error::ENGINE_EXIT } else { 0 };
@@ -36,6 +43,19 @@ fn main() {
             std::process::exit(code);
         }
     };
+    // podman's words and status for a level it does not know.
+    if !sangja::cli::LOG_LEVELS.contains(&cli.log_level.as_str()) {
+        eprintln!("Log Level {:?} is not supported, choose from: {}", cli.log_level, sangja::cli::LOG_LEVELS.join(", "));
+        std::process::exit(1);
+    }
+    // --noout: standard output goes nowhere, for this process and what it runs.
+    if cli.noout {
+        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+            use std::os::fd::AsRawFd;
+            // SAFETY: dup2 onto fd 1, which the process owns; no Rust handle caches fd 1's file.
+            unsafe { libc::dup2(null.as_raw_fd(), 1) };
+        }
+    }
     // A process that starts or enters containers runs from a read-only
     // view of the binary, which a container cannot rewrite (CVE-2019-5736);
     // the fds it keeps go along through that re-exec.

@@ -4,13 +4,18 @@
 # quick when everything is in place.
 #
 #   - installs the Debian packages the tests use;
-#   - creates the test users: sangjatest (uid 1001, subuid/subgid 100000:65536) and
-#     sangjanosub (uid 1002, no subordinate range), with /run/user/<uid>;
+#   - creates the test users: sangjatest (uid 1001, subuid/subgid 100000:65536),
+#     sangjanosub (uid 1002, no subordinate range) and sangjasmall (uid 1003, a range
+#     of 1000 at 300000), with /run/user/<uid>. On a machine whose users or ranges
+#     already hold those numbers, the first free ones above them are taken instead
+#     (tests/setup-ids.sh; or set SANGJATEST_UID, SANGJANOSUB_UID, SANGJASMALL_UID,
+#     SANGJATEST_SUBUID, SANGJASMALL_SUBUID); the choice is written to
+#     $SANGJA_TEST_IDS (default /etc/sangja-tests/ids), which the tests read;
 #   - opens /dev/fuse and /dev/net/tun to everyone;
 #   - starts a registry on 127.0.0.1:5000 (no systemd needed) and pushes the test
 #     images built by tests/images/build_image.py.
 #
-# Environment: SANGJA_REGISTRY_DIR (default /var/lib/sangja-test-registry),
+# Environment: SANGJA_TEST_IDS (see above), SANGJA_REGISTRY_DIR (default /var/lib/sangja-test-registry),
 # SANGJA_REBUILD_IMAGES=1 to build and push the images again.
 set -euo pipefail
 
@@ -55,6 +60,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- users --------------------------------------------------------------------------
+# shellcheck source=tests/setup-ids.sh
+. "$HERE/setup-ids.sh"
+touch /etc/subuid /etc/subgid
+eval "$(choose_ids /etc/passwd /etc/group /etc/subuid /etc/subgid)"
+IDS_FILE=${SANGJA_TEST_IDS:-/etc/sangja-tests/ids}
+mkdir -p "$(dirname "$IDS_FILE")"
+{
+  echo "# Written by tests/setup.sh: the test users' ids (read by tests/cli/util.rs)."
+  echo "SANGJATEST_UID=$SANGJATEST_UID"
+  echo "SANGJANOSUB_UID=$SANGJANOSUB_UID"
+  echo "SANGJASMALL_UID=$SANGJASMALL_UID"
+  echo "SANGJATEST_SUBUID=$SANGJATEST_SUBUID"
+  echo "SANGJASMALL_SUBUID=$SANGJASMALL_SUBUID"
+} > "$IDS_FILE.new"
+chmod 0644 "$IDS_FILE.new"
+mv "$IDS_FILE.new" "$IDS_FILE"
+SUB_END=$((SANGJATEST_SUBUID + 65536))
 ensure_user() { # name uid
   local name=$1 uid=$2 by_uid
   by_uid=$(getent passwd "$uid" | cut -d: -f1 || true)
@@ -73,21 +95,21 @@ ensure_user() { # name uid
   chown "$uid:$(id -g "$name")" "/run/user/$uid"
   chmod 0700 "/run/user/$uid"
 }
-ensure_user sangjatest 1001
-ensure_user sangjanosub 1002
-ensure_user sangjasmall 1003
+ensure_user sangjatest "$SANGJATEST_UID"
+ensure_user sangjanosub "$SANGJANOSUB_UID"
+ensure_user sangjasmall "$SANGJASMALL_UID"
 
 for f in /etc/subuid /etc/subgid; do
-  touch "$f"
-  grep -q '^sangjatest:' "$f" || echo "sangjatest:100000:65536" >> "$f"
-  grep -qx 'sangjatest:100000:65536' "$f" ||
-    die "$f gives sangjatest another range than 100000:65536: fix that line"
+  want="sangjatest:$SANGJATEST_SUBUID:65536"
+  grep -qx "$want" "$f" || { sed -i '/^sangjatest:/d' "$f"; echo "$want" >> "$f"; }
   if grep -q '^sangjanosub:' "$f"; then sed -i '/^sangjanosub:/d' "$f"; fi
   # sangjasmall: a range too small for images (the "range too small" error).
-  grep -qx 'sangjasmall:300000:1000' "$f" || { sed -i '/^sangjasmall:/d' "$f"; echo "sangjasmall:300000:1000" >> "$f"; }
+  want="sangjasmall:$SANGJASMALL_SUBUID:1000"
+  grep -qx "$want" "$f" || { sed -i '/^sangjasmall:/d' "$f"; echo "$want" >> "$f"; }
   # Another user's range overlapping ours would let containers share ids.
-  awk -F: '$1 != "sangjatest" && $1 != "sangjasmall" && $2 < 165536 && $2 + $3 > 100000 { print; bad=1 } END { exit bad }' "$f" ||
-    die "$f: the range(s) above overlap sangjatest's 100000:65536"
+  awk -F: -v s="$SANGJATEST_SUBUID" -v e="$SUB_END" \
+    '$1 != "sangjatest" && $1 != "sangjasmall" && $2 < e && $2 + $3 > s { print; bad=1 } END { exit bad }' "$f" ||
+    die "$f: the range(s) above overlap sangjatest's $SANGJATEST_SUBUID:65536"
 done
 
 # Rootless podman (for the benchmark's comparison) as sangjatest: the overlay driver
@@ -185,4 +207,4 @@ fi
 # ---- reachability ----------------------------------------------------------------------
 # The tests copy the binary they test to a world-readable place themselves; the
 # repository must still be readable for `cargo install` and the quick start.
-say "ready: registry $REG_URL, users sangjatest (1001) and sangjanosub (1002)"
+say "ready: registry $REG_URL, users sangjatest ($SANGJATEST_UID, subordinate ids $SANGJATEST_SUBUID:65536), sangjanosub ($SANGJANOSUB_UID), sangjasmall ($SANGJASMALL_UID); ids in $IDS_FILE"

@@ -183,7 +183,7 @@ fn record_global(globals: &mut Globals, id: &str, value: &str) {
 
 /// The clap tree with globals propagated and arities set (as parsing sees it).
 pub fn built() -> Command {
-    let mut cmd = Cli::command();
+    let mut cmd = super::command();
     cmd.build();
     cmd
 }
@@ -421,7 +421,7 @@ complete -c sangja -n __sangja_objects_wanted -l network -x -a '$__sangja_object
 pub fn script(shell: &str) -> Result<String> {
     let sh =
         Shell::from_str(shell, true).map_err(|_| Error::Invalid(format!("no completion for shell {shell:?}: use bash, zsh or fish")))?;
-    let mut cmd = Cli::command();
+    let mut cmd = super::documented_command();
     let mut buf = Vec::new();
     clap_complete::generate(sh, &mut cmd, "sangja", &mut buf);
     let generated = String::from_utf8_lossy(&buf).into_owned();

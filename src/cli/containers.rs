@@ -36,6 +36,31 @@ pub struct PsArgs {
     /// Show the size of each container's writable layer.
     #[arg(short, long)]
     pub size: bool,
+    /// Do not print the title line.
+    #[arg(long)]
+    pub noheading: bool,
+    /// Sort by command, created (newest first, the default), id, image, names, runningfor, size or status.
+    #[arg(long, value_name = "FIELD", default_value = "created")]
+    pub sort: String,
+}
+
+/// `ps --sort`, as podman sorts.
+fn sort_entries(list: &mut [crate::engine::containers::PsEntry], key: &str) -> Result<()> {
+    match key {
+        "created" | "runningfor" => list.sort_by(|a, b| b.container.config.created.cmp(&a.container.config.created)),
+        "id" => list.sort_by(|a, b| a.container.config.id.cmp(&b.container.config.id)),
+        "names" => list.sort_by(|a, b| a.container.config.name.cmp(&b.container.config.name)),
+        "image" => list.sort_by(|a, b| a.container.config.image_name.cmp(&b.container.config.image_name)),
+        "command" => list.sort_by_key(|e| e.container.config.command.join(" ")),
+        "status" => list.sort_by_key(|e| status_text(&e.container)),
+        "size" => list.sort_by_key(|e| e.size.map(|s| s.rw).unwrap_or(0)),
+        _ => {
+            return Err(crate::error::Error::Invalid(
+                "invalid option for --sort, options are: command, created, id, image, names, runningfor, size, or status".into(),
+            ))
+        }
+    }
+    Ok(())
 }
 
 fn unix(ts: &Option<String>) -> i64 {
@@ -100,7 +125,8 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
         last: usize::try_from(args.last).ok(),
         size: args.size && !args.quiet,
     };
-    let list = containers::ps(&ctx.engine, &req)?;
+    let mut list = containers::ps(&ctx.engine, &req)?;
+    sort_entries(&mut list, &args.sort)?;
     if args.quiet {
         for e in &list {
             let id = &e.container.config.id;
@@ -147,7 +173,7 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<i32> {
             if args.size {
                 cols.push(("SIZE", "Size"));
             }
-            format::render(&fmt, &cols, &table_rows)?
+            format::without_header(&fmt, format::render(&fmt, &cols, &table_rows)?, args.noheading)
         }
     };
     print!("{out}");
@@ -183,19 +209,23 @@ pub struct RmArgs {
     /// With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once).
     #[arg(short = 't', long = "time", value_name = "SECONDS")]
     pub time: Option<u64>,
+    /// Remove the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     /// Containers to remove, by name or id.
-    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile"])]
+    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile", "latest"])]
     pub containers: Vec<String>,
 }
 
 /// Removes containers, printing each id; podman's exit codes (1: no such container, 2: running).
 pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
-    let mut names = args.containers.clone();
+    let mut names = super::lifecycle::with_latest(ctx, args.latest, &args.containers)?;
     for f in &args.cidfile {
         names.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
     let req = RemoveRequest {
-        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore },
+        // podman: --force also lets a missing container go (rm -f in scripts).
+        selection: Selection { names, all: args.all.then_some(Scope::Any), ignore_missing: args.ignore || args.force },
         force: args.force,
         stop: args.time.map(|t| StopOptions { timeout: Some(t) }),
         volumes: args.volumes,
@@ -205,11 +235,12 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     let mut code = 0;
     for outcome in outcomes {
         match outcome {
-            RemoveOutcome::Removed { id, volumes_error, .. } => {
+            RemoveOutcome::Removed { given, volumes_error, .. } => {
                 if let Some(e) = volumes_error {
                     eprintln!("Error: {e}");
                 }
-                println!("{id}");
+                // As podman: the name or id as given (the full id with --all).
+                println!("{given}");
             }
             RemoveOutcome::Missing { .. } => {}
             RemoveOutcome::Failed { error, .. } => {

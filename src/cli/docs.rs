@@ -6,7 +6,7 @@
 use super::completion;
 use super::examples;
 use crate::error::{Error, Result};
-use clap::{Args, Command, CommandFactory};
+use clap::{Args, Command};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -100,7 +100,7 @@ pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
     fn no_help(cmd: Command) -> Command {
         cmd.disable_help_subcommand(true).mut_subcommands(no_help)
     }
-    let mut cmd = no_help(super::Cli::command());
+    let mut cmd = no_help(super::documented_command());
     cmd.build();
     let mut out = Vec::new();
     walk(&cmd, Vec::new(), None, &mut out)?;

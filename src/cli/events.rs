@@ -13,12 +13,16 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 pub struct StderrEvents {
     pub debug: bool,
+    /// Progress lines ("Copying layer ..."): on a terminal, or from
+    /// `--log-level info` on; a script's stderr gets none (as podman's).
+    pub progress: bool,
 }
 
 impl StderrEvents {
     /// The sink for `--log-level LEVEL`.
     pub fn for_level(level: &str) -> Sink {
-        Arc::new(StderrEvents { debug: matches!(level, "debug" | "trace") })
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Arc::new(StderrEvents { debug: matches!(level, "debug" | "trace"), progress: tty || matches!(level, "info" | "debug" | "trace") })
     }
 }
 
@@ -29,7 +33,8 @@ impl StderrEvents {
             // systemd's notification failure has always said it this way.
             Event::Warning(w) if w.kind == WarningKind::SdNotify => Some(format!("Warning: {}", w.message)),
             Event::Warning(w) => Some(format!("WARN: {}", w.message)),
-            Event::Progress(p) => Some(p.message.clone()),
+            Event::Progress(p) if self.progress => Some(p.message.clone()),
+            Event::Progress(_) => None,
             Event::Notice { message } => Some(format!("sangja: {message}")),
             Event::Debug { message } if self.debug => Some(format!("DEBUG: {message}")),
             Event::Debug { .. } => None,
@@ -61,14 +66,16 @@ mod tests {
 
     #[test]
     fn lines_are_those_sangja_printed_before_events() {
-        let quiet = StderrEvents { debug: false };
-        let debug = StderrEvents { debug: true };
+        let quiet = StderrEvents { debug: false, progress: true };
+        let debug = StderrEvents { debug: true, progress: true };
+        let script = StderrEvents { debug: false, progress: false };
         let w = Event::warning(WarningKind::NoSubordinateIds, "alice has no range");
         assert_eq!(quiet.line(&w).unwrap(), "WARN: alice has no range");
         let n = Event::warning(WarningKind::SdNotify, "send \"READY=1\" to NOTIFY_SOCKET /x: refused");
         assert_eq!(quiet.line(&n).unwrap(), "Warning: send \"READY=1\" to NOTIFY_SOCKET /x: refused");
         let copy = from_runtime(Notice::IdmapCopy { layer: "0123456789ab".into() });
         assert_eq!(quiet.line(&copy).unwrap(), "Copying layer 0123456789ab for this id mapping (once; later containers reuse it)");
+        assert_eq!(script.line(&copy), None, "no progress on a script's stderr");
         assert_eq!(quiet.line(&Event::Notice { message: "using vfs".into() }).unwrap(), "sangja: using vfs");
         let d = from_runtime(Notice::Debug("cgroups: no systemd user bus to ask for a delegated scope".into()));
         assert_eq!(quiet.line(&d), None);

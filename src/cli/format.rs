@@ -27,6 +27,18 @@ impl Format {
     }
 }
 
+/// `--noheading`: `out` without its title line (tables and `table ...`
+/// templates have one; JSON and plain templates do not).
+pub fn without_header(fmt: &Format, out: String, noheading: bool) -> String {
+    match fmt {
+        Format::Table | Format::Template { header: true, .. } if noheading => match out.split_once('\n') {
+            Some((_, rest)) => rest.to_string(),
+            None => String::new(),
+        },
+        _ => out,
+    }
+}
+
 /// Go's format strings come from shells, where `\t` and `\n` arrive literally.
 fn unescape(s: &str) -> String {
     s.replace("\\t", "\t").replace("\\n", "\n")

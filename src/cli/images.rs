@@ -92,6 +92,9 @@ pub struct ImagesArgs {
     /// Output format: table, json, or a Go template such as '{{.ID}} {{.Repository}}'.
     #[arg(long)]
     pub format: Option<String>,
+    /// Do not print the title line.
+    #[arg(short, long)]
+    pub noheading: bool,
     /// Only images whose name matches (repository[:tag]).
     #[arg(value_name = "IMAGE")]
     pub filter: Option<String>,
@@ -192,6 +195,7 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
             &rows(&imgs, args.no_trunc),
         )?,
     };
+    let out = format::without_header(&fmt, out, args.noheading);
     print!("{out}");
     Ok(0)
 }
@@ -205,6 +209,9 @@ pub struct RmiArgs {
     /// Remove all images.
     #[arg(short, long)]
     pub all: bool,
+    /// Do not complain about images that do not exist.
+    #[arg(short, long)]
+    pub ignore: bool,
     /// Images to remove, by name or id.
     #[arg(value_name = "IMAGE", required_unless_present = "all")]
     pub images: Vec<String>,
@@ -224,6 +231,8 @@ pub fn remove(ctx: &Context, args: RmiArgs) -> Result<i32> {
                     }
                 }
             }
+            // podman: --force, as --ignore, lets a missing image go.
+            Err(e) if (args.ignore || args.force) && e.kind() == crate::error::ErrorKind::NotFound => {}
             Err(e) => {
                 if first_err.is_some() {
                     eprintln!("Error: {e}");

@@ -58,6 +58,21 @@ fn each(ctx: &Context, sel: &Selection, mut f: impl FnMut(&str, Container) -> Re
     Ok(code)
 }
 
+/// `names`, and with `--latest` the newest container's id (podman's -l:
+/// the last created, whatever its state).
+pub(crate) fn with_latest(ctx: &Context, latest: bool, names: &[String]) -> Result<Vec<String>> {
+    let mut v = names.to_vec();
+    if latest {
+        let req = crate::engine::containers::PsRequest { latest: true, ..Default::default() };
+        let newest = crate::engine::containers::ps(&ctx.engine, &req)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound("no containers to use --latest with: create one first".into()))?;
+        v.push(newest.container.config.id.clone());
+    }
+    Ok(v)
+}
+
 /// `names`, or every container of `scope` with `all`.
 fn selection(all: bool, scope: Scope, names: &[String]) -> Selection {
     Selection { all: all.then_some(scope), ..Selection::names(names.to_vec()) }
@@ -82,13 +97,17 @@ pub struct StartArgs {
     #[arg(long = "sig-proxy", value_name = "BOOL", default_value_t = true, num_args = 0..=1,
           default_missing_value = "true", value_parser = super::parse_bool)]
     pub sig_proxy: bool,
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 /// Starts containers in the background (printing each name as given), or
 /// one in the foreground with `-a`.
-pub fn start(ctx: &Context, args: StartArgs) -> Result<i32> {
+pub fn start(ctx: &Context, mut args: StartArgs) -> Result<i32> {
+    args.containers = with_latest(ctx, args.latest, &args.containers)?;
     if args.attach {
         let [name] = args.containers.as_slice() else {
             return Err(Error::Invalid("start -a takes exactly one container: attach to one at a time".into()));
@@ -129,13 +148,16 @@ pub struct StopArgs {
     /// Stop the container whose id is in this file (as `run --cidfile` wrote it).
     #[arg(long, value_name = "FILE")]
     pub cidfile: Vec<std::path::PathBuf>,
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 /// Stops containers; prints each name as given.
 pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
-    let mut named = args.containers.clone();
+    let mut named = with_latest(ctx, args.latest, &args.containers)?;
     for f in &args.cidfile {
         named.extend(super::supervise::read_cidfile(f, args.ignore)?);
     }
@@ -159,6 +181,9 @@ pub struct KillArgs {
     /// Signal all running containers.
     #[arg(short, long)]
     pub all: bool,
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -166,7 +191,8 @@ pub struct KillArgs {
 /// Sends a signal to containers; prints each name as given.
 pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
     let sig = lifecycle::parse_signal(&args.signal)?;
-    each(ctx, &selection(args.all, Scope::Running, &args.containers), |n, c| {
+    let names = with_latest(ctx, args.latest, &args.containers)?;
+    each(ctx, &selection(args.all, Scope::Running, &names), |n, c| {
         lifecycle::signal(&ctx.engine, &c, sig)?;
         Ok(n.to_string())
     })
@@ -184,6 +210,9 @@ pub struct RestartArgs {
     /// Restart only the running ones (with --all).
     #[arg(long)]
     pub running: bool,
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -191,7 +220,8 @@ pub struct RestartArgs {
 /// Stops (if running) and starts containers in the background; prints each name as given.
 pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
     let scope = if args.running { Scope::Running } else { Scope::Any };
-    each(ctx, &selection(args.all, scope, &args.containers), |n, c| {
+    let names = with_latest(ctx, args.latest, &args.containers)?;
+    each(ctx, &selection(args.all, scope, &names), |n, c| {
         lifecycle::restart(&ctx.engine, &c, Duration::from_secs(args.time))?;
         Ok(n.to_string())
     })
@@ -203,13 +233,16 @@ pub struct WaitArgs {
     /// Ignored (podman's polling interval); sangja waits on a pidfd.
     #[arg(short, long, value_name = "DURATION")]
     pub interval: Option<String>,
-    #[arg(value_name = "CONTAINER", required = true)]
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
+    #[arg(value_name = "CONTAINER", required_unless_present = "latest")]
     pub containers: Vec<String>,
 }
 
 /// Waits for each container to exit; prints each exit code.
 pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
-    each(ctx, &Selection::names(args.containers), |n, c| {
+    each(ctx, &Selection::names(with_latest(ctx, args.latest, &args.containers)?), |n, c| {
         let code = lifecycle::wait(&ctx.engine, &c)?.ok_or_else(|| Error::ContainerNotFound(n.to_string()))?;
         Ok(code.to_string())
     })
@@ -221,13 +254,17 @@ pub struct ContainersArgs {
     /// All containers (running ones for pause, paused ones for unpause).
     #[arg(short, long)]
     pub all: bool,
+    /// Act on the newest container too (podman's --latest).
+    #[arg(short = 'l', long)]
+    pub latest: bool,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 /// Freezes containers (cgroup freezer); prints each name as given.
 pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    each(ctx, &selection(args.all, Scope::Unpaused, &args.containers), |n, c| {
+    let names = with_latest(ctx, args.latest, &args.containers)?;
+    each(ctx, &selection(args.all, Scope::Unpaused, &names), |n, c| {
         lifecycle::pause(&ctx.engine, &c)?;
         Ok(n.to_string())
     })
@@ -235,7 +272,8 @@ pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
 
 /// Thaws paused containers; prints each name as given.
 pub fn unpause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    each(ctx, &selection(args.all, Scope::Paused, &args.containers), |n, c| {
+    let names = with_latest(ctx, args.latest, &args.containers)?;
+    each(ctx, &selection(args.all, Scope::Paused, &names), |n, c| {
         lifecycle::unpause(&ctx.engine, &c)?;
         Ok(n.to_string())
     })
@@ -278,4 +316,24 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
         println!("{id}");
     }
     Ok(0)
+}
+
+/// `container exists` arguments.
+#[derive(Debug, Args)]
+pub struct ExistsArgs {
+    /// Count containers another tool made in this store too: sangja's store holds only its own.
+    #[arg(long)]
+    pub external: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `container exists`: 0 if it does, 1 if not (podman's codes), 125 on
+/// any other error.
+pub fn exists(ctx: &Context, args: ExistsArgs) -> Result<i32> {
+    match select::one(&ctx.engine, &args.container) {
+        Ok(_) => Ok(0),
+        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => Ok(1),
+        Err(e) => Err(e),
+    }
 }

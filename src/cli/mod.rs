@@ -5,6 +5,7 @@ pub mod archive;
 pub mod attach;
 pub mod build;
 pub mod check;
+pub mod compat;
 pub mod completion;
 pub mod containers;
 pub mod docs;
@@ -43,7 +44,10 @@ use std::path::PathBuf;
 
 /// sangja: daemonless, rootless containers.
 #[derive(Debug, Parser)]
+// args_override_self: a flag given twice takes the last value, as podman's
+// pflag does (`--name a --name b`); a global setting, so every subcommand.
 #[command(name = "sangja", version, about = "Manage containers and images without a daemon, rootless first", propagate_version = true)]
+#[command(args_override_self = true)]
 pub struct Cli {
     /// Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja).
     #[arg(long, global = true, value_name = "DIR")]
@@ -55,9 +59,12 @@ pub struct Cli {
     #[arg(long = "storage-driver", global = true, value_name = "DRIVER", env = "STORAGE_DRIVER")]
     pub storage_driver: Option<String>,
     /// Log messages at this level and above: debug, info, warn, error.
-    #[arg(long = "log-level", global = true, value_name = "LEVEL", default_value = "warn",
-          value_parser = ["trace", "debug", "info", "warn", "error", "fatal", "panic"])]
+    /// (An unknown level exits 1 with podman's message: main.rs.)
+    #[arg(long = "log-level", global = true, value_name = "LEVEL", default_value = "warn", value_parser = LogLevelParser)]
     pub log_level: String,
+    /// Print nothing on standard output (errors and warnings still go to stderr).
+    #[arg(long, global = true)]
+    pub noout: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -266,6 +273,51 @@ pub enum ContainerCommand {
     Inspect(inspect::InspectArgs),
     /// Remove all containers that are not running.
     Prune(lifecycle::PruneArgs),
+    /// Exit 0 if the container exists, 1 if not.
+    Exists(lifecycle::ExistsArgs),
+}
+
+/// The whole clap tree: the derived commands, plus podman's flags that
+/// compat.txt accepts or refuses on purpose.
+pub fn command() -> clap::Command {
+    compat::add_flags(documented_command())
+}
+
+/// The clap tree that man pages and completion scripts show: without
+/// compat.txt's hidden flags (clap_complete would offer them).
+pub fn documented_command() -> clap::Command {
+    compat::podman_shorts(<Cli as clap::CommandFactory>::command())
+}
+
+/// podman's log levels; `warning` is `warn`.
+pub const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"];
+
+/// `--log-level`: any word parses (main.rs refuses an unknown one with
+/// podman's message and status 1, not clap's 125), and the completion
+/// scripts and man pages still list the levels.
+#[derive(Clone)]
+struct LogLevelParser;
+
+impl clap::builder::TypedValueParser for LogLevelParser {
+    type Value = String;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &std::ffi::OsStr) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(LOG_LEVELS.iter().map(|l| clap::builder::PossibleValue::new(*l))))
+    }
+}
+
+/// Parses the command line as podman would: the last of a repeated flag
+/// wins. Returns the parsed line and what compat.txt says of the flags
+/// given: the warnings of flags podman also ignores, or the message of a
+/// flag sangja refuses on purpose.
+pub fn parse() -> std::result::Result<(Cli, std::result::Result<Vec<String>, String>), clap::Error> {
+    let matches = command().try_get_matches()?;
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+    Ok((cli, compat::check(&matches)))
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -335,6 +387,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         ) => true,
         Command::Manifest(c) => !manifest::pulls(c),
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
+        Command::Container(ContainerCommand::Exists(_)) => true,
         _ => false,
     };
     network::join_target_userns(&cli)?;
@@ -357,6 +410,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Inspect(a) => inspect::inspect(&ctx, a),
         Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => container_verb(&ctx, v),
         Command::Container(ContainerCommand::Prune(a)) => lifecycle::prune(&ctx, a),
+        Command::Container(ContainerCommand::Exists(a)) => lifecycle::exists(&ctx, a),
         Command::Volume(c) => volume::volume(&ctx, c),
         Command::Generate(c) => generate::generate(&ctx, c),
         Command::Quadlet(_) => Ok(0),

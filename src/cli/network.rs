@@ -43,9 +43,19 @@ pub struct NetFlags {
 impl NetFlags {
     /// The network mode and options; the default mode depends on who runs us.
     pub fn options(&self) -> Result<(NetworkMode, NetOptions)> {
+        // podman: published ports mean nothing in the host's (or another
+        // container's) network; it says so and goes on without them.
+        // (--network none keeps its error: a port there can never answer.)
+        let shared = self.network.as_deref().is_some_and(|n| n == "host" || n.starts_with("container:"));
+        let publish = if shared && !self.publish.is_empty() {
+            eprintln!("WARN: Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
+            Vec::new()
+        } else {
+            self.publish.clone()
+        };
         engine_network::net_options(&NetRequest {
             network: self.network.clone(),
-            publish: self.publish.clone(),
+            publish,
             add_host: self.add_host.clone(),
             dns: self.dns.clone(),
             dns_search: self.dns_search.clone(),
@@ -126,6 +136,9 @@ pub struct NetLsArgs {
     /// Do not truncate ids.
     #[arg(long)]
     pub no_trunc: bool,
+    /// Do not print the title line.
+    #[arg(long)]
+    pub noheading: bool,
 }
 
 #[derive(Debug, Args)]
@@ -212,7 +225,8 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
                 return Ok(0);
             }
             let fmt = Format::parse(a.format.as_deref());
-            print!("{}", format::render(&fmt, &[("NETWORK ID", "ID"), ("NAME", "Name"), ("DRIVER", "Driver")], &rows)?);
+            let out = format::render(&fmt, &[("NETWORK ID", "ID"), ("NAME", "Name"), ("DRIVER", "Driver")], &rows)?;
+            print!("{}", format::without_header(&fmt, out, a.noheading));
             Ok(0)
         }
         NetworkCommand::Inspect(a) => {
@@ -238,6 +252,8 @@ pub fn network(ctx: &Context, cmd: NetworkCommand) -> Result<i32> {
             for n in &a.names {
                 match engine_network::remove(engine, n, a.force) {
                     Ok(name) => println!("{name}"),
+                    // podman: --force also means a missing network is no error.
+                    Err(e) if a.force && e.kind() == crate::error::ErrorKind::NotFound => {}
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such network, 2 in use, 125 anything else.

@@ -15,12 +15,21 @@ pub struct RunArgs {
     /// Remove the container when it exits.
     #[arg(long)]
     pub rm: bool,
+    /// Remove the image too once the container has exited, unless another container uses it (implies --rm; run only).
+    #[arg(long)]
+    pub rmi: bool,
     /// Name of the container.
     #[arg(long)]
     pub name: Option<String>,
     /// Set an environment variable (KEY=VALUE, or KEY to copy it from here).
     #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Pass this process's whole environment into the container (before --env).
+    #[arg(long = "env-host")]
+    pub env_host: bool,
+    /// Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped).
+    #[arg(long = "label-file", value_name = "FILE")]
+    pub label_files: Vec<std::path::PathBuf>,
     /// Working directory inside the container.
     #[arg(short = 'w', long = "workdir", value_name = "DIR")]
     pub workdir: Option<String>,
@@ -102,14 +111,36 @@ pub enum PullPolicy {
 }
 
 impl RunArgs {
+    /// `--env-host`: this process's variables, which --env-file and --env override.
+    fn host_env(&self) -> Vec<String> {
+        if !self.env_host {
+            return Vec::new();
+        }
+        std::env::vars_os().filter_map(|(k, v)| Some(format!("{}={}", k.into_string().ok()?, v.into_string().ok()?))).collect()
+    }
+
+    /// `--label-file`: KEY=VALUE lines, as podman reads them.
+    fn labels_from_files(&self) -> Result<Vec<String>> {
+        let mut labels = Vec::new();
+        for f in &self.label_files {
+            let text = std::fs::read_to_string(f).map_err(|e| Error::Invalid(format!("--label-file {}: {e}", f.display())))?;
+            labels.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
+        }
+        Ok(labels)
+    }
+
     pub(crate) fn options(&self) -> Result<RunOptions> {
         let (network, net) = self.net_flags.options()?;
-        let (restart, sdnotify) = self.supervisor_flags.policies(self.rm)?;
+        if self.rmi && self.detach {
+            return Err(Error::Invalid("--rmi works with a foreground run only: with -d, remove the image after the container".into()));
+        }
+        let remove = self.rm || self.rmi;
+        let (restart, sdnotify) = self.supervisor_flags.policies(remove)?;
         Ok(RunOptions {
             name: self.name.clone(),
             command: self.command.clone(),
             entrypoint: self.entrypoint.clone(),
-            env: [self.supervisor_flags.env_from_files()?, self.env.clone()].concat(),
+            env: [self.host_env(), self.supervisor_flags.env_from_files()?, self.env.clone()].concat(),
             workdir: self.workdir.clone(),
             user: self.user.clone(),
             hostname: self.hostname.clone(),
@@ -117,8 +148,8 @@ impl RunArgs {
             net,
             tty: self.tty,
             interactive: self.interactive,
-            remove: self.rm,
-            labels: self.labels.clone(),
+            remove,
+            labels: [self.labels_from_files()?, self.labels.clone()].concat(),
             init: self.init,
             mounts: self.mount_flags.requests()?,
             security: self.security_flags.options(),
@@ -188,8 +219,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     }
     // A terminal session runs under a monitor, so the detach keys can leave
     // it running (cli/attach.rs); other foreground runs stay our children.
-    if args.tty {
-        return super::attach::run_tty(ctx, &container, args.detach_keys.as_deref());
+    let code = if args.tty {
+        super::attach::run_tty(ctx, &container, args.detach_keys.as_deref())
+    } else {
+        run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
+    };
+    if args.rmi {
+        // As podman: an image another container uses stays, quietly.
+        match images::remove(&ctx.engine, &image.id, false) {
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), crate::error::ErrorKind::InUse | crate::error::ErrorKind::Conflict) => {}
+            Err(e) => eprintln!("Error: removing the image: {e}"),
+        }
     }
-    run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
+    code
 }

@@ -90,6 +90,9 @@ pub struct LsArgs {
     /// Print only names.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Do not print the title line.
+    #[arg(long)]
+    pub noheading: bool,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +194,8 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
             for n in names {
                 match engine_volumes::remove(&ctx.engine, &n, a.force) {
                     Ok(()) => println!("{n}"),
+                    // podman: --force also means a missing volume is no error.
+                    Err(e) if a.force && e.kind() == crate::error::ErrorKind::NotFound => {}
                     Err(e) => {
                         eprintln!("Error: {e}");
                         // podman: 1 no such volume, 2 in use, 125 anything else.
@@ -211,7 +216,10 @@ fn ls(ctx: &Context, a: LsArgs) -> Result<i32> {
         for f in &a.filters {
             let (k, val) = f.split_once('=').unwrap_or((f.as_str(), ""));
             let keep = match k {
-                "name" => v.name.contains(val),
+                // podman: a regular expression, matched anywhere in the name.
+                "name" => regex::Regex::new(val)
+                    .map_err(|e| Error::Invalid(format!("filter {f:?}: {val:?} is not a regular expression: {e}")))?
+                    .is_match(&v.name),
                 "driver" => v.driver == val,
                 "label" => match val.split_once('=') {
                     Some((lk, lv)) => v.labels.get(lk).is_some_and(|x| x == lv),
@@ -237,6 +245,7 @@ fn ls(ctx: &Context, a: LsArgs) -> Result<i32> {
         return Ok(0);
     }
     let fmt = Format::parse(a.format.as_deref());
-    print!("{}", format::render(&fmt, &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")], &rows)?);
+    let out = format::render(&fmt, &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")], &rows)?;
+    print!("{}", format::without_header(&fmt, out, a.noheading));
     Ok(0)
 }

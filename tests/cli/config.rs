@@ -196,7 +196,7 @@ both! {
         assert_eq!(v["registries"]["127.0.0.1:5000"]["Insecure"], true);
         let uidmap = &v["host"]["idMappings"]["uidmap"];
         if s.is_rootless() {
-            assert_eq!(uidmap[1]["host_id"], 100000, "{out:?}");
+            assert_eq!(uidmap[1]["host_id"], setup_ids().sangjatest_subuid, "{out:?}");
             assert_eq!(uidmap[1]["size"], 65536);
         }
         assert!(!v["host"]["kernel"].as_str().unwrap_or("").is_empty());

@@ -53,3 +53,5 @@ mod build;
 mod archive;
 // issue 16: system check, prune, reset
 mod check;
+// issue 19: podman's command line as scripts use it
+mod parity;

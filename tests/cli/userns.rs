@@ -36,7 +36,8 @@ fn keep_id_rootless() {
     s.pull(BUSYBOX);
     let Mode::Rootless { user, .. } = s.mode.clone() else { unreachable!() };
     let cmd = "id -u; id -g; id -un; echo $HOME; test -d $HOME && echo home; stat -c %u:%g /bin/busybox; cat /proc/self/uid_map";
-    let first = s.ok(&["run", "--rm", "--userns=keep-id", BUSYBOX, "sh", "-c", cmd]);
+    // The copy's progress line shows on a terminal or at --log-level info (issue 19).
+    let first = s.ok(&["--log-level", "info", "run", "--rm", "--userns=keep-id", BUSYBOX, "sh", "-c", cmd]);
     let lines = first.lines();
     assert_eq!(lines[0], user.uid.to_string(), "{first:?}");
     assert_eq!(lines[1], user.gid.to_string(), "{first:?}");
@@ -109,7 +110,7 @@ both! {
         std::fs::set_permissions(&vol, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
         let v = format!("{}:/vol", vol.display());
         let cmd = "cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /bin/busybox /etc/passwd; touch /vol/f";
-        let out = s.ok(&["run", "--rm", "--uidmap", &map, "-v", &v, BUSYBOX, "sh", "-c", cmd]);
+        let out = s.ok(&["--log-level=info", "run", "--rm", "--uidmap", &map, "-v", &v, BUSYBOX, "sh", "-c", cmd]);
         let want = format!("0 {outer} 2000");
         let lines: Vec<String> = out.lines().iter().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
         assert_eq!(lines, [want.clone(), want, "0:0".into(), "0:0".into()], "{out:?}");

@@ -101,6 +101,46 @@ fn sub_range(file: &str, name: &str, uid: u32) -> Option<(u32, u32)> {
     })
 }
 
+/// The test users' ids as tests/setup.sh chose them on this machine
+/// (tests/setup-ids.sh): read from $SANGJA_TEST_IDS, else
+/// /etc/sangja-tests/ids; the usual numbers where the file is missing (a
+/// machine set up before setup.sh wrote it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupIds {
+    pub sangjatest_uid: u32,
+    pub sangjanosub_uid: u32,
+    pub sangjasmall_uid: u32,
+    /// Start of sangjatest's 65536 subordinate ids.
+    pub sangjatest_subuid: u32,
+    /// Start of sangjasmall's 1000 subordinate ids.
+    pub sangjasmall_subuid: u32,
+}
+
+impl SetupIds {
+    /// Parses the file setup.sh writes (KEY=VALUE lines, # comments).
+    pub fn parse(text: &str) -> SetupIds {
+        let get = |key: &str, default: u32| {
+            text.lines()
+                .filter_map(|l| l.trim().split_once('='))
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v.trim().parse().ok())
+                .unwrap_or(default)
+        };
+        SetupIds {
+            sangjatest_uid: get("SANGJATEST_UID", 1001),
+            sangjanosub_uid: get("SANGJANOSUB_UID", 1002),
+            sangjasmall_uid: get("SANGJASMALL_UID", 1003),
+            sangjatest_subuid: get("SANGJATEST_SUBUID", 100000),
+            sangjasmall_subuid: get("SANGJASMALL_SUBUID", 300000),
+        }
+    }
+}
+
+pub fn setup_ids() -> SetupIds {
+    let path = std::env::var_os("SANGJA_TEST_IDS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/etc/sangja-tests/ids"));
+    SetupIds::parse(&fs::read_to_string(path).unwrap_or_default())
+}
+
 fn user_named(name: &str) -> User {
     passwd_entry(|f| f[0] == name).unwrap_or_else(|| panic!("there is no user \"{name}\": run `bash tests/setup.sh` as root first"))
 }

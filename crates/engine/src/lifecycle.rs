@@ -75,7 +75,8 @@ pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -
 /// Parses a signal as `kill -s` takes it: a number, or a name with or
 /// without SIG, any case.
 pub fn parse_signal(s: &str) -> Result<i32> {
-    let bad = || Error::Invalid(format!("invalid signal {s:?}: use a name such as TERM or KILL, or a number 1-64"));
+    // podman's words first (scripts match on them), then the fix.
+    let bad = || Error::Invalid(format!("invalid signal: {s} (use a name such as TERM or KILL, or a number 1-64)"));
     if let Ok(n) = s.parse::<i32>() {
         return if (1..=64).contains(&n) { Ok(n) } else { Err(bad()) };
     }

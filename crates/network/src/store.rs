@@ -178,7 +178,8 @@ impl NetworkStore {
         match by_id.len() {
             1 => Ok(by_id.into_iter().next().unwrap_or_else(NetworkRecord::default_network)),
             _ => Err(Error::NotFound(format!(
-                "network {name:?} not found: see `sangja network ls`, or create it with `sangja network create {name}`"
+                // podman's words (scripts match on them), then the fix.
+                "unable to find network with name or ID {name}: network not found (see `sangja network ls`, or create it with `sangja network create {name}`)"
             ))),
         }
     }
