@@ -22,6 +22,7 @@ pub mod monitor;
 pub mod mounts;
 pub mod names;
 pub mod network;
+pub mod push;
 pub mod restart;
 pub mod rootview;
 pub mod run;
