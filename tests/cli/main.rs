@@ -44,3 +44,5 @@ mod package;
 mod systemd;
 // issue 15: snapshots of the outputs scripts parse
 mod outputs;
+// issue 17: push
+mod push;
