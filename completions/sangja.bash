@@ -106,6 +106,9 @@ _sangja() {
             sangja,pull)
                 cmd="sangja__subcmd__pull"
                 ;;
+            sangja,push)
+                cmd="sangja__subcmd__push"
+                ;;
             sangja,rename)
                 cmd="sangja__subcmd__rename"
                 ;;
@@ -418,6 +421,9 @@ _sangja() {
             sangja__subcmd__help,pull)
                 cmd="sangja__subcmd__help__subcmd__pull"
                 ;;
+            sangja__subcmd__help,push)
+                cmd="sangja__subcmd__help__subcmd__push"
+                ;;
             sangja__subcmd__help,rename)
                 cmd="sangja__subcmd__help__subcmd__rename"
                 ;;
@@ -559,6 +565,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__image,pull)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__pull"
                 ;;
+            sangja__subcmd__help__subcmd__image,push)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__push"
+                ;;
             sangja__subcmd__help__subcmd__image,rm)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__rm"
                 ;;
@@ -622,6 +631,9 @@ _sangja() {
             sangja__subcmd__image,pull)
                 cmd="sangja__subcmd__image__subcmd__pull"
                 ;;
+            sangja__subcmd__image,push)
+                cmd="sangja__subcmd__image__subcmd__push"
+                ;;
             sangja__subcmd__image,rm)
                 cmd="sangja__subcmd__image__subcmd__rm"
                 ;;
@@ -639,6 +651,9 @@ _sangja() {
                 ;;
             sangja__subcmd__image__subcmd__help,pull)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__pull"
+                ;;
+            sangja__subcmd__image__subcmd__help,push)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__push"
                 ;;
             sangja__subcmd__image__subcmd__help,rm)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__rm"
@@ -758,7 +773,7 @@ _sangja() {
 
     case "${cmd}" in
         sangja)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
+            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull push images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3492,7 +3507,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull push images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4094,7 +4109,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__image)
-            opts="pull ls rm inspect import"
+            opts="pull push ls rm inspect import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4150,6 +4165,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__image__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__image__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4472,6 +4501,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4808,7 +4851,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull ls rm inspect import help"
+            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull push ls rm inspect import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4838,7 +4881,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__help)
-            opts="pull ls rm inspect import help"
+            opts="pull push ls rm inspect import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4908,6 +4951,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5085,6 +5142,76 @@ _sangja() {
                     return 0
                     ;;
                 --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__push)
+            opts="-f -q -h -V --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digestfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore-private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6095,6 +6222,76 @@ _sangja() {
                     return 0
                     ;;
                 --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__push)
+            opts="-f -q -h -V --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digestfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore-private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -475,8 +475,11 @@ async fn push_layer(
 fn compress_layer<W: Write>(paths: &StorePaths, digest: &str, compression: LayerCompression, sink: W) -> io::Result<W> {
     let mut tar = LayerStore::new(paths).open_tar(digest).map_err(|e| io::Error::other(e.to_string()))?;
     match compression {
+        // The fastest level: compression is most of a push's cost, and the
+        // registry's copy is read once per pull, where size matters less on
+        // the networks pushes go over than the minutes a high level costs here.
         LayerCompression::Gzip => {
-            let mut enc = flate2::write::GzEncoder::new(sink, flate2::Compression::new(3));
+            let mut enc = flate2::write::GzEncoder::new(sink, flate2::Compression::fast());
             copy(&mut tar, &mut enc)?;
             enc.finish()
         }
@@ -551,6 +554,9 @@ impl Write for ChunkSink {
     }
 }
 
+/// The compressed bytes of a layer on their way to the request body.
+type Chunks = tokio::sync::mpsc::Receiver<io::Result<Vec<u8>>>;
+
 /// Compresses the layer on a blocking thread into a channel; returns the
 /// body stream's receiver and the thread's result (digest and size).
 fn start_compressing(
@@ -558,7 +564,7 @@ fn start_compressing(
     digest: &str,
     compression: LayerCompression,
     send: bool,
-) -> (tokio::sync::mpsc::Receiver<io::Result<Vec<u8>>>, tokio::task::JoinHandle<io::Result<(String, u64)>>) {
+) -> (Chunks, tokio::task::JoinHandle<io::Result<(String, u64)>>) {
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let (p, d) = (paths.clone(), digest.to_string());
     let handle = tokio::task::spawn_blocking(move || {
@@ -575,7 +581,7 @@ fn start_compressing(
 }
 
 /// Streams the chunks of `rx` as a request body, reporting progress as they go.
-fn body_of(rx: tokio::sync::mpsc::Receiver<io::Result<Vec<u8>>>, sent: std::sync::Arc<std::sync::atomic::AtomicU64>) -> reqwest::Body {
+fn body_of(rx: Chunks, sent: std::sync::Arc<std::sync::atomic::AtomicU64>) -> reqwest::Body {
     let stream = futures_util::stream::unfold(rx, move |mut rx| {
         let sent = sent.clone();
         async move {
