@@ -5119,7 +5119,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -h -V --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6199,7 +6199,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -h -V --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

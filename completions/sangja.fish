@@ -560,6 +560,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s q -l quiet -d 'Print nothing but the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -s a -l all-tags -d 'Pull every tag of the repository IMAGE names (IMAGE without a tag)'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
@@ -686,6 +687,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print nothing but the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s a -l all-tags -d 'Pull every tag of the repository IMAGE names (IMAGE without a tag)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r

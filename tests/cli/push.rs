@@ -263,3 +263,26 @@ impl Sangja {
         out.lines().last().cloned().unwrap_or_default()
     }
 }
+
+both! {
+    /// pull NAME@DIGEST gets the pushed image; pull --all-tags gets every tag of a repository.
+    fn pull_by_digest_and_all_tags(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        let id = s.pull(BUSYBOX);
+        let repo = format!("{}/{}", reg.host(), unique(s, "tags"));
+        let digestfile = s.dir.join("digest");
+        s.ok(&["push", "--tls-verify=false", "--digestfile", digestfile.to_str().unwrap(), BUSYBOX, &format!("{repo}:one")]);
+        s.ok(&["push", "--tls-verify=false", BUSYBOX, &format!("{repo}:two")]);
+        let digest = fs::read_to_string(&digestfile).unwrap();
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&format!("{repo}@{digest}")), id);
+        s.ok(&["rmi", "-a"]);
+        let out = s.ok(&["pull", "-q", "--all-tags", "--tls-verify=false", &repo]);
+        assert_eq!(out.lines(), [id.clone(), id.clone()], "{out:?}");
+        let names = s.ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]).lines();
+        for tag in ["one", "two"] {
+            assert!(names.contains(&format!("{repo}:{tag}")), "{names:?}");
+        }
+        s.run(&["pull", "--all-tags", "--tls-verify=false", &format!("{repo}:one")]).code(125).stderr_has("repository only");
+    }
+}

@@ -66,3 +66,22 @@ pub fn push(engine: &Engine, req: &PushRequest, progress: &(dyn Fn(PushEvent) + 
     }
     Ok(pushed)
 }
+
+/// `pull --all-tags NAME`: the tagged references of every tag of NAME's repository.
+pub fn all_tags(name: &str, tls_verify: Option<bool>, creds: Option<&crate::config::auth::Credentials>) -> Result<Vec<String>> {
+    let r = Reference::parse(name)?;
+    if r.digest.is_some() || name.rsplit('/').next().is_some_and(|last| last.contains(':')) {
+        return Err(Error::Invalid(format!("--all-tags: \"{name}\" names a tag or digest: give the repository only")));
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Registry(format!("cannot start the download runtime: {e}")))?;
+    let tags = runtime.block_on(sangja_image::push::list_tags(&r, tls_verify, creds))?;
+    if tags.is_empty() {
+        return Err(Error::ImageNotFound(format!("{name}: the repository has no tags")));
+    }
+    Ok(tags.into_iter().map(|t| format!("{}:{t}", r.name_without_tag())).collect())
+}

@@ -358,6 +358,34 @@ pub async fn push(
     Ok(Pushed { digest, uploaded })
 }
 
+/// The tags of `reference`'s repository (`pull --all-tags`), sorted.
+pub async fn list_tags(reference: &Reference, tls_verify: Option<bool>, creds: Option<&Credentials>) -> Result<Vec<String>> {
+    let insecure = match tls_verify {
+        Some(v) => !v,
+        None => super::registries::load()?.0.sources(reference)?.iter().any(|s| !s.mirror && s.insecure),
+    };
+    let creds = match creds {
+        Some(c) => Some(c.clone()),
+        None => crate::config::auth::lookup(&reference.registry, &reference.repository, None)?,
+    };
+    let reg = Registry::connect(reference, insecure, creds.as_ref()).await?;
+    let repo = reference.to_oci().repository().to_string();
+    let url = format!("{}/v2/{repo}/tags/list?n=10000", reg.base());
+    let mut res = expect(reg.send(&|c| c.get(&url)).await?, &[200], &reg, "list the tags").await?;
+    let body = super::token::read_capped(&mut res, super::token::MAX_MANIFEST_BODY)
+        .await
+        .map_err(|_| Error::Registry(format!("{reference}: the registry's tag list is too large or was cut")))?;
+    #[derive(serde::Deserialize)]
+    struct Tags {
+        tags: Option<Vec<String>>,
+    }
+    let t: Tags =
+        serde_json::from_slice(&body).map_err(|e| Error::Registry(format!("{reference}: the registry sent a bad tag list: {e}")))?;
+    let mut tags = t.tags.unwrap_or_default();
+    tags.sort();
+    Ok(tags)
+}
+
 /// Refuses an answer whose status is not one of `ok`, with the registry's words.
 async fn expect(mut res: reqwest::Response, ok: &[u16], reg: &Registry, what: &str) -> Result<reqwest::Response> {
     let status = res.status().as_u16();
