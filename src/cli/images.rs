@@ -29,6 +29,9 @@ pub struct PullArgs {
     /// Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them.
     #[arg(long, value_name = "USERNAME:PASSWORD")]
     pub creds: Option<String>,
+    /// Pull every tag of the repository IMAGE names (IMAGE without a tag).
+    #[arg(short = 'a', long = "all-tags")]
+    pub all_tags: bool,
     /// The image to pull, e.g. 127.0.0.1:5000/busybox:latest.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -59,6 +62,14 @@ impl PullArgs {
 pub fn pull(ctx: &Context, args: PullArgs) -> Result<i32> {
     if let Some(f) = &args.authfile {
         crate::config::auth::set_authfile(f);
+    }
+    if args.all_tags {
+        let opts = args.options()?;
+        for name in crate::engine::push::all_tags(&args.image, opts.tls_verify, opts.creds.as_ref())? {
+            let record = pull_with_progress(ctx, &name, opts.clone(), args.quiet)?;
+            println!("{}", record.id);
+        }
+        return Ok(0);
     }
     let record = pull_with_progress(ctx, &args.image, args.options()?, args.quiet)?;
     println!("{}", record.id);

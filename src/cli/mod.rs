@@ -25,6 +25,7 @@ pub mod network;
 pub mod port;
 pub mod progress;
 pub mod prune;
+pub mod push;
 pub mod run;
 pub mod stats;
 pub mod supervise;
@@ -77,6 +78,8 @@ pub enum Command {
     Ctr(ContainerVerb),
     /// Pull an image from a registry.
     Pull(images::PullArgs),
+    /// Push an image to a registry.
+    Push(push::PushArgs),
     /// List images in local storage.
     #[command(alias = "image-ls")]
     Images(images::ImagesArgs),
@@ -170,6 +173,8 @@ pub enum SystemCommand {
 pub enum ImageCommand {
     /// Pull an image from a registry.
     Pull(images::PullArgs),
+    /// Push an image to a registry.
+    Push(push::PushArgs),
     /// List images.
     #[command(alias = "list")]
     Ls(images::ImagesArgs),
@@ -396,6 +401,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
     let ctx = Context { engine, cli_globals: global_args(&cli) };
     match cli.command {
         Command::Pull(a) | Command::Image(ImageCommand::Pull(a)) => images::pull(&ctx, a),
+        Command::Push(a) | Command::Image(ImageCommand::Push(a)) => push::push(&ctx, a),
         Command::Images(a) | Command::Image(ImageCommand::Ls(a)) => images::list(&ctx, a),
         Command::Rmi(a) | Command::Image(ImageCommand::Rm(a)) => images::remove(&ctx, a),
         Command::Image(ImageCommand::Inspect(mut a)) => {

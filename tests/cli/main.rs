@@ -55,3 +55,5 @@ mod archive;
 mod check;
 // issue 19: podman's command line as scripts use it
 mod parity;
+// issue 17: push
+mod push;

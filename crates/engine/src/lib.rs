@@ -26,6 +26,7 @@ pub mod mounts;
 pub mod names;
 pub mod network;
 pub mod prune;
+pub mod push;
 pub mod restart;
 pub mod rootview;
 pub mod run;

@@ -6,8 +6,10 @@ use sangja_core::{config, error, json_file, lock, paths};
 use sangja_storage as storage;
 
 pub mod archive;
+pub mod blobinfo;
 pub mod login;
 pub mod pull;
+pub mod push;
 pub mod reference;
 pub mod registries;
 pub mod remote;

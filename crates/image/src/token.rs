@@ -210,11 +210,24 @@ pub async fn authorize(
     creds: Option<&Credentials>,
     insecure: bool,
 ) -> Result<Option<Access>> {
+    authorize_scopes(http, ping, registry, &[format!("repository:{repository}:pull")], creds, insecure).await
+}
+
+/// `authorize` for any scopes ("repository:NAME:pull,push" for a push, plus
+/// "repository:OTHER:pull" for each repository a blob is mounted from).
+pub async fn authorize_scopes(
+    http: &reqwest::Client,
+    ping: &Ping,
+    registry: &str,
+    scopes: &[String],
+    creds: Option<&Credentials>,
+    insecure: bool,
+) -> Result<Option<Access>> {
     match &ping.challenge {
         None => Ok(Some(Access::Anonymous)),
         Some(Challenge::Basic) => Ok(Some(creds.map_or(Access::Anonymous, |c| Access::Basic(c.clone())))),
         Some(Challenge::Bearer { realm, service }) => {
-            let mut query = vec![("scope".to_string(), format!("repository:{repository}:pull"))];
+            let mut query: Vec<(String, String)> = scopes.iter().map(|s| ("scope".to_string(), s.clone())).collect();
             if let Some(s) = service {
                 query.push(("service".into(), s.clone()));
             }

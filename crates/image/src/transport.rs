@@ -44,6 +44,8 @@ pub struct Registry {
     pub insecure: bool,
     /// Plain HTTP is in use (an insecure registry that does not speak TLS).
     pub plain_http: bool,
+    /// The token scopes asked for (again when a token expires).
+    scopes: Vec<String>,
 }
 
 /// A self-signed certificate nobody holds the key of. With verification off
@@ -69,12 +71,24 @@ impl Registry {
     /// cannot even be set up.
     pub async fn connect(reference: &Reference, insecure: bool, creds: Option<&Credentials>) -> Result<Registry, Error> {
         let oref = reference.to_oci();
+        let scopes = vec![format!("repository:{}:pull", oref.repository())];
+        Self::connect_scopes(reference, insecure, creds, scopes).await
+    }
+
+    /// `connect` asking for `scopes` (push: "repository:NAME:pull,push").
+    pub async fn connect_scopes(
+        reference: &Reference,
+        insecure: bool,
+        creds: Option<&Credentials>,
+        scopes: Vec<String>,
+    ) -> Result<Registry, Error> {
+        let oref = reference.to_oci();
         let host = oref.resolve_registry().to_string();
         let http = token::http_client(insecure)?;
         let ping = token::ping(&http, &host, insecure)
             .await
             .map_err(|e| registry_error(OciDistributionError::RequestError(e), reference, insecure, Phase::Manifest))?;
-        let access = token::authorize(&http, &ping, &reference.registry, oref.repository(), creds, insecure)
+        let access = token::authorize_scopes(&http, &ping, &reference.registry, &scopes, creds, insecure)
             .await?
             .ok_or_else(|| unauthorized(reference))?;
         let plain_http = ping.endpoint.scheme == "http";
@@ -88,6 +102,7 @@ impl Registry {
             reference: reference.clone(),
             insecure,
             plain_http,
+            scopes,
         })
     }
 
@@ -118,12 +133,49 @@ impl Registry {
         if res.status() != reqwest::StatusCode::UNAUTHORIZED || !bearer {
             return Ok(res);
         }
+        self.refresh().await?;
+        send().await.map_err(net)
+    }
+
+    /// Replaces an expired bearer token with a fresh one (same scopes).
+    async fn refresh(&self) -> Result<(), Error> {
         let fresh =
-            token::authorize(&self.http, &self.ping, &self.reference.registry, self.oref.repository(), self.creds.as_ref(), self.insecure)
+            token::authorize_scopes(&self.http, &self.ping, &self.reference.registry, &self.scopes, self.creds.as_ref(), self.insecure)
                 .await?
                 .ok_or_else(|| unauthorized(&self.reference))?;
         *self.access.lock() = fresh;
-        send().await.map_err(net)
+        Ok(())
+    }
+
+    /// Sends the request `make` builds (with the access); a 401 on a bearer
+    /// token gets a fresh token and one retry. For push's requests.
+    pub(crate) async fn send(
+        &self,
+        make: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
+    ) -> Result<reqwest::Response, Error> {
+        let net = |e| self.error(OciDistributionError::RequestError(e), Phase::Layer);
+        let res = self.authorized(make(&self.http)).send().await.map_err(net)?;
+        let bearer = matches!(&*self.access.lock(), Access::Bearer(_));
+        if res.status() != reqwest::StatusCode::UNAUTHORIZED || !bearer {
+            return Ok(res);
+        }
+        self.refresh().await?;
+        self.authorized(make(&self.http)).send().await.map_err(net)
+    }
+
+    /// Sends a request once, with the access (a body that streams cannot be sent twice).
+    pub(crate) async fn send_once(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {
+        self.authorized(req).send().await.map_err(|e| self.error(OciDistributionError::RequestError(e), Phase::Layer))
+    }
+
+    /// The HTTP client.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// "scheme://host" of the API.
+    pub fn base(&self) -> String {
+        self.endpoint.base()
     }
 
     /// Starts downloading a blob: the answer once it is a success, its body

@@ -1,0 +1,813 @@
+//! Pushing an image to a registry (the distribution API, by hand like pull's
+//! requests): for each layer, a blob the registry already has is not sent
+//! (HEAD first), one it holds in another repository is mounted, anything else
+//! is rebuilt from the layer's tar-split (storage::tarsplit), compressed while
+//! it streams and sent in one chunked upload (PATCH, then PUT ?digest= once
+//! the digest is known); several blobs at once. The config blob is the
+//! stored one, so the image id does not change; the manifest is the stored
+//! one when every blob it names is what the registry got, else a new one.
+
+use super::blobinfo::{self, BlobInfo};
+use super::reference::Reference;
+use super::store::ImageRecord;
+use super::transport::Registry;
+use crate::config::auth::Credentials;
+use crate::error::{Error, Result};
+use crate::paths::StorePaths;
+use crate::storage::layers::LayerStore;
+use futures_util::StreamExt;
+use sha2::{Digest as _, Sha256};
+use std::io::{self, Read, Write};
+
+/// Blobs sent at once: compression is the cost, and the machine may have 2 cores.
+const PARALLEL_BLOBS: usize = 4;
+/// Bytes of compressed output per message from the compressing thread.
+const CHUNK: usize = 1 << 20;
+/// Messages buffered between the compressing thread and the upload.
+const CHANNEL_CHUNKS: usize = 8;
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
+
+/// The manifest format to push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestFormat {
+    /// OCI image manifest.
+    Oci,
+    /// Docker image manifest, schema 2.
+    V2s2,
+}
+
+impl ManifestFormat {
+    /// Parses `--format` (podman's names).
+    pub fn parse(s: &str) -> Result<ManifestFormat> {
+        match s {
+            "oci" => Ok(ManifestFormat::Oci),
+            "v2s2" | "docker" => Ok(ManifestFormat::V2s2),
+            "v2s1" => Err(Error::Invalid("--format v2s1: Docker schema 1 is deprecated and not supported: use oci or v2s2".into())),
+            other => Err(Error::Invalid(format!("--format \"{other}\": use oci or v2s2"))),
+        }
+    }
+    fn of_media_type(mt: &str) -> Option<ManifestFormat> {
+        match mt {
+            OCI_MANIFEST => Some(ManifestFormat::Oci),
+            DOCKER_MANIFEST => Some(ManifestFormat::V2s2),
+            _ => None,
+        }
+    }
+    fn media_type(self) -> &'static str {
+        match self {
+            ManifestFormat::Oci => OCI_MANIFEST,
+            ManifestFormat::V2s2 => DOCKER_MANIFEST,
+        }
+    }
+}
+
+/// How a layer blob is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerCompression {
+    Gzip,
+    Zstd,
+    /// A plain tar.
+    None,
+}
+
+impl LayerCompression {
+    /// Parses `--compression-format`.
+    pub fn parse(s: &str) -> Result<LayerCompression> {
+        match s {
+            "gzip" => Ok(LayerCompression::Gzip),
+            "zstd" | "zstd:chunked" => Ok(LayerCompression::Zstd),
+            "none" | "uncompressed" => Ok(LayerCompression::None),
+            other => Err(Error::Invalid(format!("--compression-format \"{other}\": use gzip or zstd"))),
+        }
+    }
+    fn of_media_type(mt: &str) -> LayerCompression {
+        if mt.ends_with("gzip") {
+            LayerCompression::Gzip
+        } else if mt.ends_with("zstd") {
+            LayerCompression::Zstd
+        } else {
+            LayerCompression::None
+        }
+    }
+    fn media_type(self, format: ManifestFormat) -> &'static str {
+        match (format, self) {
+            (ManifestFormat::Oci, LayerCompression::Gzip) => "application/vnd.oci.image.layer.v1.tar+gzip",
+            (ManifestFormat::Oci, LayerCompression::Zstd) => "application/vnd.oci.image.layer.v1.tar+zstd",
+            (ManifestFormat::Oci, LayerCompression::None) => "application/vnd.oci.image.layer.v1.tar",
+            (ManifestFormat::V2s2, LayerCompression::Gzip) => "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            (ManifestFormat::V2s2, LayerCompression::Zstd) => "application/vnd.docker.image.rootfs.diff.tar.zstd",
+            (ManifestFormat::V2s2, LayerCompression::None) => "application/vnd.docker.image.rootfs.diff.tar",
+        }
+    }
+}
+
+/// Options of a push.
+#[derive(Debug, Clone, Default)]
+pub struct PushOptions {
+    /// `Some(false)`: plain HTTP and no TLS verification.
+    pub tls_verify: Option<bool>,
+    /// `--creds`.
+    pub creds: Option<Credentials>,
+    /// `--format`; `None`: the stored manifest's.
+    pub format: Option<ManifestFormat>,
+    /// `--compression-format`; `None`: blobs the registry has in any compression are reused, new ones gzip.
+    pub compression: Option<LayerCompression>,
+}
+
+/// Progress of a push, for the CLI to render.
+#[derive(Debug, Clone)]
+pub enum PushEvent {
+    /// The layers to copy (stored digest, approximate size).
+    Start { layers: Vec<(String, u64)> },
+    /// A layer is already in the destination (or was mounted from another repository there).
+    LayerSkipped { digest: String, mounted: bool },
+    /// A layer's upload starts.
+    LayerUpload { digest: String },
+    /// More compressed bytes of a layer were sent.
+    LayerProgress { digest: String, bytes: u64 },
+    /// A layer is uploaded under `blob`.
+    LayerDone { digest: String, blob: String },
+    /// The config blob: `skipped` if the registry had it.
+    Config { digest: String, skipped: bool },
+    /// The manifest is being written.
+    Manifest,
+}
+
+/// What a push did.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    /// The digest of the manifest pushed.
+    pub digest: String,
+    /// Layer blobs uploaded (not skipped nor mounted).
+    pub uploaded: usize,
+}
+
+/// A blob the registry may already have for a layer.
+#[derive(Debug, Clone)]
+struct Candidate {
+    digest: String,
+    size: u64,
+    compression: LayerCompression,
+    /// "registry/repository" where it is known to be.
+    from: Vec<String>,
+}
+
+/// The blob chosen for a layer.
+#[derive(Debug, Clone)]
+struct Chosen {
+    digest: String,
+    size: u64,
+    compression: LayerCompression,
+}
+
+fn sha256_of(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// The stored manifest of an image (pulled or committed), if it is a plain image manifest.
+fn stored_manifest(paths: &StorePaths, image: &ImageRecord) -> Option<(Vec<u8>, serde_json::Value, String)> {
+    let bytes = std::fs::read(paths.blob_path(&image.digest)).ok()?;
+    if sha256_of(&bytes) != image.digest {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let mt = v["mediaType"].as_str().map(str::to_string).or_else(|| image.manifest_media_type.clone())?;
+    ManifestFormat::of_media_type(&mt)?;
+    Some((bytes, v, mt))
+}
+
+/// "registry/repository" of a stored name or repo digest.
+fn repo_of(name: &str) -> Option<String> {
+    let base = name.split('@').next()?;
+    let last_slash = base.rfind('/')?;
+    match base[last_slash..].find(':') {
+        Some(i) => Some(base[..last_slash + i].to_string()),
+        None => Some(base.to_string()),
+    }
+}
+
+/// Pushes `image` to `dest`.
+pub async fn push(
+    paths: &StorePaths,
+    image: &ImageRecord,
+    dest: &Reference,
+    opts: &PushOptions,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<Pushed> {
+    if dest.digest.is_some() {
+        return Err(Error::Invalid(format!("{dest}: push to a digest reference is not possible: name a tag (or no tag, for :latest)")));
+    }
+    let (conf, _) = super::registries::load()?;
+    let insecure = match opts.tls_verify {
+        Some(v) => !v,
+        None => conf.sources(dest)?.iter().any(|s| !s.mirror && s.insecure),
+    };
+    let creds = match &opts.creds {
+        Some(c) => Some(c.clone()),
+        None => crate::config::auth::lookup(&dest.registry, &dest.repository, None)?,
+    };
+    let layers = LayerStore::new(paths);
+    let stored = stored_manifest(paths, image);
+    let diff_ids: Vec<String> = image.config.rootfs().diff_ids().clone();
+    let source_repos: Vec<String> = image.repo_digests.iter().chain(image.names.iter()).filter_map(|n| repo_of(n)).collect();
+
+    // The candidates of each distinct layer, in order.
+    let mut plan: Vec<(String, String, Vec<Candidate>)> = Vec::new();
+    for (i, digest) in image.layers.iter().enumerate() {
+        if plan.iter().any(|(d, _, _)| d == digest) {
+            continue;
+        }
+        let info = layers.info(digest)?;
+        let diff_id = diff_ids.get(i).cloned().unwrap_or_else(|| info.diff_id.clone());
+        let mut cands = Vec::new();
+        let stored_layer = stored.as_ref().and_then(|(_, v, _)| v["layers"].get(i).cloned());
+        if let Some(l) = stored_layer.filter(|l| l["digest"].as_str() == Some(digest.as_str())) {
+            let comp = LayerCompression::of_media_type(l["mediaType"].as_str().unwrap_or_default());
+            cands.push(Candidate {
+                digest: digest.clone(),
+                size: l["size"].as_u64().unwrap_or(info.compressed_size),
+                compression: comp,
+                from: source_repos.clone(),
+            });
+        }
+        for b in blobinfo::lookup(paths, &diff_id) {
+            if !cands.iter().any(|c| c.digest == b.digest) {
+                cands.push(Candidate { digest: b.digest, size: b.size, compression: b.compression, from: b.locations });
+            }
+        }
+        match opts.compression {
+            Some(want) => cands.retain(|c| c.compression == want),
+            // Docker manifests know no zstd: such blobs are sent again, as gzip.
+            None if opts.format == Some(ManifestFormat::V2s2) => cands.retain(|c| c.compression != LayerCompression::Zstd),
+            None => {}
+        }
+        plan.push((digest.clone(), diff_id, cands));
+    }
+
+    // Token scopes: push here, pull where blobs may be mounted from.
+    let here = format!("{}/{}", dest.registry, dest.repository);
+    let mut scopes = vec![format!("repository:{}:pull,push", dest.repository)];
+    for (_, _, cands) in &plan {
+        for c in cands {
+            for f in &c.from {
+                if let Some(repo) = f.strip_prefix(&format!("{}/", dest.registry)) {
+                    let s = format!("repository:{repo}:pull");
+                    if f != &here && !scopes.contains(&s) {
+                        scopes.push(s);
+                    }
+                }
+            }
+        }
+    }
+    let reg = Registry::connect_scopes(dest, insecure, creds.as_ref(), scopes).await?;
+    let repo = dest.to_oci().repository().to_string();
+
+    progress(PushEvent::Start {
+        layers: plan
+            .iter()
+            .map(|(d, _, c)| {
+                (d.clone(), c.first().map(|c| c.size).unwrap_or_else(|| layers.info(d).map(|i| i.compressed_size).unwrap_or(0)))
+            })
+            .collect(),
+    });
+    let compression = opts.compression.unwrap_or(LayerCompression::Gzip);
+    let (reg_ref, repo_ref, here_ref) = (&reg, repo.as_str(), here.as_str());
+    let mut jobs = futures_util::stream::iter(plan.iter().map(|(digest, diff_id, cands)| async move {
+        let (chosen, uploaded) = push_layer(reg_ref, repo_ref, here_ref, paths, digest, cands, compression, progress).await?;
+        // Remembered, so the next push of this layer anywhere does a HEAD and sends nothing.
+        let mut info = BlobInfo { digest: chosen.digest.clone(), size: chosen.size, compression: chosen.compression, locations: vec![] };
+        info.locations.push(here_ref.to_string());
+        blobinfo::remember(paths, diff_id, info);
+        Ok::<(String, Chosen, bool), Error>((digest.clone(), chosen, uploaded))
+    }))
+    .buffered(PARALLEL_BLOBS);
+    let mut chosen: Vec<(String, Chosen)> = Vec::new();
+    let mut uploaded = 0;
+    while let Some(done) = jobs.next().await {
+        let (d, c, up) = done?;
+        uploaded += usize::from(up);
+        chosen.push((d, c));
+    }
+    drop(jobs);
+
+    // The config: the stored bytes, so the id (their digest) is unchanged.
+    let config_digest = format!("sha256:{}", image.id);
+    let config_bytes = std::fs::read(paths.blob_path(&config_digest)).map_err(|e| {
+        Error::Layer(format!("the config blob of image {} is missing from the store ({e}): pull or build the image again", &image.id[..12]))
+    })?;
+    if sha256_of(&config_bytes) != config_digest {
+        return Err(Error::Layer(format!(
+            "the config blob of image {} is damaged on disk: run `sangja system check --repair`",
+            &image.id[..12]
+        )));
+    }
+    if blob_exists(&reg, &repo, &config_digest).await? {
+        progress(PushEvent::Config { digest: config_digest.clone(), skipped: true });
+    } else {
+        progress(PushEvent::Config { digest: config_digest.clone(), skipped: false });
+        upload_bytes(&reg, &repo, &config_digest, config_bytes.clone()).await?;
+    }
+
+    // The manifest: the stored one when it names exactly the blobs the registry got.
+    let layer_of = |d: &str| chosen.iter().find(|(s, _)| s == d).map(|(_, c)| c.clone());
+    let stored_fits = stored.as_ref().is_some_and(|(_, v, mt)| {
+        opts.format.is_none_or(|f| f.media_type() == mt)
+            && image.layers.iter().all(|d| layer_of(d).is_some_and(|c| &c.digest == d))
+            && v["layers"].as_array().is_some_and(|a| a.len() == image.layers.len())
+            && v["config"]["digest"].as_str() == Some(config_digest.as_str())
+    });
+    let (bytes, media_type) = match (&stored, stored_fits) {
+        (Some((b, _, mt)), true) => (b.clone(), mt.clone()),
+        _ => {
+            let format = opts
+                .format
+                .or_else(|| stored.as_ref().and_then(|(_, _, mt)| ManifestFormat::of_media_type(mt)))
+                .unwrap_or(ManifestFormat::Oci);
+            let mut descs = Vec::new();
+            for d in &image.layers {
+                let c = layer_of(d).ok_or_else(|| Error::Internal(format!("layer {d} was not pushed")))?;
+                if format == ManifestFormat::V2s2 && c.compression == LayerCompression::Zstd {
+                    return Err(Error::Invalid(
+                        "zstd-compressed layers need an OCI manifest: push with --format oci (or --compression-format gzip)".into(),
+                    ));
+                }
+                descs.push(serde_json::json!({"mediaType": c.compression.media_type(format), "size": c.size, "digest": c.digest}));
+            }
+            let config_mt = if format == ManifestFormat::Oci { OCI_CONFIG } else { DOCKER_CONFIG };
+            let m = serde_json::json!({
+                "schemaVersion": 2,
+                "mediaType": format.media_type(),
+                "config": {"mediaType": config_mt, "size": config_bytes.len(), "digest": config_digest},
+                "layers": descs,
+            });
+            let b = serde_json::to_vec_pretty(&m).map_err(|e| Error::Internal(format!("encode the manifest: {e}")))?;
+            (b, format.media_type().to_string())
+        }
+    };
+    progress(PushEvent::Manifest);
+    let digest = sha256_of(&bytes);
+    let tag = dest.tag.clone().unwrap_or_else(|| "latest".to_string());
+    let url = format!("{}/v2/{repo}/manifests/{tag}", reg.base());
+    let res = reg.send(&|c| c.put(&url).header(reqwest::header::CONTENT_TYPE, media_type.as_str()).body(bytes.clone())).await?;
+    expect(res, &[201, 200], &reg, "write the manifest").await?;
+    Ok(Pushed { digest, uploaded })
+}
+
+/// The tags of `reference`'s repository (`pull --all-tags`), sorted.
+pub async fn list_tags(reference: &Reference, tls_verify: Option<bool>, creds: Option<&Credentials>) -> Result<Vec<String>> {
+    let insecure = match tls_verify {
+        Some(v) => !v,
+        None => super::registries::load()?.0.sources(reference)?.iter().any(|s| !s.mirror && s.insecure),
+    };
+    let creds = match creds {
+        Some(c) => Some(c.clone()),
+        None => crate::config::auth::lookup(&reference.registry, &reference.repository, None)?,
+    };
+    let reg = Registry::connect(reference, insecure, creds.as_ref()).await?;
+    let repo = reference.to_oci().repository().to_string();
+    let url = format!("{}/v2/{repo}/tags/list?n=10000", reg.base());
+    let mut res = expect(reg.send(&|c| c.get(&url)).await?, &[200], &reg, "list the tags").await?;
+    let body = super::token::read_capped(&mut res, super::token::MAX_MANIFEST_BODY)
+        .await
+        .map_err(|_| Error::Registry(format!("{reference}: the registry's tag list is too large or was cut")))?;
+    #[derive(serde::Deserialize)]
+    struct Tags {
+        tags: Option<Vec<String>>,
+    }
+    let t: Tags =
+        serde_json::from_slice(&body).map_err(|e| Error::Registry(format!("{reference}: the registry sent a bad tag list: {e}")))?;
+    let mut tags = t.tags.unwrap_or_default();
+    tags.sort();
+    Ok(tags)
+}
+
+/// Refuses an answer whose status is not one of `ok`, with the registry's words.
+async fn expect(mut res: reqwest::Response, ok: &[u16], reg: &Registry, what: &str) -> Result<reqwest::Response> {
+    let status = res.status().as_u16();
+    if ok.contains(&status) {
+        return Ok(res);
+    }
+    let r = &reg.reference;
+    if status == 401 || status == 403 {
+        return Err(Error::Registry(format!(
+            "{r}: {what}: access denied ({status}): log in with `sangja login {}` (or give --creds) with an account that may push there",
+            r.registry
+        )));
+    }
+    let text = super::token::error_text(&mut res).await;
+    let text: String = text.trim().chars().take(300).collect();
+    Err(Error::Registry(format!("{r}: {what}: registry {} answered HTTP {status}: {text}", r.registry)))
+}
+
+/// HEAD of a blob in `repo`.
+async fn blob_exists(reg: &Registry, repo: &str, digest: &str) -> Result<bool> {
+    let url = format!("{}/v2/{repo}/blobs/{digest}", reg.base());
+    let res = reg.send(&|c| c.head(&url)).await?;
+    match res.status().as_u16() {
+        200 => Ok(true),
+        404 => Ok(false),
+        _ => {
+            expect(res, &[200, 404], reg, &format!("look up blob {digest}")).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// An absolute upload URL from a Location header (which may be relative).
+fn location(reg: &Registry, res: &reqwest::Response) -> Result<reqwest::Url> {
+    let loc = res
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| Error::Registry(format!("{}: the registry started an upload without a Location", reg.reference)))?;
+    let base = reqwest::Url::parse(&format!("{}/", reg.base())).map_err(|e| Error::Internal(format!("registry URL: {e}")))?;
+    base.join(loc).map_err(|e| Error::Registry(format!("{}: the registry sent a bad upload Location \"{loc}\": {e}", reg.reference)))
+}
+
+fn with_digest(mut url: reqwest::Url, digest: &str) -> reqwest::Url {
+    url.query_pairs_mut().append_pair("digest", digest);
+    url
+}
+
+/// POST .../blobs/uploads/: a new upload session.
+async fn start_upload(reg: &Registry, repo: &str) -> Result<reqwest::Url> {
+    let url = format!("{}/v2/{repo}/blobs/uploads/", reg.base());
+    let res = reg.send(&|c| c.post(&url).header(reqwest::header::CONTENT_LENGTH, "0")).await?;
+    let res = expect(res, &[202], reg, "start an upload").await?;
+    location(reg, &res)
+}
+
+/// A small blob (the config) in one POST + PUT.
+async fn upload_bytes(reg: &Registry, repo: &str, digest: &str, bytes: Vec<u8>) -> Result<()> {
+    let session = start_upload(reg, repo).await?;
+    let url = with_digest(session, digest);
+    let res =
+        reg.send(&|c| c.put(url.clone()).header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(bytes.clone())).await?;
+    expect(res, &[201], reg, &format!("upload blob {digest}")).await?;
+    Ok(())
+}
+
+/// Pushes one layer: an existing or mountable blob, else an upload.
+/// Returns the blob used and whether it was uploaded.
+#[allow(clippy::too_many_arguments)]
+async fn push_layer(
+    reg: &Registry,
+    repo: &str,
+    here: &str,
+    paths: &StorePaths,
+    digest: &str,
+    cands: &[Candidate],
+    compression: LayerCompression,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<(Chosen, bool)> {
+    let chosen = |c: &Candidate| Chosen { digest: c.digest.clone(), size: c.size, compression: c.compression };
+    for c in cands {
+        if blob_exists(reg, repo, &c.digest).await? {
+            progress(PushEvent::LayerSkipped { digest: digest.to_string(), mounted: false });
+            return Ok((chosen(c), false));
+        }
+    }
+    // Cross-repository mount from a repository of the same registry that has it.
+    let prefix = format!("{}/", reg.reference.registry);
+    let mut session = None;
+    for c in cands {
+        for from in c.from.iter().filter(|f| f.as_str() != here) {
+            let Some(from_repo) = from.strip_prefix(&prefix) else { continue };
+            let mut url = reqwest::Url::parse(&format!("{}/v2/{repo}/blobs/uploads/", reg.base()))
+                .map_err(|e| Error::Internal(format!("registry URL: {e}")))?;
+            url.query_pairs_mut().append_pair("mount", &c.digest).append_pair("from", from_repo);
+            let res = reg.send(&|cl| cl.post(url.clone()).header(reqwest::header::CONTENT_LENGTH, "0")).await?;
+            match res.status().as_u16() {
+                201 => {
+                    progress(PushEvent::LayerSkipped { digest: digest.to_string(), mounted: true });
+                    return Ok((chosen(c), false));
+                }
+                // Declined: the answer is an ordinary upload session, used below.
+                202 if session.is_none() => session = Some(location(reg, &res)?),
+                _ => {}
+            }
+        }
+    }
+    progress(PushEvent::LayerUpload { digest: digest.to_string() });
+    let (blob, size) = upload_layer(reg, repo, paths, digest, compression, session, progress).await?;
+    progress(PushEvent::LayerDone { digest: digest.to_string(), blob: blob.clone() });
+    Ok((Chosen { digest: blob, size, compression }, true))
+}
+
+/// The compressed tar of a layer, written to `sink` by a blocking thread.
+fn compress_layer<W: Write>(paths: &StorePaths, digest: &str, compression: LayerCompression, sink: W) -> io::Result<W> {
+    let mut tar = LayerStore::new(paths).open_tar(digest).map_err(|e| io::Error::other(e.to_string()))?;
+    match compression {
+        // The fastest level: compression is most of a push's cost. Blocks are
+        // compressed on several threads as gzip members, one after another in
+        // the stream (as pigz --independent, pgzip): every gzip reader
+        // (Go's, zlib's, ours) reads a multi-member stream as one.
+        LayerCompression::Gzip => {
+            let mut sink = sink;
+            parallel_gzip(&mut tar, &mut sink)?;
+            Ok(sink)
+        }
+        LayerCompression::Zstd => {
+            let mut enc = zstd::Encoder::new(sink, 3)?;
+            copy(&mut tar, &mut enc)?;
+            enc.finish()
+        }
+        LayerCompression::None => {
+            let mut sink = sink;
+            copy(&mut tar, &mut sink)?;
+            Ok(sink)
+        }
+    }
+}
+
+/// Bytes of the tar per gzip member.
+const GZIP_BLOCK: usize = 4 << 20;
+/// Members compressed at once.
+const GZIP_THREADS: usize = 4;
+
+/// Reads up to `buf.len()` bytes (fewer only at the end).
+fn fill<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// gzip of `r` into `w` as members of GZIP_BLOCK bytes each, compressed on
+/// up to GZIP_THREADS threads and written in order.
+fn parallel_gzip<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
+    std::thread::scope(|scope| {
+        let mut pending = std::collections::VecDeque::new();
+        let mut first = true;
+        loop {
+            let mut block = vec![0u8; GZIP_BLOCK];
+            let n = fill(r, &mut block)?;
+            block.truncate(n);
+            // An empty input still gets one (empty) member: a valid gzip stream.
+            if n == 0 && !first {
+                break;
+            }
+            first = false;
+            pending.push_back(scope.spawn(move || -> io::Result<Vec<u8>> {
+                let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(block.len() / 2), flate2::Compression::fast());
+                enc.write_all(&block)?;
+                enc.finish()
+            }));
+            if pending.len() >= GZIP_THREADS {
+                if let Some(h) = pending.pop_front() {
+                    w.write_all(&h.join().map_err(|_| io::Error::other("a compression thread panicked"))??)?;
+                }
+            }
+            if n < GZIP_BLOCK {
+                break;
+            }
+        }
+        while let Some(h) = pending.pop_front() {
+            w.write_all(&h.join().map_err(|_| io::Error::other("a compression thread panicked"))??)?;
+        }
+        Ok(())
+    })
+}
+
+fn copy<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
+    let mut buf = vec![0u8; 256 << 10];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        w.write_all(&buf[..n])?;
+    }
+}
+
+/// Hashes and counts what is written, and sends it on in chunks (or drops it: a first pass).
+struct ChunkSink {
+    tx: Option<tokio::sync::mpsc::Sender<io::Result<Vec<u8>>>>,
+    buf: Vec<u8>,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl ChunkSink {
+    fn new(tx: Option<tokio::sync::mpsc::Sender<io::Result<Vec<u8>>>>) -> Self {
+        ChunkSink { tx, buf: Vec::with_capacity(CHUNK), hasher: Sha256::new(), count: 0 }
+    }
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        match &self.tx {
+            Some(tx) => tx.blocking_send(Ok(chunk)).map_err(|_| io::Error::other("the upload stopped")),
+            None => Ok(()),
+        }
+    }
+    fn done(mut self) -> io::Result<(String, u64)> {
+        self.send()?;
+        Ok((format!("sha256:{}", hex::encode(self.hasher.finalize())), self.count))
+    }
+}
+
+impl Write for ChunkSink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.hasher.update(data);
+        self.count += data.len() as u64;
+        if self.tx.is_some() {
+            self.buf.extend_from_slice(data);
+            if self.buf.len() >= CHUNK {
+                self.send()?;
+            }
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The compressed bytes of a layer on their way to the request body.
+type Chunks = tokio::sync::mpsc::Receiver<io::Result<Vec<u8>>>;
+
+/// Compresses the layer on a blocking thread into a channel; returns the
+/// body stream's receiver and the thread's result (digest and size).
+fn start_compressing(
+    paths: &StorePaths,
+    digest: &str,
+    compression: LayerCompression,
+    send: bool,
+) -> (Chunks, tokio::task::JoinHandle<io::Result<(String, u64)>>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+    let (p, d) = (paths.clone(), digest.to_string());
+    let handle = tokio::task::spawn_blocking(move || {
+        let err_tx = tx.clone();
+        let sink = ChunkSink::new(send.then_some(tx));
+        let r = compress_layer(&p, &d, compression, sink).and_then(ChunkSink::done);
+        if let Err(e) = &r {
+            // The request body fails too, so the registry never takes a partial blob.
+            let _ = err_tx.blocking_send(Err(io::Error::new(e.kind(), e.to_string())));
+        }
+        r
+    });
+    (rx, handle)
+}
+
+/// Streams the chunks of `rx` as a request body, reporting progress as they go.
+fn body_of(rx: Chunks, sent: std::sync::Arc<std::sync::atomic::AtomicU64>) -> reqwest::Body {
+    let stream = futures_util::stream::unfold(rx, move |mut rx| {
+        let sent = sent.clone();
+        async move {
+            let item = rx.recv().await?;
+            if let Ok(b) = &item {
+                sent.fetch_add(b.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some((item, rx))
+        }
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+/// Sends a request whose body streams, reporting the bytes sent every so often.
+async fn send_streaming(
+    reg: &Registry,
+    req: reqwest::RequestBuilder,
+    sent: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    digest: &str,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<reqwest::Response> {
+    let send = reg.send_once(req);
+    tokio::pin!(send);
+    let mut reported = 0u64;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            res = &mut send => {
+                let now = sent.load(std::sync::atomic::Ordering::Relaxed);
+                if now > reported {
+                    progress(PushEvent::LayerProgress { digest: digest.to_string(), bytes: now - reported });
+                }
+                return res;
+            }
+            _ = tick.tick() => {
+                let now = sent.load(std::sync::atomic::Ordering::Relaxed);
+                if now > reported {
+                    progress(PushEvent::LayerProgress { digest: digest.to_string(), bytes: now - reported });
+                    reported = now;
+                }
+            }
+        }
+    }
+}
+
+/// Uploads a layer compressed while it streams: one PATCH of the whole
+/// stream, then PUT ?digest= with the digest computed on the way. A registry
+/// that refuses the PATCH gets a monolithic upload: a first pass computes the
+/// digest, a second streams the same bytes into one PUT.
+async fn upload_layer(
+    reg: &Registry,
+    repo: &str,
+    paths: &StorePaths,
+    digest: &str,
+    compression: LayerCompression,
+    session: Option<reqwest::Url>,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<(String, u64)> {
+    let session = match session {
+        Some(s) => s,
+        None => start_upload(reg, repo).await?,
+    };
+    let failed = |e: io::Error| Error::Registry(format!("{}: pushing layer {digest}: {e}", reg.reference));
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (rx, compressing) = start_compressing(paths, digest, compression, true);
+    let req = reg
+        .client()
+        .patch(session.clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+        .body(body_of(rx, sent.clone()));
+    let res = send_streaming(reg, req, &sent, digest, progress).await;
+    let compressed = compressing.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?;
+    let res = match (res, compressed) {
+        // The layer's own failure (changed on disk...) says more than the aborted request.
+        (Err(_), Err(e)) => return Err(failed(e)),
+        (Err(e), Ok(_)) => return Err(e),
+        (Ok(res), compressed) => (res, compressed),
+    };
+    let (res, compressed) = res;
+    let status = res.status().as_u16();
+    if status == 202 || status == 204 {
+        let (blob, size) = compressed.map_err(failed)?;
+        let url = with_digest(location(reg, &res)?, &blob);
+        let res = reg.send(&|c| c.put(url.clone()).header(reqwest::header::CONTENT_LENGTH, "0")).await?;
+        expect(res, &[201], reg, &format!("finish the upload of layer {digest}")).await?;
+        return Ok((blob, size));
+    }
+    if status == 401 || status == 403 {
+        expect(res, &[202], reg, &format!("upload layer {digest}")).await?;
+    }
+    // Monolithic: the digest first (the compression is deterministic), then one PUT.
+    let (_, first) = start_compressing(paths, digest, compression, false);
+    let (blob, size) = first.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?.map_err(failed)?;
+    let session = start_upload(reg, repo).await?;
+    sent.store(0, std::sync::atomic::Ordering::Relaxed);
+    let (rx, second) = start_compressing(paths, digest, compression, true);
+    let req = reg
+        .client()
+        .put(with_digest(session, &blob))
+        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+        .header(reqwest::header::CONTENT_LENGTH, size.to_string())
+        .body(body_of(rx, sent.clone()));
+    let res = send_streaming(reg, req, &sent, digest, progress).await;
+    second.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?.map_err(failed)?;
+    expect(res?, &[201], reg, &format!("upload layer {digest}")).await?;
+    Ok((blob, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repos_of_names() {
+        assert_eq!(repo_of("127.0.0.1:5000/busybox:latest").as_deref(), Some("127.0.0.1:5000/busybox"));
+        assert_eq!(repo_of("127.0.0.1:5000/a/b@sha256:00").as_deref(), Some("127.0.0.1:5000/a/b"));
+        assert_eq!(repo_of("docker.io/library/alpine").as_deref(), Some("docker.io/library/alpine"));
+    }
+
+    #[test]
+    fn parallel_gzip_is_one_readable_stream() {
+        let data: Vec<u8> = (0..(GZIP_BLOCK * 2 + 12345)).map(|i| (i % 253) as u8).collect();
+        for input in [&data[..], &data[..GZIP_BLOCK], &[][..]] {
+            let mut out = Vec::new();
+            parallel_gzip(&mut &input[..], &mut out).unwrap();
+            let mut back = Vec::new();
+            flate2::read::MultiGzDecoder::new(&out[..]).read_to_end(&mut back).unwrap();
+            assert!(back == input);
+            let mut again = Vec::new();
+            parallel_gzip(&mut &input[..], &mut again).unwrap();
+            assert!(again == out, "the same input must give the same blob (its digest is remembered)");
+        }
+    }
+
+    #[test]
+    fn formats_and_compressions() {
+        assert_eq!(ManifestFormat::parse("oci").unwrap(), ManifestFormat::Oci);
+        assert_eq!(ManifestFormat::parse("v2s2").unwrap(), ManifestFormat::V2s2);
+        assert!(ManifestFormat::parse("v2s1").is_err());
+        assert_eq!(LayerCompression::parse("zstd").unwrap(), LayerCompression::Zstd);
+        assert!(LayerCompression::parse("lz4").is_err());
+        assert_eq!(LayerCompression::of_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip"), LayerCompression::Gzip);
+        assert_eq!(LayerCompression::Zstd.media_type(ManifestFormat::Oci), "application/vnd.oci.image.layer.v1.tar+zstd");
+    }
+}
