@@ -181,6 +181,7 @@ impl<'a> LayerStore<'a> {
         let dir = File::open(work).path_ctx("open", work)?;
         nix::unistd::syncfs(&dir).path_ctx("sync the file system of", work)?;
         crate::json_file::write(&work.join("layer.json"), &info)?;
+        crate::crash::crash_point("layer-extracted");
 
         let layers = self.paths.layers_dir();
         let dest = layers.join(hex);
@@ -190,6 +191,10 @@ impl<'a> LayerStore<'a> {
         }
         fs::rename(work, &dest).path_ctx("publish layer", &dest)?;
         crate::json_file::sync_dir(&layers)?;
+        // Published, listed by no image yet: the pull or commit that made it
+        // writes the record next; if it dies first, `system check` finds a
+        // layer no image lists.
+        crate::crash::crash_point("layer-published");
         Ok(info)
     }
 
@@ -224,7 +229,9 @@ impl<'a> LayerStore<'a> {
     }
 
     /// Removes leftovers of interrupted work in the temp folder; safe at any time
-    /// (see the module comment for why).
+    /// (see the module comment for why). Called by the engine's recovery
+    /// (engine/recover.rs) at create, rm, rmi and pull: one readdir of tmp/
+    /// and a lock try when there is nothing to do.
     pub fn sweep(&self) -> Result<()> {
         let tmp = self.paths.tmp_dir();
         if !tmp.is_dir() {
