@@ -61,9 +61,11 @@ pub fn sweep_if_idle(engine: &Engine) -> Result<bool> {
 /// unrecorded on its folders, so a new start would put a second instance on
 /// the same upper dir and rm would delete files under a live one. They are
 /// found by their mounts: every process in the container's mount namespace
-/// has mounts whose paths hold the container's id (the overlay's upperdir,
-/// the vfs rootfs, the /etc files bound from userdata), which no other
-/// process has in another mount namespace. Only called after a crash, so
+/// has its / (the overlay's upperdir, the vfs rootfs) or its /etc files
+/// (bound from userdata) at paths that hold the container's id. Only those
+/// mount points count: a mount namespace copied from the host's may list
+/// other mounts that name the container (its network namespace's bind
+/// mount, say) without being the container's. Only called after a crash, so
 /// the scan of /proc costs nothing in normal use. Then the mark is cleared.
 ///
 /// Why this rather than keeping PR_SET_PDEATHSIG on the container until its
@@ -83,7 +85,7 @@ pub fn kill_strays(c: &mut sangja_container::record::Container) -> Result<()> {
             if pid == me || std::fs::read_link(format!("/proc/{pid}/ns/mnt")).ok() == own_ns {
                 continue;
             }
-            if std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).is_ok_and(|m| m.contains(id)) {
+            if std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).is_ok_and(|m| holds_container(&m, id)) {
                 found.push(pid as i32);
             }
         }
@@ -98,4 +100,31 @@ pub fn kill_strays(c: &mut sangja_container::record::Container) -> Result<()> {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     c.clear_starting()
+}
+
+/// Whether a mountinfo text is that of a process of container `id`: its
+/// root or its /etc files come from the container's folder.
+fn holds_container(mountinfo: &str, id: &str) -> bool {
+    mountinfo.lines().any(|l| {
+        let at = l.split(' ').nth(4).unwrap_or("");
+        matches!(at, "/" | "/etc/hosts" | "/etc/hostname" | "/etc/resolv.conf") && l.contains(id)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_container;
+
+    #[test]
+    fn a_container_is_known_by_its_root_or_etc_files() {
+        let id = "00dc6c167a158e9e65f7ab4ce530aefa401ca69e96194f16185e1bd47c3a9994";
+        let overlay = format!("225 178 0:89 / / rw,nodev,relatime - overlay overlay rw,lowerdir=/s/layers/x/diff,upperdir=/s/containers/{id}/upper,workdir=/s/containers/{id}/work\n");
+        assert!(holds_container(&overlay, id));
+        let hosts = format!("1 2 0:1 / / rw - fuse.sangja sangja rw\n3 1 8:1 /s/containers/{id}/userdata/hosts /etc/hosts rw - ext4 /dev/sda1 rw\n");
+        assert!(holds_container(&hosts, id));
+        // A copy of the host's table listing the container's netns mount is not it.
+        let copied = format!("1 2 8:1 / / rw - ext4 /dev/sda1 rw\n9 1 0:4 net:[4026] /run/sangja/netns/{id} rw - nsfs nsfs rw\n");
+        assert!(!holds_container(&copied, id));
+        assert!(!holds_container(&overlay, "ffff"));
+    }
 }
