@@ -537,7 +537,9 @@ impl<'a> ContainerStore<'a> {
         let mut out = Vec::new();
         for name in crate::paths::entry_names(&dir)? {
             let d = dir.join(&name);
-            if name.starts_with('.') || d.join("config.json").exists() || !d.is_dir() {
+            // Only what a create makes (a 64-hex id): nothing else is ours to remove.
+            let is_id = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            if !is_id || d.join("config.json").exists() || !d.is_dir() {
                 continue;
             }
             let intent = json_file::read_opt::<ContainerConfig>(&d.join(CREATING)).ok().flatten();

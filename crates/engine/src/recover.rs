@@ -120,7 +120,9 @@ mod tests {
         let id = "00dc6c167a158e9e65f7ab4ce530aefa401ca69e96194f16185e1bd47c3a9994";
         let overlay = format!("225 178 0:89 / / rw,nodev,relatime - overlay overlay rw,lowerdir=/s/layers/x/diff,upperdir=/s/containers/{id}/upper,workdir=/s/containers/{id}/work\n");
         assert!(holds_container(&overlay, id));
-        let hosts = format!("1 2 0:1 / / rw - fuse.sangja sangja rw\n3 1 8:1 /s/containers/{id}/userdata/hosts /etc/hosts rw - ext4 /dev/sda1 rw\n");
+        let hosts = format!(
+            "1 2 0:1 / / rw - fuse.sangja sangja rw\n3 1 8:1 /s/containers/{id}/userdata/hosts /etc/hosts rw - ext4 /dev/sda1 rw\n"
+        );
         assert!(holds_container(&hosts, id));
         // A copy of the host's table listing the container's netns mount is not it.
         let copied = format!("1 2 8:1 / / rw - ext4 /dev/sda1 rw\n9 1 0:4 net:[4026] /run/sangja/netns/{id} rw - nsfs nsfs rw\n");

@@ -178,7 +178,11 @@ pub fn start_foreground(
     });
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
-        ContainerStore::new(&engine.paths).delete(&container)?;
+        match ContainerStore::new(&engine.paths).delete(&container) {
+            // `rm -f` removed it once we recorded the exit: nothing left to do.
+            Err(Error::ContainerNotFound(_)) => {}
+            r => r?,
+        }
         drop(_guard);
         super::volumes::remove_anonymous(engine, &container.config.options)?;
     } else {

@@ -68,6 +68,9 @@ fn created_key(r: &ImageRecord) -> (i64, i64) {
     (ts(&r.created), ts(&r.pulled_at))
 }
 
+/// A damaged image record: its id and what is wrong with it.
+pub type DamagedImage = (String, String);
+
 /// The image records of one store.
 pub struct ImageStore<'a> {
     /// The store's locations.
@@ -100,7 +103,7 @@ impl<'a> ImageStore<'a> {
 
     /// All readable images, newest first, and the ids of damaged records
     /// with what is wrong with each.
-    pub fn list_all(&self) -> Result<(Vec<ImageRecord>, Vec<(String, String)>)> {
+    pub fn list_all(&self) -> Result<(Vec<ImageRecord>, Vec<DamagedImage>)> {
         let dir = self.paths.images_dir();
         let mut out = Vec::new();
         let mut bad = Vec::new();

@@ -4,6 +4,11 @@
 //! tmp/layer-<pid>-<rand>, verified, given its layer.json and renamed into place,
 //! so a kill -9 at any instant leaves either nothing or a whole layer at
 //! layers/<hex>; removal renames the layer to tmp/rm-* before deleting it.
+//! Pull's publish order: blob verified while extracting into tmp/layer-*,
+//! syncfs, layer.json, rename into place (crash points `layer-extracted`,
+//! `layer-published`), then the image record (image store.rs
+//! `save_pulled`, `pull-recorded`). A layer published but listed by no
+//! record is reused by the next pull of it, or removed by `system check`.
 //!
 //! Locks and sweeping (one scheme, no store lock needed):
 //! - layers/<hex>.lock, exclusive, serialises adding and removing one layer
