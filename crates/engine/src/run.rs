@@ -22,13 +22,16 @@ use sangja_storage::layers::LayerStore;
 /// 1. store lock; recovery of earlier interrupted work; the image must
 ///    still be in the store (rmi checks for users under the same lock);
 /// 2. anonymous volumes named, then containers/ID/creating.json, the
-///    write-ahead record naming them (durable; crash point `create-marker`);
+///    write-ahead record naming them (crash point `create-marker`);
 /// 3. the volumes made and filled (`create-volumes`);
 /// 4. the folders (upper, work, rootfs, userdata) and state.json (`create-folders`);
-/// 5. the spec (its /etc files in userdata), the vfs copy, spec.json
-///    (durable; `create-spec`);
-/// 6. config.json (durable): the commit point, from here the container
-///    exists (`create-config`); 7. creating.json removed.
+/// 5. the spec (its /etc files in userdata), the vfs copy, spec.json (`create-spec`);
+/// 6. config.json: the commit point, from here the container exists
+///    (`create-config`); 7. creating.json removed.
+///
+/// Files are fsynced before their rename, and the folder once, with
+/// config.json; a `--rm` container's are not fsynced at all
+/// (`Container::write_record` says why).
 ///
 /// Before 6 the folder has no config.json: ps, inspect, start and name
 /// checks do not see it, and recovery removes the volumes creating.json
@@ -105,7 +108,7 @@ pub fn create(
         // vfs: the container's own copy of the image (engine/drivers.rs).
         super::drivers::prepare(engine, image, &container, &spec)?;
         container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
-        crate::json_file::write(&container.dir.join("spec.json"), &spec)?;
+        container.write_record("spec.json", &spec, false)?;
         crate::crash::crash_point("create-spec");
         store.commit_create(&container)?;
         Ok(spec)
