@@ -16,6 +16,7 @@ mod process;
 
 mod bad_images;
 mod config;
+mod crash;
 mod format;
 mod images;
 mod layers;

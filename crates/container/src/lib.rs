@@ -2,7 +2,7 @@
 //! Spec built from an image config and those options.
 
 // The lower crates under the module names they had when all was one crate.
-use sangja_core::{config, error, json_file, lock, paths};
+use sangja_core::{config, crash, error, json_file, lock, paths};
 use sangja_network as network;
 use sangja_runtime as runtime;
 use sangja_storage as storage;

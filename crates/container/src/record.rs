@@ -138,6 +138,14 @@ pub struct ContainerState {
     /// Set by `stop` and `rm -f`: the restart policy must not start it again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stopped_by_user: bool,
+    /// Pid and start time of the process spawning the container right now
+    /// (monitor, foreground `run`, a restart), written before the spawn and
+    /// cleared with the pid's record: if that process is dead while this is
+    /// set, it was killed between spawning the container and recording its
+    /// pid, and the container's processes may run unrecorded
+    /// (engine/recover.rs `kill_strays` finds them by their mounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting: Option<(i32, u64)>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -182,11 +190,56 @@ impl Container {
         let _guard = crate::lock::shared(&self.dir.join("start.lock"))?;
         store.lookup(&self.config.id)
     }
+    /// Held by every write of state.json and by `ContainerStore::delete`
+    /// while it moves the folder away: a monitor or worker that writes the
+    /// state of a container `rm -f` is removing either writes before the
+    /// folder moves (whole, and deleted with it) or finds the container gone
+    /// (`ContainerNotFound`, which it takes as "nothing left to do"). Never a
+    /// temp file created in a folder that is being deleted.
+    fn state_lock(&self) -> Result<crate::lock::Lock> {
+        let path = self.dir.join("state.lock");
+        let gone = || Error::ContainerNotFound(self.config.id.clone());
+        let lock = match crate::lock::exclusive(&path) {
+            Ok(l) => l,
+            // The folder is gone (or going): open(O_CREAT) of a file in it fails.
+            Err(_) if !self.dir.is_dir() => return Err(gone()),
+            Err(e) => return Err(e),
+        };
+        // Locked after `delete` moved the folder: the lock is on its old file.
+        if !lock.is_at(&path) {
+            return Err(gone());
+        }
+        Ok(lock)
+    }
     /// Writes the state atomically (a new file renamed over the old). The
     /// only writer of state.json: every change goes through the `mark_*`
-    /// methods below, which check the status machine first.
+    /// methods below, which check the status machine first. The file is
+    /// fsynced before the rename (a power cut leaves the old state or the
+    /// new, never an empty file); the folder is not: losing the last change
+    /// to a power cut is harmless, as the state is reconciled with the
+    /// kernel on every read, and a folder fsync per start and stop is most
+    /// of a container's start-up time on a VM disk.
     fn save_state(&self) -> Result<()> {
-        json_file::write_volatile(&self.dir.join("state.json"), &self.state)
+        let _lock = self.state_lock()?;
+        self.write_record("state.json", &self.state, false)
+    }
+    /// Writes one of the container's files atomically, and how durably:
+    /// a `--rm` container's records are never fsynced (a power cut ends
+    /// the container, which `--rm` would have removed: its record can only
+    /// be a leftover, and a damaged leftover is named by `ps` and removed by
+    /// `rm -f`; this keeps `run --rm` as fast as before); the others' are
+    /// fsynced before the rename (never an empty or half file), and with
+    /// `folder` the folder too (the rename itself is durable, and with it
+    /// every earlier rename in the folder: create fsyncs it once, at the end).
+    pub fn write_record<T: Serialize>(&self, name: &str, value: &T, folder: bool) -> Result<()> {
+        let path = self.dir.join(name);
+        if self.config.options.remove {
+            json_file::write_volatile(&path, value)
+        } else if folder {
+            json_file::write(&path, value)
+        } else {
+            json_file::write_synced(&path, value)
+        }
     }
     /// Applies transition `t` (refused as podman would: see `Status::after`),
     /// then the rest of the change, then saves.
@@ -208,6 +261,7 @@ impl Container {
             s.monitor_pid = monitor;
             s.monitor_start = monitor.and_then(process_start_time);
             s.freezer = None;
+            s.starting = None;
             match by {
                 // A start by the user renews the restart policy (restart.rs).
                 StartedBy::User => s.stopped_by_user = false,
@@ -227,7 +281,25 @@ impl Container {
             s.finished_at = Some(now());
             s.monitor_pid = None;
             s.monitor_start = None;
+            s.starting = None;
         })
+    }
+    /// Records that this process is about to spawn the container (see
+    /// `ContainerState::starting`). No status change.
+    pub fn mark_starting(&mut self) -> Result<()> {
+        let me = std::process::id() as i32;
+        self.state.starting = process_start_time(me).map(|t| (me, t));
+        self.save_state()
+    }
+    /// Clears the mark of `mark_starting` after a spawn that failed.
+    pub fn clear_starting(&mut self) -> Result<()> {
+        self.state.starting = None;
+        self.save_state()
+    }
+    /// Whether a start was cut short (its spawner died before recording the
+    /// pid): the container's processes may be running unrecorded.
+    pub fn start_interrupted(&self) -> bool {
+        !self.is_running() && self.state.starting.is_some_and(|(pid, start)| !same_process(Some(pid), Some(start)))
     }
     /// Records that `pause` froze the container in the freezer cgroup `freezer`.
     pub fn mark_paused(&mut self, freezer: String) -> Result<()> {
@@ -336,6 +408,38 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
+/// The write-ahead record of a create in progress (see `begin_create`).
+pub const CREATING: &str = "creating.json";
+
+/// A container record that cannot be read (an empty, truncated or edited
+/// config.json or state.json): listed apart so the others still work.
+#[derive(Debug, Clone, Serialize)]
+pub struct Damaged {
+    /// The folder's name, the container's id.
+    pub id: String,
+    /// Its name, when the config still says it.
+    pub name: Option<String>,
+    /// What is wrong with it.
+    pub error: String,
+}
+
+impl Damaged {
+    /// The warning `ps` and friends give: which record, and the fix.
+    pub fn warning(&self) -> String {
+        let handle = self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.id);
+        format!(
+            "container {} has a damaged record ({}): remove it with `sangja rm -f {handle}`, or run `sangja system check --repair`",
+            &self.id[..12.min(self.id.len())],
+            self.error
+        )
+    }
+
+    /// The error of a command that names the damaged container.
+    pub fn error(&self) -> Error {
+        Error::State(self.warning())
+    }
+}
+
 fn parse<T: serde::de::DeserializeOwned>(path: &std::path::Path, data: &[u8]) -> Result<T> {
     serde_json::from_slice(data)
         .map_err(|e| Error::Internal(format!("{} is not valid: {e}; remove it or restore it from a backup", path.display())))
@@ -352,7 +456,8 @@ impl<'a> ContainerStore<'a> {
     }
 
     fn load(&self, dir: PathBuf) -> Result<Container> {
-        self.load_opt(dir.clone())?.ok_or_else(|| Error::io_path("read", &dir.join("config.json"), std::io::ErrorKind::NotFound.into()))
+        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.load_opt(dir)?.ok_or(Error::ContainerNotFound(id))
     }
 
     /// Reads a container's two files with one open+read each (`ps -a` on
@@ -376,17 +481,107 @@ impl<'a> ContainerStore<'a> {
     }
 
     /// All containers, newest first. Folders without a config (a create cut
-    /// short by kill -9) are skipped; `sweep` removes them.
+    /// short by kill -9) are skipped (`incomplete` lists them, the engine's
+    /// recovery removes them); damaged records are skipped too (`list_all`
+    /// names them), so one bad file never hides the others.
     pub fn list(&self) -> Result<Vec<Container>> {
+        Ok(self.list_all()?.0)
+    }
+
+    /// All readable containers, newest first, and the damaged records.
+    pub fn list_all(&self) -> Result<(Vec<Container>, Vec<Damaged>)> {
         let dir = self.paths.containers_dir();
         let mut out = Vec::new();
+        let mut bad = Vec::new();
         for name in crate::paths::entry_names(&dir)? {
-            if let Some(c) = self.load_opt(dir.join(name))? {
-                out.push(c);
+            match self.load_opt(dir.join(&name)) {
+                Ok(Some(c)) => out.push(c),
+                Ok(None) => {}
+                Err(e) => bad.push(self.damaged(&name, e)),
             }
         }
         out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
+        Ok((out, bad))
+    }
+
+    fn damaged(&self, id: &str, error: Error) -> Damaged {
+        #[derive(Deserialize)]
+        struct NameOnly {
+            name: String,
+        }
+        let name = fs::read(self.paths.containers_dir().join(id).join("config.json"))
+            .ok()
+            .and_then(|d| serde_json::from_slice::<NameOnly>(&d).ok())
+            .map(|n| n.name);
+        Damaged { id: id.to_string(), name, error: error.to_string() }
+    }
+
+    /// The damaged record `name_or_id` names (its name when the config
+    /// still parses, its id or an id prefix), if it is one.
+    pub fn lookup_damaged(&self, name_or_id: &str) -> Result<Option<Damaged>> {
+        let (_, bad) = self.list_all()?;
+        let mut hits = bad.into_iter().filter(|d| d.name.as_deref() == Some(name_or_id) || d.id.starts_with(name_or_id));
+        match (hits.next(), hits.next()) {
+            (Some(d), None) if !name_or_id.is_empty() => Ok(Some(d)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Removes a damaged record's folder (`rm -f` of it). Caller holds the
+    /// store lock. Its processes, if any still run, are unknown: the state
+    /// that named them is what is damaged.
+    pub fn delete_damaged(&self, d: &Damaged) -> Result<()> {
+        let dir = self.paths.containers_dir().join(&d.id);
+        let stand_in = Container {
+            config: ContainerConfig {
+                id: d.id.clone(),
+                name: d.name.clone().unwrap_or_default(),
+                image_id: String::new(),
+                image_name: String::new(),
+                command: Vec::new(),
+                created: String::new(),
+                options: RunOptions::default(),
+            },
+            state: ContainerState::default(),
+            dir,
+        };
+        self.delete(&stand_in)
+    }
+
+    /// Folders of creates that never finished (no config.json): their ids
+    /// and the write-ahead record (creating.json) when it was written.
+    pub fn incomplete(&self) -> Result<Vec<(String, Option<ContainerConfig>)>> {
+        let dir = self.paths.containers_dir();
+        let mut out = Vec::new();
+        for name in crate::paths::entry_names(&dir)? {
+            let d = dir.join(&name);
+            // Only what a create makes (a 64-hex id): nothing else is ours to remove.
+            let is_id = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            if !is_id || d.join("config.json").exists() || !d.is_dir() {
+                continue;
+            }
+            let intent = json_file::read_opt::<ContainerConfig>(&d.join(CREATING)).ok().flatten();
+            out.push((name, intent));
+        }
         Ok(out)
+    }
+
+    /// Removes the folder of an unfinished create (see `incomplete`). Caller
+    /// holds the store lock, so no create is in progress.
+    pub fn delete_incomplete(&self, id: &str) -> Result<()> {
+        let dir = self.paths.containers_dir().join(id);
+        if dir.join("config.json").exists() {
+            return Ok(());
+        }
+        let tmp = self.paths.tmp_dir();
+        fs::create_dir_all(&tmp).path_ctx("create", &tmp)?;
+        let aside = tmp.join(format!("rm-ctr-{id}"));
+        match fs::rename(&dir, &aside) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io_path("move away", &dir, e)),
+        }
+        crate::storage::overlay::remove_tree(&aside)
     }
 
     /// (name, id) of every container, reading only the configs: creating a
@@ -402,9 +597,12 @@ impl<'a> ContainerStore<'a> {
         for name in crate::paths::entry_names(&dir)? {
             let path = dir.join(name).join("config.json");
             match fs::read(&path) {
+                // A damaged config names nothing: `ps` warns about it, and
+                // it must not stop the others from being created.
                 Ok(data) => {
-                    let n: NameOnly = parse(&path, &data)?;
-                    out.push((n.name, n.id));
+                    if let Ok(n) = serde_json::from_slice::<NameOnly>(&data) {
+                        out.push((n.name, n.id));
+                    }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io_path("read", &path, e)),
@@ -430,14 +628,22 @@ impl<'a> ContainerStore<'a> {
         let matches: Vec<&Container> = all.iter().filter(|c| c.config.id.starts_with(name_or_id)).collect();
         match matches.as_slice() {
             [one] if !name_or_id.is_empty() => Ok((*one).clone()),
-            [] | [_] => Err(Error::ContainerNotFound(name_or_id.to_string())),
+            [] | [_] => match self.lookup_damaged(name_or_id)? {
+                Some(d) => Err(d.error()),
+                None => Err(Error::ContainerNotFound(name_or_id.to_string())),
+            },
             _ => Err(Error::Invalid(format!("more than one container matches \"{name_or_id}\": give more of the id or the name"))),
         }
     }
 
-    /// Creates a container's folder and config. Caller holds the store lock,
-    /// which keeps names unique.
-    pub fn create(&self, config: ContainerConfig) -> Result<Container> {
+    /// Starts a create (engine/run.rs `create` has the whole order): checks
+    /// the name, makes the container's folder and writes the write-ahead
+    /// record creating.json (the config as far as it is known, with the
+    /// names of the anonymous volumes about to be made), durably. A folder
+    /// with creating.json and no config.json is an unfinished create, which
+    /// the next create, rm or ps (engine/recover.rs) undoes: its anonymous
+    /// volumes, then the folder. Caller holds the store lock.
+    pub fn begin_create(&self, config: ContainerConfig) -> Result<Container> {
         if let Some((_, other)) = self.names()?.into_iter().find(|(n, _)| *n == config.name) {
             return Err(Error::Conflict(format!(
                 "the container name \"{}\" is already in use by {}: remove that container (sangja rm {}) or pick another name",
@@ -447,13 +653,40 @@ impl<'a> ContainerStore<'a> {
             )));
         }
         let dir = self.paths.containers_dir().join(&config.id);
+        fs::create_dir_all(&dir).path_ctx("create", &dir)?;
         let container = Container { config, state: ContainerState::default(), dir };
+        container.write_record(CREATING, &container.config, false)?;
+        Ok(container)
+    }
+
+    /// The folders and the first state of a container begun with `begin_create`.
+    pub fn make_folders(&self, container: &Container) -> Result<()> {
         for d in [container.upper_dir(), container.work_dir(), container.rootfs_dir(), container.userdata_dir()] {
             fs::create_dir_all(&d).path_ctx("create", &d)?;
         }
-        container.save_state()?;
-        // config.json last: a folder without it is an unfinished create.
-        json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
+        container.save_state()
+    }
+
+    /// Ends a create: config.json, durably with the folder (the commit
+    /// point: from here the container exists; the folder's fsync makes the
+    /// earlier files' names durable too), then the write-ahead record goes.
+    pub fn commit_create(&self, container: &Container) -> Result<()> {
+        container.write_record("config.json", &container.config, true)?;
+        crate::crash::crash_point("create-config");
+        let marker = container.dir.join(CREATING);
+        match fs::remove_file(&marker) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io_path("remove", &marker, e)),
+        }
+    }
+
+    /// Creates a container's folder and config in one go (tests). Caller
+    /// holds the store lock, which keeps names unique.
+    pub fn create(&self, config: ContainerConfig) -> Result<Container> {
+        let container = self.begin_create(config)?;
+        self.make_folders(&container)?;
+        self.commit_create(&container)?;
         Ok(container)
     }
 
@@ -467,7 +700,13 @@ impl<'a> ContainerStore<'a> {
         // A monitor killed with SIGKILL leaves its attach socket behind.
         let _ = fs::remove_file(super::attach::socket_path(self.paths, &container.config.id));
         let tmp = self.paths.tmp_dir().join(format!("rm-ctr-{}", container.config.id));
-        fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
+        fs::create_dir_all(self.paths.tmp_dir()).path_ctx("create", &self.paths.tmp_dir())?;
+        {
+            // No state write lands in the folder once it moves (see `state_lock`).
+            let _writers = container.state_lock()?;
+            fs::rename(&container.dir, &tmp).path_ctx("move away", &container.dir)?;
+        }
+        crate::crash::crash_point("rm-moved");
         crate::storage::overlay::remove_tree(&tmp)
     }
 

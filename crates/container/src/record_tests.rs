@@ -138,3 +138,104 @@ fn a_refused_transition_writes_nothing() {
     assert_eq!(on_disk(&c).exit_code, Some(1));
     let _ = fs::remove_dir_all(&c.dir);
 }
+
+/// A store in a temp folder, removed when dropped.
+struct TempStore(std::path::PathBuf, StorePaths);
+impl Drop for TempStore {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_store(tag: &str) -> TempStore {
+    let dir = std::env::temp_dir().join(format!("sangja-ctrstore-{tag}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let paths = StorePaths::new(Some(dir.join("root")), Some(dir.join("run")), None).unwrap();
+    paths.ensure().unwrap();
+    TempStore(dir, paths)
+}
+
+fn config_named(id: &str, name: &str) -> ContainerConfig {
+    ContainerConfig {
+        id: id.into(),
+        name: name.into(),
+        image_id: String::new(),
+        image_name: String::new(),
+        command: Vec::new(),
+        created: now(),
+        options: RunOptions::default(),
+    }
+}
+
+#[test]
+fn a_state_write_after_delete_finds_the_container_gone() {
+    // Issue 16: rm -f moved the folder away while a monitor was about to
+    // record the exit; the write must neither fail with "create .tmp-...:
+    // No such file" nor put a file into the folder being deleted.
+    let t = temp_store("gone");
+    let store = ContainerStore::new(&t.1);
+    let mut c = store.create(config_named(&"a".repeat(64), "a")).unwrap();
+    let mut monitor_view = c.clone();
+    monitor_view.state.status = Status::Running;
+    monitor_view.state.pid = Some(std::process::id() as i32);
+    store.delete(&c).unwrap();
+    assert!(matches!(monitor_view.mark_exited(0), Err(Error::ContainerNotFound(_))));
+    assert!(matches!(c.mark_stopped_by_user(), Err(Error::ContainerNotFound(_))));
+    assert!(!c.dir.exists());
+    assert!(crate::paths::entry_names(&t.1.tmp_dir()).unwrap().iter().all(|n| !n.starts_with("rm-ctr")), "deleted");
+}
+
+#[test]
+fn damaged_records_hide_no_other_container() {
+    let t = temp_store("damaged");
+    let store = ContainerStore::new(&t.1);
+    let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+    store.create(config_named(&a, "alpha")).unwrap();
+    store.create(config_named(&b, "beta")).unwrap();
+    store.create(config_named(&c, "gamma")).unwrap();
+    // An empty config (power cut before fsync), garbage in a state.
+    fs::write(t.1.containers_dir().join(&a).join("config.json"), "").unwrap();
+    fs::write(t.1.containers_dir().join(&b).join("state.json"), "\0\0garbage").unwrap();
+    let (good, bad) = store.list_all().unwrap();
+    assert_eq!(good.iter().map(|c| c.config.name.as_str()).collect::<Vec<_>>(), ["gamma"]);
+    assert_eq!(bad.len(), 2);
+    let beta = bad.iter().find(|d| d.id == b).expect("beta listed as damaged");
+    assert_eq!(beta.name.as_deref(), Some("beta"));
+    assert!(beta.warning().contains("sangja rm -f beta") && beta.warning().contains("system check --repair"), "{}", beta.warning());
+    let alpha = bad.iter().find(|d| d.id == a).expect("alpha listed as damaged");
+    assert!(alpha.warning().contains(&format!("sangja rm -f {a}")), "{}", alpha.warning());
+    // Names of the others stay checked; a new container can be created.
+    assert!(store.create(config_named(&"d".repeat(64), "gamma")).is_err());
+    store.create(config_named(&"d".repeat(64), "delta")).unwrap();
+    // Looking a damaged one up names the fix; rm -f's path removes it.
+    let e = store.lookup("beta").unwrap_err().to_string();
+    assert!(e.contains("sangja rm -f beta"), "{e}");
+    let d = store.lookup_damaged(&a[..12]).unwrap().expect("by id prefix");
+    store.delete_damaged(&d).unwrap();
+    assert!(!t.1.containers_dir().join(&a).exists());
+}
+
+#[test]
+fn an_unfinished_create_is_listed_apart_and_removable() {
+    let t = temp_store("incomplete");
+    let store = ContainerStore::new(&t.1);
+    let id = "e".repeat(64);
+    let c = store.begin_create(config_named(&id, "half")).unwrap();
+    store.make_folders(&c).unwrap();
+    assert!(store.list().unwrap().is_empty(), "no config.json: not a container yet");
+    let inc = store.incomplete().unwrap();
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0].0, id);
+    assert_eq!(inc[0].1.as_ref().map(|c| c.name.as_str()), Some("half"));
+    // The name is free again once it is undone.
+    store.delete_incomplete(&id).unwrap();
+    assert!(store.incomplete().unwrap().is_empty());
+    let c = store.begin_create(config_named(&id, "half")).unwrap();
+    store.make_folders(&c).unwrap();
+    store.commit_create(&c).unwrap();
+    assert!(!c.dir.join(CREATING).exists());
+    assert_eq!(store.list().unwrap().len(), 1);
+    // A whole container is never removed as unfinished.
+    store.delete_incomplete(&id).unwrap();
+    assert_eq!(store.list().unwrap().len(), 1);
+}

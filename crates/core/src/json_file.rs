@@ -37,26 +37,43 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// most of a container's start-up time on a VM disk.
 pub fn write_volatile<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let data = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("cannot encode {}: {e}", path.display())))?;
-    write_inner(path, &data, false)
+    write_inner(path, &data, Sync::None)
+}
+
+/// Writes `value` as JSON atomically with the file fsynced before the
+/// rename, but not the folder after it: a power cut leaves the old file or
+/// the new one, never an empty or half-written one; only the last change
+/// may be lost. For container state, reconciled with the kernel on every read.
+pub fn write_synced<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let data = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("cannot encode {}: {e}", path.display())))?;
+    write_inner(path, &data, Sync::File)
 }
 
 /// Writes bytes atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_bytes(path: &Path, data: &[u8]) -> Result<()> {
-    write_inner(path, data, true)
+    write_inner(path, data, Sync::All)
 }
 
-fn write_inner(path: &Path, data: &[u8], durable: bool) -> Result<()> {
+/// How much of a write reaches the disk before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sync {
+    None,
+    File,
+    All,
+}
+
+fn write_inner(path: &Path, data: &[u8], sync: Sync) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), name));
     let mut f = File::create(&tmp).path_ctx("create", &tmp)?;
     f.write_all(data).path_ctx("write", &tmp)?;
-    if durable {
+    if sync != Sync::None {
         f.sync_all().path_ctx("fsync", &tmp)?;
     }
     drop(f);
     fs::rename(&tmp, path).path_ctx("rename into place", path)?;
-    if durable {
+    if sync == Sync::All {
         sync_dir(dir)?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! options. Depends on no other sangja crate.
 
 pub mod config;
+pub mod crash;
 pub mod error;
 pub mod json_file;
 pub mod lock;

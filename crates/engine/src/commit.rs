@@ -116,6 +116,7 @@ pub(crate) fn layer_from_tar(
     let (digest, size) = (digest_of(&blob.hasher), blob.count);
     drop(blob);
     let layer = LayerStore::new(&engine.paths).add_from_blob(&digest, Some(&diff_id), rewind(reread)?, &extract_opts(engine))?;
+    crate::crash::crash_point("commit-layer");
     Ok((layer, size))
 }
 
@@ -147,6 +148,15 @@ pub(crate) fn container_layer(engine: &Engine, c: &Container, parent: &ImageReco
 
 /// Commits a container: its upper layer, whiteouts in OCI form, becomes a
 /// new gzip layer on top of its image. Returns the new image's id.
+///
+/// Step order (issue 16): the layer tar is written to tmp/rm-commit-*
+/// (swept if we die: the name says garbage); the layer is extracted to
+/// tmp/layer-* and published by rename (storage layers.rs: crash points
+/// `layer-extracted`, `layer-published`); its config and manifest blobs;
+/// last the image record (`save_image`). A kill before the record leaves a
+/// layer no image lists (`commit-layer`): invisible to every command, and
+/// found and removed by `system check --repair`; a second commit of the
+/// same changes reuses it.
 pub fn commit(engine: &Engine, c: &Container, opts: &ImageOptions) -> Result<String> {
     let images = ImageStore::new(&engine.paths);
     let parent = images

@@ -11,9 +11,20 @@ use sangja_container::record::{ContainerStore, Transition};
 use serde::{Deserialize, Serialize, Serializer};
 use std::time::{Duration, Instant};
 
-/// All containers (`all`) or only the running ones, newest first.
+/// All containers (`all`) or only the running ones, newest first. A
+/// damaged record is left out with a warning naming it and the fix; an
+/// unfinished create (kill -9) is undone when the store is idle.
 pub fn list(engine: &Engine, all: bool) -> Result<Vec<Container>> {
-    let mut v = ContainerStore::new(&engine.paths).list()?;
+    let store = ContainerStore::new(&engine.paths);
+    let (mut v, damaged) = store.list_all()?;
+    for d in damaged {
+        engine.emit(super::events::Event::warning(super::events::WarningKind::Other, d.warning()));
+    }
+    if !store.incomplete()?.is_empty() {
+        if let Err(e) = super::recover::sweep_if_idle(engine) {
+            engine.emit(super::events::Event::debug(format!("cleaning up interrupted work: {e}")));
+        }
+    }
     if !all {
         v.retain(|c| c.is_running());
     }
@@ -146,6 +157,14 @@ fn remove_target(engine: &Engine, t: Target, req: &RemoveRequest) -> RemoveOutco
     let given = t.given;
     let c = match t.container {
         Ok(c) => c,
+        // A damaged record: `rm -f` removes it (its name or id as given).
+        Err(error) if req.force && matches!(error, Error::State(_)) => {
+            return match remove_damaged(engine, &given) {
+                Ok(Some(id)) => RemoveOutcome::Removed { given, id, volumes_error: None },
+                Ok(None) => RemoveOutcome::Failed { given, error },
+                Err(error) => RemoveOutcome::Failed { given, error },
+            };
+        }
         Err(error) => return RemoveOutcome::Failed { given, error },
     };
     let stopped = match (req.force, &req.stop) {
@@ -189,13 +208,52 @@ pub fn replace(engine: &Engine, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// `rm -f` of a damaged record (config.json or state.json unreadable):
+/// its folder goes, under the store lock. `None` if `given` names none.
+fn remove_damaged(engine: &Engine, given: &str) -> Result<Option<String>> {
+    let store = ContainerStore::new(&engine.paths);
+    let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    let Some(d) = store.lookup_damaged(given)? else { return Ok(None) };
+    store.delete_damaged(&d)?;
+    super::network::cleanup(engine, &d.id);
+    Ok(Some(d.id))
+}
+
 /// Removes one container; a running one only with `force` (killed first).
 /// Returns its full id.
+///
+/// Step order (issue 16), each step safe to repeat:
+/// 1. the container's start lock, held to the end: no start (a `start`, a
+///    monitor's restart) runs meanwhile, and one in progress is waited for,
+///    so the record is not "created" while a process spawns on its upper
+///    dir; a start killed before recording its pid has its strays killed;
+/// 2. running: marked stopped by the user (no restart), SIGKILL, wait for
+///    the monitor to record the exit (or, without one, for the init to go)
+///    (crash point `rm-killed`);
+/// 3. under the store lock, re-read, then `ContainerStore::delete`: the
+///    folder is renamed to tmp/rm-ctr-ID under its state lock, so no state
+///    write of a monitor lands in it afterwards (a monitor that writes later
+///    finds the container gone and exits quietly), then deleted (`rm-moved`;
+///    a leftover tmp/rm-* is swept by recovery);
+/// 4. network leftovers (`rm-deleted`), then the caller removes volumes.
 pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
+    let _starting = match c.start_lock() {
+        Ok(l) => l,
+        // Removed meanwhile (its `--rm` monitor, another rm).
+        Err(_) if !c.dir.is_dir() => return if force { Ok(c.config.id) } else { Err(Error::ContainerNotFound(name.to_string())) },
+        Err(e) => return Err(e),
+    };
+    let mut c = match store.reload(&c) {
+        Err(Error::ContainerNotFound(_)) if force => return Ok(c.config.id),
+        other => other?,
+    };
     if !force {
         c.state.status.check(Transition::Remove, &c.config.id)?;
+    }
+    if c.start_interrupted() {
+        super::recover::kill_strays(&mut c)?;
     }
     if c.is_running() {
         // With a monitor, wait for it to record the exit, so that nothing
@@ -213,6 +271,7 @@ pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
             }
         }
     }
+    crate::crash::crash_point("rm-killed");
     if let Some(dir) = &c.state.freezer {
         let _ = std::fs::remove_dir(dir);
     }
@@ -223,8 +282,11 @@ pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
         other => other?,
     };
     store.delete(&c)?;
+    crate::crash::crash_point("rm-deleted");
     // Veth, nft rules and leases a kill -9'd monitor left behind.
     super::network::cleanup(engine, &c.config.id);
+    // Leftovers of interrupted work (cheap when there are none).
+    let _ = super::recover::sweep_locked(engine);
     Ok(c.config.id)
 }
 

@@ -27,7 +27,11 @@ pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn 
     let mut errors = Vec::new();
     for reference in &candidates {
         match runtime.block_on(pull::pull(&engine.paths, reference, &opts, progress)) {
-            Ok(record) => return Ok(record),
+            Ok(record) => {
+                // Leftovers of interrupted pulls and removals (cheap when none).
+                let _ = super::recover::sweep_if_idle(engine);
+                return Ok(record);
+            }
             Err(e) if candidates.len() == 1 => return Err(e),
             Err(e) => errors.push(format!("{reference}: {e}")),
         }
@@ -121,9 +125,21 @@ fn wait_single_threaded() {
     }
 }
 
-/// All images, newest first.
+/// All images, newest first. A damaged record is left out with a warning
+/// naming it and the fix.
 pub fn list(engine: &Engine) -> Result<Vec<ImageRecord>> {
-    ImageStore::new(&engine.paths).list()
+    let (images, damaged) = ImageStore::new(&engine.paths).list_all()?;
+    for (id, why) in damaged {
+        engine.emit(super::events::Event::warning(super::events::WarningKind::Other, damaged_image_message(&id, &why)));
+    }
+    Ok(images)
+}
+
+fn damaged_image_message(id: &str, why: &str) -> String {
+    format!(
+        "image {} has a damaged record ({why}): remove it with `sangja rmi -f {id}`, or run `sangja system check --repair`",
+        &id[..12.min(id.len())]
+    )
 }
 
 /// What `rmi` did to one argument.
@@ -140,7 +156,10 @@ pub enum Removed {
 /// containers too (as podman).
 pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> {
     let store = ImageStore::new(&engine.paths);
-    let image = store.lookup(name)?;
+    let image = match store.lookup(name) {
+        Err(Error::ImageNotFound(n)) => return remove_damaged(engine, name).and_then(|r| r.ok_or(Error::ImageNotFound(n))),
+        other => other?,
+    };
     let mut out = Vec::new();
     let by_id = image.id.starts_with(name.trim_start_matches("sha256:"));
     if !by_id && image.names.len() > 1 {
@@ -149,25 +168,15 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
         out.push(Removed::Untagged(full));
         return Ok(out);
     }
-    let containers = ContainerStore::new(&engine.paths);
-    let users: Vec<_> = containers.list()?.into_iter().filter(|c| c.config.image_id == image.id).collect();
-    if !users.is_empty() && !force {
-        let names: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
-        return Err(Error::InUse(format!(
-            "image {} is in use by container(s) {}: remove them first (sangja rm) or use rmi -f",
-            &image.id[..12],
-            names.join(", ")
-        )));
-    }
-    let mut removed_ctrs = Vec::new();
-    for c in users {
-        super::containers::remove_one(engine, &c.config.id, true)?;
-        removed_ctrs.push(c.config.id);
-    }
+    let (removed_ctrs, _guard) = remove_users(engine, &image, force)?;
     for n in &image.names {
         out.push(Removed::Untagged(n.clone()));
     }
-    store.remove(&image.id)?;
+    // Under the lock that found no user: a concurrent create checks that
+    // its image exists under the same lock (run.rs `create`).
+    store.remove_locked(&image.id)?;
+    let _ = super::recover::sweep_locked(engine);
+    drop(_guard);
     // vfs: the image's pristine copy goes with it (after the record: a kill
     // between leaves a copy of no image, which the next vfs create sweeps).
     if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
@@ -175,6 +184,55 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     }
     out.push(Removed::Deleted { id: image.id, containers: removed_ctrs });
     Ok(out)
+}
+
+/// rmi of a damaged record named by (a prefix of) its id: the record goes
+/// (its layers, unknown now, are left to `system check --repair`).
+fn remove_damaged(engine: &Engine, name: &str) -> Result<Option<Vec<Removed>>> {
+    let store = ImageStore::new(&engine.paths);
+    let want = name.trim_start_matches("sha256:");
+    if want.len() < 3 {
+        return Ok(None);
+    }
+    let (_, bad) = store.list_all()?;
+    let hits: Vec<&(String, String)> = bad.iter().filter(|(id, _)| id.starts_with(want)).collect();
+    let [(id, _)] = hits.as_slice() else { return Ok(None) };
+    let _guard = crate::lock::exclusive(&engine.paths.store_lock())?;
+    store.remove_locked(id)?;
+    Ok(Some(vec![Removed::Deleted { id: id.clone(), containers: Vec::new() }]))
+}
+
+/// rmi's in-use check, ending with the store lock held and no container
+/// using `image`: the check and the removal under one lock, so a container
+/// created meanwhile either is seen here or finds the image gone. With
+/// `force` the users are removed (outside the lock: rm takes it), then the
+/// check runs again. Returns the removed containers' ids and the lock.
+fn remove_users(engine: &Engine, image: &ImageRecord, force: bool) -> Result<(Vec<String>, crate::lock::Lock)> {
+    let containers = ContainerStore::new(&engine.paths);
+    let mut removed = Vec::new();
+    for _ in 0..10 {
+        let guard = crate::lock::exclusive(&engine.paths.store_lock())?;
+        // An unfinished create is not a user; recovery removes it first.
+        let _ = super::recover::sweep_locked(engine);
+        let users: Vec<_> = containers.list()?.into_iter().filter(|c| c.config.image_id == image.id).collect();
+        if users.is_empty() {
+            return Ok((removed, guard));
+        }
+        if !force {
+            let names: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
+            return Err(Error::InUse(format!(
+                "image {} is in use by container(s) {}: remove them first (sangja rm) or use rmi -f",
+                &image.id[..12],
+                names.join(", ")
+            )));
+        }
+        drop(guard);
+        for c in users {
+            super::containers::remove_one(engine, &c.config.id, true)?;
+            removed.push(c.config.id);
+        }
+    }
+    Err(Error::InUse(format!("image {} keeps getting new containers: try rmi -f again", &image.id[..12])))
 }
 
 /// Whether the stored full name `full` is what the user meant by `given`

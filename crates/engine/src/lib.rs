@@ -2,7 +2,7 @@
 //! progress events out. Never prints; cli/ and api/ render.
 
 // The lower crates under the module names they had when all was one crate.
-use sangja_core::{config, error, json_file, lock, paths};
+use sangja_core::{config, crash, error, json_file, lock, paths};
 
 pub mod archive;
 pub mod attach;
@@ -27,6 +27,7 @@ pub mod names;
 pub mod network;
 pub mod prune;
 pub mod push;
+pub mod recover;
 pub mod restart;
 pub mod rootview;
 pub mod run;

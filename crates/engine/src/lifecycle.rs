@@ -28,9 +28,13 @@ pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -
     // Held until the monitor reports: it spawns and records the pid under it.
     let _guard = c.start_lock()?;
     let store = ContainerStore::new(&engine.paths);
-    let c = store.reload(c)?;
+    let mut c = store.reload(c)?;
     if c.is_running() {
         return Ok(());
+    }
+    // A start killed before it recorded the pid: what it spawned goes first.
+    if c.start_interrupted() {
+        super::recover::kill_strays(&mut c)?;
     }
     // Its monitor is waiting to restart it (--restart): one monitor only.
     if same_process(c.state.monitor_pid, c.state.monitor_start) && !c.state.stopped_by_user {
@@ -243,7 +247,7 @@ pub fn rename(engine: &Engine, name: &str, new_name: &str) -> Result<()> {
     }
     c.config.name = new_name.to_string();
     c.config.options.name = Some(new_name.to_string());
-    crate::json_file::write_volatile(&c.dir.join("config.json"), &c.config)
+    crate::json_file::write(&c.dir.join("config.json"), &c.config)
 }
 
 /// Removes every container that is not running; returns their ids.

@@ -104,22 +104,34 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
 fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
     let mut server = Server::new(attach::socket_path(&engine.paths, &c.config.id), client);
     // No start_lock here: start_monitor holds it for us until our report.
+    // Step order (issue 16): `starting` (our pid) recorded, spawn, pid
+    // recorded, report. A kill between spawn and the pid's record leaves
+    // `starting` naming a dead process: the next start or rm kills what
+    // runs on the container's folders (recover.rs `kill_strays`) before
+    // anything else touches them.
+    if let Err(e) = c.mark_starting() {
+        report(&ready, e.exit_code(), &e.to_string());
+        return Ok(e.exit_code());
+    }
     let spawned = spawn(engine, &c, server.winsize());
     let (child, io, mut net) = match spawned {
         Ok(v) => v,
         Err(e) => {
             // As podman, a container whose command could not be started
             // keeps its previous state (created): nothing ran.
+            let _ = c.clear_starting();
             report(&ready, e.exit_code(), &e.to_string());
             return Ok(e.exit_code());
         }
     };
+    crate::crash::crash_point("start-spawned");
     super::restart::on_started(&c, child.pid);
     if let Err(e) = c.mark_running(child.pid, Some(std::process::id() as i32), StartedBy::User) {
         let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         report(&ready, 125, &e.to_string());
         return Ok(125);
     }
+    crate::crash::crash_point("start-recorded");
     report(&ready, 0, "");
     drop(ready);
 
@@ -160,13 +172,31 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
     if let Ok(spec) = crate::json_file::read::<oci_spec::runtime::Spec>(&c.dir.join("spec.json")) {
         runtime::cgroups::remove(&spec);
     }
-    // Re-read: pause or rename may have changed the record meanwhile.
-    let mut c = store.reload(&c).unwrap_or(c);
+    // Re-read: pause or rename may have changed the record meanwhile. Gone
+    // (`rm -f` removed it once we recorded the exit, or before): nothing
+    // left to record, restart or remove; only the clients to tell.
+    let mut c = match store.reload(&c) {
+        Ok(c) => c,
+        Err(_) => {
+            server.finish(code);
+            return code;
+        }
+    };
     let _ = c.mark_exited(code);
+    crate::crash::crash_point("exit-recorded");
     // `--restart`: again while the policy says so (restart.rs).
     let code = super::restart::supervise(engine, &mut c, code, delay, |c, delay| {
         let starting = c.start_lock().ok()?;
-        let (child, io, mut net) = spawn(engine, c, server.winsize()).ok()?;
+        // `rm` may have removed the container while we waited for the lock.
+        *c = store.reload(c).ok()?;
+        c.mark_starting().ok()?;
+        let (child, io, mut net) = match spawn(engine, c, server.winsize()) {
+            Ok(v) => v,
+            Err(_) => {
+                let _ = c.clear_starting();
+                return None;
+            }
+        };
         if super::restart::record_running(c, child.pid).is_err() {
             let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
         }

@@ -374,7 +374,7 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
         }
     }
     c.config.options.network = NetworkMode::Bridge(names);
-    crate::json_file::write_volatile(&c.dir.join("config.json"), &c.config)
+    crate::json_file::write(&c.dir.join("config.json"), &c.config)
 }
 
 /// Whether network `name` exists.

@@ -15,6 +15,28 @@ use sangja_runtime as runtime;
 use sangja_storage::layers::LayerStore;
 
 /// Creates the container's record, folders and spec.
+///
+/// Step order (issue 16). The store lock is held from first to last, so no
+/// other create, rm or rmi sees a prefix; a kill -9 leaves one that the next
+/// of them (or `ps`) recognises and undoes (engine/recover.rs):
+/// 1. store lock; recovery of earlier interrupted work; the image must
+///    still be in the store (rmi checks for users under the same lock);
+/// 2. anonymous volumes named, then containers/ID/creating.json, the
+///    write-ahead record naming them (crash point `create-marker`);
+/// 3. the volumes made and filled (`create-volumes`);
+/// 4. the folders (upper, work, rootfs, userdata) and state.json (`create-folders`);
+/// 5. the spec (its /etc files in userdata), the vfs copy, spec.json (`create-spec`);
+/// 6. config.json: the commit point, from here the container exists
+///    (`create-config`); 7. creating.json removed.
+///
+/// Files are fsynced before their rename, and the folder once, with
+/// config.json; a `--rm` container's are not fsynced at all
+/// (`Container::write_record` says why).
+///
+/// Before 6 the folder has no config.json: ps, inspect, start and name
+/// checks do not see it, and recovery removes the volumes creating.json
+/// names, then the folder. After 6 the container is whole (a stale
+/// creating.json in it is ignored). An error at any step undoes the same way.
 pub fn create(
     engine: &Engine,
     image: &ImageRecord,
@@ -25,6 +47,14 @@ pub fn create(
     let layers = LayerStore::new(&engine.paths);
     let id = crate::paths::random_id();
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
+    // Cheap when there is nothing to do; a failure must not stop this create.
+    if let Err(e) = super::recover::sweep_locked(engine) {
+        engine.emit(Event::debug(format!("cleaning up interrupted work: {e}")));
+    }
+    // Under the lock: an rmi that took the image after `resolve` found it.
+    if sangja_image::store::ImageStore::new(&engine.paths).get(&image.id)?.is_none() {
+        return Err(Error::ImageNotFound(format!("{image_name} (removed while the container was being created: pull it again)")));
+    }
     let name = match opts.name.take() {
         Some(n) => {
             validate_name(&n)?;
@@ -34,7 +64,6 @@ pub fn create(
     };
     opts.name = Some(name.clone());
     super::network::check(engine, &opts)?;
-    super::volumes::prepare(engine, image, &mut opts)?;
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
     opts.init |= defaults.init;
@@ -44,6 +73,7 @@ pub fn create(
     if opts.security.default_caps.is_none() {
         opts.security.default_caps = defaults.default_capabilities.clone();
     }
+    super::volumes::name_anonymous(image, &mut opts);
     let dir = engine.paths.containers_dir().join(&id);
     let ctx = SpecContext {
         id: id.clone(),
@@ -61,37 +91,37 @@ pub fn create(
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
         options: opts.clone(),
     };
-    // The spec writes /etc files into userdata, so the folders come first.
-    let mut container = store.create(config)?;
-    let spec = match spec::build_with(&image.config, &opts, &ctx, &defaults, &mut engine.runtime_notices()) {
-        Ok(s) => s,
+    let mut container = store.begin_create(config)?;
+    crate::crash::crash_point("create-marker");
+    let result = (|| {
+        super::volumes::prepare(engine, image, &mut opts)?;
+        container.config.options = opts.clone();
+        crate::crash::crash_point("create-volumes");
+        // The spec writes /etc files into userdata, so the folders come first.
+        store.make_folders(&container)?;
+        crate::crash::crash_point("create-folders");
+        let spec = spec::build_with(&image.config, &opts, &ctx, &defaults, &mut engine.runtime_notices())?;
+        let mut spec = super::volumes::apply_to_spec(engine, &opts, spec)?;
+        // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
+        let host_net = opts.network == sangja_container::NetworkMode::Host;
+        sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net)?;
+        // vfs: the container's own copy of the image (engine/drivers.rs).
+        super::drivers::prepare(engine, image, &container, &spec)?;
+        container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
+        container.write_record("spec.json", &spec, false)?;
+        crate::crash::crash_point("create-spec");
+        store.commit_create(&container)?;
+        Ok(spec)
+    })();
+    match result {
+        Ok(spec) => Ok((container, spec)),
         Err(e) => {
-            let _ = store.delete(&container);
-            return Err(e);
+            // As recovery would: the volumes the record names, then the folder.
+            let _ = super::volumes::remove_anonymous_locked(engine, &container.config.options);
+            let _ = store.delete_incomplete(&id);
+            Err(e)
         }
-    };
-    let mut spec = match super::volumes::apply_to_spec(engine, &opts, spec) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = store.delete(&container);
-            return Err(e);
-        }
-    };
-    // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
-    let host_net = opts.network == sangja_container::NetworkMode::Host;
-    if let Err(e) = sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net) {
-        let _ = store.delete(&container);
-        return Err(e);
     }
-    // vfs: the container's own copy of the image (engine/drivers.rs).
-    if let Err(e) = super::drivers::prepare(engine, image, &container, &spec) {
-        let _ = store.delete(&container);
-        return Err(e);
-    }
-    container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
-    crate::json_file::write_volatile(&container.dir.join("config.json"), &container.config)?;
-    crate::json_file::write_volatile(&container.dir.join("spec.json"), &spec)?;
-    Ok((container, spec))
 }
 
 /// Names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
@@ -122,8 +152,13 @@ pub fn start_foreground(
     let mut spec = spec.clone();
     let starting = container.start_lock()?;
     let mut starting = Some(starting);
+    // Step order as the monitor's (monitor.rs `start`): `starting` recorded,
+    // spawn, pid recorded; a kill between leaves a mark that the next start
+    // or rm sees (recover.rs `kill_strays`).
+    container.mark_starting()?;
     let result = super::network::attach(engine, &container, &mut spec).and_then(|mut net| {
         let r = runtime::foreground::spawn_foreground(&spec, &rootfs, interactive, io, &mut engine.runtime_notices()).and_then(|child| {
+            crate::crash::crash_point("run-spawned");
             net.started();
             container.mark_running(child.pid, None, StartedBy::User)?;
             starting = None;
@@ -146,7 +181,11 @@ pub fn start_foreground(
     });
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
-        ContainerStore::new(&engine.paths).delete(&container)?;
+        match ContainerStore::new(&engine.paths).delete(&container) {
+            // `rm -f` removed it once we recorded the exit: nothing left to do.
+            Err(Error::ContainerNotFound(_)) => {}
+            r => r?,
+        }
         drop(_guard);
         super::volumes::remove_anonymous(engine, &container.config.options)?;
     } else {

@@ -135,11 +135,30 @@ pub fn prune(engine: &Engine, filter_labels: &[(String, Option<String>)]) -> Res
 
 /// Removes the anonymous volumes of a removed container (`rm -v`, `run --rm`).
 pub fn remove_anonymous(engine: &Engine, options: &RunOptions) -> Result<()> {
+    for m in &options.mounts {
+        if let MountRequest::Volume { anonymous: true, .. } = m {
+            let _guard = lock::exclusive(&engine.paths.store_lock())?;
+            return remove_anonymous_locked(engine, options);
+        }
+    }
+    Ok(())
+}
+
+/// `remove_anonymous` with the store lock already held (create's undo and
+/// the recovery of an unfinished create, engine/recover.rs).
+pub fn remove_anonymous_locked(engine: &Engine, options: &RunOptions) -> Result<()> {
     let store = VolumeStore::new(&engine.paths);
+    let mut in_use = None;
     for m in &options.mounts {
         if let MountRequest::Volume { name, anonymous: true, .. } = m {
-            let _guard = lock::exclusive(&engine.paths.store_lock())?;
-            if store.get(name)?.is_some() && !users(engine)?.contains_key(name) {
+            if name.is_empty() || store.get(name)?.is_none() {
+                continue;
+            }
+            let in_use = match &mut in_use {
+                Some(u) => u,
+                None => in_use.insert(users(engine)?),
+            };
+            if !in_use.contains_key(name) {
                 store.remove(name)?;
             }
         }
@@ -147,10 +166,11 @@ pub fn remove_anonymous(engine: &Engine, options: &RunOptions) -> Result<()> {
     Ok(())
 }
 
-/// For `run`/`create`, under the store lock: gives anonymous volumes (the
-/// user's and the image's VOLUMEs) names, creates the missing volumes and
-/// copies the image's content into the new ones. Checks bind sources.
-pub fn prepare(engine: &Engine, image: &ImageRecord, opts: &mut RunOptions) -> Result<()> {
+/// Adds the image's VOLUMEs the user did not mount as anonymous volumes and
+/// names every anonymous volume: create writes the names into its
+/// write-ahead record before `prepare` makes the volumes, so a kill in
+/// between leaves volumes the recovery can find and remove.
+pub fn name_anonymous(image: &ImageRecord, opts: &mut RunOptions) {
     let image_volumes: Vec<String> = image.config.config().as_ref().and_then(|c| c.volumes().clone()).unwrap_or_default();
     for dest in image_volumes {
         let taken = opts.mounts.iter().any(|m| m.destination().trim_end_matches('/') == dest.trim_end_matches('/'));
@@ -164,6 +184,20 @@ pub fn prepare(engine: &Engine, image: &ImageRecord, opts: &mut RunOptions) -> R
             });
         }
     }
+    for m in opts.mounts.iter_mut() {
+        if let MountRequest::Volume { name, anonymous: true, .. } = m {
+            if name.is_empty() {
+                *name = crate::paths::random_id();
+            }
+        }
+    }
+}
+
+/// For `run`/`create`, under the store lock: gives anonymous volumes (the
+/// user's and the image's VOLUMEs) names, creates the missing volumes and
+/// copies the image's content into the new ones. Checks bind sources.
+pub fn prepare(engine: &Engine, image: &ImageRecord, opts: &mut RunOptions) -> Result<()> {
+    name_anonymous(image, opts);
     let store = VolumeStore::new(&engine.paths);
     let mut created: Vec<String> = Vec::new();
     let result = (|| {

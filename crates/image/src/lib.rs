@@ -2,7 +2,7 @@
 //! Speaks oci_spec::image (DESIGN.md seam).
 
 // The lower crates under the module names they had when all was one crate.
-use sangja_core::{config, error, json_file, lock, paths};
+use sangja_core::{config, crash, error, json_file, lock, paths};
 use sangja_storage as storage;
 
 pub mod archive;

@@ -68,6 +68,9 @@ fn created_key(r: &ImageRecord) -> (i64, i64) {
     (ts(&r.created), ts(&r.pulled_at))
 }
 
+/// A damaged image record: its id and what is wrong with it.
+pub type DamagedImage = (String, String);
+
 /// The image records of one store.
 pub struct ImageStore<'a> {
     /// The store's locations.
@@ -92,22 +95,32 @@ impl<'a> ImageStore<'a> {
         crate::json_file::read_opt(&self.record_path(id)?)
     }
 
-    /// All images, newest first.
+    /// All images, newest first. Damaged records are skipped (`list_all`
+    /// names them): one bad file never hides the other images.
     pub fn list(&self) -> Result<Vec<ImageRecord>> {
+        Ok(self.list_all()?.0)
+    }
+
+    /// All readable images, newest first, and the ids of damaged records
+    /// with what is wrong with each.
+    pub fn list_all(&self) -> Result<(Vec<ImageRecord>, Vec<DamagedImage>)> {
         let dir = self.paths.images_dir();
         let mut out = Vec::new();
+        let mut bad = Vec::new();
         for name in crate::paths::entry_names(&dir)? {
-            // Temp files of an interrupted write start with ".tmp-" and are skipped.
+            // Temp files of an interrupted write start with ".tmp-", rmi's
+            // marker with ".rm-": neither is an image.
             let Some(id) = name.strip_suffix(".json").filter(|id| is_full_id(id)) else { continue };
             // A record may vanish between readdir and read (a concurrent rmi).
-            if let Some(r) = crate::json_file::read_opt::<ImageRecord>(&dir.join(&name))? {
-                if r.id == id {
-                    out.push(r);
-                }
+            match crate::json_file::read_opt::<ImageRecord>(&dir.join(&name)) {
+                Ok(Some(r)) if r.id == id => out.push(r),
+                Ok(Some(_)) => bad.push((id.to_string(), "its id does not match its file name".to_string())),
+                Ok(None) => {}
+                Err(e) => bad.push((id.to_string(), e.to_string())),
             }
         }
         out.sort_by(|a, b| created_key(b).cmp(&created_key(a)).then_with(|| a.id.cmp(&b.id)));
-        Ok(out)
+        Ok((out, bad))
     }
 
     /// Finds an image by full or short name, or by (a prefix of) its id.
@@ -148,37 +161,93 @@ impl<'a> ImageStore<'a> {
             merged.repo_digests = union(&old.repo_digests, &record.repo_digests);
         }
         self.write_locked(&merged)?;
+        crate::crash::crash_point("pull-recorded");
         if let Some(old) = old {
             let dropped: Vec<String> = old.layers.into_iter().filter(|d| !merged.layers.contains(d)).collect();
             self.collect_layers(&dropped)?;
         }
+        // After the record: it now protects its layers from a dead rmi's marker.
+        self.finish_removals_locked()?;
         Ok(merged)
     }
 
     /// Deletes an image record and the layers no other image uses.
     pub fn remove(&self, id: &str) -> Result<()> {
         let _lock = self.lock()?;
+        self.remove_locked(id)
+    }
+
+    /// `remove` with the store lock held by the caller (rmi checks that no
+    /// container uses the image under the same lock, engine/images.rs).
+    ///
+    /// Step order (issue 16): every prefix is recognisable and finished by
+    /// the next rmi, pull or create (`finish_removals_locked`):
+    /// 1. images/ID.json is renamed to images/.rm-ID.json and the folder
+    ///    fsynced: the image is gone from every listing at once, and the
+    ///    marker still lists its layers (crash point `rmi-marked`);
+    /// 2. the layers no remaining image lists are removed (each moved to
+    ///    tmp/rm-* first, storage layers.rs; `rmi-layers`);
+    /// 3. its config and manifest blobs;
+    /// 4. the marker.
+    ///
+    /// A damaged record (unreadable JSON) is removed too; the layers it
+    /// listed are then unknown, which `system check --repair` collects.
+    pub fn remove_locked(&self, id: &str) -> Result<()> {
         let id = self.resolve_id(id)?;
         let path = self.record_path(&id)?;
-        let Some(record) = crate::json_file::read_opt::<ImageRecord>(&path)? else {
+        if !path.exists() {
             return Err(Error::ImageNotFound(id));
-        };
-        // The record goes first: a kill -9 after this leaves orphan layers
-        // (wasted space), never an image whose layers are missing.
-        std::fs::remove_file(&path).path_ctx("remove", &path)?;
+        }
+        let marker = self.removal_marker(&id);
+        std::fs::rename(&path, &marker).path_ctx("mark for removal", &path)?;
         crate::json_file::sync_dir(&self.paths.images_dir())?;
-        self.collect_layers(&record.layers)?;
-        for blob in [format!("sha256:{}", record.id), record.digest.clone()] {
-            // Only a well-formed digest may become a path to delete.
-            if !blob.strip_prefix("sha256:").is_some_and(is_full_id) {
-                continue;
+        crate::crash::crash_point("rmi-marked");
+        self.finish_removal(&id)
+    }
+
+    fn removal_marker(&self, id: &str) -> PathBuf {
+        self.paths.images_dir().join(format!(".rm-{id}.json"))
+    }
+
+    /// Steps 2-4 of `remove_locked` for the marker of image `id`.
+    fn finish_removal(&self, id: &str) -> Result<()> {
+        let marker = self.removal_marker(id);
+        // Damaged: its layers are unknown (left to `system check`).
+        let record = crate::json_file::read_opt::<ImageRecord>(&marker).ok().flatten();
+        if let Some(r) = &record {
+            self.collect_layers(&r.layers)?;
+        }
+        crate::crash::crash_point("rmi-layers");
+        // The same image pulled again since: its blobs are its own again.
+        if !self.record_path(id)?.exists() {
+            let digest = record.map(|r| r.digest).unwrap_or_default();
+            for blob in [format!("sha256:{id}"), digest] {
+                // Only a well-formed digest may become a path to delete.
+                if !blob.strip_prefix("sha256:").is_some_and(is_full_id) {
+                    continue;
+                }
+                let p = self.paths.blob_path(&blob);
+                match std::fs::remove_file(&p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io_path("remove", &p, e)),
+                }
             }
-            let p = self.paths.blob_path(&blob);
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io_path("remove", &p, e)),
-            }
+        }
+        match std::fs::remove_file(&marker) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io_path("remove", &marker, e)),
+        }
+        crate::json_file::sync_dir(&self.paths.images_dir())
+    }
+
+    /// Finishes every rmi a kill cut short (images/.rm-*.json). Store lock held.
+    pub fn finish_removals_locked(&self) -> Result<()> {
+        let dir = self.paths.images_dir();
+        for name in crate::paths::entry_names(&dir)? {
+            let Some(id) = name.strip_prefix(".rm-").and_then(|n| n.strip_suffix(".json")).filter(|id| is_full_id(id)) else { continue };
+            self.finish_removal(id)?;
         }
         Ok(())
     }

@@ -231,10 +231,53 @@ fn save_pulled_merges_and_checks_layers() {
 }
 
 #[test]
-fn corrupt_record_is_named() {
+fn corrupt_record_is_named_and_hides_no_other() {
     let t = temp_store("corrupt");
     let s = ImageStore::new(&t.paths);
+    s.save(&rec(1, &["localhost/ok:latest"], T1)).unwrap();
     std::fs::write(t.paths.images_dir().join(format!("{}.json", id(9))), "{not json").unwrap();
-    let e = s.list().unwrap_err().to_string();
-    assert!(e.contains(&id(9)), "{e}");
+    std::fs::write(t.paths.images_dir().join(format!("{}.json", id(8))), "").unwrap();
+    let (good, bad) = s.list_all().unwrap();
+    assert_eq!(good.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [id(1)]);
+    let mut bad_ids: Vec<String> = bad.iter().map(|(i, _)| i.clone()).collect();
+    bad_ids.sort();
+    assert_eq!(bad_ids, [id(8), id(9)]);
+    assert!(bad.iter().all(|(i, why)| why.contains(i.as_str())), "{bad:?}");
+    assert_eq!(s.lookup("localhost/ok").unwrap().id, id(1));
+    // A damaged record is removed by its full id.
+    s.remove(&id(9)).unwrap();
+    assert_eq!(s.list_all().unwrap().1.len(), 1);
+}
+
+#[test]
+fn an_interrupted_remove_is_finished_by_the_next_one() {
+    let t = temp_store("rm-marker");
+    let s = ImageStore::new(&t.paths);
+    let layers = LayerStore::new(&t.paths);
+    let shared = add_layer(&t.paths, "shared");
+    let only_a = add_layer(&t.paths, "only a");
+    let mut a = rec(1, &["localhost/a:latest"], T1);
+    a.layers = vec![shared.clone(), only_a.clone()];
+    let mut b = rec(2, &["localhost/b:latest"], T2);
+    b.layers = vec![shared.clone()];
+    s.save(&a).unwrap();
+    s.save(&b).unwrap();
+    // What a kill at `rmi-marked` leaves: the marker, the layers.
+    let dir = t.paths.images_dir();
+    std::fs::rename(dir.join(format!("{}.json", a.id)), dir.join(format!(".rm-{}.json", a.id))).unwrap();
+    assert_eq!(s.list().unwrap().len(), 1, "a marked image is gone from listings");
+    assert!(layers.has(&only_a));
+    // The next removal (or pull) finishes it first.
+    let _l = s.lock().unwrap();
+    s.finish_removals_locked().unwrap();
+    assert!(!layers.has(&only_a) && layers.has(&shared));
+    assert!(!dir.join(format!(".rm-{}.json", a.id)).exists());
+    // The same image pulled again before the finish keeps its layers.
+    let mut again = rec(3, &["localhost/c:latest"], T3);
+    again.layers = vec![shared.clone()];
+    s.write_locked(&again).unwrap();
+    std::fs::write(dir.join(format!(".rm-{}.json", again.id)), serde_json::to_vec(&again).unwrap()).unwrap();
+    s.finish_removals_locked().unwrap();
+    assert!(layers.has(&shared));
+    assert!(s.get(&again.id).unwrap().is_some());
 }

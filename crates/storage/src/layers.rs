@@ -4,6 +4,11 @@
 //! tmp/layer-<pid>-<rand>, verified, given its layer.json and renamed into place,
 //! so a kill -9 at any instant leaves either nothing or a whole layer at
 //! layers/<hex>; removal renames the layer to tmp/rm-* before deleting it.
+//! Pull's publish order: blob verified while extracting into tmp/layer-*,
+//! syncfs, layer.json, rename into place (crash points `layer-extracted`,
+//! `layer-published`), then the image record (image store.rs
+//! `save_pulled`, `pull-recorded`). A layer published but listed by no
+//! record is reused by the next pull of it, or removed by `system check`.
 //!
 //! Locks and sweeping (one scheme, no store lock needed):
 //! - layers/<hex>.lock, exclusive, serialises adding and removing one layer
@@ -182,6 +187,7 @@ impl<'a> LayerStore<'a> {
         let dir = File::open(work).path_ctx("open", work)?;
         nix::unistd::syncfs(&dir).path_ctx("sync the file system of", work)?;
         crate::json_file::write(&work.join("layer.json"), &info)?;
+        crate::crash::crash_point("layer-extracted");
 
         let layers = self.paths.layers_dir();
         let dest = layers.join(hex);
@@ -191,6 +197,10 @@ impl<'a> LayerStore<'a> {
         }
         fs::rename(work, &dest).path_ctx("publish layer", &dest)?;
         crate::json_file::sync_dir(&layers)?;
+        // Published, listed by no image yet: the pull or commit that made it
+        // writes the record next; if it dies first, `system check` finds a
+        // layer no image lists.
+        crate::crash::crash_point("layer-published");
         Ok(info)
     }
 
@@ -240,7 +250,9 @@ impl<'a> LayerStore<'a> {
     }
 
     /// Removes leftovers of interrupted work in the temp folder; safe at any time
-    /// (see the module comment for why).
+    /// (see the module comment for why). Called by the engine's recovery
+    /// (engine/recover.rs) at create, rm, rmi and pull: one readdir of tmp/
+    /// and a lock try when there is nothing to do.
     pub fn sweep(&self) -> Result<()> {
         let tmp = self.paths.tmp_dir();
         if !tmp.is_dir() {

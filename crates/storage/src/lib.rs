@@ -3,7 +3,7 @@
 
 // The lower crates under the module names they had when all was one crate.
 pub use sangja_core::overlay;
-use sangja_core::{config, error, json_file, lock, paths};
+use sangja_core::{config, crash, error, json_file, lock, paths};
 pub use sangja_fuse as fuse;
 
 pub mod budget;
