@@ -31,6 +31,12 @@ _sangja() {
             sangja,attach)
                 cmd="sangja__subcmd__attach"
                 ;;
+            sangja,build)
+                cmd="sangja__subcmd__build"
+                ;;
+            sangja,buildx)
+                cmd="sangja__subcmd__buildx"
+                ;;
             sangja,commit)
                 cmd="sangja__subcmd__commit"
                 ;;
@@ -82,6 +88,9 @@ _sangja() {
             sangja,kill)
                 cmd="sangja__subcmd__kill"
                 ;;
+            sangja,load)
+                cmd="sangja__subcmd__load"
+                ;;
             sangja,login)
                 cmd="sangja__subcmd__login"
                 ;;
@@ -112,6 +121,9 @@ _sangja() {
             sangja,pull)
                 cmd="sangja__subcmd__pull"
                 ;;
+            sangja,push)
+                cmd="sangja__subcmd__push"
+                ;;
             sangja,rename)
                 cmd="sangja__subcmd__rename"
                 ;;
@@ -126,6 +138,9 @@ _sangja() {
                 ;;
             sangja,run)
                 cmd="sangja__subcmd__run"
+                ;;
+            sangja,save)
+                cmd="sangja__subcmd__save"
                 ;;
             sangja,search)
                 cmd="sangja__subcmd__search"
@@ -169,6 +184,18 @@ _sangja() {
             sangja,wait)
                 cmd="sangja__subcmd__wait"
                 ;;
+            sangja__subcmd__buildx,build)
+                cmd="sangja__subcmd__buildx__subcmd__build"
+                ;;
+            sangja__subcmd__buildx,help)
+                cmd="sangja__subcmd__buildx__subcmd__help"
+                ;;
+            sangja__subcmd__buildx__subcmd__help,build)
+                cmd="sangja__subcmd__buildx__subcmd__help__subcmd__build"
+                ;;
+            sangja__subcmd__buildx__subcmd__help,help)
+                cmd="sangja__subcmd__buildx__subcmd__help__subcmd__help"
+                ;;
             sangja__subcmd__container,attach)
                 cmd="sangja__subcmd__container__subcmd__attach"
                 ;;
@@ -186,6 +213,9 @@ _sangja() {
                 ;;
             sangja__subcmd__container,exec)
                 cmd="sangja__subcmd__container__subcmd__exec"
+                ;;
+            sangja__subcmd__container,exists)
+                cmd="sangja__subcmd__container__subcmd__exists"
                 ;;
             sangja__subcmd__container,export)
                 cmd="sangja__subcmd__container__subcmd__export"
@@ -267,6 +297,9 @@ _sangja() {
                 ;;
             sangja__subcmd__container__subcmd__help,exec)
                 cmd="sangja__subcmd__container__subcmd__help__subcmd__exec"
+                ;;
+            sangja__subcmd__container__subcmd__help,exists)
+                cmd="sangja__subcmd__container__subcmd__help__subcmd__exists"
                 ;;
             sangja__subcmd__container__subcmd__help,export)
                 cmd="sangja__subcmd__container__subcmd__help__subcmd__export"
@@ -358,6 +391,12 @@ _sangja() {
             sangja__subcmd__help,attach)
                 cmd="sangja__subcmd__help__subcmd__attach"
                 ;;
+            sangja__subcmd__help,build)
+                cmd="sangja__subcmd__help__subcmd__build"
+                ;;
+            sangja__subcmd__help,buildx)
+                cmd="sangja__subcmd__help__subcmd__buildx"
+                ;;
             sangja__subcmd__help,commit)
                 cmd="sangja__subcmd__help__subcmd__commit"
                 ;;
@@ -409,6 +448,9 @@ _sangja() {
             sangja__subcmd__help,kill)
                 cmd="sangja__subcmd__help__subcmd__kill"
                 ;;
+            sangja__subcmd__help,load)
+                cmd="sangja__subcmd__help__subcmd__load"
+                ;;
             sangja__subcmd__help,login)
                 cmd="sangja__subcmd__help__subcmd__login"
                 ;;
@@ -439,6 +481,9 @@ _sangja() {
             sangja__subcmd__help,pull)
                 cmd="sangja__subcmd__help__subcmd__pull"
                 ;;
+            sangja__subcmd__help,push)
+                cmd="sangja__subcmd__help__subcmd__push"
+                ;;
             sangja__subcmd__help,rename)
                 cmd="sangja__subcmd__help__subcmd__rename"
                 ;;
@@ -453,6 +498,9 @@ _sangja() {
                 ;;
             sangja__subcmd__help,run)
                 cmd="sangja__subcmd__help__subcmd__run"
+                ;;
+            sangja__subcmd__help,save)
+                cmd="sangja__subcmd__help__subcmd__save"
                 ;;
             sangja__subcmd__help,search)
                 cmd="sangja__subcmd__help__subcmd__search"
@@ -496,6 +544,9 @@ _sangja() {
             sangja__subcmd__help,wait)
                 cmd="sangja__subcmd__help__subcmd__wait"
                 ;;
+            sangja__subcmd__help__subcmd__buildx,build)
+                cmd="sangja__subcmd__help__subcmd__buildx__subcmd__build"
+                ;;
             sangja__subcmd__help__subcmd__container,attach)
                 cmd="sangja__subcmd__help__subcmd__container__subcmd__attach"
                 ;;
@@ -513,6 +564,9 @@ _sangja() {
                 ;;
             sangja__subcmd__help__subcmd__container,exec)
                 cmd="sangja__subcmd__help__subcmd__container__subcmd__exec"
+                ;;
+            sangja__subcmd__help__subcmd__container,exists)
+                cmd="sangja__subcmd__help__subcmd__container__subcmd__exists"
                 ;;
             sangja__subcmd__help__subcmd__container,export)
                 cmd="sangja__subcmd__help__subcmd__container__subcmd__export"
@@ -577,6 +631,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__generate,systemd)
                 cmd="sangja__subcmd__help__subcmd__generate__subcmd__systemd"
                 ;;
+            sangja__subcmd__help__subcmd__image,build)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__build"
+                ;;
             sangja__subcmd__help__subcmd__image,exists)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__exists"
                 ;;
@@ -589,17 +646,29 @@ _sangja() {
             sangja__subcmd__help__subcmd__image,inspect)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__inspect"
                 ;;
+            sangja__subcmd__help__subcmd__image,load)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__load"
+                ;;
             sangja__subcmd__help__subcmd__image,ls)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__ls"
                 ;;
             sangja__subcmd__help__subcmd__image,mount)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__mount"
                 ;;
+            sangja__subcmd__help__subcmd__image,prune)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__prune"
+                ;;
             sangja__subcmd__help__subcmd__image,pull)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__pull"
                 ;;
+            sangja__subcmd__help__subcmd__image,push)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__push"
+                ;;
             sangja__subcmd__help__subcmd__image,rm)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__rm"
+                ;;
+            sangja__subcmd__help__subcmd__image,save)
+                cmd="sangja__subcmd__help__subcmd__image__subcmd__save"
                 ;;
             sangja__subcmd__help__subcmd__image,search)
                 cmd="sangja__subcmd__help__subcmd__image__subcmd__search"
@@ -661,8 +730,17 @@ _sangja() {
             sangja__subcmd__help__subcmd__network,rm)
                 cmd="sangja__subcmd__help__subcmd__network__subcmd__rm"
                 ;;
+            sangja__subcmd__help__subcmd__system,check)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__check"
+                ;;
             sangja__subcmd__help__subcmd__system,df)
                 cmd="sangja__subcmd__help__subcmd__system__subcmd__df"
+                ;;
+            sangja__subcmd__help__subcmd__system,prune)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__prune"
+                ;;
+            sangja__subcmd__help__subcmd__system,reset)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__reset"
                 ;;
             sangja__subcmd__help__subcmd__volume,create)
                 cmd="sangja__subcmd__help__subcmd__volume__subcmd__create"
@@ -682,6 +760,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__volume,rm)
                 cmd="sangja__subcmd__help__subcmd__volume__subcmd__rm"
                 ;;
+            sangja__subcmd__image,build)
+                cmd="sangja__subcmd__image__subcmd__build"
+                ;;
             sangja__subcmd__image,exists)
                 cmd="sangja__subcmd__image__subcmd__exists"
                 ;;
@@ -697,17 +778,29 @@ _sangja() {
             sangja__subcmd__image,inspect)
                 cmd="sangja__subcmd__image__subcmd__inspect"
                 ;;
+            sangja__subcmd__image,load)
+                cmd="sangja__subcmd__image__subcmd__load"
+                ;;
             sangja__subcmd__image,ls)
                 cmd="sangja__subcmd__image__subcmd__ls"
                 ;;
             sangja__subcmd__image,mount)
                 cmd="sangja__subcmd__image__subcmd__mount"
                 ;;
+            sangja__subcmd__image,prune)
+                cmd="sangja__subcmd__image__subcmd__prune"
+                ;;
             sangja__subcmd__image,pull)
                 cmd="sangja__subcmd__image__subcmd__pull"
                 ;;
+            sangja__subcmd__image,push)
+                cmd="sangja__subcmd__image__subcmd__push"
+                ;;
             sangja__subcmd__image,rm)
                 cmd="sangja__subcmd__image__subcmd__rm"
+                ;;
+            sangja__subcmd__image,save)
+                cmd="sangja__subcmd__image__subcmd__save"
                 ;;
             sangja__subcmd__image,search)
                 cmd="sangja__subcmd__image__subcmd__search"
@@ -724,6 +817,9 @@ _sangja() {
             sangja__subcmd__image,untag)
                 cmd="sangja__subcmd__image__subcmd__untag"
                 ;;
+            sangja__subcmd__image__subcmd__help,build)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__build"
+                ;;
             sangja__subcmd__image__subcmd__help,exists)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__exists"
                 ;;
@@ -739,17 +835,29 @@ _sangja() {
             sangja__subcmd__image__subcmd__help,inspect)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__inspect"
                 ;;
+            sangja__subcmd__image__subcmd__help,load)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__load"
+                ;;
             sangja__subcmd__image__subcmd__help,ls)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__ls"
                 ;;
             sangja__subcmd__image__subcmd__help,mount)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__mount"
                 ;;
+            sangja__subcmd__image__subcmd__help,prune)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__prune"
+                ;;
             sangja__subcmd__image__subcmd__help,pull)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__pull"
                 ;;
+            sangja__subcmd__image__subcmd__help,push)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__push"
+                ;;
             sangja__subcmd__image__subcmd__help,rm)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__rm"
+                ;;
+            sangja__subcmd__image__subcmd__help,save)
+                cmd="sangja__subcmd__image__subcmd__help__subcmd__save"
                 ;;
             sangja__subcmd__image__subcmd__help,search)
                 cmd="sangja__subcmd__image__subcmd__help__subcmd__search"
@@ -868,17 +976,35 @@ _sangja() {
             sangja__subcmd__network__subcmd__help,rm)
                 cmd="sangja__subcmd__network__subcmd__help__subcmd__rm"
                 ;;
+            sangja__subcmd__system,check)
+                cmd="sangja__subcmd__system__subcmd__check"
+                ;;
             sangja__subcmd__system,df)
                 cmd="sangja__subcmd__system__subcmd__df"
                 ;;
             sangja__subcmd__system,help)
                 cmd="sangja__subcmd__system__subcmd__help"
                 ;;
+            sangja__subcmd__system,prune)
+                cmd="sangja__subcmd__system__subcmd__prune"
+                ;;
+            sangja__subcmd__system,reset)
+                cmd="sangja__subcmd__system__subcmd__reset"
+                ;;
+            sangja__subcmd__system__subcmd__help,check)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__check"
+                ;;
             sangja__subcmd__system__subcmd__help,df)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__df"
                 ;;
             sangja__subcmd__system__subcmd__help,help)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__help"
+                ;;
+            sangja__subcmd__system__subcmd__help,prune)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__prune"
+                ;;
+            sangja__subcmd__system__subcmd__help,reset)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__reset"
                 ;;
             sangja__subcmd__volume,create)
                 cmd="sangja__subcmd__volume__subcmd__create"
@@ -929,7 +1055,7 @@ _sangja() {
 
     case "${cmd}" in
         sangja)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help"
+            opts="-v -h --root --runroot --storage-driver --log-level --noout --version --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull push images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest build buildx save load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,7 +1074,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -959,7 +1085,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____complete)
-            opts="-h -V --all --stopped --root --runroot --storage-driver --log-level --help --version containers images volumes networks words"
+            opts="-h --all --stopped --root --runroot --storage-driver --log-level --noout --help containers images volumes networks words"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,7 +1104,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -989,7 +1115,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____fuse__subcmd__mount)
-            opts="-h -V --kernel --vfs --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --kernel --vfs --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,7 +1138,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1023,7 +1149,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____generate__subcmd__docs)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,7 +1168,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1053,7 +1179,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____quadlet)
-            opts="-h -V --dryrun --user --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --dryrun --user --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1072,7 +1198,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1083,7 +1209,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__attach)
-            opts="-h -V --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1236,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1120,8 +1246,348 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__build)
+            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "oci docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignorefile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__buildx)
+            opts="-h --root --runroot --storage-driver --log-level --noout --help build help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__buildx__subcmd__build)
+            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "oci docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignorefile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__buildx__subcmd__help)
+            opts="build help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__buildx__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__buildx__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__commit)
-            opts="-a -m -c -q -p -f -h -V --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,7 +1646,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1191,7 +1657,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__completion)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version bash zsh fish"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,7 +1676,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1221,7 +1687,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,7 +1706,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1251,7 +1717,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__attach)
-            opts="-h -V --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,7 +1744,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1289,7 +1755,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__commit)
-            opts="-a -m -c -q -p -f -h -V --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1348,7 +1814,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1359,7 +1825,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__cp)
-            opts="-a -h -V --archive --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,7 +1852,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1397,7 +1863,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,6 +1881,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1424,10 +1894,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1631,6 +2097,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1644,7 +2118,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1655,7 +2129,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__diff)
-            opts="-h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1678,7 +2152,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1689,7 +2163,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__exec)
-            opts="-i -t -d -u -w -e -h -V --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1744,7 +2218,37 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__exists)
+            opts="-h --external --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1755,7 +2259,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__export)
-            opts="-o -h -V --output --root --runroot --storage-driver --log-level --help --version"
+            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1782,7 +2286,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1793,7 +2297,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__help)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune help"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1877,6 +2381,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__help__subcmd__exists)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2185,7 +2703,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2220,7 +2738,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2231,7 +2749,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__kill)
-            opts="-s -a -h -V --signal --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2258,7 +2776,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2269,7 +2787,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__logs)
-            opts="-f -t -n -l -h -V --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2300,7 +2818,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2311,7 +2829,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__ls)
-            opts="-a -q -l -f -n -s -h -V --all --quiet --no-trunc --latest --format --filter --last --size --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2337,6 +2855,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sort)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2350,7 +2872,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2361,7 +2883,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__mount)
-            opts="-h -V --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2380,7 +2902,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2391,7 +2913,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__pause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2410,7 +2932,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2421,7 +2943,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__port)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2440,7 +2962,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2451,7 +2973,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__prune)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2470,7 +2992,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2481,7 +3003,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rename)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2500,7 +3022,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2511,7 +3033,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__restart)
-            opts="-t -a -h -V --time --all --running --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2538,7 +3060,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2549,7 +3071,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -t -h -V --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2580,7 +3102,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2591,7 +3113,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2609,6 +3131,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2618,10 +3144,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2825,6 +3347,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2838,7 +3368,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2849,7 +3379,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2876,7 +3406,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2887,7 +3417,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stats)
-            opts="-a -i -h -V --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2918,7 +3448,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2929,7 +3459,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stop)
-            opts="-t -a -i -h -V --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2960,7 +3490,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2971,7 +3501,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__top)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2990,7 +3520,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3001,7 +3531,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unmount)
-            opts="-a -f -h -V --all --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3020,7 +3550,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3031,7 +3561,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unpause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3050,7 +3580,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3061,7 +3591,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__wait)
-            opts="-i -h -V --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3088,7 +3618,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3099,7 +3629,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__cp)
-            opts="-a -h -V --archive --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3126,7 +3656,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3137,7 +3667,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3155,6 +3685,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3164,10 +3698,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3371,6 +3901,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3384,7 +3922,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3395,7 +3933,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__diff)
-            opts="-h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3418,7 +3956,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3429,7 +3967,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__exec)
-            opts="-i -t -d -u -w -e -h -V --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3484,7 +4022,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3495,7 +4033,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__export)
-            opts="-o -h -V --output --root --runroot --storage-driver --log-level --help --version"
+            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3522,7 +4060,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3533,7 +4071,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__generate)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version systemd help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help systemd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3552,7 +4090,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3605,7 +4143,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__generate__subcmd__systemd)
-            opts="-n -f -t -h -V --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --root --runroot --storage-driver --log-level --help --version"
+            opts="-n -f -t -h --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3652,7 +4190,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3663,7 +4201,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest help"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount pull push images rmi ps inspect image container __fuse-mount info login logout version completion __complete __generate-docs generate __quadlet volume network import unshare system tag untag history search manifest build buildx save load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3746,6 +4284,48 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__buildx)
+            opts="build"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__buildx__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__commit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3775,7 +4355,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__container)
-            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune"
+            opts="run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount ls inspect prune exists"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3859,6 +4439,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__container__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__container__subcmd__exists)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4279,8 +4873,22 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__image)
-            opts="pull ls rm inspect import tag untag history exists tree mount unmount search"
+            opts="pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__image__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4348,6 +4956,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__image__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__image__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -4376,6 +4998,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__image__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__image__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -4390,7 +5026,35 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__image__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__image__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__image__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4531,6 +5195,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__kill)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__load)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4894,6 +5572,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -4964,6 +5656,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -5021,7 +5727,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__system)
-            opts="df"
+            opts="df check prune reset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5034,7 +5740,49 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__help__subcmd__system__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__help__subcmd__system__subcmd__df)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__system__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__system__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5259,7 +6007,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__history)
-            opts="-H -q -h -V --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-H -q -h --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5290,7 +6038,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5301,7 +6049,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version pull ls rm inspect import tag untag history exists tree mount unmount search help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5320,7 +6068,141 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__build)
+            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "oci docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-rm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignorefile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5331,7 +6213,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5350,7 +6232,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5361,8 +6243,22 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__help)
-            opts="pull ls rm inspect import tag untag history exists tree mount unmount search help"
+            opts="pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5444,6 +6340,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__image__subcmd__help__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__image__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -5472,6 +6382,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__image__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__image__subcmd__help__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -5486,7 +6410,35 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__image__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__image__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__help__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5571,7 +6523,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__history)
-            opts="-H -q -h -V --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-H -q -h --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5602,7 +6554,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5613,7 +6565,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__import)
-            opts="-c -m -q -h -V --change --message --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5648,7 +6600,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5659,7 +6611,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5694,7 +6646,45 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__load)
+            opts="-i -q -h --input --quiet --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5705,7 +6695,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__ls)
-            opts="-q -a -h -V --quiet --all --no-trunc --digests --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -n -h --quiet --all --no-trunc --digests --format --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5728,7 +6718,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5739,7 +6729,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__mount)
-            opts="-a -h -V --all --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5762,7 +6752,41 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__prune)
+            opts="-a -f -h --all --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5773,7 +6797,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -h --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5812,7 +6836,77 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__push)
+            opts="-f -q -h --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digestfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore-private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5823,7 +6917,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__rm)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5842,7 +6936,49 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__save)
+            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --compress --quiet --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5853,7 +6989,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__search)
-            opts="-f -h -V --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5900,7 +7036,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5911,7 +7047,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__tag)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5930,7 +7066,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5941,7 +7077,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__tree)
-            opts="-h -V --whatrequires --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --whatrequires --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5960,7 +7096,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5971,7 +7107,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__unmount)
-            opts="-a -f -h -V --all --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5990,7 +7126,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6001,7 +7137,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__untag)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6020,7 +7156,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6031,7 +7167,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__images)
-            opts="-q -a -h -V --quiet --all --no-trunc --digests --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -n -h --quiet --all --no-trunc --digests --format --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6054,7 +7190,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6065,7 +7201,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__import)
-            opts="-c -m -q -h -V --change --message --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6100,7 +7236,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6111,7 +7247,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__info)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6138,7 +7274,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6149,7 +7285,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__inspect)
-            opts="-t -f -h -V --type --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6184,7 +7320,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6195,7 +7331,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__kill)
-            opts="-s -a -h -V --signal --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6222,7 +7358,45 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__load)
+            opts="-i -q -h --input --quiet --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6233,7 +7407,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__login)
-            opts="-u -p -v -h -V --username --password --password-stdin --get-login --tls-verify --authfile --verbose --root --runroot --storage-driver --log-level --help --version"
+            opts="-u -p -v -h --username --password --password-stdin --get-login --tls-verify --authfile --verbose --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6276,7 +7450,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6287,7 +7461,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logout)
-            opts="-a -h -V --all --authfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --authfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6310,7 +7484,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6321,7 +7495,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logs)
-            opts="-f -t -n -l -h -V --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6352,7 +7526,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6363,7 +7537,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version create add annotate inspect rm remove exists help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create add annotate inspect rm remove exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6382,7 +7556,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6393,7 +7567,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__add)
-            opts="-h -V --all --annotation --arch --features --os --os-version --variant --authfile --creds --tls-verify --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --all --annotation --arch --features --os --os-version --variant --authfile --creds --tls-verify --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6448,7 +7622,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6459,7 +7633,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__annotate)
-            opts="-h -V --annotation --arch --features --os --os-version --variant --os-features --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --annotation --arch --features --os --os-version --variant --os-features --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6506,7 +7680,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6517,7 +7691,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__create)
-            opts="-a -h -V --all --amend --tls-verify --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --amend --tls-verify --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6540,7 +7714,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6551,7 +7725,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6570,7 +7744,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6707,7 +7881,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__inspect)
-            opts="-h -V --tls-verify --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --tls-verify --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6730,7 +7904,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6741,7 +7915,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__remove)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6760,7 +7934,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6771,7 +7945,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__rm)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6790,7 +7964,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6801,7 +7975,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__mount)
-            opts="-h -V --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6820,7 +7994,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6831,7 +8005,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version create ls inspect rm prune exists connect disconnect help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create ls inspect rm prune exists connect disconnect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6850,7 +8024,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6861,7 +8035,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__connect)
-            opts="-f -h -V --alias --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6884,7 +8058,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6895,7 +8069,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__create)
-            opts="-d -h -V --driver --subnet --gateway --internal --label --ignore --root --runroot --storage-driver --log-level --help --version"
+            opts="-d -h --driver --subnet --gateway --internal --label --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6934,7 +8108,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6945,7 +8119,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__disconnect)
-            opts="-f -h -V --alias --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6968,7 +8142,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -6979,7 +8153,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6998,7 +8172,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7149,7 +8323,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__inspect)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7176,7 +8350,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7187,7 +8361,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__ls)
-            opts="-f -q -h -V --filter --format --quiet --no-trunc --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -q -h --filter --format --quiet --no-trunc --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7218,7 +8392,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7229,7 +8403,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__prune)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7248,7 +8422,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7259,7 +8433,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__rm)
-            opts="-f -h -V --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7278,7 +8452,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7289,7 +8463,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7308,7 +8482,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7319,7 +8493,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__port)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7338,7 +8512,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7349,7 +8523,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__ps)
-            opts="-a -q -l -f -n -s -h -V --all --quiet --no-trunc --latest --format --filter --last --size --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7375,6 +8549,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sort)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7388,7 +8566,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7399,7 +8577,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pull)
-            opts="-q -h -V --tls-verify --quiet --platform --arch --authfile --creds --root --runroot --storage-driver --log-level --help --version"
+            opts="-q -a -h --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7438,7 +8616,77 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__push)
+            opts="-f -q -h --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digestfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore-private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7449,7 +8697,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rename)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7468,7 +8716,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7479,7 +8727,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__restart)
-            opts="-t -a -h -V --time --all --running --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7506,7 +8754,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7517,7 +8765,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rm)
-            opts="-f -a -v -i -t -h -V --force --all --volumes --ignore --cidfile --time --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7548,7 +8796,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7559,7 +8807,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rmi)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7578,7 +8826,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7589,7 +8837,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h -V --rm --name --env --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --root --runroot --storage-driver --log-level --help --version"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7607,6 +8855,10 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7616,10 +8868,6 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hostname)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7823,6 +9071,14 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7836,7 +9092,49 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__save)
+            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --compress --quiet --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7847,7 +9145,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__search)
-            opts="-f -h -V --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7894,7 +9192,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7905,7 +9203,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --all --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7932,7 +9230,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7943,7 +9241,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stats)
-            opts="-a -i -h -V --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7974,7 +9272,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7985,7 +9283,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stop)
-            opts="-t -a -i -h -V --time --all --ignore --cidfile --root --runroot --storage-driver --log-level --help --version"
+            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8016,7 +9314,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8027,7 +9325,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version df help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help df check prune reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8046,7 +9344,45 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__check)
+            opts="-r -f -q -m -h --repair --force --quick --max --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8057,7 +9393,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__df)
-            opts="-v -h -V --format --verbose --root --runroot --storage-driver --log-level --help --version"
+            opts="-v -h --format --verbose --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8080,7 +9416,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8091,8 +9427,22 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__help)
-            opts="df help"
+            opts="df check prune reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -8132,8 +9482,100 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__system__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__prune)
+            opts="-a -f -h --all --volumes --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__reset)
+            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__tag)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8152,7 +9594,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8163,7 +9605,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__top)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8182,7 +9624,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8193,7 +9635,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unmount)
-            opts="-a -f -h -V --all --force --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8212,7 +9654,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8223,7 +9665,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unpause)
-            opts="-a -h -V --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8242,7 +9684,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8253,7 +9695,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unshare)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8272,7 +9714,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8283,7 +9725,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__untag)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8302,7 +9744,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8313,7 +9755,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__version)
-            opts="-f -h -V --format --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8340,7 +9782,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8351,7 +9793,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version create ls inspect rm prune exists help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create ls inspect rm prune exists help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8370,7 +9812,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8381,7 +9823,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__create)
-            opts="-d -l -o -h -V --driver --label --opt --ignore --root --runroot --storage-driver --log-level --help --version"
+            opts="-d -l -o -h --driver --label --opt --ignore --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8424,7 +9866,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8435,7 +9877,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__exists)
-            opts="-h -V --root --runroot --storage-driver --log-level --help --version"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8454,7 +9896,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8577,7 +10019,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__inspect)
-            opts="-f -a -h -V --format --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -h --format --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8604,7 +10046,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8615,7 +10057,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__ls)
-            opts="-f -q -h -V --filter --format --quiet --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -q -h --filter --format --quiet --noheading --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8646,7 +10088,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8657,7 +10099,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__prune)
-            opts="-f -h -V --force --filter --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -h --force --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8680,7 +10122,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8691,7 +10133,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__rm)
-            opts="-f -a -h -V --force --all --root --runroot --storage-driver --log-level --help --version"
+            opts="-f -a -h --force --all --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8710,7 +10152,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8721,7 +10163,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__wait)
-            opts="-i -h -V --interval --root --runroot --storage-driver --log-level --help --version"
+            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8748,7 +10190,7 @@ _sangja() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn error fatal panic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
