@@ -428,7 +428,13 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
     // Image links.
     for i in &images {
         let problems = image_findings.entry(i.id.clone()).or_default();
-        for (what, d) in [("config", format!("sha256:{}", i.id)), ("manifest", i.digest.clone())] {
+        // A manifest list has no config: its record's digest is its index blob.
+        let blobs = if super::manifest::is_list(i) {
+            vec![("index", i.digest.clone())]
+        } else {
+            vec![("config", format!("sha256:{}", i.id)), ("manifest", i.digest.clone())]
+        };
+        for (what, d) in blobs {
             if bad_blobs.contains(&d) {
                 problems.push(format!("its {what} blob {d} is damaged"));
             } else if !paths.blob_path(&d).is_file() {
@@ -671,6 +677,10 @@ fn repair(engine: &Engine, req: &CheckRequest, report: &mut CheckReport) {
             }
             Action::RemoveContainer { parsed: false, .. } => (|| {
                 let _guard = lock::exclusive(&engine.paths.store_lock())?;
+                // A create cut short names its anonymous volumes in its
+                // write-ahead record: recover undoes it whole (volumes, then
+                // the folder); what it leaves is deleted below.
+                let _ = super::recover::sweep_locked(engine);
                 let c = stand_in(engine, &f.id);
                 if !c.dir.exists() {
                     return Ok(Some(done("deleted")));

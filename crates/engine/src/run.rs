@@ -14,6 +14,10 @@ use sangja_image::store::ImageRecord;
 use sangja_runtime as runtime;
 use sangja_storage::layers::LayerStore;
 
+/// The image name a build's RUN step creates its container with (its image
+/// is a stage state, not a stored image).
+pub const BUILD_STEP_IMAGE: &str = "sangja-build";
+
 /// Creates the container's record, folders and spec.
 ///
 /// Step order (issue 16). The store lock is held from first to last, so no
@@ -51,8 +55,12 @@ pub fn create(
     if let Err(e) = super::recover::sweep_locked(engine) {
         engine.emit(Event::debug(format!("cleaning up interrupted work: {e}")));
     }
-    // Under the lock: an rmi that took the image after `resolve` found it.
-    if sangja_image::store::ImageStore::new(&engine.paths).get(&image.id)?.is_none() {
+    // Under the lock: an rmi that took the image after `resolve` found it
+    // (rmi removes the record and the layers under this lock, and the sweep
+    // above finishes an interrupted one). A build step's image is a stage
+    // state that has no record: its layers being there is what counts.
+    let recorded = sangja_image::store::ImageStore::new(&engine.paths).get(&image.id)?.is_some();
+    if !recorded && (image_name != BUILD_STEP_IMAGE || !image.layers.iter().all(|l| layers.has(l))) {
         return Err(Error::ImageNotFound(format!("{image_name} (removed while the container was being created: pull it again)")));
     }
     let name = match opts.name.take() {

@@ -562,7 +562,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = &network {
             opts.network = sangja_network::parse_mode(n, engine.identity.rootless)?;
         }
-        let (container, spec) = super::super::run::create(engine, &image, "sangja-build", opts)?;
+        let (container, spec) = super::super::run::create(engine, &image, super::super::run::BUILD_STEP_IMAGE, opts)?;
         let id = container.config.id.clone();
         let ran = super::super::run::start_foreground(
             engine,
