@@ -490,6 +490,35 @@ async fn pull_from(
     store.save_pulled(&record)
 }
 
+/// The checks a pull makes of the documents a registry sends, on bytes in
+/// hand: the manifest document (an index and the entry chosen from it, or an
+/// image manifest, with `check_manifest`) and the image config. The fuzz
+/// suite (tests/reliability) feeds it bad bytes: it must answer with an
+/// error, never a panic. Returns the digest an index chose.
+#[doc(hidden)]
+pub fn check_documents(doc: &[u8], config: Option<&[u8]>, r: &Reference, want: &Platform) -> Result<Option<String>> {
+    let chosen = match classify(doc, r)? {
+        Doc::Index => {
+            let index: ImageIndex =
+                serde_json::from_slice(doc).map_err(|e| Error::Registry(format!("{r}: the manifest list is not valid: {e}")))?;
+            Some(choose(&index, want, r)?)
+        }
+        Doc::Manifest(_) => {
+            let manifest: ImageManifest =
+                serde_json::from_slice(doc).map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
+            check_manifest(&manifest, r)?;
+            None
+        }
+    };
+    if let Some(bytes) = config {
+        let config: ImageConfiguration =
+            serde_json::from_slice(bytes).map_err(|e| Error::Registry(format!("{r}: the image config is not valid: {e}")))?;
+        let _ = config.rootfs().diff_ids().len();
+        let _ = config.created();
+    }
+    Ok(chosen)
+}
+
 #[cfg(test)]
 #[path = "pull_tests.rs"]
 mod tests;
