@@ -242,9 +242,11 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        // Extracted trees may hold read-only folders: make them writable first.
-        let _ = std::process::Command::new("chmod").arg("-R").arg("u+rwx").arg(&self.0).status();
-        let _ = std::fs::remove_dir_all(&self.0);
+        // Extracted trees may hold read-only folders: make them writable, then retry.
+        if std::fs::remove_dir_all(&self.0).is_err() {
+            let _ = std::process::Command::new("chmod").arg("-R").arg("u+rwx").arg(&self.0).status();
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 

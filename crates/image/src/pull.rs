@@ -70,13 +70,29 @@ pub async fn pull(
             None => src.insecure,
         };
         let creds = source_creds(reference, &src.reference, opts.creds.as_ref())?;
-        match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+        // A concurrent rmi may remove a layer this pull shares with the image it
+        // removes, between our check and our record (save_pulled refuses then):
+        // pulling again fetches it anew. Bounded: an rmi in a loop cannot hold us.
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+                Err(e) if attempt < 4 && layer_vanished(&e) => continue,
+                done => break done,
+            }
+        };
+        match result {
             // A mirror that is down or lacks the image falls back to the next source.
             Err(e) if src.mirror => mirror_errors.push(e.to_string()),
             done => return done,
         }
     }
     Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
+}
+
+/// The refusal of `ImageStore::save_pulled` when a layer went away during the pull.
+fn layer_vanished(e: &Error) -> bool {
+    matches!(e, Error::Conflict(m) if m.contains("was removed while it was being pulled"))
 }
 
 /// The credentials for pulling `named` from `source`: `--creds` only where the
