@@ -487,7 +487,17 @@ async fn pull_from(
 
     let mut size = 0;
     for (d, _) in &unique {
-        size += layers.info(d)?.size;
+        size += match layers.info(d) {
+            Ok(info) => info.size,
+            // Found cached, then removed by a concurrent rmi: pull again (`pull`).
+            Err(_) if !layers.has(d) => {
+                return Err(Error::Conflict(format!(
+                    "layer {d} of image {} was removed while it was being pulled (a concurrent rmi?): pull again",
+                    &id[..id.len().min(12)]
+                )))
+            }
+            Err(e) => return Err(e),
+        };
     }
     save_blob(paths, &config_digest, &config_bytes)?;
     save_blob(paths, &resolved.digest, &resolved.bytes)?;
