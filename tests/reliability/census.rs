@@ -131,7 +131,7 @@ pub fn take(s: &Sangja) -> Census {
         tmp_entries: s.tmp_entries().len(),
         container_dirs: crate::util::entries(&s.root.join("containers")).len(),
         store_bytes: apparent(&s.root) + apparent(&s.runroot),
-        who: procs.iter().map(|p| format!("{p} {}", comm(*p))).collect(),
+        who: procs.iter().map(|p| format!("{p} {} ({} fds)", comm(*p), fd_count(*p))).collect(),
     }
 }
 
