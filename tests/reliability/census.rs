@@ -154,8 +154,7 @@ pub fn system_check(s: &Sangja) {
         None,
         crate::process::TIMEOUT,
     );
-    let unknown = out.code != 0
-        && (out.stderr.contains("unrecognized subcommand") || out.stderr.contains("unexpected argument 'check'"));
+    let unknown = out.code != 0 && (out.stderr.contains("unrecognized subcommand") || out.stderr.contains("unexpected argument 'check'"));
     if unknown {
         eprintln!("note: `sangja system check` does not exist in this build: the store check is skipped");
         return;

@@ -36,26 +36,21 @@ fn job(i: usize, round: usize) -> Job {
     const RMI_OK: &[&str] = &["image not known", "in use", "is in use"];
     match i % 10 {
         0 => Job { steps: vec![v(&["run", "--rm", tls, BUSYBOX, "true"])], allowed: &[] },
-        1 => Job {
-            steps: vec![v(&["run", "-d", "--name", &name, tls, BUSYBOX, "sleep", "60"]), v(&["rm", "-f", &name])],
-            allowed: &[],
-        },
+        1 => Job { steps: vec![v(&["run", "-d", "--name", &name, tls, BUSYBOX, "sleep", "60"]), v(&["rm", "-f", &name])], allowed: &[] },
         2 => Job { steps: vec![v(&["pull", "-q", tls, BUSYBOX])], allowed: &[] },
         3 => Job { steps: vec![v(&["pull", "-q", tls, &image("layered")])], allowed: &[] },
         4 => Job { steps: vec![v(&["pull", "-q", tls, &image(if i % 20 == 4 { "tiny" } else { "multi" })])], allowed: &[] },
-        5 => Job {
-            steps: vec![v(&["pull", "-q", tls, &image("tiny")]), v(&["rmi", &image("tiny")])],
-            allowed: RMI_OK,
-        },
+        5 => Job { steps: vec![v(&["pull", "-q", tls, &image("tiny")]), v(&["rmi", &image("tiny")])], allowed: RMI_OK },
         6 => Job {
-            steps: vec![v(&["volume", "create", &name]), v(&["run", "--rm", "-v", &format!("{name}:/data"), tls, BUSYBOX, "touch", "/data/x"]), v(&["volume", "rm", &name])],
+            steps: vec![
+                v(&["volume", "create", &name]),
+                v(&["run", "--rm", "-v", &format!("{name}:/data"), tls, BUSYBOX, "touch", "/data/x"]),
+                v(&["volume", "rm", &name]),
+            ],
             allowed: &[],
         },
         7 => Job { steps: vec![v(&["ps", "-a"]), v(&["images"]), v(&["volume", "ls"])], allowed: &[] },
-        8 => Job {
-            steps: vec![v(&["run", "--rm", tls, &image("layered"), "true"])],
-            allowed: &[],
-        },
+        8 => Job { steps: vec![v(&["run", "--rm", tls, &image("layered"), "true"])], allowed: &[] },
         // rmi of images no job runs (rmi vs run: `rmi_vs_run` below).
         _ => Job { steps: vec![v(&["rmi", &image(if i % 20 == 9 { "multi" } else { "tiny" })])], allowed: RMI_OK },
     }

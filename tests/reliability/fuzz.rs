@@ -69,10 +69,53 @@ pub fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
 /// Byte strings parsers trip on: JSON/TOML/template punctuation, big and
 /// negative numbers, path tricks, NULs and invalid UTF-8.
 const TOKENS: &[&[u8]] = &[
-    b"\"", b"{", b"}", b"[", b"]", b",", b":", b"null", b"true", b"-1", b"0", b"1e999", b"18446744073709551616",
-    b"-9223372036854775809", b"\"\"", b"\\u0000", b"\\ud800", b"..", b"/", b"../", b"//", b"=", b"[[", b"]]", b"'''",
-    b"\"\"\"", b"{{", b"}}", b"{{end}}", b"{{range .}}", b"{{if .}}", b"|", b"$", b".", b"@sha256:", b":", b"\0", b"\xff\xfe",
-    b"\xc3", b"\n", b"\t", b"#", b"sha256:", b"%", b"%!", b"\x00\x00\x00\x00", b"\xff\xff\xff\xff",
+    b"\"",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b":",
+    b"null",
+    b"true",
+    b"-1",
+    b"0",
+    b"1e999",
+    b"18446744073709551616",
+    b"-9223372036854775809",
+    b"\"\"",
+    b"\\u0000",
+    b"\\ud800",
+    b"..",
+    b"/",
+    b"../",
+    b"//",
+    b"=",
+    b"[[",
+    b"]]",
+    b"'''",
+    b"\"\"\"",
+    b"{{",
+    b"}}",
+    b"{{end}}",
+    b"{{range .}}",
+    b"{{if .}}",
+    b"|",
+    b"$",
+    b".",
+    b"@sha256:",
+    b":",
+    b"\0",
+    b"\xff\xfe",
+    b"\xc3",
+    b"\n",
+    b"\t",
+    b"#",
+    b"sha256:",
+    b"%",
+    b"%!",
+    b"\x00\x00\x00\x00",
+    b"\xff\xff\xff\xff",
 ];
 
 #[derive(Debug, Clone)]
@@ -232,8 +275,7 @@ pub struct Scratch(pub PathBuf);
 impl Scratch {
     pub fn new(what: &str) -> Scratch {
         static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir()
-            .join(format!("sangja-fuzz-{what}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let dir = std::env::temp_dir().join(format!("sangja-fuzz-{what}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)

@@ -19,13 +19,7 @@ const IMAGE: &str = "4af7b302a0ad8969c9f5500e6fda26b62f3c63a25f604d57a32e43a2b87
 const LAYER: &str = "4ed4e1c616d9b1a6b0669e2c34993219c9f64b1fd8baf6b67a5e73799eb0c8e2";
 
 fn store(dir: &Path) -> StorePaths {
-    let paths = StorePaths {
-        root: dir.join("root"),
-        runroot: dir.join("run"),
-        driver: "vfs".into(),
-        rootless: false,
-        driver_notice: None,
-    };
+    let paths = StorePaths { root: dir.join("root"), runroot: dir.join("run"), driver: "vfs".into(), rootless: false, driver_notice: None };
     // Not `ensure`: its fsynced driver marker costs more than the case.
     for d in [paths.tmp_dir(), paths.blobs_dir(), paths.layers_dir(), paths.images_dir(), paths.containers_dir()] {
         fs::create_dir_all(d).unwrap();
@@ -78,12 +72,7 @@ fn check_container(input: &(bool, Vec<u8>)) -> Result<(), String> {
 #[test]
 fn fuzz_container_record() {
     let seeds = corpus("container_record");
-    fuzz(
-        "container_record",
-        (any::<bool>(), inputs(&seeds)).boxed(),
-        |b| (true, b.to_vec()),
-        check_container,
-    );
+    fuzz("container_record", (any::<bool>(), inputs(&seeds)).boxed(), |b| (true, b.to_vec()), check_container);
     // The corpus again, as the state file.
     for (name, data) in &seeds {
         if let Err(e) = super::bounded((false, data.clone()), check_container) {

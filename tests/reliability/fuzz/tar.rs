@@ -9,7 +9,7 @@ use sangja::paths::StorePaths;
 use sangja::storage::layers::{ExtractOptions, LayerStore};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashSet};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -85,13 +85,8 @@ fn check_tar(case: &Case) -> Result<(), String> {
     let dir = Scratch::new("tar");
     // The scratch folder's parent must not get anything either: a nested store.
     let base = dir.0.join("outside");
-    let paths = StorePaths {
-        root: base.join("root"),
-        runroot: base.join("run"),
-        driver: "vfs".into(),
-        rootless: *rootless,
-        driver_notice: None,
-    };
+    let paths =
+        StorePaths { root: base.join("root"), runroot: base.join("run"), driver: "vfs".into(), rootless: *rootless, driver_notice: None };
     paths.ensure().unwrap();
     let layer_dir = paths.layers_dir().join(&hex);
     let before = tree(&dir.0, &layer_dir);
@@ -110,13 +105,10 @@ fn check_tar(case: &Case) -> Result<(), String> {
     }
     let after = tree(&dir.0, &layer_dir);
     let rel = |p: &Path| p.strip_prefix(&dir.0).unwrap().to_path_buf();
-    let allowed: BTreeSet<PathBuf> = [
-        rel(&layer_dir),
-        rel(&paths.layers_dir().join(format!("{hex}.lock"))),
-        rel(&paths.tmp_dir().join(".tmp.lock")),
-    ]
-    .into_iter()
-    .collect();
+    let allowed: BTreeSet<PathBuf> =
+        [rel(&layer_dir), rel(&paths.layers_dir().join(format!("{hex}.lock"))), rel(&paths.tmp_dir().join(".tmp.lock"))]
+            .into_iter()
+            .collect();
     let tmp_rel = rel(&paths.tmp_dir());
     let new: Vec<&PathBuf> = after
         .iter()
@@ -155,12 +147,7 @@ fn check_tar(case: &Case) -> Result<(), String> {
 
 #[test]
 fn fuzz_tar() {
-    fuzz(
-        "tar",
-        (0u8..3, any::<bool>(), inputs(&corpus("tar"))).boxed(),
-        |b| (0, false, b.to_vec()),
-        check_tar,
-    );
+    fuzz("tar", (0u8..3, any::<bool>(), inputs(&corpus("tar"))).boxed(), |b| (0, false, b.to_vec()), check_tar);
     // The seeds again rootless, and wrapped in gzip and zstd.
     for (name, data) in corpus("tar") {
         for case in [(0, true, data.clone()), (1, false, data.clone()), (2, true, data.clone())] {
@@ -168,5 +155,35 @@ fn fuzz_tar() {
                 panic!("corpus tar/{name}: {e}");
             }
         }
+    }
+}
+
+/// A small blob that expands past the budget (a "zip bomb"), gzip and zstd:
+/// refused, with the limit named, leaving nothing.
+#[test]
+fn fuzz_tar_bomb() {
+    let mut b = ::tar::Builder::new(Vec::new());
+    let mut h = ::tar::Header::new_gnu();
+    h.set_size(4 * BUDGET);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(0);
+    h.set_cksum();
+    b.append_data(&mut h, "zeros", std::io::repeat(0).take(4 * BUDGET)).unwrap();
+    let tar = b.into_inner().unwrap();
+    for mode in [0u8, 1, 2] {
+        let r = super::bounded((mode, true, tar.clone()), check_tar);
+        assert!(r.is_ok(), "mode {mode}: {r:?}");
+        // check_tar accepts a refusal; this one must be refused.
+        let blob = compress(mode, &tar);
+        assert!(blob.len() < tar.len() || mode == 0);
+        let dir = Scratch::new("bomb");
+        let paths =
+            StorePaths { root: dir.0.join("root"), runroot: dir.0.join("run"), driver: "vfs".into(), rootless: true, driver_notice: None };
+        let digest = format!("sha256:{}", hex::encode(Sha256::digest(&blob)));
+        let opts = ExtractOptions { squash_owners: true, rootless: true, max_size: Some(BUDGET) };
+        let e = LayerStore::new(&paths).add_from_blob(&digest, None, std::io::Cursor::new(&blob), &opts).unwrap_err().to_string();
+        assert!(e.contains("limit") || e.contains("larger") || e.contains("max_layer_size"), "mode {mode}: {e}");
     }
 }
