@@ -59,7 +59,7 @@ fn job(i: usize, round: usize) -> Job {
 /// Half the workers run an image while the other half remove it.
 fn rmi_job(i: usize, _round: usize) -> Job {
     let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         Job { steps: vec![v(&["run", "--rm", "--tls-verify=false", &image("layered"), "true"])], allowed: &[] }
     } else {
         Job { steps: vec![v(&["rmi", &image("layered")])], allowed: &["image not known", "in use"] }

@@ -15,6 +15,9 @@
 //! `SANGJA_FUZZ_SEED=N` picks another sequence (the default is fixed, so CI
 //! is repeatable; the seed is printed with every target's count).
 
+// A case checker is a `fn(&T)` for every T, `&Vec<u8>` included.
+#![allow(clippy::ptr_arg)]
+
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
