@@ -18,3 +18,7 @@ mod json;
 mod process;
 
 mod faults;
+mod census;
+mod concurrency;
+mod fuzz;
+mod soak;

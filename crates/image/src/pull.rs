@@ -70,13 +70,29 @@ pub async fn pull(
             None => src.insecure,
         };
         let creds = source_creds(reference, &src.reference, opts.creds.as_ref())?;
-        match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+        // A concurrent rmi may remove a layer this pull shares with the image it
+        // removes, between our check and our record (save_pulled refuses then):
+        // pulling again fetches it anew. Bounded: an rmi in a loop cannot hold us.
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            match pull_from(paths, reference, &src.reference, insecure, opts, creds.as_ref(), progress).await {
+                Err(e) if attempt < 4 && layer_vanished(&e) => continue,
+                done => break done,
+            }
+        };
+        match result {
             // A mirror that is down or lacks the image falls back to the next source.
             Err(e) if src.mirror => mirror_errors.push(e.to_string()),
             done => return done,
         }
     }
     Err(Error::Registry(format!("{reference}: every mirror failed:\n  {}", mirror_errors.join("\n  "))))
+}
+
+/// The refusal of `ImageStore::save_pulled` when a layer went away during the pull.
+fn layer_vanished(e: &Error) -> bool {
+    matches!(e, Error::Conflict(m) if m.contains("was removed while it was being pulled"))
 }
 
 /// The credentials for pulling `named` from `source`: `--creds` only where the
@@ -471,7 +487,17 @@ async fn pull_from(
 
     let mut size = 0;
     for (d, _) in &unique {
-        size += layers.info(d)?.size;
+        size += match layers.info(d) {
+            Ok(info) => info.size,
+            // Found cached, then removed by a concurrent rmi: pull again (`pull`).
+            Err(_) if !layers.has(d) => {
+                return Err(Error::Conflict(format!(
+                    "layer {d} of image {} was removed while it was being pulled (a concurrent rmi?): pull again",
+                    &id[..id.len().min(12)]
+                )))
+            }
+            Err(e) => return Err(e),
+        };
     }
     save_blob(paths, &config_digest, &config_bytes)?;
     save_blob(paths, &resolved.digest, &resolved.bytes)?;
@@ -488,6 +514,35 @@ async fn pull_from(
         repo_digests,
     };
     store.save_pulled(&record)
+}
+
+/// The checks a pull makes of the documents a registry sends, on bytes in
+/// hand: the manifest document (an index and the entry chosen from it, or an
+/// image manifest, with `check_manifest`) and the image config. The fuzz
+/// suite (tests/reliability) feeds it bad bytes: it must answer with an
+/// error, never a panic. Returns the digest an index chose.
+#[doc(hidden)]
+pub fn check_documents(doc: &[u8], config: Option<&[u8]>, r: &Reference, want: &Platform) -> Result<Option<String>> {
+    let chosen = match classify(doc, r)? {
+        Doc::Index => {
+            let index: ImageIndex =
+                serde_json::from_slice(doc).map_err(|e| Error::Registry(format!("{r}: the manifest list is not valid: {e}")))?;
+            Some(choose(&index, want, r)?)
+        }
+        Doc::Manifest(_) => {
+            let manifest: ImageManifest =
+                serde_json::from_slice(doc).map_err(|e| Error::Registry(format!("{r}: the image manifest is not valid: {e}")))?;
+            check_manifest(&manifest, r)?;
+            None
+        }
+    };
+    if let Some(bytes) = config {
+        let config: ImageConfiguration =
+            serde_json::from_slice(bytes).map_err(|e| Error::Registry(format!("{r}: the image config is not valid: {e}")))?;
+        let _ = config.rootfs().diff_ids().len();
+        let _ = config.created();
+    }
+    Ok(chosen)
 }
 
 #[cfg(test)]

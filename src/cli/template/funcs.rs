@@ -213,6 +213,8 @@ fn printf(fmt: &str, args: &[Value]) -> String {
             width.push(d);
             chars.next();
         }
+        let too_large = |digits: &str| digits.len() > 7 || digits.parse::<usize>().is_ok_and(|n| n > 1_000_000);
+        let mut huge = too_large(&width);
         let mut prec: Option<usize> = None;
         if chars.peek() == Some(&'.') {
             chars.next();
@@ -221,7 +223,15 @@ fn printf(fmt: &str, args: &[Value]) -> String {
                 p.push(d);
                 chars.next();
             }
+            huge |= too_large(&p);
             prec = Some(p.parse().unwrap_or(0));
+        }
+        // Go refuses a width or precision over 1e6 (its fmt tooLarge) and
+        // stops there; a huge one would otherwise pad the output until memory
+        // runs out (found by the fuzz suite: `{{printf "%999999999d" 1}}`).
+        if huge {
+            out.push_str("%!(NOVERB)");
+            break;
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");

@@ -52,3 +52,14 @@ fn headers_and_errors() {
     let e = Template::parse("{{index .A 5}}").unwrap().render(&json!({"A": [1]}));
     assert!(e.is_err());
 }
+
+#[test]
+fn printf_refuses_a_huge_width_or_precision() {
+    // Found by the fuzz suite (tests/reliability): these padded the output
+    // until memory ran out. Go's fmt answers %!(NOVERB) and stops.
+    let v = serde_json::json!({});
+    for t in ["{{printf \"%999999999d\" 1}}", "{{printf \"%.999999999f\" 1.0}}", "{{printf \"%99999999999999999999999s|\" 1}}"] {
+        assert_eq!(Template::parse(t).unwrap().render(&v).unwrap(), "%!(NOVERB)", "{t}");
+    }
+    assert_eq!(Template::parse("{{printf \"%5d|\" 1}}").unwrap().render(&v).unwrap(), "    1|");
+}
