@@ -4,7 +4,7 @@
 //! the use cases that read or write them.
 
 use crate::engine::events::Stdio;
-use crate::engine::events::{Event, EventSink, Sink, WarningKind};
+use crate::engine::events::{Event, EventSink, ProgressKind, Sink, WarningKind};
 use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 
@@ -13,8 +13,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 pub struct StderrEvents {
     pub debug: bool,
-    /// Progress lines ("Copying layer ..."): on a terminal, or from
-    /// `--log-level info` on; a script's stderr gets none (as podman's).
+    /// The id-mapping copy's line ("Copying layer ..."): on a terminal, or
+    /// from `--log-level info` on; a script's stderr gets none (podman has no such step).
     pub progress: bool,
 }
 
@@ -33,8 +33,11 @@ impl StderrEvents {
             // systemd's notification failure has always said it this way.
             Event::Warning(w) if w.kind == WarningKind::SdNotify => Some(format!("Warning: {}", w.message)),
             Event::Warning(w) => Some(format!("WARN: {}", w.message)),
-            Event::Progress(p) if self.progress => Some(p.message.clone()),
-            Event::Progress(_) => None,
+            // The id-mapping copy is sangja's own step: podman prints no such
+            // line, so a script's stderr gets it only from --log-level info.
+            // save/load's "Copying blob" lines are podman's, on any stderr.
+            Event::Progress(p) if p.kind == ProgressKind::IdmapCopy && !self.progress => None,
+            Event::Progress(p) => Some(p.message.clone()),
             Event::Notice { message } => Some(format!("sangja: {message}")),
             Event::Debug { message } if self.debug => Some(format!("DEBUG: {message}")),
             Event::Debug { .. } => None,

@@ -17,8 +17,8 @@ mod json;
 #[path = "../cli/process.rs"]
 mod process;
 
-mod faults;
 mod census;
 mod concurrency;
+mod faults;
 mod fuzz;
 mod soak;
