@@ -40,15 +40,7 @@ pub struct PullArgs {
 impl PullArgs {
     /// The engine's options for these flags.
     pub fn options(&self) -> Result<PullOptions> {
-        let creds = match &self.creds {
-            None => None,
-            Some(text) => match text.split_once(':') {
-                Some((u, p)) if !u.is_empty() => {
-                    Some(crate::config::auth::Credentials { username: u.to_string(), password: p.to_string() })
-                }
-                _ => return Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
-            },
-        };
+        let creds = parse_creds(self.creds.as_deref())?;
         Ok(PullOptions {
             tls_verify: self.tls_verify,
             platform: self.platform.clone().or_else(|| self.arch.as_ref().map(|a| format!("linux/{a}"))),
@@ -260,5 +252,15 @@ pub fn remove(ctx: &Context, args: RmiArgs) -> Result<i32> {
             Ok(e.remove_exit_code())
         }
         None => Ok(0),
+    }
+}
+
+/// `--creds USERNAME:PASSWORD` (pull, push, search, manifest): sangja never
+/// prompts, so a missing password is an error.
+pub(crate) fn parse_creds(text: Option<&str>) -> Result<Option<crate::config::auth::Credentials>> {
+    match text.map(|t| t.split_once(':')) {
+        None => Ok(None),
+        Some(Some((u, p))) if !u.is_empty() => Ok(Some(crate::config::auth::Credentials { username: u.into(), password: p.into() })),
+        Some(_) => Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
     }
 }

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::engine::images::{PullOptions, Removed};
 use crate::engine::manifest::{self, AddOptions, EntryOptions};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use clap::{Args, Subcommand};
 
 /// `sangja manifest ...`.
@@ -151,13 +151,7 @@ pub struct ExistsArgs {
 }
 
 fn creds(text: &Option<String>) -> Result<Option<crate::config::auth::Credentials>> {
-    match text {
-        None => Ok(None),
-        Some(t) => match t.split_once(':') {
-            Some((u, p)) if !u.is_empty() => Ok(Some(crate::config::auth::Credentials { username: u.into(), password: p.into() })),
-            _ => Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
-        },
-    }
+    super::images::parse_creds(text.as_deref())
 }
 
 /// Whether the command may pull (and so needs the user namespace).

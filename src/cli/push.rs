@@ -66,15 +66,7 @@ impl PushArgs {
                 "{flag}: sangja does not sign images; push without it and sign the pushed digest with another tool (skopeo, cosign)"
             )));
         }
-        let creds = match &self.creds {
-            None => None,
-            Some(text) => match text.split_once(':') {
-                Some((u, p)) if !u.is_empty() => {
-                    Some(crate::config::auth::Credentials { username: u.to_string(), password: p.to_string() })
-                }
-                _ => return Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
-            },
-        };
+        let creds = super::images::parse_creds(self.creds.as_deref())?;
         Ok(PushRequest {
             image: self.image.clone(),
             destination: self.destination.clone(),

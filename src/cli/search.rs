@@ -52,13 +52,7 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<i32> {
     if let Some(f) = &a.authfile {
         crate::config::auth::set_authfile(f);
     }
-    let creds = match &a.creds {
-        None => None,
-        Some(t) => match t.split_once(':') {
-            Some((u, p)) if !u.is_empty() => Some(crate::config::auth::Credentials { username: u.into(), password: p.into() }),
-            _ => return Err(Error::Invalid("--creds needs USERNAME:PASSWORD (sangja does not prompt for the password)".into())),
-        },
-    };
+    let creds = super::images::parse_creds(a.creds.as_deref())?;
     if a.list_tags && !a.filter.is_empty() {
         return Err(Error::Invalid("filters are not applicable to list tags result".into()));
     }

@@ -18,12 +18,7 @@ pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn 
     };
     let candidates = registries::candidates(name)?;
     opts.squash_owners = engine.identity.rootless && !engine.identity.has_subids;
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Registry(format!("cannot start the download runtime: {e}")))?;
+    let runtime = registry_runtime()?;
     let mut errors = Vec::new();
     for reference in &candidates {
         match runtime.block_on(pull::pull(&engine.paths, reference, &opts, progress)) {
@@ -249,4 +244,16 @@ fn name_matches(full: &str, given: &str) -> bool {
     };
     let given = with_tag(given);
     full == given || full.ends_with(&format!("/{given}"))
+}
+
+/// The async runtime a registry conversation (pull, push, search, manifest
+/// fetches) runs on: two workers, so several blobs move at once; rustls's
+/// crypto provider chosen first (reqwest needs one installed).
+pub(crate) fn registry_runtime() -> Result<tokio::runtime::Runtime> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Registry(format!("cannot start the network runtime: {e}")))
 }

@@ -313,12 +313,7 @@ fn resolve_images(engine: &Engine, image: &str, opts: &AddOptions) -> Result<Vec
 }
 
 fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Registry(format!("cannot start the network runtime: {e}")))?;
-    Ok(rt.block_on(f))
+    Ok(super::images::registry_runtime()?.block_on(f))
 }
 
 /// `manifest add LIST IMAGE`: returns the list's id. An image already in the

@@ -53,12 +53,7 @@ pub fn push(engine: &Engine, req: &PushRequest, progress: &(dyn Fn(PushEvent) + 
             destination(&name)?
         }
     };
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Registry(format!("cannot start the upload runtime: {e}")))?;
+    let runtime = super::images::registry_runtime()?;
     let pushed = runtime.block_on(sangja_image::push::push(&engine.paths, &image, &dest, &req.options, progress))?;
     drop(runtime);
     if let Some(path) = &req.digestfile {
@@ -73,12 +68,7 @@ pub fn all_tags(name: &str, tls_verify: Option<bool>, creds: Option<&crate::conf
     if r.digest.is_some() || name.rsplit('/').next().is_some_and(|last| last.contains(':')) {
         return Err(Error::Invalid(format!("--all-tags: \"{name}\" names a tag or digest: give the repository only")));
     }
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Registry(format!("cannot start the download runtime: {e}")))?;
+    let runtime = super::images::registry_runtime()?;
     let tags = runtime.block_on(sangja_image::push::list_tags(&r, tls_verify, creds))?;
     if tags.is_empty() {
         return Err(Error::ImageNotFound(format!("{name}: the repository has no tags")));

@@ -84,12 +84,7 @@ fn targets(term: &str) -> Result<Vec<(String, String)>> {
 }
 
 fn run<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Registry(format!("cannot start the network runtime: {e}")))?;
-    Ok(rt.block_on(f))
+    Ok(super::images::registry_runtime()?.block_on(f))
 }
 
 /// Searches; results in the registries' order, each registry's sorted as it answered.
