@@ -60,7 +60,11 @@ fn job(i: usize, round: usize) -> Job {
 fn rmi_job(i: usize, _round: usize) -> Job {
     let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     if i.is_multiple_of(2) {
-        Job { steps: vec![v(&["run", "--rm", "--tls-verify=false", &image("layered"), "true"])], allowed: &[] }
+        // A run whose freshly pulled image an rmi removes before the run's
+        // create takes the store lock fails cleanly with "image not known"
+        // (podman's outcome too); what must never happen is a container on
+        // layers removed under it (the overlay mount errors this test found).
+        Job { steps: vec![v(&["run", "--rm", "--tls-verify=false", &image("layered"), "true"])], allowed: &["image not known"] }
     } else {
         Job { steps: vec![v(&["rmi", &image("layered")])], allowed: &["image not known", "in use"] }
     }
