@@ -12,6 +12,7 @@ use sangja_runtime::idmap_copy::Owners;
 use sangja_storage::layers::{ExtractOptions, LayerInfo, LayerStore};
 use sangja_storage::tree;
 use sangja_storage::vfs::OwnerMap;
+pub(crate) use sangja_storage::HashingWriter;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
@@ -33,25 +34,6 @@ pub struct ImageOptions {
     pub message: Option<String>,
     /// `-a/--author`.
     pub author: Option<String>,
-}
-
-/// A writer that hashes (sha256) and counts what passes through it.
-pub(crate) struct HashingWriter<W> {
-    inner: W,
-    hasher: Sha256,
-    count: u64,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 fn digest_of(h: &Sha256) -> String {

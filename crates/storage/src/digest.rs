@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 
 /// Wraps a reader, hashing (sha256) and counting every byte read through it.
 pub struct HashingReader<R> {
@@ -35,6 +35,27 @@ impl<R: Read> Read for HashingReader<R> {
         }
         self.count += n as u64;
         Ok(n)
+    }
+}
+
+/// Wraps a writer, hashing (sha256) and counting every byte written through
+/// it: the diff_id and blob digest of a layer being made, a saved archive's
+/// files. Fields are open so writers can be stacked and taken apart.
+pub struct HashingWriter<W> {
+    pub inner: W,
+    pub hasher: Sha256,
+    pub count: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -8,6 +8,7 @@ pub use sangja_fuse as fuse;
 
 pub mod budget;
 mod digest;
+pub use digest::HashingWriter;
 mod extract;
 
 pub mod layers;

@@ -16,6 +16,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::paths::StorePaths;
 use crate::reference::Reference;
 use crate::storage::layers::{LayerInfo, LayerStore};
+use crate::storage::HashingWriter;
 use crate::store::ImageRecord;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -381,24 +382,6 @@ fn go_json(bytes: &[u8]) -> Vec<u8> {
 struct Written {
     digest: String,
     size: u64,
-}
-
-/// A writer that hashes and counts.
-struct HashingWriter<W> {
-    inner: W,
-    hasher: Sha256,
-    count: u64,
-}
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Writes one layer into `dir` under its digest's hex (gzip or plain).
