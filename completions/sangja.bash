@@ -700,6 +700,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__manifest,inspect)
                 cmd="sangja__subcmd__help__subcmd__manifest__subcmd__inspect"
                 ;;
+            sangja__subcmd__help__subcmd__manifest,push)
+                cmd="sangja__subcmd__help__subcmd__manifest__subcmd__push"
+                ;;
             sangja__subcmd__help__subcmd__manifest,remove)
                 cmd="sangja__subcmd__help__subcmd__manifest__subcmd__remove"
                 ;;
@@ -892,6 +895,9 @@ _sangja() {
             sangja__subcmd__manifest,inspect)
                 cmd="sangja__subcmd__manifest__subcmd__inspect"
                 ;;
+            sangja__subcmd__manifest,push)
+                cmd="sangja__subcmd__manifest__subcmd__push"
+                ;;
             sangja__subcmd__manifest,remove)
                 cmd="sangja__subcmd__manifest__subcmd__remove"
                 ;;
@@ -915,6 +921,9 @@ _sangja() {
                 ;;
             sangja__subcmd__manifest__subcmd__help,inspect)
                 cmd="sangja__subcmd__manifest__subcmd__help__subcmd__inspect"
+                ;;
+            sangja__subcmd__manifest__subcmd__help,push)
+                cmd="sangja__subcmd__manifest__subcmd__help__subcmd__push"
                 ;;
             sangja__subcmd__manifest__subcmd__help,remove)
                 cmd="sangja__subcmd__manifest__subcmd__help__subcmd__remove"
@@ -5265,7 +5274,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__manifest)
-            opts="create add annotate inspect rm remove exists"
+            opts="create add annotate inspect rm remove exists push"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5335,6 +5344,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__manifest__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__manifest__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -7537,7 +7560,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest)
-            opts="-h --root --runroot --storage-driver --log-level --noout --help create add annotate inspect rm remove exists help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help create add annotate inspect rm remove exists push help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7755,7 +7778,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__help)
-            opts="create add annotate inspect rm remove exists help"
+            opts="create add annotate inspect rm remove exists push help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7852,6 +7875,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__manifest__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__manifest__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -7887,6 +7924,76 @@ _sangja() {
                 return 0
             fi
             case "${prev}" in
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__manifest__subcmd__push)
+            opts="-f -q -h --all --authfile --compression-format --creds --digestfile --format --quiet --remove-signatures --rm --sign-by --sign-by-sigstore-private-key --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digestfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-by-sigstore-private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

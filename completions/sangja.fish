@@ -2346,10 +2346,10 @@ complete -c sangja -n "__fish_sangja_using_subcommand search" -l list-tags -d 'L
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l no-trunc -d 'Do not truncate descriptions'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
@@ -2357,16 +2357,17 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "add" -d 'Add an image to a manifest list'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "inspect" -d 'Print a manifest list (local) or a manifest or index (in a registry) as JSON'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "rm" -d 'Remove manifest lists'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "remove" -d 'Remove an image from a manifest list'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "add" -d 'Add an image to a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "inspect" -d 'Print a manifest list (local) or a manifest or index (in a registry) as JSON'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "rm" -d 'Remove manifest lists'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "remove" -d 'Remove an image from a manifest list'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "push" -d 'Push a manifest list and its images to a registry'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2479,6 +2480,31 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l all -d 'Push the list\'s images too, not only the list (default true)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the digest of the pushed list to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s f -l format -d 'The list\'s type and its images\' manifest format: oci or v2s2 (default: as stored)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by -d 'Sign the images with this GPG key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Print no progress'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l remove-signatures -d 'Do not copy signatures (sangja copies none: accepted for compatibility)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l rm -d 'Remove the local list once it is pushed'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an image to a manifest list'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'
@@ -2486,6 +2512,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove manifest lists'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an image from a manifest list'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push a manifest list and its images to a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s t -l tag -d 'Name (and tag) for the image; may be given several times' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s f -l file -d 'The Containerfile (`-` reads it from stdin; default: Containerfile, then Dockerfile, in the context)' -r
@@ -2747,6 +2774,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "rm" -d 'Remove manifest lists'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "remove" -d 'Remove an image from a manifest list'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "push" -d 'Push a manifest list and its images to a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from buildx" -f -a "build" -d 'Build an image from a Containerfile'
 
 # Names of containers, images, volumes and networks: asked of sangja itself

@@ -1,4 +1,4 @@
-//! `manifest create|add|annotate|inspect|rm|remove|exists`: local manifest
+//! `manifest create|add|annotate|inspect|push|rm|remove|exists`: local manifest
 //! lists (the model is described in engine/manifest.rs).
 
 use super::Context;
@@ -24,6 +24,8 @@ pub enum ManifestCommand {
     Remove(RemoveArgs),
     /// Exit 0 if the manifest list exists, 1 if not.
     Exists(ExistsArgs),
+    /// Push a manifest list and its images to a registry.
+    Push(PushArgs),
 }
 
 /// Registry flags shared by the commands that may pull.
@@ -150,13 +152,98 @@ pub struct ExistsArgs {
     pub list: String,
 }
 
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Push the list's images too, not only the list (default true).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_value = "true", default_missing_value = "true", value_parser = super::parse_bool)]
+    pub all: bool,
+    /// The auth file with the registry's credentials.
+    #[arg(long, value_name = "PATH")]
+    pub authfile: Option<std::path::PathBuf>,
+    /// Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip).
+    #[arg(long = "compression-format", value_name = "FORMAT")]
+    pub compression_format: Option<String>,
+    /// Credentials (USERNAME:PASSWORD) for the registry.
+    #[arg(long, value_name = "USERNAME:PASSWORD")]
+    pub creds: Option<String>,
+    /// Write the digest of the pushed list to this file.
+    #[arg(long, value_name = "FILE")]
+    pub digestfile: Option<std::path::PathBuf>,
+    /// The list's type and its images' manifest format: oci or v2s2 (default: as stored).
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Print no progress.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Do not copy signatures (sangja copies none: accepted for compatibility).
+    #[arg(long = "remove-signatures")]
+    pub remove_signatures: bool,
+    /// Remove the local list once it is pushed.
+    #[arg(long)]
+    pub rm: bool,
+    /// Sign the images with this GPG key (not supported: refused).
+    #[arg(long = "sign-by", value_name = "KEY")]
+    pub sign_by: Option<String>,
+    /// Sign with a sigstore private key (not supported: refused).
+    #[arg(long = "sign-by-sigstore-private-key", value_name = "PATH")]
+    pub sign_by_sigstore_private_key: Option<String>,
+    #[command(flatten)]
+    pub registry: RegistryFlags,
+    #[arg(value_name = "LIST")]
+    pub list: String,
+    /// Where to push (docker://REGISTRY/NAME[:TAG] or REGISTRY/NAME[:TAG]; default: the list's name).
+    #[arg(value_name = "DESTINATION")]
+    pub destination: Option<String>,
+}
+
+fn push(ctx: &Context, a: PushArgs) -> Result<i32> {
+    use crate::engine::push::{LayerCompression, ManifestFormat, PushOptions};
+    if let Some(flag) = [("--sign-by", &a.sign_by), ("--sign-by-sigstore-private-key", &a.sign_by_sigstore_private_key)]
+        .iter()
+        .find(|(_, v)| v.is_some())
+        .map(|(f, _)| f)
+    {
+        return Err(crate::error::Error::Invalid(format!(
+            "{flag}: sangja does not sign images; push without it and sign the pushed digest with another tool (skopeo, cosign)"
+        )));
+    }
+    if let Some(f) = &a.authfile {
+        crate::config::auth::set_authfile(f);
+    }
+    let req = manifest::PushListRequest {
+        list: a.list.clone(),
+        destination: a.destination.clone(),
+        all: a.all,
+        options: PushOptions {
+            tls_verify: a.registry.tls_verify,
+            creds: creds(&a.creds)?,
+            format: a.format.as_deref().map(ManifestFormat::parse).transpose()?,
+            compression: a.compression_format.as_deref().map(LayerCompression::parse).transpose()?,
+        },
+        digestfile: a.digestfile.clone(),
+        remove: a.rm,
+    };
+    let progress = super::push::PushProgress::new(a.quiet);
+    if !a.quiet {
+        eprintln!("Getting image list signatures");
+    }
+    let result = manifest::push(&ctx.engine, &req, &|ev| progress.event(ev));
+    progress.finish();
+    // podman prints nothing on stdout, not even what --rm removed.
+    result?;
+    if !a.quiet {
+        eprintln!("Storing list signatures");
+    }
+    Ok(0)
+}
+
 fn creds(text: &Option<String>) -> Result<Option<crate::config::auth::Credentials>> {
     super::images::parse_creds(text.as_deref())
 }
 
 /// Whether the command may pull (and so needs the user namespace).
 pub fn pulls(c: &ManifestCommand) -> bool {
-    matches!(c, ManifestCommand::Create(_) | ManifestCommand::Add(_) | ManifestCommand::Rm(_))
+    matches!(c, ManifestCommand::Create(_) | ManifestCommand::Add(_) | ManifestCommand::Rm(_) | ManifestCommand::Push(_))
 }
 
 /// Runs a `manifest` command.
@@ -213,6 +300,7 @@ pub fn manifest(ctx: &Context, c: ManifestCommand) -> Result<i32> {
         }
         ManifestCommand::Remove(a) => println!("{}", manifest::remove(e, &a.list, &a.digest)?),
         ManifestCommand::Exists(a) => return Ok(if manifest::exists(e, &a.list)? { 0 } else { 1 }),
+        ManifestCommand::Push(a) => return push(ctx, a),
     }
     Ok(0)
 }

@@ -106,8 +106,10 @@ fn short(digest: &str) -> &str {
 }
 
 /// Renders push events; shared across upload threads.
-struct PushProgress {
+pub(crate) struct PushProgress {
     quiet: bool,
+    /// `manifest push`: an instance is being copied (its "Storing signatures" is due).
+    in_image: std::sync::atomic::AtomicBool,
     multi: MultiProgress,
     tty: bool,
     sizes: Mutex<HashMap<String, u64>>,
@@ -115,14 +117,30 @@ struct PushProgress {
 }
 
 impl PushProgress {
-    fn new(quiet: bool) -> Self {
+    pub(crate) fn new(quiet: bool) -> Self {
         let tty = std::io::stderr().is_terminal();
         let multi =
             MultiProgress::with_draw_target(if tty && !quiet { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-        PushProgress { quiet, multi, tty, sizes: Mutex::new(HashMap::new()), bars: Mutex::new(HashMap::new()) }
+        PushProgress {
+            quiet,
+            in_image: std::sync::atomic::AtomicBool::new(false),
+            multi,
+            tty,
+            sizes: Mutex::new(HashMap::new()),
+            bars: Mutex::new(HashMap::new()),
+        }
     }
 
-    fn event(&self, ev: PushEvent) {
+    /// A line of podman's, above the bars on a terminal.
+    fn line(&self, text: &str) {
+        if self.tty {
+            let _ = self.multi.println(text);
+        } else {
+            eprintln!("{text}");
+        }
+    }
+
+    pub(crate) fn event(&self, ev: PushEvent) {
         if self.quiet {
             return;
         }
@@ -174,17 +192,27 @@ impl PushProgress {
                     eprintln!("{line}");
                 }
             }
-            PushEvent::Manifest => {
-                if self.tty {
-                    let _ = self.multi.println("Writing manifest to image destination");
-                } else {
-                    eprintln!("Writing manifest to image destination");
+            PushEvent::Manifest => self.line("Writing manifest to image destination"),
+            PushEvent::ListInstance { digest, index, count } => {
+                if self.in_image.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.line("Storing signatures");
                 }
+                if index == 1 {
+                    self.line(&format!("Copying {count} of {count} images in list"));
+                }
+                self.line(&format!("Copying image {digest} ({index}/{count})"));
+                self.line("Getting image source signatures");
+            }
+            PushEvent::ListManifest => {
+                if self.in_image.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                    self.line("Storing signatures");
+                }
+                self.line("Writing manifest list to image destination");
             }
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         let _ = self.multi.clear();
     }
 }

@@ -340,3 +340,66 @@ both! {
         assert_eq!(images(s), [(id, vec!["docker.io/library/layered:v25".to_string()])]);
     }
 }
+
+/// `python3 -m http.server` on a free port of 127.0.0.1, serving `dir`.
+struct HttpServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl HttpServer {
+    fn start(dir: &Path) -> HttpServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("python3")
+            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string()])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "python3 -m http.server did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        HttpServer { child, port }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+both! {
+    /// `load -i URL`: an archive (plain and gzip-compressed) served over
+    /// http loads as the file would; a missing one is refused with the
+    /// server's status, leaving nothing behind.
+    fn load_from_url(s) {
+        let id = s.pull(BUSYBOX);
+        let served = s.dir.join("served");
+        fs::create_dir(&served).unwrap();
+        let plain = s.dir.join("bb.tar");
+        s.ok(&["save", "-q", "-o", &plain.display().to_string(), BUSYBOX]);
+        let bytes = fs::read(&plain).unwrap();
+        fs::write(served.join("bb.tar"), &bytes).unwrap();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, &bytes).unwrap();
+        fs::write(served.join("bb.tar.gz"), enc.finish().unwrap()).unwrap();
+        let server = HttpServer::start(&served);
+        for name in ["bb.tar", "bb.tar.gz"] {
+            rmi_all(s);
+            let url = format!("http://127.0.0.1:{}/{name}", server.port);
+            let out = s.ok(&["load", "-i", &url]);
+            assert_eq!(out.lines(), [format!("Loaded image: {BUSYBOX}")], "{out:?}");
+            assert_eq!(images(s), [(id.clone(), vec![BUSYBOX.to_string()])]);
+            assert!(s.tmp_entries().is_empty(), "{:?}", s.tmp_entries());
+        }
+        rmi_all(s);
+        let out = s.run(&["load", "-i", &format!("http://127.0.0.1:{}/none.tar", server.port)]).code(125).stderr_has("404");
+        assert_nothing_left(s, &out);
+    }
+}

@@ -79,6 +79,11 @@ both! {
         assert!(lines[1].starts_with(&id[..12]) && lines[1].contains("layer 2"), "{out:?}");
         assert!(lines[2].starts_with("<missing>") && lines[2].contains("layer 1"), "{out:?}");
         assert!(lines[3].starts_with("<missing>") && lines[3].contains("layer 0"), "{out:?}");
+        // podman's SIZE: each layer's uncompressed tar (layer 2 holds one
+        // 4-byte file: its tar is 10240 bytes, python's tar record).
+        for (line, size) in lines[1..].iter().zip(["10.2 kB", "1.05 MB", "2.15 MB"]) {
+            assert!(line.split("  ").any(|c| c.trim() == size), "podman shows {size} for this layer:{out:?}");
+        }
         s.ok(&["history", "-q", LAYERED]).stdout_is(&format!("{}\n<missing>\n<missing>\n", &id[..12]));
         s.ok(&["image", "history", "--no-trunc", "-q", LAYERED]).stdout_is(&format!("{id}\n<missing>\n<missing>\n"));
 
@@ -94,6 +99,7 @@ both! {
         assert!(j.items().iter().all(|r| r["size"].as_u64().unwrap_or(0) > 0), "every entry made a layer: {j:?}");
         let big = j.items().iter().map(|r| r["size"].as_u64().unwrap_or(0)).max().unwrap_or(0);
         assert!(big > 1_000_000, "layer 0 is busybox, over 1 MB: {j:?}");
+        assert_eq!(j[0]["size"].as_u64(), Some(10240), "the top layer's tar length: {j:?}");
         s.ok(&["history", "--format", "{{.ID}}|{{.CreatedBy}}", LAYERED])
             .stdout_is(&format!("{}|build_image.py layer 2 (gzip)\n<missing>|build_image.py layer 1 (zstd)\n<missing>|build_image.py layer 0 (gzip)\n", &id[..12]));
         s.run(&["history", "share-verbs-nope"]).code(125).stderr_has("image not known");
@@ -270,5 +276,24 @@ both! {
         );
         let out = s.ok(&["unshare", "sh", "-c", &script]);
         assert_eq!(out.lines(), ["readable", "read-only", "listed", "json", id.as_str(), "gone"], "{out:?}");
+    }
+}
+
+both! {
+    /// rmi of a mounted image unmounts it first and removes it, as podman's
+    /// rmi does (podman 4.3: "Untagged", "Deleted", exit 0).
+    fn rmi_of_a_mounted_image(s) {
+        let id = s.pull(LAYERED);
+        let bin = binary().display().to_string();
+        let g = format!("{bin} --root {} --runroot {}", s.root.display(), s.runroot.display());
+        let script = format!(
+            "set -e; p=$({g} image mount {LAYERED}); {g} rmi {LAYERED}; \
+             if awk -v p=\"$p\" '$5 == p' /proc/self/mountinfo | grep -q .; then echo mounted; else echo unmounted; fi; \
+             test -e $p && echo left || echo gone"
+        );
+        let out = s.ok(&["unshare", "sh", "-c", &script]);
+        assert_eq!(out.lines(), [format!("Untagged: {LAYERED}"), format!("Deleted: {id}"), "unmounted".into(), "gone".into()], "{out:?}");
+        assert!(s.image_ids().is_empty());
+        assert!(s.layer_entries().is_empty(), "{:?}", s.layer_entries());
     }
 }

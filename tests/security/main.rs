@@ -28,6 +28,7 @@ mod credentials;
 mod devices;
 mod fds;
 mod fuse_race;
+mod image_files;
 mod keyring;
 mod mount_targets;
 mod proc_exe;

@@ -111,8 +111,36 @@ pub fn save(engine: &Engine, req: SaveRequest) -> Result<()> {
 /// Loads every image of an archive (or folder); returns them with their names.
 pub fn load(engine: &Engine, req: LoadRequest) -> Result<Vec<Loaded>> {
     let max = crate::config::settings::max_layer_size()?;
+    if let Some(url) = req.input.as_deref().and_then(|p| p.to_str()).filter(|p| sangja_image::archive::fetch::is_url(p)) {
+        let ar = open_url(engine, url, max)?;
+        return load_from(engine, &ar, None, req.quiet);
+    }
     let (ar, _) = ArchiveReader::open(req.input.as_deref(), req.stdin, &engine.paths.tmp_dir(), max)?;
     load_from(engine, &ar, None, req.quiet)
+}
+
+/// The archive at an http(s) URL: its body streams through a pipe into the
+/// reader's spool, as stdin's would. A failed download is the error told,
+/// rather than the truncated archive it leaves.
+fn open_url(engine: &Engine, url: &str, max: u64) -> Result<ArchiveReader> {
+    use sangja_image::archive::fetch;
+    let runtime = super::images::registry_runtime()?;
+    let res = runtime.block_on(fetch::open(url))?;
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::Internal(format!("pipe: {e}")))?;
+    let tmp = engine.paths.tmp_dir();
+    std::thread::scope(|scope| {
+        let rt = &runtime;
+        let download = scope.spawn(move || rt.block_on(fetch::copy_body(url, res, File::from(w))));
+        let opened = ArchiveReader::open(None, Some(File::from(r)), &tmp, max);
+        let fetched = download.join().map_err(|_| Error::Internal(format!("the download of {url} stopped")))?;
+        match (opened, fetched) {
+            (Ok((ar, _)), Ok(_)) => Ok(ar),
+            // The reader gave up first (a bad or oversized archive): its error says why.
+            (Err(e), Err(Error::Internal(_))) => Err(e),
+            (_, Err(e)) => Err(e),
+            (Err(e), Ok(_)) => Err(e),
+        }
+    })
 }
 
 fn load_from(engine: &Engine, ar: &ArchiveReader, select: Option<&str>, quiet: bool) -> Result<Vec<Loaded>> {

@@ -21,7 +21,7 @@ pub struct HistoryRow {
     /// RFC 3339, as in the config.
     pub created: Option<String>,
     pub created_by: String,
-    /// Bytes of the layer this entry made (0 for an empty layer).
+    /// Bytes of the uncompressed tar of the layer this entry made (0 for an empty layer).
     pub size: u64,
     pub comment: String,
     /// Names of the images whose top layer this is.
@@ -78,7 +78,8 @@ pub fn history(engine: &Engine, name: &str) -> Result<Vec<HistoryRow>> {
         };
         if let Some(k) = layer {
             if !empty {
-                row.size = layers.info(&img.layers[k]).map(|l| l.size).unwrap_or(0);
+                // podman's size: the layer's uncompressed tar, not its files.
+                row.size = layers.tar_size(&img.layers[k]).or_else(|_| layers.info(&img.layers[k]).map(|l| l.size)).unwrap_or(0);
             }
             let owners = tops_of(&chains[k]);
             if let Some(first) = owners.first() {

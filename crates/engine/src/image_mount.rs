@@ -22,6 +22,28 @@ fn dir(engine: &Engine, id: &str) -> PathBuf {
     engine.paths.runroot.join("image-mounts").join(id)
 }
 
+/// `RUNROOT/image-mounts`, made (or made again) private to its owner: an
+/// image's files are for the user who mounted it (podman keeps them under a
+/// 0700 folder too), whatever the run dir's own mode.
+fn private_base(engine: &Engine) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let base = engine.paths.runroot.join("image-mounts");
+    std::fs::create_dir_all(&engine.paths.runroot).path_ctx("create", &engine.paths.runroot)?;
+    match std::fs::DirBuilder::new().mode(0o700).create(&base) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).path_ctx("create", &base),
+    }
+    let meta = std::fs::symlink_metadata(&base).path_ctx("inspect", &base)?;
+    if !meta.is_dir() {
+        return Err(Error::State(format!("{} is not a folder: remove it", base.display())));
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o700)).path_ctx("make private", &base)?;
+    }
+    Ok(())
+}
+
 fn target(engine: &Engine, id: &str) -> PathBuf {
     dir(engine, id).join("merged")
 }
@@ -64,8 +86,10 @@ pub fn mount(engine: &Engine, name: &str) -> Result<MountedImage> {
     if is_mounted(&t) {
         return Ok(MountedImage { id: img.id.clone(), names: img.names.clone(), path: t });
     }
+    private_base(engine)?;
     std::fs::create_dir_all(&t).path_ctx("create", &t)?;
-    let ro = nix::mount::MsFlags::MS_RDONLY;
+    // Read-only, and no set-uid file or device node of an image takes effect through it.
+    let ro = nix::mount::MsFlags::MS_RDONLY | nix::mount::MsFlags::MS_NOSUID | nix::mount::MsFlags::MS_NODEV;
     if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
         // vfs keeps one pristine copy per image: bind it, then make the bind read-only.
         let src = super::drivers::pristine(engine, &img)?;
@@ -106,6 +130,25 @@ fn options(engine: &Engine, img: &ImageRecord) -> Result<String> {
         )));
     }
     Ok(s)
+}
+
+/// Unmounts image `id` if it is mounted here (rmi does, as podman's rmi):
+/// returns whether it was.
+pub fn release(engine: &Engine, id: &str) -> Result<bool> {
+    let t = target(engine, id);
+    if !is_mounted(&t) {
+        return Ok(false);
+    }
+    nix::mount::umount2(&t, nix::mount::MntFlags::empty()).map_err(|e| {
+        Error::InUse(format!(
+            "image {} is mounted at {} and the mount is busy ({}): leave the shells and programs inside it, then remove the image",
+            &id[..12.min(id.len())],
+            t.display(),
+            e.desc()
+        ))
+    })?;
+    let _ = std::fs::remove_dir_all(dir(engine, id));
+    Ok(true)
 }
 
 /// Unmounts the images named (or all with `all`); returns the ids of those

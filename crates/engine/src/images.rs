@@ -164,6 +164,9 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
         return Ok(out);
     }
     let (removed_ctrs, _guard) = remove_users(engine, &image, force)?;
+    // A mounted image (`image mount`) is unmounted first, as podman's rmi does:
+    // its layers must not go from under a mount.
+    super::image_mount::release(engine, &image.id)?;
     for n in &image.names {
         out.push(Removed::Untagged(n.clone()));
     }

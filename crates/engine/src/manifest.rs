@@ -399,6 +399,112 @@ pub fn inspect(engine: &Engine, name: &str, pull: &super::images::PullOptions) -
     }
 }
 
+/// What `manifest push` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct PushListRequest {
+    /// The local list, by name or id.
+    pub list: String,
+    /// Where to push; `None`: the list's name.
+    pub destination: Option<String>,
+    /// Push the instances' blobs and manifests too (`--all`, podman's default).
+    pub all: bool,
+    /// Registry options; `format` is the instances' manifest format, and
+    /// sets the list's type (v2s2: a Docker manifest list, oci: an OCI index).
+    pub options: super::push::PushOptions,
+    /// `--digestfile`: where to write the list's digest.
+    pub digestfile: Option<std::path::PathBuf>,
+    /// `--rm`: remove the local list once pushed.
+    pub remove: bool,
+}
+
+/// What `manifest push` did.
+#[derive(Debug)]
+pub struct PushedList {
+    /// The digest of the list written to the registry.
+    pub digest: String,
+    /// Instance manifests written.
+    pub instances: usize,
+    /// What `--rm` removed.
+    pub removed: Vec<super::images::Removed>,
+}
+
+/// The list document to send: the stored bytes when nothing changed (so the
+/// registry's digest is the local one), else `index` in the type asked for.
+fn list_to_send(
+    stored: Vec<u8>,
+    stored_type: &str,
+    mut index: Index,
+    changed: bool,
+    format: Option<super::push::ManifestFormat>,
+) -> Result<(String, Vec<u8>)> {
+    let want = match format {
+        Some(super::push::ManifestFormat::V2s2) => DOCKER_LIST,
+        Some(super::push::ManifestFormat::Oci) => OCI_INDEX,
+        None => stored_type,
+    };
+    if !changed && want == stored_type {
+        return Ok((want.to_string(), stored));
+    }
+    index.media_type = Some(want.to_string());
+    if want == DOCKER_LIST {
+        // A Docker manifest list has no annotations.
+        index.annotations = None;
+        for e in &mut index.manifests {
+            e.annotations = None;
+        }
+    }
+    let bytes = serde_json::to_vec(&index).map_err(|e| Error::Internal(format!("serialise an index: {e}")))?;
+    Ok((want.to_string(), bytes))
+}
+
+/// `manifest push LIST [DESTINATION]`: every instance (blobs, then its
+/// manifest by digest) unless `all` is off, then the list under the
+/// destination's tag. An instance whose manifest had to change (another
+/// `--format`, layers the registry has in another compression) gets its new
+/// digest in the list sent; the local list is left as it is.
+pub fn push(engine: &Engine, req: &PushListRequest, progress: &(dyn Fn(super::push::PushEvent) + Send + Sync)) -> Result<PushedList> {
+    use super::push::PushEvent;
+    let (rec, index) = load(engine, &req.list)?;
+    let dest = match &req.destination {
+        Some(d) => super::push::destination(d)?,
+        None => super::push::destination(rec.names.first().ok_or_else(|| {
+            Error::Invalid(format!(
+                "manifest list {} has no name to push to: give a destination (sangja manifest push LIST REGISTRY/NAME[:TAG])",
+                &rec.id[..12]
+            ))
+        })?)?,
+    };
+    let stored = index_bytes(engine, &rec)?;
+    let stored_type = rec.manifest_media_type.clone().unwrap_or_else(|| OCI_INDEX.to_string());
+    let runtime = super::images::registry_runtime()?;
+    let mut sent = index.clone();
+    let mut changed = false;
+    let mut count = 0;
+    if req.all {
+        let images = instances(engine, &index)?;
+        let n = images.len();
+        for (i, (entry, image)) in images.iter().enumerate() {
+            progress(PushEvent::ListInstance { digest: entry.digest.clone(), index: i + 1, count: n });
+            let pushed = runtime.block_on(sangja_image::push::push_instance(&engine.paths, image, &dest, &req.options, progress))?;
+            let e = &mut sent.manifests[i];
+            if pushed.digest != e.digest || pushed.media_type != e.media_type {
+                (e.digest, e.size, e.media_type) = (pushed.digest, pushed.size, pushed.media_type);
+                changed = true;
+            }
+            count += 1;
+        }
+    }
+    let (media_type, bytes) = list_to_send(stored, &stored_type, sent, changed, req.options.format)?;
+    progress(PushEvent::ListManifest);
+    let digest = runtime.block_on(sangja_image::push::push_list_manifest(&dest, &req.options, &media_type, bytes))?;
+    drop(runtime);
+    if let Some(path) = &req.digestfile {
+        std::fs::write(path, &digest).map_err(|e| Error::io_path("write the digest file", path, e))?;
+    }
+    let removed = if req.remove { super::images::remove(engine, &rec.id, false)? } else { Vec::new() };
+    Ok(PushedList { digest, instances: count, removed })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +530,15 @@ mod tests {
             r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":3,"digest":"sha256:ab","platform":{"architecture":"arm64","os":"linux","variant":"v8"},"annotations":{"a":"b"}}]}"#
         );
         let back: Index = serde_json::from_str(&s).unwrap();
+        // Sent unchanged: the stored bytes; as v2s2: a Docker list without annotations.
+        let (mt, same) = list_to_send(s.clone().into_bytes(), OCI_INDEX, back.clone(), false, None).unwrap();
+        assert_eq!((mt.as_str(), same), (OCI_INDEX, s.clone().into_bytes()));
+        let (mt, docker) =
+            list_to_send(s.clone().into_bytes(), OCI_INDEX, back.clone(), false, Some(crate::push::ManifestFormat::V2s2)).unwrap();
+        assert_eq!(mt, DOCKER_LIST);
+        let d: Index = serde_json::from_slice(&docker).unwrap();
+        assert_eq!(d.media_type.as_deref(), Some(DOCKER_LIST));
+        assert!(d.manifests[0].annotations.is_none() && d.manifests[0].platform == back.manifests[0].platform);
         assert_eq!(back, i);
         let mut bad = back.manifests[0].clone();
         assert!(apply(&mut bad, &EntryOptions { annotations: vec!["=x".into()], ..Default::default() }).is_err());

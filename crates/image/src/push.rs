@@ -136,6 +136,10 @@ pub enum PushEvent {
     Config { digest: String, skipped: bool },
     /// The manifest is being written.
     Manifest,
+    /// `manifest push`: the instance `index` (from 1) of `count` is being copied.
+    ListInstance { digest: String, index: usize, count: usize },
+    /// `manifest push`: the list itself is being written.
+    ListManifest,
 }
 
 /// What a push did.
@@ -145,6 +149,10 @@ pub struct Pushed {
     pub digest: String,
     /// Layer blobs uploaded (not skipped nor mounted).
     pub uploaded: usize,
+    /// The media type of the manifest pushed.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 /// A blob the registry may already have for a layer.
@@ -191,17 +199,8 @@ fn repo_of(name: &str) -> Option<String> {
     }
 }
 
-/// Pushes `image` to `dest`.
-pub async fn push(
-    paths: &StorePaths,
-    image: &ImageRecord,
-    dest: &Reference,
-    opts: &PushOptions,
-    progress: &(dyn Fn(PushEvent) + Send + Sync),
-) -> Result<Pushed> {
-    if dest.digest.is_some() {
-        return Err(Error::Invalid(format!("{dest}: push to a digest reference is not possible: name a tag (or no tag, for :latest)")));
-    }
+/// Whether to talk plain HTTP to `dest`'s registry, and the credentials for it.
+fn access(dest: &Reference, opts: &PushOptions) -> Result<(bool, Option<Credentials>)> {
     let (conf, _) = super::registries::load()?;
     let insecure = match opts.tls_verify {
         Some(v) => !v,
@@ -211,6 +210,62 @@ pub async fn push(
         Some(c) => Some(c.clone()),
         None => crate::config::auth::lookup(&dest.registry, &dest.repository, None)?,
     };
+    Ok((insecure, creds))
+}
+
+/// Pushes `image` to `dest`.
+pub async fn push(
+    paths: &StorePaths,
+    image: &ImageRecord,
+    dest: &Reference,
+    opts: &PushOptions,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<Pushed> {
+    push_as(paths, image, dest, opts, false, progress).await
+}
+
+/// Pushes `image` as an instance of a manifest list into `dest`'s
+/// repository: its blobs, then its manifest under its digest (no tag).
+pub async fn push_instance(
+    paths: &StorePaths,
+    image: &ImageRecord,
+    dest: &Reference,
+    opts: &PushOptions,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<Pushed> {
+    push_as(paths, image, dest, opts, true, progress).await
+}
+
+/// Writes a manifest list (whose instances the registry has) under `dest`'s
+/// tag, the bytes unchanged; returns its digest.
+pub async fn push_list_manifest(dest: &Reference, opts: &PushOptions, media_type: &str, bytes: Vec<u8>) -> Result<String> {
+    if dest.digest.is_some() {
+        return Err(Error::Invalid(format!("{dest}: push to a digest reference is not possible: name a tag (or no tag, for :latest)")));
+    }
+    let (insecure, creds) = access(dest, opts)?;
+    let scopes = vec![format!("repository:{}:pull,push", dest.repository)];
+    let reg = Registry::connect_scopes(dest, insecure, creds.as_ref(), scopes).await?;
+    let repo = dest.to_oci().repository().to_string();
+    let tag = dest.tag.clone().unwrap_or_else(|| "latest".to_string());
+    let url = format!("{}/v2/{repo}/manifests/{tag}", reg.base());
+    let digest = sha256_of(&bytes);
+    let res = reg.send(&|c| c.put(&url).header(reqwest::header::CONTENT_TYPE, media_type).body(bytes.clone())).await?;
+    expect(res, &[201, 200], &reg, "write the manifest list").await?;
+    Ok(digest)
+}
+
+async fn push_as(
+    paths: &StorePaths,
+    image: &ImageRecord,
+    dest: &Reference,
+    opts: &PushOptions,
+    by_digest: bool,
+    progress: &(dyn Fn(PushEvent) + Send + Sync),
+) -> Result<Pushed> {
+    if dest.digest.is_some() {
+        return Err(Error::Invalid(format!("{dest}: push to a digest reference is not possible: name a tag (or no tag, for :latest)")));
+    }
+    let (insecure, creds) = access(dest, opts)?;
     let layers = LayerStore::new(paths);
     let stored = stored_manifest(paths, image);
     let diff_ids: Vec<String> = image.config.rootfs().diff_ids().clone();
@@ -351,11 +406,12 @@ pub async fn push(
     };
     progress(PushEvent::Manifest);
     let digest = sha256_of(&bytes);
-    let tag = dest.tag.clone().unwrap_or_else(|| "latest".to_string());
+    // An instance of a list is written under its digest: only the list gets the tag.
+    let tag = if by_digest { digest.clone() } else { dest.tag.clone().unwrap_or_else(|| "latest".to_string()) };
     let url = format!("{}/v2/{repo}/manifests/{tag}", reg.base());
     let res = reg.send(&|c| c.put(&url).header(reqwest::header::CONTENT_TYPE, media_type.as_str()).body(bytes.clone())).await?;
     expect(res, &[201, 200], &reg, "write the manifest").await?;
-    Ok(Pushed { digest, uploaded })
+    Ok(Pushed { digest, uploaded, size: bytes.len() as u64, media_type })
 }
 
 /// The tags of `reference`'s repository (`pull --all-tags`), sorted.

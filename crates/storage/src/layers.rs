@@ -213,6 +213,12 @@ impl<'a> LayerStore<'a> {
         TarReader::open(&self.layer_dir(hex), digest, &info.diff_id)
     }
 
+    /// The length of the layer's uncompressed tar (podman's layer size), from its tar-split record.
+    pub fn tar_size(&self, digest: &str) -> Result<u64> {
+        let hex = sha256_hex("layer digest", digest)?;
+        super::tarsplit::tar_len(&self.layer_dir(hex))
+    }
+
     /// Whether a layer has the record `open_tar` needs (layers stored by an
     /// older sangja have none).
     pub fn has_tar_split(&self, digest: &str) -> bool {

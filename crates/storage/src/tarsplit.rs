@@ -248,6 +248,41 @@ impl<R: Read> Read for SplitReader<R> {
     }
 }
 
+/// The length of the tar that `TarReader` rebuilds for the layer in
+/// `layer_dir`, summed from its record alone (no file of diff/ is read):
+/// what podman shows as a layer's size.
+pub(crate) fn tar_len(layer_dir: &Path) -> Result<u64> {
+    let path = layer_dir.join(SPLIT_FILE);
+    let f = File::open(&path).path_ctx("open", &path)?;
+    let mut r = zstd::Decoder::new(f).path_ctx("read", &path)?;
+    let bad = |e: io::Error| Error::Layer(format!("{} is damaged ({e}): run `sangja system check --repair`", path.display()));
+    let mut total = 0u64;
+    loop {
+        let mut tag = [0u8; 1];
+        r.read_exact(&mut tag).map_err(bad)?;
+        match tag[0] {
+            b'M' => {
+                let len = get_varint(&mut r).map_err(bad)?;
+                let skipped = io::copy(&mut (&mut r).take(len), &mut io::sink()).map_err(bad)?;
+                if skipped != len {
+                    return Err(bad(io::ErrorKind::UnexpectedEof.into()));
+                }
+                total += len;
+            }
+            b'F' => {
+                let len = get_varint(&mut r).map_err(bad)?;
+                let skipped = io::copy(&mut (&mut r).take(len), &mut io::sink()).map_err(bad)?;
+                if skipped != len {
+                    return Err(bad(io::ErrorKind::UnexpectedEof.into()));
+                }
+                total += get_varint(&mut r).map_err(bad)?;
+            }
+            b'E' => return Ok(total),
+            _ => return Err(bad(io::Error::new(io::ErrorKind::InvalidData, "unknown record"))),
+        }
+    }
+}
+
 /// Where a recorded file is read from.
 enum Part {
     Meta(io::Cursor<Vec<u8>>),
@@ -259,6 +294,10 @@ enum Part {
 pub struct TarReader {
     records: zstd::Decoder<'static, BufReader<File>>,
     diff: OwnedFd,
+    /// The folders (name, fd) from diff/ down to the last file opened there:
+    /// tar order is depth-first, so the next file's folders are mostly these,
+    /// and each folder is walked once instead of once per file.
+    dirs: Vec<(Vec<u8>, OwnedFd)>,
     stash: Option<OwnedFd>,
     moved: HashMap<u64, Vec<u8>>,
     part: Option<Part>,
@@ -306,6 +345,7 @@ impl TarReader {
         Ok(TarReader {
             records,
             diff,
+            dirs: Vec::new(),
             stash,
             moved,
             part: None,
@@ -329,21 +369,33 @@ impl TarReader {
 
     /// Opens `path` beneath `root`, one component at a time, following no symlink.
     fn open_beneath(root: &OwnedFd, path: &[u8]) -> nix::Result<File> {
+        let mut chain = Vec::new();
+        Self::open_cached(root, &mut chain, path)
+    }
+
+    /// Opens the regular file `path` beneath `root`, one component at a
+    /// time, following no symlink (O_NOFOLLOW on every component, `.` and
+    /// `..` refused). `chain` holds the folders opened for the previous path
+    /// (each opened the same way, from `root`); the common ones are reused.
+    fn open_cached(root: &OwnedFd, chain: &mut Vec<(Vec<u8>, OwnedFd)>, path: &[u8]) -> nix::Result<File> {
         let comps: Vec<&[u8]> = path.split(|b| *b == b'/').filter(|c| !c.is_empty()).collect();
         let Some((last, dirs)) = comps.split_last() else { return Err(nix::errno::Errno::EINVAL) };
         let dflags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-        let mut cur: Option<OwnedFd> = None;
-        for c in dirs {
+        let keep = chain.iter().zip(dirs.iter()).take_while(|((have, _), want)| have.as_slice() == **want).count();
+        chain.truncate(keep);
+        for c in &dirs[keep..] {
             if *c == b".." || *c == b"." {
+                chain.clear();
                 return Err(nix::errno::Errno::EINVAL);
             }
-            let at = cur.as_ref().map(|f| f.as_fd()).unwrap_or(root.as_fd());
-            cur = Some(openat(at, OsStr::from_bytes(c), dflags, Mode::empty())?);
+            let at = chain.last().map(|(_, f)| f.as_fd()).unwrap_or(root.as_fd());
+            let fd = openat(at, OsStr::from_bytes(c), dflags, Mode::empty())?;
+            chain.push((c.to_vec(), fd));
         }
         if *last == b".." || *last == b"." {
             return Err(nix::errno::Errno::EINVAL);
         }
-        let at = cur.as_ref().map(|f| f.as_fd()).unwrap_or(root.as_fd());
+        let at = chain.last().map(|(_, f)| f.as_fd()).unwrap_or(root.as_fd());
         let fd = openat(at, OsStr::from_bytes(last), OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())?;
         let st = fstat(&fd)?;
         if st.st_mode & libc::S_IFMT != libc::S_IFREG {
@@ -380,7 +432,7 @@ impl TarReader {
                 let opened = match (self.moved.get(&index), self.stash.as_ref()) {
                     (Some(name), Some(stash)) => Self::open_beneath(stash, name),
                     (Some(_), None) => Err(nix::errno::Errno::ENOENT),
-                    (None, _) => Self::open_beneath(&self.diff, &path),
+                    (None, _) => Self::open_cached(&self.diff, &mut self.dirs, &path),
                 };
                 let file = opened.map_err(|e| self.changed(format_args!("cannot open {}: {e}", String::from_utf8_lossy(&path))))?;
                 self.part = Some(Part::File { file, left: size, index });

@@ -45,6 +45,7 @@ fn round_trip(paths: &StorePaths, tar: &[u8], opts: &ExtractOptions) {
     let mut back = Vec::new();
     store.open_tar(&info.digest).expect("open_tar").read_to_end(&mut back).expect("read the rebuilt tar");
     assert_eq!(back.len(), tar.len(), "rebuilt tar length");
+    assert_eq!(store.tar_size(&info.digest).expect("tar_size"), tar.len() as u64, "the size told from the record alone");
     assert!(back == tar, "rebuilt tar differs");
 }
 

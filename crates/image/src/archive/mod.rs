@@ -2,6 +2,7 @@
 //! as podman writes them) and `load` (every format podman reads, plain or
 //! compressed), and the archive transports of pull/run/create.
 
+pub mod fetch;
 pub mod load;
 pub mod reader;
 pub mod save;
