@@ -341,10 +341,14 @@ CMD echo cmd
 "#;
 
 fn docker_only_context(s: &Sangja) -> PathBuf {
-    context(s, "dockeronly", &[
-        ("Containerfile", DOCKER_ONLY),
-        ("Child", "FROM localhost/build-hc-docker\nRUN test -f /ob && echo child > /child\nHEALTHCHECK NONE\n"),
-    ])
+    context(
+        s,
+        "dockeronly",
+        &[
+            ("Containerfile", DOCKER_ONLY),
+            ("Child", "FROM localhost/build-hc-docker\nRUN test -f /ob && echo child > /child\nHEALTHCHECK NONE\n"),
+        ],
+    )
 }
 
 both! {

@@ -295,7 +295,8 @@ fn split_run_heredocs(text: &str, escape: char) -> (String, std::collections::Ha
             start = i;
         }
         let t = lines[start].trim_start();
-        let is_run = t.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("run")) && t.get(3..).is_some_and(|r| r.starts_with(char::is_whitespace));
+        let is_run =
+            t.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("run")) && t.get(3..).is_some_and(|r| r.starts_with(char::is_whitespace));
         continued = line.trim_end().ends_with(escape);
         out.push(line.to_string());
         i += 1;
@@ -480,11 +481,14 @@ mod heredoc_more_tests {
         let f = parse("FROM scratch\nRUN cat <<EOF > /f && cat <<-'B' > /g\nhello $HOME\nEOF\n\tb\n\tB\nRUN echo next\n").unwrap();
         let steps = &f.stages[0].steps;
         assert_eq!(steps.len(), 2);
-        assert_eq!(steps[0].ins, Ins::Run {
-            flags: vec![],
-            cmd: Cmd::Shell("cat <<EOF > /f && cat <<-'B' > /g\nhello $HOME\nEOF\n\tb\n\tB".into()),
-            heredocs: vec![]
-        });
+        assert_eq!(
+            steps[0].ins,
+            Ins::Run {
+                flags: vec![],
+                cmd: Cmd::Shell("cat <<EOF > /f && cat <<-'B' > /g\nhello $HOME\nEOF\n\tb\n\tB".into()),
+                heredocs: vec![]
+            }
+        );
         assert_eq!(steps[1].line, 7);
     }
 

@@ -555,7 +555,8 @@ pub fn fetch_context(tmp: &Path, url: &str) -> Result<(Unpacked, Option<String>)
         let u = unpack_context(tmp, fs::File::open(&file).path_ctx("open", &file)?)?;
         return Ok((u, None));
     }
-    let text = fs::read_to_string(&file).map_err(|e| Error::Invalid(format!("the build context {url} is neither a tar archive nor a Containerfile: {e}")))?;
+    let text = fs::read_to_string(&file)
+        .map_err(|e| Error::Invalid(format!("the build context {url} is neither a tar archive nor a Containerfile: {e}")))?;
     Ok((scratch_dir(tmp)?, Some(text)))
 }
 

@@ -53,7 +53,9 @@ impl ContextSource {
             ContextSource::Git(url)
         } else if arg.starts_with("http://") || arg.starts_with("https://") {
             ContextSource::Url(arg.to_string())
-        } else if let Some(path) = arg.strip_prefix("file://").filter(|p| p.ends_with(".git") || std::path::Path::new(p).join(".git").is_dir()) {
+        } else if let Some(path) =
+            arg.strip_prefix("file://").filter(|p| p.ends_with(".git") || std::path::Path::new(p).join(".git").is_dir())
+        {
             ContextSource::Git(format!("file://{path}"))
         } else {
             ContextSource::Dir(PathBuf::from(arg))

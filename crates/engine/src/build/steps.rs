@@ -489,7 +489,10 @@ impl<'a> Builder<'a> {
             }
             Ins::Shell(v) => {
                 if v.is_empty() {
-                    return Err(Error::Invalid(format!("line {}: {}: SHELL needs a JSON array of at least one word", step.line, step.text)));
+                    return Err(Error::Invalid(format!(
+                        "line {}: {}: SHELL needs a JSON array of at least one word",
+                        step.line, step.text
+                    )));
                 }
                 // As buildah: RUN steps of this build use it in either format;
                 // an OCI config has no field for it.
@@ -523,7 +526,10 @@ impl<'a> Builder<'a> {
             Ins::Onbuild(t) => {
                 let trigger = sangja_build::parse::parse_instruction(t)?;
                 if matches!(trigger.ins, Ins::Maintainer(_)) {
-                    return Err(Error::Invalid(format!("line {}: {}: MAINTAINER isn't allowed as an ONBUILD trigger", step.line, step.text)));
+                    return Err(Error::Invalid(format!(
+                        "line {}: {}: MAINTAINER isn't allowed as an ONBUILD trigger",
+                        step.line, step.text
+                    )));
                 }
                 if !self.req.docker_format {
                     (self.events)(BuildEvent::Warning(format!(
@@ -733,7 +739,8 @@ impl<'a> Builder<'a> {
     ) -> Result<bool> {
         let kw = if add { "ADD" } else { "COPY" };
         for f in flags {
-            if !matches!(f.name.as_str(), "from" | "chown" | "chmod" | "link") && !(add && f.name == "checksum") {
+            let allowed = matches!(f.name.as_str(), "from" | "chown" | "chmod" | "link") || (add && f.name == "checksum");
+            if !allowed {
                 return Err(refused(step, &format!("{kw} --{}", f.name)));
             }
         }
