@@ -998,9 +998,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l force-rm -d 'Remove the steps\' containers even after a failure (always done)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l ignorefile -d 'The ignore file (default .containerignore, then .dockerignore, in the context)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l tls-verify -d 'Require HTTPS for pulls (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-from -d 'Remote cache sources (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-to -d 'Remote cache destinations (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1013,7 +1013,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers of this build into one (not supported yet: use --squash-all)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image\'s id'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
@@ -2535,9 +2535,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand build" -l rm -d 'Remove th
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l force-rm -d 'Remove the steps\' containers even after a failure (always done)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l ignorefile -d 'The ignore file (default .containerignore, then .dockerignore, in the context)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l tls-verify -d 'Require HTTPS for pulls (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l ssh -d 'SSH agent forwarding (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-from -d 'Remote cache sources (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-to -d 'Remote cache destinations (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2550,7 +2550,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l squash -d 'Squash the layers of this build into one (not supported yet: use --squash-all)'
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s q -l quiet -d 'Print only the image\'s id'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
@@ -2591,9 +2591,9 @@ complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l force-rm -d 'Remove the steps\' containers even after a failure (always done)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ignorefile -d 'The ignore file (default .containerignore, then .dockerignore, in the context)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l tls-verify -d 'Require HTTPS for pulls (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-from -d 'Remote cache sources (not supported yet)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-to -d 'Remote cache destinations (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2606,7 +2606,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers of this build into one (not supported yet: use --squash-all)'
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image\'s id'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'

@@ -51,7 +51,7 @@ pub struct BuildArgs {
     /// The image format: oci or docker.
     #[arg(long, value_name = "FORMAT", default_value = "oci", value_parser = ["oci", "docker"])]
     pub format: String,
-    /// Squash the layers of this build into one (not supported yet: use --squash-all).
+    /// Squash the layers this build makes into one (the base image's stay as they are).
     #[arg(long)]
     pub squash: bool,
     /// Squash all the image's layers into one.
@@ -87,16 +87,16 @@ pub struct BuildArgs {
     /// Require HTTPS for pulls (`--tls-verify=false` allows plain HTTP).
     #[arg(long = "tls-verify", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
     pub tls_verify: Option<bool>,
-    /// SSH agent forwarding (not supported yet).
+    /// SSH agent forwarding to RUN --mount=type=ssh (not supported yet).
     #[arg(long, value_name = "ID")]
     pub ssh: Vec<String>,
-    /// Remote cache sources (not supported yet).
+    /// Cache sources in a registry (not supported yet: the local cache is used).
     #[arg(long = "cache-from", value_name = "IMAGE")]
     pub cache_from: Vec<String>,
-    /// Remote cache destinations (not supported yet).
+    /// Cache destinations in a registry (not supported yet: the local cache is kept).
     #[arg(long = "cache-to", value_name = "IMAGE")]
     pub cache_to: Vec<String>,
-    /// The build context: a folder, or `-` for a tar archive on stdin (default: the current folder).
+    /// The build context: a folder, `-` (a tar archive on stdin), a git repository or an HTTP(S) URL (default: the current folder).
     #[arg(value_name = "CONTEXT")]
     pub context: Option<String>,
 }
@@ -121,14 +121,21 @@ fn key_value(s: &str) -> (String, String) {
 
 impl BuildArgs {
     fn request(&self) -> Result<BuildRequest> {
-        if self.squash {
-            return Err(not_yet("--squash", ": --squash-all squashes every layer into one"));
+        if self.squash && self.squash_all {
+            return Err(Error::Invalid("--squash and --squash-all cannot be used together: choose one".into()));
         }
         if !self.ssh.is_empty() {
-            return Err(not_yet("--ssh", ""));
+            return Err(not_yet(
+                "--ssh",
+                ": it forwards an ssh-agent socket or keys into RUN --mount=type=ssh, which sangja's RUN steps do not mount yet; \
+                 use --secret id=ID,src=FILE with RUN --mount=type=secret for a key file",
+            ));
         }
         if !self.cache_from.is_empty() || !self.cache_to.is_empty() {
-            return Err(not_yet("--cache-from/--cache-to", ": the local cache is used (--layers)"));
+            return Err(not_yet(
+                "--cache-from/--cache-to",
+                ": they keep the build cache in a registry; sangja keeps it in the local store (--layers), which a rebuild on this machine uses",
+            ));
         }
         let mut build_args = BTreeMap::new();
         for f in &self.build_arg_files {
@@ -178,9 +185,6 @@ impl BuildArgs {
             secrets.insert(id, src);
         }
         let context_arg = self.context.clone().unwrap_or_else(|| ".".into());
-        if context_arg.contains("://") || context_arg.starts_with("git@") {
-            return Err(not_yet("a URL as the build context", ": clone or download it and give the folder"));
-        }
         let (containerfile, containerfile_name) = match self.file.as_deref() {
             Some("-") if context_arg == "-" => {
                 return Err(Error::Invalid("-f - and a context of - cannot both read stdin: give one of them as a file".into()))
@@ -199,11 +203,7 @@ impl BuildArgs {
             }
             None => (None, None),
         };
-        let context = if context_arg == "-" {
-            ContextSource::Tar(Box::new(std::io::stdin()))
-        } else {
-            ContextSource::Dir(PathBuf::from(&context_arg))
-        };
+        let context = ContextSource::from_arg(&context_arg, || Box::new(std::io::stdin()));
         Ok(BuildRequest {
             containerfile,
             containerfile_name,
@@ -220,6 +220,7 @@ impl BuildArgs {
             labels: self.labels.iter().map(|l| key_value(l)).collect(),
             annotations: self.annotations.iter().map(|l| key_value(l)).collect(),
             docker_format: self.format == "docker",
+            squash: self.squash,
             squash_all: self.squash_all,
             network: self.network.clone(),
             volumes: engine_volumes::parse_requests(&self.volumes, &[], &[])?,

@@ -195,7 +195,8 @@ both! {
         assert!(s.ok(&["ps", "-a", "-q"]).stdout.trim().is_empty(), "the step's container is gone");
         let f = ctx.join("Missing").display().to_string();
         build(s, &ctx, &["-f", &f]).code(125).stderr_has("missing.txt");
-        build(s, &ctx, &["--squash"]).code(125).stderr_has("--squash");
+        build(s, &ctx, &["--ssh", "default"]).code(125).stderr_has("--ssh");
+        build(s, &ctx, &["--squash", "--squash-all"]).code(125).stderr_has("--squash");
         build(s, &ctx, &["--platform", "linux/s390x"]).code(125).stderr_has("platform");
     }
 }
@@ -321,5 +322,328 @@ both! {
         assert_eq!(s.ok(&["run", "--rm", "--entrypoint", "", "build-heredoc", "cat", "/cc"]).stdout, "2\n");
         // Without the secret, the step's optional mount is simply absent and cat fails with its own code.
         build(s, &ctx, &["-t", "build-heredoc", "--no-cache"]).code(1);
+    }
+}
+
+/// The config blob of image `id` in this test's store, as written.
+fn config_blob(s: &Sangja, id: &str) -> Json {
+    let p = s.root.join("blobs").join("sha256").join(id);
+    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+const DOCKER_ONLY: &str = r#"FROM 127.0.0.1:5000/busybox
+SHELL ["/bin/sh", "-xc"]
+RUN echo hi > /ran
+HEALTHCHECK --interval=5s --timeout=3s --start-period=1s --retries=4 CMD wget -q localhost || exit 1
+ONBUILD RUN echo onbuild > /ob
+STOPSIGNAL SIGUSR1
+CMD echo cmd
+"#;
+
+fn docker_only_context(s: &Sangja) -> PathBuf {
+    context(
+        s,
+        "dockeronly",
+        &[
+            ("Containerfile", DOCKER_ONLY),
+            ("Child", "FROM localhost/build-hc-docker\nRUN test -f /ob && echo child > /child\nHEALTHCHECK NONE\n"),
+        ],
+    )
+}
+
+both! {
+    /// SHELL, HEALTHCHECK, ONBUILD and STOPSIGNAL: with --format docker the
+    /// config has Healthcheck (docker's nanoseconds), OnBuild and Shell, as
+    /// podman writes them; with --format oci (the default) it has none of
+    /// them and a warning says so, but SHELL still runs the RUN steps; an
+    /// image FROM one with ONBUILD runs the triggers first and does not
+    /// carry them on; HEALTHCHECK NONE turns the base's off.
+    fn build_docker_config_onbuild(s) {
+        let ctx = docker_only_context(s);
+        let out = build(s, &ctx, &["-t", "build-hc-docker", "--format", "docker"]).ok();
+        assert!(out.stderr.contains("+ echo hi"), "SHELL -xc runs the RUN step: {out:?}");
+        let c = config_blob(s, &last_line(&out));
+        let cfg = &c["config"];
+        assert_eq!(cfg["Healthcheck"], serde_json::json!({
+            "Test": ["CMD-SHELL", "wget -q localhost || exit 1"],
+            "Interval": 5_000_000_000i64, "Timeout": 3_000_000_000i64, "StartPeriod": 1_000_000_000i64, "Retries": 4
+        }), "{c:?}");
+        assert_eq!(cfg["OnBuild"].strings(), ["RUN echo onbuild > /ob"]);
+        assert_eq!(cfg["Shell"].strings(), ["/bin/sh", "-xc"]);
+        assert_eq!(cfg["StopSignal"].as_str(), Some("SIGUSR1"));
+        // As podman: shell-form CMD is /bin/sh -c whatever SHELL says.
+        assert_eq!(cfg["Cmd"].strings(), ["/bin/sh", "-c", "echo cmd"]);
+
+        let oci = build(s, &ctx, &["-t", "build-hc-oci", "--no-cache"]).ok();
+        assert!(oci.stderr.contains("HEALTHCHECK is not supported for OCI image format"), "{oci:?}");
+        assert!(oci.stderr.contains("ONBUILD is not supported for OCI image format, RUN echo onbuild > /ob will be ignored"), "{oci:?}");
+        assert!(oci.stderr.contains("+ echo hi"), "{oci:?}");
+        let c = config_blob(s, &last_line(&oci));
+        for key in ["Healthcheck", "OnBuild", "Shell"] {
+            assert!(c["config"].get(key).is_none(), "no {key} in an OCI config: {c:?}");
+        }
+        assert_eq!(c["config"]["StopSignal"].as_str(), Some("SIGUSR1"));
+
+        let f = ctx.join("Child").display().to_string();
+        let child = build(s, &ctx, &["-f", &f, "-t", "build-hc-child", "--format", "docker"]).ok();
+        assert!(child.stdout.contains("STEP 1/3: FROM localhost/build-hc-docker\n"), "{child:?}");
+        assert!(child.stdout.contains("STEP 2/4: RUN echo onbuild > /ob\n"), "{child:?}");
+        assert!(child.stdout.contains("STEP 4/4: HEALTHCHECK NONE\n"), "{child:?}");
+        let c = config_blob(s, &last_line(&child));
+        assert_eq!(c["config"]["Healthcheck"], serde_json::json!({"Test": ["NONE"]}), "{c:?}");
+        assert!(c["config"].get("OnBuild").is_none(), "triggers are not carried on: {c:?}");
+        assert_eq!(c["config"]["Shell"].strings(), ["/bin/sh", "-xc"], "SHELL is inherited");
+        assert_eq!(s.ok(&["run", "--rm", "build-hc-child", "cat", "/ob", "/child"]).stdout, "onbuild\nchild\n");
+    }
+}
+
+/// The docker-format config, ONBUILD triggers and --squash against
+/// `podman build` (root, its own storage): Healthcheck, OnBuild, Shell,
+/// StopSignal and Cmd equal; --squash's layers and history flags equal.
+#[test]
+fn build_config_and_squash_match_podman() {
+    let Some(s) = Sangja::root("build_config_and_squash_match_podman") else { return };
+    let ctx = docker_only_context(&s);
+    std::fs::write(ctx.join("Squash"), SQUASH).unwrap();
+    let c = ctx.display().to_string();
+    let pid = std::process::id();
+    let raw_podman_config = |tag: &str| -> Json {
+        let o = std::process::Command::new("skopeo")
+            .args(["inspect", "--config", "--raw", &format!("containers-storage:{tag}")])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "skopeo: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let base = "localhost/build-hc-docker".to_string();
+    let p = podman(&["build", "-q", "--tls-verify=false", "--format", "docker", "-t", &base, &c]);
+    assert!(p.status.success(), "podman build: {}", String::from_utf8_lossy(&p.stderr));
+    let sid = last_line(&build(&s, &ctx, &["-q", "-t", &base, "--format", "docker"]).ok());
+    let child = format!("localhost/build2-child-{pid}");
+    let f = ctx.join("Child").display().to_string();
+    let p = podman(&["build", "-q", "--format", "docker", "-f", &f, "-t", &child, &c]);
+    assert!(p.status.success(), "podman build: {}", String::from_utf8_lossy(&p.stderr));
+    let cid = last_line(&build(&s, &ctx, &["-q", "-f", &f, "-t", &child, "--format", "docker"]).ok());
+    for (tag, id) in [(&base, &sid), (&child, &cid)] {
+        let (pc, sc) = (raw_podman_config(tag), config_blob(&s, id));
+        for key in ["Healthcheck", "StopSignal"] {
+            assert_eq!(sc["config"][key], pc["config"][key], "{tag}: config.{key}");
+        }
+        // podman writes empty lists where sangja leaves the key out.
+        for key in ["Shell", "Cmd", "Entrypoint", "Env"] {
+            assert_eq!(sc["config"][key].strings(), pc["config"][key].strings(), "{tag}: config.{key}");
+        }
+        // podman writes "OnBuild": [] once triggers ran; sangja leaves the key out.
+        let onbuild = |v: &Json| v["config"]["OnBuild"].strings();
+        assert_eq!(onbuild(&sc), onbuild(&pc), "{tag}: config.OnBuild");
+        let flags = |v: &Json| v["history"].items().iter().map(|h| h["empty_layer"].as_bool().unwrap_or(false)).collect::<Vec<_>>();
+        assert_eq!(flags(&sc), flags(&pc), "{tag}: history");
+    }
+
+    let sq = format!("localhost/build2-squash-{pid}");
+    let f = ctx.join("Squash").display().to_string();
+    let p = podman(&["build", "-q", "--squash", "--tls-verify=false", "-f", &f, "-t", &sq, &c]);
+    assert!(p.status.success(), "podman build: {}", String::from_utf8_lossy(&p.stderr));
+    let id = last_line(&build(&s, &ctx, &["-q", "--squash", "-f", &f, "-t", &sq]).ok());
+    let (pc, sc) = (raw_podman_config(&sq), config_blob(&s, &id));
+    assert_eq!(sc["rootfs"]["diff_ids"].items().len(), pc["rootfs"]["diff_ids"].items().len(), "--squash: one new layer on the base's");
+    assert_eq!(sc["rootfs"]["diff_ids"].items()[0], pc["rootfs"]["diff_ids"].items()[0], "the base layer is kept as is");
+    let flags = |v: &Json| v["history"].items().iter().map(|h| h["empty_layer"].as_bool().unwrap_or(false)).collect::<Vec<_>>();
+    assert_eq!(flags(&sc), flags(&pc), "--squash: history flags");
+    for t in [&base, &child, &sq] {
+        podman(&["rmi", "-f", t]);
+    }
+}
+
+const SQUASH: &str = "FROM 127.0.0.1:5000/busybox\nRUN echo a > /a && rm /etc/os-release\nRUN echo b > /b\nENV X=1\n";
+
+both! {
+    /// --squash: the new layers as one on the base's (a file the base had
+    /// and a step removed stays removed); --squash-all: one layer in all.
+    fn build_squash(s) {
+        let ctx = context(s, "squash", &[("Containerfile", SQUASH)]);
+        let layers = |tag: &str| s.ok(&["image", "inspect", tag]).json()[0].path("RootFS.Layers").items().len();
+        build(s, &ctx, &["-t", "build-plain"]).ok();
+        assert_eq!(layers("build-plain"), 3);
+        build(s, &ctx, &["-t", "build-squash", "--squash"]).ok();
+        assert_eq!(layers("build-squash"), 2);
+        let h = s.ok(&["image", "inspect", "--format", "{{json .History}}", "build-squash"]).json();
+        let flags: Vec<bool> = h.items().iter().map(|e| e["empty_layer"].as_bool().unwrap_or(false)).collect();
+        assert_eq!(flags, [false, true, true, false], "{h:?}");
+        build(s, &ctx, &["-t", "build-squash-all", "--squash-all"]).ok();
+        assert_eq!(layers("build-squash-all"), 1);
+        for tag in ["build-plain", "build-squash", "build-squash-all"] {
+            let out = s.ok(&["run", "--rm", tag, "sh", "-c", "cat /a /b; test -e /etc/os-release && echo still; echo $X; ls /bin/busybox"]);
+            assert_eq!(out.stdout, "a\nb\n1\n/bin/busybox\n", "{tag}: {out:?}");
+        }
+    }
+}
+
+both! {
+    /// RUN heredocs (the body as the script, and as a command's here-document
+    /// expanded by the step's shell with its ARGs) and COPY heredocs (named by
+    /// the delimiter, expanded unless quoted, --chmod). podman 4.3's buildah
+    /// (1.28) has no heredocs ("Unknown instruction"), so these are checked
+    /// against docker's documented results, not podman's.
+    fn build_heredocs(s) {
+        let cf = "FROM 127.0.0.1:5000/busybox\nARG WHO=world\nRUN cat <<EOF > /f\nhello $WHO\nEOF\nRUN <<EOF\necho script > /s\nEOF\nCOPY <<EOF /g\ncopied ${WHO}\nEOF\nCOPY --chmod=755 <<a.sh <<\"b.txt\" /dir/\necho a $WHO\na.sh\nb $WHO\nb.txt\nCMD [\"cat\", \"/f\", \"/s\", \"/g\", \"/dir/a.sh\", \"/dir/b.txt\"]\n";
+        let ctx = context(s, "heredocs", &[("Containerfile", cf)]);
+        build(s, &ctx, &["-t", "build-heredocs"]).ok();
+        assert_eq!(s.ok(&["run", "--rm", "build-heredocs"]).stdout, "hello world\nscript\ncopied world\necho a world\nb $WHO\n");
+        assert_eq!(s.ok(&["run", "--rm", "build-heredocs", "stat", "-c", "%a %u", "/dir/a.sh", "/g"]).stdout, "755 0\n644 0\n");
+        // Unchanged: every step hits; a changed heredoc busts its step.
+        let again = build(s, &ctx, &["-t", "build-heredocs"]).ok();
+        assert_eq!(hits(&again), 6, "{again:?}");
+        std::fs::write(ctx.join("Containerfile"), cf.replace("copied", "COPIED")).unwrap();
+        let changed = build(s, &ctx, &["-t", "build-heredocs"]).ok();
+        assert_eq!(hits(&changed), 3, "{changed:?}");
+        assert_eq!(s.ok(&["run", "--rm", "build-heredocs", "cat", "/g"]).stdout, "COPIED world\n");
+    }
+}
+
+/// A `python3 -m http.server` on 127.0.0.1 serving `dir`, killed on drop.
+struct HttpServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl HttpServer {
+    fn start(dir: &Path) -> HttpServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 is on the test machine");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        HttpServer { child, port }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+both! {
+    /// Contexts from elsewhere: a tar archive and a Containerfile alone at an
+    /// HTTP URL, a git repository (file://, #branch:folder); ADD of a URL
+    /// downloads the file (not unpacked, mode 600, mtime from Last-Modified)
+    /// and --checksum must match.
+    fn build_remote_contexts(s) {
+        let served = s.dir.join("served");
+        std::fs::create_dir_all(&served).unwrap();
+        let mut tar = tar::Builder::new(Vec::new());
+        for (p, content) in [("Containerfile", "FROM 127.0.0.1:5000/busybox\nCOPY file /file\nCMD [\"cat\", \"/file\"]\n"), ("file", "from the tar\n")] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(content.len() as u64);
+            h.set_mode(0o644);
+            tar.append_data(&mut h, p, content.as_bytes()).unwrap();
+        }
+        std::fs::write(served.join("ctx.tar"), tar.into_inner().unwrap()).unwrap();
+        std::fs::write(served.join("data.tar"), b"not really a tar\n").unwrap();
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+        std::fs::File::options().write(true).open(served.join("data.tar")).unwrap().set_modified(old).unwrap();
+        let server = HttpServer::start(&served);
+        let url = |p: &str| format!("http://127.0.0.1:{}/{p}", server.port);
+        std::fs::write(served.join("Containerfile.add"), format!("FROM 127.0.0.1:5000/busybox\nADD {} /d/\n", url("data.tar"))).unwrap();
+        let sum = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(b"not really a tar\n"))
+        };
+        std::fs::write(served.join("Containerfile.ok"), format!("FROM 127.0.0.1:5000/busybox\nADD --checksum=sha256:{sum} {} /c\n", url("data.tar"))).unwrap();
+        std::fs::write(served.join("Containerfile.bad"), format!("FROM 127.0.0.1:5000/busybox\nADD --checksum=sha256:{} {} /c\n", "0".repeat(64), url("data.tar"))).unwrap();
+
+        s.ok(&["build", "--tls-verify=false", "-q", "-t", "build-url-tar", &url("ctx.tar")]);
+        assert_eq!(s.ok(&["run", "--rm", "build-url-tar"]).stdout, "from the tar\n");
+        s.ok(&["build", "--tls-verify=false", "-q", "-t", "build-url-add", &url("Containerfile.add")]);
+        let out = s.ok(&["run", "--rm", "build-url-add", "stat", "-c", "%n %a %Y %s", "/d/data.tar"]);
+        assert_eq!(out.stdout, "/d/data.tar 600 1600000000 17\n", "{out:?}");
+        s.ok(&["build", "--tls-verify=false", "-q", "-t", "build-url-sum", &url("Containerfile.ok")]);
+        s.run(&["build", "--tls-verify=false", "-q", &url("Containerfile.bad")]).code(125).stderr_has("does not match");
+        drop(server);
+
+        // A git repository, as file://PATH.git and with #branch:folder.
+        let src = context(s, "gitsrc", &[
+            ("Containerfile", "FROM 127.0.0.1:5000/busybox\nCOPY f /f\nCMD [\"cat\", \"/f\"]\n"),
+            ("f", "top\n"),
+            ("sub/Containerfile", "FROM 127.0.0.1:5000/busybox\nCOPY g /g\nCMD [\"cat\", \"/g\"]\n"),
+            ("sub/g", "sub\n"),
+        ]);
+        let git = |dir: &Path, args: &[&str]| {
+            let o = std::process::Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
+            assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        };
+        git(&src, &["init", "-q", "-b", "main"]);
+        git(&src, &["add", "."]);
+        git(&src, &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c"]);
+        let bare = s.dir.join("repo.git");
+        git(&s.dir, &["clone", "-q", "--bare", src.to_str().unwrap(), bare.to_str().unwrap()]);
+        if let crate::util::Mode::Rootless { user, .. } = &s.mode {
+            let o = std::process::Command::new("chown").args(["-R", &format!("{}:{}", user.uid, user.gid)]).arg(&bare).output().unwrap();
+            assert!(o.status.success());
+        }
+        let repo = format!("file://{}", bare.display());
+        s.ok(&["build", "--tls-verify=false", "-q", "-t", "build-git", &repo]);
+        assert_eq!(s.ok(&["run", "--rm", "build-git"]).stdout, "top\n");
+        s.ok(&["build", "--tls-verify=false", "-q", "-t", "build-git-sub", &format!("{repo}#main:sub")]);
+        assert_eq!(s.ok(&["run", "--rm", "build-git-sub"]).stdout, "sub\n");
+        assert!(s.tmp_entries().is_empty(), "the clones and downloads are gone: {:?} {:?}", s.tmp_entries(), entries(&s.root.join("tmp/build")));
+    }
+}
+
+/// The build cache's entries (path, layer digests).
+fn cache_entries(s: &Sangja) -> Vec<(PathBuf, Vec<String>)> {
+    let dir = s.root.join("build-cache");
+    entries(&dir)
+        .into_iter()
+        .map(|n| {
+            let p = dir.join(n);
+            let v: Json = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            let layers = v["layers"].strings();
+            (p, layers)
+        })
+        .collect()
+}
+
+both! {
+    /// The build cache does not outlive its layers: after an rmi took them,
+    /// `system check` reports the dead entries and the next build sweeps
+    /// them; `image prune` empties the cache and removes the layers only
+    /// it kept.
+    fn build_cache_sweep_and_prune(s) {
+        let ctx = context(s, "sweep", &[
+            ("Containerfile", "FROM 127.0.0.1:5000/busybox AS one\nRUN echo one > /one\n\nFROM 127.0.0.1:5000/busybox\nCOPY --from=one /one /one\nRUN echo two > /two\n"),
+            ("Other", "FROM 127.0.0.1:5000/busybox\nENV A=1\n"),
+        ]);
+        build(s, &ctx, &["-t", "build-sweep"]).ok();
+        let before = cache_entries(s);
+        assert!(before.len() >= 3, "{before:?}");
+        let live = |e: &(PathBuf, Vec<String>)| e.1.iter().all(|d| s.layers_dir().join(d.trim_start_matches("sha256:")).exists());
+        assert!(before.iter().all(live));
+        s.ok(&["rmi", "build-sweep"]);
+        let dead = cache_entries(s).iter().filter(|e| !live(e)).count();
+        assert!(dead >= 2, "the final stage's RUN and COPY entries lost their layers");
+        let check = s.run(&["system", "check"]);
+        assert!(format!("{}{}", check.stdout, check.stderr).contains("build-cache"), "{check:?}");
+        let f = ctx.join("Other").display().to_string();
+        build(s, &ctx, &["-f", &f, "-t", "build-sweep-other"]).ok();
+        let after = cache_entries(s);
+        assert!(after.iter().all(live), "the next build swept the dead entries: {after:?}");
+        s.ok(&["system", "check"]);
+
+        s.ok(&["image", "prune", "-f"]);
+        assert!(cache_entries(s).is_empty());
+        let v = s.ok(&["image", "inspect", "build-sweep-other"]).json();
+        assert_eq!(s.layer_entries().len(), v[0].path("RootFS.Layers").items().len(), "only the image's layers are left: {:?}", s.layer_entries());
     }
 }

@@ -184,6 +184,44 @@ pub fn expand_word(word: &str, escape: char, lookup: Lookup) -> Result<String> {
     Ok(l.words(false)?.concat())
 }
 
+/// Expands the variables of a text as a shell expands an unquoted heredoc
+/// (`COPY <<EOF`): `$VAR`, `${VAR}` and the `${VAR:-x}` forms replaced,
+/// `\$` a literal dollar, quotes and other characters kept as they are.
+pub fn expand_text(text: &str, lookup: Lookup) -> Result<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && chars.get(i + 1) == Some(&'$') {
+            out.push('$');
+            i += 2;
+        } else if c == '$' && chars.get(i + 1) == Some(&'{') {
+            let Some(end) = chars[i..].iter().position(|c| *c == '}') else {
+                out.push(c);
+                i += 1;
+                continue;
+            };
+            let inner: String = chars[i..=i + end].iter().collect();
+            // The braced form through the word lexer, in single quotes' absence.
+            out.push_str(&expand_word(&format!("\"{inner}\""), '\\', lookup)?);
+            i += end + 1;
+        } else if c == '$' && chars.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') {
+            let mut j = i + 1;
+            while chars.get(j).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                j += 1;
+            }
+            let name: String = chars[i + 1..j].iter().collect();
+            out.push_str(&lookup(&name).unwrap_or_default());
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
 /// Expands and splits at unquoted whitespace (EXPOSE, VOLUME, shell-form lists).
 pub fn expand_words(s: &str, escape: char, lookup: Lookup) -> Result<Vec<String>> {
     let mut l = Lexer { chars: s.chars().collect(), pos: 0, escape, lookup };
@@ -296,5 +334,16 @@ mod tests {
         let legacy = key_values("X hello  world", '\\', &env, "ENV").unwrap();
         assert_eq!(legacy, [("X".to_string(), "hello  world".to_string())]);
         assert!(key_values("X=1 junk", '\\', &env, "ENV").is_err());
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn heredoc_text() {
+        let look = |n: &str| (n == "A").then(|| "1".to_string());
+        assert_eq!(expand_text("a=$A \"${A}\" '${B:-x}' \\$A $$ end\n", &look).unwrap(), "a=1 \"1\" 'x' $A $$ end\n");
     }
 }

@@ -48,7 +48,8 @@ pub enum Ins {
         flags: Vec<Flag>,
         srcs: Vec<String>,
         dest: String,
-        heredoc_src: bool,
+        /// `COPY <<NAME /dest`: each heredoc source's name (its delimiter) and body.
+        heredocs: Vec<(String, Heredoc)>,
     },
     /// `NAME[=default] ...` as written.
     Arg(String),
@@ -212,8 +213,8 @@ pub fn join_lines(raw: &str, escape: char) -> String {
 fn convert(i: &pd::Instruction<'_>, text: &str, escape: char) -> Result<Ins> {
     use pd::Instruction as I;
     Ok(match i {
-        I::Add(x) => copy(true, &x.options, &x.src, &x.dest),
-        I::Copy(x) => copy(false, &x.options, &x.src, &x.dest),
+        I::Add(x) => copy(true, &x.options, &x.src, &x.dest, text),
+        I::Copy(x) => copy(false, &x.options, &x.src, &x.dest, text),
         I::Arg(x) => Ins::Arg(join_lines(&x.arguments.value, escape)),
         I::Cmd(x) => Ins::Cmd(cmd(&x.arguments, escape)),
         I::Entrypoint(x) => Ins::Entrypoint(cmd(&x.arguments, escape)),
@@ -247,24 +248,108 @@ fn convert(i: &pd::Instruction<'_>, text: &str, escape: char) -> Result<Ins> {
     })
 }
 
-fn copy(add: bool, opts: &[pd::Flag<'_>], src: &[pd::Source<'_>], dest: &pd::UnescapedString<'_>) -> Ins {
-    let mut heredoc_src = false;
-    let srcs = src
-        .iter()
-        .map(|x| match x {
-            pd::Source::Path(p) => s(p),
+/// The heredoc delimiters (`<<EOF`, `<<-"EOF"`) on an instruction's first line, in order.
+fn heredoc_names(first_line: &str) -> Vec<String> {
+    first_line
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("<<"))
+        .map(|w| w.trim_start_matches('-').replace(['"', '\''], ""))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn copy(add: bool, opts: &[pd::Flag<'_>], src: &[pd::Source<'_>], dest: &pd::UnescapedString<'_>, text: &str) -> Ins {
+    let mut names = heredoc_names(text.lines().next().unwrap_or("")).into_iter();
+    let mut srcs = Vec::new();
+    let mut heredocs = Vec::new();
+    for x in src {
+        match x {
+            pd::Source::Path(p) => srcs.push(s(p)),
             pd::Source::HereDoc(h) => {
-                heredoc_src = true;
-                h.value.to_string()
+                let name = names.next().unwrap_or_else(|| format!("heredoc-{}", heredocs.len()));
+                heredocs.push((name, Heredoc { expand: h.expand, content: h.value.to_string() }));
             }
-            _ => String::new(),
-        })
-        .collect();
-    Ins::Copy { add, flags: flags(opts), srcs, dest: s(dest), heredoc_src }
+            _ => {}
+        }
+    }
+    Ins::Copy { add, flags: flags(opts), srcs, dest: s(dest), heredocs }
+}
+
+/// RUN heredocs that do not start the command (`RUN cat <<EOF > /f`), which
+/// parse-dockerfile does not read: their bodies are blanked out of the text
+/// it parses (line numbers kept) and the instruction's shell script becomes
+/// the command line followed by the bodies and their delimiters, as
+/// BuildKit hands it to the shell (which expands an unquoted heredoc with
+/// the step's environment, the ARGs and ENVs). Returns the text to parse
+/// and, by the 1-based line the instruction starts on, the lines to append.
+fn split_run_heredocs(text: &str, escape: char) -> (String, std::collections::HashMap<usize, String>) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut bodies = std::collections::HashMap::new();
+    let mut start = 0;
+    let mut continued = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if !continued {
+            start = i;
+        }
+        let t = lines[start].trim_start();
+        let is_run =
+            t.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("run")) && t.get(3..).is_some_and(|r| r.starts_with(char::is_whitespace));
+        continued = line.trim_end().ends_with(escape);
+        out.push(line.to_string());
+        i += 1;
+        if !is_run || continued {
+            continue;
+        }
+        // The words after RUN and its --flags: a heredoc first is parse-dockerfile's.
+        let args: Vec<&str> = {
+            let joined: Vec<&str> = lines[start..i].iter().flat_map(|l| l.split_whitespace()).collect();
+            joined.into_iter().skip(1).skip_while(|w| w.starts_with("--")).collect()
+        };
+        let names = heredoc_names(line);
+        if args.is_empty() || names.is_empty() || line.contains("<<<") {
+            continue;
+        }
+        if args[0].starts_with("<<") {
+            // parse-dockerfile's: its body passes through untouched.
+            let name = &names[0];
+            while i < lines.len() {
+                out.push(lines[i].to_string());
+                i += 1;
+                if lines[i - 1].trim_start_matches('\t') == name {
+                    break;
+                }
+            }
+            continue;
+        }
+        let strip: Vec<bool> = line.split_whitespace().filter_map(|w| w.strip_prefix("<<")).map(|w| w.starts_with('-')).collect();
+        let mut script = Vec::new();
+        for (n, name) in names.iter().enumerate() {
+            while i < lines.len() {
+                let body = lines[i];
+                out.push(String::new());
+                i += 1;
+                script.push(body.to_string());
+                let cmp = if strip.get(n).copied().unwrap_or(false) { body.trim_start_matches('\t') } else { body };
+                if cmp == name {
+                    break;
+                }
+            }
+        }
+        bodies.insert(start + 1, script.join("\n"));
+    }
+    (out.join("\n"), bodies)
 }
 
 /// Parses a Containerfile.
-pub fn parse(text: &str) -> Result<Containerfile> {
+pub fn parse(original: &str) -> Result<Containerfile> {
+    let pre = pd::parse(original).ok();
+    let escape0 = pre.as_ref().and_then(|f| f.parser_directives.escape.as_ref().map(|d| d.value.value)).unwrap_or('\\');
+    drop(pre);
+    let (text, run_bodies) = split_run_heredocs(original, escape0);
+    let text = text.as_str();
     let file = pd::parse(text).map_err(|e| Error::Invalid(format!("parsing the Containerfile: {e}")))?;
     let escape = file.parser_directives.escape.as_ref().map(|d| d.value.value).unwrap_or('\\');
     let syntax = file.parser_directives.syntax.as_ref().map(|d| d.value.value.to_string());
@@ -294,7 +379,12 @@ pub fn parse(text: &str) -> Result<Containerfile> {
             });
             continue;
         }
-        let step = Step { ins: convert(i, &t, escape)?, text: t, line: line_of(n) };
+        let mut ins = convert(i, &t, escape)?;
+        if let (Ins::Run { cmd: Cmd::Shell(c), .. }, Some(body)) = (&mut ins, run_bodies.get(&line_of(n))) {
+            c.push('\n');
+            c.push_str(body);
+        }
+        let step = Step { ins, text: t, line: line_of(n) };
         match out.stages.last_mut() {
             Some(stage) => stage.steps.push(step),
             None => out.global_args.push(step),
@@ -376,6 +466,43 @@ mod heredoc_tests {
                 // The crate gives what follows the delimiter on its line as the command.
                 assert_eq!(cmd, &Cmd::Shell(String::new()));
                 assert_eq!(heredocs[0].content, "echo heredoc > /h\necho two >> /h\n");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod heredoc_more_tests {
+    use super::*;
+
+    #[test]
+    fn run_heredoc_after_the_command() {
+        let f = parse("FROM scratch\nRUN cat <<EOF > /f && cat <<-'B' > /g\nhello $HOME\nEOF\n\tb\n\tB\nRUN echo next\n").unwrap();
+        let steps = &f.stages[0].steps;
+        assert_eq!(steps.len(), 2);
+        assert_eq!(
+            steps[0].ins,
+            Ins::Run {
+                flags: vec![],
+                cmd: Cmd::Shell("cat <<EOF > /f && cat <<-'B' > /g\nhello $HOME\nEOF\n\tb\n\tB".into()),
+                heredocs: vec![]
+            }
+        );
+        assert_eq!(steps[1].line, 7);
+    }
+
+    #[test]
+    fn copy_heredoc_names() {
+        let f = parse("FROM scratch\nCOPY <<one.txt <<\"two\" /dst/\nfirst $X\none.txt\nsecond\ntwo\n").unwrap();
+        match &f.stages[0].steps[0].ins {
+            Ins::Copy { srcs, heredocs, dest, .. } => {
+                assert!(srcs.is_empty());
+                assert_eq!(dest, "/dst/");
+                assert_eq!(heredocs[0].0, "one.txt");
+                assert_eq!(heredocs[0].1, Heredoc { expand: true, content: "first $X\n".into() });
+                assert_eq!(heredocs[1].0, "two");
+                assert!(!heredocs[1].1.expand);
             }
             other => panic!("{other:?}"),
         }

@@ -325,6 +325,16 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
         }
     }
 
+    // Build-cache entries that can never hit again (build/cache.rs).
+    for p in crate::build::stale_cache_entries(engine) {
+        out.push(finding(
+            Kind::Leftover,
+            p.display().to_string(),
+            vec!["a build-cache entry whose layers are gone (or unreadable)".into()],
+            Action::RemovePath(p),
+        ));
+    }
+
     // Image records (read first: they say which blobs and layers are used).
     let images_dir = paths.images_dir();
     let mut images: Vec<ImageRecord> = Vec::new();
@@ -385,7 +395,10 @@ fn scan(engine: &Engine, req: &CheckRequest) -> Result<(Counts, Vec<Finding>)> {
 
     // Layers.
     let layers_dir = paths.layers_dir();
-    let used_layers: HashSet<&str> = images.iter().flat_map(|i| i.layers.iter().map(String::as_str)).collect();
+    // The build cache's layers are used too (a later build reuses them).
+    let cache_layers = crate::build::cache_layers(engine);
+    let used_layers: HashSet<&str> =
+        images.iter().flat_map(|i| i.layers.iter().map(String::as_str)).chain(cache_layers.iter().map(String::as_str)).collect();
     let mut good_layers: HashSet<String> = HashSet::new();
     for name in crate::paths::entry_names(&layers_dir)? {
         if name.ends_with(".lock") || !is_full_id(&name) {

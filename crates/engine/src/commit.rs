@@ -377,6 +377,9 @@ pub(crate) struct SaveAs {
     pub names: Vec<String>,
     pub docker: bool,
     pub annotations: Vec<(String, String)>,
+    /// Fields added to the config's `config` object (build's docker-only
+    /// Healthcheck, OnBuild, Shell, which an OCI config type has no room for).
+    pub extra_config: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Writes config and manifest blobs and the image record; returns the id.
@@ -390,7 +393,16 @@ pub(crate) fn save_image_as(
 ) -> Result<String> {
     let (manifest_type, config_type) = media_types(how.docker);
     let (names, annotations) = (how.names.clone(), &how.annotations);
-    let config_bytes = serde_json::to_vec(&config).map_err(|e| Error::Runtime(format!("encode the image config: {e}")))?;
+    let encode = |e: serde_json::Error| Error::Runtime(format!("encode the image config: {e}"));
+    let config_bytes = if how.extra_config.is_empty() {
+        serde_json::to_vec(&config).map_err(encode)?
+    } else {
+        let mut v = serde_json::to_value(&config).map_err(encode)?;
+        if let Some(c) = v.get_mut("config").and_then(|c| c.as_object_mut()) {
+            c.extend(how.extra_config.clone());
+        }
+        serde_json::to_vec(&v).map_err(encode)?
+    };
     let id = hex::encode(Sha256::digest(&config_bytes));
     let config_digest = format!("sha256:{id}");
     let mut manifest = serde_json::json!({

@@ -121,6 +121,9 @@ pub fn images(engine: &Engine, req: &ImagePruneRequest) -> Result<Vec<String>> {
             Err(e) => return Err(e),
         }
     }
+    // The build cache goes too, as podman's image prune takes a build's
+    // intermediate images; its layers that no image uses with it.
+    crate::build::prune_cache(engine)?;
     Ok(removed)
 }
 

@@ -175,6 +175,8 @@ pub struct Entry {
 pub struct Plan {
     pub entries: BTreeMap<String, Entry>,
     pub archives: Vec<(PathBuf, String)>,
+    /// Paths the layer removes (`--squash`): `.wh.NAME` entries.
+    pub whiteouts: Vec<String>,
 }
 
 /// --chown and --chmod of a COPY.
@@ -232,6 +234,12 @@ impl Plan {
             }
         }
         Ok(())
+    }
+
+    /// One entry of `tree` (not what a folder holds), its owner kept.
+    pub fn add_one(&mut self, tree: &Tree, rel: &str) -> Result<()> {
+        let Some((host, m)) = tree.entry(rel) else { return Ok(()) };
+        self.add(rel.to_string(), &host, &m, Attrs { keep_owner: true, ..Attrs::default() })
     }
 
     /// Copies the whole of `tree` keeping owners (`--squash-all`).
@@ -325,6 +333,17 @@ impl Plan {
         for (archive, dest) in &self.archives {
             append_archive(&mut b, archive, dest)?;
         }
+        for w in &self.whiteouts {
+            let (dir, name) = w.rsplit_once('/').map(|(d, n)| (format!("{d}/"), n)).unwrap_or((String::new(), w.as_str()));
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_mode(0o644);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_size(0);
+            h.set_mtime(0);
+            b.append_data(&mut h, format!("{dir}.wh.{name}"), std::io::empty()).ctx(|| format!("write the whiteout of {w}"))?;
+        }
         b.into_inner().ctx(|| "finish the layer".to_string())
     }
 }
@@ -412,14 +431,139 @@ pub struct Unpacked(pub PathBuf);
 impl Drop for Unpacked {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
+        // tmp/build/ goes when the last build's folder did (a busy one stays).
+        if let Some(parent) = self.0.parent() {
+            let _ = fs::remove_dir(parent);
+        }
     }
+}
+
+/// The build's temp folders: tmp/build/ctx-PID-RANDOM. Not tmp/rm-*: the
+/// layer store's sweep (run by every pull, a FROM's too) deletes those
+/// whether their process lives or not.
+fn build_tmp(tmp: &Path) -> PathBuf {
+    tmp.join("build")
+}
+
+/// Removes the temp folders of builds whose process is gone (killed).
+pub fn sweep_scratch(tmp: &Path) {
+    let dir = build_tmp(tmp);
+    for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name.split('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+    let _ = fs::remove_dir(&dir);
+}
+
+/// A new temp folder under `tmp`, gone when the value is dropped.
+pub fn scratch_dir(tmp: &Path) -> Result<Unpacked> {
+    Ok(Unpacked(crate::paths::make_temp_dir(&build_tmp(tmp), "ctx")?))
+}
+
+/// Downloads `url` into folder `dir` (`ADD URL`, a URL context): the file
+/// is named by the URL's last path part (`download` when it has none),
+/// mode 0600 and, as docker, the mtime of the server's Last-Modified.
+/// `checksum` (`ADD --checksum=sha256:HEX`) must match. Returns the name
+/// and the file.
+pub fn download(url: &str, dir: &Path, checksum: Option<&str>) -> Result<(String, PathBuf)> {
+    let path_part = url.split(['?', '#']).next().unwrap_or(url);
+    let after_host = path_part.splitn(4, '/').nth(3).unwrap_or("");
+    let name = after_host.rsplit('/').next().filter(|n| !n.is_empty() && *n != "." && *n != "..").unwrap_or("download").to_string();
+    let file = dir.join(&name);
+    let rt = crate::images::registry_runtime()?;
+    let client = sangja_image::token::http_client(false)?;
+    let fetch_err = |e: String| Error::Registry(format!("download {url}: {e}"));
+    let (digest, modified) = rt.block_on(async {
+        let mut resp = client.get(url).send().await.map_err(|e| fetch_err(e.to_string()))?;
+        if !resp.status().is_success() {
+            return Err(fetch_err(format!("the server answered {}", resp.status())));
+        }
+        let modified = resp.headers().get("last-modified").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut out = fs::File::create(&file).path_ctx("create", &file)?;
+        let mut h = Sha256::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| fetch_err(e.to_string()))? {
+            h.update(&chunk);
+            out.write_all(&chunk).path_ctx("write", &file)?;
+        }
+        out.sync_all().path_ctx("write", &file)?;
+        Ok::<_, Error>((format!("sha256:{}", hex::encode(h.finalize())), modified))
+    })?;
+    drop(rt);
+    if let Some(want) = checksum {
+        if want != digest {
+            return Err(Error::Invalid(format!("download {url}: --checksum={want} does not match its digest {digest}")));
+        }
+    }
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).path_ctx("chmod", &file)?;
+    if let Some(t) = modified.and_then(|m| chrono::DateTime::parse_from_rfc2822(&m).ok()) {
+        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(t.timestamp().max(0) as u64);
+        let f = fs::File::options().write(true).open(&file).path_ctx("open", &file)?;
+        f.set_modified(when).path_ctx("set the mtime of", &file)?;
+    }
+    Ok((name, file))
+}
+
+/// A git repository as the build context: `git clone --depth 1` (of the
+/// `#REF` branch or tag when given, `:SUBDIR` after it taken as the
+/// context) into a new folder under `tmp`. Returns the folder and the
+/// context inside it.
+pub fn clone_git(tmp: &Path, url: &str) -> Result<(Unpacked, PathBuf)> {
+    let (repo, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let (git_ref, sub) = fragment.split_once(':').unwrap_or((fragment, ""));
+    let dir = scratch_dir(tmp)?;
+    let dest = dir.0.join("repo");
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(["clone", "--quiet", "--depth", "1", "--recurse-submodules"]);
+    if !git_ref.is_empty() {
+        cmd.args(["--branch", git_ref]);
+    }
+    cmd.arg("--").arg(repo).arg(&dest);
+    cmd.stdin(std::process::Stdio::null()).env("GIT_TERMINAL_PROMPT", "0");
+    let out = cmd.output().map_err(|e| Error::NotFound(format!("cannot run git to clone the build context {url}: {e} (install git)")))?;
+    if !out.status.success() {
+        return Err(Error::Invalid(format!(
+            "git clone of the build context {url} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let sub = ignore::clean(sub);
+    if sub.split('/').any(|c| c == "..") {
+        return Err(Error::Invalid(format!("the build context {url}: the folder {sub:?} leaves the repository")));
+    }
+    let ctx = if sub.is_empty() { dest } else { dest.join(&sub) };
+    if !ctx.is_dir() {
+        return Err(Error::NotFound(format!("the build context {url}: the repository has no folder {sub:?}")));
+    }
+    Ok((dir, ctx))
+}
+
+/// An HTTP(S) URL as the build context: a tar archive (plain, gzip) is
+/// unpacked as the context; anything else is taken as the Containerfile,
+/// with an empty context (as docker and podman). Returns the folder and,
+/// for a Containerfile, its text.
+pub fn fetch_context(tmp: &Path, url: &str) -> Result<(Unpacked, Option<String>)> {
+    let dl = scratch_dir(tmp)?;
+    let (_, file) = download(url, &dl.0, None)?;
+    let mut head = Vec::new();
+    fs::File::open(&file).path_ctx("open", &file)?.take(512).read_to_end(&mut head).path_ctx("read", &file)?;
+    let gz = head.starts_with(&[0x1f, 0x8b]);
+    if gz || (head.len() >= 262 && &head[257..262] == b"ustar") {
+        let u = unpack_context(tmp, fs::File::open(&file).path_ctx("open", &file)?)?;
+        return Ok((u, None));
+    }
+    let text = fs::read_to_string(&file)
+        .map_err(|e| Error::Invalid(format!("the build context {url} is neither a tar archive nor a Containerfile: {e}")))?;
+    Ok((scratch_dir(tmp)?, Some(text)))
 }
 
 /// Unpacks a context tar (plain, gzip) into a new folder under `tmp`.
 pub fn unpack_context(tmp: &Path, input: impl Read) -> Result<Unpacked> {
-    fs::create_dir_all(tmp).path_ctx("create", tmp)?;
-    let dir = crate::paths::make_temp_dir(tmp, "rm-build-context")?;
-    let guard = Unpacked(dir.clone());
+    let guard = scratch_dir(tmp)?;
+    let dir = guard.0.clone();
     let mut buf = std::io::BufReader::new(input);
     let head = std::io::BufRead::fill_buf(&mut buf).ctx(|| "read the build context from stdin".to_string())?.to_vec();
     let reader: Box<dyn Read> =

@@ -31,6 +31,36 @@ pub enum ContextSource {
     Dir(PathBuf),
     /// A tar stream (`build -`, or a Containerfile alone on stdin has no context).
     Tar(Box<dyn std::io::Read>),
+    /// A git repository (`git://`, `https://...git`, `git@host:...`, `github.com/...`;
+    /// `#REF:SUBDIR` as docker): cloned with `git clone --depth 1`.
+    Git(String),
+    /// An HTTP(S) URL: a tar archive of the context, or a Containerfile alone.
+    Url(String),
+}
+
+impl ContextSource {
+    /// What a CONTEXT argument names, as docker and podman read it: `-`
+    /// (stdin), a git repository, an HTTP(S) URL, else a folder.
+    pub fn from_arg(arg: &str, stdin: impl FnOnce() -> Box<dyn std::io::Read>) -> ContextSource {
+        let git_like = arg.starts_with("git://")
+            || arg.starts_with("git@")
+            || arg.starts_with("github.com/")
+            || (arg.contains("://") && (arg.split('#').next().unwrap_or(arg).ends_with(".git") || arg.contains(".git#")));
+        if arg == "-" {
+            ContextSource::Tar(stdin())
+        } else if git_like {
+            let url = if arg.starts_with("github.com/") { format!("https://{arg}") } else { arg.to_string() };
+            ContextSource::Git(url)
+        } else if arg.starts_with("http://") || arg.starts_with("https://") {
+            ContextSource::Url(arg.to_string())
+        } else if let Some(path) =
+            arg.strip_prefix("file://").filter(|p| p.ends_with(".git") || std::path::Path::new(p).join(".git").is_dir())
+        {
+            ContextSource::Git(format!("file://{path}"))
+        } else {
+            ContextSource::Dir(PathBuf::from(arg))
+        }
+    }
 }
 
 /// What the user asked `build` for, flags parsed.
@@ -58,6 +88,8 @@ pub struct BuildRequest {
     pub annotations: Vec<(String, String)>,
     /// `--format docker`.
     pub docker_format: bool,
+    /// `--squash`: the build's new layers as one, on the base's.
+    pub squash: bool,
     pub squash_all: bool,
     /// `--network` for RUN steps.
     pub network: Option<String>,
@@ -97,6 +129,23 @@ pub enum BuildOutcome {
     Built { id: String, names: Vec<String> },
     /// A RUN step exited non-zero: its code and buildah's message. Nothing was saved.
     StepFailed { code: i32, message: String },
+}
+
+/// `image prune` / `system prune`: the build cache's entries and the layers
+/// only they kept; returns how many entries went.
+pub fn prune_cache(engine: &Engine) -> Result<usize> {
+    cache::prune(engine)
+}
+
+/// The build-cache entries that can never hit again (their layers are gone,
+/// or they cannot be read), for `system check`.
+pub fn stale_cache_entries(engine: &Engine) -> Vec<PathBuf> {
+    cache::stale(engine)
+}
+
+/// The layers the build cache names (`system check` does not call them orphans).
+pub fn cache_layers(engine: &Engine) -> std::collections::HashSet<String> {
+    cache::layers_in_use(engine)
 }
 
 /// Which stages the target needs (BuildKit and buildah skip the others).
@@ -157,9 +206,26 @@ pub fn build(
     }
     // The context: a folder, or a tar from stdin unpacked for the build.
     let mut req = req;
+    // Entries whose layers an rmi or a prune took can never hit: they go.
+    let _ = cache::sweep(engine);
+    let tmp = engine.paths.tmp_dir();
+    context::sweep_scratch(&tmp);
     let (root, _unpacked) = match std::mem::replace(&mut req.context, ContextSource::Dir(PathBuf::new())) {
         ContextSource::Tar(r) => {
-            let u = context::unpack_context(&engine.paths.tmp_dir(), r)?;
+            let u = context::unpack_context(&tmp, r)?;
+            (u.0.clone(), Some(u))
+        }
+        ContextSource::Git(url) => {
+            let (u, ctx) = context::clone_git(&tmp, &url)?;
+            (ctx, Some(u))
+        }
+        ContextSource::Url(url) => {
+            let (u, file) = context::fetch_context(&tmp, &url)?;
+            if let Some(text) = file {
+                if req.containerfile.is_none() && req.containerfile_name.is_none() {
+                    req.containerfile = Some(text);
+                }
+            }
             (u.0.clone(), Some(u))
         }
         ContextSource::Dir(d) => {

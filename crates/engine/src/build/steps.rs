@@ -45,6 +45,8 @@ pub(super) struct Builder<'a> {
     images: HashMap<String, ImageRecord>,
     /// The current step's text, continuations joined.
     step_text: String,
+    /// Temp folders of heredoc and downloaded sources, gone with the build.
+    scratch: Vec<context::Unpacked>,
 }
 
 fn now() -> String {
@@ -90,6 +92,93 @@ fn scratch_config() -> ImageConfiguration {
     c
 }
 
+/// `/bin/sh -c`. buildah (podman build) runs shell-form CMD and ENTRYPOINT
+/// through it whatever SHELL says (docker uses SHELL there too); sangja
+/// follows podman, its reference, so an image is the same from both.
+fn default_shell() -> Vec<String> {
+    DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
+}
+
+/// A Go duration as docker's HEALTHCHECK flags take it ("30s", "1m30s",
+/// "500ms"), in nanoseconds.
+fn go_duration(s: &str) -> Option<i64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total: f64 = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let mult = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += n * mult;
+    }
+    Some(total as i64)
+}
+
+/// HEALTHCHECK's config as docker writes it: `{"Test": ["CMD-SHELL", ...]}`
+/// or `["CMD", ...]` or `["NONE"]`, durations in nanoseconds, zero ones left out.
+fn healthcheck(step: &Step, flags: &[Flag], cmd: Option<&Cmd>) -> Result<serde_json::Value> {
+    let bad = |what: String| Error::Invalid(format!("line {}: {}: {what}", step.line, step.text));
+    let Some(cmd) = cmd else {
+        if !flags.is_empty() {
+            return Err(bad("HEALTHCHECK NONE takes no options".into()));
+        }
+        return Ok(serde_json::json!({ "Test": ["NONE"] }));
+    };
+    let test: Vec<String> = match cmd {
+        Cmd::Shell(s) => vec!["CMD-SHELL".into(), s.clone()],
+        Cmd::Exec(v) => std::iter::once("CMD".to_string()).chain(v.iter().cloned()).collect(),
+    };
+    let mut hc = serde_json::Map::new();
+    hc.insert("Test".into(), serde_json::json!(test));
+    for f in flags {
+        let v = f.value.as_deref().unwrap_or("");
+        let key = match f.name.as_str() {
+            "interval" => "Interval",
+            "timeout" => "Timeout",
+            "start-period" => "StartPeriod",
+            "start-interval" => "StartInterval",
+            "retries" => {
+                let n: i64 = v.parse().map_err(|_| bad(format!("--retries={v} is not a number")))?;
+                if n < 0 {
+                    return Err(bad("--retries cannot be negative".into()));
+                }
+                if n > 0 {
+                    hc.insert("Retries".into(), n.into());
+                }
+                continue;
+            }
+            other => return Err(bad(format!("unknown flag --{other}"))),
+        };
+        let ns = go_duration(v).ok_or_else(|| bad(format!("--{}={v} is not a duration (say 30s, 1m30s, 500ms)", f.name)))?;
+        if ns != 0 && ns < 1_000_000 {
+            return Err(bad(format!("--{} cannot be less than 1ms", f.name)));
+        }
+        if ns < 0 {
+            return Err(bad(format!("--{} cannot be negative", f.name)));
+        }
+        if ns > 0 {
+            hc.insert(key.into(), ns.into());
+        }
+    }
+    Ok(serde_json::Value::Object(hc))
+}
+
 /// The argv of CMD/ENTRYPOINT/RUN: exec form as is, shell form through SHELL.
 fn argv(cmd: &Cmd, shell: &[String]) -> Vec<String> {
     match cmd {
@@ -124,6 +213,7 @@ impl<'a> Builder<'a> {
             failure: None,
             images: HashMap::new(),
             step_text: String::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -178,21 +268,54 @@ impl<'a> Builder<'a> {
                 return Err(Error::Invalid(format!("FROM --platform={p}: sangja builds for this machine's platform ({host}) only")));
             }
         }
-        let state = if base.eq_ignore_ascii_case("scratch") {
-            State { config: scratch_config(), layers: Vec::new(), shell: Vec::new(), key: cache::key("scratch", &[]) }
+        let mut state = if base.eq_ignore_ascii_case("scratch") {
+            State {
+                config: scratch_config(),
+                layers: Vec::new(),
+                shell: Vec::new(),
+                healthcheck: None,
+                onbuild: Vec::new(),
+                base_layers: 0,
+                key: cache::key("scratch", &[]),
+            }
         } else if let Some(s) = self.stage_ref(&base) {
             s.clone()
         } else {
             let image = self.image(&base)?;
-            State { config: image.config.clone(), layers: image.layers.clone(), shell: Vec::new(), key: cache::key("image", &[&image.id]) }
+            // SHELL, HEALTHCHECK and ONBUILD live only in a docker config's
+            // blob (the record keeps the OCI fields).
+            let raw = std::fs::read(self.engine.paths.blob_path(&format!("sha256:{}", image.id)))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .unwrap_or_default();
+            let strings = |v: &serde_json::Value| -> Vec<String> {
+                v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+            };
+            let c = &raw["config"];
+            State {
+                config: image.config.clone(),
+                layers: image.layers.clone(),
+                shell: strings(&c["Shell"]),
+                healthcheck: c.get("Healthcheck").filter(|h| h.is_object()).cloned(),
+                onbuild: strings(&c["OnBuild"]),
+                base_layers: image.layers.len(),
+                key: cache::key("image", &[&image.id]),
+            }
         };
+        // The base's ONBUILD triggers run first, as steps of this stage (buildah
+        // counts them in its STEP n/m after the FROM line); the image made
+        // from it does not carry them on.
+        let triggers: Vec<Step> =
+            std::mem::take(&mut state.onbuild).iter().map(|t| sangja_build::parse::parse_instruction(t)).collect::<Result<_>>()?;
+        let total = total + triggers.len();
         let mut cur = Current { state, cmd_set: false, label, total };
-        for (n, step) in stage.steps.iter().enumerate() {
+        let all: Vec<&Step> = triggers.iter().chain(stage.steps.iter()).collect();
+        for (n, step) in all.iter().enumerate() {
             (self.events)(BuildEvent::Step { stage: label, n: n + 2, total, text: step.text.clone() });
             if !self.step(&mut cur, step)? {
                 return Ok(None);
             }
-            if n + 1 < stage.steps.len() {
+            if n + 1 < all.len() {
                 (self.events)(BuildEvent::StepDone(short(&cur.state.key)));
             }
         }
@@ -248,12 +371,12 @@ impl<'a> Builder<'a> {
     /// A metadata step: `apply` changes the config; an empty-layer history entry.
     /// `expanded` is the instruction with its variables expanded (the cache
     /// key); the history line has the text as written, as buildah's.
-    fn meta(&mut self, cur: &mut Current, expanded: String, apply: impl FnOnce(&mut Config, &mut Vec<String>)) -> Result<bool> {
+    fn meta(&mut self, cur: &mut Current, expanded: String, apply: impl FnOnce(&mut Config, &mut State)) -> Result<bool> {
         let key = cache::key(&cur.state.key, &["meta", &expanded]);
         let created_by = if expanded.starts_with("ARG ") { expanded.clone() } else { self.step_text.clone() };
         self.cached(cur, key, |_, mut s| {
             let mut c = config_of(&s.config);
-            apply(&mut c, &mut s.shell);
+            apply(&mut c, &mut s);
             s.config.set_config(Some(c));
             add_history(&mut s.config, format!("/bin/sh -c #(nop) {created_by}"), true);
             Ok(Some(s))
@@ -347,16 +470,14 @@ impl<'a> Builder<'a> {
                 })
             }
             Ins::Cmd(cmd) => {
-                let shell = self.shell(cur);
-                let v = argv(cmd, &shell);
+                let v = argv(cmd, &default_shell());
                 cur.cmd_set = true;
                 self.meta(cur, format!("CMD {}", json(&v)), |c, _| {
                     c.set_cmd(Some(v.clone()));
                 })
             }
             Ins::Entrypoint(cmd) => {
-                let shell = self.shell(cur);
-                let v = argv(cmd, &shell);
+                let v = argv(cmd, &default_shell());
                 // A new ENTRYPOINT drops the CMD the base image had (not one set in this stage).
                 let reset_cmd = !cur.cmd_set;
                 self.meta(cur, format!("ENTRYPOINT {}", json(&v)), |c, _| {
@@ -367,11 +488,22 @@ impl<'a> Builder<'a> {
                 })
             }
             Ins::Shell(v) => {
-                (self.events)(BuildEvent::Warning(
-                    "SHELL is not supported for OCI image format, [/bin/sh -c] will be ignored. Must use `docker` format".into(),
-                ));
+                if v.is_empty() {
+                    return Err(Error::Invalid(format!(
+                        "line {}: {}: SHELL needs a JSON array of at least one word",
+                        step.line, step.text
+                    )));
+                }
+                // As buildah: RUN steps of this build use it in either format;
+                // an OCI config has no field for it.
+                if !self.req.docker_format {
+                    (self.events)(BuildEvent::Warning(format!(
+                        "SHELL is not supported for OCI image format, [{}] will be ignored. Must use `docker` format",
+                        v.join(" ")
+                    )));
+                }
                 let v = v.clone();
-                self.meta(cur, format!("SHELL {}", json(&v)), |_, shell| *shell = v.clone())
+                self.meta(cur, format!("SHELL {}", json(&v)), |_, s| s.shell = v.clone())
             }
             Ins::Maintainer(m) => {
                 let m = m.clone();
@@ -382,32 +514,39 @@ impl<'a> Builder<'a> {
                     Ok(Some(s))
                 })
             }
-            Ins::Healthcheck { .. } => {
-                (self.events)(BuildEvent::Warning(
-                    "HEALTHCHECK is not supported for OCI image format and will be ignored. Must use `docker` format".into(),
-                ));
-                self.meta(cur, step.text.clone(), |_, _| {})
+            Ins::Healthcheck { flags, cmd } => {
+                let hc = healthcheck(step, flags, cmd.as_ref())?;
+                if !self.req.docker_format {
+                    (self.events)(BuildEvent::Warning(
+                        "HEALTHCHECK is not supported for OCI image format and will be ignored. Must use `docker` format".into(),
+                    ));
+                }
+                self.meta(cur, format!("HEALTHCHECK {hc}"), |_, s| s.healthcheck = Some(hc))
             }
             Ins::Onbuild(t) => {
-                sangja_build::parse::parse_instruction(t)?;
-                (self.events)(BuildEvent::Warning(
-                    "ONBUILD is not supported for OCI image format, ONBUILD instructions will be ignored. Must use `docker` format".into(),
-                ));
-                self.meta(cur, format!("ONBUILD {t}"), |_, _| {})
+                let trigger = sangja_build::parse::parse_instruction(t)?;
+                if matches!(trigger.ins, Ins::Maintainer(_)) {
+                    return Err(Error::Invalid(format!(
+                        "line {}: {}: MAINTAINER isn't allowed as an ONBUILD trigger",
+                        step.line, step.text
+                    )));
+                }
+                if !self.req.docker_format {
+                    (self.events)(BuildEvent::Warning(format!(
+                        "ONBUILD is not supported for OCI image format, {t} will be ignored. Must use `docker` format"
+                    )));
+                }
+                let t = t.clone();
+                self.meta(cur, format!("ONBUILD {t}"), |_, s| s.onbuild.push(t))
             }
             Ins::Run { flags, cmd, heredocs } => self.run(cur, step, flags, cmd, heredocs),
-            Ins::Copy { add, flags, srcs, dest, heredoc_src } => {
-                if *heredoc_src {
-                    return Err(refused(step, "a heredoc as a COPY/ADD source"));
-                }
-                self.copy(cur, step, *add, flags, srcs, dest)
-            }
+            Ins::Copy { add, flags, srcs, dest, heredocs } => self.copy(cur, step, *add, flags, srcs, dest, heredocs),
         }
     }
 
     fn shell(&self, cur: &Current) -> Vec<String> {
         if cur.state.shell.is_empty() {
-            DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
+            default_shell()
         } else {
             cur.state.shell.clone()
         }
@@ -587,18 +726,65 @@ impl<'a> Builder<'a> {
         Ok(Some(with_layer(parent, &layer, created_by)))
     }
 
-    fn copy(&mut self, cur: &mut Current, step: &Step, add: bool, flags: &[Flag], srcs: &[String], dest: &str) -> Result<bool> {
+    #[allow(clippy::too_many_arguments)]
+    fn copy(
+        &mut self,
+        cur: &mut Current,
+        step: &Step,
+        add: bool,
+        flags: &[Flag],
+        srcs: &[String],
+        dest: &str,
+        heredocs: &[(String, Heredoc)],
+    ) -> Result<bool> {
         let kw = if add { "ADD" } else { "COPY" };
         for f in flags {
-            if !matches!(f.name.as_str(), "from" | "chown" | "chmod" | "link") {
+            let allowed = matches!(f.name.as_str(), "from" | "chown" | "chmod" | "link") || (add && f.name == "checksum");
+            if !allowed {
                 return Err(refused(step, &format!("{kw} --{}", f.name)));
             }
         }
         let srcs: Vec<String> = srcs.iter().map(|s| self.expand(cur, s)).collect::<Result<_>>()?;
         let dest = self.expand(cur, dest)?;
-        if let Some(u) = srcs.iter().find(|s| s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@")) {
-            return Err(refused(step, &format!("{kw} of a URL ({u})")));
+        let is_url = |s: &str| s.starts_with("http://") || s.starts_with("https://");
+        if let Some(u) = srcs.iter().find(|s| s.starts_with("git@") || (is_url(s) && !add)) {
+            return Err(Error::Invalid(format!(
+                "line {}: {}: {kw} of {u}: COPY takes no URLs (ADD downloads one); a git source is not supported by sangja build yet",
+                step.line, step.text
+            )));
         }
+        // Sources that are not in a tree: heredocs (`COPY <<EOF`) and
+        // downloads (`ADD URL`), written to a temp folder kept for the build.
+        let mut extras: Vec<(String, std::path::PathBuf)> = Vec::new();
+        if !heredocs.is_empty() || srcs.iter().any(|s| is_url(s)) {
+            let dir = context::scratch_dir(&self.engine.paths.tmp_dir())?;
+            for (n, (name, h)) in heredocs.iter().enumerate() {
+                let content = if h.expand {
+                    let env = config_of(&cur.state.config).env().clone().unwrap_or_default();
+                    let lookup = vars::stage_lookup(&env, &self.scope);
+                    expand::expand_text(&h.content, &lookup)?
+                } else {
+                    h.content.clone()
+                };
+                let host = dir.0.join(format!("{n}"));
+                std::fs::create_dir_all(&host).map_err(|e| Error::io_path("create", &host, e))?;
+                let file = host.join(name.trim_start_matches('/').replace('/', "_"));
+                std::fs::write(&file, content).map_err(|e| Error::io_path("write", &file, e))?;
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io_path("chmod", &file, e))?;
+                extras.push((name.clone(), file));
+            }
+            let checksum = flag(flags, "checksum").map(str::to_string);
+            for (n, u) in srcs.iter().filter(|s| is_url(s)).enumerate() {
+                let host = dir.0.join(format!("url{n}"));
+                std::fs::create_dir_all(&host).map_err(|e| Error::io_path("create", &host, e))?;
+                let (name, file) = context::download(u, &host, checksum.as_deref())
+                    .map_err(|e| Error::Invalid(format!("line {}: {}: {e}", step.line, step.text)))?;
+                extras.push((name, file));
+            }
+            self.scratch.push(dir);
+        }
+        let srcs: Vec<String> = srcs.into_iter().filter(|s| !is_url(s)).collect();
         let from = match flag(flags, "from") {
             Some(f) => Some(self.expand(cur, f)?),
             None => None,
@@ -658,10 +844,10 @@ impl<'a> Builder<'a> {
                 return Err(Error::NotFound(format!("{}: {s}: no such file or directory {whence}", step.text)));
             }
         }
-        if matches.is_empty() {
+        if matches.is_empty() && extras.is_empty() {
             return Err(Error::NotFound(format!("{}: no source files were specified (nothing in the build context matches)", step.text)));
         }
-        let several = srcs.len() > 1 || matches.len() > 1;
+        let several = srcs.len() + extras.len() > 1 || matches.len() > 1;
         if several && !dest.ends_with('/') {
             return Err(Error::Invalid(format!(
                 "{}: when using {kw} with more than one source file, the destination must be a directory and end with a /",
@@ -685,6 +871,13 @@ impl<'a> Builder<'a> {
                 let target = if into_dir { join(&dest_rel, name) } else { dest_rel.clone() };
                 plan.copy_tree(tree, m, &target, attrs, 0)?;
             }
+        }
+        for (name, file) in &extras {
+            let target = if into_dir { join(&dest_rel, name.rsplit('/').next().unwrap_or(name)) } else { dest_rel.clone() };
+            let parent = file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            let base = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let one = Tree::Context { root: parent, ignore: sangja_build::ignore::Matcher::parse("") };
+            plan.copy_tree(&one, &base, &target, attrs, 0)?;
         }
         if several {
             kind = "multi";
@@ -723,6 +916,8 @@ impl<'a> Builder<'a> {
         state.config.set_config(Some(c));
         if self.req.squash_all {
             state = self.squash_all(state)?;
+        } else if self.req.squash && state.layers.len() > state.base_layers + 1 {
+            state = self.squash_new(state)?;
         }
         // The image's time is its last step's, so an unchanged build makes the same id.
         let last = state.config.history().as_ref().and_then(|h| h.last()).and_then(|h| h.created().clone());
@@ -743,13 +938,87 @@ impl<'a> Builder<'a> {
         let store = LayerStore::new(&self.engine.paths);
         let size = state.layers.iter().filter_map(|d| store.info(d).ok()).map(|i| i.size).sum();
         let descs = crate::commit::stored_layer_descriptors(self.engine, &state.layers, self.req.docker_format)?;
-        let how = crate::commit::SaveAs { names: names.clone(), docker: self.req.docker_format, annotations: self.req.annotations.clone() };
+        // SHELL, HEALTHCHECK and ONBUILD: docker's config has fields for them,
+        // OCI's has none (podman writes them with --format docker only).
+        let mut extra = serde_json::Map::new();
+        if self.req.docker_format {
+            if let Some(h) = &state.healthcheck {
+                extra.insert("Healthcheck".into(), h.clone());
+            }
+            if !state.onbuild.is_empty() {
+                extra.insert("OnBuild".into(), serde_json::json!(state.onbuild));
+            }
+            if !state.shell.is_empty() {
+                extra.insert("Shell".into(), serde_json::json!(state.shell));
+            }
+        }
+        let how = crate::commit::SaveAs {
+            names: names.clone(),
+            docker: self.req.docker_format,
+            annotations: self.req.annotations.clone(),
+            extra_config: extra,
+        };
         let id = crate::commit::save_image_as(self.engine, state.config, state.layers, descs, size, &how)?;
         (self.events)(BuildEvent::Committed(short(&id)));
         for n in &names {
             (self.events)(BuildEvent::Tagged(n.clone()));
         }
         Ok((id, names))
+    }
+
+    /// `--squash`: the layers this build made on top of its base as one
+    /// (the base's stay as they are), as buildah: the history keeps every
+    /// entry, those of the squashed layers marked empty, and the last
+    /// entry carries the one new layer.
+    fn squash_new(&mut self, mut state: State) -> Result<State> {
+        let store = LayerStore::new(&self.engine.paths);
+        let base = state.base_layers.min(state.layers.len());
+        let merged = Tree::Layers(state.layers.iter().rev().map(|d| store.diff_dir(d)).collect());
+        let lower = Tree::Layers(state.layers[..base].iter().rev().map(|d| store.diff_dir(d)).collect());
+        let new_dirs: Vec<std::path::PathBuf> = state.layers[base..].iter().map(|d| store.diff_dir(d)).collect();
+        let mut plan = Plan::default();
+        // What the new layers hold, as the merged tree shows it.
+        let mut all = Vec::new();
+        merged.walk("", &mut all, 0);
+        for p in &all {
+            let Some((host, _)) = merged.entry(p) else { continue };
+            if new_dirs.iter().any(|d| host.starts_with(d)) {
+                plan.add_one(&merged, p)?;
+            }
+        }
+        // What the base has and they removed: whiteouts (the topmost only).
+        let mut below = Vec::new();
+        lower.walk("", &mut below, 0);
+        for p in &below {
+            if merged.entry(p).is_none() && !plan.whiteouts.iter().any(|w| p.starts_with(&format!("{w}/"))) {
+                plan.whiteouts.push(p.clone());
+            }
+        }
+        plan.entries.remove("");
+        plan.add_parents(&merged, Attrs { keep_owner: true, ..Attrs::default() });
+        let (layer, _) = crate::commit::layer_from_tar(self.engine, "build", |w| plan.write_tar(w))?;
+        let mut ids = state.config.rootfs().diff_ids()[..base.min(state.config.rootfs().diff_ids().len())].to_vec();
+        ids.push(layer.diff_id.clone());
+        let mut rootfs = state.config.rootfs().clone();
+        rootfs.set_diff_ids(ids);
+        state.config.set_rootfs(rootfs);
+        let mut history = state.config.history().clone().unwrap_or_default();
+        let mut seen = 0;
+        for h in history.iter_mut() {
+            if !h.empty_layer().unwrap_or(false) {
+                seen += 1;
+                if seen > base {
+                    h.set_empty_layer(Some(true));
+                }
+            }
+        }
+        if let Some(last) = history.last_mut() {
+            last.set_empty_layer(None);
+        }
+        state.config.set_history(Some(history));
+        state.layers.truncate(base);
+        state.layers.push(layer.digest);
+        Ok(state)
     }
 
     /// `--squash-all`: every layer as one.
