@@ -157,7 +157,7 @@ impl RunArgs {
             init: self.init,
             mounts: self.mount_flags.requests()?,
             security: self.security_flags.options(),
-            resources: self.resource_flags.options(),
+            resources: self.extra_flags.resources(self.resource_flags.options()),
             read_only: self.mount_flags.read_only,
             read_only_tmpfs: self.mount_flags.read_only_tmpfs,
             detach: self.detach,
@@ -187,7 +187,7 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
     if let Some(f) = &args.authfile {
         crate::config::auth::set_authfile(f);
     }
-    let opts = PullOptions { tls_verify: args.tls_verify, ..PullOptions::default() };
+    let opts = PullOptions { tls_verify: args.tls_verify, platform: args.extra_flags.platform()?, ..PullOptions::default() };
     let progress: OnceLock<PullProgress> = OnceLock::new();
     let pulled = images::resolve(&ctx.engine, &args.image, args.pull.into(), opts, &|ev| match ev {
         ResolveEvent::Pulling(name) => progress.get_or_init(|| PullProgress::new(args.quiet)).trying(&name),

@@ -78,6 +78,51 @@ pub struct ExtraFlags {
     /// The /etc/passwd entry written for --user when the image has none ($USERNAME, $UID, $GID, $NAME, $HOME).
     #[arg(long = "passwd-entry", value_name = "ENTRY")]
     pub passwd_entry: Option<String>,
+    /// CFS period of the CPU limit, in microseconds (with --cpu-quota).
+    #[arg(long = "cpu-period", value_name = "US")]
+    pub cpu_period: Option<u64>,
+    /// CFS quota: microseconds of CPU time per --cpu-period (-1: none).
+    #[arg(long = "cpu-quota", value_name = "US", allow_hyphen_values = true)]
+    pub cpu_quota: Option<i64>,
+    /// Realtime scheduling period, in microseconds (cgroup v1).
+    #[arg(long = "cpu-rt-period", value_name = "US")]
+    pub cpu_rt_period: Option<u64>,
+    /// Realtime scheduling runtime per period, in microseconds (cgroup v1).
+    #[arg(long = "cpu-rt-runtime", value_name = "US", allow_hyphen_values = true)]
+    pub cpu_rt_runtime: Option<i64>,
+    /// The container's memory swappiness, 0 to 100 (cgroup v1; -1: the host's).
+    #[arg(long = "memory-swappiness", value_name = "N", allow_hyphen_values = true)]
+    pub memory_swappiness: Option<i64>,
+    /// Block I/O weight, 10 to 1000.
+    #[arg(long = "blkio-weight", value_name = "WEIGHT")]
+    pub blkio_weight: Option<u16>,
+    /// Block I/O weight of one device: DEVICE:WEIGHT.
+    #[arg(long = "blkio-weight-device", value_name = "DEV:WEIGHT")]
+    pub blkio_weight_device: Vec<String>,
+    /// Read rate limit of a device: DEVICE:RATE (e.g. /dev/sda:1mb).
+    #[arg(long = "device-read-bps", value_name = "DEV:RATE")]
+    pub device_read_bps: Vec<String>,
+    /// Write rate limit of a device: DEVICE:RATE.
+    #[arg(long = "device-write-bps", value_name = "DEV:RATE")]
+    pub device_write_bps: Vec<String>,
+    /// Read operations per second limit of a device: DEVICE:N.
+    #[arg(long = "device-read-iops", value_name = "DEV:RATE")]
+    pub device_read_iops: Vec<String>,
+    /// Write operations per second limit of a device: DEVICE:N.
+    #[arg(long = "device-write-iops", value_name = "DEV:RATE")]
+    pub device_write_iops: Vec<String>,
+    /// Pull the image for this platform (os/arch[/variant]) from a manifest list.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// Pull the image for this architecture (default the host's).
+    #[arg(long, value_name = "ARCH")]
+    pub arch: Option<String>,
+    /// Pull the image for this operating system (default linux).
+    #[arg(long, value_name = "OS")]
+    pub os: Option<String>,
+    /// Pull the image for this variant of the architecture (e.g. v7 of arm).
+    #[arg(long, value_name = "VARIANT")]
+    pub variant: Option<String>,
 }
 
 impl ExtraFlags {
@@ -138,5 +183,43 @@ impl ExtraFlags {
             hostusers: self.hostuser.clone(),
             passwd_entry: self.passwd_entry.clone(),
         })
+    }
+}
+
+impl ExtraFlags {
+    /// The resource flags of this set, added to the first set's.
+    pub fn resources(&self, mut r: crate::engine::run::ResourceOptions) -> crate::engine::run::ResourceOptions {
+        r.cpu_period = self.cpu_period;
+        r.cpu_quota = self.cpu_quota;
+        r.cpu_rt_period = self.cpu_rt_period;
+        r.cpu_rt_runtime = self.cpu_rt_runtime;
+        r.memory_swappiness = self.memory_swappiness;
+        r.blkio_weight = self.blkio_weight;
+        r.blkio_weight_device = self.blkio_weight_device.clone();
+        r.device_read_bps = self.device_read_bps.clone();
+        r.device_write_bps = self.device_write_bps.clone();
+        r.device_read_iops = self.device_read_iops.clone();
+        r.device_write_iops = self.device_write_iops.clone();
+        r
+    }
+
+    /// `--platform`, or `--os`/`--arch`/`--variant` (the host's for what is not given).
+    pub fn platform(&self) -> Result<Option<String>> {
+        if self.platform.is_some() && (self.arch.is_some() || self.os.is_some()) {
+            return Err(Error::Invalid("--platform option can not be specified with --arch or --os".into()));
+        }
+        if let Some(p) = &self.platform {
+            return Ok(Some(p.clone()));
+        }
+        if self.arch.is_none() && self.os.is_none() && self.variant.is_none() {
+            return Ok(None);
+        }
+        let host = crate::engine::images::host_platform();
+        let os = self.os.clone().unwrap_or(host.0);
+        let arch = self.arch.clone().unwrap_or(host.1);
+        Ok(Some(match &self.variant {
+            Some(v) => format!("{os}/{arch}/{v}"),
+            None => format!("{os}/{arch}"),
+        }))
     }
 }

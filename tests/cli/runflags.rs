@@ -242,3 +242,105 @@ both! {
         assert_eq!(out.stdout, "4321:x:4321:4321:rf user:/:/bin/sh\n4321\n", "{out:?}");
     }
 }
+
+/// A container's v1 cgroup file, as root sees it.
+fn cgroup_file(s: &Sangja, name: &str, ctrl: &str, file: &str) -> String {
+    let id = s.container_id(name);
+    std::fs::read_to_string(format!("/sys/fs/cgroup/{ctrl}/sangja/{id}/{file}")).unwrap_or_else(|e| panic!("{ctrl}/{file}: {e}"))
+}
+
+/// A block device of this host, for the blkio flags: (path, "MAJ:MIN").
+fn block_device() -> Option<(String, String)> {
+    let mut names: Vec<String> =
+        std::fs::read_dir("/sys/block").ok()?.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names.into_iter().filter(|n| !n.starts_with("loop")).find_map(|n| {
+        let dev = std::fs::read_to_string(format!("/sys/block/{n}/dev")).ok()?;
+        std::path::Path::new(&format!("/dev/{n}")).exists().then(|| (format!("/dev/{n}"), dev.trim().to_string()))
+    })
+}
+
+#[test]
+fn cgroup_v1_flags_root() {
+    let Some(s) = Sangja::root("runflags::cgroup_v1_flags") else { return };
+    s.pull(BUSYBOX);
+    let mut args = vec![
+        "run",
+        "-d",
+        "--name",
+        "rf-cg",
+        "--cpu-period",
+        "50000",
+        "--cpu-quota",
+        "25000",
+        "--memory-swappiness",
+        "7",
+        "--cpu-rt-period",
+        "900000",
+    ];
+    let dev = block_device();
+    let rate = dev.as_ref().map(|(d, _)| format!("{d}:1mb"));
+    let iops = dev.as_ref().map(|(d, _)| format!("{d}:77"));
+    if let (Some(r), Some(i)) = (&rate, &iops) {
+        args.extend_from_slice(&["--device-read-bps", r, "--device-write-iops", i]);
+    }
+    args.extend_from_slice(&[BUSYBOX, "sleep", "30"]);
+    s.ok(&args);
+    assert_eq!(cgroup_file(&s, "rf-cg", "cpu", "cpu.cfs_period_us"), "50000\n");
+    assert_eq!(cgroup_file(&s, "rf-cg", "cpu", "cpu.cfs_quota_us"), "25000\n");
+    assert_eq!(cgroup_file(&s, "rf-cg", "memory", "memory.swappiness"), "7\n");
+    assert_eq!(cgroup_file(&s, "rf-cg", "cpu", "cpu.rt_period_us"), "900000\n");
+    if let Some((_, majmin)) = &dev {
+        assert!(cgroup_file(&s, "rf-cg", "blkio", "blkio.throttle.read_bps_device").contains(&format!("{majmin} 1048576")));
+        assert!(cgroup_file(&s, "rf-cg", "blkio", "blkio.throttle.write_iops_device").contains(&format!("{majmin} 77")));
+    }
+    let id = s.container_id("rf-cg");
+    s.ok(&["rm", "-f", "-t", "0", "rf-cg"]);
+    assert!(!std::path::Path::new(&format!("/sys/fs/cgroup/blkio/sangja/{id}")).exists(), "the blkio cgroup is removed too");
+    // podman's checks.
+    s.run(&["run", "--rm", "--memory-swappiness", "101", BUSYBOX, "true"]).code(125).stderr_has("swappiness");
+    s.run(&["run", "--rm", "--cpus", "1", "--cpu-quota", "50000", BUSYBOX, "true"]).code(125).stderr_has("--cpu-quota");
+    s.run(&["run", "--rm", "--blkio-weight", "5", BUSYBOX, "true"]).code(125).stderr_has("between 10 and 1000");
+    s.run(&["run", "--rm", "--device-read-bps", "/etc/passwd:1mb", BUSYBOX, "true"]).code(125).stderr_has("not a block device");
+    // The weight needs an I/O scheduler with weights (BFQ/CFQ); where there is none, said so.
+    let weights = ["blkio.weight", "blkio.bfq.weight"].iter().any(|f| std::path::Path::new("/sys/fs/cgroup/blkio").join(f).exists());
+    let out = s.run(&["run", "--rm", "--blkio-weight", "300", BUSYBOX, "true"]);
+    if weights {
+        out.ok();
+    } else {
+        out.code(125).stderr_has("no weights");
+    }
+}
+
+#[test]
+fn cgroup_flags_refused_rootless() {
+    let Some(s) = Sangja::rootless("runflags::cgroup_flags_refused") else { return };
+    s.pull(BUSYBOX);
+    // As the other limits here (resources.rs): no cgroup this user may write.
+    for flags in [&["--cpu-quota", "50000"][..], &["--memory-swappiness", "10"], &["--blkio-weight", "300"]] {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&[BUSYBOX, "true"]);
+        s.run(&args).code(125).stderr_has(flags[0]);
+    }
+}
+
+both! {
+    /// --arch/--platform pull the list's instance for that platform.
+    fn platform_pull(s) {
+        let other = if host_arch() == "arm64" { "amd64" } else { "arm64" };
+        s.ok(&["create", "-q", "--tls-verify=false", "--name", "rf-arch", "--arch", other, MULTI]);
+        let image = inspect(s, "rf-arch")["Image"].as_str().unwrap().to_string();
+        let v = s.ok(&["inspect", "--type", "image", &image]).json();
+        assert_eq!(v[0]["Architecture"].as_str(), Some(other));
+        // The tag now names the other platform's image: asking for the host's pulls again.
+        let host = format!("linux/{}", host_arch());
+        s.ok(&["create", "-q", "--tls-verify=false", "--name", "rf-host", "--platform", &host, MULTI]);
+        let image = inspect(s, "rf-host")["Image"].as_str().unwrap().to_string();
+        let v = s.ok(&["inspect", "--type", "image", &image]).json();
+        assert_eq!(v[0]["Architecture"].as_str(), Some(host_arch()));
+        s.ok(&["start", "-a", "rf-host"]);
+        s.run(&["create", "--platform", &host, "--arch", other, MULTI]).code(125).stderr_has("--platform");
+        s.ok(&["rm", "rf-arch", "rf-host"]);
+    }
+}
