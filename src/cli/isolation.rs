@@ -108,6 +108,7 @@ impl ResourceFlags {
             cgroups: self.cgroups.clone(),
             cgroup_parent: self.cgroup_parent.clone(),
             ulimits: self.ulimit.clone(),
+            ..ResourceOptions::default()
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod prune;
 pub mod push;
 pub mod run;
+pub mod runflags;
 pub mod stats;
 pub mod supervise;
 pub mod system;

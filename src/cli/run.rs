@@ -93,6 +93,9 @@ pub struct RunArgs {
     /// --restart, --sdnotify, --stop-timeout, --cidfile, --replace (cli/supervise.rs).
     #[command(flatten)]
     pub supervisor_flags: super::supervise::SupervisorFlags,
+    /// --stop-signal, --annotation, --tz, --umask, --group-add, --sysctl... (cli/runflags.rs).
+    #[command(flatten)]
+    pub extra_flags: super::runflags::ExtraFlags,
     /// The image to run.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -131,6 +134,7 @@ impl RunArgs {
 
     pub(crate) fn options(&self) -> Result<RunOptions> {
         let (network, net) = self.net_flags.options()?;
+        let net_host = network == crate::engine::network::NetworkMode::Host;
         if self.rmi && self.detach {
             return Err(Error::Invalid("--rmi works with a foreground run only: with -d, remove the image after the container".into()));
         }
@@ -153,7 +157,7 @@ impl RunArgs {
             init: self.init,
             mounts: self.mount_flags.requests()?,
             security: self.security_flags.options(),
-            resources: self.resource_flags.options(),
+            resources: self.extra_flags.resources(self.resource_flags.options()),
             read_only: self.mount_flags.read_only,
             read_only_tmpfs: self.mount_flags.read_only_tmpfs,
             detach: self.detach,
@@ -162,6 +166,7 @@ impl RunArgs {
             sdnotify,
             stop_timeout: self.supervisor_flags.stop_timeout,
             create_command: std::env::args().collect(),
+            extra: self.extra_flags.options(net_host, !self.net_flags.add_host.is_empty())?,
         })
     }
 }
@@ -182,7 +187,7 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
     if let Some(f) = &args.authfile {
         crate::config::auth::set_authfile(f);
     }
-    let opts = PullOptions { tls_verify: args.tls_verify, ..PullOptions::default() };
+    let opts = PullOptions { tls_verify: args.tls_verify, platform: args.extra_flags.platform()?, ..PullOptions::default() };
     let progress: OnceLock<PullProgress> = OnceLock::new();
     let pulled = images::resolve(&ctx.engine, &args.image, args.pull.into(), opts, &|ev| match ev {
         ResolveEvent::Pulling(name) => progress.get_or_init(|| PullProgress::new(args.quiet)).trying(&name),
@@ -205,6 +210,7 @@ pub(crate) fn create(ctx: &Context, args: &RunArgs) -> Result<(ImageRecord, Cont
     super::supervise::before_create(ctx, args)?;
     if args.net_flags.publish_all {
         crate::engine::network::publish_exposed(&mut opts.net, &image)?;
+        crate::engine::network::publish_listed(&mut opts.net, &opts.extra.expose)?;
     }
     let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
     args.supervisor_flags.write_cidfile(&container.config.id)?;

@@ -58,3 +58,5 @@ mod check;
 mod parity;
 // issue 17: push
 mod push;
+// issue 19: run/create flags (runflags)
+mod runflags;

@@ -9,6 +9,7 @@ use sangja_storage as storage;
 
 pub mod attach;
 pub mod devices;
+pub mod extra;
 pub mod init;
 pub mod logs;
 
@@ -92,4 +93,8 @@ pub struct RunOptions {
     /// The command line that created the container, for `generate systemd --new`.
     #[serde(default)]
     pub create_command: Vec<String>,
+    /// The flags of issue 19's second set (extra.rs): stop signal,
+    /// annotations, --tz, --umask, env edits, groups, namespaces...
+    #[serde(default)]
+    pub extra: extra::ExtraOptions,
 }

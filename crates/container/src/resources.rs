@@ -27,6 +27,22 @@ pub struct ResourceOptions {
     pub cgroups: Option<String>,
     pub cgroup_parent: Option<String>,
     pub ulimits: Vec<String>,
+    /// `--cpu-period`, `--cpu-quota` (CFS, microseconds).
+    pub cpu_period: Option<u64>,
+    pub cpu_quota: Option<i64>,
+    /// `--cpu-rt-period`, `--cpu-rt-runtime` (v1 only, microseconds).
+    pub cpu_rt_period: Option<u64>,
+    pub cpu_rt_runtime: Option<i64>,
+    /// `--memory-swappiness` 0..=100 (v1 only).
+    pub memory_swappiness: Option<i64>,
+    /// `--blkio-weight` 10..=1000, `--blkio-weight-device DEV:WEIGHT`.
+    pub blkio_weight: Option<u16>,
+    pub blkio_weight_device: Vec<String>,
+    /// `--device-{read,write}-{bps,iops} DEV:RATE`.
+    pub device_read_bps: Vec<String>,
+    pub device_write_bps: Vec<String>,
+    pub device_read_iops: Vec<String>,
+    pub device_write_iops: Vec<String>,
 }
 
 /// "512", "512b", "64k", "32m", "1g" (binary units, as podman) → bytes.
@@ -154,7 +170,18 @@ fn cpu_list(list: &str, flag: &str) -> Result<String> {
 /// The flags that ask for a cgroup limit, by name, for error messages.
 fn limit_flags(o: &ResourceOptions) -> Vec<&'static str> {
     let mut f = Vec::new();
-    let checks: [(&'static str, bool); 7] = [
+    let checks: [(&'static str, bool); 18] = [
+        ("--cpu-period", o.cpu_period.is_some()),
+        ("--cpu-quota", o.cpu_quota.is_some()),
+        ("--cpu-rt-period", o.cpu_rt_period.is_some()),
+        ("--cpu-rt-runtime", o.cpu_rt_runtime.is_some()),
+        ("--memory-swappiness", o.memory_swappiness.is_some_and(|n| n >= 0)),
+        ("--blkio-weight", o.blkio_weight.is_some()),
+        ("--blkio-weight-device", !o.blkio_weight_device.is_empty()),
+        ("--device-read-bps", !o.device_read_bps.is_empty()),
+        ("--device-write-bps", !o.device_write_bps.is_empty()),
+        ("--device-read-iops", !o.device_read_iops.is_empty()),
+        ("--device-write-iops", !o.device_write_iops.is_empty()),
         ("--memory", o.memory.is_some()),
         ("--memory-swap", o.memory_swap.is_some()),
         ("--memory-reservation", o.memory_reservation.is_some()),
@@ -193,8 +220,9 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     // A delegated v2 subtree may lack some controllers: name the first missing one.
     for flag in &flags {
         let ctrl = match *flag {
-            "--memory" | "--memory-swap" | "--memory-reservation" => "memory",
-            "--cpus" | "--cpu-shares" => "cpu",
+            "--memory" | "--memory-swap" | "--memory-reservation" | "--memory-swappiness" => "memory",
+            "--cpus" | "--cpu-shares" | "--cpu-period" | "--cpu-quota" | "--cpu-rt-period" | "--cpu-rt-runtime" => "cpu",
+            f if f.starts_with("--blkio") || f.starts_with("--device-") => "io",
             "--cpuset-cpus" => "cpuset",
             _ => "pids",
         };
@@ -264,7 +292,16 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
     if let Some(r) = &o.memory_reservation {
         mem.set_reservation(Some(parse_bytes(r, "--memory-reservation")?));
     }
-    if mem.limit().is_some() || mem.reservation().is_some() {
+    if let Some(n) = o.memory_swappiness.filter(|n| *n >= 0) {
+        if n > 100 {
+            return Err(Error::Invalid(format!("invalid value: {n}, valid memory swappiness range is 0-100")));
+        }
+        if cgroups::available() != cgroups::Availability::V1 {
+            return Err(Error::Invalid("--memory-swappiness: cgroup v2 has no per-cgroup swappiness (v1 only)".into()));
+        }
+        mem.set_swappiness(Some(n as u64));
+    }
+    if mem.limit().is_some() || mem.reservation().is_some() || mem.swappiness().is_some() {
         res.set_memory(Some(mem));
     }
     let mut cpu = LinuxCpu::default();
@@ -296,8 +333,36 @@ pub fn apply(spec: &mut Spec, o: &ResourceOptions, id: &str, default_pids: Optio
         cpu.set_mems(Some(cpu_list(list, "--cpuset-mems")?));
         any_cpu = true;
     }
+    if o.cpu_period.is_some() || o.cpu_quota.is_some() {
+        if o.cpus.is_some() {
+            return Err(Error::Invalid("--cpus and --cpu-period/--cpu-quota cannot be set together: give one or the other".into()));
+        }
+        let period = o.cpu_period.unwrap_or(100_000);
+        if !(1000..=1_000_000).contains(&period) {
+            return Err(Error::Invalid(format!("--cpu-period {period}: give 1000 to 1000000 microseconds")));
+        }
+        cpu.set_period(Some(period));
+        if let Some(q) = o.cpu_quota {
+            if q != -1 && q < 1000 {
+                return Err(Error::Invalid(format!("--cpu-quota {q}: give at least 1000 microseconds (-1: no limit)")));
+            }
+            cpu.set_quota(Some(q));
+        }
+        any_cpu = true;
+    }
+    if o.cpu_rt_period.is_some() || o.cpu_rt_runtime.is_some() {
+        if cgroups::available() != cgroups::Availability::V1 {
+            return Err(Error::Invalid("--cpu-rt-period/--cpu-rt-runtime: realtime limits are cgroup v1 only".into()));
+        }
+        cpu.set_realtime_period(o.cpu_rt_period);
+        cpu.set_realtime_runtime(o.cpu_rt_runtime);
+        any_cpu = true;
+    }
     if any_cpu {
         res.set_cpu(Some(cpu));
+    }
+    if let Some(io) = block_io(o)? {
+        res.set_block_io(Some(io));
     }
     let pids = match o.pids_limit.or(default_pids) {
         Some(p) if p <= 0 => None,
@@ -379,4 +444,90 @@ mod tests {
         let e = parse_ulimit("nofile=999999999999").unwrap_err().to_string();
         assert!(e.contains("nofile") && e.contains("CAP_SYS_RESOURCE"), "{e}");
     }
+}
+
+/// `DEV:VALUE` of the --blkio/--device-* flags: the block device's numbers.
+fn device_numbers(spec: &str, flag: &str) -> Result<(i64, i64, String)> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let (dev, value) =
+        spec.rsplit_once(':').ok_or_else(|| Error::Invalid(format!("{flag} {spec:?}: give DEVICE:VALUE, e.g. /dev/sda:1mb")))?;
+    let meta = std::fs::metadata(dev).map_err(|e| Error::Invalid(format!("{flag} {spec:?}: {dev}: {e}")))?;
+    if !meta.file_type().is_block_device() {
+        return Err(Error::Invalid(format!("{flag} {spec:?}: {dev} is not a block device")));
+    }
+    let rdev = meta.rdev();
+    Ok((nix::sys::stat::major(rdev) as i64, nix::sys::stat::minor(rdev) as i64, value.to_string()))
+}
+
+/// linux.resources.blockIO from the --blkio-* and --device-* flags.
+fn block_io(o: &ResourceOptions) -> Result<Option<oci_spec::runtime::LinuxBlockIo>> {
+    use oci_spec::runtime::{LinuxBlockIo, LinuxThrottleDevice};
+    let weight = |w: u16, flag: &str| {
+        if (10..=1000).contains(&w) {
+            Ok(w)
+        } else {
+            Err(Error::Invalid(format!("{flag}: invalid weight {w}: it must be between 10 and 1000")))
+        }
+    };
+    let mut io = LinuxBlockIo::default();
+    let mut any = false;
+    if let Some(w) = o.blkio_weight {
+        io.set_weight(Some(weight(w, "--blkio-weight")?));
+        any = true;
+    }
+    if !o.blkio_weight_device.is_empty() {
+        let mut list = Vec::new();
+        for d in &o.blkio_weight_device {
+            let (major, minor, v) = device_numbers(d, "--blkio-weight-device")?;
+            let w: u16 = v.parse().map_err(|_| Error::Invalid(format!("--blkio-weight-device {d:?}: the weight is not a number")))?;
+            let wd = oci_spec::runtime::LinuxWeightDeviceBuilder::default()
+                .major(major)
+                .minor(minor)
+                .weight(weight(w, "--blkio-weight-device")?)
+                .build()
+                .map_err(|e| Error::Runtime(format!("build the spec's weight device: {e}")))?;
+            list.push(wd);
+        }
+        io.set_weight_device(Some(list));
+        any = true;
+    }
+    let throttle = |specs: &[String], flag: &str, bytes: bool| -> Result<Option<Vec<LinuxThrottleDevice>>> {
+        if specs.is_empty() {
+            return Ok(None);
+        }
+        let mut list = Vec::new();
+        for d in specs {
+            let (major, minor, v) = device_numbers(d, flag)?;
+            let rate = if bytes {
+                parse_bytes(&v, flag)? as u64
+            } else {
+                v.parse().map_err(|_| Error::Invalid(format!("{flag} {d:?}: the rate is not a number of operations")))?
+            };
+            let t = oci_spec::runtime::LinuxThrottleDeviceBuilder::default()
+                .major(major)
+                .minor(minor)
+                .rate(rate)
+                .build()
+                .map_err(|e| Error::Runtime(format!("build the spec's throttle device: {e}")))?;
+            list.push(t);
+        }
+        Ok(Some(list))
+    };
+    for (specs, flag, bytes, set) in [
+        (
+            &o.device_read_bps,
+            "--device-read-bps",
+            true,
+            LinuxBlockIo::set_throttle_read_bps_device as fn(&mut LinuxBlockIo, Option<Vec<LinuxThrottleDevice>>) -> &mut LinuxBlockIo,
+        ),
+        (&o.device_write_bps, "--device-write-bps", true, LinuxBlockIo::set_throttle_write_bps_device),
+        (&o.device_read_iops, "--device-read-iops", false, LinuxBlockIo::set_throttle_read_iops_device),
+        (&o.device_write_iops, "--device-write-iops", false, LinuxBlockIo::set_throttle_write_iops_device),
+    ] {
+        if let Some(list) = throttle(specs, flag, bytes)? {
+            set(&mut io, Some(list));
+            any = true;
+        }
+    }
+    Ok(any.then_some(io))
 }

@@ -1,8 +1,11 @@
 //! Builds the OCI runtime Spec (config.json) of a container from the image
 //! configuration and the user's options, with podman's defaults.
 
+mod extra;
 mod user;
 mod userns;
+
+pub use extra::{keeps_groups, KEEP_GROUPS_ANNOTATION};
 
 use super::{NetworkMode, RunOptions};
 use crate::config::containers_conf::ContainerDefaults;
@@ -69,11 +72,12 @@ pub fn build_with(
     let args = command(config, opts)?;
     let hostname = hostname(opts, ctx);
     let base_env: Vec<String> = defaults.env.iter().chain(config.env().as_deref().unwrap_or(&[]).iter()).cloned().collect();
-    let env = environment(&base_env, &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
+    let base_env = extra::base_env(base_env, &opts.extra);
+    let mut env = environment(&base_env, &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
+    extra::drop_unset_defaults(&mut env, &opts.extra, &opts.env, &base_env);
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
     let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
-    let mut env = env;
     // As podman: HOME from the user's passwd entry unless the image or -e set it.
     if !env.iter().any(|e| e.starts_with("HOME=")) {
         env.push(format!("HOME={}", ids.home.as_deref().unwrap_or("/")));
@@ -83,8 +87,10 @@ pub fn build_with(
     let mut process_user = User::default();
     process_user.set_uid(ids.uid);
     process_user.set_gid(ids.gid);
-    process_user.set_additional_gids(Some(user::settable_groups(&ids.groups)));
-    process_user.set_umask(defaults.umask);
+    let mut groups = ids.groups.clone();
+    groups.extend(extra::group_gids(&opts.extra, &ctx.layer_dirs)?.into_iter().filter(|g| !ids.groups.contains(g)));
+    process_user.set_additional_gids(Some(user::settable_groups(&groups)));
+    process_user.set_umask(opts.extra.umask.or(defaults.umask));
     let mut process = Process::default();
     process.set_terminal(Some(opts.tty));
     process.set_user(process_user);
@@ -122,7 +128,11 @@ pub fn build_with(
     spec.set_process(Some(process));
     spec.set_root(Some(root));
     let mut all_mounts = mounts(&etc)?;
-    if let Some(zone) = &defaults.localtime {
+    let zone = match opts.extra.tz.as_deref() {
+        Some(tz) => Some(crate::config::containers_conf::zone_file(tz).map_err(|why| Error::Invalid(format!("--tz: {why}")))?),
+        None => defaults.localtime.clone(),
+    };
+    if let Some(zone) = &zone {
         all_mounts.push(mount("/etc/localtime", "bind", zone, &["bind", "rprivate", "ro"]));
     }
     spec.set_mounts(Some(all_mounts));
@@ -136,6 +146,8 @@ pub fn build_with(
     super::devices::apply(&mut spec, &opts.security, ctx.rootless)?;
     super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit, notes)?;
     super::devices::allowlist(&mut spec, &opts.security)?;
+    extra::apply(&mut spec, &opts.extra, &opts.network, ctx.rootless)?;
+    extra::passwd(&mut spec, &opts.extra, ctx, user_spec.split(':').next().unwrap_or(""))?;
     if opts.init {
         super::init::add_to_spec(&mut spec)?;
     }
@@ -173,8 +185,8 @@ fn hostname(opts: &RunOptions, ctx: &SpecContext) -> String {
     if let Some(h) = opts.hostname.as_ref().filter(|h| !h.is_empty()) {
         return h.clone();
     }
-    // As podman: with the host's network the container takes the host's name.
-    if opts.network == NetworkMode::Host {
+    // As podman: with the host's network (or UTS namespace) the container takes the host's name.
+    if opts.network == NetworkMode::Host || opts.extra.uts.as_deref() == Some("host") {
         if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
             if !h.trim().is_empty() {
                 return h.trim().to_string();

@@ -74,9 +74,14 @@ pub fn resolve(
         return loaded;
     }
     let local = store.lookup(name);
+    // As podman: an image of another platform than the one asked for is pulled again.
+    let other_platform = match (&opts.platform, &local) {
+        (Some(p), Ok(r)) => !platform_matches(r, p),
+        _ => false,
+    };
     let pull_it = match policy {
         PullPolicy::Always | PullPolicy::Newer => true,
-        PullPolicy::Missing => matches!(local, Err(Error::ImageNotFound(_))),
+        PullPolicy::Missing => matches!(local, Err(Error::ImageNotFound(_))) || other_platform,
         PullPolicy::Never => false,
     };
     if !pull_it {
@@ -87,6 +92,26 @@ pub fn resolve(
     wait_single_threaded();
     pulled?;
     store.lookup(name).and_then(|r| instance_of_list(engine, r))
+}
+
+/// The host's platform in the images' names: (os, architecture).
+pub fn host_platform() -> (String, String) {
+    let p = pull::Platform::host();
+    (p.os, p.arch)
+}
+
+/// Whether an image is of the platform "os/arch[/variant]" (a manifest list
+/// counts as every platform: its instance is chosen when it runs).
+fn platform_matches(r: &ImageRecord, platform: &str) -> bool {
+    if super::manifest::is_list(r) {
+        return true;
+    }
+    let parts: Vec<&str> = platform.split('/').collect();
+    let c = &r.config;
+    let os_ok = parts.first().is_none_or(|o| c.os().to_string() == *o);
+    let arch_ok = parts.get(1).is_none_or(|a| c.architecture().to_string() == *a);
+    let variant_ok = parts.get(2).is_none_or(|v| c.variant().as_deref() == Some(*v));
+    os_ok && arch_ok && variant_ok
 }
 
 /// A local manifest list stands for its image for this host's platform (as

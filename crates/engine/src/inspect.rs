@@ -62,6 +62,10 @@ pub struct ContainerDoc {
     pub host_config: HostConfig,
     pub mounts: Vec<Value>,
     pub graph_driver: GraphDriver<ContainerLayers>,
+    /// `--pidfile` ("" without it).
+    pub pid_file: String,
+    /// `--conmon-pidfile` ("" without it).
+    pub conmon_pid_file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +103,16 @@ pub struct ContainerConfigDoc {
     pub stop_timeout: u64,
     pub create_command: Vec<String>,
     pub sd_notify_mode: String,
+    /// `--annotation`s.
+    pub annotations: BTreeMap<String, String>,
+    /// The signal `stop` sends, as a number (podman's type).
+    pub stop_signal: i32,
+    /// `--tz` ("" without it).
+    pub timezone: String,
+    /// The process's umask, octal ("0022").
+    pub umask: String,
+    /// `--timeout` in seconds (0: none).
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +121,22 @@ pub struct HostConfig {
     pub network_mode: String,
     pub auto_remove: bool,
     pub restart_policy: RestartPolicyDoc,
+    /// `--group-add`.
+    pub group_add: Vec<String>,
+    /// `--ipc` (podman's default reads "shareable").
+    pub ipc_mode: String,
+    /// `--oom-score-adj` (0 without it).
+    pub oom_score_adj: i32,
+    /// `--pid` ("private" by default).
+    pub pid_mode: String,
+    #[serde(rename = "UTSMode")]
+    pub uts_mode: String,
+    /// `--cgroupns`.
+    pub cgroup_mode: String,
+    /// The size of /dev/shm in bytes.
+    pub shm_size: u64,
+    /// `--sysctl`s.
+    pub sysctls: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,18 +243,33 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             stop_timeout: o.stop_timeout.unwrap_or(10),
             create_command: o.create_command.clone(),
             sd_notify_mode: o.sdnotify.as_str().into(),
+            annotations: o.extra.annotations.iter().cloned().collect(),
+            stop_signal: super::lifecycle::stop_signal(engine, c),
+            timezone: o.extra.tz.clone().unwrap_or_default(),
+            umask: format!("{:04o}", process["user"]["umask"].as_u64().unwrap_or(0o022)),
+            timeout: o.extra.timeout.unwrap_or(0),
         },
         network_settings: sangja_network::settings_json(&net),
         host_config: HostConfig {
             network_mode: sangja_network::mode_name(&o.network),
             auto_remove: o.remove,
             restart_policy: RestartPolicyDoc { name: o.restart.name().into(), maximum_retry_count: o.restart.max_retries() },
+            group_add: o.extra.group_add.clone(),
+            ipc_mode: o.extra.ipc.clone().filter(|m| m != "private").unwrap_or_else(|| "shareable".into()),
+            oom_score_adj: o.extra.oom_score_adj.unwrap_or(0),
+            pid_mode: o.extra.pid.clone().unwrap_or_else(|| "private".into()),
+            uts_mode: o.extra.uts.clone().unwrap_or_else(|| "private".into()),
+            cgroup_mode: o.extra.cgroupns.clone().unwrap_or_else(|| "host".into()),
+            shm_size: o.extra.shm_size.unwrap_or(64 << 20),
+            sysctls: o.extra.sysctls.iter().cloned().collect(),
         },
         mounts: Vec::new(),
         graph_driver: GraphDriver {
             name: engine.paths.driver.clone(),
             data: ContainerLayers { lower_dir: lower.join(":"), upper_dir: c.upper_dir(), work_dir: c.work_dir() },
         },
+        pid_file: o.extra.pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        conmon_pid_file: o.extra.conmon_pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
     })
 }
 

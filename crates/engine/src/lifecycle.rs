@@ -115,8 +115,11 @@ pub fn signal(engine: &Engine, c: &Container, sig: i32) -> Result<()> {
     Ok(())
 }
 
-/// The image's StopSignal (podman honours it), else SIGTERM.
-fn stop_signal(engine: &Engine, c: &Container) -> i32 {
+/// `--stop-signal`, else the image's StopSignal (podman honours it), else SIGTERM.
+pub fn stop_signal(engine: &Engine, c: &Container) -> i32 {
+    if let Some(sig) = c.config.options.extra.stop_signal {
+        return sig;
+    }
     ImageStore::new(&engine.paths)
         .lookup(&c.config.image_id)
         .ok()

@@ -132,6 +132,11 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         return Ok(125);
     }
     crate::crash::crash_point("start-recorded");
+    if let Err(e) = super::run::write_pid_files(&c, child.pid, std::process::id() as i32) {
+        let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        report(&ready, e.exit_code(), &e.to_string());
+        return Ok(e.exit_code());
+    }
     report(&ready, 0, "");
     drop(ready);
 
@@ -319,6 +324,11 @@ fn handoff(
     if let Some(max) = c.config.options.log_max_size {
         args.push(b"--max".to_vec());
         args.push(max.to_string().into_bytes());
+    }
+    // `--timeout`: the small monitor kills the container when it is up.
+    if let Some(t) = c.config.options.extra.timeout {
+        args.push(b"--timeout".to_vec());
+        args.push(t.to_string().into_bytes());
     }
     args.push(b"--exe".to_vec());
     args.push(host.as_os_str().as_bytes().to_vec());

@@ -472,6 +472,12 @@ pub fn running_ports(engine: &Engine) -> Result<Vec<(String, Vec<PortBinding>)>>
     Ok(out)
 }
 
+/// `-P` with `--expose`: those ports too, each on a random host port.
+pub fn publish_listed(net: &mut NetOptions, ports: &[String]) -> Result<()> {
+    net.publish.extend(sangja_network::ports::from_exposed(ports)?);
+    Ok(())
+}
+
 /// `-P`: publishes every port the image exposes on a random host port.
 pub fn publish_exposed(net: &mut NetOptions, image: &sangja_image::store::ImageRecord) -> Result<()> {
     network::publish_exposed(net, &image.config)

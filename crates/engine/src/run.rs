@@ -4,8 +4,10 @@ use super::events::{Event, WarningKind};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::lock;
+pub use sangja_container::extra::{self, ExtraOptions};
 pub use sangja_container::policy::{RestartPolicy, SdNotify};
 use sangja_container::record::{Container, ContainerConfig, ContainerStore, StartedBy};
+pub use sangja_container::resources::parse_bytes;
 pub use sangja_container::resources::ResourceOptions;
 pub use sangja_container::security::SecurityOptions;
 use sangja_container::spec::{self, SpecContext};
@@ -170,13 +172,16 @@ pub fn start_foreground(
             net.started();
             container.mark_running(child.pid, None, StartedBy::User)?;
             starting = None;
+            // The foreground sangja is the container's monitor (podman's conmon).
+            write_pid_files(&container, child.pid, std::process::id() as i32)?;
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
             if let Err(e) = sangja_systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32) {
                 engine.emit(Event::warning(WarningKind::SdNotify, e.to_string()));
             }
             let stop_after = std::time::Duration::from_secs(container.config.options.stop_timeout.unwrap_or(10));
-            child.kill_after(stop_after).wait()
+            let limit = container.config.options.extra.timeout.map(std::time::Duration::from_secs);
+            child.kill_after(stop_after).time_limit(limit).wait()
         });
         net.stop();
         r
@@ -208,4 +213,16 @@ pub fn start_foreground(
 pub fn lower_dirs(layers: &LayerStore, image: &ImageRecord) -> Vec<std::path::PathBuf> {
     let mut seen = std::collections::HashSet::new();
     image.layers.iter().rev().filter(|d| seen.insert(d.as_str())).map(|d| layers.diff_dir(d)).collect()
+}
+
+/// `--pidfile` (the container's pid) and `--conmon-pidfile` (the pid of
+/// the process that waits for it), written when it starts.
+pub(crate) fn write_pid_files(c: &Container, pid: i32, monitor: i32) -> Result<()> {
+    let x = &c.config.options.extra;
+    for (file, n) in [(&x.pidfile, pid), (&x.conmon_pidfile, monitor)] {
+        if let Some(f) = file {
+            std::fs::write(f, format!("{n}")).map_err(|e| Error::Invalid(format!("write the pid file {}: {e}", f.display())))?;
+        }
+    }
+    Ok(())
 }

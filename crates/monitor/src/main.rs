@@ -40,6 +40,14 @@ const SLOW_CLIENT_MS: i64 = 2000;
 static TARGET: AtomicI32 = AtomicI32::new(0);
 static TERMINATED: AtomicBool = AtomicBool::new(false);
 
+extern "C" fn on_alarm(_sig: c_int) {
+    let pid = TARGET.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
 extern "C" fn on_term(_sig: c_int) {
     TERMINATED.store(true, Ordering::SeqCst);
     let pid = TARGET.load(Ordering::SeqCst);
@@ -63,6 +71,8 @@ struct Args {
     listen: c_int,
     early: c_int,
     clients: Vec<c_int>,
+    /// `--timeout`: SIGKILL to the container after this many seconds.
+    timeout: u32,
 }
 
 fn parse_args() -> Option<Args> {
@@ -86,6 +96,7 @@ fn parse_args() -> Option<Args> {
             "--listen" => a.listen = num()? as c_int,
             "--early" => a.early = num()? as c_int,
             "--client" => a.clients.push(num()? as c_int),
+            "--timeout" => a.timeout = num()?.clamp(0, u32::MAX as i64) as u32,
             "--log" => a.log = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str())).ok(),
             "--exe" => a.exe = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str())).ok(),
             _ => return None,
@@ -480,6 +491,9 @@ fn push_num(out: &mut Vec<u8>, v: i64) {
 /// Execs `sangja __worker` with the request `{"Exited":{...}}` on fd 3, the
 /// listening socket on fd 4 (if any) and the clients after it.
 fn hand_back(a: &Args, code: i32) -> ! {
+    // A pending --timeout alarm would outlive the exec and end the worker.
+    // SAFETY: alarm with an integer argument.
+    unsafe { libc::alarm(0) };
     let resume = read_all(a.resume);
     let mut req = Vec::with_capacity(resume.len() + 128);
     req.extend_from_slice(b"{\"Exited\":{\"resume\":");
@@ -544,6 +558,11 @@ fn main() {
         sa.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
+        if a.timeout > 0 {
+            sa.sa_sigaction = on_alarm as extern "C" fn(c_int) as usize;
+            libc::sigaction(libc::SIGALRM, &sa, std::ptr::null_mut());
+            libc::alarm(a.timeout);
+        }
     }
     // Handed on without close-on-exec; nothing we start may inherit them.
     for fd in [a.resume, a.out, a.err, a.stdin, a.listen, a.early].into_iter().chain(a.clients.iter().copied()) {

@@ -88,7 +88,14 @@ pub fn delegate_from_systemd(id: &str, notes: &mut dyn FnMut(super::Notice)) {
 /// The controllers usable for limits here; None without any cgroup.
 pub fn controllers() -> Option<Vec<String>> {
     match available() {
-        Availability::V1 => Some(["memory", "pids", "cpu", "cpuset"].iter().map(|c| c.to_string()).collect()),
+        Availability::V1 => {
+            let mut list: Vec<String> = ["memory", "pids", "cpu", "cpuset"].iter().map(|c| c.to_string()).collect();
+            // blkio under v2's name for the I/O controller.
+            if Path::new(ROOT).join("blkio").is_dir() {
+                list.push("io".into());
+            }
+            Some(list)
+        }
         Availability::V2 => super::cgroups_v2::delegation().map(|d| d.controllers),
         Availability::None => None,
     }
@@ -220,7 +227,15 @@ impl CgroupPlan {
         }
         let cpuset = res.cpu().as_ref().is_some_and(|c| c.cpus().is_some() || c.mems().is_some());
         let mut procs = Vec::new();
-        let made = dirs(&path, cpuset);
+        let mut made = dirs(&path, cpuset);
+        // blkio only when asked (--blkio-weight, --device-*-bps/iops).
+        if res.block_io().is_some() {
+            let base = Path::new(ROOT).join("blkio");
+            if !base.is_dir() {
+                return Err(Error::Runtime("the blkio cgroup controller is not mounted at /sys/fs/cgroup/blkio".into()));
+            }
+            made.push(("blkio", base.join(path.trim_start_matches('/'))));
+        }
         let result = (|| {
             for (ctrl, dir) in &made {
                 make(dir, *ctrl == "cpuset")?;
@@ -280,7 +295,10 @@ pub fn has_limits(r: &LinuxResources) -> bool {
     let mem = r.memory().as_ref().is_some_and(|m| m.limit().is_some() || m.swap().is_some() || m.reservation().is_some());
     let cpu = r.cpu().as_ref().is_some_and(|c| c.shares().is_some() || c.quota().is_some() || c.cpus().is_some() || c.mems().is_some());
     let pids = r.pids().as_ref().is_some_and(|p| p.limit() > 0);
-    mem || cpu || pids
+    let more = r.memory().as_ref().is_some_and(|m| m.swappiness().is_some())
+        || r.cpu().as_ref().is_some_and(|c| c.period().is_some() || c.realtime_period().is_some() || c.realtime_runtime().is_some())
+        || r.block_io().is_some();
+    mem || cpu || pids || more
 }
 
 fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
@@ -304,6 +322,9 @@ fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
                 if let Some(s) = m.reservation() {
                     write(dir, "memory.soft_limit_in_bytes", &s.to_string())?;
                 }
+                if let Some(s) = m.swappiness() {
+                    write(dir, "memory.swappiness", &s.to_string())?;
+                }
             }
         }
         "pids" => {
@@ -322,6 +343,44 @@ fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
                 if let Some(q) = c.quota() {
                     write(dir, "cpu.cfs_quota_us", &q.to_string())?;
                 }
+                if c.realtime_period().is_some() || c.realtime_runtime().is_some() {
+                    if !dir.join("cpu.rt_runtime_us").exists() {
+                        return Err(Error::Runtime(
+                            "--cpu-rt-*: this kernel has no realtime group scheduling (CONFIG_RT_GROUP_SCHED)".into(),
+                        ));
+                    }
+                }
+                if let Some(p) = c.realtime_period() {
+                    write(dir, "cpu.rt_period_us", &p.to_string())?;
+                }
+                if let Some(r) = c.realtime_runtime() {
+                    write(dir, "cpu.rt_runtime_us", &r.to_string()).map_err(|e| {
+                        Error::Runtime(format!(
+                            "{e}: --cpu-rt-runtime must fit in the parent cgroup's realtime budget (its cpu.rt_runtime_us); give it one first"
+                        ))
+                    })?;
+                }
+            }
+        }
+        "blkio" => {
+            if let Some(io) = r.block_io() {
+                let weighted = io.weight().is_some() || io.weight_device().as_ref().is_some_and(|l| !l.is_empty());
+                if weighted {
+                    let file = ["blkio.weight", "blkio.bfq.weight"].into_iter().find(|f| dir.join(f).exists()).ok_or_else(|| {
+                        Error::Runtime(
+                            "--blkio-weight: this kernel's I/O scheduler has no weights (no blkio.weight or blkio.bfq.weight)".into(),
+                        )
+                    })?;
+                    if let Some(w) = io.weight() {
+                        write(dir, file, &w.to_string())?;
+                    }
+                    for d in io.weight_device().iter().flatten() {
+                        if let Some(w) = d.weight() {
+                            write(dir, &format!("{file}_device"), &format!("{}:{} {w}", d.major(), d.minor()))?;
+                        }
+                    }
+                }
+                throttles(dir, io)?;
             }
         }
         "cpuset" => {
@@ -347,7 +406,8 @@ pub fn remove_path(cgroups_path: &str) {
     }
     let v2 = super::cgroups_v2::delegation().map(|d| (d.dir(cgroups_path), d));
     let v2_dir = v2.iter().filter(|(dir, d)| dir != &d.base).map(|(dir, _)| ("", dir.clone()));
-    for (_, dir) in dirs(cgroups_path, true).into_iter().chain(v2_dir) {
+    let blkio = Some(("blkio", Path::new(ROOT).join("blkio").join(cgroups_path.trim_start_matches('/')))).filter(|(_, d)| d.is_dir());
+    for (_, dir) in dirs(cgroups_path, true).into_iter().chain(blkio).chain(v2_dir) {
         // A process that has just exited may linger in the cgroup a moment.
         for _ in 0..50 {
             match std::fs::remove_dir(&dir) {
@@ -398,6 +458,21 @@ pub fn join_container_of(pid: i32) -> Result<()> {
                 continue;
             }
             write(&dir, "cgroup.procs", "0")?;
+        }
+    }
+    Ok(())
+}
+
+/// blkio.throttle.*: one "MAJ:MIN RATE" line per device.
+fn throttles(dir: &Path, io: &oci_spec::runtime::LinuxBlockIo) -> Result<()> {
+    for (file, list) in [
+        ("blkio.throttle.read_bps_device", io.throttle_read_bps_device()),
+        ("blkio.throttle.write_bps_device", io.throttle_write_bps_device()),
+        ("blkio.throttle.read_iops_device", io.throttle_read_iops_device()),
+        ("blkio.throttle.write_iops_device", io.throttle_write_iops_device()),
+    ] {
+        for d in list.iter().flatten() {
+            write(dir, file, &format!("{}:{} {}", d.major(), d.minor(), d.rate()))?;
         }
     }
     Ok(())

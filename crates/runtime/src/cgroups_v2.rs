@@ -146,6 +146,9 @@ fn needed(r: &LinuxResources) -> Vec<&'static str> {
     if r.pids().as_ref().is_some_and(|p| p.limit() > 0) {
         out.push("pids");
     }
+    if r.block_io().is_some() {
+        out.push("io");
+    }
     out
 }
 
@@ -182,7 +185,32 @@ fn limit(dir: &Path, r: &LinuxResources) -> Result<()> {
     if let Some(p) = r.pids().as_ref().filter(|p| p.limit() > 0) {
         write(dir, "pids.max", &p.limit().to_string())?;
     }
+    if let Some(io) = r.block_io() {
+        if let Some(w) = io.weight() {
+            write(dir, "io.weight", &format!("default {}", blkio_to_io_weight(w)))?;
+        }
+        for d in io.weight_device().iter().flatten() {
+            if let Some(w) = d.weight() {
+                write(dir, "io.weight", &format!("{}:{} {}", d.major(), d.minor(), blkio_to_io_weight(w)))?;
+            }
+        }
+        for (key, list) in [
+            ("rbps", io.throttle_read_bps_device()),
+            ("wbps", io.throttle_write_bps_device()),
+            ("riops", io.throttle_read_iops_device()),
+            ("wiops", io.throttle_write_iops_device()),
+        ] {
+            for d in list.iter().flatten() {
+                write(dir, "io.max", &format!("{}:{} {key}={}", d.major(), d.minor(), d.rate()))?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// crun's conversion of a blkio weight (10..1000) to io.weight (1..10000).
+fn blkio_to_io_weight(w: u16) -> u64 {
+    1 + (u64::from(w).saturating_sub(10)) * 9999 / 990
 }
 
 /// runc's conversion of cpu shares (2..262144) to cpu.weight (1..10000).

@@ -95,6 +95,13 @@ pub(super) fn spawn_child(plan: &Plan, report: &OwnedFd) -> Result<Pid> {
     // /proc/PID files that belong to us.
     // SAFETY: prctl with integer arguments.
     let was_dumpable = unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) };
+    // The child inherits our OOM score: a non-dumpable child could not
+    // write its own (/proc/self belongs to the host's root then). Ours is
+    // put back after the clone (lowering back to where we were is allowed).
+    let oom_before = match plan.oom_score_adj {
+        Some(n) => Some(set_oom_score_adj(n)?),
+        None => None,
+    };
     super::exec::set_dumpable(false)?;
     // SAFETY: child_main never returns into our code (exec or _exit); the
     // stack and args outlive the child's use of them thanks to CLONE_VFORK.
@@ -102,9 +109,25 @@ pub(super) fn spawn_child(plan: &Plan, report: &OwnedFd) -> Result<Pid> {
     if was_dumpable == 1 {
         let _ = super::exec::set_dumpable(true);
     }
+    if let Some(old) = oom_before {
+        let _ = set_oom_score_adj(old);
+    }
     if pid < 0 {
         return Err(Error::Runtime(format!("create the container process: {}", Errno::last().desc())));
     }
     drop(stack);
     Ok(Pid::from_raw(pid))
+}
+
+/// `--oom-score-adj`: sets ours (which the container inherits), returns the
+/// previous value. Below the current value needs CAP_SYS_RESOURCE on the
+/// host: rootless can only raise it.
+fn set_oom_score_adj(n: i32) -> Result<i32> {
+    let path = "/proc/self/oom_score_adj";
+    let old = std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    std::fs::write(path, n.to_string()).map_err(|e| {
+        let hint = if n < old { format!(" (lowering it below {old} needs CAP_SYS_RESOURCE on the host)") } else { String::new() };
+        Error::Runtime(format!("set the OOM score adjustment to {n}: {e}{hint}"))
+    })?;
+    Ok(old)
 }

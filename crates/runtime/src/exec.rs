@@ -180,7 +180,7 @@ pub fn exec(
         let (Some(signals), Some(relay)) = (signals, relay) else {
             return Err(Error::Runtime("exec: no stdio for the process".into()));
         };
-        return forward_and_wait(child, &signals, None, relay);
+        return forward_and_wait(child, &signals, (None, None), relay);
     };
     let relayed = (|| {
         let _raw = if opts.interactive { RawMode::enter(io.stdin.as_raw_fd())? } else { None };

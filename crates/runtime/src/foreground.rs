@@ -33,6 +33,8 @@ pub struct Foreground<'a> {
     signals: Signals,
     /// After a forwarded SIGTERM, SIGKILL once this has passed (`--stop-timeout`).
     kill_after: Option<std::time::Duration>,
+    /// SIGKILL once the container has run this long (`--timeout`).
+    time_limit: Option<std::time::Duration>,
     /// Without `-t`: the pipes standing in for the caller's terminal, if any.
     relay: Relay,
     /// The caller's streams.
@@ -54,13 +56,22 @@ pub fn spawn_foreground<'a>(
     let terminal = spec.process().as_ref().and_then(|p| p.terminal()).unwrap_or(false);
     if terminal {
         let (c, master) = tty::spawn_terminal(spec, rootfs, tty::user_window_size(&io), notes)?;
-        return Ok(Foreground { pid: c.pid, master: Some(master), interactive, signals, kill_after: None, relay: Relay::default(), io });
+        return Ok(Foreground {
+            pid: c.pid,
+            master: Some(master),
+            interactive,
+            signals,
+            kill_after: None,
+            time_limit: None,
+            relay: Relay::default(),
+            io,
+        });
     }
     let Guarded { theirs, relay } = stdio::guard(if interactive { StdinFrom::Caller } else { StdinFrom::Null }, &io)?;
     let c = spawn(spec, rootfs, &Stdio { stdin: theirs[0].as_fd(), stdout: theirs[1].as_fd(), stderr: theirs[2].as_fd() }, notes)?;
     // Only the container holds its ends now: its exit or close is our EOF.
     drop(theirs);
-    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, relay, io })
+    Ok(Foreground { pid: c.pid, master: None, interactive, signals, kill_after: None, time_limit: None, relay, io })
 }
 
 impl Foreground<'_> {
@@ -71,11 +82,17 @@ impl Foreground<'_> {
         self
     }
 
+    /// `--timeout`: SIGKILL once the container has run for `limit`.
+    pub fn time_limit(mut self, limit: Option<std::time::Duration>) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
     /// Relays the terminal (with `-t`), forwards signals, and returns the
     /// container's exit code once it has exited.
     pub fn wait(self) -> Result<i32> {
         let Some(master) = self.master else {
-            return forward_and_wait(self.pid, &self.signals, self.kill_after, self.relay);
+            return forward_and_wait(self.pid, &self.signals, (self.kill_after, self.time_limit), self.relay);
         };
         let relayed = (|| {
             let _raw = if self.interactive { RawMode::enter(self.io.stdin.as_raw_fd())? } else { None };
@@ -95,10 +112,18 @@ impl Foreground<'_> {
 
 /// Forwards the blocked signals to `pid` and copies `relay`'s pipes until
 /// it exits, then reaps it.
-pub(super) fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<std::time::Duration>, relay: Relay) -> Result<i32> {
+/// `limits`: SIGKILL that long after a forwarded SIGTERM, and that long
+/// after the start.
+pub(super) fn forward_and_wait(
+    pid: i32,
+    signals: &Signals,
+    limits: (Option<std::time::Duration>, Option<std::time::Duration>),
+    relay: Relay,
+) -> Result<i32> {
+    let (kill_after, time_limit) = limits;
     let pidfd = relay::pidfd_open(pid)?;
     let mut copier = Copier::new(relay);
-    let mut deadline: Option<std::time::Instant> = None;
+    let mut deadline: Option<std::time::Instant> = time_limit.map(|t| std::time::Instant::now() + t);
     loop {
         let wait_ms = match deadline {
             Some(d) => {
@@ -137,8 +162,10 @@ pub(super) fn forward_and_wait(pid: i32, signals: &Signals, kill_after: Option<s
             }
             // SAFETY: kill with plain integers.
             unsafe { libc::kill(pid, info.ssi_signo as i32) };
-            if info.ssi_signo as i32 == libc::SIGTERM && deadline.is_none() {
-                deadline = kill_after.map(|t| std::time::Instant::now() + t);
+            if info.ssi_signo as i32 == libc::SIGTERM {
+                if let Some(t) = kill_after.map(|t| std::time::Instant::now() + t) {
+                    deadline = Some(deadline.map_or(t, |d| d.min(t)));
+                }
             }
         }
         copier.on_ready(&fds[2..]);

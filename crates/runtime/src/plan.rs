@@ -82,6 +82,14 @@ pub(super) struct Plan {
     pub seccomp: Option<super::seccomp::SeccompPlan>,
     /// The container's cgroups, made and limited; the child joins them first.
     pub cgroup: Option<super::cgroups::CgroupPlan>,
+    /// spec.linux.sysctl: /proc/sys paths (relative) and values, written once /proc is mounted.
+    pub sysctls: Vec<(CString, Vec<u8>)>,
+    /// spec.process.oomScoreAdj.
+    pub oom_score_adj: Option<i32>,
+    /// spec.linux.personality, as personality(2) takes it.
+    pub personality: Option<libc::c_ulong>,
+    /// crun's run.oci.keep_original_groups: no setgroups, the caller's groups stay.
+    pub keep_groups: bool,
 }
 
 impl Plan {
@@ -240,8 +248,28 @@ impl Plan {
             stdio: None,
             seccomp: linux.and_then(|l| l.seccomp().as_ref()).map(super::seccomp::SeccompPlan::new).transpose()?,
             cgroup,
+            sysctls: sysctls(linux.and_then(|l| l.sysctl().as_ref()))?,
+            oom_score_adj: process.oom_score_adj(),
+            personality: linux.and_then(|l| l.personality().as_ref()).map(|p| match p.domain() {
+                oci_spec::runtime::LinuxPersonalityDomain::PerLinux => 0,
+                oci_spec::runtime::LinuxPersonalityDomain::PerLinux32 => 0x0008,
+            }),
+            keep_groups: spec.annotations().as_ref().and_then(|a| a.get("run.oci.keep_original_groups")).is_some_and(|v| v == "1"),
         })
     }
+}
+
+/// The sysctls as /proc/sys paths: `net.ipv4.ip_forward` is net/ipv4/ip_forward.
+fn sysctls(map: Option<&std::collections::HashMap<String, String>>) -> Result<Vec<(CString, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for (k, v) in map.into_iter().flatten() {
+        if k.is_empty() || k.split(['.', '/']).any(|c| c.is_empty() || c == "..") {
+            return Err(invalid(&format!("sysctl {k:?} is not a sysctl name")));
+        }
+        out.push((cstring(&format!("/proc/sys/{}", k.replace('.', "/")), "sysctl")?, v.as_bytes().to_vec()));
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn invalid(what: &str) -> Error {

@@ -21,6 +21,11 @@ pub(super) fn finish_and_exec(plan: &Plan, report: RawFd) -> CResult<Infallible>
         nix::sched::setns(&u.fd, nix::sched::CloneFlags::CLONE_NEWUSER).stage(|| "join the container's user namespace".to_string())?;
     }
     set_rlimits(&plan.rlimits)?;
+    if let Some(p) = plan.personality {
+        // SAFETY: personality with an integer argument.
+        let r = unsafe { libc::personality(p) };
+        Errno::result(r).stage(|| format!("set the personality {p:#x}"))?;
+    }
     // A session keyring of its own, as runc and crun give: the caller's
     // holds the user's keys (kerberos tickets, fscrypt, ecryptfs).
     join_new_session_keyring()?;
@@ -86,7 +91,7 @@ fn set_user(plan: &Plan) -> CResult<()> {
     // Raw system calls: glibc's wrappers would try to change the ids of the
     // caller's other threads too, which this clone child shares memory with.
     // SAFETY: setgroups with a valid array and its length.
-    let r = unsafe { libc::syscall(libc::SYS_setgroups, plan.groups.len(), plan.groups.as_ptr()) };
+    let r = if plan.keep_groups { 0 } else { unsafe { libc::syscall(libc::SYS_setgroups, plan.groups.len(), plan.groups.as_ptr()) } };
     match Errno::result(r) {
         Ok(_) => {}
         // Rootless without newgidmap: /proc/self/setgroups is "deny".

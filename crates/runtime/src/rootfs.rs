@@ -80,6 +80,10 @@ pub(super) fn prepare(plan: &Plan) -> CResult<()> {
     for p in &plan.masked {
         mask(new_root.as_fd(), p, &mut empty_dir)?;
     }
+    // Before /proc/sys is made read-only below.
+    for (path, value) in &plan.sysctls {
+        write_sysctl(path, value)?;
+    }
     for p in &plan.readonly {
         make_readonly(new_root.as_fd(), p)?;
     }
@@ -161,4 +165,13 @@ fn make_readonly(root: BorrowedFd, path: &CStr) -> CResult<()> {
     let tree = mounts::clone_tree_at(target.as_fd(), true).stage(|| format!("bind {path:?} read-only"))?;
     mounts::set_attr(tree.as_fd(), true, mounts::MOUNT_ATTR_RDONLY, 0, 0).stage(|| format!("remount {path:?} read-only"))?;
     mounts::attach(&tree, &target).stage(|| format!("bind {path:?} read-only"))
+}
+
+/// Writes one sysctl of the container's namespaces (the key was checked
+/// to be a namespaced one when the spec was made).
+fn write_sysctl(path: &std::ffi::CStr, value: &[u8]) -> CResult<()> {
+    let fd = open(path, OFlag::O_WRONLY | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW, Mode::empty())
+        .stage(|| format!("open {} to set the sysctl", path.to_string_lossy()))?;
+    nix::unistd::write(&fd, value).stage(|| format!("set the sysctl {}", path.to_string_lossy()))?;
+    Ok(())
 }

@@ -102,6 +102,13 @@ fn group_entries(text: &str) -> impl Iterator<Item = (&str, u32, &str)> {
     })
 }
 
+/// `--group-add NAME`: the gid of NAME in the image's /etc/group.
+pub(super) fn group_id(name: &str, layers: &[PathBuf]) -> Option<u32> {
+    let text = read_layer_file(layers, "etc/group")?;
+    let gid = group_entries(&text).find(|(n, _, _)| *n == name).map(|(_, gid, _)| gid);
+    gid
+}
+
 /// The additional groups the runtime can set here: only mapped gids, and
 /// none at all when setgroups is denied (rootless without subordinate ids).
 pub(super) fn settable_groups(groups: &[u32]) -> Vec<u32> {
