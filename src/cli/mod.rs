@@ -37,6 +37,8 @@ pub mod volume;
 pub mod image_verbs;
 pub mod manifest;
 pub mod search;
+// issue 19, verbs
+pub mod events_log;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -153,6 +155,8 @@ pub enum Command {
     Save(archive::SaveArgs),
     /// Load images from an archive or folder (stdin by default).
     Load(archive::LoadArgs),
+    /// Show events: containers, images, volumes, networks (podman's file event log).
+    Events(events_log::EventsArgs),
 }
 
 /// `sangja system ...`.
@@ -393,6 +397,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Manifest(c) => !manifest::pulls(c),
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         Command::Container(ContainerCommand::Exists(_)) => true,
+        Command::Events(_) => true,
         _ => false,
     };
     network::join_target_userns(&cli)?;
@@ -445,6 +450,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Image(ImageCommand::Mount(a)) => image_verbs::mount(&ctx, a),
         Command::Image(ImageCommand::Unmount(a)) => image_verbs::unmount(&ctx, a),
         Command::Manifest(c) => manifest::manifest(&ctx, c),
+        Command::Events(a) => events_log::events(&ctx, a),
     }
 }
 

@@ -58,3 +58,5 @@ mod check;
 mod parity;
 // issue 17: push
 mod push;
+// issue 19: verbs (events, secrets, healthcheck, init, volume export/import, update)
+mod events;

@@ -132,6 +132,8 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         return Ok(125);
     }
     crate::crash::crash_point("start-recorded");
+    super::events_log::container(engine, &c, "init");
+    super::events_log::container(engine, &c, "start");
     report(&ready, 0, "");
     drop(ready);
 
@@ -183,6 +185,7 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         }
     };
     let _ = c.mark_exited(code);
+    super::events_log::died(engine, &c, Some(code));
     crate::crash::crash_point("exit-recorded");
     // `--restart`: again while the policy says so (restart.rs).
     let code = super::restart::supervise(engine, &mut c, code, delay, |c, delay| {
@@ -199,6 +202,8 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         };
         if super::restart::record_running(c, child.pid).is_err() {
             let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        } else {
+            super::events_log::container(engine, c, "start");
         }
         drop(starting);
         let io = handoff(engine, c, &server, io, child.pid, &net, Some(delay));
@@ -207,6 +212,7 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         let code = wait(child.pid);
         net.stop();
         super::restart::record_exited(store, c, code);
+        super::events_log::died(engine, c, Some(code));
         Some(code)
     });
     if c.config.options.remove {

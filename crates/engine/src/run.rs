@@ -122,7 +122,10 @@ pub fn create(
         Ok(spec)
     })();
     match result {
-        Ok(spec) => Ok((container, spec)),
+        Ok(spec) => {
+            super::events_log::container(engine, &container, "create");
+            Ok((container, spec))
+        }
         Err(e) => {
             // As recovery would: the volumes the record names, then the folder.
             let _ = super::volumes::remove_anonymous_locked(engine, &container.config.options);
@@ -170,6 +173,8 @@ pub fn start_foreground(
             net.started();
             container.mark_running(child.pid, None, StartedBy::User)?;
             starting = None;
+            super::events_log::container(engine, &container, "init");
+            super::events_log::container(engine, &container, "start");
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
             if let Err(e) = sangja_systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32) {
@@ -187,6 +192,7 @@ pub fn start_foreground(
         Ok(code) => *code,
         Err(e) => e.exit_code(),
     });
+    super::events_log::died(engine, &container, Some(result.as_ref().map_or_else(|e| e.exit_code(), |c| *c)));
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
         match ContainerStore::new(&engine.paths).delete(&container) {
@@ -195,6 +201,7 @@ pub fn start_foreground(
             r => r?,
         }
         drop(_guard);
+        super::events_log::container(engine, &container, "remove");
         super::volumes::remove_anonymous(engine, &container.config.options)?;
     } else {
         saved?;
