@@ -39,6 +39,8 @@ pub mod manifest;
 pub mod search;
 // issue 19, verbs
 pub mod events_log;
+pub mod secret;
+pub mod verbs;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -157,6 +159,12 @@ pub enum Command {
     Load(archive::LoadArgs),
     /// Show events: containers, images, volumes, networks (podman's file event log).
     Events(events_log::EventsArgs),
+    /// Manage secrets.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
+    /// Run a container's health check.
+    #[command(subcommand)]
+    Healthcheck(verbs::HealthcheckCommand),
 }
 
 /// `sangja system ...`.
@@ -358,6 +366,7 @@ impl Cli {
         match &self.command {
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v.starts_processes(),
             Command::Build(_) | Command::Image(ImageCommand::Build(_)) | Command::Buildx(_) => true,
+            Command::Healthcheck(_) => true,
             _ => false,
         }
     }
@@ -398,6 +407,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         Command::Container(ContainerCommand::Exists(_)) => true,
         Command::Events(_) => true,
+        // Records only (secrets), or the container's own namespaces (exec).
+        Command::Secret(_) | Command::Healthcheck(_) => true,
         _ => false,
     };
     network::join_target_userns(&cli)?;
@@ -451,6 +462,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Image(ImageCommand::Unmount(a)) => image_verbs::unmount(&ctx, a),
         Command::Manifest(c) => manifest::manifest(&ctx, c),
         Command::Events(a) => events_log::events(&ctx, a),
+        Command::Secret(c) => secret::secret(&ctx, c),
+        Command::Healthcheck(c) => verbs::healthcheck(&ctx, c),
     }
 }
 

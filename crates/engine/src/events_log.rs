@@ -426,9 +426,9 @@ impl Filters {
     pub fn parse(list: &[String]) -> Result<Filters> {
         let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for f in list {
-            let (k, v) = f
-                .split_once('=')
-                .ok_or_else(|| Error::Invalid(format!("invalid filter {f:?}: use KEY=VALUE (container, event, image, label, type, volume, network, pod)")))?;
+            let (k, v) = f.split_once('=').ok_or_else(|| {
+                Error::Invalid(format!("invalid filter {f:?}: use KEY=VALUE (container, event, image, label, type, volume, network, pod)"))
+            })?;
             let k = k.to_ascii_lowercase();
             let k = match k.as_str() {
                 "status" => "event".to_string(),
@@ -440,7 +440,9 @@ impl Filters {
                 _ => return Err(Error::Invalid(format!("{k} is an invalid filter"))),
             }
             if k == "type" && Kind::parse(v).is_none() {
-                return Err(Error::Invalid(format!("unknown event type {v:?}: use container, image, volume, network, secret, pod or system")));
+                return Err(Error::Invalid(format!(
+                    "unknown event type {v:?}: use container, image, volume, network, secret, pod or system"
+                )));
             }
             m.entry(k).or_default().push(v.to_string());
         }
@@ -460,7 +462,10 @@ fn one(key: &str, v: &str, r: &Record) -> bool {
         "image" => {
             let name = if r.kind == Kind::Image { &r.name } else { &r.image };
             let short = |n: &str| n.rsplit('/').next().map(|s| s.split(':').next().unwrap_or(s).to_string()).unwrap_or_default();
-            name == v || (r.kind == Kind::Image && !v.is_empty() && r.id.starts_with(v)) || short(name) == v || short(name) == short(v) && name.ends_with(v)
+            name == v
+                || (r.kind == Kind::Image && !v.is_empty() && r.id.starts_with(v))
+                || short(name) == v
+                || short(name) == short(v) && name.ends_with(v)
         }
         "label" => match v.split_once('=') {
             Some((k, val)) => r.attributes.get(k).is_some_and(|x| x == val),

@@ -132,6 +132,7 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         return Ok(125);
     }
     crate::crash::crash_point("start-recorded");
+    super::healthcheck::reset(&c);
     super::events_log::container(engine, &c, "init");
     super::events_log::container(engine, &c, "start");
     report(&ready, 0, "");

@@ -72,6 +72,7 @@ pub fn create(
     };
     opts.name = Some(name.clone());
     super::network::check(engine, &opts)?;
+    super::secrets::check(engine, &opts)?;
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
     opts.init |= defaults.init;
@@ -110,6 +111,8 @@ pub fn create(
         crate::crash::crash_point("create-folders");
         let spec = spec::build_with(&image.config, &opts, &ctx, &defaults, &mut engine.runtime_notices())?;
         let mut spec = super::volumes::apply_to_spec(engine, &opts, spec)?;
+        let spec_with_secrets = super::secrets::apply_to_spec(engine, &opts, &ctx.userdata, spec)?;
+        spec = spec_with_secrets;
         // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
         let host_net = opts.network == sangja_container::NetworkMode::Host;
         sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net)?;
@@ -173,6 +176,7 @@ pub fn start_foreground(
             net.started();
             container.mark_running(child.pid, None, StartedBy::User)?;
             starting = None;
+            super::healthcheck::reset(&container);
             super::events_log::container(engine, &container, "init");
             super::events_log::container(engine, &container, "start");
             // systemd: we outlive the container and record its exit, so
