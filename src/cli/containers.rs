@@ -70,7 +70,13 @@ fn unix(ts: &Option<String>) -> i64 {
 fn status_text(c: &Container) -> String {
     match c.state.status {
         Status::Created => "Created".into(),
-        Status::Running => format!("Up {}", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
+        Status::Running => {
+            let up = format!("Up {}", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago"));
+            match crate::engine::healthcheck::status(c) {
+                Some(h) => format!("{up} ({h})"),
+                None => up,
+            }
+        }
         Status::Paused => format!("Up {} (Paused)", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago")),
         Status::Exited => {
             format!("Exited ({}) {}", c.state.exit_code.unwrap_or(-1), format::ago(c.state.finished_at.as_deref().unwrap_or("")))

@@ -193,7 +193,7 @@ pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
     let sig = lifecycle::parse_signal(&args.signal)?;
     let names = with_latest(ctx, args.latest, &args.containers)?;
     each(ctx, &selection(args.all, Scope::Running, &names), |n, c| {
-        lifecycle::signal(&ctx.engine, &c, sig)?;
+        lifecycle::kill(&ctx.engine, &c, sig)?;
         Ok(n.to_string())
     })
 }

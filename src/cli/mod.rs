@@ -38,6 +38,10 @@ pub mod volume;
 pub mod image_verbs;
 pub mod manifest;
 pub mod search;
+// issue 19, verbs
+pub mod events_log;
+pub mod secret;
+pub mod verbs;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -154,6 +158,14 @@ pub enum Command {
     Save(archive::SaveArgs),
     /// Load images from an archive or folder (stdin by default).
     Load(archive::LoadArgs),
+    /// Show events: containers, images, volumes, networks (podman's file event log).
+    Events(events_log::EventsArgs),
+    /// Manage secrets.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
+    /// Run a container's health check.
+    #[command(subcommand)]
+    Healthcheck(verbs::HealthcheckCommand),
 }
 
 /// `sangja system ...`.
@@ -355,6 +367,7 @@ impl Cli {
         match &self.command {
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v.starts_processes(),
             Command::Build(_) | Command::Image(ImageCommand::Build(_)) | Command::Buildx(_) => true,
+            Command::Healthcheck(_) => true,
             _ => false,
         }
     }
@@ -394,6 +407,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Manifest(c) => !manifest::pulls(c),
         Command::Container(ContainerCommand::Ls(_) | ContainerCommand::Inspect(_)) => true,
         Command::Container(ContainerCommand::Exists(_)) => true,
+        Command::Events(_) => true,
+        // Records only (secrets), or the container's own namespaces (exec).
+        Command::Secret(_) | Command::Healthcheck(_) => true,
         _ => false,
     };
     network::join_target_userns(&cli)?;
@@ -446,6 +462,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Image(ImageCommand::Mount(a)) => image_verbs::mount(&ctx, a),
         Command::Image(ImageCommand::Unmount(a)) => image_verbs::unmount(&ctx, a),
         Command::Manifest(c) => manifest::manifest(&ctx, c),
+        Command::Events(a) => events_log::events(&ctx, a),
+        Command::Secret(c) => secret::secret(&ctx, c),
+        Command::Healthcheck(c) => verbs::healthcheck(&ctx, c),
     }
 }
 

@@ -96,6 +96,9 @@ pub struct RunArgs {
     /// --stop-signal, --annotation, --tz, --umask, --group-add, --sysctl... (cli/runflags.rs).
     #[command(flatten)]
     pub extra_flags: super::runflags::ExtraFlags,
+    /// --secret, --health-* (cli/verbs.rs).
+    #[command(flatten)]
+    pub verb_flags: super::verbs::VerbFlags,
     /// The image to run.
     #[arg(value_name = "IMAGE")]
     pub image: String,
@@ -154,6 +157,9 @@ impl RunArgs {
             interactive: self.interactive,
             remove,
             labels: [self.labels_from_files()?, self.labels.clone()].concat(),
+            secrets: self.verb_flags.secrets()?,
+            health: self.verb_flags.health()?,
+            no_healthcheck: self.verb_flags.no_healthcheck,
             init: self.init,
             mounts: self.mount_flags.requests()?,
             security: self.security_flags.options(),

@@ -60,3 +60,5 @@ mod parity;
 mod push;
 // issue 19: run/create flags (runflags)
 mod runflags;
+// issue 19: verbs (events, secrets, healthcheck, init, volume export/import, update)
+mod events;

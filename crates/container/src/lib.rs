@@ -21,6 +21,8 @@ pub mod resources;
 pub mod seccomp;
 pub mod security;
 pub mod spec;
+// issue 19, verbs: --secret and --health-*
+pub mod verbs;
 
 #[cfg(test)]
 mod runtime_tests;
@@ -57,6 +59,15 @@ pub struct RunOptions {
     pub remove: bool,
     /// `--label KEY=VALUE`.
     pub labels: Vec<String>,
+    /// `--secret`: secrets mounted under /run/secrets or set as variables (engine secrets.rs).
+    #[serde(default)]
+    pub secrets: Vec<verbs::SecretRequest>,
+    /// `--health-*` over the image's Healthcheck; None: the image's, if any (engine healthcheck.rs).
+    #[serde(default)]
+    pub health: Option<verbs::HealthConfig>,
+    /// `--no-healthcheck`: no check, not even the image's.
+    #[serde(default)]
+    pub no_healthcheck: bool,
     /// `--init`: our own init runs as pid 1 (bind-mounted at /run/sangja-init).
     #[serde(default)]
     pub init: bool,

@@ -105,6 +105,9 @@ pub fn save(engine: &Engine, req: SaveRequest) -> Result<()> {
     };
     image_save::save(&engine.paths, &images, req.format, req.compression, target, &events)?;
     progress(engine, req.quiet, "Storing signatures".into(), "");
+    for i in &images {
+        super::events_log::image(engine, &i.record.id, i.names.first().map_or("", |n| n.as_str()), "save");
+    }
     Ok(())
 }
 
@@ -151,7 +154,11 @@ fn load_from(engine: &Engine, ar: &ArchiveReader, select: Option<&str>, quiet: b
         LoadEvent::Config { digest } => progress(engine, quiet, format!("Copying config {digest}"), &digest),
         LoadEvent::Stored { .. } => progress(engine, quiet, "Writing manifest to image destination".into(), ""),
     };
-    image_load::load(&engine.paths, ar, &opts, &events)
+    let loaded = image_load::load(&engine.paths, ar, &opts, &events)?;
+    for l in &loaded {
+        super::events_log::image(engine, &l.id, l.names.first().map_or("", |n| n.as_str()), "load");
+    }
+    Ok(loaded)
 }
 
 /// Brings the image a transport names into the store (pull and run of

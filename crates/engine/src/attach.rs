@@ -70,6 +70,7 @@ pub fn attach(engine: &Engine, name: &str, opts: &AttachOptions, io: &Stdio) -> 
     // user only came to look at (`attach CTR </dev/null`): not passed on.
     let send_eof = !c.config.options.tty;
     let opts = AttachOptions { stdin: opts.stdin && c.config.options.interactive, send_eof, ..opts.clone() };
+    super::events_log::container(engine, &c, "attach");
     session(engine, &c, sock, &opts, io)
 }
 

@@ -282,6 +282,7 @@ pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
         other => other?,
     };
     store.delete(&c)?;
+    super::events_log::container(engine, &c, "remove");
     crate::crash::crash_point("rm-deleted");
     // Veth, nft rules and leases a kill -9'd monitor left behind.
     super::network::cleanup(engine, &c.config.id);

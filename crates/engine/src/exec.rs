@@ -98,6 +98,10 @@ pub fn exec(engine: &Engine, req: &ExecRequest, io: &sangja_runtime::Stdio) -> R
         process.set_capabilities(None);
         process.set_no_new_privileges(None);
     }
+    // Before: the exec may enter the container's namespaces for good.
+    let mut event = super::events_log::Record::container(&c, "exec");
+    event.attributes.insert("command".into(), req.command.join(" "));
+    super::events_log::write(engine, &event);
     sangja_runtime::exec::exec(pid, c.state.pid_start, &process, seccomp.as_ref(), &req.io, io).map_err(|e| match e {
         Error::State(_) => not_running(),
         e => e,

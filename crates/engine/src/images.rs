@@ -25,6 +25,7 @@ pub fn pull(engine: &Engine, name: &str, mut opts: PullOptions, progress: &(dyn 
             Ok(record) => {
                 // Leftovers of interrupted pulls and removals (cheap when none).
                 let _ = super::recover::sweep_if_idle(engine);
+                super::events_log::image(engine, &record.id, name, "pull");
                 return Ok(record);
             }
             Err(e) if candidates.len() == 1 => return Err(e),
@@ -185,6 +186,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     if !by_id && image.names.len() > 1 {
         let full = image.names.iter().find(|n| name_matches(n, name)).cloned().unwrap_or_else(|| name.to_string());
         store.untag(&image.id, &full)?;
+        super::events_log::image(engine, &image.id, &full, "untag");
         out.push(Removed::Untagged(full));
         return Ok(out);
     }
@@ -205,6 +207,10 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<Vec<Removed>> 
     if super::drivers::driver(engine) == super::drivers::Driver::Vfs {
         super::drivers::remove_pristine(&engine.paths, &image.id, true)?;
     }
+    for n in &image.names {
+        super::events_log::image(engine, &image.id, n, "untag");
+    }
+    super::events_log::image(engine, &image.id, image.names.first().map_or("", |n| n.as_str()), "remove");
     out.push(Removed::Deleted { id: image.id, containers: removed_ctrs });
     Ok(out)
 }

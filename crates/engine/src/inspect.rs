@@ -84,6 +84,9 @@ pub struct ContainerState {
     pub error: String,
     pub started_at: String,
     pub finished_at: String,
+    /// The health check's status and results (podman's State.Health), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<super::healthcheck::Health>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,6 +226,7 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             error: String::new(),
             started_at: s.started_at.clone().unwrap_or_default(),
             finished_at: s.finished_at.clone().unwrap_or_default(),
+            health: super::healthcheck::health(c),
         },
         image: c.config.image_id.clone(),
         image_name: c.config.image_name.clone(),

@@ -44,6 +44,10 @@ pub mod image_mount;
 pub mod manifest;
 pub mod search;
 pub mod tags;
+// issue 19, verbs: events, secrets, healthcheck, update
+pub mod events_log;
+pub mod healthcheck;
+pub mod secrets;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

@@ -300,16 +300,20 @@ pub fn pause(engine: &Engine, c: &Container) -> Result<()> {
         let _ = std::fs::write(dir.join("cgroup.procs"), pid.to_string());
     }
     write_freezer(&dir, "FROZEN")?;
-    c.clone().mark_paused(dir.display().to_string())
+    c.clone().mark_paused(dir.display().to_string())?;
+    super::events_log::container(engine, c, "pause");
+    Ok(())
 }
 
 /// Thaws a paused container.
-pub fn unpause(_engine: &Engine, c: &Container) -> Result<()> {
+pub fn unpause(engine: &Engine, c: &Container) -> Result<()> {
     c.state.status.check(Transition::Unpause, &c.config.id)?;
     if let Some(dir) = &c.state.freezer {
         write_freezer(Path::new(dir), "THAWED")?;
     }
-    c.clone().mark_unpaused()
+    c.clone().mark_unpaused()?;
+    super::events_log::container(engine, c, "unpause");
+    Ok(())
 }
 
 fn write_freezer(dir: &Path, state: &str) -> Result<()> {
@@ -356,7 +360,10 @@ pub enum StopOutcome {
 /// `stop`: the stop signal, SIGKILL after the timeout.
 pub fn stop_container(engine: &Engine, c: &Container, opts: &StopOptions) -> Result<StopOutcome> {
     match stop(engine, c, opts.timeout_for(c)) {
-        Ok(_) => Ok(StopOutcome::Stopped),
+        Ok(_) => {
+            super::events_log::container(engine, c, "stop");
+            Ok(StopOutcome::Stopped)
+        }
         Err(Error::ContainerNotFound(_)) => Ok(StopOutcome::Removed),
         Err(e) => Err(e),
     }
@@ -366,7 +373,18 @@ pub fn stop_container(engine: &Engine, c: &Container, opts: &StopOptions) -> Res
 /// and starts it again in the background.
 pub fn restart(engine: &Engine, c: &Container, timeout: Duration) -> Result<()> {
     let c = stop(engine, c, timeout)?;
-    start_detached(engine, &c)
+    start_detached(engine, &c)?;
+    super::events_log::container(engine, &c, "restart");
+    Ok(())
+}
+
+/// `kill`: `sig` to the container's init, and the "kill" event.
+pub fn kill(engine: &Engine, c: &Container, sig: i32) -> Result<()> {
+    signal(engine, c, sig)?;
+    let mut r = super::events_log::Record::container(c, "kill");
+    r.attributes.insert("signal".into(), sig.to_string());
+    super::events_log::write(engine, &r);
+    Ok(())
 }
 
 /// `wait`: blocks until the container exits; its exit code, `None` when

@@ -137,6 +137,9 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
         report(&ready, e.exit_code(), &e.to_string());
         return Ok(e.exit_code());
     }
+    super::healthcheck::reset(&c);
+    super::events_log::container(engine, &c, "init");
+    super::events_log::container(engine, &c, "start");
     report(&ready, 0, "");
     drop(ready);
 
@@ -188,6 +191,7 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         }
     };
     let _ = c.mark_exited(code);
+    super::events_log::died(engine, &c, Some(code));
     crate::crash::crash_point("exit-recorded");
     // `--restart`: again while the policy says so (restart.rs).
     let code = super::restart::supervise(engine, &mut c, code, delay, |c, delay| {
@@ -204,6 +208,8 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         };
         if super::restart::record_running(c, child.pid).is_err() {
             let _ = nix::sys::signal::kill(Pid::from_raw(child.pid), Signal::SIGKILL);
+        } else {
+            super::events_log::container(engine, c, "start");
         }
         drop(starting);
         let io = handoff(engine, c, &server, io, child.pid, &net, Some(delay));
@@ -212,6 +218,7 @@ fn after_exit(engine: &Engine, store: &ContainerStore, c: Container, code: i32, 
         let code = wait(child.pid);
         net.stop();
         super::restart::record_exited(store, c, code);
+        super::events_log::died(engine, c, Some(code));
         Some(code)
     });
     if c.config.options.remove {

@@ -245,6 +245,7 @@ pub fn create(engine: &Engine, o: CreateOptions) -> Result<NetworkRecord> {
         }
         return Err(e);
     }
+    super::events_log::network(engine, &rec.name, &rec.id, "create");
     Ok(rec)
 }
 
@@ -296,6 +297,7 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<String> {
         network::bridge::remove_bridge(&rec)?;
     }
     store.remove(&rec.name)?;
+    super::events_log::network(engine, &rec.name, &rec.id, "remove");
     Ok(rec.name)
 }
 
@@ -374,7 +376,9 @@ pub fn connect(engine: &Engine, net: &str, container: &str, aliases: &[String], 
         }
     }
     c.config.options.network = NetworkMode::Bridge(names);
-    crate::json_file::write(&c.dir.join("config.json"), &c.config)
+    crate::json_file::write(&c.dir.join("config.json"), &c.config)?;
+    super::events_log::network(engine, &rec.name, &c.config.id, if join { "connect" } else { "disconnect" });
+    Ok(())
 }
 
 /// Whether network `name` exists.

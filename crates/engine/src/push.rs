@@ -59,6 +59,7 @@ pub fn push(engine: &Engine, req: &PushRequest, progress: &(dyn Fn(PushEvent) + 
     if let Some(path) = &req.digestfile {
         std::fs::write(path, &pushed.digest).map_err(|e| Error::io_path("write the digest file", path, e))?;
     }
+    super::events_log::image(engine, &image.id, &dest.to_string(), "push");
     Ok(pushed)
 }
 

@@ -74,6 +74,7 @@ pub fn create(
     };
     opts.name = Some(name.clone());
     super::network::check(engine, &opts)?;
+    super::secrets::check(engine, &opts)?;
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
     opts.init |= defaults.init;
@@ -112,6 +113,8 @@ pub fn create(
         crate::crash::crash_point("create-folders");
         let spec = spec::build_with(&image.config, &opts, &ctx, &defaults, &mut engine.runtime_notices())?;
         let mut spec = super::volumes::apply_to_spec(engine, &opts, spec)?;
+        let spec_with_secrets = super::secrets::apply_to_spec(engine, &opts, &ctx.userdata, spec)?;
+        spec = spec_with_secrets;
         // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
         let host_net = opts.network == sangja_container::NetworkMode::Host;
         sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net)?;
@@ -124,7 +127,10 @@ pub fn create(
         Ok(spec)
     })();
     match result {
-        Ok(spec) => Ok((container, spec)),
+        Ok(spec) => {
+            super::events_log::container(engine, &container, "create");
+            Ok((container, spec))
+        }
         Err(e) => {
             // As recovery would: the volumes the record names, then the folder.
             let _ = super::volumes::remove_anonymous_locked(engine, &container.config.options);
@@ -174,6 +180,9 @@ pub fn start_foreground(
             starting = None;
             // The foreground sangja is the container's monitor (podman's conmon).
             write_pid_files(&container, child.pid, std::process::id() as i32)?;
+            super::healthcheck::reset(&container);
+            super::events_log::container(engine, &container, "init");
+            super::events_log::container(engine, &container, "start");
             // systemd: we outlive the container and record its exit, so
             // MAINPID is ours; READY=1 too with --sdnotify=conmon.
             if let Err(e) = sangja_systemd::notify::container_started(container.config.options.sdnotify, std::process::id() as i32) {
@@ -192,6 +201,7 @@ pub fn start_foreground(
         Ok(code) => *code,
         Err(e) => e.exit_code(),
     });
+    super::events_log::died(engine, &container, Some(result.as_ref().map_or_else(|e| e.exit_code(), |c| *c)));
     if container.config.options.remove {
         let _guard = lock::exclusive(&engine.paths.store_lock())?;
         match ContainerStore::new(&engine.paths).delete(&container) {
@@ -200,6 +210,7 @@ pub fn start_foreground(
             r => r?,
         }
         drop(_guard);
+        super::events_log::container(engine, &container, "remove");
         super::volumes::remove_anonymous(engine, &container.config.options)?;
     } else {
         saved?;

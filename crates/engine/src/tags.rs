@@ -22,6 +22,7 @@ pub fn tag(engine: &Engine, image: &str, names: &[String]) -> Result<String> {
     let full: Vec<String> = names.iter().map(|n| normalize(n)).collect::<Result<_>>()?;
     for n in &full {
         store.add_name(&img.id, n)?;
+        super::events_log::image(engine, &img.id, n, "tag");
     }
     Ok(img.id)
 }
@@ -49,6 +50,7 @@ pub fn untag(engine: &Engine, image: &str, names: &[String]) -> Result<Vec<Strin
     };
     for n in &targets {
         store.untag(&img.id, n)?;
+        super::events_log::image(engine, &img.id, n, "untag");
     }
     Ok(targets)
 }

@@ -60,6 +60,7 @@ pub fn create(engine: &Engine, opts: CreateOptions) -> Result<Volume> {
     }
     let v = new_volume(name, opts.labels, opts.options, false);
     store.create(&v)?;
+    super::events_log::volume(engine, &v.name, "create");
     Ok(v)
 }
 
@@ -111,7 +112,9 @@ pub fn remove(engine: &Engine, name: &str, force: bool) -> Result<()> {
     if !force && users(engine)?.contains_key(name) {
         return Err(Error::InUse(format!("volume {name} is being used: remove its containers first, or use volume rm -f")));
     }
-    store.remove(name)
+    store.remove(name)?;
+    super::events_log::volume(engine, name, "remove");
+    Ok(())
 }
 
 /// Removes every volume no container uses; returns their names.
@@ -127,6 +130,7 @@ pub fn prune(engine: &Engine, filter_labels: &[(String, Option<String>)]) -> Res
         });
         if !used.contains_key(&v.name) && labels_ok {
             store.remove(&v.name)?;
+            super::events_log::volume(engine, &v.name, "remove");
             out.push(v.name);
         }
     }

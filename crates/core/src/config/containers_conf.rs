@@ -45,8 +45,13 @@ pub struct EngineTable {
     /// podman's folder for run-time state: sangja's runroot is TMP_DIR/sangja
     /// unless --runroot or sangja.conf names one.
     pub tmp_dir: Option<String>,
-    /// podman's event backend: sangja keeps no event log; read and ignored.
+    /// podman's event backend: "none" turns sangja's event log off; "file"
+    /// and "journald" both mean sangja's file (engine events_log.rs).
     pub events_logger: Option<String>,
+    /// The event log file (podman's key); default RUNROOT/events/events.log.
+    pub events_logfile_path: Option<String>,
+    /// Largest event log before it is rotated: bytes, or "500k", "1m" (podman's key).
+    pub events_logfile_max_size: Option<toml::Value>,
     /// podman's OCI runtime: sangja's runtime is built in; read and ignored.
     pub runtime: Option<String>,
     /// The default detach keys of attach, run -it, start -a and exec -it.
