@@ -58,3 +58,5 @@ mod check;
 mod parity;
 // issue 17: push
 mod push;
+// issue 19: podman's behaviour and messages, what a container sees, selection flags (behave)
+mod behave;
