@@ -361,11 +361,7 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             pids_limit: res["pids"]["limit"].as_i64().unwrap_or(0),
             ulimits: process["rlimits"]
                 .as_array()
-                .map(|l| {
-                    l.iter()
-                        .map(|r| serde_json::json!({"Name": r["type"], "Soft": r["soft"], "Hard": r["hard"]}))
-                        .collect()
-                })
+                .map(|l| l.iter().map(|r| serde_json::json!({"Name": r["type"], "Soft": r["soft"], "Hard": r["hard"]})).collect())
                 .unwrap_or_default(),
         },
         mounts: Vec::new(),
@@ -437,8 +433,10 @@ fn shm_size(spec: &Option<Value>) -> i64 {
 
 /// The process's capabilities of one set, sorted (podman's list).
 fn caps(process: &Value, set: &str) -> Value {
-    let mut l: Vec<String> =
-        process["capabilities"][set].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let mut l: Vec<String> = process["capabilities"][set]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
     l.sort();
     serde_json::json!(l)
 }

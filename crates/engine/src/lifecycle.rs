@@ -149,11 +149,7 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
         let name = nix::sys::signal::Signal::try_from(sig).map(|s| s.as_str().to_string()).unwrap_or_else(|_| sig.to_string());
         engine.emit(super::events::Event::warning(
             super::events::WarningKind::Other,
-            format!(
-                "StopSignal {name} failed to stop container {} in {} seconds, resorting to SIGKILL",
-                c.config.name,
-                timeout.as_secs()
-            ),
+            format!("StopSignal {name} failed to stop container {} in {} seconds, resorting to SIGKILL", c.config.name, timeout.as_secs()),
         ));
         signal(engine, &c, libc::SIGKILL)?;
     }
