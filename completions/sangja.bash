@@ -1596,7 +1596,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__commit)
-            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --iidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1639,6 +1639,10 @@ _sangja() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1764,7 +1768,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__commit)
-            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --iidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1807,6 +1811,10 @@ _sangja() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2758,7 +2766,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__kill)
-            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-s -a -l -h --signal --all --latest --cidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2769,6 +2777,10 @@ _sangja() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2922,12 +2934,24 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__pause)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2982,12 +3006,16 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__prune)
-            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --force --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3042,7 +3070,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__restart)
-            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -f -h --time --all --running --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3053,6 +3081,18 @@ _sangja() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3080,7 +3120,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3095,6 +3135,10 @@ _sangja() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3388,7 +3432,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__start)
-            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -l -f -h --attach --interactive --all --detach-keys --sig-proxy --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3399,6 +3443,14 @@ _sangja() {
                     return 0
                     ;;
                 --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3468,7 +3520,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__stop)
-            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -i -l -f -h --time --all --ignore --cidfile --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3483,6 +3535,14 @@ _sangja() {
                     return 0
                     ;;
                 --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3570,12 +3630,24 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unpause)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3600,7 +3672,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__wait)
-            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -l -h --interval --latest --condition --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3611,6 +3683,10 @@ _sangja() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --condition)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7354,7 +7430,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__kill)
-            opts="-s -a -l -h --signal --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-s -a -l -h --signal --all --latest --cidfile --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7365,6 +7441,10 @@ _sangja() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8570,12 +8650,24 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pause)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8834,7 +8926,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__restart)
-            opts="-t -a -l -h --time --all --running --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -f -h --time --all --running --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8845,6 +8937,18 @@ _sangja() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8872,7 +8976,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rm)
-            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8887,6 +8991,10 @@ _sangja() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9310,7 +9418,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__start)
-            opts="-a -i -l -h --attach --interactive --all --detach-keys --sig-proxy --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -l -f -h --attach --interactive --all --detach-keys --sig-proxy --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9321,6 +9429,14 @@ _sangja() {
                     return 0
                     ;;
                 --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9390,7 +9506,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__stop)
-            opts="-t -a -i -l -h --time --all --ignore --cidfile --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -i -l -f -h --time --all --ignore --cidfile --latest --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9405,6 +9521,14 @@ _sangja() {
                     return 0
                     ;;
                 --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9772,12 +9896,24 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unpause)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10270,7 +10406,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__wait)
-            opts="-i -l -h --interval --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -l -h --interval --latest --condition --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10281,6 +10417,10 @@ _sangja() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --condition)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -174,6 +174,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l help -d 'Print hel
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l storage-driver -d 'Storage driver: overlay' -r
@@ -272,6 +273,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l help -d 'Print 
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l storage-driver -d 'Storage driver: overlay' -r
@@ -291,6 +293,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand start" -l noout -d 'Print 
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l storage-driver -d 'Storage driver: overlay' -r
@@ -308,6 +311,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand stop" -s l -l latest -d 'A
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l storage-driver -d 'Storage driver: overlay' -r
@@ -324,6 +328,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand kill" -s l -l latest -d 'A
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l storage-driver -d 'Storage driver: overlay' -r
@@ -341,6 +347,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand restart" -s l -l latest -d
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l storage-driver -d 'Storage driver: overlay' -r
@@ -389,6 +396,8 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -404,6 +413,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand pause" -s a -l all -d 'All
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -535,6 +546,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand commit" -s m -l message -d
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1208,6 +1220,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1306,6 +1319,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1325,6 +1339,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1342,6 +1357,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1358,6 +1374,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1375,6 +1393,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1423,6 +1442,8 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1438,6 +1459,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1569,6 +1592,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1666,6 +1690,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only the containers that pass these filters: label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r

@@ -70,6 +70,7 @@ fn unix(ts: &Option<String>) -> i64 {
 fn status_text(c: &Container) -> String {
     match c.state.status {
         Status::Created => "Created".into(),
+        Status::Running if crate::engine::containers::status_name(c) == "stopping" => "Stopping".into(),
         Status::Running => {
             let up = format!("Up {}", format::ago(c.state.started_at.as_deref().unwrap_or("")).trim_end_matches(" ago"));
             match crate::engine::healthcheck::status(c) {
@@ -105,7 +106,7 @@ fn ps_object(c: &Container, no_trunc: bool) -> Value {
         "Pid": s.pid.unwrap_or(0),
         "Ports": null,
         "StartedAt": unix(&s.started_at),
-        "State": s.status.as_str(),
+        "State": crate::engine::containers::status_name(c),
         "Status": status_text(c),
     })
 }
@@ -218,8 +219,11 @@ pub struct RmArgs {
     /// Remove the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Remove the containers that pass these filters (ps's keys: name, id, label, status, ancestor, exited).
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
     /// Containers to remove, by name or id.
-    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile", "latest"])]
+    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "cidfile", "latest", "filter"])]
     pub containers: Vec<String>,
 }
 
@@ -228,6 +232,9 @@ pub fn remove(ctx: &Context, args: RmArgs) -> Result<i32> {
     let mut names = super::lifecycle::with_latest(ctx, args.latest, &args.containers)?;
     for f in &args.cidfile {
         names.extend(super::supervise::read_cidfile(f, args.ignore)?);
+    }
+    if !args.filter.is_empty() {
+        names = crate::engine::select::filtered(&ctx.engine, Scope::Any, &args.filter, &names)?;
     }
     let req = RemoveRequest {
         // podman: --force also lets a missing container go (rm -f in scripts).

@@ -53,6 +53,9 @@ pub struct CommitArgs {
     /// Image format: oci (docker is accepted and written as OCI).
     #[arg(short, long, default_value = "oci")]
     pub format: String,
+    /// Write the new image's id to this file.
+    #[arg(long, value_name = "FILE")]
+    pub iidfile: Option<PathBuf>,
     pub container: String,
     /// Name of the new image (unqualified names go under localhost/).
     pub image: Option<String>,
@@ -159,6 +162,10 @@ pub fn commit(ctx: &Context, a: CommitArgs) -> Result<i32> {
     let c = containers::lookup(&ctx.engine, &a.container)?;
     let opts = ImageOptions { name: a.image, changes: a.changes, message: a.message, author: a.author };
     let id = commit::commit(&ctx.engine, &c, &opts)?;
+    if let Some(f) = &a.iidfile {
+        // As podman's commit: the bare id (build's iidfile has sha256:).
+        std::fs::write(f, id.trim_start_matches("sha256:")).path_ctx("write the iidfile", f)?;
+    }
     println!("{id}");
     Ok(0)
 }

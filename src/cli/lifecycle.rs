@@ -73,6 +73,23 @@ pub(crate) fn with_latest(ctx: &Context, latest: bool, names: &[String]) -> Resu
     Ok(v)
 }
 
+/// With `--filter`: the ids of the containers of `scope` that pass them
+/// (only among `names` when some are given), as podman prints them.
+fn filtered(ctx: &Context, scope: Scope, filters: &[String], names: Vec<String>) -> Result<Vec<String>> {
+    if filters.is_empty() {
+        return Ok(names);
+    }
+    select::filtered(&ctx.engine, scope, filters, &names)
+}
+
+/// The containers named in `--cidfile` files, added to `names`.
+fn with_cidfiles(mut names: Vec<String>, files: &[std::path::PathBuf], ignore: bool) -> Result<Vec<String>> {
+    for f in files {
+        names.extend(super::supervise::read_cidfile(f, ignore)?);
+    }
+    Ok(names)
+}
+
 /// `names`, or every container of `scope` with `all`.
 fn selection(all: bool, scope: Scope, names: &[String]) -> Selection {
     Selection { all: all.then_some(scope), ..Selection::names(names.to_vec()) }
@@ -100,6 +117,9 @@ pub struct StartArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Start the containers that pass these filters (ps's keys: name, id, label, status, ancestor, exited).
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -108,6 +128,12 @@ pub struct StartArgs {
 /// one in the foreground with `-a`.
 pub fn start(ctx: &Context, mut args: StartArgs) -> Result<i32> {
     args.containers = with_latest(ctx, args.latest, &args.containers)?;
+    if !args.filter.is_empty() {
+        args.containers = filtered(ctx, Scope::NotRunning, &args.filter, std::mem::take(&mut args.containers))?;
+        if args.containers.is_empty() {
+            return Ok(0);
+        }
+    }
     if args.attach {
         let [name] = args.containers.as_slice() else {
             return Err(Error::Invalid("start -a takes exactly one container: attach to one at a time".into()));
@@ -128,7 +154,12 @@ pub fn start(ctx: &Context, mut args: StartArgs) -> Result<i32> {
         return Ok(super::attach::exit_code(end));
     }
     each(ctx, &selection(args.all, Scope::NotRunning, &args.containers), |n, c| {
-        lifecycle::start_detached(&ctx.engine, &c)?;
+        // podman: a command that cannot run makes `start` fail with 125
+        // (`run` keeps 126/127), in its words.
+        lifecycle::start_detached(&ctx.engine, &c).map_err(|e| match e.exit_code() {
+            126 | 127 => Error::Runtime(format!("unable to start container {:?}: {e}", c.config.id)),
+            _ => e,
+        })?;
         Ok(n.to_string())
     })
 }
@@ -151,6 +182,9 @@ pub struct StopArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Stop the containers that pass these filters (ps's keys: name, id, label, status, ancestor, exited).
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -163,6 +197,12 @@ pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
     }
     if !args.cidfile.is_empty() && named.is_empty() {
         return Ok(0);
+    }
+    if !args.filter.is_empty() {
+        named = filtered(ctx, Scope::Any, &args.filter, named)?;
+        if named.is_empty() {
+            return Ok(0);
+        }
     }
     let sel = Selection { ignore_missing: args.ignore, ..selection(args.all, Scope::Any, &named) };
     let opts = StopOptions { timeout: args.time };
@@ -184,6 +224,9 @@ pub struct KillArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Signal the container whose id is in this file (as `run --cidfile` wrote it).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<std::path::PathBuf>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -191,7 +234,7 @@ pub struct KillArgs {
 /// Sends a signal to containers; prints each name as given.
 pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
     let sig = lifecycle::parse_signal(&args.signal)?;
-    let names = with_latest(ctx, args.latest, &args.containers)?;
+    let names = with_cidfiles(with_latest(ctx, args.latest, &args.containers)?, &args.cidfile, false)?;
     each(ctx, &selection(args.all, Scope::Running, &names), |n, c| {
         lifecycle::kill(&ctx.engine, &c, sig)?;
         Ok(n.to_string())
@@ -213,6 +256,12 @@ pub struct RestartArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Restart the container whose id is in this file (as `run --cidfile` wrote it).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<std::path::PathBuf>,
+    /// Restart the containers that pass these filters (ps's keys: name, id, label, status, ancestor, exited).
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
@@ -220,7 +269,11 @@ pub struct RestartArgs {
 /// Stops (if running) and starts containers in the background; prints each name as given.
 pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
     let scope = if args.running { Scope::Running } else { Scope::Any };
-    let names = with_latest(ctx, args.latest, &args.containers)?;
+    let names = with_cidfiles(with_latest(ctx, args.latest, &args.containers)?, &args.cidfile, false)?;
+    let names = filtered(ctx, scope, &args.filter, names)?;
+    if names.is_empty() && (!args.filter.is_empty() || !args.cidfile.is_empty()) && !args.all {
+        return Ok(0);
+    }
     each(ctx, &selection(args.all, scope, &names), |n, c| {
         lifecycle::restart(&ctx.engine, &c, Duration::from_secs(args.time))?;
         Ok(n.to_string())
@@ -236,12 +289,23 @@ pub struct WaitArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// Wait until the container reaches one of these states (default: stopped, i.e. exited).
+    #[arg(long, value_name = "STATE")]
+    pub condition: Vec<String>,
     #[arg(value_name = "CONTAINER", required_unless_present = "latest")]
     pub containers: Vec<String>,
 }
 
 /// Waits for each container to exit; prints each exit code.
 pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
+    let states = lifecycle::WaitCondition::parse(&args.condition)?;
+    if let Some(states) = states {
+        // As podman: a state other than exited prints -1 once it is reached.
+        return each(ctx, &Selection::names(with_latest(ctx, args.latest, &args.containers)?), |_, c| {
+            lifecycle::wait_for(&ctx.engine, &c, &states)?;
+            Ok("-1".to_string())
+        });
+    }
     each(ctx, &Selection::names(with_latest(ctx, args.latest, &args.containers)?), |n, c| {
         let code = lifecycle::wait(&ctx.engine, &c)?.ok_or_else(|| Error::ContainerNotFound(n.to_string()))?;
         Ok(code.to_string())
@@ -257,13 +321,27 @@ pub struct ContainersArgs {
     /// Act on the newest container too (podman's --latest).
     #[arg(short = 'l', long)]
     pub latest: bool,
+    /// The container whose id is in this file (as `run --cidfile` wrote it).
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<std::path::PathBuf>,
+    /// The containers that pass these filters (ps's keys: name, id, label, status, ancestor, exited).
+    #[arg(short = 'f', long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
     #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
+/// `pause`/`unpause`'s containers: named, in cidfiles, or filtered; `None`
+/// when a filter or cidfile selected none (nothing to do).
+fn paused_names(ctx: &Context, args: &ContainersArgs, scope: Scope) -> Result<Option<Vec<String>>> {
+    let names = with_cidfiles(with_latest(ctx, args.latest, &args.containers)?, &args.cidfile, false)?;
+    let names = filtered(ctx, scope, &args.filter, names)?;
+    Ok(if names.is_empty() && (!args.filter.is_empty() || !args.cidfile.is_empty()) && !args.all { None } else { Some(names) })
+}
+
 /// Freezes containers (cgroup freezer); prints each name as given.
 pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    let names = with_latest(ctx, args.latest, &args.containers)?;
+    let Some(names) = paused_names(ctx, &args, Scope::Unpaused)? else { return Ok(0) };
     each(ctx, &selection(args.all, Scope::Unpaused, &names), |n, c| {
         lifecycle::pause(&ctx.engine, &c)?;
         Ok(n.to_string())
@@ -272,7 +350,7 @@ pub fn pause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
 
 /// Thaws paused containers; prints each name as given.
 pub fn unpause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
-    let names = with_latest(ctx, args.latest, &args.containers)?;
+    let Some(names) = paused_names(ctx, &args, Scope::Paused)? else { return Ok(0) };
     each(ctx, &selection(args.all, Scope::Paused, &names), |n, c| {
         lifecycle::unpause(&ctx.engine, &c)?;
         Ok(n.to_string())
@@ -300,6 +378,9 @@ pub struct PruneArgs {
     /// Do not ask for confirmation.
     #[arg(short, long)]
     pub force: bool,
+    /// Only the containers that pass these filters: label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME.
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
 }
 
 /// Removes all containers that are not running, after asking (unless -f).
@@ -312,7 +393,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
             return Ok(0);
         }
     }
-    for id in lifecycle::prune(&ctx.engine)? {
+    for id in lifecycle::prune_filtered(&ctx.engine, &args.filter)? {
         println!("{id}");
     }
     Ok(0)

@@ -212,13 +212,21 @@ pub(crate) fn resolve_image(ctx: &Context, args: &RunArgs) -> Result<ImageRecord
 /// container created and its `--cidfile` written.
 pub(crate) fn create(ctx: &Context, args: &RunArgs) -> Result<(ImageRecord, Container, oci_spec::runtime::Spec)> {
     let mut opts = args.options()?;
-    let image = resolve_image(ctx, args)?;
+    let mut image = resolve_image(ctx, args)?;
     super::supervise::before_create(ctx, args)?;
     if args.net_flags.publish_all {
         crate::engine::network::publish_exposed(&mut opts.net, &image)?;
         crate::engine::network::publish_listed(&mut opts.net, &opts.extra.expose)?;
     }
-    let (container, spec) = run::create(&ctx.engine, &image, &args.image, opts)?;
+    let (container, spec) = match run::create(&ctx.engine, &image, &args.image, opts.clone()) {
+        // A concurrent rmi removed the image between resolve and create:
+        // resolve (pull) it once more, as a retry by hand would (issue 19).
+        Err(Error::ImageNotFound(_)) if args.pull != PullPolicy::Never => {
+            image = resolve_image(ctx, args)?;
+            run::create(&ctx.engine, &image, &args.image, opts)?
+        }
+        r => r?,
+    };
     args.supervisor_flags.write_cidfile(&container.config.id)?;
     Ok((image, container, spec))
 }

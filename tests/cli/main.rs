@@ -62,3 +62,5 @@ mod push;
 mod runflags;
 // issue 19: verbs (events, secrets, healthcheck, init, volume export/import, update)
 mod events;
+// issue 19: podman's behaviour and messages, what a container sees, selection flags (behave)
+mod behave;

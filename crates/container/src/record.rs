@@ -78,7 +78,9 @@ impl Status {
             (Exited, Exit) => refused(format!("container {id} has already exited")),
             // podman's words for rm without -f, which sangja's tests and users know.
             (Running | Paused, Remove) => {
-                Err(Error::State(format!("cannot remove container {id} as it is running: stop it first or use rm -f")))
+                Err(Error::State(format!(
+                "cannot remove container {id} as it is running - running or paused containers cannot be removed without force: container state improper"
+            )))
             }
         }
     }

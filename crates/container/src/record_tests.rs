@@ -55,7 +55,7 @@ fn refusals_in_podmans_words() {
     );
     assert_eq!(
         msg(Status::Paused, Transition::Remove),
-        "cannot remove container 0123456789ab as it is running: stop it first or use rm -f"
+        "cannot remove container 0123456789ab as it is running - running or paused containers cannot be removed without force: container state improper"
     );
     // rm's exit status for a running container is podman's 2.
     assert_eq!(Status::Running.after(Transition::Remove, ID).unwrap_err().remove_exit_code(), 2);

@@ -73,7 +73,7 @@ pub fn build_with(
     let hostname = hostname(opts, ctx);
     let base_env: Vec<String> = defaults.env.iter().chain(config.env().as_deref().unwrap_or(&[]).iter()).cloned().collect();
     let base_env = extra::base_env(base_env, &opts.extra);
-    let mut env = environment(&base_env, &opts.env, &hostname, opts.tty, |k| std::env::var(k).ok());
+    let mut env = environment(&base_env, &opts.env, &hostname, |k| std::env::var(k).ok());
     extra::drop_unset_defaults(&mut env, &opts.extra, &opts.env, &base_env);
     let cwd = workdir(opts.workdir.as_deref(), config.working_dir().as_deref())?;
     let user_spec = opts.user.as_deref().or(config.user().as_deref()).unwrap_or("");
@@ -199,7 +199,7 @@ fn hostname(opts: &RunOptions, ctx: &SpecContext) -> String {
 /// Image Env, then `-e` (a bare KEY takes sangja's own value, skipped when
 /// unset); a later KEY replaces an earlier one in place. Then the defaults
 /// for what is still missing.
-fn environment(image: &[String], user: &[String], hostname: &str, tty: bool, lookup: impl Fn(&str) -> Option<String>) -> Vec<String> {
+fn environment(image: &[String], user: &[String], hostname: &str, lookup: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut set = |entry: String| {
         let key = entry.split('=').next().unwrap_or("").to_string();
@@ -219,11 +219,13 @@ fn environment(image: &[String], user: &[String], hostname: &str, tty: bool, loo
         }
     }
     let has = |out: &[String], k: &str| out.iter().any(|e| e.split('=').next() == Some(k));
-    let mut defaults = vec![("PATH", DEFAULT_PATH.to_string()), ("container", "sangja".to_string())];
-    if tty {
-        defaults.push(("TERM", "xterm".to_string()));
-    }
-    defaults.push(("HOSTNAME", hostname.to_string()));
+    // As podman: TERM=xterm with or without a terminal.
+    let defaults = [
+        ("PATH", DEFAULT_PATH.to_string()),
+        ("container", "sangja".to_string()),
+        ("TERM", "xterm".to_string()),
+        ("HOSTNAME", hostname.to_string()),
+    ];
     for (k, v) in defaults {
         if !has(&out, k) {
             out.push(format!("{k}={v}"));

@@ -415,6 +415,16 @@ pub fn dir_size(dir: &std::path::Path) -> u64 {
     total
 }
 
+/// The status podman shows: its recorded one, or `stopping` while a
+/// `stop` (or `rm -f`) waits for a running container to exit.
+pub fn status_name(c: &Container) -> &'static str {
+    if c.state.status == sangja_container::record::Status::Running && c.state.stopped_by_user {
+        "stopping"
+    } else {
+        c.state.status.as_str()
+    }
+}
+
 /// The container called `name` (or with that id, or an id prefix).
 pub fn lookup(engine: &Engine, name: &str) -> Result<Container> {
     ContainerStore::new(&engine.paths).lookup(name)

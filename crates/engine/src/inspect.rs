@@ -62,10 +62,30 @@ pub struct ContainerDoc {
     pub host_config: HostConfig,
     pub mounts: Vec<Value>,
     pub graph_driver: GraphDriver<ContainerLayers>,
-    /// `--pidfile` ("" without it).
-    pub pid_file: String,
-    /// `--conmon-pidfile` ("" without it).
+    /// The digest of the image's manifest.
+    pub image_digest: String,
+    pub rootfs: String,
+    pub pod: String,
+    pub resolv_conf_path: String,
+    pub hostname_path: String,
+    pub hosts_path: String,
+    pub static_dir: String,
+    #[serde(rename = "OCIRuntime")]
+    pub oci_runtime: String,
+    /// The monitor's pid file (podman: conmon's).
     pub conmon_pid_file: String,
+    pub pid_file: String,
+    pub mount_label: String,
+    pub process_label: String,
+    pub app_armor_profile: String,
+    pub effective_caps: Value,
+    pub bounding_caps: Value,
+    #[serde(rename = "ExecIDs")]
+    pub exec_ids: Vec<String>,
+    pub dependencies: Vec<String>,
+    pub namespace: String,
+    pub is_infra: bool,
+    pub is_service: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +107,8 @@ pub struct ContainerState {
     /// The health check's status and results (podman's State.Health), when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<super::healthcheck::Health>,
+    pub checkpointed_at: String,
+    pub restored_at: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,17 +127,23 @@ pub struct ContainerConfigDoc {
     pub open_stdin: bool,
     pub stop_timeout: u64,
     pub create_command: Vec<String>,
+    #[serde(rename = "sdNotifyMode")]
     pub sd_notify_mode: String,
-    /// `--annotation`s.
+    pub domainname: String,
+    pub attach_stdin: bool,
+    pub attach_stdout: bool,
+    pub attach_stderr: bool,
+    pub stdin_once: bool,
+    pub volumes: Option<BTreeMap<String, Value>>,
+    pub on_build: Option<Vec<String>>,
     pub annotations: BTreeMap<String, String>,
-    /// The signal `stop` sends, as a number (podman's type).
+    /// The stop signal's number (podman's type).
     pub stop_signal: i32,
+    pub umask: String,
+    pub timeout: u64,
+    pub passwd: bool,
     /// `--tz` ("" without it).
     pub timezone: String,
-    /// The process's umask, octal ("0022").
-    pub umask: String,
-    /// `--timeout` in seconds (0: none).
-    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,22 +152,53 @@ pub struct HostConfig {
     pub network_mode: String,
     pub auto_remove: bool,
     pub restart_policy: RestartPolicyDoc,
-    /// `--group-add`.
+    pub log_config: LogConfigDoc,
+    pub port_bindings: BTreeMap<String, Vec<Value>>,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub dns: Vec<String>,
+    pub dns_options: Vec<String>,
+    pub dns_search: Vec<String>,
+    pub extra_hosts: Vec<String>,
     pub group_add: Vec<String>,
-    /// `--ipc` (podman's default reads "shareable").
     pub ipc_mode: String,
-    /// `--oom-score-adj` (0 without it).
-    pub oom_score_adj: i32,
-    /// `--pid` ("private" by default).
     pub pid_mode: String,
     #[serde(rename = "UTSMode")]
     pub uts_mode: String,
+    pub userns_mode: String,
+    pub privileged: bool,
+    pub readonly_rootfs: bool,
+    pub security_opt: Vec<String>,
+    pub shm_size: i64,
+    pub oom_score_adj: i64,
+    pub memory: i64,
+    pub memory_swap: i64,
+    pub memory_reservation: i64,
+    pub nano_cpus: i64,
+    pub cpu_shares: u64,
+    pub cpu_period: u64,
+    pub cpu_quota: i64,
+    pub cpuset_cpus: String,
+    pub cpuset_mems: String,
+    pub pids_limit: i64,
+    pub ulimits: Vec<Value>,
     /// `--cgroupns`.
     pub cgroup_mode: String,
-    /// The size of /dev/shm in bytes.
-    pub shm_size: u64,
     /// `--sysctl`s.
     pub sysctls: BTreeMap<String, String>,
+}
+
+/// podman's `HostConfig.LogConfig`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LogConfigDoc {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    pub config: Option<BTreeMap<String, String>>,
+    pub path: String,
+    pub tag: String,
+    /// The size cap as podman prints it ("0B": none).
+    pub size: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -196,13 +255,15 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
     let process = spec.as_ref().map(|s| s["process"].clone()).unwrap_or(Value::Null);
     let o = &c.config.options;
     let s = &c.state;
-    let lower: Vec<String> = ImageStore::new(&engine.paths)
-        .lookup(&c.config.image_id)
+    let image = ImageStore::new(&engine.paths).lookup(&c.config.image_id).ok();
+    let lower: Vec<String> = image
+        .as_ref()
         .map(|i| {
             let layers = LayerStore::new(&engine.paths);
             i.layers.iter().rev().map(|d| layers.diff_dir(d).display().to_string()).collect()
         })
         .unwrap_or_default();
+    let res = spec.as_ref().map(|s| s["linux"]["resources"].clone()).unwrap_or(Value::Null);
     // Addresses and ports while it runs, as podman (empty once stopped).
     let net = match c.is_running() {
         true => sangja_network::read_state(&c.userdata_dir()).unwrap_or_default(),
@@ -215,7 +276,7 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
         args: c.config.command.iter().skip(1).cloned().collect(),
         state: ContainerState {
             oci_version: "1.2.0".into(),
-            status: s.status.as_str().into(),
+            status: super::containers::status_name(c).into(),
             running: matches!(s.status, Status::Running | Status::Paused),
             paused: s.status == Status::Paused,
             restarting: false,
@@ -227,6 +288,8 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             started_at: s.started_at.clone().unwrap_or_default(),
             finished_at: s.finished_at.clone().unwrap_or_default(),
             health: super::healthcheck::health(c),
+            checkpointed_at: ZERO_TIME.into(),
+            restored_at: ZERO_TIME.into(),
         },
         image: c.config.image_id.clone(),
         image_name: c.config.image_name.clone(),
@@ -247,24 +310,67 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             stop_timeout: o.stop_timeout.unwrap_or(10),
             create_command: o.create_command.clone(),
             sd_notify_mode: o.sdnotify.as_str().into(),
+            domainname: String::new(),
+            attach_stdin: o.interactive && !o.detach,
+            attach_stdout: !o.detach,
+            attach_stderr: !o.detach,
+            stdin_once: false,
+            volumes: None,
+            on_build: None,
             annotations: o.extra.annotations.iter().cloned().collect(),
             stop_signal: super::lifecycle::stop_signal(engine, c),
-            timezone: o.extra.tz.clone().unwrap_or_default(),
             umask: format!("{:04o}", process["user"]["umask"].as_u64().unwrap_or(0o022)),
             timeout: o.extra.timeout.unwrap_or(0),
+            timezone: o.extra.tz.clone().unwrap_or_default(),
+            passwd: true,
         },
         network_settings: sangja_network::settings_json(&net),
         host_config: HostConfig {
             network_mode: sangja_network::mode_name(&o.network),
             auto_remove: o.remove,
             restart_policy: RestartPolicyDoc { name: o.restart.name().into(), maximum_retry_count: o.restart.max_retries() },
+            log_config: LogConfigDoc {
+                kind: "k8s-file".into(),
+                config: None,
+                path: c.log_path().display().to_string(),
+                tag: String::new(),
+                size: o.log_max_size.map_or("0B".into(), |n| format!("{n}B")),
+            },
+            port_bindings: port_bindings(&o.net.publish),
+            cap_add: o.security.cap_add.clone(),
+            cap_drop: o.security.cap_drop.clone(),
+            dns: o.net.dns.clone(),
+            dns_options: o.net.dns_options.clone(),
+            dns_search: o.net.dns_search.clone(),
+            extra_hosts: o.net.add_hosts.clone(),
             group_add: o.extra.group_add.clone(),
-            ipc_mode: o.extra.ipc.clone().filter(|m| m != "private").unwrap_or_else(|| "shareable".into()),
-            oom_score_adj: o.extra.oom_score_adj.unwrap_or(0),
-            pid_mode: o.extra.pid.clone().unwrap_or_else(|| "private".into()),
-            uts_mode: o.extra.uts.clone().unwrap_or_else(|| "private".into()),
+            ipc_mode: ns_mode(&spec, "ipc"),
+            pid_mode: ns_mode(&spec, "pid"),
+            uts_mode: ns_mode(&spec, "uts"),
+            userns_mode: o.security.userns.clone().unwrap_or_default(),
+            privileged: o.security.privileged,
+            readonly_rootfs: spec.as_ref().and_then(|s| s["root"]["readonly"].as_bool()).unwrap_or(o.read_only),
+            security_opt: o.security.security_opt.clone(),
+            shm_size: shm_size(&spec),
+            oom_score_adj: process["oomScoreAdj"].as_i64().unwrap_or(0),
+            memory: res["memory"]["limit"].as_i64().unwrap_or(0),
+            memory_swap: res["memory"]["swap"].as_i64().unwrap_or(0),
+            memory_reservation: res["memory"]["reservation"].as_i64().unwrap_or(0),
+            nano_cpus: match (res["cpu"]["quota"].as_i64(), res["cpu"]["period"].as_u64()) {
+                (Some(q), Some(p)) if q > 0 && p > 0 => q * 1_000_000_000 / p as i64,
+                _ => 0,
+            },
+            cpu_shares: res["cpu"]["shares"].as_u64().unwrap_or(0),
+            cpu_period: res["cpu"]["period"].as_u64().unwrap_or(0),
+            cpu_quota: res["cpu"]["quota"].as_i64().unwrap_or(0),
+            cpuset_cpus: res["cpu"]["cpus"].as_str().unwrap_or_default().into(),
+            cpuset_mems: res["cpu"]["mems"].as_str().unwrap_or_default().into(),
+            pids_limit: res["pids"]["limit"].as_i64().unwrap_or(0),
+            ulimits: process["rlimits"]
+                .as_array()
+                .map(|l| l.iter().map(|r| serde_json::json!({"Name": r["type"], "Soft": r["soft"], "Hard": r["hard"]})).collect())
+                .unwrap_or_default(),
             cgroup_mode: o.extra.cgroupns.clone().unwrap_or_else(|| "host".into()),
-            shm_size: o.extra.shm_size.unwrap_or(64 << 20),
             sysctls: o.extra.sysctls.iter().cloned().collect(),
         },
         mounts: Vec::new(),
@@ -272,9 +378,76 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             name: engine.paths.driver.clone(),
             data: ContainerLayers { lower_dir: lower.join(":"), upper_dir: c.upper_dir(), work_dir: c.work_dir() },
         },
+        image_digest: image.as_ref().map(|i| i.digest.clone()).unwrap_or_default(),
+        rootfs: String::new(),
+        pod: String::new(),
+        resolv_conf_path: c.userdata_dir().join("resolv.conf").display().to_string(),
+        hostname_path: c.userdata_dir().join("hostname").display().to_string(),
+        hosts_path: c.userdata_dir().join("hosts").display().to_string(),
+        static_dir: c.dir.display().to_string(),
+        oci_runtime: "sangja".into(),
+        conmon_pid_file: o.extra.conmon_pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| c.dir.join("monitor.pid").display().to_string()),
         pid_file: o.extra.pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-        conmon_pid_file: o.extra.conmon_pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        mount_label: String::new(),
+        process_label: String::new(),
+        app_armor_profile: String::new(),
+        effective_caps: caps(&process, "effective"),
+        bounding_caps: caps(&process, "bounding"),
+        exec_ids: Vec::new(),
+        dependencies: Vec::new(),
+        namespace: String::new(),
+        is_infra: false,
+        is_service: false,
     })
+}
+
+/// podman's zero time (Go's time.Time{}), for times that never happened.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+/// `HostConfig.PortBindings`: "80/tcp" -> [{HostIp, HostPort}], one per port of a range.
+fn port_bindings(publish: &[sangja_network::ports::PortRequest]) -> BTreeMap<String, Vec<Value>> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for p in publish {
+        for i in 0..p.range.max(1) {
+            let host_port = if p.host_port == 0 { String::new() } else { (p.host_port + i).to_string() };
+            out.entry(format!("{}/{}", p.container_port + i, p.proto.as_str())).or_default().push(serde_json::json!({
+                "HostIp": p.host_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                "HostPort": host_port,
+            }));
+        }
+    }
+    out
+}
+
+/// "private" when the spec gives the container a namespace of `kind` of
+/// its own, "host" when it shares ours.
+fn ns_mode(spec: &Option<Value>, kind: &str) -> String {
+    let Some(spec) = spec else { return String::new() };
+    let own = spec["linux"]["namespaces"].as_array().is_some_and(|l| l.iter().any(|n| n["type"] == kind && n["path"].is_null()));
+    if own { "private" } else { "host" }.into()
+}
+
+/// The size of /dev/shm from its mount's options (bytes).
+fn shm_size(spec: &Option<Value>) -> i64 {
+    let Some(mounts) = spec.as_ref().and_then(|s| s["mounts"].as_array().cloned()) else { return 0 };
+    mounts
+        .iter()
+        .filter(|m| m["destination"] == "/dev/shm")
+        .flat_map(|m| m["options"].as_array().cloned().unwrap_or_default())
+        .filter_map(|o| o.as_str().and_then(|o| o.strip_prefix("size=")).map(str::to_string))
+        .filter_map(|v| sangja_container::resources::parse_bytes(&v, "size").ok())
+        .next_back()
+        .unwrap_or(0)
+}
+
+/// The process's capabilities of one set, sorted (podman's list).
+fn caps(process: &Value, set: &str) -> Value {
+    let mut l: Vec<String> = process["capabilities"][set]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    l.sort();
+    serde_json::json!(l)
 }
 
 /// podman's `image inspect` object: the same keys in the same order.

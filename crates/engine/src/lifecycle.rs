@@ -69,6 +69,8 @@ pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -
     match code.parse::<i32>() {
         Ok(0) => Ok(()),
         Ok(code) => Err(Error::from_exit_code(code, msg.to_string())),
+        // No report, yet the record says it runs: the report was lost, not the start.
+        Err(_) if store.reload(&c).is_ok_and(|now| now.is_running()) => Ok(()),
         Err(_) => Err(Error::Runtime(format!(
             "the monitor of container {} exited without reporting whether the container started",
             &c.config.id[..12]
@@ -139,12 +141,19 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
         wait_monitor_gone(&store, c, Instant::now() + Duration::from_secs(5));
         return Ok(store.reload(c).unwrap_or_else(|_| c.clone()));
     }
-    signal(engine, c, stop_signal(engine, c))?;
+    let sig = stop_signal(engine, c);
+    signal(engine, c, sig)?;
     if let Some(done) = wait_exit(&store, c, Some(Instant::now() + timeout))? {
         return Ok(done);
     }
     let c = store.reload(c)?;
     if c.is_running() {
+        // podman's warning, word for word: scripts and logs look for it.
+        let name = nix::sys::signal::Signal::try_from(sig).map(|s| s.as_str().to_string()).unwrap_or_else(|_| sig.to_string());
+        engine.emit(super::events::Event::warning(
+            super::events::WarningKind::Other,
+            format!("StopSignal {name} failed to stop container {} in {} seconds, resorting to SIGKILL", c.config.name, timeout.as_secs()),
+        ));
         signal(engine, &c, libc::SIGKILL)?;
     }
     wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?
@@ -255,11 +264,95 @@ pub fn rename(engine: &Engine, name: &str, new_name: &str) -> Result<()> {
 
 /// Removes every container that is not running; returns their ids.
 pub fn prune(engine: &Engine) -> Result<Vec<String>> {
+    prune_filtered(engine, &[])
+}
+
+/// `container prune --filter`: podman's keys, `label=KEY[=VALUE]`,
+/// `label!=KEY[=VALUE]` and `until=TIMESTAMP|DURATION` (created before).
+#[derive(Debug, Default)]
+struct PruneFilters {
+    labels: Vec<String>,
+    not_labels: Vec<String>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl PruneFilters {
+    fn parse(list: &[String]) -> Result<PruneFilters> {
+        let mut f = PruneFilters::default();
+        for item in list {
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| Error::Invalid(format!("invalid filter {item:?}: use KEY=VALUE, e.g. label=app=web or until=24h")))?;
+            match k {
+                "label" => f.labels.push(v.to_string()),
+                "label!" => f.not_labels.push(v.to_string()),
+                "until" => f.until = Some(until_time(v)?),
+                _ => return Err(Error::Invalid(format!("{k} is an invalid filter: use label, label! or until"))),
+            }
+        }
+        Ok(f)
+    }
+
+    fn matches(&self, c: &Container) -> bool {
+        let has = |want: &str| {
+            let (wk, wv) = want.split_once('=').map_or((want, None), |(k, v)| (k, Some(v)));
+            c.config.options.labels.iter().any(|l| {
+                let (k, v) = l.split_once('=').unwrap_or((l, ""));
+                k == wk && wv.is_none_or(|w| w == v)
+            })
+        };
+        let created = chrono::DateTime::parse_from_rfc3339(&c.config.created).ok().map(|t| t.with_timezone(&chrono::Utc));
+        self.labels.iter().all(|l| has(l))
+            && !self.not_labels.iter().any(|l| has(l))
+            && self.until.is_none_or(|u| created.is_some_and(|t| t < u))
+    }
+}
+
+/// podman's `until=`: a Unix time, an RFC 3339 date, or a Go duration ago
+/// (`10m`, `24h`, `1h30m`).
+fn until_time(v: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    let bad = || Error::Invalid(format!("invalid until filter {v:?}: use a duration such as 24h or 10m, a Unix time, or an RFC 3339 date"));
+    if let Ok(secs) = v.parse::<i64>() {
+        return chrono::DateTime::from_timestamp(secs, 0).ok_or_else(bad);
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut rest = v;
+    while !rest.is_empty() {
+        let c = rest.chars().next().ok_or_else(bad)?;
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        let (unit, len) = ["ms", "h", "m", "s"].iter().find(|u| rest.starts_with(**u)).map(|u| (*u, u.len())).ok_or_else(bad)?;
+        let n: f64 = num.parse().map_err(|_| bad())?;
+        total += n * match unit {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            _ => 0.001,
+        };
+        num.clear();
+        rest = &rest[len..];
+    }
+    if !num.is_empty() {
+        return Err(bad());
+    }
+    Ok(chrono::Utc::now() - chrono::Duration::milliseconds((total * 1000.0) as i64))
+}
+
+/// `prune` of the containers that pass `filters` (`container prune --filter`).
+pub fn prune_filtered(engine: &Engine, filters: &[String]) -> Result<Vec<String>> {
+    let filters = PruneFilters::parse(filters)?;
     let store = ContainerStore::new(&engine.paths);
     let _guard = lock::exclusive(&engine.paths.store_lock())?;
     let mut removed = Vec::new();
     for c in store.list()? {
-        if !c.is_running() {
+        if !c.is_running() && filters.matches(&c) {
             store.delete(&c)?;
             removed.push(c.config.id);
         }
@@ -396,6 +489,51 @@ pub fn wait(engine: &Engine, c: &Container) -> Result<Option<i32>> {
         // Removed by its monitor (`run -d --rm`) while we waited.
         Err(Error::ContainerNotFound(_)) => Ok(removed_exit_code(engine, &c.config.id)),
         Err(e) => Err(e),
+    }
+}
+
+/// `wait --condition`: the states to wait for, as `containers::status_name`
+/// names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitCondition(Vec<&'static str>);
+
+impl WaitCondition {
+    /// podman's condition names; `None` when they all mean the exit (the
+    /// default: wait prints the exit code then).
+    pub fn parse(list: &[String]) -> Result<Option<WaitCondition>> {
+        let mut states = Vec::new();
+        for c in list.iter().flat_map(|c| c.split(',')) {
+            states.push(match c {
+                "stopped" | "exited" => "exited",
+                "created" | "configured" => "created",
+                "running" => "running",
+                "paused" => "paused",
+                "stopping" => "stopping",
+                "healthy" | "unhealthy" | "initialized" | "removing" => {
+                    return Err(Error::Invalid(format!(
+                        "wait --condition {c} is not supported: use running, paused, stopping, created or stopped"
+                    )))
+                }
+                _ => {
+                    return Err(Error::Invalid(format!(
+                        "{c:?} is not a valid container state: use running, paused, stopping, created or stopped"
+                    )))
+                }
+            });
+        }
+        Ok(if states.iter().all(|s| *s == "exited") { None } else { Some(WaitCondition(states)) })
+    }
+}
+
+/// Blocks until the container is in one of the states of `cond`.
+pub fn wait_for(engine: &Engine, c: &Container, cond: &WaitCondition) -> Result<()> {
+    let store = ContainerStore::new(&engine.paths);
+    loop {
+        let cur = store.reload(c)?;
+        if cond.0.contains(&super::containers::status_name(&cur)) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -66,6 +66,17 @@ pub struct Resume {
 /// sangja; returns only in the short-lived first process (the caller exits
 /// at once) or when the container has exited (no small monitor).
 pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -> i32 {
+    // Until the report is written, a panic reports itself through the
+    // ready pipe: nobody reads our stderr.
+    READY_FD.store(ready.as_raw_fd(), std::sync::atomic::Ordering::SeqCst);
+    std::panic::set_hook(Box::new(|info| {
+        let fd = READY_FD.swap(-1, std::sync::atomic::Ordering::SeqCst);
+        if fd >= 0 {
+            let text = format!("125 the container's monitor failed: {info}");
+            // SAFETY: the ready pipe, still open while READY_FD names it.
+            let _ = nix::unistd::write(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }, text.as_bytes());
+        }
+    }));
     // Detach from the caller's session and terminal; the second fork makes
     // sure the monitor, not being a session leader, can never get one back.
     let _ = setsid();
@@ -94,9 +105,20 @@ pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -
     start(engine, container, ready, client).unwrap_or(125)
 }
 
+/// The ready pipe while no report was written (-1 after), for the panic hook.
+static READY_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
 fn report(ready: &OwnedFd, code: i32, msg: &str) {
+    READY_FD.store(-1, std::sync::atomic::Ordering::SeqCst);
     let text = format!("{code} {msg}");
-    let _ = nix::unistd::write(ready, text.as_bytes());
+    let mut left = text.as_bytes();
+    while !left.is_empty() {
+        match nix::unistd::write(ready, left) {
+            Ok(n) => left = &left[n..],
+            Err(Errno::EINTR) => continue,
+            Err(_) => break,
+        }
+    }
 }
 
 /// Starts the container, reports, then hands off to the small monitor (or
@@ -347,9 +369,16 @@ fn handoff(
         }
     };
     set_cloexec(false);
+    // A SIGTERM during the exec would meet the new image's default action
+    // (death, the container orphaned) before the small monitor's handler
+    // is in place: blocked here, it stays pending across the exec and the
+    // small monitor unblocks it once it forwards SIGTERM (issue 19).
+    let term = nix::sys::signal::SigSet::from(Signal::SIGTERM);
+    let _ = term.thread_block();
     // Returns only on failure (the environment goes along: _SANGJA_EXE and
     // the user namespace's identity, for the worker that comes back).
     let _ = nix::unistd::execv(&argv[0], &argv);
+    let _ = term.thread_unblock();
     set_cloexec(true);
     io
 }

@@ -41,6 +41,9 @@ pub fn resumed(terminated: bool) {
     }
     TARGET.store(0, Ordering::SeqCst);
     arm();
+    // The small monitor blocks SIGTERM across its exec of us: one that
+    // came meanwhile is pending and reaches the handler now.
+    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGTERM).thread_unblock();
 }
 
 /// Installs the SIGTERM handler.

@@ -115,6 +115,7 @@ pub fn create(
         let mut spec = super::volumes::apply_to_spec(engine, &opts, spec)?;
         let spec_with_secrets = super::secrets::apply_to_spec(engine, &opts, &ctx.userdata, spec)?;
         spec = spec_with_secrets;
+        containerenv(engine, &container, image, image_name, &opts, &ctx.userdata, &mut spec)?;
         // `--sdnotify=container`: $NOTIFY_SOCKET's socket passed in (systemd/notify.rs).
         let host_net = opts.network == sangja_container::NetworkMode::Host;
         sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net)?;
@@ -138,6 +139,47 @@ pub fn create(
             Err(e)
         }
     }
+}
+
+/// `/run/.containerenv`, as podman writes it: how a program finds that it
+/// runs in a container; empty unless `--privileged`, which adds what
+/// podman tells a privileged container (engine, name, id, image, image id,
+/// rootless). Mounted last, over any volume on /run.
+fn containerenv(
+    engine: &Engine,
+    c: &Container,
+    image: &ImageRecord,
+    image_name: &str,
+    opts: &RunOptions,
+    userdata: &std::path::Path,
+    spec: &mut oci_spec::runtime::Spec,
+) -> Result<()> {
+    let text = if opts.security.privileged {
+        // The name as podman shows it: fully qualified, as the image record holds it.
+        let shown = image.names.iter().find(|n| n.contains(image_name)).or(image.names.first()).map_or(image_name, |n| n.as_str());
+        format!(
+            "engine=\"sangja-{}\"\nname=\"{}\"\nid=\"{}\"\nimage=\"{}\"\nimageid=\"{}\"\nrootless={}\n",
+            env!("CARGO_PKG_VERSION"),
+            c.config.name,
+            c.config.id,
+            shown,
+            image.id.trim_start_matches("sha256:"),
+            u8::from(engine.identity.rootless)
+        )
+    } else {
+        String::new()
+    };
+    let path = userdata.join(".containerenv");
+    std::fs::write(&path, text).map_err(|e| Error::io_path("write", &path, e))?;
+    let mut m = oci_spec::runtime::Mount::default();
+    m.set_destination(std::path::PathBuf::from("/run/.containerenv"));
+    m.set_typ(Some("bind".into()));
+    m.set_source(Some(path));
+    m.set_options(Some(vec!["bind".into(), "rprivate".into(), "ro".into()]));
+    let mut mounts = spec.mounts().clone().unwrap_or_default();
+    mounts.push(m);
+    spec.set_mounts(Some(mounts));
+    Ok(())
 }
 
 /// Names as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.

@@ -95,6 +95,23 @@ pub fn select<'e>(engine: &'e Engine, sel: &Selection) -> Result<Targets<'e>> {
     Ok(Targets { store, pending: pending.into_iter(), ignore_missing: sel.ignore_missing })
 }
 
+/// The ids of the containers of `scope` that pass every `--filter`
+/// (`ps`'s keys), newest first; with `names`, only those of them (podman's
+/// `stop --filter ... NAME`). For `start`, `stop`, `rm`, `restart`, `pause`
+/// and `unpause --filter`.
+pub fn filtered(engine: &Engine, scope: Scope, filters: &[String], names: &[String]) -> Result<Vec<String>> {
+    let filters = super::containers::Filters::parse(filters)?;
+    let store = ContainerStore::new(&engine.paths);
+    let named: Vec<Container> = names.iter().filter_map(|n| store.lookup(n).ok()).collect();
+    Ok(store
+        .list()?
+        .into_iter()
+        .filter(|c| scope.holds(c) && filters.matches(c))
+        .filter(|c| names.is_empty() || named.iter().any(|n| n.config.id == c.config.id))
+        .map(|c| c.config.id)
+        .collect())
+}
+
 /// One container by name or id.
 pub fn one(engine: &Engine, name: &str) -> Result<Container> {
     ContainerStore::new(&engine.paths).lookup(name)

@@ -211,8 +211,17 @@ pub fn main() -> i32 {
     };
     let count = request.fd_count();
     sangja_runtime::fds::cloexec_inherited();
-    if request.starts_containers() && sangja_runtime::selfexe::reexec_sealed(1 + count as u32).is_err() {
-        return 125;
+    if request.starts_containers() {
+        if let Err(e) = sangja_runtime::selfexe::reexec_sealed(1 + count as u32) {
+            // The CLI that waits on a monitor's ready pipe must learn why
+            // rather than that it "exited without reporting" (issue 19).
+            if matches!(request, Request::Monitor { .. }) {
+                let text = format!("125 the container's monitor could not re-execute sangja: {e}");
+                // SAFETY: FIRST_FD is the ready pipe a Monitor request names first.
+                let _ = nix::unistd::write(unsafe { BorrowedFd::borrow_raw(FIRST_FD) }, text.as_bytes());
+            }
+            return 125;
+        }
     }
     // Anything else inherited goes: a test harness's pipe held open by a
     // long-lived monitor would keep its reader waiting forever.

@@ -494,6 +494,15 @@ fn hand_back(a: &Args, code: i32) -> ! {
     // A pending --timeout alarm would outlive the exec and end the worker.
     // SAFETY: alarm with an integer argument.
     unsafe { libc::alarm(0) };
+    // From here a SIGTERM stays pending (across the exec) for the worker,
+    // which unblocks it once its own handler is armed (restart.rs).
+    // SAFETY: a signal mask change on our only thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
     let resume = read_all(a.resume);
     let mut req = Vec::with_capacity(resume.len() + 128);
     req.extend_from_slice(b"{\"Exited\":{\"resume\":");
@@ -563,6 +572,12 @@ fn main() {
             libc::sigaction(libc::SIGALRM, &sa, std::ptr::null_mut());
             libc::alarm(a.timeout);
         }
+        // sangja's monitor blocked SIGTERM across its exec of us: one that
+        // arrived meanwhile is pending, and is forwarded now.
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
     }
     // Handed on without close-on-exec; nothing we start may inherit them.
     for fd in [a.resume, a.out, a.err, a.stdin, a.listen, a.early].into_iter().chain(a.clients.iter().copied()) {

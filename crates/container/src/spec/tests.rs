@@ -49,11 +49,12 @@ fn env_merge_and_defaults() {
     let image = vec!["A=1".to_string(), "PATH=/img".to_string(), "B=2".to_string()];
     let user = vec!["B=3".to_string(), "HOME_X".to_string(), "UNSET_X".to_string(), "C=x=y".to_string()];
     let lookup = |k: &str| (k == "HOME_X").then(|| "/h".to_string());
-    let env = environment(&image, &user, "abc", true, lookup);
+    let env = environment(&image, &user, "abc", lookup);
     assert_eq!(env, ["A=1", "PATH=/img", "B=3", "HOME_X=/h", "C=x=y", "container=sangja", "TERM=xterm", "HOSTNAME=abc"]);
-    let env = environment(&[], &[], "h", false, |_| None);
-    assert_eq!(env, [format!("PATH={DEFAULT_PATH}"), "container=sangja".into(), "HOSTNAME=h".into()]);
-    let env = environment(&[], &["HOSTNAME=mine".into(), "container=x".into()], "h", false, |_| None);
+    // TERM=xterm without a terminal too, as podman.
+    let env = environment(&[], &[], "h", |_| None);
+    assert_eq!(env, [format!("PATH={DEFAULT_PATH}"), "container=sangja".into(), "TERM=xterm".into(), "HOSTNAME=h".into()]);
+    let env = environment(&[], &["HOSTNAME=mine".into(), "container=x".into()], "h", |_| None);
     assert!(env.contains(&"HOSTNAME=mine".to_string()) && env.contains(&"container=x".to_string()));
     assert!(!env.contains(&"HOSTNAME=h".to_string()));
 }
