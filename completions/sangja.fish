@@ -146,6 +146,43 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l sdnotify -d 'Who s
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l stop-signal -d 'Signal that stops the container (default: the image\'s STOPSIGNAL, else SIGTERM)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l annotation -d 'Add an annotation to the container (KEY=VALUE), as the OCI spec\'s annotations' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l tz -d 'Time zone of the container: a name under /usr/share/zoneinfo, or local (the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l umask -d 'The umask of the container\'s process (default 0022)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l unsetenv -d 'Unset a default environment variable (the image\'s, containers.conf\'s or sangja\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-merge -d 'Set a variable from the image\'s values: --env-merge PATH=${PATH}:/opt/bin' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l expose -d 'Expose a port or a range (8080, 3300-3310/udp) without publishing it; -P publishes it' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l group-add -d 'Add a supplementary group (name or gid); keep-groups keeps the caller\'s groups (rootless)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l shm-size -d 'Size of /dev/shm (e.g. 128m; 0: no limit; default 64m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l sysctl -d 'Set a namespaced kernel parameter (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l oom-score-adj -d 'Adjust the OOM killer\'s preference for the container (-1000 to 1000)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l personality -d 'Execution domain (personality(2)): LINUX or LINUX32' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l uts -d 'UTS namespace: private (default), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l ipc -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l pid -d 'PID namespace: private (default) or host' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l cgroupns -d 'cgroup namespace: host, private, ns:PATH (default: private where the container has cgroups)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l timeout -d 'Kill the container (SIGKILL) once it has run this many seconds (0: no limit)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l pidfile -d 'Write the container\'s pid to this file when it starts' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l conmon-pidfile -d 'Write the pid of the container\'s monitor (the sangja process that waits for it) to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l hostuser -d 'Add a user of the host (name or uid) to the container\'s /etc/passwd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l passwd-entry -d 'The /etc/passwd entry written for --user when the image has none ($USERNAME, $UID, $GID, $NAME, $HOME)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l cpu-period -d 'CFS period of the CPU limit, in microseconds (with --cpu-quota)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l cpu-quota -d 'CFS quota: microseconds of CPU time per --cpu-period (-1: none)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l cpu-rt-period -d 'Realtime scheduling period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l cpu-rt-runtime -d 'Realtime scheduling runtime per period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l memory-swappiness -d 'The container\'s memory swappiness, 0 to 100 (cgroup v1; -1: the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l blkio-weight -d 'Block I/O weight, 10 to 1000' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l blkio-weight-device -d 'Block I/O weight of one device: DEVICE:WEIGHT' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l device-read-bps -d 'Read rate limit of a device: DEVICE:RATE (e.g. /dev/sda:1mb)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l device-write-bps -d 'Write rate limit of a device: DEVICE:RATE' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l device-read-iops -d 'Read operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l device-write-iops -d 'Write operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l platform -d 'Pull the image for this platform (os/arch[/variant]) from a manifest list' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l arch -d 'Pull the image for this architecture (default the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l os -d 'Pull the image for this operating system (default linux)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -170,6 +207,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -s q -l quiet -d 'Sup
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
@@ -245,6 +284,43 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l sdnotify -d 'Wh
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l stop-signal -d 'Signal that stops the container (default: the image\'s STOPSIGNAL, else SIGTERM)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l annotation -d 'Add an annotation to the container (KEY=VALUE), as the OCI spec\'s annotations' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l tz -d 'Time zone of the container: a name under /usr/share/zoneinfo, or local (the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l umask -d 'The umask of the container\'s process (default 0022)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l unsetenv -d 'Unset a default environment variable (the image\'s, containers.conf\'s or sangja\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-merge -d 'Set a variable from the image\'s values: --env-merge PATH=${PATH}:/opt/bin' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l expose -d 'Expose a port or a range (8080, 3300-3310/udp) without publishing it; -P publishes it' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l group-add -d 'Add a supplementary group (name or gid); keep-groups keeps the caller\'s groups (rootless)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l shm-size -d 'Size of /dev/shm (e.g. 128m; 0: no limit; default 64m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l sysctl -d 'Set a namespaced kernel parameter (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l oom-score-adj -d 'Adjust the OOM killer\'s preference for the container (-1000 to 1000)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l personality -d 'Execution domain (personality(2)): LINUX or LINUX32' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l uts -d 'UTS namespace: private (default), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l ipc -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l pid -d 'PID namespace: private (default) or host' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l cgroupns -d 'cgroup namespace: host, private, ns:PATH (default: private where the container has cgroups)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l timeout -d 'Kill the container (SIGKILL) once it has run this many seconds (0: no limit)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l pidfile -d 'Write the container\'s pid to this file when it starts' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l conmon-pidfile -d 'Write the pid of the container\'s monitor (the sangja process that waits for it) to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l hostuser -d 'Add a user of the host (name or uid) to the container\'s /etc/passwd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l passwd-entry -d 'The /etc/passwd entry written for --user when the image has none ($USERNAME, $UID, $GID, $NAME, $HOME)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l cpu-period -d 'CFS period of the CPU limit, in microseconds (with --cpu-quota)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l cpu-quota -d 'CFS quota: microseconds of CPU time per --cpu-period (-1: none)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l cpu-rt-period -d 'Realtime scheduling period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l cpu-rt-runtime -d 'Realtime scheduling runtime per period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l memory-swappiness -d 'The container\'s memory swappiness, 0 to 100 (cgroup v1; -1: the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l blkio-weight -d 'Block I/O weight, 10 to 1000' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l blkio-weight-device -d 'Block I/O weight of one device: DEVICE:WEIGHT' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l device-read-bps -d 'Read rate limit of a device: DEVICE:RATE (e.g. /dev/sda:1mb)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l device-write-bps -d 'Write rate limit of a device: DEVICE:RATE' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l device-read-iops -d 'Read operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l device-write-iops -d 'Write operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l platform -d 'Pull the image for this platform (os/arch[/variant]) from a manifest list' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l arch -d 'Pull the image for this architecture (default the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l os -d 'Pull the image for this operating system (default linux)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -269,6 +345,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -s q -l quiet -d '
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
@@ -1192,6 +1270,43 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal that stops the container (default: the image\'s STOPSIGNAL, else SIGTERM)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Add an annotation to the container (KEY=VALUE), as the OCI spec\'s annotations' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l tz -d 'Time zone of the container: a name under /usr/share/zoneinfo, or local (the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l umask -d 'The umask of the container\'s process (default 0022)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l unsetenv -d 'Unset a default environment variable (the image\'s, containers.conf\'s or sangja\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-merge -d 'Set a variable from the image\'s values: --env-merge PATH=${PATH}:/opt/bin' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l expose -d 'Expose a port or a range (8080, 3300-3310/udp) without publishing it; -P publishes it' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l group-add -d 'Add a supplementary group (name or gid); keep-groups keeps the caller\'s groups (rootless)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l shm-size -d 'Size of /dev/shm (e.g. 128m; 0: no limit; default 64m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l sysctl -d 'Set a namespaced kernel parameter (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l oom-score-adj -d 'Adjust the OOM killer\'s preference for the container (-1000 to 1000)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l personality -d 'Execution domain (personality(2)): LINUX or LINUX32' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l uts -d 'UTS namespace: private (default), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l ipc -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l pid -d 'PID namespace: private (default) or host' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cgroupns -d 'cgroup namespace: host, private, ns:PATH (default: private where the container has cgroups)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l timeout -d 'Kill the container (SIGKILL) once it has run this many seconds (0: no limit)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s pid to this file when it starts' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l conmon-pidfile -d 'Write the pid of the container\'s monitor (the sangja process that waits for it) to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l hostuser -d 'Add a user of the host (name or uid) to the container\'s /etc/passwd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l passwd-entry -d 'The /etc/passwd entry written for --user when the image has none ($USERNAME, $UID, $GID, $NAME, $HOME)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cpu-period -d 'CFS period of the CPU limit, in microseconds (with --cpu-quota)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cpu-quota -d 'CFS quota: microseconds of CPU time per --cpu-period (-1: none)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cpu-rt-period -d 'Realtime scheduling period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l cpu-rt-runtime -d 'Realtime scheduling runtime per period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swappiness -d 'The container\'s memory swappiness, 0 to 100 (cgroup v1; -1: the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l blkio-weight -d 'Block I/O weight, 10 to 1000' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l blkio-weight-device -d 'Block I/O weight of one device: DEVICE:WEIGHT' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l device-read-bps -d 'Read rate limit of a device: DEVICE:RATE (e.g. /dev/sda:1mb)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l device-write-bps -d 'Write rate limit of a device: DEVICE:RATE' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l device-read-iops -d 'Read operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l device-write-iops -d 'Write operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l platform -d 'Pull the image for this platform (os/arch[/variant]) from a manifest list' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l arch -d 'Pull the image for this architecture (default the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l os -d 'Pull the image for this operating system (default linux)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1216,6 +1331,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
@@ -1291,6 +1408,43 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds from the stop signal to SIGKILL when the container is stopped (default 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cidfile -d 'Write the container\'s id to this file (refused if it exists)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines, # comments); -e wins' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal that stops the container (default: the image\'s STOPSIGNAL, else SIGTERM)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l annotation -d 'Add an annotation to the container (KEY=VALUE), as the OCI spec\'s annotations' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l tz -d 'Time zone of the container: a name under /usr/share/zoneinfo, or local (the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l umask -d 'The umask of the container\'s process (default 0022)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l unsetenv -d 'Unset a default environment variable (the image\'s, containers.conf\'s or sangja\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-merge -d 'Set a variable from the image\'s values: --env-merge PATH=${PATH}:/opt/bin' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l expose -d 'Expose a port or a range (8080, 3300-3310/udp) without publishing it; -P publishes it' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l group-add -d 'Add a supplementary group (name or gid); keep-groups keeps the caller\'s groups (rootless)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l shm-size -d 'Size of /dev/shm (e.g. 128m; 0: no limit; default 64m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l sysctl -d 'Set a namespaced kernel parameter (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l oom-score-adj -d 'Adjust the OOM killer\'s preference for the container (-1000 to 1000)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l personality -d 'Execution domain (personality(2)): LINUX or LINUX32' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l uts -d 'UTS namespace: private (default), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l ipc -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, ns:PATH' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l pid -d 'PID namespace: private (default) or host' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cgroupns -d 'cgroup namespace: host, private, ns:PATH (default: private where the container has cgroups)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l timeout -d 'Kill the container (SIGKILL) once it has run this many seconds (0: no limit)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l pidfile -d 'Write the container\'s pid to this file when it starts' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l conmon-pidfile -d 'Write the pid of the container\'s monitor (the sangja process that waits for it) to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l hostuser -d 'Add a user of the host (name or uid) to the container\'s /etc/passwd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l passwd-entry -d 'The /etc/passwd entry written for --user when the image has none ($USERNAME, $UID, $GID, $NAME, $HOME)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cpu-period -d 'CFS period of the CPU limit, in microseconds (with --cpu-quota)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cpu-quota -d 'CFS quota: microseconds of CPU time per --cpu-period (-1: none)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cpu-rt-period -d 'Realtime scheduling period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l cpu-rt-runtime -d 'Realtime scheduling runtime per period, in microseconds (cgroup v1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l memory-swappiness -d 'The container\'s memory swappiness, 0 to 100 (cgroup v1; -1: the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l blkio-weight -d 'Block I/O weight, 10 to 1000' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l blkio-weight-device -d 'Block I/O weight of one device: DEVICE:WEIGHT' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l device-read-bps -d 'Read rate limit of a device: DEVICE:RATE (e.g. /dev/sda:1mb)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l device-write-bps -d 'Write rate limit of a device: DEVICE:RATE' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l device-read-iops -d 'Read operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l device-write-iops -d 'Write operations per second limit of a device: DEVICE:N' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l platform -d 'Pull the image for this platform (os/arch[/variant]) from a manifest list' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l arch -d 'Pull the image for this architecture (default the host\'s)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l os -d 'Pull the image for this operating system (default linux)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1315,6 +1469,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l privileged -d 'All capabilities, no seccomp, no masked or read-only /proc and /sys paths'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l replace -d 'Remove a container of the same name first (stopping it if it runs)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r

@@ -17,6 +17,8 @@ pub fn log_max_size(opts: &[String]) -> Result<Option<u64>> {
     for o in opts {
         match o.split_once('=') {
             Some(("max-size", v)) => max = Some(crate::engine::logs::parse_size(v)?),
+            // Taken by cli/runflags.rs.
+            Some(("path" | "tag", _)) => {}
             _ => {
                 return Err(Error::Invalid(format!(
                     "unsupported --log-opt {o:?}: the k8s-file log takes max-size=SIZE (e.g. max-size=10m)"

@@ -172,7 +172,7 @@ impl RunArgs {
             sdnotify,
             stop_timeout: self.supervisor_flags.stop_timeout,
             create_command: std::env::args().collect(),
-            extra: self.extra_flags.options(net_host, !self.net_flags.add_host.is_empty())?,
+            extra: self.extra_flags.options_with(net_host, !self.net_flags.add_host.is_empty(), &self.log_opts, self.tty)?,
         })
     }
 }

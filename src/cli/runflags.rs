@@ -123,11 +123,32 @@ pub struct ExtraFlags {
     /// Pull the image for this variant of the architecture (e.g. v7 of arm).
     #[arg(long, value_name = "VARIANT")]
     pub variant: Option<String>,
+    /// Logging driver: k8s-file (default), json-file (the same), none, passthrough.
+    #[arg(long = "log-driver", value_name = "DRIVER")]
+    pub log_driver: Option<String>,
 }
 
 impl ExtraFlags {
     /// Parsed and checked as podman checks them (the network mode is known here).
     pub fn options(&self, net_host: bool, add_hosts: bool) -> Result<ExtraOptions> {
+        self.options_with(net_host, add_hosts, &[], false)
+    }
+
+    /// `options`, with run's --log-opt values and -t (passthrough refuses a terminal).
+    pub fn options_with(&self, net_host: bool, add_hosts: bool, log_opts: &[String], tty: bool) -> Result<ExtraOptions> {
+        let log_driver = self.log_driver.as_deref().map(crate::engine::run::extra::parse_log_driver).transpose()?;
+        if tty && log_driver.as_deref() == Some("passthrough") {
+            return Err(Error::Invalid("the 'passthrough' log driver cannot be used with a TTY".into()));
+        }
+        let log_opt = |k: &str| log_opts.iter().rev().find_map(|o| o.strip_prefix(k).and_then(|v| v.strip_prefix('='))).map(String::from);
+        let mut x = self.parsed(net_host, add_hosts)?;
+        x.log_driver = log_driver;
+        x.log_path = log_opt("path").map(|p| std::path::absolute(&p).unwrap_or_else(|_| PathBuf::from(p)));
+        x.log_tag = log_opt("tag");
+        Ok(x)
+    }
+
+    fn parsed(&self, net_host: bool, add_hosts: bool) -> Result<ExtraOptions> {
         use crate::engine::run::extra;
         if self.no_hosts && add_hosts {
             return Err(Error::Invalid("--no-hosts and --add-host cannot be set together".into()));
@@ -182,6 +203,7 @@ impl ExtraFlags {
             conmon_pidfile: self.conmon_pidfile.as_ref().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
             hostusers: self.hostuser.clone(),
             passwd_entry: self.passwd_entry.clone(),
+            ..ExtraOptions::default()
         })
     }
 }

@@ -344,3 +344,30 @@ both! {
         s.ok(&["rm", "rf-arch", "rf-host"]);
     }
 }
+
+both! {
+    /// --log-driver none|passthrough log nothing; json-file is k8s-file; --log-opt path= moves the log.
+    fn log_drivers(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "rf-l1", "--log-driver", "none", BUSYBOX, "echo", "hidden"]);
+        s.ok(&["wait", "rf-l1"]);
+        s.run(&["logs", "rf-l1"]).code(125).stderr_has("'none' log driver");
+        let id = s.container_id("rf-l1");
+        assert!(!s.container_dir(&id).join("ctr.log").exists(), "no log written");
+        let path = s.dir.join("rf.log");
+        let opt = format!("path={}", path.display());
+        s.ok(&["run", "-d", "--name", "rf-l2", "--log-opt", &opt, BUSYBOX, "echo", "moved"]);
+        s.ok(&["wait", "rf-l2"]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(" stdout F moved"), "a k8s-file log at the path: {text:?}");
+        s.ok(&["logs", "rf-l2"]).stdout_is("moved\n");
+        s.ok(&["run", "-d", "--name", "rf-l3", "--log-driver", "json-file", BUSYBOX, "echo", "json"]);
+        s.ok(&["wait", "rf-l3"]);
+        s.ok(&["logs", "rf-l3"]).stdout_is("json\n");
+        s.ok(&["run", "--rm", "--log-driver", "passthrough", BUSYBOX, "echo", "through"]).stdout_is("through\n");
+        s.run(&["run", "--rm", "-t", "--log-driver", "passthrough", BUSYBOX, "true"]).code(125).stderr_has("TTY");
+        s.run(&["run", "--rm", "--log-driver", "journald", BUSYBOX, "true"]).code(125).stderr_has("journald");
+        s.run(&["run", "--rm", "--log-driver", "syslog", BUSYBOX, "true"]).code(125).stderr_has("syslog");
+        s.ok(&["rm", "rf-l1", "rf-l2", "rf-l3"]);
+    }
+}

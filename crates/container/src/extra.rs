@@ -54,6 +54,24 @@ pub struct ExtraOptions {
     pub hostusers: Vec<String>,
     /// `--passwd-entry`: the template of the entry added for `--user` when it has none.
     pub passwd_entry: Option<String>,
+    /// `--log-driver`: k8s-file (default; json-file is the same, as in
+    /// podman), none, passthrough (nothing logged either).
+    pub log_driver: Option<String>,
+    /// `--log-opt path=`: the log file instead of the container's ctr.log.
+    pub log_path: Option<PathBuf>,
+    /// `--log-opt tag=`.
+    pub log_tag: Option<String>,
+}
+
+/// `--log-driver` as podman names the drivers sangja has.
+pub fn parse_log_driver(d: &str) -> Result<String> {
+    match d {
+        "k8s-file" | "json-file" | "none" | "passthrough" => Ok(d.to_string()),
+        "journald" => Err(Error::Invalid(
+            "--log-driver journald: sangja does not log to the journal; use k8s-file (the default), none or passthrough".into(),
+        )),
+        _ => Err(Error::Invalid(format!("invalid log driver: {d}: use k8s-file, json-file, none or passthrough"))),
+    }
 }
 
 /// podman's umask rule: octal, at most 0777.

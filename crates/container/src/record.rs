@@ -328,9 +328,14 @@ impl Container {
     pub fn is_running(&self) -> bool {
         matches!(self.state.status, Status::Running | Status::Paused)
     }
-    /// The k8s-file log of a detached container.
+    /// The k8s-file log of a detached container (`--log-opt path=`, or
+    /// nowhere with `--log-driver none|passthrough`).
     pub fn log_path(&self) -> PathBuf {
-        self.dir.join("ctr.log")
+        let x = &self.config.options.extra;
+        match x.log_driver.as_deref() {
+            Some("none" | "passthrough") => PathBuf::from("/dev/null"),
+            _ => x.log_path.clone().unwrap_or_else(|| self.dir.join("ctr.log")),
+        }
     }
 }
 

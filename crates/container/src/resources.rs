@@ -420,32 +420,6 @@ fn pids_default_dropped(default_pids: Option<i64>, notes: &mut dyn FnMut(Notice)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_bytes("32m", "-m").unwrap(), 32 << 20);
-        assert_eq!(parse_bytes("1G", "-m").unwrap(), 1 << 30);
-        assert_eq!(parse_bytes("64kb", "-m").unwrap(), 64 << 10);
-        assert_eq!(parse_bytes("1000", "-m").unwrap(), 1000);
-        assert_eq!(parse_bytes("1.5k", "-m").unwrap(), 1536);
-        let e = parse_bytes("lots", "--memory").unwrap_err().to_string();
-        assert!(e.contains("--memory") && e.contains("lots"), "{e}");
-    }
-
-    #[test]
-    fn ulimits() {
-        let r = parse_ulimit("nofile=100:200").unwrap();
-        assert_eq!((r.typ(), r.soft(), r.hard()), (PosixRlimitType::RlimitNofile, 100, 200));
-        assert!(parse_ulimit("nofile=300:200").is_err());
-        assert!(parse_ulimit("bogus=1").is_err());
-        let e = parse_ulimit("nofile=999999999999").unwrap_err().to_string();
-        assert!(e.contains("nofile") && e.contains("CAP_SYS_RESOURCE"), "{e}");
-    }
-}
-
 /// `DEV:VALUE` of the --blkio/--device-* flags: the block device's numbers.
 fn device_numbers(spec: &str, flag: &str) -> Result<(i64, i64, String)> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -530,4 +504,30 @@ fn block_io(o: &ResourceOptions) -> Result<Option<oci_spec::runtime::LinuxBlockI
         }
     }
     Ok(any.then_some(io))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("32m", "-m").unwrap(), 32 << 20);
+        assert_eq!(parse_bytes("1G", "-m").unwrap(), 1 << 30);
+        assert_eq!(parse_bytes("64kb", "-m").unwrap(), 64 << 10);
+        assert_eq!(parse_bytes("1000", "-m").unwrap(), 1000);
+        assert_eq!(parse_bytes("1.5k", "-m").unwrap(), 1536);
+        let e = parse_bytes("lots", "--memory").unwrap_err().to_string();
+        assert!(e.contains("--memory") && e.contains("lots"), "{e}");
+    }
+
+    #[test]
+    fn ulimits() {
+        let r = parse_ulimit("nofile=100:200").unwrap();
+        assert_eq!((r.typ(), r.soft(), r.hard()), (PosixRlimitType::RlimitNofile, 100, 200));
+        assert!(parse_ulimit("nofile=300:200").is_err());
+        assert!(parse_ulimit("bogus=1").is_err());
+        let e = parse_ulimit("nofile=999999999999").unwrap_err().to_string();
+        assert!(e.contains("nofile") && e.contains("CAP_SYS_RESOURCE"), "{e}");
+    }
 }

@@ -54,6 +54,13 @@ pub fn open<'e>(engine: &'e Engine, req: &LogsRequest) -> Result<Logs<'e>> {
     if containers.is_empty() {
         return Err(Error::Invalid("no container given: name one or more containers, or use --latest".into()));
     }
+    if let Some(c) = containers.iter().find(|c| matches!(c.config.options.extra.log_driver.as_deref(), Some("none" | "passthrough"))) {
+        let driver = c.config.options.extra.log_driver.clone().unwrap_or_default();
+        return Err(Error::Invalid(format!(
+            "this container is using the '{driver}' log driver, cannot read logs: {} is not logging output (run it with --log-driver k8s-file)",
+            c.config.name
+        )));
+    }
     let since = req.since.as_deref().map(parse_time).transpose()?;
     let until = req.until.as_deref().map(parse_time).transpose()?;
     let readers = containers.iter().map(|c| LogReader::new(&c.log_path())).collect();

@@ -343,12 +343,8 @@ fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
                 if let Some(q) = c.quota() {
                     write(dir, "cpu.cfs_quota_us", &q.to_string())?;
                 }
-                if c.realtime_period().is_some() || c.realtime_runtime().is_some() {
-                    if !dir.join("cpu.rt_runtime_us").exists() {
-                        return Err(Error::Runtime(
-                            "--cpu-rt-*: this kernel has no realtime group scheduling (CONFIG_RT_GROUP_SCHED)".into(),
-                        ));
-                    }
+                if (c.realtime_period().is_some() || c.realtime_runtime().is_some()) && !dir.join("cpu.rt_runtime_us").exists() {
+                    return Err(Error::Runtime("--cpu-rt-*: this kernel has no realtime group scheduling (CONFIG_RT_GROUP_SCHED)".into()));
                 }
                 if let Some(p) = c.realtime_period() {
                     write(dir, "cpu.rt_period_us", &p.to_string())?;
