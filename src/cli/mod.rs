@@ -273,6 +273,8 @@ pub enum ContainerVerb {
     /// Unmount a container's root filesystem.
     #[command(alias = "umount")]
     Unmount(layers::UnmountArgs),
+    /// Initialize containers: check they are ready to start (sangja's create prepares everything).
+    Init(verbs::InitArgs),
 }
 
 /// `sangja container ...`.
@@ -509,6 +511,7 @@ fn container_verb(ctx: &Context, verb: ContainerVerb) -> Result<i32> {
         Export(a) => layers::export(ctx, a),
         Mount(a) => layers::mount(ctx, a),
         Unmount(a) => layers::unmount(ctx, a),
+        Init(a) => verbs::init(ctx, a),
     }
 }
 

@@ -60,3 +60,6 @@ mod parity;
 mod push;
 // issue 19: verbs (events, secrets, healthcheck, init, volume export/import, update)
 mod events;
+mod healthcheck;
+mod secrets;
+mod verbs;
