@@ -204,3 +204,51 @@ pub fn volume_unmount(ctx: &Context, a: VolumeMountArgs) -> Result<i32> {
     }
     Ok(0)
 }
+
+/// `update` flags (podman's; the io and real-time ones are in compat.txt).
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// CPU shares (relative weight).
+    #[arg(short = 'c', long = "cpu-shares", value_name = "SHARES")]
+    pub cpu_shares: Option<u64>,
+    /// Number of CPUs (0.5, 2...).
+    #[arg(long, value_name = "NUMBER")]
+    pub cpus: Option<String>,
+    /// CPUs the container may run on (0-3, 0,1).
+    #[arg(long = "cpuset-cpus", value_name = "CPUS")]
+    pub cpuset_cpus: Option<String>,
+    /// Memory nodes the container may use.
+    #[arg(long = "cpuset-mems", value_name = "NODES")]
+    pub cpuset_mems: Option<String>,
+    /// Memory limit (512m, 1g).
+    #[arg(short = 'm', long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// Memory soft limit.
+    #[arg(long = "memory-reservation", value_name = "SIZE")]
+    pub memory_reservation: Option<String>,
+    /// Memory plus swap limit (-1: unlimited swap).
+    #[arg(long = "memory-swap", value_name = "SIZE", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+    /// Largest number of processes (-1 or 0: no limit).
+    #[arg(long = "pids-limit", value_name = "N", allow_hyphen_values = true)]
+    pub pids_limit: Option<i64>,
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `update CTR`: prints the container's id, as podman.
+pub fn update(ctx: &Context, a: UpdateArgs) -> Result<i32> {
+    let req = crate::engine::update::UpdateRequest {
+        container: a.container,
+        memory: a.memory,
+        memory_swap: a.memory_swap,
+        memory_reservation: a.memory_reservation,
+        cpus: a.cpus,
+        cpu_shares: a.cpu_shares,
+        cpuset_cpus: a.cpuset_cpus,
+        cpuset_mems: a.cpuset_mems,
+        pids_limit: a.pids_limit,
+    };
+    println!("{}", crate::engine::update::update(&ctx.engine, &req)?);
+    Ok(0)
+}

@@ -89,3 +89,29 @@ both! {
         s.run(&["volume", "mount", "nope"]).code(125);
     }
 }
+
+both! {
+    /// update: new limits in the running container's cgroup and its record (root); rootless here, podman's refusal.
+    fn update_limits(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "-d", "--name", "upd", BUSYBOX, "sleep", "100"]);
+        let id = s.container_id("upd");
+        if s.is_rootless() && !std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists() {
+            s.run(&["update", "--memory", "64m", "upd"]).code(125).stderr_has("cannot be enforced");
+        } else if !s.is_rootless() {
+            s.ok(&["update", "--memory", "64m", "--pids-limit", "77", "upd"]).stdout_is(&format!("{id}\n"));
+            let seen = s.ok(&["exec", "upd", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max"]);
+            assert_eq!(seen.lines(), [(64u64 << 20).to_string(), "77".to_string()], "{seen:?}");
+            // Recorded: a new start of the container has the new limits.
+            s.ok(&["stop", "-t", "0", "upd"]);
+            s.ok(&["start", "upd"]);
+            let again = s.ok(&["exec", "upd", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max"]);
+            assert_eq!(again.lines(), [(64u64 << 20).to_string()], "{again:?}");
+            s.run(&["update", "--memory", "1k", "upd"]).code(125).stderr_has("minimum");
+            let ev = s.ok(&["events", "--stream=false", "--filter", "event=update", "--format", "{{.Name}}"]).lines();
+            assert_eq!(ev, ["upd"]);
+        }
+        s.run(&["update", "--memory", "64m", "nope"]).code(125).stderr_has("no such container");
+        s.ok(&["rm", "-f", "-t", "0", "upd"]);
+    }
+}

@@ -49,6 +49,7 @@ pub mod container_init;
 pub mod events_log;
 pub mod healthcheck;
 pub mod secrets;
+pub mod update;
 pub mod volume_io;
 
 use crate::error::Result;
