@@ -274,6 +274,10 @@ pub enum ContainerVerb {
     /// Unmount a container's root filesystem.
     #[command(alias = "umount")]
     Unmount(layers::UnmountArgs),
+    /// Initialize containers: check they are ready to start (sangja's create prepares everything).
+    Init(verbs::InitArgs),
+    /// Change a container's resource limits (its cgroups while it runs, and its record).
+    Update(verbs::UpdateArgs),
 }
 
 /// `sangja container ...`.
@@ -510,6 +514,8 @@ fn container_verb(ctx: &Context, verb: ContainerVerb) -> Result<i32> {
         Export(a) => layers::export(ctx, a),
         Mount(a) => layers::mount(ctx, a),
         Unmount(a) => layers::unmount(ctx, a),
+        Init(a) => verbs::init(ctx, a),
+        Update(a) => verbs::update(ctx, a),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::engine::healthcheck;
 use crate::engine::healthcheck::{parse_duration_ms, HealthConfig, OnFailure, SecretRequest};
 use crate::error::{Error, Result};
 use clap::{Args, Subcommand};
+use std::os::fd::AsFd;
 
 /// run/create's `--secret` and health check flags.
 #[derive(Debug, Args, Clone, Default)]
@@ -97,4 +98,157 @@ pub fn healthcheck(ctx: &Context, c: HealthcheckCommand) -> Result<i32> {
             Ok(1)
         }
     }
+}
+
+/// `init` flags.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Initialize every container that is not running.
+    #[arg(short, long)]
+    pub all: bool,
+    /// The newest container.
+    #[arg(short, long)]
+    pub latest: bool,
+    #[arg(value_name = "CONTAINER", required_unless_present_any = ["all", "latest"])]
+    pub names: Vec<String>,
+}
+
+/// `container init`: prints each container as given; podman's errors.
+pub fn init(ctx: &Context, a: InitArgs) -> Result<i32> {
+    use crate::engine::select::{Scope, Selection};
+    let names = super::lifecycle::with_latest(ctx, a.latest, &a.names)?;
+    let sel = Selection { names, all: a.all.then_some(Scope::NotRunning), ignore_missing: false };
+    let mut last = None;
+    for one in crate::engine::container_init::init(&ctx.engine, &sel)? {
+        match one.result {
+            Ok(id) => println!("{}", if a.all { id } else { one.given }),
+            Err(e) => {
+                if let Some(prev) = last.replace(e) {
+                    eprintln!("Error: {prev}");
+                }
+            }
+        }
+    }
+    last.map_or(Ok(0), Err)
+}
+
+/// `volume export` flags.
+#[derive(Debug, Args)]
+pub struct VolumeExportArgs {
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    #[arg(value_name = "VOLUME")]
+    pub volume: String,
+}
+
+/// `volume import` arguments.
+#[derive(Debug, Args)]
+pub struct VolumeImportArgs {
+    #[arg(value_name = "VOLUME")]
+    pub volume: String,
+    /// The tar file, or - for stdin.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+}
+
+/// `volume mount|unmount` arguments.
+#[derive(Debug, Args)]
+pub struct VolumeMountArgs {
+    #[arg(value_name = "VOLUME", required = true)]
+    pub volumes: Vec<String>,
+}
+
+pub fn volume_export(ctx: &Context, a: VolumeExportArgs) -> Result<i32> {
+    use std::io::Write;
+    match &a.output {
+        Some(p) if p.as_os_str() != "/dev/stdout" && p.as_os_str() != "-" => {
+            let mut f = std::fs::File::create(p).map_err(|e| Error::Invalid(format!("create {}: {e}", p.display())))?;
+            crate::engine::volume_io::export(&ctx.engine, &a.volume, &mut f)?;
+            f.sync_all().map_err(|e| Error::Invalid(format!("write {}: {e}", p.display())))?;
+        }
+        _ => {
+            if crate::runtime::is_terminal(std::io::stdout().as_fd()) {
+                return Err(Error::Invalid("cannot write to terminal, use command-line redirection or the --output flag".into()));
+            }
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            crate::engine::volume_io::export(&ctx.engine, &a.volume, &mut out)?;
+            out.flush().map_err(|e| Error::Invalid(format!("write the archive: {e}")))?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn volume_import(ctx: &Context, a: VolumeImportArgs) -> Result<i32> {
+    if a.source == "-" {
+        let mut input = std::io::stdin().lock();
+        crate::engine::volume_io::import(&ctx.engine, &a.volume, &mut input)?;
+    } else {
+        let mut f = std::fs::File::open(&a.source).map_err(|e| Error::Invalid(format!("open {}: {e}", a.source)))?;
+        crate::engine::volume_io::import(&ctx.engine, &a.volume, &mut f)?;
+    }
+    Ok(0)
+}
+
+pub fn volume_mount(ctx: &Context, a: VolumeMountArgs) -> Result<i32> {
+    for v in &a.volumes {
+        println!("{}", crate::engine::volume_io::mount(&ctx.engine, v)?.display());
+    }
+    Ok(0)
+}
+
+pub fn volume_unmount(ctx: &Context, a: VolumeMountArgs) -> Result<i32> {
+    for v in &a.volumes {
+        crate::engine::volume_io::unmount(&ctx.engine, v)?;
+        println!("{v}");
+    }
+    Ok(0)
+}
+
+/// `update` flags (podman's; the io and real-time ones are in compat.txt).
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// CPU shares (relative weight).
+    #[arg(short = 'c', long = "cpu-shares", value_name = "SHARES")]
+    pub cpu_shares: Option<u64>,
+    /// Number of CPUs (0.5, 2...).
+    #[arg(long, value_name = "NUMBER")]
+    pub cpus: Option<String>,
+    /// CPUs the container may run on (0-3, 0,1).
+    #[arg(long = "cpuset-cpus", value_name = "CPUS")]
+    pub cpuset_cpus: Option<String>,
+    /// Memory nodes the container may use.
+    #[arg(long = "cpuset-mems", value_name = "NODES")]
+    pub cpuset_mems: Option<String>,
+    /// Memory limit (512m, 1g).
+    #[arg(short = 'm', long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// Memory soft limit.
+    #[arg(long = "memory-reservation", value_name = "SIZE")]
+    pub memory_reservation: Option<String>,
+    /// Memory plus swap limit (-1: unlimited swap).
+    #[arg(long = "memory-swap", value_name = "SIZE", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+    /// Largest number of processes (-1 or 0: no limit).
+    #[arg(long = "pids-limit", value_name = "N", allow_hyphen_values = true)]
+    pub pids_limit: Option<i64>,
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `update CTR`: prints the container's id, as podman.
+pub fn update(ctx: &Context, a: UpdateArgs) -> Result<i32> {
+    let req = crate::engine::update::UpdateRequest {
+        container: a.container,
+        memory: a.memory,
+        memory_swap: a.memory_swap,
+        memory_reservation: a.memory_reservation,
+        cpus: a.cpus,
+        cpu_shares: a.cpu_shares,
+        cpuset_cpus: a.cpuset_cpus,
+        cpuset_mems: a.cpuset_mems,
+        pids_limit: a.pids_limit,
+    };
+    println!("{}", crate::engine::update::update(&ctx.engine, &req)?);
+    Ok(0)
 }

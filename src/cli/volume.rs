@@ -59,6 +59,15 @@ pub enum VolumeCommand {
     Prune(PruneArgs),
     /// Exit 0 if the volume exists, 1 if not.
     Exists(ExistsArgs),
+    /// Write a volume's content to a tar archive.
+    Export(super::verbs::VolumeExportArgs),
+    /// Unpack a tar archive into a volume.
+    Import(super::verbs::VolumeImportArgs),
+    /// Print a volume's mountpoint (its folder; rootless: use it inside `sangja unshare`).
+    Mount(super::verbs::VolumeMountArgs),
+    /// Undo `volume mount` (nothing to undo for a local volume's folder).
+    #[command(alias = "umount")]
+    Unmount(super::verbs::VolumeMountArgs),
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +216,10 @@ pub fn volume(ctx: &Context, cmd: VolumeCommand) -> Result<i32> {
         }
         VolumeCommand::Prune(a) => super::prune::volume_prune(ctx, a.force, &a.filters),
         VolumeCommand::Exists(a) => Ok(if engine_volumes::exists(&ctx.engine, &a.name)? { 0 } else { 1 }),
+        VolumeCommand::Export(a) => super::verbs::volume_export(ctx, a),
+        VolumeCommand::Import(a) => super::verbs::volume_import(ctx, a),
+        VolumeCommand::Mount(a) => super::verbs::volume_mount(ctx, a),
+        VolumeCommand::Unmount(a) => super::verbs::volume_unmount(ctx, a),
     }
 }
 

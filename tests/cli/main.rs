@@ -64,3 +64,6 @@ mod runflags;
 mod events;
 // issue 19: podman's behaviour and messages, what a container sees, selection flags (behave)
 mod behave;
+mod healthcheck;
+mod secrets;
+mod verbs;

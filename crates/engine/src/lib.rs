@@ -45,9 +45,12 @@ pub mod manifest;
 pub mod search;
 pub mod tags;
 // issue 19, verbs: events, secrets, healthcheck, update
+pub mod container_init;
 pub mod events_log;
 pub mod healthcheck;
 pub mod secrets;
+pub mod update;
+pub mod volume_io;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

@@ -361,6 +361,15 @@ fn handoff(
     }
     args.push(b"--exe".to_vec());
     args.push(host.as_os_str().as_bytes().to_vec());
+    // Periodic health checks (healthcheck.rs): the small monitor runs them.
+    if let Some((every, check)) = super::healthcheck::periodic_command(engine, c) {
+        args.push(b"--health-ms".to_vec());
+        args.push(every.as_millis().to_string().into_bytes());
+        for a in check {
+            args.push(b"--health-arg".to_vec());
+            args.push(a.into_bytes());
+        }
+    }
     let Ok(argv) = args.into_iter().map(CString::new).collect::<std::result::Result<Vec<CString>, _>>() else { return io };
     let set_cloexec = |on: bool| {
         for fd in &fds {

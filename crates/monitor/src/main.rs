@@ -22,6 +22,9 @@
 //! [--tty] --exe SANGJA --resume FD --out FD [--err FD] [--stdin FD]
 //! [--listen FD] [--early FD] [--client FD]...`. `--resume` is a file whose
 //! bytes are handed back verbatim (sangja's own serialised context).
+//! `--health-ms N --health-arg ARG...`: every N ms, while the container
+//! runs, start `ARG...` (sangja's `healthcheck run ID`, engine
+//! healthcheck.rs), one at a time: podman's systemd timer, without systemd.
 
 use std::ffi::{CStr, CString};
 use std::os::raw::c_int;
@@ -73,6 +76,9 @@ struct Args {
     clients: Vec<c_int>,
     /// `--timeout`: SIGKILL to the container after this many seconds.
     timeout: u32,
+    /// Health check period (0: none) and command line.
+    health_ms: i64,
+    health: Vec<CString>,
 }
 
 fn parse_args() -> Option<Args> {
@@ -97,6 +103,8 @@ fn parse_args() -> Option<Args> {
             "--early" => a.early = num()? as c_int,
             "--client" => a.clients.push(num()? as c_int),
             "--timeout" => a.timeout = num()?.clamp(0, u32::MAX as i64) as u32,
+            "--health-ms" => a.health_ms = num()?,
+            "--health-arg" => a.health.push(CString::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str())).ok()?),
             "--log" => a.log = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str())).ok(),
             "--exe" => a.exe = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str())).ok(),
             _ => return None,
@@ -319,6 +327,7 @@ fn serve(a: &mut Args, log: &mut Log, pending: &mut Vec<u8>) {
     let mut buf = vec![0u8; MAX_PACKET];
     let mut scratch = Vec::with_capacity(MAX_PACKET);
     let mut fds: Vec<libc::pollfd> = Vec::new();
+    let mut check = HealthTimer::new(a.health_ms, &a.health);
     while out >= 0 || err >= 0 {
         let client_events = if pending.len() < 64 * 1024 { libc::POLLIN } else { 0 };
         fds.clear();
@@ -328,7 +337,8 @@ fn serve(a: &mut Args, log: &mut Log, pending: &mut Vec<u8>) {
         fds.push(libc::pollfd { fd: a.listen, events: libc::POLLIN, revents: 0 });
         fds.extend(a.clients.iter().map(|c| libc::pollfd { fd: *c, events: client_events, revents: 0 }));
         // SAFETY: poll over our vector.
-        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, check.timeout()) };
+        check.tick();
         if r < 0 {
             if errno() == libc::EINTR {
                 continue;
@@ -446,6 +456,68 @@ fn serve(a: &mut Args, log: &mut Log, pending: &mut Vec<u8>) {
 }
 
 /// Reaps the container's init; 128+signal when it was killed.
+/// The periodic health check: its next time and the check running now.
+struct HealthTimer {
+    period: i64,
+    next: i64,
+    running: i32,
+    argv: Vec<*const libc::c_char>,
+}
+
+impl HealthTimer {
+    fn new(period: i64, args: &[CString]) -> HealthTimer {
+        let period = if args.is_empty() { 0 } else { period };
+        let mut argv: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        argv.push(std::ptr::null());
+        HealthTimer { period, next: now_ms() + period, running: 0, argv }
+    }
+
+    /// poll's timeout: until the next check, or forever.
+    fn timeout(&self) -> c_int {
+        if self.period <= 0 {
+            return -1;
+        }
+        (self.next - now_ms()).clamp(0, i32::MAX as i64) as c_int
+    }
+
+    /// Reaps a finished check; starts the next one when due (none while one runs).
+    fn tick(&mut self) {
+        if self.period <= 0 {
+            return;
+        }
+        if self.running > 0 {
+            let mut status = 0;
+            // SAFETY: waitpid on our own child, not blocking.
+            if unsafe { libc::waitpid(self.running, &mut status, libc::WNOHANG) } != 0 {
+                self.running = 0;
+            }
+        }
+        let now = now_ms();
+        if now < self.next {
+            return;
+        }
+        self.next = now + self.period;
+        if self.running > 0 {
+            return;
+        }
+        extern "C" {
+            static environ: *const *const libc::c_char;
+        }
+        // SAFETY: the child only calls execve and _exit (async-signal-safe);
+        // every fd of ours is close-on-exec.
+        unsafe {
+            let pid = libc::fork();
+            if pid == 0 {
+                libc::execve(self.argv[0], self.argv.as_ptr(), environ);
+                libc::_exit(127);
+            }
+            if pid > 0 {
+                self.running = pid;
+            }
+        }
+    }
+}
+
 fn wait(pid: i32) -> i32 {
     loop {
         let mut status = 0;

@@ -394,6 +394,44 @@ fn limit(ctrl: &str, dir: &Path, r: &LinuxResources) -> Result<()> {
     Ok(())
 }
 
+/// `update`: writes new limits into a running container's cgroups (the
+/// delegated v2 folder, or each v1 controller's folder that exists).
+pub fn update(cgroups_path: &str, res: &LinuxResources) -> Result<()> {
+    if cgroups_path.split('/').any(|c| c == "..") {
+        return Err(Error::Runtime(format!("invalid cgroupsPath {cgroups_path:?}")));
+    }
+    if available() == Availability::V2 {
+        if let Some(d) = super::cgroups_v2::delegation() {
+            return d.update(cgroups_path, res);
+        }
+    }
+    if available() != Availability::V1 {
+        return Err(Error::Runtime(format!("cannot set resource limits: {UNAVAILABLE_HINT}")));
+    }
+    let cpuset = res.cpu().as_ref().is_some_and(|c| c.cpus().is_some() || c.mems().is_some());
+    let mut any = false;
+    for (ctrl, dir) in dirs(cgroups_path, cpuset) {
+        if !dir.is_dir() {
+            continue;
+        }
+        any = true;
+        if let Err(e) = limit(ctrl, &dir, res) {
+            // Raising memory above the old memory+swap: memsw first, then again.
+            match res.memory().as_ref().and_then(|m| m.swap()) {
+                Some(s) if ctrl == "memory" && dir.join("memory.memsw.limit_in_bytes").exists() => {
+                    write(&dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
+                    limit(ctrl, &dir, res)?;
+                }
+                _ => return Err(e),
+            }
+        }
+    }
+    if !any {
+        return Err(Error::Runtime(format!("the container has no cgroup under {cgroups_path} to update: {UNAVAILABLE_HINT}")));
+    }
+    Ok(())
+}
+
 /// Removes the container's cgroup folders (empty once it has exited); what
 /// is missing or still busy is left alone.
 pub fn remove_path(cgroups_path: &str) {

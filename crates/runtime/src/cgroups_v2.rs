@@ -113,6 +113,15 @@ impl Delegation {
         Ok((dir, made))
     }
 
+    /// `update`: the container's existing folder gets the new limits.
+    pub fn update(&self, cgroups_path: &str, res: &LinuxResources) -> Result<()> {
+        let dir = self.dir(cgroups_path);
+        if !dir.is_dir() {
+            return Err(Error::Runtime(format!("the container's cgroup {} is gone", dir.display())));
+        }
+        limit(&dir, res)
+    }
+
     /// Moves our own process out of the base into the leaf, where it is in
     /// the base itself (the no-internal-process rule).
     fn leave_base(&self) -> Result<()> {
