@@ -2711,7 +2711,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2895,12 +2895,16 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__mount)
-            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6687,7 +6691,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7361,7 +7365,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8055,12 +8059,16 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__mount)
-            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
