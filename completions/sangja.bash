@@ -2868,7 +2868,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3052,12 +3052,16 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__mount)
-            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7154,7 +7158,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7828,7 +7832,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__inspect)
-            opts="-t -f -h --type --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8606,12 +8610,16 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__mount)
-            opts="-h --no-trunc --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

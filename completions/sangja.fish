@@ -653,6 +653,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand export" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -l format -d 'Output format of the listing: json' -r
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -665,6 +666,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -s a -l all -d 'Mount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -799,6 +801,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -927,6 +930,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
@@ -1777,6 +1781,7 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l format -d 'Output format of the listing: json' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1789,6 +1794,7 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s a -l all -d 'Mount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -1844,6 +1850,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only the containers that pass these filters: label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME' -r

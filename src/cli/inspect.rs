@@ -23,6 +23,9 @@ pub struct InspectArgs {
     /// A Go template applied to each object, e.g. '{{.State.Status}}'.
     #[arg(short, long)]
     pub format: Option<String>,
+    /// Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image).
+    #[arg(short, long)]
+    pub size: bool,
     /// Containers or images, by name or id.
     #[arg(value_name = "NAME", required = true)]
     pub names: Vec<String>,
@@ -39,7 +42,13 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<i32> {
     let mut code = 0;
     for name in &args.names {
         match engine_inspect::inspect(&ctx.engine, kind, name) {
-            Ok(doc) => objects.push(serde_json::to_value(doc).unwrap_or_default()),
+            Ok(doc) => {
+                let mut v = serde_json::to_value(&doc).unwrap_or_default();
+                if let (true, engine_inspect::Document::Container(c)) = (args.size, &doc) {
+                    add_sizes(ctx, &c.id, &mut v)?;
+                }
+                objects.push(v)
+            }
             Err(e) => {
                 eprintln!("Error: {e}");
                 code = e.exit_code();
@@ -51,4 +60,15 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<i32> {
         _ => println!("{}", serde_json::to_string_pretty(&objects).unwrap_or_default()),
     }
     Ok(code)
+}
+
+/// `inspect --size`: podman's SizeRw and SizeRootFs of a container.
+fn add_sizes(ctx: &Context, id: &str, v: &mut serde_json::Value) -> Result<()> {
+    let req = crate::engine::containers::PsRequest { all: true, filters: vec![format!("id={id}")], size: true, ..Default::default() };
+    let size = crate::engine::containers::ps(&ctx.engine, &req)?.into_iter().find(|e| e.container.config.id == id).and_then(|e| e.size);
+    if let (Some(size), Some(obj)) = (size, v.as_object_mut()) {
+        obj.insert("SizeRw".into(), size.rw.into());
+        obj.insert("SizeRootFs".into(), size.root_fs.into());
+    }
+    Ok(())
 }

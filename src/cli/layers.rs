@@ -91,6 +91,12 @@ pub struct MountArgs {
     /// Do not truncate ids in the listing.
     #[arg(long = "no-trunc", alias = "notruncate")]
     pub no_trunc: bool,
+    /// Mount every container.
+    #[arg(short, long)]
+    pub all: bool,
+    /// Output format of the listing: json.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
     pub containers: Vec<String>,
 }
 
@@ -225,6 +231,40 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<i32> {
 
 pub fn mount(ctx: &Context, a: MountArgs) -> Result<i32> {
     mounts::check_unshared(&ctx.engine, "mount")?;
+    let json_out = match a.format.as_deref() {
+        None => false,
+        Some("json") => true,
+        Some(f) => return Err(Error::Invalid(format!("unknown --format {f:?} for mount: use json"))),
+    };
+    let mut names = a.containers.clone();
+    if a.all {
+        names.extend(containers::list(&ctx.engine, true)?.into_iter().map(|c| c.config.id));
+    }
+    if json_out || a.all {
+        for n in &names {
+            let c = containers::lookup(&ctx.engine, n)?;
+            layers::mount(&ctx.engine, &c)?;
+        }
+        // podman: the listing of what is mounted, as a table or JSON.
+        let all = containers::list(&ctx.engine, true)?;
+        let mounted = mounts::mounted(&ctx.engine)?;
+        if json_out {
+            let list: Vec<serde_json::Value> = mounted
+                .iter()
+                .map(|m| {
+                    let names: Vec<&str> = all.iter().filter(|c| c.config.id == m.id).map(|c| c.config.name.as_str()).collect();
+                    serde_json::json!({"id": m.id, "Names": names, "mountpoint": m.path})
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+        } else {
+            for m in mounted {
+                let id = if a.no_trunc { m.id.clone() } else { m.id[..12].to_string() };
+                println!("{id}  {}", m.path);
+            }
+        }
+        return Ok(0);
+    }
     if a.containers.is_empty() {
         for m in mounts::mounted(&ctx.engine)? {
             let id = if a.no_trunc { m.id.clone() } else { m.id[..12].to_string() };

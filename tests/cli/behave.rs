@@ -3,6 +3,7 @@
 //! non-run commands (--filter, --cidfile, wait --condition, prune --filter,
 //! commit --iidfile).
 
+use crate::json::JsonExt;
 use crate::util::*;
 use std::time::{Duration, Instant};
 
@@ -40,6 +41,11 @@ both! {
         s.ok(&["run", "-d", "--name", "bh-polite", BUSYBOX, "sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"]);
         let out = s.ok(&["stop", "-t", "5", "bh-polite"]);
         assert!(!out.stderr.contains("resorting to SIGKILL"), "{out:?}");
+        // -t 0 asks for SIGKILL: no warning, as podman.
+        s.ok(&["start", "bh-stub"]);
+        let out = s.ok(&["stop", "-t", "0", "bh-stub"]);
+        assert!(!out.stderr.contains("resorting to SIGKILL"), "{out:?}");
+        assert_eq!(inspect(s, "{{.State.ExitCode}}", "bh-stub"), "137");
     }
 }
 
@@ -137,4 +143,38 @@ both! {
         assert!(is_hex_id(&written), "{written:?}");
         assert!(out.stdout.contains(&written), "{out:?} vs {written}");
     }
+}
+
+both! {
+    /// inspect --size adds podman's SizeRw and SizeRootFs to containers.
+    fn inspect_size(s) {
+        s.pull(BUSYBOX);
+        s.ok(&["run", "--name", "bh-size", BUSYBOX, "sh", "-c", "head -c 100000 /dev/zero > /blob"]);
+        let plain = s.ok(&["inspect", "bh-size"]).json();
+        assert!(plain.path("0.SizeRw").is_null(), "no sizes without --size");
+        let out = s.ok(&["inspect", "--size", "bh-size"]);
+        let rw = out.json().path("0.SizeRw").as_u64().unwrap_or(0);
+        let root = out.json().path("0.SizeRootFs").as_u64().unwrap_or(0);
+        assert!(rw >= 100_000, "{out:?}");
+        assert!(root > rw, "{out:?}");
+    }
+}
+
+/// mount --all and --format json (root: rootless mounts live in `unshare`).
+#[test]
+fn mount_all_json() {
+    let Some(s) = Sangja::root("mount_all_json") else { return };
+    s.pull(BUSYBOX);
+    s.ok(&["create", "--name", "bh-m1", BUSYBOX, "true"]);
+    s.ok(&["create", "--name", "bh-m2", BUSYBOX, "true"]);
+    let table = s.ok(&["mount", "--all"]);
+    assert_eq!(table.lines().len(), 2, "{table:?}");
+    let out = s.ok(&["mount", "--format", "json"]);
+    let list = out.json();
+    let mut names: Vec<String> = (0..2).map(|i| list.path(&format!("{i}.Names.0")).as_str().unwrap_or_default().to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["bh-m1", "bh-m2"], "{out:?}");
+    assert!(list.path("0.mountpoint").as_str().is_some_and(|p| std::path::Path::new(p).join("bin").exists()), "{out:?}");
+    s.ok(&["unmount", "--all"]);
+    s.run(&["mount", "--format", "table"]).code(125);
 }

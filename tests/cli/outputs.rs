@@ -196,7 +196,9 @@ both! {
         let r = Redact::new(s)
             .id(&s.container_id("web"), "WEB_ID")
             .id(&image, "IMAGE_ID")
-            .pattern(r#""NetworkMode": "[^"]*""#, r#""NetworkMode": "[BY_MODE]""#);
+            .pattern(r#""NetworkMode": "[^"]*""#, r#""NetworkMode": "[BY_MODE]""#)
+            // sangja's default pids limit where the cgroup takes it (root), none rootless here.
+            .pattern(r#""PidsLimit": \d+"#, r#""PidsLimit": "[BY_MODE]""#);
         snap("inspect_container", &r.apply(&out.stdout));
         // `container inspect` prints the same.
         assert_eq!(s.ok(&["container", "inspect", "web"]).stdout, out.stdout);

@@ -147,13 +147,16 @@ pub fn stop(engine: &Engine, c: &Container, timeout: Duration) -> Result<Contain
         return Ok(done);
     }
     let c = store.reload(c)?;
-    if c.is_running() {
-        // podman's warning, word for word: scripts and logs look for it.
+    if c.is_running() && !timeout.is_zero() {
+        // podman's warning, word for word: scripts and logs look for it
+        // (not with -t 0, where SIGKILL is what was asked for).
         let name = nix::sys::signal::Signal::try_from(sig).map(|s| s.as_str().to_string()).unwrap_or_else(|_| sig.to_string());
         engine.emit(super::events::Event::warning(
             super::events::WarningKind::Other,
             format!("StopSignal {name} failed to stop container {} in {} seconds, resorting to SIGKILL", c.config.name, timeout.as_secs()),
         ));
+    }
+    if c.is_running() {
         signal(engine, &c, libc::SIGKILL)?;
     }
     wait_exit(&store, &c, Some(Instant::now() + Duration::from_secs(10)))?
