@@ -17,7 +17,7 @@ both! {
         let out = cmd.output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(s.ok(&["secret", "ls", "--format", "{{.Name}} {{.Driver}}"]).lines(), ["tok file", "fromenv file"]);
-        assert_eq!(s.ok(&["secret", "ls", "-q", "--filter", "name=tok"]).lines(), [id.clone()]);
+        assert_eq!(s.ok(&["secret", "ls", "-q", "--filter", "name=tok"]).lines(), vec![id.clone()]);
         let ls = s.ok(&["secret", "ls"]).lines();
         assert!(ls[0].starts_with("ID") && ls[0].contains("NAME") && ls[0].contains("DRIVER") && ls[0].contains("UPDATED"), "{ls:?}");
         assert_eq!(s.ok(&["secret", "ls", "--noheading"]).lines().len(), 2);

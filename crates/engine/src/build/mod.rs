@@ -301,5 +301,6 @@ pub fn build(
         events(BuildEvent::Warning(format!("one or more build args were not consumed: [{}]", unused.join(" "))));
     }
     let (id, names) = b.commit(state, label)?;
+    super::events_log::image(engine, &id, names.first().map_or("", |n| n.as_str()), "build");
     Ok(BuildOutcome::Built { id, names })
 }
