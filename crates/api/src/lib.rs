@@ -18,6 +18,7 @@ use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+pub mod attach;
 pub mod build;
 pub mod containers;
 pub mod error;

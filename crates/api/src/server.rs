@@ -207,8 +207,9 @@ async fn run(bound: Bound, state: State, idle: Duration) -> Result<()> {
                 Ok(stream) => {
                     let held = conns.hold();
                     let app = app.clone();
+                    let st = state.clone();
                     tokio::spawn(async move {
-                        serve_connection(stream, app).await;
+                        serve_connection(stream, app, st).await;
                         drop(held);
                     });
                 }
@@ -245,21 +246,30 @@ impl Listener {
     }
 }
 
-async fn serve_connection(stream: Stream, app: axum::Router) {
+async fn serve_connection(stream: Stream, app: axum::Router, st: State) {
     match stream {
-        Stream::Unix(s) => http(s, app).await,
-        Stream::Tcp(s) => http(s, app).await,
+        Stream::Unix(s) => http(s, app, st).await,
+        Stream::Tcp(s) => http(s, app, st).await,
     }
 }
 
 /// HTTP/1.1 on one connection, upgrades allowed (attach, exec).
-async fn http<S>(stream: S, app: axum::Router)
+async fn http<S>(stream: S, app: axum::Router, st: State)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |req| {
+    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
         let app = app.clone();
-        async move { Ok::<_, std::convert::Infallible>(crate::dispatch(app, req).await) }
+        let st = st.clone();
+        async move {
+            // `--log-level debug`: one line per request, through the engine's events.
+            let line = st.engine().verbose.then(|| format!("{} {}", req.method(), req.uri()));
+            let resp = crate::dispatch(app, req).await;
+            if let Some(line) = line {
+                st.engine().emit(sangja_engine::events::Event::debug(format!("api: {line} -> {}", resp.status().as_u16())));
+            }
+            Ok::<_, std::convert::Infallible>(resp)
+        }
     });
     // A client gone mid-request is not the service's error.
     let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).with_upgrades().await;

@@ -44,11 +44,20 @@ pub struct Inner {
     pub build: BuildStamp,
     /// Open connections, upgraded ones included (the idle exit).
     pub conns: Arc<Connections>,
+    /// Attach clients waiting for their created container to start (docker
+    /// attaches before it starts): the monitor's end of each one's socket
+    /// pair, by container id, handed to the monitor by the start.
+    pub pending_attach: std::sync::Mutex<std::collections::HashMap<String, std::os::fd::OwnedFd>>,
 }
 
 impl State {
     pub fn new(engine: Engine, build: BuildStamp) -> State {
-        State(Arc::new(Inner { engine: Arc::new(engine), build, conns: Arc::new(Connections::default()) }))
+        State(Arc::new(Inner {
+            engine: Arc::new(engine),
+            build,
+            conns: Arc::new(Connections::default()),
+            pending_attach: Default::default(),
+        }))
     }
 
     /// The service's engine.
@@ -59,6 +68,11 @@ impl State {
     /// The build stamp.
     pub fn build(&self) -> BuildStamp {
         self.0.build
+    }
+
+    /// The attach clients waiting for a start (see `Inner::pending_attach`).
+    pub fn pending_attach(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::os::fd::OwnedFd>> {
+        self.0.pending_attach.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The connection counter.
