@@ -58,3 +58,5 @@ mod check;
 mod parity;
 // issue 17: push
 mod push;
+// issue 20: the Docker-compatible API service
+mod api;
