@@ -11,6 +11,7 @@ HERE=$(cd "$(dirname "$0")/../.." && pwd)
 SANGJA=${SANGJA:-$HERE/target/release/sangja}
 DOCKER=${DOCKER:-$(command -v docker)}
 IMG=127.0.0.1:5000/busybox:latest
+SPID= PPID_=
 TMP=$(mktemp -d /tmp/api-bench.XXXXXX)
 trap 'kill $SPID $PPID_ 2>/dev/null || true; rm -rf "$TMP"' EXIT
 S="$SANGJA --root $TMP/sroot --runroot $TMP/srun"
