@@ -67,7 +67,7 @@ both! {
         let Some(_) = docker_bin() else { return eprintln!("skipped: no docker CLI") };
         require_registry();
         s.pull(BUSYBOX);
-        let svc = start_service(&s, "0");
+        let svc = start_service(s, "0");
         let mode = std::fs::metadata(&svc.sock).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the socket is for its owner only");
         let v = docker(s, &svc, &["version", "--format", "{{.Server.APIVersion}}"], None).ok();
@@ -132,7 +132,7 @@ fn chrono_like(t: &str) -> bool {
 
 both! {
     fn malformed_requests_get_4xx(s) {
-        let svc = start_service(&s, "0");
+        let svc = start_service(s, "0");
         let before = s.ok(&["ps", "-a", "-q"]).stdout;
         // Bad JSON.
         let body = "{not json";
