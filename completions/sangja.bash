@@ -823,6 +823,9 @@ _sangja() {
             sangja__subcmd__help__subcmd__system,reset)
                 cmd="sangja__subcmd__help__subcmd__system__subcmd__reset"
                 ;;
+            sangja__subcmd__help__subcmd__system,service)
+                cmd="sangja__subcmd__help__subcmd__system__subcmd__service"
+                ;;
             sangja__subcmd__help__subcmd__volume,create)
                 cmd="sangja__subcmd__help__subcmd__volume__subcmd__create"
                 ;;
@@ -1126,6 +1129,9 @@ _sangja() {
             sangja__subcmd__system,reset)
                 cmd="sangja__subcmd__system__subcmd__reset"
                 ;;
+            sangja__subcmd__system,service)
+                cmd="sangja__subcmd__system__subcmd__service"
+                ;;
             sangja__subcmd__system__subcmd__help,check)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__check"
                 ;;
@@ -1140,6 +1146,9 @@ _sangja() {
                 ;;
             sangja__subcmd__system__subcmd__help,reset)
                 cmd="sangja__subcmd__system__subcmd__help__subcmd__reset"
+                ;;
+            sangja__subcmd__system__subcmd__help,service)
+                cmd="sangja__subcmd__system__subcmd__help__subcmd__service"
                 ;;
             sangja__subcmd__volume,create)
                 cmd="sangja__subcmd__volume__subcmd__create"
@@ -6964,7 +6973,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__system)
-            opts="df check prune reset"
+            opts="df check prune reset service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7020,6 +7029,20 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__help__subcmd__system__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__help__subcmd__system__subcmd__service)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -11292,7 +11315,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system)
-            opts="-h --root --runroot --storage-driver --log-level --noout --help df check prune reset help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --help df check prune reset service help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11394,7 +11417,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__help)
-            opts="df check prune reset help"
+            opts="df check prune reset service help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11477,6 +11500,20 @@ _sangja() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sangja__subcmd__system__subcmd__help__subcmd__service)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sangja__subcmd__system__subcmd__prune)
             opts="-a -f -h --all --volumes --force --filter --root --runroot --storage-driver --log-level --noout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -11518,6 +11555,44 @@ _sangja() {
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__system__subcmd__service)
+            opts="-t -h --time --root --runroot --storage-driver --log-level --noout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

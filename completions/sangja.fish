@@ -2557,10 +2557,10 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
 debug\t''
 info\t''
 warn\t''
@@ -2568,13 +2568,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "service" -d 'Serve the Docker-compatible API on a unix socket (or tcp), until idle'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Output format: json or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2638,10 +2639,25 @@ panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -s t -l time -d 'Exit this many seconds after the last connection closed (0: never)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "service" -d 'Serve the Docker-compatible API on a unix socket (or tcp), until idle'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sangja -n "__fish_sangja_using_subcommand tag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand tag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -3295,6 +3311,7 @@ complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subc
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Check the store for damage and orphans; --repair removes them'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "prune" -d 'Remove stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
+complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "service" -d 'Serve the Docker-compatible API on a unix socket (or tcp), until idle'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "create" -d 'Create a manifest list, optionally with images in it'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "add" -d 'Add an image to a manifest list'
 complete -c sangja -n "__fish_sangja_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "annotate" -d 'Set the platform and annotations of an image in a manifest list'

@@ -3,6 +3,7 @@
 //! below is its own crate under crates/, re-exported here under the module
 //! names the code uses.
 
+pub use sangja_api as api;
 pub use sangja_container as container;
 pub use sangja_core::{config, error, json_file, lock, paths, rootless};
 pub use sangja_engine as engine;

@@ -179,6 +179,8 @@ pub enum SystemCommand {
     Prune(prune::SystemPruneArgs),
     /// Remove every container, image, volume and network, and the store's folders.
     Reset(prune::ResetArgs),
+    /// Serve the Docker-compatible API on a unix socket (or tcp), until idle.
+    Service(system::ServiceArgs),
 }
 
 /// `sangja image ...`.
@@ -349,6 +351,8 @@ impl Cli {
     pub fn fds_to_pass(&self) -> Result<(u32, bool)> {
         let verb = match &self.command {
             Command::Ctr(v) | Command::Container(ContainerCommand::Verb(v)) => v,
+            // The sockets systemd passed (LISTEN_FDS) stay open for the service.
+            Command::System(SystemCommand::Service(_)) => return Ok((crate::api::server::listen_fds(), true)),
             _ => return Ok((0, true)),
         };
         match verb {
@@ -453,6 +457,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::System(SystemCommand::Check(a)) => check::check(&ctx, a),
         Command::System(SystemCommand::Prune(a)) => prune::system_prune(&ctx, a),
         Command::System(SystemCommand::Reset(a)) => prune::reset(&ctx, a),
+        Command::System(SystemCommand::Service(a)) => system::service(ctx, a),
         Command::Image(ImageCommand::Prune(a)) => prune::image_prune(&ctx, a),
         Command::Version(_) | Command::Info(_) | Command::Login(_) | Command::Logout(_) => Ok(0),
         Command::Completion(_) | Command::Complete(_) | Command::GenerateDocs(_) => Ok(0),

@@ -29,6 +29,19 @@ pub struct VersionArgs {
     pub format: Option<String>,
 }
 
+/// `system service` flags (podman's).
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    /// Exit this many seconds after the last connection closed (0: never).
+    #[arg(short = 't', long = "time", value_name = "SECONDS", default_value_t = 5)]
+    pub time: u64,
+    /// Where to listen: unix:///path/to/sock or tcp:127.0.0.1:PORT (default:
+    /// the socket systemd passed, else $XDG_RUNTIME_DIR/sangja/sangja.sock,
+    /// as root /run/sangja/sangja.sock).
+    #[arg(value_name = "URI")]
+    pub uri: Option<String>,
+}
+
 /// `login` flags (podman's).
 #[derive(Debug, Args)]
 pub struct LoginArgs {
@@ -225,6 +238,14 @@ pub fn info(cli: &Cli, args: &InfoArgs) -> Result<i32> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
         Format::Template { template, .. } => print!("{}", format::template(&template, false, &[v])?),
     }
+    Ok(0)
+}
+
+/// `system service`: the API service on the engine this command opened
+/// (single-threaded so far: the service starts its threads itself).
+pub fn service(ctx: super::Context, args: ServiceArgs) -> Result<i32> {
+    let opts = crate::api::ServeOptions { uri: args.uri, idle: std::time::Duration::from_secs(args.time) };
+    crate::api::serve(ctx.engine, build_stamp(), opts)?;
     Ok(0)
 }
 

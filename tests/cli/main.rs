@@ -67,3 +67,5 @@ mod behave;
 mod healthcheck;
 mod secrets;
 mod verbs;
+// issue 20: the Docker-compatible API service
+mod api;

@@ -1,0 +1,181 @@
+//! `POST /containers/{id}/attach` and `/resize`: a session with the
+//! container's monitor over its attach socket (container/attach.rs, the
+//! protocol the CLI's attach speaks), relayed onto the hijacked connection
+//! (hijack.rs). docker attaches before it starts the container: the
+//! session's socket pair is then left with the service (state.rs,
+//! `pending_attach`) and the start hands the monitor its end, so the
+//! client sees all of the output from the first byte.
+
+use crate::containers::{flag, lookup};
+use crate::error::{ApiResult, Query};
+use crate::hijack::{self, Conn};
+use crate::state::{Held, State};
+use axum::extract::{Path, Request};
+use axum::response::Response;
+use sangja_container::attach::{self as proto, IN_EOF, IN_RESIZE, IN_STDIN, MAX_PACKET, OUT_EXIT, OUT_STDERR, OUT_STDOUT};
+use sangja_core::error::{Error, Result};
+use sangja_engine::Engine;
+use serde::Deserialize;
+use std::os::fd::{AsRawFd, OwnedFd};
+use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[derive(Deserialize, Default)]
+pub struct AttachQuery {
+    stdin: Option<String>,
+    stdout: Option<String>,
+    stderr: Option<String>,
+}
+
+/// `POST /containers/{id}/attach?stream=1&stdin=1&stdout=1&stderr=1`.
+pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQuery>, mut req: Request) -> ApiResult<Response> {
+    let st2 = st.clone();
+    let engine = st.engine().clone();
+    let (sock, tty, interactive, pending) = st
+        .blocking(move |e| {
+            let c = lookup(e, &id)?;
+            let pending = !c.is_running();
+            let sock = if c.is_running() {
+                proto::connect(&proto::socket_path(&e.paths, &c.config.id))
+                    .map_err(|err| Error::State(format!("container {} has no attach socket ({err}): its monitor is gone", c.config.name)))?
+            } else {
+                let (ours, theirs) = proto::socketpair()?;
+                st2.pending_attach().insert(c.config.id.clone(), theirs);
+                ours
+            };
+            Ok((sock, c.config.options.tty, c.config.options.interactive, pending.then_some(c)))
+        })
+        .await?;
+    let want = Streams { stdin: flag(&q.stdin) && interactive, stdout: flag(&q.stdout), stderr: flag(&q.stderr) };
+    hijack::upgrade(&st, &mut req, tty, move |conn, held| async move {
+        // Before its start, the container's monitor takes input but not
+        // its end: the client's stdin waits for the start.
+        if let Some(c) = pending {
+            let store = sangja_container::record::ContainerStore::new(&engine.paths);
+            for _ in 0..6000 {
+                match store.reload(&c) {
+                    Ok(now) if now.is_running() || now.state.started_at != c.state.started_at => break,
+                    Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                    Err(_) => break,
+                }
+            }
+        }
+        relay(conn, sock, tty, want, held).await
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Streams {
+    stdin: bool,
+    stdout: bool,
+    stderr: bool,
+}
+
+fn set_nonblocking(fd: &OwnedFd) {
+    // SAFETY: fcntl flag changes on a descriptor we own.
+    unsafe {
+        let fl = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+        libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK);
+    }
+}
+
+/// One packet to the monitor, waiting for room without blocking a thread.
+async fn send(afd: &AsyncFd<OwnedFd>, kind: u8, data: &[u8]) -> std::io::Result<()> {
+    loop {
+        let mut g = afd.writable().await?;
+        match g.try_io(|fd| proto::send_packet(fd.as_raw_fd(), kind, data, Some(std::time::Duration::ZERO)).map_err(std::io::Error::from)) {
+            Ok(r) => return r,
+            Err(_) => continue,
+        }
+    }
+}
+
+/// The session: the client's bytes to the container's stdin (its
+/// half-close is the end of stdin), the container's output to the client,
+/// framed without a TTY; over when the container exits or the monitor goes.
+async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held) {
+    set_nonblocking(&sock);
+    // SAFETY: the socket is owned by the AsyncFd, which outlives every use of it here.
+    let Ok(afd) = (unsafe { AsyncFd::register(sock) }) else { return };
+    let (mut rd, mut wr) = tokio::io::split(conn);
+    let input = async {
+        let mut buf = vec![0u8; MAX_PACKET - 1];
+        loop {
+            match rd.read(&mut buf).await {
+                Ok(0) | Err(_) => {
+                    if want.stdin {
+                        let _ = send(&afd, IN_EOF, &[]).await;
+                    }
+                    break;
+                }
+                Ok(n) if want.stdin => {
+                    if send(&afd, IN_STDIN, &buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        // The output goes on after the input ends.
+        std::future::pending::<()>().await
+    };
+    let output = async {
+        let mut buf = vec![0u8; MAX_PACKET];
+        loop {
+            let Ok(mut g) = afd.readable().await else { break };
+            let n = match g.try_io(|fd| proto::recv_packet(fd.as_raw_fd(), &mut buf).map_err(std::io::Error::from)) {
+                Ok(Ok(n)) => n,
+                Ok(Err(_)) => break,
+                Err(_) => continue,
+            };
+            if n == 0 {
+                break;
+            }
+            let (stream, wanted) = match buf[0] {
+                OUT_STDOUT => (hijack::STDOUT, want.stdout),
+                OUT_STDERR => (hijack::STDERR, want.stderr),
+                OUT_EXIT => break,
+                _ => continue,
+            };
+            if !wanted {
+                continue;
+            }
+            let data = &buf[1..n];
+            let ok = if tty {
+                wr.write_all(data).await
+            } else {
+                let mut framed = Vec::with_capacity(data.len() + 8);
+                framed.extend_from_slice(&hijack::frame_header(stream, data.len()));
+                framed.extend_from_slice(data);
+                wr.write_all(&framed).await
+            };
+            if ok.is_err() {
+                break;
+            }
+        }
+        let _ = wr.flush().await;
+        let _ = wr.shutdown().await;
+    };
+    tokio::select! {
+        _ = output => {}
+        _ = input => {}
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ResizeQuery {
+    h: Option<u16>,
+    w: Option<u16>,
+}
+
+/// The container's terminal size, through its monitor (any attach client may set it).
+pub fn resize(e: &Engine, id: &str, q: &ResizeQuery) -> Result<()> {
+    let c = lookup(e, id)?;
+    if !c.is_running() || !c.config.options.tty {
+        return Ok(());
+    }
+    let ws = libc::winsize { ws_row: q.h.unwrap_or(24), ws_col: q.w.unwrap_or(80), ws_xpixel: 0, ws_ypixel: 0 };
+    let sock = proto::connect(&proto::socket_path(&e.paths, &c.config.id))?;
+    proto::send_packet(sock.as_raw_fd(), IN_RESIZE, &proto::encode_winsize(&ws), Some(std::time::Duration::from_millis(500)))
+        .map_err(|err| Error::Runtime(format!("resize the terminal of {}: {}", c.config.name, err.desc())))
+}
