@@ -58,3 +58,5 @@ mod check;
 mod parity;
 // issue 17: push
 mod push;
+// issue 20: the API's image, build, volume and network endpoints (api-objects)
+mod api_objects;

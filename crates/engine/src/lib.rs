@@ -44,6 +44,8 @@ pub mod image_mount;
 pub mod manifest;
 pub mod search;
 pub mod tags;
+// issue 20, api-objects: engine calls the API service runs in a worker
+pub mod calls;
 
 use crate::error::Result;
 use crate::paths::StorePaths;
