@@ -174,7 +174,7 @@ both! {
         let q = api.ok(s, &["build", "-q", "-t", "api-objects-quiet", ctx.to_str().unwrap()]);
         let id = q.stdout.trim().trim_start_matches("sha256:").to_string();
         assert!(is_hex_id(&id), "build -q printed {q:?}");
-        assert!(s.ok(&["images", "-q", "--no-trunc"]).lines().contains(&id));
+        assert!(s.ok(&["images", "-q", "--no-trunc"]).lines().contains(&format!("sha256:{id}")), "{q:?}");
         // A RUN step that fails: docker exits non-zero with the step's error.
         std::fs::write(ctx.join("Dockerfile"), format!("FROM {BUSYBOX}\nRUN exit 3\n")).unwrap();
         let failed = api.docker(s, &["build", "-t", "api-objects-failed", ctx.to_str().unwrap()]);

@@ -96,8 +96,8 @@ async fn build(st: State, OriginalUri(uri): OriginalUri, body: Body) -> ApiResul
     let spec = spec(q)?;
     let quiet = flag(q, "q");
     let context = body_pipe(body)?;
-    let (out_r, out_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .map_err(|e| ApiError::internal(format!("cannot make a pipe: {}", e.desc())))?;
+    let (out_r, out_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| ApiError::internal(format!("cannot make a pipe: {}", e.desc())))?;
     let running = st
         .blocking(move |e| {
             let r = sangja_engine::calls::spawn(e, Call::Build(spec), &[context.as_fd(), out_w.as_fd()]);

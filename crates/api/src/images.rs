@@ -129,15 +129,13 @@ fn percent_decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(x) => {
-                        out.push(x);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(x) => {
+                    out.push(x);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -238,9 +236,10 @@ pub(crate) fn registry_auth(headers: &HeaderMap) -> ApiResult<Option<Credentials
     let text = |k: &str| cfg.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let (mut user, mut pass) = (text("username"), text("password"));
     if user.is_empty() {
-        if let Some((u, p)) = base64_decode(&text("auth")).and_then(|a| String::from_utf8(a).ok()).and_then(|a| {
-            a.split_once(':').map(|(u, p)| (u.to_string(), p.to_string()))
-        }) {
+        if let Some((u, p)) = base64_decode(&text("auth"))
+            .and_then(|a| String::from_utf8(a).ok())
+            .and_then(|a| a.split_once(':').map(|(u, p)| (u.to_string(), p.to_string())))
+        {
             (user, pass) = (u, p);
         }
     }
@@ -385,9 +384,7 @@ async fn list(st: State, Query(q): Query<ListQuery>) -> ApiResult<Json<Value>> {
     let before = filters.get("before").iter().map(|n| created_of(n)).collect::<ApiResult<Vec<i64>>>()?;
     let since = filters.get("since").iter().map(|n| created_of(n)).collect::<ApiResult<Vec<i64>>>()?;
     let until = match filters.get("until").last() {
-        Some(u) => Some(
-            sangja_engine::prune::PruneFilters::parse(&[format!("until={u}")]).map_err(ApiError::from)?,
-        ),
+        Some(u) => Some(sangja_engine::prune::PruneFilters::parse(&[format!("until={u}")]).map_err(ApiError::from)?),
         None => None,
     };
     let mut out = Vec::new();
@@ -549,8 +546,7 @@ async fn tag(st: State, name: String, query: Option<String>) -> ApiResult<Respon
 
 fn serde_urlencoded_parse<T: serde::de::DeserializeOwned + Default>(query: Option<&str>) -> ApiResult<T> {
     let Some(q) = query.filter(|q| !q.is_empty()) else { return Ok(T::default()) };
-    let uri: axum::http::Uri =
-        format!("/?{q}").parse().map_err(|e| ApiError::bad_request(format!("invalid query: {e}")))?;
+    let uri: axum::http::Uri = format!("/?{q}").parse().map_err(|e| ApiError::bad_request(format!("invalid query: {e}")))?;
     axum::extract::Query::<T>::try_from_uri(&uri).map(|q| q.0).map_err(|e| ApiError::bad_request(format!("invalid query: {e}")))
 }
 
@@ -651,7 +647,12 @@ async fn pull(st: State, Query(q): Query<PullQuery>, headers: HeaderMap, body: B
     }
     let image = q.from_image.clone().filter(|i| !i.is_empty()).ok_or_else(|| ApiError::bad_request("fromImage is required"))?;
     let name = pull_name(&image, q.tag.as_deref());
-    let opts = PullOptions { tls_verify: tls_verify_for(&name), platform: q.platform.clone().filter(|p| !p.is_empty()), squash_owners: false, creds: registry_auth(&headers)? };
+    let opts = PullOptions {
+        tls_verify: tls_verify_for(&name),
+        platform: q.platform.clone().filter(|p| !p.is_empty()),
+        squash_owners: false,
+        creds: registry_auth(&headers)?,
+    };
     let (lines, resp) = Lines::response();
     let (repo, tag) = match name.split_once('@') {
         Some((r, d)) => (r.to_string(), d.to_string()),
@@ -680,7 +681,8 @@ async fn pull(st: State, Query(q): Query<PullQuery>, headers: HeaderMap, body: B
                 } else {
                     format!("{name}:latest")
                 };
-                let status = if fetched { format!("Downloaded newer image for {shown}") } else { format!("Image is up to date for {shown}") };
+                let status =
+                    if fetched { format!("Downloaded newer image for {shown}") } else { format!("Image is up to date for {shown}") };
                 lines.send(json!({ "status": format!("Status: {status}") }));
             }
             Err(e) => lines.error(&e.message),
@@ -781,10 +783,8 @@ async fn search(st: State, Query(q): Query<SearchQuery>, headers: HeaderMap) -> 
     let term = q.term.filter(|t| !t.is_empty()).ok_or_else(|| ApiError::bad_request("term is required"))?;
     let f = Filters::parse(q.filters.as_deref())?;
     f.only(&["stars", "is-official", "is-automated"])?;
-    let filters: Vec<String> = ["stars", "is-official", "is-automated"]
-        .iter()
-        .flat_map(|k| f.get(k).iter().map(move |v| format!("{k}={v}")))
-        .collect();
+    let filters: Vec<String> =
+        ["stars", "is-official", "is-automated"].iter().flat_map(|k| f.get(k).iter().map(move |v| format!("{k}={v}"))).collect();
     let req = sangja_engine::search::SearchRequest {
         tls_verify: tls_verify_for(&term),
         term,
@@ -891,16 +891,16 @@ async fn prune(st: State, Query(q): Query<PruneQuery>) -> ApiResult<Json<Value>>
     let (removed, before, after) = st
         .blocking(move |e| {
             let filters = sangja_engine::prune::PruneFilters::parse(&list)?;
-            let size = |e: &sangja_engine::Engine| -> u64 {
-                engine_images::list(e).map(|l| l.iter().map(|i| i.size).sum()).unwrap_or(0)
-            };
+            let size = |e: &sangja_engine::Engine| -> u64 { engine_images::list(e).map(|l| l.iter().map(|i| i.size).sum()).unwrap_or(0) };
             let before = size(e);
             let removed = sangja_engine::prune::images(e, &sangja_engine::prune::ImagePruneRequest { all, filters })?;
             Ok((removed, before, size(e)))
         })
         .await?;
     let deleted: Vec<Value> = removed.iter().map(|id| json!({ "Deleted": format!("sha256:{id}") })).collect();
-    Ok(Json(json!({ "ImagesDeleted": if deleted.is_empty() { Value::Null } else { json!(deleted) }, "SpaceReclaimed": before.saturating_sub(after) })))
+    Ok(Json(
+        json!({ "ImagesDeleted": if deleted.is_empty() { Value::Null } else { json!(deleted) }, "SpaceReclaimed": before.saturating_sub(after) }),
+    ))
 }
 
 #[cfg(test)]

@@ -81,7 +81,9 @@ async fn list(st: State, Query(q): Query<ListQuery>) -> ApiResult<axum::Json<Val
     let f = Filters::parse(q.filters.as_deref())?;
     f.only(&["name", "id", "driver", "label", "type", "dangling", "scope"])?;
     let dangling = f.bool("dangling")?;
-    let all = st.blocking(|e| Ok(engine_network::list(e)?.iter().map(|(n, u)| sangja_engine::inspect::network_doc(n, u)).collect::<Vec<_>>())).await?;
+    let all = st
+        .blocking(|e| Ok(engine_network::list(e)?.iter().map(|(n, u)| sangja_engine::inspect::network_doc(n, u)).collect::<Vec<_>>()))
+        .await?;
     let out: Vec<Value> = all
         .iter()
         .filter(|d| {

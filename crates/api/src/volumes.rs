@@ -136,8 +136,7 @@ async fn prune(st: State, Extension(ver): Extension<ApiVersion>, Query(q): Query
                 return sangja_engine::prune::volumes(e, &pf);
             }
             // Anonymous only: the same candidates, each removed as `volume rm` does.
-            let anonymous: Vec<String> =
-                engine_volumes::list(e)?.into_iter().filter(|(v, _)| v.anonymous).map(|(v, _)| v.name).collect();
+            let anonymous: Vec<String> = engine_volumes::list(e)?.into_iter().filter(|(v, _)| v.anonymous).map(|(v, _)| v.name).collect();
             let mut out = Vec::new();
             for name in sangja_engine::prune::volume_candidates(e, &pf)?.into_iter().filter(|n| anonymous.contains(n)) {
                 match engine_volumes::remove(e, &name, false) {

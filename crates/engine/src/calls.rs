@@ -84,7 +84,9 @@ impl Call {
     /// knows it will not fork: a container that does not run).
     pub fn run(&self, engine: &Engine) -> Result<()> {
         match self {
-            Call::NetworkConnect { network, container, aliases, join } => super::network::connect(engine, network, container, aliases, *join),
+            Call::NetworkConnect { network, container, aliases, join } => {
+                super::network::connect(engine, network, container, aliases, *join)
+            }
             Call::Build(_) => Err(Error::Internal("a build runs in a worker (calls::spawn)".into())),
         }
     }
@@ -218,7 +220,13 @@ pub fn serve(engine: &Engine, call: Call, mut fds: Vec<OwnedFd>) -> i32 {
 
 /// The build, its RUN steps writing to `output`; the outcome as JSON:
 /// `{"id", "names"}` or `{"failed": {"code", "message"}}`.
-fn build_in_worker(engine: &Engine, spec: BuildSpec, context: File, output: File, events: &(dyn Fn(BuildEvent) + Send + Sync)) -> Result<Value> {
+fn build_in_worker(
+    engine: &Engine,
+    spec: BuildSpec,
+    context: File,
+    output: File,
+    events: &(dyn Fn(BuildEvent) + Send + Sync),
+) -> Result<Value> {
     let null = File::open("/dev/null").map_err(|e| Error::io_path("open", std::path::Path::new("/dev/null"), e))?;
     let io = super::events::Stdio { stdin: null.as_fd(), stdout: output.as_fd(), stderr: output.as_fd() };
     match build::build(engine, spec.request(context), &io, events)? {
