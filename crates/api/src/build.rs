@@ -125,7 +125,7 @@ async fn build(st: State, OriginalUri(uri): OriginalUri, body: Body) -> ApiResul
         let mut running = running;
         let mut tagged = Vec::new();
         let mut end: Option<Result<Value, String>> = None;
-        while let Some(a) = running.next() {
+        while let Some(a) = running.next_answer() {
             match a {
                 Answer::Event(v) => match serde_json::from_value::<BuildEvent>(v) {
                     Ok(BuildEvent::Tagged(n)) => tagged.push(n),

@@ -119,7 +119,7 @@ pub struct Running {
 
 impl Running {
     /// The next answer line; None at its end (the worker is reaped then).
-    pub fn next(&mut self) -> Option<Answer> {
+    pub fn next_answer(&mut self) -> Option<Answer> {
         let mut line = String::new();
         loop {
             line.clear();
@@ -139,7 +139,7 @@ impl Running {
 
     /// Reads to the end: the done value, or the error.
     pub fn finish(mut self) -> Result<Value> {
-        while let Some(a) = self.next() {
+        while let Some(a) = self.next_answer() {
             match a {
                 Answer::Event(_) => {}
                 Answer::Done(v) => {
