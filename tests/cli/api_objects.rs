@@ -143,7 +143,7 @@ both! {
         assert!(s.image_ids().is_empty());
         let loaded = api.ok(s, &["load", "-i", archive.to_str().unwrap()]);
         assert!(loaded.stdout.contains(&format!("Loaded image: {BUSYBOX}")), "{loaded:?}");
-        assert_eq!(s.ok(&["images", "-q", "--no-trunc"]).lines(), [id.clone()]);
+        assert_eq!(s.ok(&["images", "-q", "--no-trunc"]).lines(), [id]);
         s.ok(&["rmi", "-f", BUSYBOX]);
         assert!(s.image_ids().is_empty());
         api.docker(s, &["rmi", BUSYBOX]).code(1).stderr_has("No such image");
