@@ -69,3 +69,5 @@ mod secrets;
 mod verbs;
 // issue 20: the Docker-compatible API service
 mod api;
+// issue 20: the API's image, build, volume and network endpoints (api-objects)
+mod api_objects;

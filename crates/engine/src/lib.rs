@@ -51,6 +51,8 @@ pub mod healthcheck;
 pub mod secrets;
 pub mod update;
 pub mod volume_io;
+// issue 20, api-objects: engine calls the API service runs in a worker
+pub mod calls;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

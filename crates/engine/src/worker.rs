@@ -88,6 +88,9 @@ pub enum Request {
     /// verbatim. Fds: the attach listener when `listener`, then `clients`
     /// connected clients.
     Exited { resume: super::monitor::Resume, code: i32, terminated: bool, listener: bool, clients: usize },
+    /// An engine call of a threaded caller (the API service) that forks
+    /// (calls.rs). Fds: the answer's write end, then the call's own.
+    Call { engine: EngineSpec, call: super::calls::Call },
 }
 
 impl Request {
@@ -96,6 +99,7 @@ impl Request {
         match self {
             Request::Monitor { attached, .. } => 1 + usize::from(*attached),
             Request::Exited { listener, clients, .. } => usize::from(*listener) + clients,
+            Request::Call { call, .. } => 1 + call.fd_count(),
         }
     }
 
@@ -105,6 +109,7 @@ impl Request {
         match self {
             Request::Monitor { .. } => true,
             Request::Exited { resume, .. } => resume.may_restart,
+            Request::Call { .. } => true,
         }
     }
 }
@@ -243,6 +248,7 @@ pub fn main() -> i32 {
             let listener = if listener && !fds.is_empty() { Some(fds.remove(0)) } else { None };
             super::monitor::exited(resume, code, terminated, listener, fds)
         }
+        Request::Call { engine, call } => super::calls::serve(&engine.engine(), call, fds),
     }
 }
 

@@ -102,7 +102,7 @@ pub struct BuildRequest {
 }
 
 /// What a build tells its caller as it goes (buildah's lines).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BuildEvent {
     /// `[i/n] STEP k/m: TEXT` (the stage part when there are several stages).
     Step { stage: Option<(usize, usize)>, n: usize, total: usize, text: String },
