@@ -204,6 +204,20 @@ if [ "$have_all" = 0 ]; then
   echo "$stamp" > "$REG_DIR/images.stamp"
 fi
 
+# ---- docker-py for the API tests -----------------------------------------------------
+# tests/cli/api_objects.rs drives the API service with docker-py (PyPI `docker`) as a real
+# client; a venv every test user may run, outside any user's home. Without PyPI the test
+# says it skipped.
+PY_VENV=${SANGJA_TEST_VENV:-/opt/sangja-tests/venv}
+if ! "$PY_VENV/bin/python3" -c 'import docker' 2>/dev/null; then
+  if /usr/bin/python3 -m venv "$PY_VENV" >/dev/null && "$PY_VENV/bin/pip" install -q 'docker>=7,<8' >/dev/null 2>&1; then
+    say "docker-py installed in $PY_VENV"
+  else
+    say "warning: could not install docker-py into $PY_VENV (no PyPI?): the docker-py test will skip"
+  fi
+fi
+chmod -R a+rX "$(dirname "$PY_VENV")" 2>/dev/null || true
+
 # ---- reachability ----------------------------------------------------------------------
 # The tests copy the binary they test to a world-readable place themselves; the
 # repository must still be readable for `cargo install` and the quick start.

@@ -247,8 +247,11 @@ both! {
 both! {
     /// docker-py (when installed): images.pull/list/remove, build, volumes, networks.
     fn docker_py(s) {
-        // $SANGJA_TEST_PYTHON: a python with docker-py the test's user may run (default python3).
-        let python = PathBuf::from(std::env::var("SANGJA_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
+        // $SANGJA_TEST_PYTHON: a python with docker-py the test's user may run (default: the
+        // venv tests/setup.sh makes, else python3).
+        let venv = "/opt/sangja-tests/venv/bin/python3";
+        let fallback = if Path::new(venv).exists() { venv } else { "python3" };
+        let python = PathBuf::from(std::env::var("SANGJA_TEST_PYTHON").unwrap_or_else(|_| fallback.into()));
         let Some(api) = Service::start(s) else { return };
         let has = api.command(s, &python, &["-c", "import docker"]).output().map(|o| o.status.success()).unwrap_or(false);
         if !has {

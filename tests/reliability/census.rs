@@ -45,7 +45,9 @@ pub struct Census {
     pub tmp_entries: usize,
     /// Folders in the store's containers/.
     pub container_dirs: usize,
-    /// Apparent bytes under the store and the run root.
+    /// Apparent bytes under the store and the run root, less the event log
+    /// (events/: it grows by a line per event by design, and its rotation
+    /// bounds it: tests/cli/events.rs `events_log_rotates`).
     pub store_bytes: u64,
     /// What the processes are, for a failure's message.
     pub who: Vec<String>,
@@ -134,7 +136,7 @@ pub fn take(s: &Sangja) -> Census {
         mounts,
         tmp_entries: s.tmp_entries().len(),
         container_dirs: crate::util::entries(&s.root.join("containers")).len(),
-        store_bytes: apparent(&s.root) + apparent(&s.runroot),
+        store_bytes: (apparent(&s.root) + apparent(&s.runroot)).saturating_sub(apparent(&s.runroot.join("events"))),
         who: procs.iter().map(|p| format!("{p} {} ({} fds)", comm(*p), fd_count(*p))).collect(),
     }
 }

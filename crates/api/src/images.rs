@@ -764,7 +764,7 @@ fn push_event(lines: &Lines, ev: sangja_engine::push::PushEvent) {
             lines.send(json!({ "status": status, "progressDetail": {}, "id": short(&digest) }));
         }
         P::LayerUpload { digest } => lines.send(json!({ "status": "Pushing", "progressDetail": {}, "id": short(&digest) })),
-        P::LayerProgress { .. } | P::Config { .. } | P::Manifest => {}
+        P::LayerProgress { .. } | P::Config { .. } | P::Manifest | P::ListInstance { .. } | P::ListManifest => {}
         P::LayerDone { digest, .. } => lines.send(json!({ "status": "Pushed", "progressDetail": {}, "id": short(&digest) })),
     }
 }

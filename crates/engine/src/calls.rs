@@ -62,6 +62,7 @@ impl BuildSpec {
             annotations: Vec::new(),
             // docker's classic builder makes docker-format images.
             docker_format: true,
+            squash: false,
             squash_all: false,
             network: self.network,
             volumes: Vec::new(),

@@ -386,7 +386,12 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
         hosts_path: c.userdata_dir().join("hosts").display().to_string(),
         static_dir: c.dir.display().to_string(),
         oci_runtime: "sangja".into(),
-        conmon_pid_file: o.extra.conmon_pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| c.dir.join("monitor.pid").display().to_string()),
+        conmon_pid_file: o
+            .extra
+            .conmon_pidfile
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| c.dir.join("monitor.pid").display().to_string()),
         pid_file: o.extra.pidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
         mount_label: String::new(),
         process_label: String::new(),

@@ -68,7 +68,9 @@ pub fn vfs_changes(engine: &Engine, c: &Container) -> Result<Vec<sangja_storage:
 
 /// `mount_stubs` with the stubs looked for in `top` (the upper layer, or a vfs rootfs).
 fn mount_stubs_in(top: &Path, lower: &[PathBuf]) -> Vec<PathBuf> {
-    ["etc/hostname", "etc/hosts", "etc/resolv.conf"]
+    // run/.containerenv: the target of the read-only bind of run.rs's
+    // `containerenv`, as the others are of the network files' binds.
+    ["etc/hostname", "etc/hosts", "etc/resolv.conf", "run/.containerenv"]
         .iter()
         .map(PathBuf::from)
         .filter(|p| {
