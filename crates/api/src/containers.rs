@@ -470,7 +470,15 @@ async fn kill(st: State, Path(id): Path<String>, Query(q): Query<StopQuery>) -> 
         if !c.is_running() {
             return Err(sangja_core::error::Error::State(format!("Container {} is not running", c.config.id)));
         }
-        lifecycle::signal(e, &c, sig)
+        lifecycle::signal(e, &c, sig)?;
+        if sig == libc::SIGKILL {
+            // docker's kill answers once a SIGKILL took effect: a client's
+            // `rm` right after it must not find the container running. A
+            // `--rm` container may be gone by then: no error.
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            let _ = lifecycle::wait_exit(&ContainerStore::new(&e.paths), &c, Some(deadline));
+        }
+        Ok(())
     })
     .await?;
     Ok(no_content())

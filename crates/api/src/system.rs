@@ -1,6 +1,6 @@
 //! `/_ping`, `/version`, `/info`: what a docker client asks first.
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::State;
 use crate::{API_VERSION, MIN_API_VERSION};
 use axum::http::{header, HeaderValue};
@@ -10,7 +10,11 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 pub fn routes() -> Router<State> {
-    Router::new().route("/_ping", get(ping).head(ping)).route("/version", get(version)).route("/info", get(info))
+    Router::new()
+        .route("/_ping", get(ping).head(ping))
+        .route("/version", get(version))
+        .route("/info", get(info))
+        .route("/events", get(events))
 }
 
 /// `GET|HEAD /_ping`: "OK", and the headers a client negotiates with.
@@ -154,4 +158,93 @@ async fn info(st: State) -> ApiResult<Json<Value>> {
         "SecurityOptions": security,
         "Warnings": [],
     })))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct EventsQuery {
+    since: Option<String>,
+    until: Option<String>,
+    filters: Option<String>,
+}
+
+/// A docker time: Unix seconds with an optional fraction ("1700000000.5"),
+/// else what `events --since` takes (RFC 3339, a duration before now).
+fn docker_time(v: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    let (secs, frac) = v.split_once('.').unwrap_or((v, ""));
+    if let Ok(s) = secs.parse::<i64>() {
+        let nanos = if frac.is_empty() { 0 } else { format!("{frac:0<9}").get(..9).and_then(|f| f.parse::<u32>().ok()).unwrap_or(0) };
+        return chrono::DateTime::from_timestamp(s, nanos).ok_or_else(|| ApiError::bad_request(format!("invalid time {v:?}")));
+    }
+    sangja_engine::events_log::parse_time(v).map_err(ApiError::from)
+}
+
+/// docker's filters (`{"type":["container"]}`, or the old `{"type":{"container":true}}`)
+/// as the event log's "key=value" list.
+fn docker_filters(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else { return Ok(Vec::new()) };
+    let map: serde_json::Map<String, Value> =
+        serde_json::from_str(raw).map_err(|e| ApiError::bad_request(format!("invalid filters {raw:?}: {e}")))?;
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let values: Vec<String> = match v {
+            Value::Array(a) => a.into_iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Value::Object(o) => o.into_iter().filter(|(_, on)| on.as_bool() != Some(false)).map(|(x, _)| x).collect(),
+            _ => return Err(ApiError::bad_request(format!("invalid filter {k:?}: give a list of values"))),
+        };
+        out.extend(values.into_iter().map(|x| format!("{k}={x}")));
+    }
+    Ok(out)
+}
+
+/// One event in docker's shape (Type, Action, Actor, scope, time, timeNano,
+/// and the old status/id/from of container events).
+fn docker_event(r: &sangja_engine::events_log::Record) -> Value {
+    // podman records "died"; docker clients know "die".
+    let action = if r.status == "died" { "die".to_string() } else { r.status.clone() };
+    let kind = r.kind.as_str();
+    let mut ev = json!({
+        "Type": kind,
+        "Action": action,
+        "Actor": { "ID": r.actor_id(), "Attributes": r.docker_attributes() },
+        "scope": "local",
+        "time": r.time.timestamp(),
+        "timeNano": r.time_nano(),
+    });
+    if kind == "container" {
+        ev["status"] = json!(action);
+        ev["id"] = json!(r.id);
+        ev["from"] = json!(r.image);
+    }
+    ev
+}
+
+/// `GET /events`: the event log (engine events_log.rs) from `since` (else
+/// from now) to `until` (else for as long as the client listens), one JSON
+/// object per line.
+async fn events(st: State, crate::error::Query(q): crate::error::Query<EventsQuery>) -> ApiResult<Response> {
+    let since = q.since.as_deref().filter(|v| !v.is_empty()).map(docker_time).transpose()?;
+    let until = q.until.as_deref().filter(|v| !v.is_empty()).map(docker_time).transpose()?;
+    let query = sangja_engine::events_log::Query { since, until, filters: docker_filters(q.filters.as_deref())? };
+    // Opened before answering, so bad filters are a 400, not a cut stream.
+    let mut follow = st.blocking(move |e| sangja_engine::events_log::follow(e, &query)).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(64);
+    tokio::task::spawn_blocking(move || loop {
+        if tx.is_closed() {
+            return;
+        }
+        match follow.try_next() {
+            Some(r) => {
+                let mut line = serde_json::to_vec(&docker_event(&r)).unwrap_or_default();
+                line.push(b'\n');
+                if tx.blocking_send(Ok(line.into())).is_err() {
+                    return;
+                }
+            }
+            None if follow.ended() => return,
+            None => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    });
+    let mut resp = Response::new(axum::body::Body::from_stream(crate::containers::tokio_stream(rx)));
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(resp)
 }

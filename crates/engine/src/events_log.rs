@@ -581,6 +581,22 @@ impl Follow {
         }
     }
 
+    /// The next event already written, without waiting: for a caller that
+    /// must notice its client leaving between polls (the API's /events).
+    pub fn try_next(&mut self) -> Option<Record> {
+        if self.pending.is_empty() {
+            self.poll();
+        }
+        let r = self.pending.pop_front()?;
+        self.last = Some(self.last.map_or(r.time, |l| l.max(r.time)));
+        Some(r)
+    }
+
+    /// Whether `until` has passed (no event will come any more).
+    pub fn ended(&self) -> bool {
+        self.q.until.is_some_and(|u| Utc::now() > u)
+    }
+
     /// The next event, or None once `until` has passed.
     pub fn next_event(&mut self) -> Option<Record> {
         loop {
