@@ -138,22 +138,7 @@ pub fn ago(rfc3339: &str) -> String {
     human_duration(secs) + " ago"
 }
 
-/// Podman's rough durations: "Less than a second", "5 seconds", "About a minute", "3 hours".
-pub fn human_duration(secs: i64) -> String {
-    match secs {
-        0 => "Less than a second".into(),
-        1 => "1 second".into(),
-        s if s < 60 => format!("{s} seconds"),
-        s if s < 120 => "About a minute".into(),
-        s if s < 3600 => format!("{} minutes", s / 60),
-        s if s < 7200 => "About an hour".into(),
-        s if s < 172800 => format!("{} hours", s / 3600),
-        s if s < 1209600 => format!("{} days", s / 86400),
-        s if s < 5259600 => format!("{} weeks", s / 604800),
-        s if s < 63115200 => format!("{} months", s / 2629800),
-        s => format!("{} years", s / 31557600),
-    }
-}
+pub use crate::engine::containers::human_duration;
 
 /// Sizes as podman prints them (SI units, 3 significant digits: "4.26 MB").
 pub fn size(bytes: u64) -> String {

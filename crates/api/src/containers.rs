@@ -103,16 +103,7 @@ fn unix(t: &str) -> i64 {
 /// docker's "Up 5 seconds" / "Exited (0) 3 minutes ago".
 fn human_since(t: Option<&str>) -> String {
     let secs = t.map(|t| chrono::Utc::now().timestamp() - unix(t)).unwrap_or(0).max(0);
-    match secs {
-        0 => "Less than a second".into(),
-        1 => "1 second".into(),
-        s if s < 60 => format!("{s} seconds"),
-        s if s < 120 => "About a minute".into(),
-        s if s < 3600 => format!("{} minutes", s / 60),
-        s if s < 7200 => "About an hour".into(),
-        s if s < 172800 => format!("{} hours", s / 3600),
-        s => format!("{} days", s / 86400),
-    }
+    sangja_engine::containers::human_duration(secs)
 }
 
 fn status_text(c: &Container) -> String {
