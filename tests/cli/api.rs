@@ -4,7 +4,7 @@
 
 use crate::process::{wait_output, Out, Running};
 use crate::util::*;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
@@ -278,10 +278,12 @@ both! {
         std::thread::sleep(Duration::from_millis(700));
         s.ok(&["volume", "rm", "api-ev-vol"]);
         let mut out = child.stdout.take().unwrap();
+        // The docker CLI writes a template's pieces one write at a time:
+        // read the whole line, not whatever the first read returns.
         let got = std::thread::spawn(move || {
-            let mut buf = [0u8; 256];
-            let n = out.read(&mut buf).unwrap_or(0);
-            String::from_utf8_lossy(&buf[..n]).into_owned()
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(&mut out).read_line(&mut line);
+            line
         });
         let deadline = Instant::now() + Duration::from_secs(10);
         while !got.is_finished() && Instant::now() < deadline {
