@@ -53,7 +53,7 @@ impl VerbFlags {
                 || self.health_on_failure.is_some();
             if others && !self.no_healthcheck {
                 return Err(Error::Invalid(
-                    "the --health-* flags need --health-cmd: sangja does not read an image's HEALTHCHECK yet".into(),
+                    "the --health-* flags need --health-cmd: to change the timing of an image's HEALTHCHECK, give its command too".into(),
                 ));
             }
             return Ok(None);

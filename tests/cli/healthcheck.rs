@@ -65,3 +65,33 @@ both! {
         s.ok(&["rm", "-f", "-t", "0", "hp", "hk"]);
     }
 }
+
+both! {
+    /// An image's HEALTHCHECK runs without --health-cmd (as podman's), image
+    /// inspect shows it at the top level, the container's Config has it, and
+    /// --no-healthcheck turns it off.
+    fn image_healthcheck_runs(s) {
+        let ctx = s.dir.join("hcimg");
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Containerfile"), format!("FROM {BUSYBOX}\nHEALTHCHECK --interval=1s --timeout=3s CMD test -e /etc/passwd\n")).unwrap();
+        s.ok(&["build", "-q", "--tls-verify=false", "--format", "docker", "-t", "hcimg", ctx.to_str().unwrap()]);
+        let h = s.ok(&["image", "inspect", "--format", "{{json .Healthcheck}}", "hcimg"]).json();
+        assert_eq!(h["Test"], serde_json::json!(["CMD-SHELL", "test -e /etc/passwd"]), "{h}");
+        assert_eq!(h["Interval"], 1_000_000_000u64);
+        s.ok(&["run", "-d", "--name", "hci", "hcimg", "sleep", "100"]);
+        let c = s.ok(&["inspect", "--format", "{{json .Config.Healthcheck}}", "hci"]).json();
+        assert_eq!(c["Test"], h["Test"]);
+        assert_eq!(c["Timeout"], 3_000_000_000u64);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while status(s, "hci") != "healthy" {
+            assert!(Instant::now() < deadline, "the image's check never ran: {}", status(s, "hci"));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        s.ok(&["run", "-d", "--name", "hcn", "--no-healthcheck", "hcimg", "sleep", "100"]);
+        s.run(&["healthcheck", "run", "hcn"]).code(125).stderr_has("has no defined healthcheck");
+        // The image's check is replaced by --health-cmd.
+        s.ok(&["run", "-d", "--name", "hco", "--health-cmd", "false", "--health-interval", "0", "hcimg", "sleep", "100"]);
+        s.run(&["healthcheck", "run", "hco"]).code(1);
+        s.ok(&["rm", "-f", "-t", "0", "hci", "hcn", "hco"]);
+    }
+}

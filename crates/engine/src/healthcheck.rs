@@ -58,6 +58,28 @@ fn file(c: &Container) -> std::path::PathBuf {
     c.dir.join("healthcheck.json")
 }
 
+/// The image's HEALTHCHECK (docker's config Healthcheck: Test, and Interval,
+/// Timeout, StartPeriod in nanoseconds, Retries), with docker's defaults for
+/// what it leaves out: what a container runs when no `--health-cmd` is given.
+pub(crate) fn from_image(engine: &Engine, image_id: &str) -> Option<HealthConfig> {
+    let h = crate::images::docker_config(engine, image_id).get("Healthcheck")?.clone();
+    let test: Vec<String> = serde_json::from_value(h.get("Test")?.clone()).ok()?;
+    let ms = |k: &str, default: u64| match h.get(k).and_then(|v| v.as_u64()) {
+        Some(ns) if ns > 0 => ns / 1_000_000,
+        _ => default,
+    };
+    let retries = h.get("Retries").and_then(|v| v.as_u64()).filter(|n| *n > 0).unwrap_or(3);
+    let config = HealthConfig {
+        test,
+        interval_ms: ms("Interval", 30_000),
+        timeout_ms: ms("Timeout", 30_000),
+        retries: u32::try_from(retries).unwrap_or(u32::MAX),
+        start_period_ms: ms("StartPeriod", 0),
+        on_failure: OnFailure::default(),
+    };
+    config.command().is_some().then_some(config)
+}
+
 /// The recorded health; "starting" before the first check of a container that has one.
 pub fn health(c: &Container) -> Option<Health> {
     config(c)?;

@@ -291,3 +291,14 @@ pub(crate) fn registry_runtime() -> Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| Error::Registry(format!("cannot start the network runtime: {e}")))
 }
+
+/// The `config` object of an image's config blob as written, with the
+/// docker-only fields (Healthcheck, Shell, OnBuild) that the record's OCI
+/// configuration has no room for; Null when the blob cannot be read.
+pub(crate) fn docker_config(engine: &Engine, image_id: &str) -> serde_json::Value {
+    std::fs::read(engine.paths.blob_path(&format!("sha256:{image_id}")))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .map(|mut raw| raw["config"].take())
+        .unwrap_or_default()
+}

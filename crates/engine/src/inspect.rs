@@ -10,7 +10,7 @@ use sangja_network::store::{NetworkRecord, NetworkStore};
 use sangja_storage::layers::LayerStore;
 use sangja_storage::volumes::{Volume, VolumeStore};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -144,6 +144,10 @@ pub struct ContainerConfigDoc {
     pub passwd: bool,
     /// `--tz` ("" without it).
     pub timezone: String,
+    /// The check the container runs (`--health-*` or the image's), in
+    /// docker's form: nanoseconds, zero fields left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -323,6 +327,19 @@ fn container_doc(engine: &Engine, c: &Container) -> Result<ContainerDoc> {
             timeout: o.extra.timeout.unwrap_or(0),
             timezone: o.extra.tz.clone().unwrap_or_default(),
             passwd: true,
+            healthcheck: super::healthcheck::config(c).map(|h| {
+                let mut doc = serde_json::Map::new();
+                doc.insert("Test".into(), json!(h.test));
+                for (k, ms) in [("Interval", h.interval_ms), ("Timeout", h.timeout_ms), ("StartPeriod", h.start_period_ms)] {
+                    if ms > 0 {
+                        doc.insert(k.into(), json!(ms * 1_000_000));
+                    }
+                }
+                if h.retries > 0 {
+                    doc.insert("Retries".into(), json!(h.retries));
+                }
+                Value::Object(doc)
+            }),
         },
         network_settings: sangja_network::settings_json(&net),
         host_config: HostConfig {
@@ -483,6 +500,9 @@ pub struct ImageDoc {
     pub user: String,
     pub history: Value,
     pub names_history: Vec<String>,
+    /// The docker config's Healthcheck, at the top level as podman shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -544,6 +564,7 @@ pub fn image(engine: &Engine, name: &str) -> Result<ImageDoc> {
         user: text(&cfg["config"]["User"]),
         history: cfg["history"].clone(),
         names_history: img.names.clone(),
+        healthcheck: crate::images::docker_config(engine, &img.id).get("Healthcheck").filter(|h| h.is_object()).cloned(),
     })
 }
 

@@ -84,6 +84,10 @@ pub fn create(
     if opts.security.default_caps.is_none() {
         opts.security.default_caps = defaults.default_capabilities.clone();
     }
+    // No --health-cmd: the image's HEALTHCHECK runs, as podman's does.
+    if opts.health.is_none() && !opts.no_healthcheck {
+        opts.health = super::healthcheck::from_image(engine, &image.id);
+    }
     super::volumes::name_anonymous(image, &mut opts);
     let dir = engine.paths.containers_dir().join(&id);
     let ctx = SpecContext {

@@ -288,14 +288,10 @@ impl<'a> Builder<'a> {
             let image = self.image(&base)?;
             // SHELL, HEALTHCHECK and ONBUILD live only in a docker config's
             // blob (the record keeps the OCI fields).
-            let raw = std::fs::read(self.engine.paths.blob_path(&format!("sha256:{}", image.id)))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .unwrap_or_default();
+            let c = &crate::images::docker_config(self.engine, &image.id);
             let strings = |v: &serde_json::Value| -> Vec<String> {
                 v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
             };
-            let c = &raw["config"];
             State {
                 config: image.config.clone(),
                 layers: image.layers.clone(),
