@@ -420,6 +420,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Secret(_) | Command::Healthcheck(_) => true,
         _ => false,
     };
+    // issue 20 (api-exec): the service's exec and export workers start outside its user namespace.
+    if matches!(cli.command, Command::System(SystemCommand::Service(_))) {
+        crate::engine::spawner::start()?;
+    }
     network::join_target_userns(&cli)?;
     let events = events::StderrEvents::for_level(&cli.log_level);
     let engine = Engine::open(cli.root.clone(), cli.runroot.clone(), cli.storage_driver.clone(), &cli.log_level, !read_only, events)?;

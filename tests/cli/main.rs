@@ -71,3 +71,5 @@ mod verbs;
 mod api;
 // issue 20: the API's image, build, volume and network endpoints (api-objects)
 mod api_objects;
+// issue 20: exec, commit, export, diff, update through the API (api-exec)
+mod api_exec;

@@ -20,8 +20,10 @@ use axum::Router;
 
 pub mod attach;
 pub mod build;
+pub mod commit;
 pub mod containers;
 pub mod error;
+pub mod exec;
 pub mod hijack;
 pub mod images;
 pub mod networks;
@@ -58,6 +60,8 @@ pub fn router(state: State) -> Router {
         .merge(build::routes())
         .merge(volumes::routes())
         .merge(networks::routes())
+        .merge(exec::routes())
+        .merge(commit::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

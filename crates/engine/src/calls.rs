@@ -25,6 +25,45 @@ pub enum Call {
     /// engine::build::build of a tar context. Fds: the context's read end,
     /// then where RUN steps write their output.
     Build(BuildSpec),
+    /// engine::exec::exec (`POST /exec/{id}/start`). Fds: the process's
+    /// stdin, stdout and stderr. Started outside the service's user
+    /// namespace (`spawn_outside`), as `sangja exec` runs. Its answer is
+    /// `{"code"}`, with `"error"` when the process could not be started.
+    Exec(ExecSpec),
+    /// engine::layers::export (`GET /containers/{id}/export`). Fd: where the
+    /// tar goes. Outside the service's user namespace, as `sangja export`.
+    Export { container: String },
+}
+
+/// What `POST /containers/{id}/exec` asked, as data (an ExecRequest).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExecSpec {
+    pub container: String,
+    pub command: Vec<String>,
+    /// KEY=VALUE entries only (a bare KEY would read the worker's environment).
+    pub env: Vec<String>,
+    pub user: Option<String>,
+    pub workdir: Option<String>,
+    pub privileged: bool,
+    pub interactive: bool,
+    pub tty: bool,
+    pub detach: bool,
+    pub detach_keys: Vec<u8>,
+}
+
+impl ExecSpec {
+    fn request(self) -> super::exec::ExecRequest {
+        super::exec::ExecRequest {
+            container: self.container,
+            command: self.command,
+            env: self.env.into_iter().filter(|e| e.contains('=')).collect(),
+            env_files: Vec::new(),
+            user: self.user,
+            workdir: self.workdir,
+            privileged: self.privileged,
+            io: super::exec::ExecOptions { interactive: self.interactive, tty: self.tty, detach: self.detach, detach_keys: self.detach_keys },
+        }
+    }
 }
 
 /// What `POST /build` asks, as data (a BuildRequest without its streams).
@@ -78,6 +117,8 @@ impl Call {
         match self {
             Call::NetworkConnect { .. } => 0,
             Call::Build(_) => 2,
+            Call::Exec(_) => 3,
+            Call::Export { .. } => 1,
         }
     }
 
@@ -88,7 +129,7 @@ impl Call {
             Call::NetworkConnect { network, container, aliases, join } => {
                 super::network::connect(engine, network, container, aliases, *join)
             }
-            Call::Build(_) => Err(Error::Internal("a build runs in a worker (calls::spawn)".into())),
+            Call::Build(_) | Call::Exec(_) | Call::Export { .. } => Err(Error::Internal("this call runs in a worker (calls::spawn)".into())),
         }
     }
 }
@@ -115,10 +156,23 @@ fn error_of(status: u16, message: String) -> Error {
 /// A running call: its answer's lines, and the worker to reap.
 pub struct Running {
     pub answer: BufReader<File>,
-    child: std::process::Child,
+    /// None when the spawner started it (spawner.rs reaps it).
+    child: Option<std::process::Child>,
+    pid: i32,
 }
 
 impl Running {
+    /// The worker's pid.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    fn reap(&mut self) {
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.wait();
+        }
+    }
+
     /// The next answer line; None at its end (the worker is reaped then).
     pub fn next_answer(&mut self) -> Option<Answer> {
         let mut line = String::new();
@@ -126,7 +180,7 @@ impl Running {
             line.clear();
             match self.answer.read_line(&mut line) {
                 Ok(0) | Err(_) => {
-                    let _ = self.child.wait();
+                    self.reap();
                     return None;
                 }
                 Ok(_) => {
@@ -144,11 +198,11 @@ impl Running {
             match a {
                 Answer::Event(_) => {}
                 Answer::Done(v) => {
-                    let _ = self.child.wait();
+                    self.reap();
                     return Ok(v);
                 }
                 Answer::Error { status, message } => {
-                    let _ = self.child.wait();
+                    self.reap();
                     return Err(error_of(status, message));
                 }
             }
@@ -160,16 +214,37 @@ impl Running {
 /// Starts `call` in a worker with `fds` (as `Call::fd_count` says). Any
 /// thread may call this: the worker is started with fork+exec only.
 pub fn spawn(engine: &Engine, call: Call, fds: &[std::os::fd::BorrowedFd<'_>]) -> Result<Running> {
+    start(engine, call, fds, false)
+}
+
+/// `spawn`, but outside the caller's user namespace when it has a spawner
+/// (spawner.rs: the rootless service), as the CLI runs exec and export.
+pub fn spawn_outside(engine: &Engine, call: Call, fds: &[std::os::fd::BorrowedFd<'_>]) -> Result<Running> {
+    start(engine, call, fds, true)
+}
+
+fn start(engine: &Engine, call: Call, fds: &[std::os::fd::BorrowedFd<'_>], outside: bool) -> Result<Running> {
     let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("pipe: {}", e.desc())))?;
     let request = super::worker::Request::Call { engine: super::worker::EngineSpec::of(engine), call };
     let mut all = vec![w.as_fd()];
     all.extend_from_slice(fds);
+    if outside && super::spawner::running() {
+        if all.len() != request.fd_count() {
+            return Err(Error::Runtime(format!("a worker request names {} fds, {} given", request.fd_count(), all.len())));
+        }
+        let file = super::worker::request_file(&request)?;
+        if let Some(pid) = super::spawner::spawn(file.as_fd(), &all)? {
+            drop(w);
+            return Ok(Running { answer: BufReader::new(File::from(r)), child: None, pid });
+        }
+    }
     let (mut cmd, _held) = super::worker::command(&request, &all)?;
     let child = cmd.spawn().map_err(|e| Error::Runtime(format!("cannot start a worker: {e}")))?;
     // Only the worker holds the write end now: EOF when it is done.
     drop(w);
     drop(_held);
-    Ok(Running { answer: BufReader::new(File::from(r)), child })
+    let pid = child.id() as i32;
+    Ok(Running { answer: BufReader::new(File::from(r)), child: Some(child), pid })
 }
 
 /// Runs `call` (one without fds) in a worker and waits for it.
@@ -206,6 +281,21 @@ pub fn serve(engine: &Engine, call: Call, mut fds: Vec<OwnedFd>) -> i32 {
                 _ => return 125,
             }
         }
+        Call::Exec(spec) => {
+            if fds.len() != 3 {
+                return 125;
+            }
+            let io = super::events::Stdio { stdin: fds[0].as_fd(), stdout: fds[1].as_fd(), stderr: fds[2].as_fd() };
+            Ok(match super::exec::exec(engine, &spec.request(), &io) {
+                Ok(code) => json!({ "code": code }),
+                Err(e) => json!({ "code": e.exit_code(), "status": e.http_status(), "error": e.to_string() }),
+            })
+        }
+        Call::Export { container } => match (fds.pop(), super::containers::lookup(engine, &container)) {
+            (Some(out), Ok(c)) => super::layers::export(engine, &c, File::from(out)).map(|()| Value::Null),
+            (None, _) => return 125,
+            (_, Err(e)) => Err(e),
+        },
     };
     match result {
         Ok(v) => {

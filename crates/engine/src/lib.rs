@@ -53,6 +53,7 @@ pub mod update;
 pub mod volume_io;
 // issue 20, api-objects: engine calls the API service runs in a worker
 pub mod calls;
+pub mod spawner;
 
 use crate::error::Result;
 use crate::paths::StorePaths;

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::rootless::Identity;
 use serde::{Deserialize, Serialize};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 
@@ -115,7 +115,7 @@ impl Request {
 }
 
 /// A memfd holding `request` (inherited by the worker, read with pread).
-fn request_file(request: &Request) -> Result<OwnedFd> {
+pub(crate) fn request_file(request: &Request) -> Result<OwnedFd> {
     let data = serde_json::to_vec(request).map_err(|e| Error::Runtime(format!("serialise the worker's request: {e}")))?;
     let fd = nix::sys::memfd::memfd_create(c"sangja-request", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
         .map_err(|e| Error::Runtime(format!("create the worker's request: {}", e.desc())))?;
@@ -138,8 +138,14 @@ pub fn command(request: &Request, fds: &[BorrowedFd<'_>]) -> Result<(std::proces
     if fds.len() != request.fd_count() {
         return Err(Error::Runtime(format!("a worker request names {} fds, {} given", request.fd_count(), fds.len())));
     }
-    let exe = sangja_runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
     let file = request_file(request)?;
+    command_with(file.as_fd(), fds)
+}
+
+/// `command` for a request already in its memfd `file` (the spawner's,
+/// spawner.rs, which receives the memfd rather than the request).
+pub(crate) fn command_with(file: BorrowedFd<'_>, fds: &[BorrowedFd<'_>]) -> Result<(std::process::Command, Vec<OwnedFd>)> {
+    let exe = sangja_runtime::selfexe::host_path().map_err(|e| Error::Runtime(format!("cannot find sangja's own binary: {e}")))?;
     // Out of the way of every target first, so placing one cannot
     // overwrite another; the copies are close-on-exec.
     let floor = FIRST_FD + fds.len() as RawFd + 16;
@@ -175,7 +181,6 @@ pub fn command(request: &Request, fds: &[BorrowedFd<'_>]) -> Result<(std::proces
         });
     }
     // The copies live until the command is spawned: returned to the caller.
-    drop(file);
     Ok((cmd, high))
 }
 
