@@ -71,3 +71,5 @@ mod verbs;
 mod api;
 // issue 20: the API's image, build, volume and network endpoints (api-objects)
 mod api_objects;
+// issue 20: docker cp (/containers/{id}/archive) and system df through the API (api-archive)
+mod api_archive;

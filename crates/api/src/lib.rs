@@ -18,7 +18,9 @@ use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+pub mod archive;
 pub mod attach;
+pub mod auth;
 pub mod build;
 pub mod containers;
 pub mod error;
@@ -58,8 +60,11 @@ pub fn router(state: State) -> Router {
         .merge(build::routes())
         .merge(volumes::routes())
         .merge(networks::routes())
+        .merge(archive::routes())
+        .merge(auth::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(error::JSON_BODY_LIMIT))
         .with_state(state)
 }
 
