@@ -73,3 +73,5 @@ mod api;
 mod api_objects;
 // issue 20: exec, commit, export, diff, update through the API (api-exec)
 mod api_exec;
+// issue 20: docker cp (/containers/{id}/archive) and system df through the API (api-archive)
+mod api_archive;

@@ -22,6 +22,7 @@ mod process;
 mod helpers;
 
 // One file per escape class, named for what it stops.
+mod api_archive;
 mod api_socket;
 mod bounds;
 mod classics;

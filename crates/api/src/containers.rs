@@ -77,7 +77,7 @@ pub(crate) fn parse_filters(raw: Option<&str>) -> ApiResult<Vec<(String, String)
 }
 
 /// The container's labels as a map.
-fn labels(c: &Container) -> BTreeMap<String, String> {
+pub(crate) fn labels(c: &Container) -> BTreeMap<String, String> {
     c.config
         .options
         .labels
@@ -96,7 +96,7 @@ pub(crate) fn labels_match(labels: &BTreeMap<String, String>, wanted: &[String])
 }
 
 /// RFC 3339 as recorded → Unix seconds.
-fn unix(t: &str) -> i64 {
+pub(crate) fn unix(t: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(t).map(|d| d.timestamp()).unwrap_or(0)
 }
 
@@ -106,7 +106,7 @@ fn human_since(t: Option<&str>) -> String {
     sangja_engine::containers::human_duration(secs)
 }
 
-fn status_text(c: &Container) -> String {
+pub(crate) fn status_text(c: &Container) -> String {
     let s = &c.state;
     match s.status {
         Status::Created => "Created".into(),

@@ -15,6 +15,12 @@ use axum::response::{IntoResponse, Response};
 use sangja_core::error::Error;
 use serde::de::DeserializeOwned;
 
+/// The largest JSON request body (container create, network create, ...):
+/// 1 MiB, far above any real one; a bigger one is refused with 413 before
+/// anything is done. Bodies that are streams (a build context, an image
+/// archive, a tar for a container) are not JSON and have no such limit.
+pub const JSON_BODY_LIMIT: usize = 1 << 20;
+
 /// An error response: a status and a message.
 #[derive(Debug)]
 pub struct ApiError {
@@ -99,7 +105,9 @@ fn json_rejection(r: JsonRejection) -> ApiError {
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => "the request body is too large".to_string(),
         _ => r.body_text(),
     };
-    ApiError::new(if status.is_client_error() { status } else { StatusCode::BAD_REQUEST }, message)
+    // docker answers 400 for any body it cannot decode (axum: 422 for the wrong shape).
+    let status = if status.is_client_error() && status != StatusCode::UNPROCESSABLE_ENTITY { status } else { StatusCode::BAD_REQUEST };
+    ApiError::new(status, message)
 }
 
 /// axum's `Query` with docker's error body for a bad query string.

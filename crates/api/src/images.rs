@@ -301,7 +301,7 @@ fn short(digest: &str) -> String {
     hex[..hex.len().min(12)].to_string()
 }
 
-fn unix_time(rfc3339: Option<&str>) -> i64 {
+pub(crate) fn unix_time(rfc3339: Option<&str>) -> i64 {
     rfc3339.and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok()).map(|t| t.timestamp()).unwrap_or(0)
 }
 
@@ -420,7 +420,7 @@ async fn list(st: State, Query(q): Query<ListQuery>) -> ApiResult<Json<Value>> {
     Ok(Json(Value::Array(out)))
 }
 
-fn repo_digests(img: &sangja_engine::images::ImageRecord) -> Vec<String> {
+pub(crate) fn repo_digests(img: &sangja_engine::images::ImageRecord) -> Vec<String> {
     let mut v = img.repo_digests.clone();
     if !img.digest.is_empty() {
         for n in &img.names {

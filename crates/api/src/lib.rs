@@ -18,7 +18,9 @@ use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+pub mod archive;
 pub mod attach;
+pub mod auth;
 pub mod build;
 pub mod commit;
 pub mod containers;
@@ -62,8 +64,11 @@ pub fn router(state: State) -> Router {
         .merge(networks::routes())
         .merge(exec::routes())
         .merge(commit::routes())
+        .merge(archive::routes())
+        .merge(auth::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(error::JSON_BODY_LIMIT))
         .with_state(state)
 }
 

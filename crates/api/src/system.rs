@@ -15,6 +15,7 @@ pub fn routes() -> Router<State> {
         .route("/version", get(version))
         .route("/info", get(info))
         .route("/events", get(events))
+        .route("/system/df", get(df))
 }
 
 /// `GET|HEAD /_ping`: "OK", and the headers a client negotiates with.
@@ -247,4 +248,90 @@ async fn events(st: State, crate::error::Query(q): crate::error::Query<EventsQue
     let mut resp = Response::new(axum::body::Body::from_stream(crate::containers::tokio_stream(rx)));
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(resp)
+}
+
+/// `GET /system/df`: the engine's `system df` (the use case `sangja system
+/// df` calls) in docker's shape: LayersSize (each layer once), and each
+/// image (Size, SharedSize, Containers), container (SizeRw, SizeRootFs) and
+/// volume (UsageData); sangja's build cache is made of image layers, so
+/// BuildCache is empty. The docker CLI sums these for `docker system df`.
+async fn df(st: State) -> ApiResult<Json<Value>> {
+    let (du, vols) = st
+        .blocking(|e| {
+            let du = sangja_engine::system::df(e)?;
+            let vols: Vec<Value> = du
+                .detail
+                .volumes
+                .iter()
+                .map(|v| {
+                    let doc = sangja_engine::inspect::volume_doc(e, &v.volume, v.users);
+                    json!({
+                        "Name": v.volume.name,
+                        "Driver": v.volume.driver,
+                        "Mountpoint": doc.mountpoint,
+                        "CreatedAt": v.volume.created_at,
+                        "Labels": v.volume.labels,
+                        "Scope": "local",
+                        "Options": v.volume.options,
+                        "UsageData": { "Size": v.size, "RefCount": v.users },
+                    })
+                })
+                .collect();
+            Ok((du, vols))
+        })
+        .await?;
+    let d = &du.detail;
+    let images: Vec<Value> = d
+        .images
+        .iter()
+        .filter(|i| !sangja_engine::manifest::is_list(&i.image))
+        .map(|i| {
+            let img = &i.image;
+            let labels: std::collections::BTreeMap<String, String> =
+                img.config.config().as_ref().and_then(|c| c.labels().clone()).unwrap_or_default().into_iter().collect();
+            json!({
+                "Id": format!("sha256:{}", img.id),
+                "ParentId": "",
+                "RepoTags": img.names,
+                "RepoDigests": crate::images::repo_digests(img),
+                "Created": crate::images::unix_time(img.created.as_deref()),
+                "Size": i.size,
+                "SharedSize": i.shared_size,
+                "VirtualSize": i.size,
+                "Labels": labels,
+                "Containers": i.containers,
+            })
+        })
+        .collect();
+    let containers: Vec<Value> = d
+        .containers
+        .iter()
+        .map(|u| {
+            let c = &u.container;
+            json!({
+                "Id": c.config.id,
+                "Names": [format!("/{}", c.config.name)],
+                "Image": c.config.image_name,
+                "ImageID": format!("sha256:{}", c.config.image_id),
+                "Command": c.config.command.join(" "),
+                "Created": crate::containers::unix(&c.config.created),
+                "Ports": [],
+                "SizeRw": u.size_rw,
+                "SizeRootFs": u.size_rw + u.image_size,
+                "Labels": crate::containers::labels(c),
+                "State": c.state.status.as_str(),
+                "Status": crate::containers::status_text(c),
+                "HostConfig": { "NetworkMode": "default" },
+                "NetworkSettings": { "Networks": {} },
+                "Mounts": [],
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "LayersSize": d.layers_size,
+        "Images": images,
+        "Containers": containers,
+        "Volumes": vols,
+        "BuildCache": [],
+    })))
 }

@@ -131,6 +131,12 @@ pub fn login(req: &LoginRequest) -> Result<LoginOutcome> {
     Ok(LoginOutcome::LoggedIn)
 }
 
+/// `POST /auth` of the API service (`docker login`): whether the registry
+/// takes the credentials. Nothing is stored: docker's clients keep their own.
+pub fn check(target: &AuthTarget, credentials: &Credentials, insecure: bool) -> Result<bool> {
+    Ok(matches!(login::verify(&target.host, credentials, insecure)?, login::Verdict::Valid))
+}
+
 /// A logout.
 #[derive(Debug, Clone, Default)]
 pub struct LogoutRequest {

@@ -33,6 +33,13 @@ pub enum Call {
     /// engine::layers::export (`GET /containers/{id}/export`). Fd: where the
     /// tar goes. Outside the service's user namespace, as `sangja export`.
     Export { container: String },
+    /// cp_api::stat (`HEAD /containers/{id}/archive`): the stat is the answer.
+    PathStat { container: String, path: String },
+    /// cp_api::archive: the stat answered first as an event, then the tar
+    /// written to the fd (the tar's write end).
+    ArchiveGet { container: String, path: String },
+    /// cp_api::extract: the tar read from the fd (its read end).
+    ArchivePut { container: String, path: String, copy_uid_gid: bool },
 }
 
 /// What `POST /containers/{id}/exec` asked, as data (an ExecRequest).
@@ -115,10 +122,11 @@ impl Call {
     /// How many fds the call takes besides the answer's.
     pub fn fd_count(&self) -> usize {
         match self {
-            Call::NetworkConnect { .. } => 0,
+            Call::NetworkConnect { .. } | Call::PathStat { .. } => 0,
             Call::Build(_) => 2,
             Call::Exec(_) => 3,
             Call::Export { .. } => 1,
+            Call::ArchiveGet { .. } | Call::ArchivePut { .. } => 1,
         }
     }
 
@@ -130,6 +138,9 @@ impl Call {
                 super::network::connect(engine, network, container, aliases, *join)
             }
             Call::Build(_) | Call::Exec(_) | Call::Export { .. } => Err(Error::Internal("this call runs in a worker (calls::spawn)".into())),
+            Call::PathStat { .. } | Call::ArchiveGet { .. } | Call::ArchivePut { .. } => {
+                Err(Error::Internal("a container's files are reached from a worker (calls::spawn)".into()))
+            }
         }
     }
 }
@@ -296,6 +307,17 @@ pub fn serve(engine: &Engine, call: Call, mut fds: Vec<OwnedFd>) -> i32 {
             (None, _) => return 125,
             (_, Err(e)) => Err(e),
         },
+        Call::PathStat { container, path } => super::cp_api::stat(engine, &container, &path)
+            .and_then(|st| serde_json::to_value(st).map_err(|e| Error::Internal(format!("the stat of {path}: {e}")))),
+        Call::ArchiveGet { container, path } => {
+            let Some(out) = fds.pop() else { return 125 };
+            let on_stat = |st: &super::cp_api::PathStat| say(Answer::Event(serde_json::to_value(st).unwrap_or(Value::Null)));
+            super::cp_api::archive(engine, &container, &path, File::from(out), &on_stat).map(|()| Value::Null)
+        }
+        Call::ArchivePut { container, path, copy_uid_gid } => {
+            let Some(input) = fds.pop() else { return 125 };
+            super::cp_api::extract(engine, &container, &path, File::from(input), copy_uid_gid).map(|()| Value::Null)
+        }
     };
     match result {
         Ok(v) => {

@@ -211,9 +211,9 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool, io: &sangj
                 let dir =
                     rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY).map_err(
                         |e| match e {
-                            Errno::ENOENT | Errno::ENOTDIR => {
-                                Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder"))
-                            }
+                            // docker's archive endpoint: 404 for a missing folder, 400 for a non-folder.
+                            Errno::ENOENT => Error::NotFound(format!("{what}: the destination of a tar stream must be an existing folder")),
+                            Errno::ENOTDIR => Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder")),
                             e => Error::Runtime(format!("{what}: {}", e.desc())),
                         },
                     )?;

@@ -11,6 +11,7 @@ pub mod build;
 pub mod check;
 pub mod commit;
 pub mod containers;
+pub mod cp_api;
 pub mod drivers;
 pub mod events;
 pub mod exec;

@@ -218,11 +218,11 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
             let code = match r {
                 Ok(Ok(())) => 0,
                 Ok(Err(e)) => {
-                    report(&tx, e.exit_code(), &e.to_string());
+                    report(&tx, e.exit_code(), e.http_status(), &e.to_string());
                     1
                 }
                 Err(_) => {
-                    report(&tx, crate::error::ENGINE_EXIT, "the helper process panicked");
+                    report(&tx, crate::error::ENGINE_EXIT, 500, "the helper process panicked");
                     1
                 }
             };
@@ -239,7 +239,7 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
                 }
             };
             match (msg, status) {
-                (Some((code, m)), _) => Err(Error::from_exit_code(code, m)),
+                (Some((code, kind, m)), _) => Err(error_of(code, kind, m)),
                 (None, Ok(WaitStatus::Exited(_, 0))) => Ok(()),
                 (None, s) => Err(Error::Runtime(format!("the helper process failed: {s:?}"))),
             }
@@ -247,13 +247,27 @@ pub fn in_child(f: impl FnOnce() -> Result<()>) -> Result<()> {
     }
 }
 
-fn report(fd: &OwnedFd, code: i32, msg: &str) {
+/// The helper's error as (exit code, HTTP status: its kind, message).
+fn report(fd: &OwnedFd, code: i32, status: u16, msg: &str) {
     let mut b = vec![code as u8];
+    b.extend_from_slice(&status.to_be_bytes());
     b.extend_from_slice(msg.as_bytes());
     let _ = write(fd.as_fd(), &b);
 }
 
-fn read_all(fd: &OwnedFd) -> Option<(i32, String)> {
+/// A helper's error again, with its kind (a missing path stays a 404 for
+/// the API, a bad one a 400).
+fn error_of(code: i32, status: u16, m: String) -> Error {
+    match (code, status) {
+        (126 | 127, _) => Error::from_exit_code(code, m),
+        (_, 404) => Error::NotFound(m),
+        (_, 400) => Error::Invalid(m),
+        (_, 409) => Error::Conflict(m),
+        _ => Error::from_exit_code(code, m),
+    }
+}
+
+fn read_all(fd: &OwnedFd) -> Option<(i32, u16, String)> {
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -265,7 +279,8 @@ fn read_all(fd: &OwnedFd) -> Option<(i32, String)> {
         }
     }
     let (code, rest) = out.split_first()?;
-    Some((*code as i32, String::from_utf8_lossy(rest).into_owned()))
+    let (status, rest) = rest.split_at_checked(2).unwrap_or((&[1, 244], rest));
+    Some((*code as i32, u16::from_be_bytes([status[0], status[1]]), String::from_utf8_lossy(rest).into_owned()))
 }
 
 /// Splits a container path into its parent (relative to the root) and last name.

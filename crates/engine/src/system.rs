@@ -280,6 +280,45 @@ pub struct DiskUsage {
     pub images: Usage,
     pub containers: Usage,
     pub volumes: Usage,
+    /// Each object's share (`df -v`, the API's `GET /system/df`).
+    #[serde(skip)]
+    pub detail: UsageDetail,
+}
+
+/// `system df -v`: what each image, container and volume takes.
+#[derive(Debug, Clone, Default)]
+pub struct UsageDetail {
+    /// The bytes of every layer, each counted once (docker's LayersSize).
+    pub layers_size: u64,
+    pub images: Vec<ImageUsage>,
+    pub containers: Vec<ContainerUsage>,
+    pub volumes: Vec<VolumeUsage>,
+}
+
+/// One image: its layers' bytes, those it shares with other images, and
+/// how many containers use it.
+#[derive(Debug, Clone)]
+pub struct ImageUsage {
+    pub image: sangja_image::store::ImageRecord,
+    pub size: u64,
+    pub shared_size: u64,
+    pub containers: usize,
+}
+
+/// One container: the bytes of its own layer, and its image's.
+#[derive(Debug, Clone)]
+pub struct ContainerUsage {
+    pub container: sangja_container::record::Container,
+    pub size_rw: u64,
+    pub image_size: u64,
+}
+
+/// One volume: its bytes and the containers that name it.
+#[derive(Debug, Clone)]
+pub struct VolumeUsage {
+    pub volume: sangja_storage::volumes::Volume,
+    pub size: u64,
+    pub users: usize,
 }
 
 /// One kind of object's count and bytes.
@@ -313,6 +352,24 @@ pub fn df(engine: &Engine) -> Result<DiskUsage> {
             }
         }
     }
+    // A layer is shared when more than one image has it.
+    let mut layer_users: HashMap<&String, usize> = HashMap::new();
+    for i in &images {
+        for l in i.layers.iter().collect::<HashSet<_>>() {
+            *layer_users.entry(l).or_default() += 1;
+        }
+    }
+    let mut detail = UsageDetail { layers_size: layer_size.values().sum(), ..Default::default() };
+    let mut image_size = HashMap::new();
+    for i in &images {
+        let mine: HashSet<&String> = i.layers.iter().collect();
+        let size = mine.iter().map(|l| layer_size.get(*l).copied().unwrap_or(0)).sum::<u64>();
+        let shared_size =
+            mine.iter().filter(|l| layer_users.get(**l).is_some_and(|n| *n > 1)).map(|l| layer_size.get(*l).copied().unwrap_or(0)).sum();
+        let containers = containers.iter().filter(|c| c.config.image_id == i.id).count();
+        image_size.insert(i.id.clone(), size);
+        detail.images.push(ImageUsage { image: i.clone(), size, shared_size, containers });
+    }
     let images = Usage {
         total: images.len(),
         active: images.iter().filter(|i| used_images.contains(i.id.as_str())).count(),
@@ -326,6 +383,8 @@ pub fn df(engine: &Engine) -> Result<DiskUsage> {
         if !c.is_running() {
             ctrs.reclaimable += s;
         }
+        let image_size = image_size.get(&c.config.image_id).copied().unwrap_or(0);
+        detail.containers.push(ContainerUsage { container: c.clone(), size_rw: s, image_size });
     }
     let store = VolumeStore::new(&engine.paths);
     let mut vols = Usage { total: volumes.len(), active: volumes.iter().filter(|(_, u)| !u.is_empty()).count(), size: 0, reclaimable: 0 };
@@ -335,8 +394,9 @@ pub fn df(engine: &Engine) -> Result<DiskUsage> {
         if users.is_empty() {
             vols.reclaimable += s;
         }
+        detail.volumes.push(VolumeUsage { volume: v.clone(), size: s, users: users.len() });
     }
-    Ok(DiskUsage { images, containers: ctrs, volumes: vols })
+    Ok(DiskUsage { images, containers: ctrs, volumes: vols, detail })
 }
 
 #[cfg(test)]
