@@ -71,3 +71,5 @@ mod verbs;
 mod api;
 // issue 20: the API's image, build, volume and network endpoints (api-objects)
 mod api_objects;
+// issue 20: docker-compose, docker-py and socket activation against the API (api-compose)
+mod api_compose;

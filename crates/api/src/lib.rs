@@ -21,6 +21,7 @@ use axum::Router;
 pub mod attach;
 pub mod build;
 pub mod containers;
+pub mod endpoints;
 pub mod error;
 pub mod hijack;
 pub mod images;
