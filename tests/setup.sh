@@ -36,6 +36,7 @@ PACKAGES=(
   util-linux procps ca-certificates gcc libc6-dev fish zsh nftables systemd
   rpm dpkg-dev man-db
   dbus-user-session
+  docker-compose
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -265,7 +265,7 @@ both! {
         let fmt = "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}";
         let past = docker(s, &svc, &["events", "--since", &since, "--until", &until, "--filter", "type=container", "--format", fmt], None).ok();
         let lines: Vec<&str> = past.stdout.lines().collect();
-        for want in ["container create api-ev", "container start api-ev", "container die api-ev", "container remove api-ev"] {
+        for want in ["container create api-ev", "container start api-ev", "container die api-ev", "container destroy api-ev"] {
             assert!(lines.contains(&want), "{want:?} in {lines:?}");
         }
         assert!(!past.stdout.contains("volume"), "type=container leaves the volume out: {lines:?}");
@@ -292,7 +292,7 @@ both! {
         let _ = child.kill();
         let _ = child.wait();
         let text = got.join().unwrap();
-        assert_eq!(text.trim(), "api-ev-vol remove", "the live stream");
+        assert_eq!(text.trim(), "api-ev-vol destroy", "the live stream");
         // Bad filters are a 400 before any stream.
         let r = http(&svc.sock, b"GET /events?filters=%7Bbad HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n");
         assert!(r.starts_with("HTTP/1.1 400"), "{r}");

@@ -75,3 +75,5 @@ mod api_objects;
 mod api_exec;
 // issue 20: docker cp (/containers/{id}/archive) and system df through the API (api-archive)
 mod api_archive;
+// issue 20: docker-compose, docker-py and socket activation against the API (api-compose)
+mod api_compose;

@@ -419,16 +419,16 @@ both! {
 /// its own, so it gets a private mount namespace with /run/systemd/system
 /// and our generator in /run/systemd/user-generators, and a v2 cgroup the
 /// test made and gave to the user. None (with the reason) where impossible.
-struct Manager {
+pub(crate) struct Manager {
     pid: u32,
     cgroup: PathBuf,
-    xdg: PathBuf,
+    pub(crate) xdg: PathBuf,
     uid: u32,
     gid: u32,
 }
 
 impl Manager {
-    fn start(s: &Sangja, cfg: &Path) -> Option<Manager> {
+    pub(crate) fn start(s: &Sangja, cfg: &Path) -> Option<Manager> {
         let Mode::Rootless { user, switch: true } = &s.mode else { return None };
         let unified = Path::new("/sys/fs/cgroup/unified");
         let v2root = if unified.join("cgroup.procs").exists() { unified } else { Path::new("/sys/fs/cgroup") };
@@ -479,7 +479,7 @@ impl Manager {
         }
     }
 
-    fn systemctl(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) fn systemctl(&self, args: &[&str]) -> std::process::Output {
         use std::os::unix::process::CommandExt;
         Command::new("systemctl")
             .arg("--user")
@@ -494,7 +494,7 @@ impl Manager {
     }
 
     #[track_caller]
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let o = self.systemctl(args);
         assert!(o.status.success(), "systemctl --user {args:?}: {o:?}");
         String::from_utf8_lossy(&o.stdout).into_owned()

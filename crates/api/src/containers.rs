@@ -231,6 +231,7 @@ struct CreateBody {
     hostname: Option<String>,
     stop_timeout: Option<u64>,
     host_config: HostConfigBody,
+    networking_config: crate::endpoints::NetworkingConfig,
 }
 
 #[derive(Deserialize, Default)]
@@ -315,6 +316,7 @@ fn run_options(b: &CreateBody, name: Option<String>, rootless: bool) -> sangja_c
         None | Some("" | "default" | "bridge") => sangja_network::default_mode(rootless)?,
         Some(m) => sangja_network::parse_mode(m, rootless)?,
     };
+    crate::endpoints::apply(&b.networking_config, &mut o);
     for bind in h.binds.iter().flatten() {
         o.mounts.push(mounts::parse_volume(bind)?);
     }
@@ -569,7 +571,7 @@ async fn remove(st: State, Path(id): Path<String>, Query(q): Query<RemoveQuery>)
 }
 
 /// docker's inspect of a container, from the engine's document.
-fn docker_inspect(doc: Value, c: &Container) -> Value {
+fn docker_inspect(doc: Value, c: &Container, nets: &[(String, String)]) -> Value {
     let mut v = doc;
     let o = v.as_object_mut().cloned().unwrap_or_default();
     let mut out = Map::new();
@@ -623,23 +625,31 @@ fn docker_inspect(doc: Value, c: &Container) -> Value {
             "StopTimeout": opts.stop_timeout.unwrap_or(10),
         }),
     );
-    let hc = o.get("HostConfig").cloned().unwrap_or(json!({}));
-    out.insert(
-        "HostConfig".into(),
-        json!({
-            "NetworkMode": network_mode(c),
-            "AutoRemove": opts.remove,
-            "RestartPolicy": hc.get("RestartPolicy").cloned().unwrap_or(json!({"Name": "no", "MaximumRetryCount": 0})),
-            "Privileged": opts.security.privileged,
-            "ReadonlyRootfs": opts.read_only,
-            "Binds": [],
-            "PortBindings": {},
-        }),
-    );
+    // The engine's HostConfig (docker's field names: LogConfig, whose Type
+    // docker-compose's `logs` needs, PortBindings, CapAdd, Dns, ...), with
+    // docker's values where they differ.
+    let mut hc = o.get("HostConfig").cloned().filter(Value::is_object).unwrap_or(json!({}));
+    if hc.get("RestartPolicy").is_none() {
+        hc["RestartPolicy"] = json!({"Name": "no", "MaximumRetryCount": 0});
+    }
+    hc["NetworkMode"] = json!(network_mode(c));
+    hc["AutoRemove"] = json!(opts.remove);
+    hc["Privileged"] = json!(opts.security.privileged);
+    hc["ReadonlyRootfs"] = json!(opts.read_only);
+    hc["Binds"] = json!([]);
+    // podman's answer too: k8s-file is json-file to docker's clients
+    // (docker-py's run reads its output only from json-file or journald).
+    let driver = match opts.extra.log_driver.as_deref() {
+        None | Some("k8s-file" | "json-file") => "json-file",
+        Some(d) => d,
+    };
+    hc["LogConfig"] = json!({ "Type": driver, "Config": {} });
+    out.insert("HostConfig".into(), hc);
     let mut ns = o.get("NetworkSettings").cloned().unwrap_or(json!({}));
     if !ns.is_object() {
         ns = json!({});
     }
+    crate::endpoints::settings_networks(&mut ns, c, nets);
     if ns.get("Ports").is_none() {
         ns["Ports"] = json!({});
     }
@@ -652,14 +662,15 @@ fn docker_inspect(doc: Value, c: &Container) -> Value {
 
 /// `GET /containers/{id}/json`.
 async fn inspect(st: State, Path(id): Path<String>) -> ApiResult<Json2> {
-    let (doc, c) = st
+    let (doc, c, nets) = st
         .blocking(move |e| {
             let c = lookup(e, &id)?;
             let doc = sangja_engine::inspect::container(e, &c.config.id)?;
-            Ok((serde_json::to_value(doc).unwrap_or_default(), c))
+            let nets = crate::endpoints::networks_of(e, &c);
+            Ok((serde_json::to_value(doc).unwrap_or_default(), c, nets))
         })
         .await?;
-    Ok(Json2(docker_inspect(doc, &c)))
+    Ok(Json2(docker_inspect(doc, &c, &nets)))
 }
 
 #[derive(Deserialize, Default)]

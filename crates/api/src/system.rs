@@ -192,7 +192,13 @@ fn docker_filters(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
             Value::Object(o) => o.into_iter().filter(|(_, on)| on.as_bool() != Some(false)).map(|(x, _)| x).collect(),
             _ => return Err(ApiError::bad_request(format!("invalid filter {k:?}: give a list of values"))),
         };
-        out.extend(values.into_iter().map(|x| format!("{k}={x}")));
+        for x in values {
+            // docker's event names for the log's (see docker_event).
+            if k == "event" && (x == "destroy" || x == "delete") {
+                out.push("event=remove".to_string());
+            }
+            out.push(format!("{k}={x}"));
+        }
     }
     Ok(out)
 }
@@ -200,9 +206,15 @@ fn docker_filters(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
 /// One event in docker's shape (Type, Action, Actor, scope, time, timeNano,
 /// and the old status/id/from of container events).
 fn docker_event(r: &sangja_engine::events_log::Record) -> Value {
-    // podman records "died"; docker clients know "die".
-    let action = if r.status == "died" { "die".to_string() } else { r.status.clone() };
     let kind = r.kind.as_str();
+    // podman records "died" and "remove"; docker's clients know "die", and
+    // "destroy" for a container, volume or network gone, "delete" for an image.
+    let action = match (kind, r.status.as_str()) {
+        (_, "died") => "die".to_string(),
+        ("container" | "volume" | "network", "remove") => "destroy".to_string(),
+        ("image", "remove") => "delete".to_string(),
+        _ => r.status.clone(),
+    };
     let mut ev = json!({
         "Type": kind,
         "Action": action,
