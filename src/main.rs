@@ -13,6 +13,9 @@ fn main() {
     // once the flags say which ones the user passes on purpose, the rest
     // are closed (runtime/fds.rs, CVE-2024-21626).
     sangja::runtime::fds::cloexec_inherited();
+    // Before the user namespace: whether our binary is out of reach of
+    // containers, for the workers started from inside it (selfexe.rs).
+    sangja::runtime::selfexe::remember_out_of_reach();
     // A worker of the engine (the monitor of a detached container): a
     // serialised request on fd 3, no command line (engine/worker.rs).
     if std::env::args_os().nth(1).is_some_and(|a| a == "__worker") {

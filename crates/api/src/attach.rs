@@ -47,21 +47,39 @@ pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQue
         })
         .await?;
     let want = Streams { stdin: flag(&q.stdin) && interactive, stdout: flag(&q.stdout), stderr: flag(&q.stderr) };
+    let st3 = st.clone();
     hijack::upgrade(&st, &mut req, tty, move |conn, held| async move {
         // Before its start, the container's monitor takes input but not
-        // its end: the client's stdin waits for the start.
-        if let Some(c) = pending {
-            let store = sangja_container::record::ContainerStore::new(&engine.paths);
-            for _ in 0..6000 {
-                match store.reload(&c) {
-                    Ok(now) if now.is_running() || now.state.started_at != c.state.started_at => break,
-                    Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-                    Err(_) => break,
+        // its end: the client's stdin waits for the start. The output
+        // flows at once (the monitor has the other end from its start).
+        let gate = async move {
+            if let Some(c) = pending {
+                wait_started(&st3, &engine, &c).await;
+            }
+        };
+        relay(conn, sock, tty, want, held, gate).await
+    })
+}
+
+/// Until `c` has started (this service's start tells at once; a start by
+/// another process is seen by polling), is gone, or a minute has passed.
+async fn wait_started(st: &State, engine: &Engine, c: &sangja_container::record::Container) {
+    let store = sangja_container::record::ContainerStore::new(&engine.paths);
+    for _ in 0..6000 {
+        let told = st.starts().notify.notified();
+        tokio::pin!(told);
+        told.as_mut().enable();
+        match store.reload(c) {
+            Ok(now) if now.is_running() || now.state.started_at != c.state.started_at => break,
+            Ok(_) => {
+                tokio::select! {
+                    _ = told => {}
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(10)) => {}
                 }
             }
+            Err(_) => break,
         }
-        relay(conn, sock, tty, want, held).await
-    })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -93,12 +111,14 @@ async fn send(afd: &AsyncFd<OwnedFd>, kind: u8, data: &[u8]) -> std::io::Result<
 /// The session: the client's bytes to the container's stdin (its
 /// half-close is the end of stdin), the container's output to the client,
 /// framed without a TTY; over when the container exits or the monitor goes.
-async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held) {
+/// The input waits for `gate` (the start of a container not yet running).
+async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held, gate: impl std::future::Future<Output = ()>) {
     set_nonblocking(&sock);
     // SAFETY: the socket is owned by the AsyncFd, which outlives every use of it here.
     let Ok(afd) = (unsafe { AsyncFd::register(sock) }) else { return };
     let (mut rd, mut wr) = tokio::io::split(conn);
     let input = async {
+        gate.await;
         let mut buf = vec![0u8; MAX_PACKET - 1];
         loop {
             match rd.read(&mut buf).await {

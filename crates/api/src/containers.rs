@@ -421,7 +421,10 @@ async fn start(st: State, Path(id): Path<String>) -> ApiResult<Response> {
                 return Ok(false);
             }
             let client = st2.pending_attach().remove(&c.config.id);
-            lifecycle::start_monitor(e, &c, client.as_ref())?;
+            let started = lifecycle::start_monitor(e, &c, client.as_ref());
+            // A wait or attach sent before the start goes on now.
+            st2.starts().started();
+            started?;
             Ok(true)
         })
         .await?;
@@ -511,10 +514,10 @@ async fn wait(st: State, Path(id): Path<String>, Query(q): Query<WaitQuery>) -> 
             move |e| lookup(e, &id)
         })
         .await?;
-    let engine = st.engine().clone();
+    let st = st.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
     tokio::task::spawn_blocking(move || {
-        let answer = match wait_for(&engine, c, &condition) {
+        let answer = match wait_for(&st, c, &condition) {
             Ok(code) => json!({ "StatusCode": code, "Error": null }),
             Err(e) => json!({ "StatusCode": -1, "Error": { "Message": e.to_string() } }),
         };
@@ -526,14 +529,19 @@ async fn wait(st: State, Path(id): Path<String>, Query(q): Query<WaitQuery>) -> 
 }
 
 /// Blocks until `condition` holds for `c`; its exit code.
-fn wait_for(e: &Engine, mut c: Container, condition: &str) -> sangja_core::error::Result<i32> {
+fn wait_for(st: &State, mut c: Container, condition: &str) -> sangja_core::error::Result<i32> {
+    let e = st.engine();
     let store = ContainerStore::new(&e.paths);
     let full = c.config.id.clone();
     if condition != "not-running" {
         // Until it starts again (or is gone): a wait sent before the start.
+        // This service's own start wakes us at once; the poll sees a start
+        // made by another process.
         let started = c.state.started_at.clone();
+        let mut seen = st.starts().count();
         while !c.is_running() && c.state.started_at == started {
-            std::thread::sleep(Duration::from_millis(10));
+            st.starts().wait_after(seen, Duration::from_millis(10));
+            seen = st.starts().count();
             match store.reload(&c) {
                 Ok(now) => c = now,
                 Err(_) => break,
@@ -545,8 +553,18 @@ fn wait_for(e: &Engine, mut c: Container, condition: &str) -> sangja_core::error
         Err(_) => lifecycle::removed_exit_code(e, &full),
     };
     if condition == "removed" {
-        while store.lookup(&full).is_ok() {
-            std::thread::sleep(Duration::from_millis(10));
+        // `--rm`: the monitor removes the record, then exits: wait for
+        // its exit rather than polling the record.
+        while let Ok(now) = store.lookup(&full) {
+            let s = &now.state;
+            let t0 = std::time::Instant::now();
+            if sangja_container::record::same_process(s.monitor_pid, s.monitor_start) {
+                lifecycle::wait_pid(s.monitor_pid, s.monitor_start, Duration::from_millis(200));
+            }
+            // No monitor, or one gone but not yet reaped: don't spin.
+            if t0.elapsed() < Duration::from_millis(2) && store.lookup(&full).is_ok() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
     }
     Ok(code.unwrap_or(0))

@@ -263,10 +263,12 @@ where
         let st = st.clone();
         async move {
             // `--log-level debug`: one line per request, through the engine's events.
-            let line = st.engine().verbose.then(|| format!("{} {}", req.method(), req.uri()));
+            // The time is the answer's head (a streamed body goes on after).
+            let line = st.engine().verbose.then(|| (format!("{} {}", req.method(), req.uri()), std::time::Instant::now()));
             let resp = crate::dispatch(app, req).await;
-            if let Some(line) = line {
-                st.engine().emit(sangja_engine::events::Event::debug(format!("api: {line} -> {}", resp.status().as_u16())));
+            if let Some((line, t0)) = line {
+                let ms = t0.elapsed().as_secs_f64() * 1000.0;
+                st.engine().emit(sangja_engine::events::Event::debug(format!("api: {line} -> {} ({ms:.1} ms)", resp.status().as_u16())));
             }
             Ok::<_, std::convert::Infallible>(resp)
         }

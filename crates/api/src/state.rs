@@ -48,6 +48,41 @@ pub struct Inner {
     /// attaches before it starts): the monitor's end of each one's socket
     /// pair, by container id, handed to the monitor by the start.
     pub pending_attach: std::sync::Mutex<std::collections::HashMap<String, std::os::fd::OwnedFd>>,
+    /// Told when this service started a container: a wait or attach sent
+    /// before the start (docker's order) goes on at once, without polling
+    /// the record (a start by another process is still seen by the poll).
+    pub starts: Starts,
+}
+
+/// A count of the starts this service made, with who to tell: blocking
+/// callers (the wait endpoint) through a condvar, async ones (attach)
+/// through a Notify.
+#[derive(Default)]
+pub struct Starts {
+    count: std::sync::Mutex<u64>,
+    cv: std::sync::Condvar,
+    /// For async waiters: `notified()` before checking the record.
+    pub notify: tokio::sync::Notify,
+}
+
+impl Starts {
+    /// A container was started.
+    pub fn started(&self) {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.cv.notify_all();
+        self.notify.notify_waiters();
+    }
+
+    /// The count now, to give `wait_after`.
+    pub fn count(&self) -> u64 {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Blocks until a start after `seen` (a count from `count`), or `timeout`.
+    pub fn wait_after(&self, seen: u64, timeout: std::time::Duration) {
+        let g = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = self.cv.wait_timeout_while(g, timeout, |n| *n == seen);
+    }
 }
 
 impl State {
@@ -57,6 +92,7 @@ impl State {
             build,
             conns: Arc::new(Connections::default()),
             pending_attach: Default::default(),
+            starts: Starts::default(),
         }))
     }
 
@@ -73,6 +109,11 @@ impl State {
     /// The attach clients waiting for a start (see `Inner::pending_attach`).
     pub fn pending_attach(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::os::fd::OwnedFd>> {
         self.0.pending_attach.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The starts this service made (see `Inner::starts`).
+    pub fn starts(&self) -> &Starts {
+        &self.0.starts
     }
 
     /// The connection counter.

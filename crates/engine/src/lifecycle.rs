@@ -220,7 +220,7 @@ pub fn wait_exit(store: &ContainerStore, c: &Container, deadline: Option<Instant
 }
 
 /// Blocks until process `pid` (that started at `start`) exits or `timeout`.
-fn wait_pid(pid: Option<i32>, start: Option<u64>, timeout: Duration) {
+pub fn wait_pid(pid: Option<i32>, start: Option<u64>, timeout: Duration) {
     let Some(pid) = pid else {
         std::thread::sleep(timeout.min(Duration::from_millis(20)));
         return;

@@ -165,7 +165,11 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     report(&ready, 0, "");
     drop(ready);
 
-    let io = handoff(engine, &c, &server, io, child.pid, &net, None);
+    // A command that is over already (`run --rm IMAGE true`): its output
+    // waits in the pipes and its exit is known, so this process finishes
+    // the job itself; the small monitor would only exec sangja back at
+    // once (two execs of the binary, most of a short run's end).
+    let io = if exited_already(child.pid) { io } else { handoff(engine, &c, &server, io, child.pid, &net, None) };
     let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
     server.serve(io, &mut log);
     let code = wait(child.pid);
@@ -432,6 +436,15 @@ fn spawn_stdio(
     let stdio = Stdio { stdin: stdin_r.as_fd(), stdout: out_w.as_fd(), stderr: err_w.as_fd() };
     let child = runtime::spawn_with_stdio(spec, rootfs, &stdio)?;
     Ok((child, Io::Pipes { stdin: stdin_w, out: out_r, err: err_r }))
+}
+
+/// Whether our child `pid` has exited (not reaped: `wait` does that).
+fn exited_already(pid: i32) -> bool {
+    // SAFETY: waitid into a zeroed siginfo_t; WNOWAIT leaves the child to `wait`.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+    // SAFETY: si_pid is set by a waitid that found a child, zero otherwise.
+    r == 0 && unsafe { info.si_pid() } == pid
 }
 
 /// Reaps the container's init; 128+signal when it was killed.

@@ -26,6 +26,10 @@ use std::path::{Path, PathBuf};
 
 /// The binary's path on the host, for the re-executed process.
 const ENV_EXE: &str = "_SANGJA_EXE";
+/// `dev:ino` of a binary found out of reach (`out_of_reach_rootless`)
+/// before the user namespace was entered: in there, a worker sees its
+/// owner as unmapped and cannot tell again (`remember_out_of_reach`).
+const ENV_OUT_OF_REACH: &str = "_SANGJA_EXE_OUT_OF_REACH";
 
 /// The name of the fallback memfd, by which a sealed copy is recognised.
 const MEMFD_NAME: &CStr = c"sangja-sealed";
@@ -106,13 +110,19 @@ fn sealed(exe: &OwnedFd, link: &Path) -> bool {
 /// write bit and no ACL that could grant one (the usual /usr/bin install);
 /// a binary of the user's own (~/.cargo/bin) is re-executed.
 fn out_of_reach_rootless(exe: &OwnedFd) -> bool {
-    // SAFETY: getuid cannot fail.
-    if unsafe { libc::getuid() } == 0 {
-        return false;
-    }
     // SAFETY: fstat of our O_PATH fd into a zeroed struct.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     if unsafe { libc::fstat(exe.as_raw_fd(), &mut st) } != 0 {
+        return false;
+    }
+    // A worker in the user namespace (uid 0 there): the verdict of the
+    // sangja that entered it, for this very inode (a binary replaced since
+    // is another inode, checked again: copied).
+    if let Some(v) = std::env::var_os(ENV_OUT_OF_REACH) {
+        return v.as_bytes() == format!("{}:{}", st.st_dev, st.st_ino).as_bytes();
+    }
+    // SAFETY: getuid cannot fail.
+    if unsafe { libc::getuid() } == 0 {
         return false;
     }
     if st.st_uid != 0 || st.st_mode & 0o022 != 0 {
@@ -123,6 +133,27 @@ fn out_of_reach_rootless(exe: &OwnedFd) -> bool {
     // SAFETY: getxattr with a NUL-terminated path and no buffer (size query).
     let r = unsafe { libc::getxattr(path.as_ptr().cast(), c"system.posix_acl_access".as_ptr(), std::ptr::null_mut(), 0) };
     r < 0 && matches!(Errno::last(), Errno::ENODATA | Errno::EOPNOTSUPP)
+}
+
+/// Called while single-threaded, before the user namespace is entered:
+/// when the running binary is out of reach of our containers, says so to
+/// the workers this process starts from inside the namespace (the API
+/// service's and `run -d`'s monitors), which would otherwise copy the
+/// whole binary into a sealed memfd on every start.
+pub fn remember_out_of_reach() {
+    let Ok(exe) =
+        nix::fcntl::open("/proc/self/exe", nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+    else {
+        return;
+    };
+    if std::env::var_os(ENV_OUT_OF_REACH).is_some() || !out_of_reach_rootless(&exe) {
+        return;
+    }
+    // SAFETY: fstat of our O_PATH fd into a zeroed struct.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(exe.as_raw_fd(), &mut st) } == 0 {
+        std::env::set_var(ENV_OUT_OF_REACH, format!("{}:{}", st.st_dev, st.st_ino));
+    }
 }
 
 /// An O_PATH fd of `bin` seen through a detached read-only overlayfs.
