@@ -2039,7 +2039,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2418,6 +2418,30 @@ _sangja() {
                     return 0
                     ;;
                 --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3563,7 +3587,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3942,6 +3966,30 @@ _sangja() {
                     return 0
                     ;;
                 --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4395,7 +4443,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4774,6 +4822,30 @@ _sangja() {
                     return 0
                     ;;
                 --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10317,7 +10389,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10696,6 +10768,30 @@ _sangja() {
                     return 0
                     ;;
                 --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-volume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -188,6 +188,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l arch -d 'Pull the 
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l os -d 'Pull the image for this operating system (default linux)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (stdin with -i); no stream: print the id and wait' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l requires -d 'Containers (names or ids, comma-separated) started before this one' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l image-volume -d 'What the image\'s VOLUMEs get: bind (an anonymous volume, the default), tmpfs, ignore' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l volumes-from -d 'Mount the volumes and bind mounts of another container (CONTAINER[:ro|rw])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l passwd -d 'Add entries to /etc/passwd and /etc/group for a numeric --user the image lacks (default true)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l secret -d 'Give the container a secret: NAME[,type=mount|env,target=PATH,uid=N,gid=N,mode=0NNN]' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-cmd -d 'The health check\'s command: a shell command, or a JSON array (["CMD", ...])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-interval -d 'Time between checks (default 30s; 0 or disable: checks only by `healthcheck run`)' -r
@@ -334,6 +339,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l arch -d 'Pull t
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l os -d 'Pull the image for this operating system (default linux)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (stdin with -i); no stream: print the id and wait' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l requires -d 'Containers (names or ids, comma-separated) started before this one' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l image-volume -d 'What the image\'s VOLUMEs get: bind (an anonymous volume, the default), tmpfs, ignore' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l volumes-from -d 'Mount the volumes and bind mounts of another container (CONTAINER[:ro|rw])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l passwd -d 'Add entries to /etc/passwd and /etc/group for a numeric --user the image lacks (default true)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l secret -d 'Give the container a secret: NAME[,type=mount|env,target=PATH,uid=N,gid=N,mode=0NNN]' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-cmd -d 'The health check\'s command: a shell command, or a JSON array (["CMD", ...])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-interval -d 'Time between checks (default 30s; 0 or disable: checks only by `healthcheck run`)' -r
@@ -1370,6 +1380,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l os -d 'Pull the image for this operating system (default linux)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (stdin with -i); no stream: print the id and wait' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l requires -d 'Containers (names or ids, comma-separated) started before this one' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l image-volume -d 'What the image\'s VOLUMEs get: bind (an anonymous volume, the default), tmpfs, ignore' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l volumes-from -d 'Mount the volumes and bind mounts of another container (CONTAINER[:ro|rw])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l passwd -d 'Add entries to /etc/passwd and /etc/group for a numeric --user the image lacks (default true)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l secret -d 'Give the container a secret: NAME[,type=mount|env,target=PATH,uid=N,gid=N,mode=0NNN]' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l health-cmd -d 'The health check\'s command: a shell command, or a JSON array (["CMD", ...])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l health-interval -d 'Time between checks (default 30s; 0 or disable: checks only by `healthcheck run`)' -r
@@ -1516,6 +1531,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l os -d 'Pull the image for this operating system (default linux)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l variant -d 'Pull the image for this variant of the architecture (e.g. v7 of arm)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-driver -d 'Logging driver: k8s-file (default), json-file (the same), none, passthrough' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (stdin with -i); no stream: print the id and wait' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l requires -d 'Containers (names or ids, comma-separated) started before this one' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l image-volume -d 'What the image\'s VOLUMEs get: bind (an anonymous volume, the default), tmpfs, ignore' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l volumes-from -d 'Mount the volumes and bind mounts of another container (CONTAINER[:ro|rw])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l passwd -d 'Add entries to /etc/passwd and /etc/group for a numeric --user the image lacks (default true)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l secret -d 'Give the container a secret: NAME[,type=mount|env,target=PATH,uid=N,gid=N,mode=0NNN]' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l health-cmd -d 'The health check\'s command: a shell command, or a JSON array (["CMD", ...])' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l health-interval -d 'Time between checks (default 30s; 0 or disable: checks only by `healthcheck run`)' -r

@@ -237,10 +237,29 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
     if args.detach {
         return super::lifecycle::run_detached(ctx, container);
     }
+    let attach = &container.config.options.extra.attach;
+    let (stdin, stdout, stderr) = (args.interactive, attach.iter().any(|a| a == "stdout"), attach.iter().any(|a| a == "stderr"));
     // A terminal session runs under a monitor, so the detach keys can leave
     // it running (cli/attach.rs); other foreground runs stay our children.
-    let code = if args.tty {
+    let code = if !attach.is_empty() && !stdin && !stdout && !stderr {
+        // `-a stdin` without -i attaches nothing: as podman, the id, then
+        // the container's exit code once it exits; its output is logged.
+        crate::engine::lifecycle::start_detached(&ctx.engine, &container)?;
+        println!("{}", container.config.id);
+        Ok(crate::engine::lifecycle::wait(&ctx.engine, &container)?.unwrap_or(0))
+    } else if args.tty {
         super::attach::run_tty(ctx, &container, args.detach_keys.as_deref())
+    } else if !attach.is_empty() {
+        // `-a`: the streams not named go nowhere (podman logs them).
+        let null = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open("/dev/null")
+            .map_err(|e| Error::Runtime(format!("open /dev/null: {e}")))?;
+        let own = super::events::own_stdio();
+        let pick = |on: bool, fd| if on { fd } else { std::os::fd::AsFd::as_fd(&null) };
+        let io = crate::engine::events::Stdio { stdin: pick(stdin, own.stdin), stdout: pick(stdout, own.stdout), stderr: pick(stderr, own.stderr) };
+        run::start_foreground(&ctx.engine, &image, container, &spec, io)
     } else {
         run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())
     };

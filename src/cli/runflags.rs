@@ -126,6 +126,21 @@ pub struct ExtraFlags {
     /// Logging driver: k8s-file (default), json-file (the same), none, passthrough.
     #[arg(long = "log-driver", value_name = "DRIVER")]
     pub log_driver: Option<String>,
+    /// Attach to STDIN, STDOUT or STDERR only (stdin with -i); no stream: print the id and wait.
+    #[arg(short = 'a', long = "attach", value_name = "STREAM", value_delimiter = ',')]
+    pub attach: Vec<String>,
+    /// Containers (names or ids, comma-separated) started before this one.
+    #[arg(long, value_name = "CONTAINER", value_delimiter = ',')]
+    pub requires: Vec<String>,
+    /// What the image's VOLUMEs get: bind (an anonymous volume, the default), tmpfs, ignore.
+    #[arg(long = "image-volume", value_name = "MODE")]
+    pub image_volume: Option<String>,
+    /// Mount the volumes and bind mounts of another container (CONTAINER[:ro|rw]).
+    #[arg(long = "volumes-from", value_name = "CONTAINER[:OPTIONS]")]
+    pub volumes_from: Vec<String>,
+    /// Add entries to /etc/passwd and /etc/group for a numeric --user the image lacks (default true).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = super::parse_bool)]
+    pub passwd: Option<bool>,
 }
 
 impl ExtraFlags {
@@ -203,6 +218,15 @@ impl ExtraFlags {
             conmon_pidfile: self.conmon_pidfile.as_ref().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
             hostusers: self.hostuser.clone(),
             passwd_entry: self.passwd_entry.clone(),
+            attach: extra::parse_attach(&self.attach)?,
+            requires: self.requires.iter().filter(|r| !r.is_empty()).cloned().collect(),
+            image_volume: self.image_volume.as_deref().map(extra::parse_image_volume).transpose()?,
+            volumes_from: self
+                .volumes_from
+                .iter()
+                .map(|v| extra::parse_volumes_from(v).map(|_| v.clone()))
+                .collect::<Result<_>>()?,
+            passwd: self.passwd,
             ..ExtraOptions::default()
         })
     }

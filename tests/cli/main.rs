@@ -60,6 +60,8 @@ mod parity;
 mod push;
 // issue 19: run/create flags (runflags)
 mod runflags;
+// issue 19: run/create behaviours as podman's (parity2: --attach, --requires, --image-volume...)
+mod parity_run;
 // issue 19: verbs (events, secrets, healthcheck, init, volume export/import, update)
 mod events;
 // issue 19: podman's behaviour and messages, what a container sees, selection flags (behave)

@@ -61,6 +61,61 @@ pub struct ExtraOptions {
     pub log_path: Option<PathBuf>,
     /// `--log-opt tag=`.
     pub log_tag: Option<String>,
+    /// `--attach/-a`: the streams a foreground run relays (stdin, stdout,
+    /// stderr); empty: all three (stdin with -i only).
+    pub attach: Vec<String>,
+    /// `--requires`: the ids of the containers started before this one.
+    pub requires: Vec<String>,
+    /// `--image-volume`: bind (default: an anonymous volume for each of the
+    /// image's VOLUMEs), tmpfs, ignore.
+    pub image_volume: Option<String>,
+    /// `--volumes-from CONTAINER[:ro|rw]`, as given (the engine copies the
+    /// named container's volumes and bind mounts into `mounts` at create).
+    pub volumes_from: Vec<String>,
+    /// `--passwd` (None: podman's default true): entries for a numeric
+    /// --user the image lacks.
+    pub passwd: Option<bool>,
+}
+
+/// `--attach` streams as podman checks them (any case; comma lists split by the caller).
+pub fn parse_attach(streams: &[String]) -> Result<Vec<String>> {
+    streams
+        .iter()
+        .map(|s| match s.to_ascii_lowercase().as_str() {
+            v @ ("stdin" | "stdout" | "stderr") => Ok(v.to_string()),
+            _ => Err(Error::Invalid(format!("invalid stream {s:?} for --attach - must be one of stdin, stdout, or stderr"))),
+        })
+        .collect()
+}
+
+/// `--image-volume`: bind, tmpfs or ignore (podman's modes).
+pub fn parse_image_volume(mode: &str) -> Result<String> {
+    match mode {
+        "bind" | "tmpfs" | "ignore" => Ok(mode.to_string()),
+        _ => Err(Error::Invalid(format!("invalid image volume mode {mode:?}: use bind, tmpfs or ignore"))),
+    }
+}
+
+/// `--volumes-from CONTAINER[:OPTIONS]`: the container and the read-only
+/// override (None: each mount's own mode). `z`/`Z` are accepted (no SELinux).
+pub fn parse_volumes_from(v: &str) -> Result<(String, Option<bool>)> {
+    let (name, opts) = v.split_once(':').unwrap_or((v, ""));
+    if name.is_empty() {
+        return Err(Error::Invalid(format!("--volumes-from {v:?}: name a container")));
+    }
+    let mut ro = None;
+    for o in opts.split(',').filter(|o| !o.is_empty()) {
+        match o {
+            "ro" | "rw" if ro.is_some() => {
+                return Err(Error::Invalid(format!("--volumes-from {v:?}: cannot set ro or rw options more than once")))
+            }
+            "ro" => ro = Some(true),
+            "rw" => ro = Some(false),
+            "z" | "Z" => {}
+            _ => return Err(Error::Invalid(format!("--volumes-from {v:?}: invalid option {o:?}: use ro, rw or z"))),
+        }
+    }
+    Ok((name.to_string(), ro))
 }
 
 /// `--log-driver` as podman names the drivers sangja has.

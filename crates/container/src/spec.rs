@@ -80,7 +80,10 @@ pub fn build_with(
     let ids = user::resolve(user_spec, &ctx.layer_dirs)?;
     // As podman: HOME from the user's passwd entry unless the image or -e set it.
     if !env.iter().any(|e| e.starts_with("HOME=")) {
-        env.push(format!("HOME={}", ids.home.as_deref().unwrap_or("/")));
+        // A user the image lacks: its added entry's home, the working
+        // directory (podman's --passwd); "/" with --passwd=false.
+        let fallback = if opts.extra.passwd == Some(false) { "/" } else { cwd.as_str() };
+        env.push(format!("HOME={}", ids.home.as_deref().unwrap_or(fallback)));
     }
     let etc = write_etc_files(opts, ctx, &hostname)?;
 
@@ -137,7 +140,12 @@ pub fn build_with(
     }
     spec.set_mounts(Some(all_mounts));
     spec.set_linux(Some(linux));
-    spec.set_annotations(None);
+    // podman: a -w folder missing from the image is an error at start (the
+    // image's WORKDIR is created); the runtime checks it (runtime plan.rs).
+    let explicit_workdir = opts.workdir.as_deref().is_some_and(|d| !d.is_empty() && d != "/");
+    spec.set_annotations(
+        explicit_workdir.then(|| std::iter::once((crate::runtime::WORKDIR_CHECK_ANNOTATION.to_string(), ctx.id.clone())).collect()),
+    );
     // Before the capabilities: keep-id changes the process's user.
     let userns_mode =
         userns::parse(opts.security.userns.as_deref(), &opts.security.uidmap, &opts.security.gidmap, defaults.userns.as_deref())?;
@@ -147,7 +155,7 @@ pub fn build_with(
     super::resources::apply(&mut spec, &opts.resources, &ctx.id, defaults.pids_limit, notes)?;
     super::devices::allowlist(&mut spec, &opts.security)?;
     extra::apply(&mut spec, &opts.extra, &opts.network, ctx.rootless)?;
-    extra::passwd(&mut spec, &opts.extra, ctx, user_spec.split(':').next().unwrap_or(""))?;
+    extra::passwd(&mut spec, &opts.extra, ctx, user_spec)?;
     if opts.init {
         super::init::add_to_spec(&mut spec)?;
     }

@@ -239,6 +239,21 @@ fn remove_damaged(engine: &Engine, given: &str) -> Result<Option<String>> {
 pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
+    // `--requires`: as podman, a container others depend on goes after them.
+    let dependents: Vec<String> = store
+        .list()?
+        .into_iter()
+        .filter(|o| o.config.options.extra.requires.contains(&c.config.id))
+        .map(|o| o.config.id)
+        .collect();
+    if !dependents.is_empty() {
+        // Exit 125 as podman's (its "container already exists" is no in-use error).
+        return Err(Error::Invalid(format!(
+            "container {} has dependent containers which must be removed before it: {}: container already exists",
+            c.config.id,
+            dependents.join(",")
+        )));
+    }
     let _starting = match c.start_lock() {
         Ok(l) => l,
         // Removed meanwhile (its `--rm` monitor, another rm).

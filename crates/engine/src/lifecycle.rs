@@ -25,6 +25,8 @@ pub fn start_detached(engine: &Engine, c: &Container) -> Result<()> {
 /// handed to the monitor as an attach client connected from the start:
 /// `run -it` and `start -a` see all of the output and may detach.
 pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -> Result<()> {
+    // `--requires`: the containers it needs run first (each under its own lock).
+    super::run::start_requirements(engine, c)?;
     // Held until the monitor reports: it spawns and records the pid under it.
     let _guard = c.start_lock()?;
     let store = ContainerStore::new(&engine.paths);

@@ -75,6 +75,8 @@ pub fn create(
     opts.name = Some(name.clone());
     super::network::check(engine, &opts)?;
     super::secrets::check(engine, &opts)?;
+    resolve_requires(&store, &mut opts)?;
+    volumes_from(&store, &mut opts)?;
     // containers.conf: the defaults of every new container (config/containers_conf.rs).
     let defaults = crate::config::containers_conf::load()?.defaults()?;
     opts.init |= defaults.init;
@@ -125,6 +127,7 @@ pub fn create(
         sangja_systemd::notify::apply_to_spec(opts.sdnotify, &mut spec, host_net)?;
         // vfs: the container's own copy of the image (engine/drivers.rs).
         super::drivers::prepare(engine, image, &container, &spec)?;
+        root_mode(&ctx.layer_dirs, &[container.upper_dir(), container.rootfs_dir()])?;
         container.config.command = spec.process().as_ref().and_then(|p| p.args().clone()).unwrap_or_default();
         container.write_record("spec.json", &spec, false)?;
         crate::crash::crash_point("create-spec");
@@ -143,6 +146,93 @@ pub fn create(
             Err(e)
         }
     }
+}
+
+/// The container's `/` gets the image's own mode, as podman's: the upper
+/// layer's root takes the mode of the top-most layer root that differs from
+/// the store's default 0555 (a layer without a `./` entry inherits its
+/// parent's, as containers/storage does), else 0555.
+fn root_mode(layer_dirs: &[std::path::PathBuf], dirs: &[std::path::PathBuf]) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let modes = layer_dirs.iter().filter_map(|d| std::fs::metadata(d).ok()).map(|m| m.permissions().mode() & 0o7777);
+    let mode = modes.clone().find(|m| *m != sangja_storage::layers::DEFAULT_ROOT_MODE).unwrap_or(sangja_storage::layers::DEFAULT_ROOT_MODE);
+    for d in dirs {
+        if d.is_dir() {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(mode)).map_err(|e| Error::io_path("chmod", d, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `--requires`: each named container must exist (podman's message when
+/// not); recorded by id, so a rename does not break the link.
+fn resolve_requires(store: &ContainerStore, opts: &mut RunOptions) -> Result<()> {
+    let mut ids = Vec::new();
+    for r in &opts.extra.requires {
+        let c = store.lookup(r).map_err(|e| match e {
+            Error::ContainerNotFound(_) => {
+                Error::NotFound(format!("{r:?} is not a valid container, cannot be used as a dependency: {e}"))
+            }
+            e => e,
+        })?;
+        if !ids.contains(&c.config.id) {
+            ids.push(c.config.id);
+        }
+    }
+    opts.extra.requires = ids;
+    Ok(())
+}
+
+/// `--volumes-from CONTAINER[:ro|rw]`: the named container's volumes and
+/// bind mounts (its image VOLUMEs' anonymous volumes among them), at the
+/// same places, unless this container mounts something there itself. The
+/// volumes are shared, not owned: `rm -v` of this container leaves them.
+fn volumes_from(store: &ContainerStore, opts: &mut RunOptions) -> Result<()> {
+    use sangja_container::mounts::MountRequest;
+    for v in opts.extra.volumes_from.clone() {
+        let (name, ro) = extra::parse_volumes_from(&v)?;
+        let src = store.lookup(&name).map_err(|e| match e {
+            Error::ContainerNotFound(_) => Error::NotFound(format!("looking up container {name:?} for volumes-from: {e}")),
+            e => e,
+        })?;
+        for m in &src.config.options.mounts {
+            let dest = m.destination().trim_end_matches('/');
+            if opts.mounts.iter().any(|o| o.destination().trim_end_matches('/') == dest) {
+                continue;
+            }
+            let m = match m.clone() {
+                MountRequest::Volume { name, destination, readonly, nocopy, .. } => {
+                    MountRequest::Volume { name, destination, readonly: ro.unwrap_or(readonly), anonymous: false, nocopy }
+                }
+                MountRequest::Bind { source, destination, readonly, options } => {
+                    MountRequest::Bind { source, destination, readonly: ro.unwrap_or(readonly), options }
+                }
+                // A tmpfs is the container's own, not a volume (podman's too).
+                MountRequest::Tmpfs { .. } => continue,
+            };
+            opts.mounts.push(m);
+        }
+    }
+    Ok(())
+}
+
+/// Starts the containers `c` requires (`--requires`) that are not running,
+/// each with its own requirements first, as podman does on start.
+pub fn start_requirements(engine: &Engine, c: &Container) -> Result<()> {
+    let store = ContainerStore::new(&engine.paths);
+    for id in &c.config.options.extra.requires {
+        let dep = store.lookup(id).map_err(|e| match e {
+            Error::ContainerNotFound(_) => Error::NotFound(format!(
+                "container {} requires container {id}, which no longer exists: remove the container and create it again",
+                c.config.name
+            )),
+            e => e,
+        })?;
+        if !dep.is_running() {
+            super::lifecycle::start_detached(engine, &dep)?;
+        }
+    }
+    Ok(())
 }
 
 /// `/run/.containerenv`, as podman writes it: how a program finds that it
@@ -207,6 +297,7 @@ pub fn start_foreground(
     spec: &oci_spec::runtime::Spec,
     io: runtime::Stdio,
 ) -> Result<i32> {
+    start_requirements(engine, &container)?;
     let rootfs = super::drivers::rootfs(engine, image, &container)?;
     let interactive = container.config.options.interactive;
     // The network (namespace, backend, ports) is up before the command runs

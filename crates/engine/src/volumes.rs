@@ -176,16 +176,23 @@ pub fn remove_anonymous_locked(engine: &Engine, options: &RunOptions) -> Result<
 /// between leaves volumes the recovery can find and remove.
 pub fn name_anonymous(image: &ImageRecord, opts: &mut RunOptions) {
     let image_volumes: Vec<String> = image.config.config().as_ref().and_then(|c| c.volumes().clone()).unwrap_or_default();
+    // `--image-volume`: bind (podman's default), tmpfs or ignore.
+    let mode = opts.extra.image_volume.clone().unwrap_or_else(|| "bind".into());
     for dest in image_volumes {
         let taken = opts.mounts.iter().any(|m| m.destination().trim_end_matches('/') == dest.trim_end_matches('/'));
-        if !taken && dest.starts_with('/') {
-            opts.mounts.push(MountRequest::Volume {
+        if taken || !dest.starts_with('/') {
+            continue;
+        }
+        match mode.as_str() {
+            "ignore" => {}
+            "tmpfs" => opts.mounts.push(MountRequest::Tmpfs { destination: dest, options: Vec::new() }),
+            _ => opts.mounts.push(MountRequest::Volume {
                 name: String::new(),
                 destination: dest,
                 readonly: false,
                 anonymous: true,
                 nocopy: false,
-            });
+            }),
         }
     }
     for m in opts.mounts.iter_mut() {

@@ -13,6 +13,8 @@ use std::os::fd::{AsRawFd, OwnedFd};
 pub(super) enum FailKind {
     Setup = 0,
     Exec = 1,
+    /// The `-w` folder is missing or not a folder (podman's exit 126).
+    Workdir = 2,
 }
 
 /// A failure in the child: what was being done and the errno.
@@ -123,6 +125,9 @@ pub(super) fn decode(msg: &[u8], command: &str) -> Error {
     let desc = Errno::from_raw(errno).desc();
     if msg[0] == FailKind::Exec as u8 {
         return exec_error(command, errno, &what);
+    }
+    if msg[0] == FailKind::Workdir as u8 {
+        return Error::CommandNotExecutable(what.into_owned());
     }
     if errno == 0 {
         Error::Runtime(what.into_owned())

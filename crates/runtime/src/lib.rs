@@ -54,6 +54,10 @@ use std::path::PathBuf;
 pub use signals::wait_forwarding_signals;
 pub use stdio::{is_terminal, spawn_with_stdio, Stdio};
 
+/// The spec annotation (the container's id) that makes a missing working
+/// directory an error, as podman's `-w`, instead of creating it.
+pub const WORKDIR_CHECK_ANNOTATION: &str = "io.sangja.workdir.check";
+
 /// How the rootfs at spec.root.path is made, inside the container's mount namespace.
 #[derive(Debug, Clone)]
 pub enum Rootfs {

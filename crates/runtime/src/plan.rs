@@ -65,6 +65,9 @@ pub(super) struct Plan {
     pub umask: u32,
     /// Absolute, inside the container.
     pub cwd: CString,
+    /// The container's id when a missing cwd is an error (`-w` outside
+    /// every mount, WORKDIR_CHECK_ANNOTATION) rather than created.
+    pub cwd_check: Option<String>,
     pub caps: Option<CapPlan>,
     /// args[0] as the user gave it, for error messages.
     pub command: String,
@@ -212,6 +215,10 @@ impl Plan {
         if !cwd.is_absolute() {
             return Err(invalid(&format!("the working directory {} is not absolute", cwd.display())));
         }
+        // podman does not check a -w folder on (or under) a mount: the mount makes it.
+        let on_mount = spec.mounts().as_ref().into_iter().flatten().any(|m| cwd.starts_with(m.destination()));
+        let cwd_check =
+            spec.annotations().as_ref().and_then(|a| a.get(super::WORKDIR_CHECK_ANNOTATION)).filter(|_| !on_mount).cloned();
         let setgroups_denied = std::fs::read_to_string("/proc/self/setgroups").map(|s| s.trim() == "deny").unwrap_or(false);
 
         Ok(Plan {
@@ -239,6 +246,7 @@ impl Plan {
             setgroups_denied,
             umask: user.umask().unwrap_or(0o022),
             cwd: cstring(&cwd.to_string_lossy(), "cwd")?,
+            cwd_check,
             caps: process.capabilities().as_ref().map(CapPlan::new).transpose()?,
             command,
             args: args.iter().map(|a| cstring(a, "argument")).collect::<Result<_>>()?,

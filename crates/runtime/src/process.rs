@@ -128,7 +128,16 @@ fn enter_cwd(plan: &Plan) -> CResult<()> {
 }
 
 fn chdir_or_create(plan: &Plan) -> CResult<()> {
+    let workdir = |why: &str| Fail {
+        kind: FailKind::Workdir,
+        errno: 0,
+        what: format!("workdir {:?} {why}", plan.cwd.to_string_lossy(), why = why.replace("{id}", plan.cwd_check.as_deref().unwrap_or(""))),
+    };
     match chdir(plan.cwd.as_c_str()) {
+        Err(Errno::ENOENT) if plan.cwd_check.is_some() => return Err(workdir("does not exist on container {id}")),
+        Err(Errno::ENOTDIR) if plan.cwd_check.is_some() => {
+            return Err(workdir("exists on container {id}, but is not a directory"))
+        }
         Err(Errno::ENOENT) => {}
         r => return r.stage(|| format!("chdir to the working directory {:?}", plan.cwd)),
     }

@@ -28,6 +28,7 @@ use crate::lock;
 use crate::paths::{make_temp_dir, StorePaths};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
+use std::os::unix::fs::PermissionsExt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -282,13 +283,21 @@ impl<'a> LayerStore<'a> {
     }
 }
 
+/// The mode of a layer's root when its tar has no `./` entry (podman's).
+pub const DEFAULT_ROOT_MODE: u32 = 0o555;
+
 /// Decompressed stream → tar extraction into `work`/diff, recording the
 /// tar-split beside it (tarsplit.rs); returns (file bytes, diff_id).
 fn unpack<D: Read>(decoded: D, work: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String)> {
     // The budget sits under the hash: the drain of trailing padding below is bounded too.
     let split = Split::create(work)?;
     let mut plain = SplitReader::new(HashingReader::new(BudgetReader::new(decoded, budget)), split.clone());
-    let size = extract_tar_split(&mut plain, &work.join("diff"), opts, budget, split.clone())?;
+    // The layer's root is 0555 unless its tar has a `./` entry, as
+    // containers/storage makes it (a container's `/` shows it).
+    let diff = work.join("diff");
+    fs::create_dir_all(&diff).path_ctx("create", &diff)?;
+    fs::set_permissions(&diff, fs::Permissions::from_mode(DEFAULT_ROOT_MODE)).path_ctx("chmod", &diff)?;
+    let size = extract_tar_split(&mut plain, &diff, opts, budget, split.clone())?;
     // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it (and the tar-split).
     io::copy(&mut plain, &mut io::sink()).ctx(|| "read the layer's tar stream".to_string())?;
     split.borrow_mut().finish()?;

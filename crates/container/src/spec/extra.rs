@@ -198,10 +198,19 @@ fn bind(dest: &str, source: &str) -> Mount {
 /// `--hostuser` (the host's entries) and `--passwd-entry` (the entry for
 /// the process's uid when the image has none), added to the image's
 /// /etc/passwd (or keep-id's copy) and bound over it.
-pub(super) fn passwd(spec: &mut Spec, x: &ExtraOptions, ctx: &super::SpecContext, user_name: &str) -> Result<()> {
+pub(super) fn passwd(spec: &mut Spec, x: &ExtraOptions, ctx: &super::SpecContext, user_spec: &str) -> Result<()> {
     use crate::error::IoContext;
-    if x.hostusers.is_empty() && x.passwd_entry.is_none() {
+    let (user_name, group_given) = user_spec.split_once(':').map_or((user_spec, None), |(u, g)| (u, Some(g)));
+    let process = spec.process().clone().unwrap_or_default();
+    let (uid, gid) = (process.user().uid(), process.user().gid());
+    // podman's --passwd (default true): a numeric --user the image's
+    // /etc/passwd lacks gets an entry, and a numeric group its /etc/group entry.
+    let auto = x.passwd != Some(false) && user_name.parse::<u32>().is_ok();
+    if x.hostusers.is_empty() && x.passwd_entry.is_none() && !auto {
         return Ok(());
+    }
+    if auto {
+        auto_group(spec, ctx, group_given, gid, uid)?;
     }
     let file = ctx.userdata.join("passwd");
     let ours = spec.mounts().as_ref().is_some_and(|m| m.iter().any(|m| m.destination() == Path::new("/etc/passwd")));
@@ -230,8 +239,6 @@ pub(super) fn passwd(spec: &mut Spec, x: &ExtraOptions, ctx: &super::SpecContext
         }
     }
     if let Some(template) = &x.passwd_entry {
-        let process = spec.process().clone().unwrap_or_default();
-        let (uid, gid) = (process.user().uid(), process.user().gid());
         if !has(&text, 2, &uid.to_string()) {
             let name = if user_name.is_empty() || user_name.parse::<u32>().is_ok() { uid.to_string() } else { user_name.to_string() };
             let env = process.env().clone().unwrap_or_default();
@@ -245,12 +252,48 @@ pub(super) fn passwd(spec: &mut Spec, x: &ExtraOptions, ctx: &super::SpecContext
             });
             add(&mut text, line);
         }
+    } else if auto && !has(&text, 2, &uid.to_string()) {
+        add(&mut text, format!("{uid}:*:{uid}:{gid}:container user:{}:/bin/sh", process.cwd().display()));
     }
     std::fs::write(&file, text).path_ctx("write", &file)?;
     if !ours {
         let mut mounts = spec.mounts().clone().unwrap_or_default();
         let mut m = Mount::default();
         m.set_destination(PathBuf::from("/etc/passwd"));
+        m.set_typ(Some("bind".into()));
+        m.set_source(Some(file));
+        m.set_options(Some(vec!["bind".into(), "rprivate".into()]));
+        mounts.push(m);
+        spec.set_mounts(Some(mounts));
+    }
+    Ok(())
+}
+
+/// `--user UID:GID` with a numeric GID the image's /etc/group lacks: podman
+/// adds `GID:x:GID:UID` to the container's /etc/group.
+fn auto_group(spec: &mut Spec, ctx: &super::SpecContext, group_given: Option<&str>, gid: u32, uid: u32) -> Result<()> {
+    use crate::error::IoContext;
+    if group_given.is_none_or(|g| g.parse::<u32>().is_err()) {
+        return Ok(());
+    }
+    let file = ctx.userdata.join("group");
+    let ours = spec.mounts().as_ref().is_some_and(|m| m.iter().any(|m| m.destination() == Path::new("/etc/group")));
+    let mut text = match ours {
+        true => std::fs::read_to_string(&file).path_ctx("read", &file)?,
+        false => super::user::read_layer_file(&ctx.layer_dirs, "etc/group").unwrap_or_default(),
+    };
+    if text.lines().any(|l| l.split(':').nth(2) == Some(gid.to_string().as_str())) {
+        return Ok(());
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!("{gid}:x:{gid}:{uid}\n"));
+    std::fs::write(&file, text).path_ctx("write", &file)?;
+    if !ours {
+        let mut mounts = spec.mounts().clone().unwrap_or_default();
+        let mut m = Mount::default();
+        m.set_destination(PathBuf::from("/etc/group"));
         m.set_typ(Some("bind".into()));
         m.set_source(Some(file));
         m.set_options(Some(vec!["bind".into(), "rprivate".into()]));

@@ -191,40 +191,56 @@ pub(super) fn apply(spec: &mut Spec, mode: &Mode, ctx: &SpecContext, user_given:
 }
 
 /// The user's passwd and group entries (added to the image's files, bound
-/// over /etc/passwd and /etc/group), HOME, a home folder, and the process's ids.
+/// over /etc/passwd and /etc/group), HOME and the process's ids, as podman
+/// 4.3 makes them: `NAME:*:UID:GID:GECOS:HOME:/bin/sh`, HOME the user's
+/// home only where the image has it or a mount provides it, else the
+/// working directory; the group `GROUP:x:GID:NAME`.
 fn keep_id_files(spec: &mut Spec, ctx: &SpecContext, uid: u32, gid: u32, host_uid: u32, user_given: bool) -> Result<()> {
     let me = nix::unistd::User::from_uid(host_uid.into()).ok().flatten();
     let name = me.as_ref().map_or_else(|| format!("user{uid}"), |u| u.name.clone());
-    let home = me.as_ref().map_or_else(|| PathBuf::from("/"), |u| u.dir.clone());
+    let gecos = me.as_ref().map_or_else(String::new, |u| u.gecos.to_string_lossy().into_owned());
+    let group_name = me
+        .as_ref()
+        .filter(|u| u.gid.as_raw() == gid)
+        .and_then(|u| nix::unistd::Group::from_gid(u.gid).ok().flatten())
+        .map_or_else(|| name.clone(), |g| g.name);
+    let cwd = spec.process().as_ref().map_or_else(|| PathBuf::from("/"), |p| p.cwd().clone());
+    let mounted = |dir: &Path| spec.mounts().as_ref().is_some_and(|m| m.iter().any(|m| m.destination() == dir));
+    let home = match me.as_ref().map(|u| u.dir.clone()) {
+        Some(h) if h != Path::new("/") => {
+            let rel = h.strip_prefix("/").unwrap_or(&h).to_path_buf();
+            let in_image = ctx.layer_dirs.iter().any(|l| l.join(&rel).is_dir());
+            let on_mount = h.ancestors().take_while(|a| *a != Path::new("/")).any(mounted);
+            if in_image || on_mount {
+                h
+            } else {
+                cwd
+            }
+        }
+        _ => cwd,
+    };
     let shell = "/bin/sh";
     let mut passwd = user::read_layer_file(&ctx.layer_dirs, "etc/passwd").unwrap_or_default();
     let mut group = user::read_layer_file(&ctx.layer_dirs, "etc/group").unwrap_or_default();
     let has = |text: &str, id: u32| text.lines().any(|l| l.split(':').nth(2) == Some(id.to_string().as_str()));
-    if !has(&passwd, uid) {
+    let has_name = |text: &str, n: &str| text.lines().any(|l| l.split(':').next() == Some(n));
+    if !has(&passwd, uid) && !has_name(&passwd, &name) {
         if !passwd.is_empty() && !passwd.ends_with('\n') {
             passwd.push('\n');
         }
-        passwd.push_str(&format!("{name}:*:{uid}:{gid}:{name}:{}:{shell}\n", home.display()));
+        passwd.push_str(&format!("{name}:*:{uid}:{gid}:{gecos}:{}:{shell}\n", home.display()));
     }
-    if !has(&group, gid) {
+    if !has(&group, gid) && !has_name(&group, &group_name) {
         if !group.is_empty() && !group.ends_with('\n') {
             group.push('\n');
         }
-        group.push_str(&format!("{name}:x:{gid}:\n"));
+        group.push_str(&format!("{group_name}:x:{gid}:{name}\n"));
     }
     let mut mounts = spec.mounts().clone().unwrap_or_default();
     for (file, text) in [("passwd", &passwd), ("group", &group)] {
         let p = ctx.userdata.join(file);
         std::fs::write(&p, text).path_ctx("write", &p)?;
         mounts.push(bind(&format!("/etc/{file}"), &p));
-    }
-    // A home the user owns (0 outside is the user), unless the image has one.
-    let home_rel = home.strip_prefix("/").unwrap_or(&home);
-    let image_has_it = ctx.layer_dirs.iter().any(|l| l.join(home_rel).is_dir());
-    if !home_rel.as_os_str().is_empty() && !image_has_it {
-        let dir = ctx.userdata.join("home");
-        std::fs::create_dir_all(&dir).path_ctx("create", &dir)?;
-        mounts.push(bind(&home.to_string_lossy(), &dir));
     }
     spec.set_mounts(Some(mounts));
     if let Some(mut process) = spec.process().clone() {
@@ -235,6 +251,7 @@ fn keep_id_files(spec: &mut Spec, ctx: &SpecContext, uid: u32, gid: u32, host_ui
             u.set_additional_gids(None);
             process.set_user(u);
             let mut env = process.env().clone().unwrap_or_default();
+            // HOME from the entry, as podman.
             env.retain(|e| !e.starts_with("HOME="));
             env.push(format!("HOME={}", home.display()));
             process.set_env(Some(env));
