@@ -48,8 +48,9 @@ cleanup() {
 }
 trap cleanup EXIT
 S="$SANGJA --root $TMP/sroot --runroot $TMP/srun"
-# podman refuses a runroot longer than 50 characters.
-P="podman --root $TMP/proot --runroot $TMP/prun"
+# podman refuses a runroot longer than 50 characters; as root it needs its
+# own configured store (its network fails on a fresh one).
+if [ "$(id -u)" = 0 ]; then P=podman; else P="podman --root $TMP/proot --runroot $TMP/prun"; fi
 $S pull -q --tls-verify=false $IMG >/dev/null
 $P pull -q --tls-verify=false $IMG >/dev/null
 $S system service --time 0 unix://$TMP/sangja.sock 2>/dev/null & SPID=$!
