@@ -258,7 +258,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<i32> {
             .map_err(|e| Error::Runtime(format!("open /dev/null: {e}")))?;
         let own = super::events::own_stdio();
         let pick = |on: bool, fd| if on { fd } else { std::os::fd::AsFd::as_fd(&null) };
-        let io = crate::engine::events::Stdio { stdin: pick(stdin, own.stdin), stdout: pick(stdout, own.stdout), stderr: pick(stderr, own.stderr) };
+        let io = crate::engine::events::Stdio {
+            stdin: pick(stdin, own.stdin),
+            stdout: pick(stdout, own.stdout),
+            stderr: pick(stderr, own.stderr),
+        };
         run::start_foreground(&ctx.engine, &image, container, &spec, io)
     } else {
         run::start_foreground(&ctx.engine, &image, container, &spec, super::events::own_stdio())

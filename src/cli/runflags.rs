@@ -221,11 +221,7 @@ impl ExtraFlags {
             attach: extra::parse_attach(&self.attach)?,
             requires: self.requires.iter().filter(|r| !r.is_empty()).cloned().collect(),
             image_volume: self.image_volume.as_deref().map(extra::parse_image_volume).transpose()?,
-            volumes_from: self
-                .volumes_from
-                .iter()
-                .map(|v| extra::parse_volumes_from(v).map(|_| v.clone()))
-                .collect::<Result<_>>()?,
+            volumes_from: self.volumes_from.iter().map(|v| extra::parse_volumes_from(v).map(|_| v.clone())).collect::<Result<_>>()?,
             passwd: self.passwd,
             ..ExtraOptions::default()
         })

@@ -204,10 +204,16 @@ fn user_and_workdir() {
     std::fs::write(etc.join("passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n").expect("passwd");
     std::fs::write(etc.join("group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n").expect("group");
     let userdata = TempDir::new("userdata");
-    let spec = spec_for(root.path(), userdata.path(), &["sh", "-c", "id > out; pwd >> out"], |o| {
+    let mut spec = spec_for(root.path(), userdata.path(), &["sh", "-c", "id > out; pwd >> out"], |o| {
         o.user = Some("app".into());
         o.workdir = Some("/home/app/work".into());
     });
+    // As podman: a -w folder the image lacks is an error (exit 126)...
+    let err = run(&spec, &Rootfs::Directory).expect_err("-w of a missing folder");
+    assert!(err.to_string().contains("workdir \"/home/app/work\" does not exist on container"), "{err}");
+    assert_eq!(err.exit_code(), 126);
+    // ...while the image's WORKDIR (no check annotation) is made, the user's.
+    spec.set_annotations(None);
     assert_eq!(run(&spec, &Rootfs::Directory).unwrap(), 0);
     let out = read(root.path().join("home/app/work/out"));
     assert!(out.starts_with("uid=1000(app) gid=1000(app) groups=2000(extra)"), "{out}");

@@ -240,12 +240,8 @@ pub fn remove_one(engine: &Engine, name: &str, force: bool) -> Result<String> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?;
     // `--requires`: as podman, a container others depend on goes after them.
-    let dependents: Vec<String> = store
-        .list()?
-        .into_iter()
-        .filter(|o| o.config.options.extra.requires.contains(&c.config.id))
-        .map(|o| o.config.id)
-        .collect();
+    let dependents: Vec<String> =
+        store.list()?.into_iter().filter(|o| o.config.options.extra.requires.contains(&c.config.id)).map(|o| o.config.id).collect();
     if !dependents.is_empty() {
         // Exit 125 as podman's (its "container already exists" is no in-use error).
         return Err(Error::Invalid(format!(

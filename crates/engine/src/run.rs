@@ -170,9 +170,7 @@ fn resolve_requires(store: &ContainerStore, opts: &mut RunOptions) -> Result<()>
     let mut ids = Vec::new();
     for r in &opts.extra.requires {
         let c = store.lookup(r).map_err(|e| match e {
-            Error::ContainerNotFound(_) => {
-                Error::NotFound(format!("{r:?} is not a valid container, cannot be used as a dependency: {e}"))
-            }
+            Error::ContainerNotFound(_) => Error::NotFound(format!("{r:?} is not a valid container, cannot be used as a dependency: {e}")),
             e => e,
         })?;
         if !ids.contains(&c.config.id) {

@@ -217,8 +217,7 @@ impl Plan {
         }
         // podman does not check a -w folder on (or under) a mount: the mount makes it.
         let on_mount = spec.mounts().as_ref().into_iter().flatten().any(|m| cwd.starts_with(m.destination()));
-        let cwd_check =
-            spec.annotations().as_ref().and_then(|a| a.get(super::WORKDIR_CHECK_ANNOTATION)).filter(|_| !on_mount).cloned();
+        let cwd_check = spec.annotations().as_ref().and_then(|a| a.get(super::WORKDIR_CHECK_ANNOTATION)).filter(|_| !on_mount).cloned();
         let setgroups_denied = std::fs::read_to_string("/proc/self/setgroups").map(|s| s.trim() == "deny").unwrap_or(false);
 
         Ok(Plan {

@@ -135,9 +135,7 @@ fn chdir_or_create(plan: &Plan) -> CResult<()> {
     };
     match chdir(plan.cwd.as_c_str()) {
         Err(Errno::ENOENT) if plan.cwd_check.is_some() => return Err(workdir("does not exist on container {id}")),
-        Err(Errno::ENOTDIR) if plan.cwd_check.is_some() => {
-            return Err(workdir("exists on container {id}, but is not a directory"))
-        }
+        Err(Errno::ENOTDIR) if plan.cwd_check.is_some() => return Err(workdir("exists on container {id}, but is not a directory")),
         Err(Errno::ENOENT) => {}
         r => return r.stage(|| format!("chdir to the working directory {:?}", plan.cwd)),
     }

@@ -28,8 +28,8 @@ use crate::lock;
 use crate::paths::{make_temp_dir, StorePaths};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
-use std::os::unix::fs::PermissionsExt;
 use std::io::{self, Read};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::budget::{BudgetReader, SizeBudget};
