@@ -118,8 +118,10 @@ fn out_of_reach_rootless(exe: &OwnedFd) -> bool {
     // A worker in the user namespace (uid 0 there): the verdict of the
     // sangja that entered it, for this very inode (a binary replaced since
     // is another inode, checked again: copied).
+    // Only in a user namespace of our own: the initial namespace's root
+    // (who can write any file) never takes a verdict from its environment.
     if let Some(v) = std::env::var_os(ENV_OUT_OF_REACH) {
-        return v.as_bytes() == format!("{}:{}", st.st_dev, st.st_ino).as_bytes();
+        return !in_initial_userns() && v.as_bytes() == format!("{}:{}", st.st_dev, st.st_ino).as_bytes();
     }
     // SAFETY: getuid cannot fail.
     if unsafe { libc::getuid() } == 0 {
@@ -133,6 +135,14 @@ fn out_of_reach_rootless(exe: &OwnedFd) -> bool {
     // SAFETY: getxattr with a NUL-terminated path and no buffer (size query).
     let r = unsafe { libc::getxattr(path.as_ptr().cast(), c"system.posix_acl_access".as_ptr(), std::ptr::null_mut(), 0) };
     r < 0 && matches!(Errno::last(), Errno::ENODATA | Errno::EOPNOTSUPP)
+}
+
+/// Whether this process is in the initial user namespace (its uid_map is
+/// the identity over every id); unreadable counts as initial, the safe side.
+fn in_initial_userns() -> bool {
+    std::fs::read_to_string("/proc/self/uid_map")
+        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
+        .unwrap_or(true)
 }
 
 /// Called while single-threaded, before the user namespace is entered:
