@@ -169,6 +169,35 @@ both! {
 }
 
 both! {
+    /// A push beside a pull (another repository of the registry the image came
+    /// from) mounts every blob, the config too, in one request each, and
+    /// sends none; the image pulled back from there has the same id.
+    fn push_beside_pull_mounts_everything(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        let id = s.pull(LAYERED);
+        let src = format!("{}/{}:latest", reg.host(), unique(s, "src"));
+        s.ok(&["push", "--tls-verify=false", LAYERED, &src]);
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&src), id);
+        let layers = s.ok(&["image", "inspect", &src]).json()[0].path("RootFS.Layers").items().len();
+        assert!(layers >= 2, "{layers}");
+        let n = reg.requests(0).len();
+        let dest = format!("{}/{}:latest", reg.host(), unique(s, "beside"));
+        s.ok(&["push", "--tls-verify=false", &src, &dest]);
+        let reqs = reg.requests(n);
+        let all = reqs.join("\n");
+        assert!(blob_uploads(&reqs).is_empty(), "blobs were sent:\n{all}");
+        let mounts = reqs.iter().filter(|l| l.contains("\"POST /v2/") && l.contains("mount=") && l.contains("\" 201 ")).count();
+        assert_eq!(mounts, layers + 1, "one mount per layer and one for the config:\n{all}");
+        // The ping, the mounts and the manifest: no HEAD, nothing else.
+        assert!(!reqs.iter().any(|l| l.contains("\"HEAD /v2/")), "a HEAD where a mount was enough:\n{all}");
+        assert_eq!(reqs.len(), layers + 3, "{all}");
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&dest), id);
+    }
+}
+
+both! {
     /// A committed image pushes and pulls back, and runs with its change.
     fn committed_image_round_trip(s) {
         s.pull(BUSYBOX);

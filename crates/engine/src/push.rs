@@ -53,7 +53,7 @@ pub fn push(engine: &Engine, req: &PushRequest, progress: &(dyn Fn(PushEvent) + 
             destination(&name)?
         }
     };
-    let runtime = super::images::registry_runtime()?;
+    let runtime = push_runtime()?;
     let pushed = runtime.block_on(sangja_image::push::push(&engine.paths, &image, &dest, &req.options, progress))?;
     drop(runtime);
     if let Some(path) = &req.digestfile {
@@ -61,6 +61,19 @@ pub fn push(engine: &Engine, req: &PushRequest, progress: &(dyn Fn(PushEvent) + 
     }
     super::events_log::image(engine, &image.id, &dest.to_string(), "push");
     Ok(pushed)
+}
+
+/// The runtime of a push: one thread for the requests. Layers are rebuilt
+/// and compressed on blocking threads, which keep the cores busy; the
+/// requests themselves only wait, and on one thread their answers wake no
+/// other (on a loaded machine every hand-off between threads is a wait for a
+/// core). rustls's crypto provider is chosen first, as for pulls.
+fn push_runtime() -> Result<tokio::runtime::Runtime> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Registry(format!("cannot start the network runtime: {e}")))
 }
 
 /// `pull --all-tags NAME`: the tagged references of every tag of NAME's repository.

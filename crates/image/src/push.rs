@@ -1,11 +1,13 @@
 //! Pushing an image to a registry (the distribution API, by hand like pull's
-//! requests): for each layer, a blob the registry already has is not sent
-//! (HEAD first), one it holds in another repository is mounted, anything else
+//! requests): for each layer, a blob the registry is known to have is not
+//! sent (HEAD), one it holds in another repository is mounted (one POST, no
+//! HEAD before it), any other candidate is looked for (HEADs), anything else
 //! is rebuilt from the layer's tar-split (storage::tarsplit), compressed while
 //! it streams and sent in one chunked upload (PATCH, then PUT ?digest= once
-//! the digest is known); several blobs at once. The config blob is the
-//! stored one, so the image id does not change; the manifest is the stored
-//! one when every blob it names is what the registry got, else a new one.
+//! the digest is known); every blob at once, the config beside the layers.
+//! The config blob is the stored one, so the image id does not change; the
+//! manifest is the stored one when every blob it names is what the registry
+//! got, else a new one.
 
 use super::blobinfo::{self, BlobInfo};
 use super::reference::Reference;
@@ -15,7 +17,7 @@ use crate::config::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::LayerStore;
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use sha2::{Digest as _, Sha256};
 use std::io::{self, Read, Write};
 
@@ -307,15 +309,13 @@ async fn push_as(
     // Token scopes: push here, pull where blobs may be mounted from.
     let here = format!("{}/{}", dest.registry, dest.repository);
     let mut scopes = vec![format!("repository:{}:pull,push", dest.repository)];
-    for (_, _, cands) in &plan {
-        for c in cands {
-            for f in &c.from {
-                if let Some(repo) = f.strip_prefix(&format!("{}/", dest.registry)) {
-                    let s = format!("repository:{repo}:pull");
-                    if f != &here && !scopes.contains(&s) {
-                        scopes.push(s);
-                    }
-                }
+    // (The config is mounted from the image's own repositories.)
+    let froms = plan.iter().flat_map(|(_, _, cands)| cands.iter().flat_map(|c| c.from.iter())).chain(source_repos.iter());
+    for f in froms {
+        if let Some(repo) = f.strip_prefix(&format!("{}/", dest.registry)) {
+            let s = format!("repository:{repo}:pull");
+            if f != &here && !scopes.contains(&s) {
+                scopes.push(s);
             }
         }
     }
@@ -331,24 +331,6 @@ async fn push_as(
             .collect(),
     });
     let compression = opts.compression.unwrap_or(LayerCompression::Gzip);
-    let (reg_ref, repo_ref, here_ref) = (&reg, repo.as_str(), here.as_str());
-    let mut jobs = futures_util::stream::iter(plan.iter().map(|(digest, diff_id, cands)| async move {
-        let (chosen, uploaded) = push_layer(reg_ref, repo_ref, here_ref, paths, digest, cands, compression, progress).await?;
-        // Remembered, so the next push of this layer anywhere does a HEAD and sends nothing.
-        let mut info = BlobInfo { digest: chosen.digest.clone(), size: chosen.size, compression: chosen.compression, locations: vec![] };
-        info.locations.push(here_ref.to_string());
-        blobinfo::remember(paths, diff_id, info);
-        Ok::<(String, Chosen, bool), Error>((digest.clone(), chosen, uploaded))
-    }))
-    .buffered(PARALLEL_BLOBS);
-    let mut chosen: Vec<(String, Chosen)> = Vec::new();
-    let mut uploaded = 0;
-    while let Some(done) = jobs.next().await {
-        let (d, c, up) = done?;
-        uploaded += usize::from(up);
-        chosen.push((d, c));
-    }
-    drop(jobs);
 
     // The config: the stored bytes, so the id (their digest) is unchanged.
     let config_digest = format!("sha256:{}", image.id);
@@ -361,11 +343,37 @@ async fn push_as(
             &image.id[..12]
         )));
     }
-    if blob_exists(&reg, &repo, &config_digest).await? {
-        progress(PushEvent::Config { digest: config_digest.clone(), skipped: true });
-    } else {
-        progress(PushEvent::Config { digest: config_digest.clone(), skipped: false });
-        upload_bytes(&reg, &repo, &config_digest, config_bytes.clone()).await?;
+    // It is sent beside the layers, not after them: a mount or a HEAD of it
+    // costs a round trip that the layers' own hide.
+    let config_cand = Candidate { digest: config_digest.clone(), size: 0, compression: LayerCompression::None, from: source_repos.clone() };
+    let config_job = async {
+        match probe(&reg, &repo, &here, std::slice::from_ref(&config_cand)).await? {
+            Probe::Found { .. } => progress(PushEvent::Config { digest: config_digest.clone(), skipped: true }),
+            Probe::Missing { session } => {
+                progress(PushEvent::Config { digest: config_digest.clone(), skipped: false });
+                upload_bytes(&reg, &repo, &config_digest, config_bytes.clone(), session).await?;
+            }
+        }
+        Ok::<(), Error>(())
+    };
+
+    let (reg_ref, repo_ref, here_ref) = (&reg, repo.as_str(), here.as_str());
+    let layer_jobs = futures_util::stream::iter(plan.iter().map(|(digest, diff_id, cands)| async move {
+        let (chosen, uploaded) = push_layer(reg_ref, repo_ref, here_ref, paths, digest, cands, compression, progress).await?;
+        Ok::<(String, String, Chosen, bool), Error>((digest.clone(), diff_id.clone(), chosen, uploaded))
+    }))
+    .buffer_unordered(PARALLEL_BLOBS)
+    .try_collect::<Vec<_>>();
+    let (layer_results, ()) = futures_util::future::try_join(layer_jobs, config_job).await?;
+    let mut chosen: Vec<(String, Chosen)> = Vec::new();
+    let mut learned: Vec<(String, BlobInfo)> = Vec::new();
+    let mut uploaded = 0;
+    for (d, diff_id, c, up) in layer_results {
+        uploaded += usize::from(up);
+        // Remembered, so the next push of this layer anywhere does a HEAD and sends nothing.
+        let info = BlobInfo { digest: c.digest.clone(), size: c.size, compression: c.compression, locations: vec![here.clone()] };
+        learned.push((diff_id, info));
+        chosen.push((d, c));
     }
 
     // The manifest: the stored one when it names exactly the blobs the registry got.
@@ -409,8 +417,17 @@ async fn push_as(
     // An instance of a list is written under its digest: only the list gets the tag.
     let tag = if by_digest { digest.clone() } else { dest.tag.clone().unwrap_or_else(|| "latest".to_string()) };
     let url = format!("{}/v2/{repo}/manifests/{tag}", reg.base());
-    let res = reg.send(&|c| c.put(&url).header(reqwest::header::CONTENT_TYPE, media_type.as_str()).body(bytes.clone())).await?;
-    expect(res, &[201, 200], &reg, "write the manifest").await?;
+    // The blob-info files are written while the registry takes the manifest.
+    let p = paths.clone();
+    let remember = tokio::task::spawn_blocking(move || {
+        for (diff_id, info) in learned {
+            blobinfo::remember(&p, &diff_id, info);
+        }
+    });
+    let res = reg.send(&|c| c.put(&url).header(reqwest::header::CONTENT_TYPE, media_type.as_str()).body(bytes.clone())).await;
+    // Best effort, as the cache is: a failed write only costs an upload later.
+    let _ = remember.await;
+    expect(res?, &[201, 200], &reg, "write the manifest").await?;
     Ok(Pushed { digest, uploaded, size: bytes.len() as u64, media_type })
 }
 
@@ -498,14 +515,75 @@ async fn start_upload(reg: &Registry, repo: &str) -> Result<reqwest::Url> {
     location(reg, &res)
 }
 
-/// A small blob (the config) in one POST + PUT.
-async fn upload_bytes(reg: &Registry, repo: &str, digest: &str, bytes: Vec<u8>) -> Result<()> {
-    let session = start_upload(reg, repo).await?;
+/// A small blob (the config) in one PUT of `session` (a declined mount's),
+/// or of a new one (POST + PUT).
+async fn upload_bytes(reg: &Registry, repo: &str, digest: &str, bytes: Vec<u8>, session: Option<reqwest::Url>) -> Result<()> {
+    let session = match session {
+        Some(s) => s,
+        None => start_upload(reg, repo).await?,
+    };
     let url = with_digest(session, digest);
     let res =
         reg.send(&|c| c.put(url.clone()).header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(bytes.clone())).await?;
     expect(res, &[201], reg, &format!("upload blob {digest}")).await?;
     Ok(())
+}
+
+/// What the registry has of a blob.
+enum Probe {
+    /// The candidate `index` is in the destination (`mounted`: just now, from another repository).
+    Found { index: usize, mounted: bool },
+    /// None is; `session` is the upload a declined mount opened.
+    Missing { session: Option<reqwest::Url> },
+}
+
+/// The first of `cands` (in order) that the destination has, by HEADs sent together.
+async fn first_existing(reg: &Registry, repo: &str, cands: &[Candidate], which: &[usize]) -> Result<Option<usize>> {
+    let heads = which.iter().map(|&i| async move { blob_exists(reg, repo, &cands[i].digest).await.map(|yes| yes.then_some(i)) });
+    let found = futures_util::future::try_join_all(heads).await?;
+    Ok(found.into_iter().flatten().next())
+}
+
+/// Finds a blob the destination has or can mount, in the fewest round trips:
+/// HEADs of the candidates known to be there (together); else a
+/// cross-repository mount from a repository of the same registry known to
+/// hold one (one POST, the common case of a push beside a pull); else HEADs
+/// of the others (together), since the registry may have them from anyone.
+async fn probe(reg: &Registry, repo: &str, here: &str, cands: &[Candidate]) -> Result<Probe> {
+    let known_here: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].from.iter().any(|f| f == here)).collect();
+    if !known_here.is_empty() {
+        if let Some(index) = first_existing(reg, repo, cands, &known_here).await? {
+            return Ok(Probe::Found { index, mounted: false });
+        }
+    }
+    let prefix = format!("{}/", reg.reference.registry);
+    let mut session = None;
+    for (index, c) in cands.iter().enumerate() {
+        for from in c.from.iter().filter(|f| f.as_str() != here) {
+            let Some(from_repo) = from.strip_prefix(&prefix) else { continue };
+            let mut url = reqwest::Url::parse(&format!("{}/v2/{repo}/blobs/uploads/", reg.base()))
+                .map_err(|e| Error::Internal(format!("registry URL: {e}")))?;
+            url.query_pairs_mut().append_pair("mount", &c.digest).append_pair("from", from_repo);
+            let res = reg.send(&|cl| cl.post(url.clone()).header(reqwest::header::CONTENT_LENGTH, "0")).await?;
+            match res.status().as_u16() {
+                201 => return Ok(Probe::Found { index, mounted: true }),
+                // Declined: the answer is an ordinary upload session, used if nothing is found.
+                202 if session.is_none() => session = Some(location(reg, &res)?),
+                _ => {}
+            }
+        }
+    }
+    let others: Vec<usize> = (0..cands.len()).filter(|i| !known_here.contains(i)).collect();
+    if !others.is_empty() {
+        if let Some(index) = first_existing(reg, repo, cands, &others).await? {
+            if let Some(unused) = session {
+                // The declined mount's session is not needed: closed, not left to expire.
+                let _ = reg.send(&|cl| cl.delete(unused.clone())).await;
+            }
+            return Ok(Probe::Found { index, mounted: false });
+        }
+    }
+    Ok(Probe::Missing { session })
 }
 
 /// Pushes one layer: an existing or mountable blob, else an upload.
@@ -521,34 +599,14 @@ async fn push_layer(
     compression: LayerCompression,
     progress: &(dyn Fn(PushEvent) + Send + Sync),
 ) -> Result<(Chosen, bool)> {
-    let chosen = |c: &Candidate| Chosen { digest: c.digest.clone(), size: c.size, compression: c.compression };
-    for c in cands {
-        if blob_exists(reg, repo, &c.digest).await? {
-            progress(PushEvent::LayerSkipped { digest: digest.to_string(), mounted: false });
-            return Ok((chosen(c), false));
+    let session = match probe(reg, repo, here, cands).await? {
+        Probe::Found { index, mounted } => {
+            progress(PushEvent::LayerSkipped { digest: digest.to_string(), mounted });
+            let c = &cands[index];
+            return Ok((Chosen { digest: c.digest.clone(), size: c.size, compression: c.compression }, false));
         }
-    }
-    // Cross-repository mount from a repository of the same registry that has it.
-    let prefix = format!("{}/", reg.reference.registry);
-    let mut session = None;
-    for c in cands {
-        for from in c.from.iter().filter(|f| f.as_str() != here) {
-            let Some(from_repo) = from.strip_prefix(&prefix) else { continue };
-            let mut url = reqwest::Url::parse(&format!("{}/v2/{repo}/blobs/uploads/", reg.base()))
-                .map_err(|e| Error::Internal(format!("registry URL: {e}")))?;
-            url.query_pairs_mut().append_pair("mount", &c.digest).append_pair("from", from_repo);
-            let res = reg.send(&|cl| cl.post(url.clone()).header(reqwest::header::CONTENT_LENGTH, "0")).await?;
-            match res.status().as_u16() {
-                201 => {
-                    progress(PushEvent::LayerSkipped { digest: digest.to_string(), mounted: true });
-                    return Ok((chosen(c), false));
-                }
-                // Declined: the answer is an ordinary upload session, used below.
-                202 if session.is_none() => session = Some(location(reg, &res)?),
-                _ => {}
-            }
-        }
-    }
+        Probe::Missing { session } => session,
+    };
     progress(PushEvent::LayerUpload { digest: digest.to_string() });
     let (blob, size) = upload_layer(reg, repo, paths, digest, compression, session, progress).await?;
     progress(PushEvent::LayerDone { digest: digest.to_string(), blob: blob.clone() });
@@ -601,12 +659,16 @@ fn fill<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// gzip of `r` into `w` as members of GZIP_BLOCK bytes each, compressed on
-/// up to GZIP_THREADS threads and written in order. The buffers of a
-/// finished member serve the next ones: a fresh 4 MiB allocation per block
-/// is an mmap whose pages the kernel zeroes as they fault in (a tenth of a
-/// push's CPU, perf showed).
+/// up to GZIP_THREADS threads by libdeflate at its fastest level and written
+/// in order. The same bytes always give the same blob (no time in the
+/// headers, fixed block boundaries), so a remembered digest holds. The
+/// buffers of a finished member serve the next ones: a fresh 4 MiB
+/// allocation per block is an mmap whose pages the kernel zeroes as they
+/// fault in (a tenth of a push's CPU, perf showed); an output buffer keeps
+/// its full length (the bound) and the member is its first `n` bytes, so it
+/// is not zeroed again either.
 fn parallel_gzip<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
-    type Member = io::Result<(Vec<u8>, Vec<u8>)>;
+    type Member = io::Result<(Vec<u8>, usize, Vec<u8>)>;
     let joined = |h: std::thread::ScopedJoinHandle<'_, Member>| -> Member {
         h.join().map_err(|_| io::Error::other("a compression thread panicked"))?
     };
@@ -624,18 +686,23 @@ fn parallel_gzip<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
                 break;
             }
             first = false;
-            let out = outs.pop().unwrap_or_else(|| Vec::with_capacity(GZIP_BLOCK / 2));
+            let out = outs.pop().unwrap_or_default();
             pending.push_back(scope.spawn(move || -> Member {
                 let mut out = out;
-                out.clear();
-                let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
-                enc.write_all(&block)?;
-                Ok((enc.finish()?, block))
+                // Level 1: libdeflate's level 0 stores without compressing.
+                let level = libdeflater::CompressionLvl::new(1).map_err(|e| io::Error::other(format!("gzip level: {e:?}")))?;
+                let mut enc = libdeflater::Compressor::new(level);
+                let bound = enc.gzip_compress_bound(block.len());
+                if out.len() < bound {
+                    out.resize(bound, 0);
+                }
+                let len = enc.gzip_compress(&block, &mut out).map_err(|e| io::Error::other(format!("gzip: {e}")))?;
+                Ok((out, len, block))
             }));
             if pending.len() >= GZIP_THREADS {
                 if let Some(h) = pending.pop_front() {
-                    let (out, block) = joined(h)?;
-                    w.write_all(&out)?;
+                    let (out, len, block) = joined(h)?;
+                    w.write_all(&out[..len])?;
                     outs.push(out);
                     blocks.push(block);
                 }
@@ -645,7 +712,8 @@ fn parallel_gzip<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
             }
         }
         while let Some(h) = pending.pop_front() {
-            w.write_all(&joined(h)?.0)?;
+            let (out, len, _) = joined(h)?;
+            w.write_all(&out[..len])?;
         }
         Ok(())
     })
@@ -795,13 +863,15 @@ async fn upload_layer(
     session: Option<reqwest::Url>,
     progress: &(dyn Fn(PushEvent) + Send + Sync),
 ) -> Result<(String, u64)> {
+    let failed = |e: io::Error| Error::Registry(format!("{}: pushing layer {digest}: {e}", reg.reference));
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    // Compressing starts while the upload session is asked for: its first
+    // chunks wait in the channel.
+    let (rx, compressing) = start_compressing(paths, digest, compression, true);
     let session = match session {
         Some(s) => s,
         None => start_upload(reg, repo).await?,
     };
-    let failed = |e: io::Error| Error::Registry(format!("{}: pushing layer {digest}: {e}", reg.reference));
-    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let (rx, compressing) = start_compressing(paths, digest, compression, true);
     let req = reg
         .client()
         .patch(session.clone())

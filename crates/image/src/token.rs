@@ -111,10 +111,25 @@ pub async fn ping(http: &reqwest::Client, host: &str, insecure: bool) -> std::re
         };
         Ok::<_, reqwest::Error>(Ping { endpoint: Endpoint { scheme, host: host.to_string() }, status, challenge })
     };
-    match get("https").await {
-        Ok(p) => Ok(p),
-        Err(e) if insecure && (e.is_connect() || e.is_request()) => get("http").await,
-        Err(e) => Err(e),
+    let no_tls = |e: &reqwest::Error| e.is_connect() || e.is_request();
+    if !insecure {
+        return get("https").await;
+    }
+    // Both at once, HTTPS preferred: a registry without TLS (the usual
+    // insecure one) answers the plain request while the TLS attempt fails,
+    // instead of one connection after the other.
+    let (https, http) = (get("https"), get("http"));
+    tokio::pin!(https, http);
+    tokio::select! {
+        biased;
+        r = &mut https => match r {
+            Err(e) if no_tls(&e) => http.await,
+            r => r,
+        },
+        plain = &mut http => match https.await {
+            Err(e) if no_tls(&e) => plain,
+            r => r,
+        },
     }
 }
 
