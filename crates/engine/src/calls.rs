@@ -61,7 +61,12 @@ impl ExecSpec {
             user: self.user,
             workdir: self.workdir,
             privileged: self.privileged,
-            io: super::exec::ExecOptions { interactive: self.interactive, tty: self.tty, detach: self.detach, detach_keys: self.detach_keys },
+            io: super::exec::ExecOptions {
+                interactive: self.interactive,
+                tty: self.tty,
+                detach: self.detach,
+                detach_keys: self.detach_keys,
+            },
         }
     }
 }
@@ -129,7 +134,9 @@ impl Call {
             Call::NetworkConnect { network, container, aliases, join } => {
                 super::network::connect(engine, network, container, aliases, *join)
             }
-            Call::Build(_) | Call::Exec(_) | Call::Export { .. } => Err(Error::Internal("this call runs in a worker (calls::spawn)".into())),
+            Call::Build(_) | Call::Exec(_) | Call::Export { .. } => {
+                Err(Error::Internal("this call runs in a worker (calls::spawn)".into()))
+            }
         }
     }
 }
