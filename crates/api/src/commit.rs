@@ -222,17 +222,7 @@ mod tests {
             "Volumes": {"/data": {}},
         });
         let c = config_changes(&cfg);
-        assert_eq!(
-            c,
-            [
-                r#"CMD ["sh","-c","echo a b"]"#,
-                "ENV A 1 2",
-                "LABEL k v w",
-                "WORKDIR /w",
-                "EXPOSE 80/tcp",
-                r#"VOLUME ["/data"]"#,
-            ]
-        );
+        assert_eq!(c, [r#"CMD ["sh","-c","echo a b"]"#, "ENV A 1 2", "LABEL k v w", "WORKDIR /w", "EXPOSE 80/tcp", r#"VOLUME ["/data"]"#,]);
         assert!(config_changes(&Value::Null).is_empty());
     }
 }

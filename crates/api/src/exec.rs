@@ -51,7 +51,10 @@ pub fn routes() -> Router<State> {
 enum Phase {
     Created,
     /// Its worker runs; with a TTY, our end of its pty (for resize).
-    Running { worker: i32, master: Option<Arc<OwnedFd>> },
+    Running {
+        worker: i32,
+        master: Option<Arc<OwnedFd>>,
+    },
     /// Ended with this code (None: started detached, not waited for).
     Done(Option<i32>),
 }

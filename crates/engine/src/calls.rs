@@ -68,7 +68,12 @@ impl ExecSpec {
             user: self.user,
             workdir: self.workdir,
             privileged: self.privileged,
-            io: super::exec::ExecOptions { interactive: self.interactive, tty: self.tty, detach: self.detach, detach_keys: self.detach_keys },
+            io: super::exec::ExecOptions {
+                interactive: self.interactive,
+                tty: self.tty,
+                detach: self.detach,
+                detach_keys: self.detach_keys,
+            },
         }
     }
 }
