@@ -420,7 +420,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Secret(_) | Command::Healthcheck(_) => true,
         _ => false,
     };
-    // issue 20 (api-exec): the service's exec and export workers start outside its user namespace.
+    // issue 20: the service's exec, export and cp workers start outside its user namespace, as those commands run.
     if matches!(cli.command, Command::System(SystemCommand::Service(_))) {
         crate::engine::spawner::start()?;
     }

@@ -202,13 +202,16 @@ both! {
         let Some(api) = Service::start(s) else { return };
         api.ok(s, &["run", "-d", "--name", "arch-run", BUSYBOX, "sleep", "600"]);
         api.ok(s, &["create", "--name", "arch-stop", BUSYBOX, "true"]);
+        // Started by the CLI, not the service: rootless, it lives in another
+        // user namespace, which the service's workers reach from outside.
+        s.ok(&["run", "-d", "--name", "arch-cli", BUSYBOX, "sleep", "600"]);
         let host = s.dir.join("host");
         write(&host.join("in.txt"), "into the container\n");
         write(&host.join("dir/a.b.txt"), "a dotted name\n");
         write(&host.join("dir/sub/c.txt"), "deeper\n");
         std::fs::create_dir_all(host.join("existing")).unwrap();
         give_all(s, &host);
-        for ctr in ["arch-run", "arch-stop"] {
+        for ctr in ["arch-run", "arch-stop", "arch-cli"] {
             // A file in, under a new name, then out again.
             api.ok(s, &["cp", "host/in.txt", &format!("{ctr}:/tmp/x")]);
             assert_eq!(cat_through_cli(s, ctr, "/tmp/x"), "into the container\n", "{ctr}");
@@ -249,7 +252,7 @@ both! {
         assert_eq!(owner.stdout.trim(), "0:0");
         // The stopped container was not started by it.
         assert_eq!(api.ok(s, &["inspect", "--format", "{{.State.Status}}", "arch-stop"]).stdout.trim(), "created");
-        api.ok(s, &["rm", "-f", "arch-run", "arch-stop"]);
+        api.ok(s, &["rm", "-f", "arch-run", "arch-stop", "arch-cli"]);
     }
 }
 

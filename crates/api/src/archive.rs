@@ -95,7 +95,7 @@ fn worker_error(status: u16, message: String) -> Error {
 /// `HEAD /containers/{id}/archive?path=`.
 async fn head_archive(st: State, Path(id): Path<String>, Query(q): Query<ArchiveQuery>) -> ApiResult<Response> {
     let call = Call::PathStat { container: id, path: q.path()? };
-    let stat = st.blocking(move |e| calls::call(e, call)).await?;
+    let stat = st.blocking(move |e| calls::spawn_outside(e, call, &[])?.finish()).await?;
     let mut r = StatusCode::OK.into_response();
     r.headers_mut().insert(STAT_HEADER, stat_header(&stat)?);
     Ok(r)
@@ -109,7 +109,7 @@ async fn get_archive(st: State, Path(id): Path<String>, Query(q): Query<ArchiveQ
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| ApiError::internal(format!("cannot make a pipe: {}", e.desc())))?;
     let (stat, running) = st
         .blocking(move |e| {
-            let mut running = calls::spawn(e, call, &[w.as_fd()])?;
+            let mut running = calls::spawn_outside(e, call, &[w.as_fd()])?;
             // The worker holds its copy: the tar ends with it.
             drop(w);
             match running.next_answer() {
@@ -141,7 +141,7 @@ async fn put_archive(st: State, Path(id): Path<String>, Query(q): Query<ArchiveQ
     let call = Call::ArchivePut { container: id, path: q.path()?, copy_uid_gid };
     let input = crate::images::body_pipe(body)?;
     st.blocking(move |e| {
-        let running = calls::spawn(e, call, &[input.as_fd()]);
+        let running = calls::spawn_outside(e, call, &[input.as_fd()]);
         drop(input);
         running?.finish()
     })

@@ -142,7 +142,9 @@ impl Call {
             Call::NetworkConnect { network, container, aliases, join } => {
                 super::network::connect(engine, network, container, aliases, *join)
             }
-            Call::Build(_) | Call::Exec(_) | Call::Export { .. } => Err(Error::Internal("this call runs in a worker (calls::spawn)".into())),
+            Call::Build(_) | Call::Exec(_) | Call::Export { .. } => {
+                Err(Error::Internal("this call runs in a worker (calls::spawn)".into()))
+            }
             Call::PathStat { .. } | Call::ArchiveGet { .. } | Call::ArchivePut { .. } => {
                 Err(Error::Internal("a container's files are reached from a worker (calls::spawn)".into()))
             }
