@@ -4,116 +4,13 @@
 //! socket of the test's own, rootless and as root, on running and stopped
 //! containers. What was copied is checked through sangja's own CLI.
 
+use crate::api_service::*;
 use crate::util::*;
-use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn docker_bin() -> Option<PathBuf> {
-    ["/usr/local/bin/docker", "/usr/bin/docker"].iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-/// A service of the test's store, and the docker CLI pointed at it.
-struct Service {
-    running: Option<Running>,
-    sock: PathBuf,
-    docker: PathBuf,
-}
-
-impl Service {
-    fn start(s: &Sangja) -> Option<Service> {
-        let Some(docker) = docker_bin() else {
-            eprintln!("skipped: no docker CLI installed");
-            return None;
-        };
-        let sock = s.dir.join("api.sock");
-        let uri = format!("unix://{}", sock.display());
-        let running = s.spawn(&["system", "service", "--time", "0", &uri]);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while UnixStream::connect(&sock).is_err() {
-            assert!(Instant::now() < deadline, "the service never listened on {}", sock.display());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(Service { running: Some(running), sock, docker })
-    }
-
-    fn command<S: AsRef<OsStr>>(&self, s: &Sangja, program: &Path, args: &[S]) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.args(args).env_clear();
-        cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("DOCKER_HOST", format!("unix://{}", self.sock.display()));
-        cmd.env("HOME", &s.dir).env("DOCKER_CONFIG", s.dir.join(".docker"));
-        cmd.current_dir(&s.dir);
-        if let Mode::Rootless { user, switch: true } = &s.mode {
-            cmd.uid(user.uid).gid(user.gid);
-        }
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        cmd
-    }
-
-    fn docker<S: AsRef<OsStr>>(&self, s: &Sangja, args: &[S]) -> Out {
-        let child = spawn_retry(&mut self.command(s, &self.docker, args));
-        let line: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
-        wait_output(child, format!("docker {}", line.join(" ")), None, TIMEOUT)
-    }
-
-    #[track_caller]
-    fn ok<S: AsRef<OsStr>>(&self, s: &Sangja, args: &[S]) -> Out {
-        self.docker(s, args).ok()
-    }
-
-    /// One raw HTTP/1.1 exchange: (status, headers, body bytes).
-    fn http(&self, method: &str, target: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
-        let mut c = UnixStream::connect(&self.sock).expect("connect");
-        c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        let head = format!(
-            "{method} {target} HTTP/1.1\r\nHost: d\r\nContent-Type: application/x-tar\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        c.write_all(head.as_bytes()).unwrap();
-        let _ = c.write_all(body);
-        let mut out = Vec::new();
-        let _ = c.read_to_end(&mut out);
-        let end =
-            out.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&out)));
-        // Header names in any case; values (the base64 stat) as sent.
-        let head = String::from_utf8_lossy(&out[..end]).into_owned();
-        let status = head.split(' ').nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
-        let mut body = out[end + 4..].to_vec();
-        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            body = dechunk(&body);
-        }
-        (status, head, body)
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            r.signal("TERM");
-            let _ = r.finish();
-        }
-    }
-}
-
-/// A chunked HTTP body's data.
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
-        let n = usize::from_str_radix(String::from_utf8_lossy(&b[..i]).trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&b[i + 2..i + 2 + n]);
-        b = &b[i + 2 + n + 2..];
-    }
-    out
-}
 
 /// Standard base64 decoding (the stat header).
 fn unbase64(s: &str) -> Vec<u8> {
@@ -192,6 +89,32 @@ fn cat_through_cli(s: &Sangja, ctr: &str, path: &str) -> String {
     let mut text = String::new();
     e.read_to_string(&mut text).unwrap();
     text
+}
+
+impl Service {
+    /// One raw HTTP/1.1 exchange: (status, headers, body bytes).
+    fn http(&self, method: &str, target: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut c = UnixStream::connect(&self.sock).expect("connect");
+        c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: d\r\nContent-Type: application/x-tar\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        c.write_all(head.as_bytes()).unwrap();
+        let _ = c.write_all(body);
+        let mut out = Vec::new();
+        let _ = c.read_to_end(&mut out);
+        let end =
+            out.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&out)));
+        // Header names in any case; values (the base64 stat) as sent.
+        let head = String::from_utf8_lossy(&out[..end]).into_owned();
+        let status = head.split(' ').nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+        let mut body = out[end + 4..].to_vec();
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            body = dechunk(&body);
+        }
+        (status, head, body)
+    }
 }
 
 both! {

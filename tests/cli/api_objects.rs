@@ -3,84 +3,9 @@
 //! installed) against `sangja system service` on a unix socket of the
 //! test's own, rootless and as root.
 
+use crate::api_service::*;
 use crate::util::*;
-use std::ffi::OsStr;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// The docker CLI the tests drive.
-fn docker_bin() -> Option<PathBuf> {
-    ["/usr/bin/docker", "/usr/local/bin/docker"].iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-/// A service of the test's store, and the docker CLI pointed at it.
-struct Service {
-    running: Option<Running>,
-    sock: PathBuf,
-    docker: PathBuf,
-}
-
-impl Service {
-    /// Starts `sangja system service --time 0 unix://DIR/api.sock`; None
-    /// (with a message) when there is no docker CLI.
-    fn start(s: &Sangja) -> Option<Service> {
-        let Some(docker) = docker_bin() else {
-            eprintln!("skipped: no docker CLI installed");
-            return None;
-        };
-        let sock = s.dir.join("api.sock");
-        let uri = format!("unix://{}", sock.display());
-        let running = s.spawn(&["system", "service", "--time", "0", &uri]);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !sock.exists() {
-            assert!(Instant::now() < deadline, "the service never made its socket {}", sock.display());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(Service { running: Some(running), sock, docker })
-    }
-
-    /// `PROGRAM ARGS` as the test's user, talking to this service.
-    fn command<S: AsRef<OsStr>>(&self, s: &Sangja, program: &Path, args: &[S]) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.args(args);
-        cmd.env_clear();
-        cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("DOCKER_HOST", format!("unix://{}", self.sock.display()));
-        cmd.env("DOCKER_BUILDKIT", "0");
-        // docker's own config (~/.docker) in the test's folder.
-        cmd.env("HOME", &s.dir);
-        cmd.env("DOCKER_CONFIG", s.dir.join(".docker"));
-        cmd.current_dir(&s.dir);
-        if let Mode::Rootless { user, switch: true } = &s.mode {
-            cmd.uid(user.uid).gid(user.gid);
-        }
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        cmd
-    }
-
-    fn docker<S: AsRef<OsStr>>(&self, s: &Sangja, args: &[S]) -> Out {
-        let child = spawn_retry(&mut self.command(s, &self.docker, args));
-        let line: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
-        wait_output(child, format!("docker {}", line.join(" ")), None, TIMEOUT)
-    }
-
-    #[track_caller]
-    fn ok<S: AsRef<OsStr>>(&self, s: &Sangja, args: &[S]) -> Out {
-        self.docker(s, args).ok()
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            r.signal("TERM");
-            let _ = r.finish();
-        }
-    }
-}
 
 /// A file or folder the test's user may use.
 fn give(s: &Sangja, p: &Path) {

@@ -71,6 +71,8 @@ mod secrets;
 mod verbs;
 // issue 20: the Docker-compatible API service
 mod api;
+// issue 20: the service and docker CLI the API tests share
+mod api_service;
 // issue 20: the API's image, build, volume and network endpoints (api-objects)
 mod api_objects;
 // issue 20: exec, commit, export, diff, update through the API (api-exec)

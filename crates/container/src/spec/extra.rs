@@ -257,14 +257,7 @@ pub(super) fn passwd(spec: &mut Spec, x: &ExtraOptions, ctx: &super::SpecContext
     }
     std::fs::write(&file, text).path_ctx("write", &file)?;
     if !ours {
-        let mut mounts = spec.mounts().clone().unwrap_or_default();
-        let mut m = Mount::default();
-        m.set_destination(PathBuf::from("/etc/passwd"));
-        m.set_typ(Some("bind".into()));
-        m.set_source(Some(file));
-        m.set_options(Some(vec!["bind".into(), "rprivate".into()]));
-        mounts.push(m);
-        spec.set_mounts(Some(mounts));
+        bind_etc_file(spec, "/etc/passwd", file);
     }
     Ok(())
 }
@@ -291,14 +284,19 @@ fn auto_group(spec: &mut Spec, ctx: &super::SpecContext, group_given: Option<&st
     text.push_str(&format!("{gid}:x:{gid}:{uid}\n"));
     std::fs::write(&file, text).path_ctx("write", &file)?;
     if !ours {
-        let mut mounts = spec.mounts().clone().unwrap_or_default();
-        let mut m = Mount::default();
-        m.set_destination(PathBuf::from("/etc/group"));
-        m.set_typ(Some("bind".into()));
-        m.set_source(Some(file));
-        m.set_options(Some(vec!["bind".into(), "rprivate".into()]));
-        mounts.push(m);
-        spec.set_mounts(Some(mounts));
+        bind_etc_file(spec, "/etc/group", file);
     }
     Ok(())
+}
+
+/// Our copy of an /etc file bind-mounted over the image's.
+fn bind_etc_file(spec: &mut Spec, dest: &str, file: PathBuf) {
+    let mut mounts = spec.mounts().clone().unwrap_or_default();
+    let mut m = Mount::default();
+    m.set_destination(PathBuf::from(dest));
+    m.set_typ(Some("bind".into()));
+    m.set_source(Some(file));
+    m.set_options(Some(vec!["bind".into(), "rprivate".into()]));
+    mounts.push(m);
+    spec.set_mounts(Some(mounts));
 }
