@@ -727,18 +727,22 @@ async fn logs(st: State, Path(id): Path<String>, Query(q): Query<LogsQuery>) -> 
         ..Default::default()
     };
     let timestamps = flag(&q.timestamps);
-    // Opened before answering, so a bad request is a 4xx, not a cut stream.
-    let opened = {
-        let engine = engine.clone();
-        let req = req.clone();
-        tokio::task::spawn_blocking(move || sangja_engine::logs::open(&engine, &req).map(drop))
-            .await
-            .map_err(|e| ApiError::internal(e.to_string()))?
-    };
-    opened?;
+    // Opened (the log file too) before answering, so a bad request is a
+    // 4xx, not a cut stream, and a client that removes the container before
+    // it reads the body (docker-py's run(remove=True)) still gets the output.
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(64);
+    let (opened_tx, opened_rx) = tokio::sync::oneshot::channel::<sangja_core::error::Result<()>>();
     tokio::task::spawn_blocking(move || {
-        let Ok(logs) = sangja_engine::logs::open(&engine, &req) else { return };
+        let logs = match sangja_engine::logs::open(&engine, &req) {
+            Ok(logs) => {
+                let _ = opened_tx.send(Ok(()));
+                logs
+            }
+            Err(e) => {
+                let _ = opened_tx.send(Err(e));
+                return;
+            }
+        };
         let _ = logs.read(&mut |_, r| {
             use sangja_container::logs::Stream as S;
             let (stream, wanted) = match r.stream {
@@ -765,6 +769,7 @@ async fn logs(st: State, Path(id): Path<String>, Query(q): Query<LogsQuery>) -> 
             tx.blocking_send(Ok(chunk.into())).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
         });
     });
+    opened_rx.await.map_err(|e| ApiError::internal(e.to_string()))??;
     let body = Body::from_stream(tokio_stream(rx));
     let mut resp = Response::new(body);
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(crate::hijack::content_type(tty)));

@@ -142,8 +142,10 @@ pub struct LogReader {
 }
 
 impl LogReader {
+    /// Opens the log now when it exists: a reader made before its container
+    /// is removed still reads what it wrote (the open file outlives its name).
     pub fn new(path: &Path) -> LogReader {
-        LogReader { path: path.to_path_buf(), file: None, pos: 0, pending: Vec::new(), previous: true }
+        LogReader { path: path.to_path_buf(), file: File::open(path).ok(), pos: 0, pending: Vec::new(), previous: true }
     }
 
     /// The complete records written since the last call.

@@ -162,6 +162,10 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     super::healthcheck::reset(&c);
     super::events_log::container(engine, &c, "init");
     super::events_log::container(engine, &c, "start");
+    // The log exists before the start is reported: a reader that opens it
+    // then (logs -f, the API's logs right after its start) holds the file,
+    // and still reads the output after a quick `rm` of the container.
+    let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
     report(&ready, 0, "");
     drop(ready);
 
@@ -170,7 +174,6 @@ fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<Owned
     // the job itself; the small monitor would only exec sangja back at
     // once (two execs of the binary, most of a short run's end).
     let io = if exited_already(child.pid) { io } else { handoff(engine, &c, &server, io, child.pid, &net, None) };
-    let mut log = LogWriter::open(&c.log_path(), c.config.options.log_max_size);
     server.serve(io, &mut log);
     let code = wait(child.pid);
     // The network backend (pasta, slirp4netns) ends with the container.
