@@ -219,6 +219,24 @@ if ! "$PY_VENV/bin/python3" -c 'import docker' 2>/dev/null; then
 fi
 chmod -R a+rX "$(dirname "$PY_VENV")" 2>/dev/null || true
 
+# ---- Debian's docker CLI 20.10 for the API tests -------------------------------------------
+# The API's other named client (docker.io, API 1.41). Only its `docker` binary, taken out of
+# the package without installing it: the package would bring dockerd and containerd.
+DOCKER20=${SANGJA_TEST_DOCKER20:-/opt/sangja-tests/docker-20.10/docker}
+if [ ! -x "$DOCKER20" ]; then
+  d20_tmp=$(mktemp -d)
+  if (cd "$d20_tmp" && apt-get download -qq docker.io >/dev/null 2>&1 && dpkg-deb -x docker.io_*.deb x) \
+     && [ -x "$d20_tmp/x/usr/bin/docker" ]; then
+    mkdir -p "$(dirname "$DOCKER20")"
+    install -m 0755 "$d20_tmp/x/usr/bin/docker" "$DOCKER20"
+    say "docker CLI $("$DOCKER20" --version | cut -d, -f1 | cut -d' ' -f3) in $DOCKER20"
+  else
+    say "warning: could not take the docker CLI out of Debian's docker.io: its API test will skip"
+  fi
+  rm -rf "$d20_tmp"
+fi
+chmod -R a+rX "$(dirname "$DOCKER20")" 2>/dev/null || true
+
 # ---- reachability ----------------------------------------------------------------------
 # The tests copy the binary they test to a world-readable place themselves; the
 # repository must still be readable for `cargo install` and the quick start.

@@ -219,3 +219,48 @@ print("docker-py ok")
         assert!(s.image_ids().is_empty());
     }
 }
+
+/// Debian's docker CLI 20.10 (API 1.41), taken out of docker.io by tests/setup.sh.
+const DOCKER20: &str = "/opt/sangja-tests/docker-20.10/docker";
+
+both! {
+    /// The same service driven by Debian's docker CLI 20.10 (an older API
+    /// version in the path, /v1.41/...): the everyday commands.
+    fn docker_cli_20_10(s) {
+        if !Path::new(DOCKER20).exists() {
+            return eprintln!("skipped: no docker CLI 20.10 at {DOCKER20} (tests/setup.sh takes it out of docker.io)");
+        }
+        require_registry();
+        let Some(mut api) = Service::start(s) else { return };
+        api.docker = DOCKER20.into();
+        assert!(api.ok(s, &["version", "--format", "{{.Client.APIVersion}}"]).stdout.starts_with("1.41"));
+        api.ok(s, &["pull", BUSYBOX]);
+        assert_eq!(api.ok(s, &["run", "--rm", BUSYBOX, "echo", "hi"]).stdout, "hi\n");
+        assert_eq!(api.docker_in(s, &["run", "-i", "--rm", BUSYBOX, "cat"], Some("piped\n")).ok().stdout, "piped\n");
+        api.ok(s, &["run", "-d", "--name", "d20", BUSYBOX, "sleep", "600"]);
+        assert!(api.ok(s, &["ps", "--format", "{{.Names}} {{.Status}}"]).stdout.contains("d20 Up"));
+        let e = api.docker(s, &["exec", "d20", "sh", "-c", "echo in; exit 3"]);
+        assert_eq!((e.code, e.stdout.as_str()), (3, "in\n"), "{e:?}");
+        let host = s.dir.join("d20.txt");
+        std::fs::write(&host, "copied\n").unwrap();
+        give(s, &host);
+        api.ok(s, &["cp", "d20.txt", "d20:/tmp/f"]);
+        assert_eq!(api.ok(s, &["exec", "d20", "cat", "/tmp/f"]).stdout, "copied\n");
+        api.ok(s, &["cp", "d20:/tmp/f", "back.txt"]);
+        assert_eq!(std::fs::read_to_string(s.dir.join("back.txt")).unwrap(), "copied\n");
+        api.ok(s, &["stop", "-t", "1", "d20"]);
+        assert_eq!(api.ok(s, &["inspect", "-f", "{{.State.Running}}", "d20"]).stdout.trim(), "false");
+        api.ok(s, &["rm", "d20"]);
+        let ctx = s.dir.join("d20ctx");
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), format!("FROM {BUSYBOX}\nRUN echo built > /b\n")).unwrap();
+        give(s, &ctx);
+        give(s, &ctx.join("Dockerfile"));
+        api.ok(s, &["build", "-q", "-t", "d20img", "d20ctx"]);
+        assert_eq!(api.ok(s, &["run", "--rm", "d20img", "cat", "/b"]).stdout, "built\n");
+        api.ok(s, &["rmi", "d20img"]);
+        assert!(api.ok(s, &["system", "df"]).stdout.starts_with("TYPE"));
+        // Nothing left behind by the --rm runs.
+        assert_eq!(s.ok(&["ps", "-a", "-q"]).stdout, "");
+    }
+}
