@@ -314,5 +314,13 @@ pub fn open_in_root(root: &OwnedFd, rel: &Path, flags: nix::fcntl::OFlag) -> nix
         .flags(flags | nix::fcntl::OFlag::O_CLOEXEC)
         .resolve(ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS);
     let rel = if rel.as_os_str().is_empty() { Path::new(".") } else { rel };
-    openat2(root.as_fd(), rel, how)
+    // EAGAIN: a rename or mount anywhere on the system while a `..` was
+    // resolved; openat2(2) says to try again.
+    let mut tries = 0;
+    loop {
+        match openat2(root.as_fd(), rel, how) {
+            Err(nix::errno::Errno::EAGAIN) if tries < 64 => tries += 1,
+            r => return r,
+        }
+    }
 }

@@ -23,7 +23,16 @@ pub(super) fn open_no_symlinks(root: BorrowedFd, rel: &Path) -> nix::Result<Owne
 fn open_with(root: BorrowedFd, rel: &Path, resolve: ResolveFlag) -> nix::Result<OwnedFd> {
     let how = OpenHow::new().flags(OFlag::O_PATH | OFlag::O_CLOEXEC).resolve(resolve);
     let rel = if rel.as_os_str().is_empty() { Path::new(".") } else { rel };
-    openat2(root, rel, how)
+    // EAGAIN: a rename or mount anywhere on the system while a `..` was
+    // resolved (the kernel cannot then vouch it stayed inside); openat2(2)
+    // says to try again.
+    let mut tries = 0;
+    loop {
+        match openat2(root, rel, how) {
+            Err(nix::errno::Errno::EAGAIN) if tries < 64 => tries += 1,
+            r => return r,
+        }
+    }
 }
 
 /// Makes `rel` exist in the rootfs and opens it (O_PATH), every symlink on
