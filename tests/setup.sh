@@ -35,6 +35,8 @@ PACKAGES=(
   fuse-overlayfs passt slirp4netns jq hyperfine zstd curl iproute2 python3 time
   util-linux procps ca-certificates gcc libc6-dev fish zsh nftables systemd
   rpm dpkg-dev man-db
+  # building: ISA-L's igzip (push's gzip) is built from the isal-sys crate's source
+  nasm autoconf automake libtool make
   dbus-user-session
   docker-compose
 )

@@ -17,16 +17,15 @@ use crate::config::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 use crate::storage::layers::LayerStore;
+use compress::{body_of, start_compressing};
 use futures_util::{StreamExt, TryStreamExt};
 use sha2::{Digest as _, Sha256};
-use std::io::{self, Read, Write};
+use std::io;
+
+mod compress;
 
 /// Blobs sent at once: compression is the cost, and the machine may have 2 cores.
 const PARALLEL_BLOBS: usize = 4;
-/// Bytes of compressed output per message from the compressing thread.
-const CHUNK: usize = 1 << 20;
-/// Messages buffered between the compressing thread and the upload.
-const CHANNEL_CHUNKS: usize = 8;
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
@@ -613,211 +612,6 @@ async fn push_layer(
     Ok((Chosen { digest: blob, size, compression }, true))
 }
 
-/// The compressed tar of a layer, written to `sink` by a blocking thread.
-fn compress_layer<W: Write>(paths: &StorePaths, digest: &str, compression: LayerCompression, sink: W) -> io::Result<W> {
-    let mut tar = LayerStore::new(paths).open_tar(digest).map_err(|e| io::Error::other(e.to_string()))?;
-    match compression {
-        // The fastest level: compression is most of a push's cost. Blocks are
-        // compressed on several threads as gzip members, one after another in
-        // the stream (as pigz --independent, pgzip): every gzip reader
-        // (Go's, zlib's, ours) reads a multi-member stream as one.
-        LayerCompression::Gzip => {
-            let mut sink = sink;
-            parallel_gzip(&mut tar, &mut sink)?;
-            Ok(sink)
-        }
-        LayerCompression::Zstd => {
-            let mut enc = zstd::Encoder::new(sink, 3)?;
-            copy(&mut tar, &mut enc)?;
-            enc.finish()
-        }
-        LayerCompression::None => {
-            let mut sink = sink;
-            copy(&mut tar, &mut sink)?;
-            Ok(sink)
-        }
-    }
-}
-
-/// Bytes of the tar per gzip member.
-const GZIP_BLOCK: usize = 4 << 20;
-/// Members compressed at once.
-const GZIP_THREADS: usize = 4;
-
-/// Reads up to `buf.len()` bytes (fewer only at the end).
-fn fill<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
-}
-
-/// gzip of `r` into `w` as members of GZIP_BLOCK bytes each, compressed on
-/// up to GZIP_THREADS threads by libdeflate at its fastest level and written
-/// in order. The same bytes always give the same blob (no time in the
-/// headers, fixed block boundaries), so a remembered digest holds. The
-/// buffers of a finished member serve the next ones: a fresh 4 MiB
-/// allocation per block is an mmap whose pages the kernel zeroes as they
-/// fault in (a tenth of a push's CPU, perf showed); an output buffer keeps
-/// its full length (the bound) and the member is its first `n` bytes, so it
-/// is not zeroed again either.
-fn parallel_gzip<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
-    type Member = io::Result<(Vec<u8>, usize, Vec<u8>)>;
-    let joined = |h: std::thread::ScopedJoinHandle<'_, Member>| -> Member {
-        h.join().map_err(|_| io::Error::other("a compression thread panicked"))?
-    };
-    std::thread::scope(|scope| {
-        let mut pending = std::collections::VecDeque::new();
-        let (mut blocks, mut outs): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (Vec::new(), Vec::new());
-        let mut first = true;
-        loop {
-            let mut block = blocks.pop().unwrap_or_default();
-            block.resize(GZIP_BLOCK, 0);
-            let n = fill(r, &mut block)?;
-            block.truncate(n);
-            // An empty input still gets one (empty) member: a valid gzip stream.
-            if n == 0 && !first {
-                break;
-            }
-            first = false;
-            let out = outs.pop().unwrap_or_default();
-            pending.push_back(scope.spawn(move || -> Member {
-                let mut out = out;
-                // Level 1: libdeflate's level 0 stores without compressing.
-                let level = libdeflater::CompressionLvl::new(1).map_err(|e| io::Error::other(format!("gzip level: {e:?}")))?;
-                let mut enc = libdeflater::Compressor::new(level);
-                let bound = enc.gzip_compress_bound(block.len());
-                if out.len() < bound {
-                    out.resize(bound, 0);
-                }
-                let len = enc.gzip_compress(&block, &mut out).map_err(|e| io::Error::other(format!("gzip: {e}")))?;
-                Ok((out, len, block))
-            }));
-            if pending.len() >= GZIP_THREADS {
-                if let Some(h) = pending.pop_front() {
-                    let (out, len, block) = joined(h)?;
-                    w.write_all(&out[..len])?;
-                    outs.push(out);
-                    blocks.push(block);
-                }
-            }
-            if n < GZIP_BLOCK {
-                break;
-            }
-        }
-        while let Some(h) = pending.pop_front() {
-            let (out, len, _) = joined(h)?;
-            w.write_all(&out[..len])?;
-        }
-        Ok(())
-    })
-}
-
-fn copy<R: Read, W: Write>(r: &mut R, w: &mut W) -> io::Result<()> {
-    let mut buf = vec![0u8; 256 << 10];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        w.write_all(&buf[..n])?;
-    }
-}
-
-/// Hashes and counts what is written, and sends it on in chunks (or drops it: a first pass).
-struct ChunkSink {
-    tx: Option<tokio::sync::mpsc::Sender<io::Result<Vec<u8>>>>,
-    buf: Vec<u8>,
-    hasher: Sha256,
-    count: u64,
-}
-
-impl ChunkSink {
-    fn new(tx: Option<tokio::sync::mpsc::Sender<io::Result<Vec<u8>>>>) -> Self {
-        ChunkSink { tx, buf: Vec::with_capacity(CHUNK), hasher: Sha256::new(), count: 0 }
-    }
-    fn send(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
-        match &self.tx {
-            Some(tx) => tx.blocking_send(Ok(chunk)).map_err(|_| io::Error::other("the upload stopped")),
-            None => Ok(()),
-        }
-    }
-    fn done(mut self) -> io::Result<(String, u64)> {
-        self.send()?;
-        Ok((format!("sha256:{}", hex::encode(self.hasher.finalize())), self.count))
-    }
-}
-
-impl Write for ChunkSink {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.hasher.update(data);
-        self.count += data.len() as u64;
-        if self.tx.is_some() {
-            self.buf.extend_from_slice(data);
-            if self.buf.len() >= CHUNK {
-                self.send()?;
-            }
-        }
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The compressed bytes of a layer on their way to the request body.
-type Chunks = tokio::sync::mpsc::Receiver<io::Result<Vec<u8>>>;
-
-/// Compresses the layer on a blocking thread into a channel; returns the
-/// body stream's receiver and the thread's result (digest and size).
-fn start_compressing(
-    paths: &StorePaths,
-    digest: &str,
-    compression: LayerCompression,
-    send: bool,
-) -> (Chunks, tokio::task::JoinHandle<io::Result<(String, u64)>>) {
-    let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
-    let (p, d) = (paths.clone(), digest.to_string());
-    let handle = tokio::task::spawn_blocking(move || {
-        let err_tx = tx.clone();
-        let sink = ChunkSink::new(send.then_some(tx));
-        let r = compress_layer(&p, &d, compression, sink).and_then(ChunkSink::done);
-        if let Err(e) = &r {
-            // The request body fails too, so the registry never takes a partial blob.
-            let _ = err_tx.blocking_send(Err(io::Error::new(e.kind(), e.to_string())));
-        }
-        r
-    });
-    (rx, handle)
-}
-
-/// Streams the chunks of `rx` as a request body, reporting progress as they go.
-fn body_of(rx: Chunks, sent: std::sync::Arc<std::sync::atomic::AtomicU64>) -> reqwest::Body {
-    let stream = futures_util::stream::unfold(rx, move |mut rx| {
-        let sent = sent.clone();
-        async move {
-            let item = rx.recv().await?;
-            if let Ok(b) = &item {
-                sent.fetch_add(b.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            }
-            Some((item, rx))
-        }
-    });
-    reqwest::Body::wrap_stream(stream)
-}
-
 /// Sends a request whose body streams, reporting the bytes sent every so often.
 async fn send_streaming(
     reg: &Registry,
@@ -924,21 +718,6 @@ mod tests {
         assert_eq!(repo_of("127.0.0.1:5000/busybox:latest").as_deref(), Some("127.0.0.1:5000/busybox"));
         assert_eq!(repo_of("127.0.0.1:5000/a/b@sha256:00").as_deref(), Some("127.0.0.1:5000/a/b"));
         assert_eq!(repo_of("docker.io/library/alpine").as_deref(), Some("docker.io/library/alpine"));
-    }
-
-    #[test]
-    fn parallel_gzip_is_one_readable_stream() {
-        let data: Vec<u8> = (0..(GZIP_BLOCK * 2 + 12345)).map(|i| (i % 253) as u8).collect();
-        for input in [&data[..], &data[..GZIP_BLOCK], &[][..]] {
-            let mut out = Vec::new();
-            parallel_gzip(&mut &input[..], &mut out).unwrap();
-            let mut back = Vec::new();
-            flate2::read::MultiGzDecoder::new(&out[..]).read_to_end(&mut back).unwrap();
-            assert!(back == input);
-            let mut again = Vec::new();
-            parallel_gzip(&mut &input[..], &mut again).unwrap();
-            assert!(again == out, "the same input must give the same blob (its digest is remembered)");
-        }
     }
 
     #[test]
