@@ -17,16 +17,23 @@ use bytes::Bytes;
 use sha2::{Digest as _, Sha256};
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Bytes of the tar per gzip member.
 const GZIP_BLOCK: usize = 4 << 20;
 /// Members compressed at once per layer.
 const GZIP_THREADS: usize = 4;
+/// Blocks read or compressed at once in the whole process, beyond one per
+/// core: the layers of an image are pushed together, and with 2 cores more
+/// blocks in flight only touch more fresh memory.
+const GZIP_SPARE_BLOCKS: usize = 1;
 /// Bytes of output per message for the compressions that write a stream (zstd, none).
 const CHUNK: usize = 1 << 20;
-/// Messages buffered between the compressing thread and the upload.
-const CHANNEL_CHUNKS: usize = 8;
+/// Messages buffered between the compressing thread and the upload (each a
+/// gzip member, about a third of a block, or a CHUNK): enough to keep the
+/// socket busy, few enough that the members' buffers come back to the pool
+/// for the next blocks instead of new ones being touched.
+const CHANNEL_CHUNKS: usize = 2;
 /// Buffers the pool keeps for later (each a little over GZIP_BLOCK): enough
 /// for a few layers compressing at once, bounded so an idle service holds
 /// little.
@@ -35,17 +42,22 @@ const POOL_KEEP: usize = 24;
 /// One size for every pooled buffer: a block of the tar, or the member it becomes.
 const POOL_BUF: usize = gzip_bound(GZIP_BLOCK);
 
-static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+/// A pooled buffer: always POOL_BUF bytes long.
+type Buf = Vec<u8>;
 
-/// A buffer of POOL_BUF bytes, reused when one is free. `vec![0; n]` of a
-/// fresh one is calloc: its pages are mapped (and zeroed) only when written.
-fn take_buf() -> Vec<u8> {
+static POOL: Mutex<Vec<Buf>> = Mutex::new(Vec::new());
+
+/// A buffer of POOL_BUF bytes, reused when one is free. A fresh one is
+/// calloc's: its pages are mapped (and zeroed by the kernel) only when
+/// first written, which is what reuse saves. (Transparent huge pages were
+/// tried: fewer faults, but each zeroes 2 MiB where a member uses a part.)
+fn take_buf() -> io::Result<Buf> {
     let reused = POOL.lock().ok().and_then(|mut p| p.pop());
-    reused.unwrap_or_else(|| vec![0; POOL_BUF])
+    Ok(reused.unwrap_or_else(|| vec![0; POOL_BUF]))
 }
 
 /// Returns a buffer to the pool (or frees it when the pool is full).
-fn give_buf(buf: Vec<u8>) {
+fn give_buf(buf: Buf) {
     if buf.len() != POOL_BUF {
         return;
     }
@@ -56,22 +68,95 @@ fn give_buf(buf: Vec<u8>) {
     }
 }
 
+/// igzip's working memory for level 1 (its ICF buffer), reused: a fresh
+/// one per member was a tenth of a push's page faults.
+static LEVEL_BUFS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// One gzip member of `input` into `out` by igzip at level 1, in one call
+/// (stateless: the whole input and room for the whole output). Returns the
+/// member's length.
+fn igzip_member(input: &[u8], out: &mut [u8]) -> io::Result<usize> {
+    use isal_sys::igzip_lib as ig;
+    let too_big = || io::Error::other("gzip: a block larger than 4 GiB");
+    let mut level_buf = LEVEL_BUFS.lock().ok().and_then(|mut p| p.pop()).unwrap_or_else(|| vec![0u8; ig::ISAL_DEF_LVL1_DEFAULT as usize]);
+    let mut z = std::mem::MaybeUninit::<ig::isal_zstream>::uninit();
+    // SAFETY: init fills in the whole structure (its own default Huffman tables included).
+    let mut z = unsafe {
+        ig::isal_deflate_stateless_init(z.as_mut_ptr());
+        z.assume_init()
+    };
+    z.level = 1;
+    z.level_buf = level_buf.as_mut_ptr();
+    z.level_buf_size = u32::try_from(level_buf.len()).map_err(|_| too_big())?;
+    z.gzip_flag = ig::IGZIP_GZIP as _;
+    z.end_of_stream = 1;
+    z.flush = ig::NO_FLUSH as _;
+    z.next_in = input.as_ptr().cast_mut();
+    z.avail_in = u32::try_from(input.len()).map_err(|_| too_big())?;
+    z.next_out = out.as_mut_ptr();
+    z.avail_out = u32::try_from(out.len()).map_err(|_| too_big())?;
+    // SAFETY: the stream points at input (read only), out and level_buf, all
+    // alive and of the lengths given, for the length of the call.
+    let rc = unsafe { ig::isal_deflate_stateless(&mut z) };
+    let len = z.total_out as usize;
+    if let Ok(mut p) = LEVEL_BUFS.lock() {
+        if p.len() < POOL_KEEP {
+            p.push(level_buf);
+        }
+    }
+    if rc != ig::COMP_OK as i32 {
+        return Err(io::Error::other(format!("gzip: igzip failed (code {rc})")));
+    }
+    Ok(len)
+}
+
+/// The blocks in flight (read or being compressed) in the whole process.
+static IN_FLIGHT: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A place for one block in flight, waited for; given back when dropped.
+struct BlockPermit;
+
+impl BlockPermit {
+    fn acquire() -> BlockPermit {
+        static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let limit = *LIMIT.get_or_init(|| std::thread::available_parallelism().map_or(2, |n| n.get()) + GZIP_SPARE_BLOCKS);
+        let (count, freed) = &IN_FLIGHT;
+        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= limit {
+            n = freed.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+        *n += 1;
+        BlockPermit
+    }
+}
+
+impl Drop for BlockPermit {
+    fn drop(&mut self) {
+        let (count, freed) = &IN_FLIGHT;
+        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
+        *n = n.saturating_sub(1);
+        freed.notify_one();
+    }
+}
+
 /// The first `len` bytes of a pooled buffer, as a request-body chunk that
 /// gives the buffer back when the body is done with it.
 struct Member {
-    buf: Vec<u8>,
+    buf: Option<Buf>,
     len: usize,
 }
 
 impl AsRef<[u8]> for Member {
     fn as_ref(&self) -> &[u8] {
-        &self.buf[..self.len]
+        self.buf.as_deref().map_or(&[], |b| &b[..self.len])
     }
 }
 
 impl Drop for Member {
     fn drop(&mut self) {
-        give_buf(std::mem::take(&mut self.buf));
+        if let Some(b) = self.buf.take() {
+            give_buf(b);
+        }
     }
 }
 
@@ -111,15 +196,16 @@ fn fill<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
 /// The same bytes always give the same blob (no time in the headers, fixed
 /// block boundaries), so a remembered digest holds. Buffers keep their full
 /// length: one shrunk and grown again would be zeroed again.
-fn parallel_gzip<R: Read>(r: &mut R, emit: &mut dyn FnMut(Vec<u8>, usize) -> io::Result<()>) -> io::Result<()> {
-    type Done = io::Result<(Vec<u8>, usize)>;
+fn parallel_gzip<R: Read>(r: &mut R, emit: &mut dyn FnMut(Buf, usize) -> io::Result<()>) -> io::Result<()> {
+    type Done = io::Result<(Buf, usize)>;
     let joined =
         |h: std::thread::ScopedJoinHandle<'_, Done>| -> Done { h.join().map_err(|_| io::Error::other("a compression thread panicked"))? };
     std::thread::scope(|scope| {
         let mut pending = std::collections::VecDeque::new();
         let mut first = true;
         loop {
-            let mut block = take_buf();
+            let permit = BlockPermit::acquire();
+            let mut block = take_buf()?;
             let n = fill(r, &mut block[..GZIP_BLOCK])?;
             // An empty input still gets one (empty) member: a valid gzip stream.
             if n == 0 && !first {
@@ -128,11 +214,11 @@ fn parallel_gzip<R: Read>(r: &mut R, emit: &mut dyn FnMut(Vec<u8>, usize) -> io:
             }
             first = false;
             pending.push_back(scope.spawn(move || -> Done {
-                let mut out = take_buf();
-                let done = isal::compress_into(&block[..n], &mut out, isal::CompressionLevel::One, isal::Codec::Gzip);
+                let _permit = permit;
+                let mut out = take_buf()?;
+                let done = igzip_member(&block[..n], &mut out);
                 give_buf(block);
-                let len = done.map_err(|e| io::Error::other(format!("gzip: {e}")))?;
-                Ok((out, len))
+                Ok((out, done?))
             }));
             if pending.len() >= GZIP_THREADS {
                 if let Some(h) = pending.pop_front() {
@@ -192,8 +278,8 @@ impl ChunkSink {
         }
     }
     /// A gzip member: the first `len` bytes of a pooled buffer, sent as it is.
-    fn member(&mut self, buf: Vec<u8>, len: usize) -> io::Result<()> {
-        let member = Member { buf, len };
+    fn member(&mut self, buf: Buf, len: usize) -> io::Result<()> {
+        let member = Member { buf: Some(buf), len };
         self.hasher.update(member.as_ref());
         self.count += len as u64;
         if self.tx.is_none() {
@@ -315,9 +401,9 @@ mod tests {
 
     #[test]
     fn a_member_is_its_first_bytes() {
-        let mut buf = take_buf();
+        let mut buf = take_buf().unwrap();
         buf[..3].copy_from_slice(b"abc");
-        let chunk = Bytes::from_owner(Member { buf, len: 3 });
+        let chunk = Bytes::from_owner(Member { buf: Some(buf), len: 3 });
         assert_eq!(&chunk[..], b"abc");
     }
 }
