@@ -43,11 +43,8 @@ pub fn start_monitor(engine: &Engine, c: &Container, clients: &[OwnedFd]) -> Res
         return Ok(());
     }
     let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
-    let request = super::worker::Request::Monitor {
-        engine: super::worker::EngineSpec::of(engine),
-        id: c.config.id.clone(),
-        clients: clients.len(),
-    };
+    let request =
+        super::worker::Request::Monitor { engine: super::worker::EngineSpec::of(engine), id: c.config.id.clone(), clients: clients.len() };
     let mut fds = vec![ready_w.as_fd()];
     fds.extend(clients.iter().map(|c| c.as_fd()));
     let (mut cmd, held) = super::worker::command(&request, &fds)?;
