@@ -480,3 +480,174 @@ fn socket_activation_systemd_user() {
     assert_ne!(code, 0, "a request answered after the socket unit stopped");
     assert_eq!(state("sangja.service"), b"inactive\n");
 }
+
+both! {
+    /// docker-compose 1.29's `run` in the foreground (issue 20's follow-up:
+    /// it hung): `run --rm [-T] SVC sh -c ...` through dockerpty
+    /// (COMPOSE_INTERACTIVE_NO_CLI: it starts the container, then attaches
+    /// stdin, stdout and stderr one request each) and through the docker CLI
+    /// (compose's default: `docker start --attach`), without a TTY (-T) and
+    /// with one (under `script`): the output shown, the exit code passed
+    /// through, the container removed.
+    fn docker_compose_run_foreground(s) {
+        if !Path::new(COMPOSE).exists() {
+            eprintln!("skipped: no {COMPOSE} (apt-get install docker-compose; tests/setup.sh does)");
+            return;
+        }
+        if !Path::new("/usr/bin/script").exists() {
+            eprintln!("skipped: no /usr/bin/script (bsdutils)");
+            return;
+        }
+        s.pull(BUSYBOX);
+        let api = Service::start(s);
+        let who = if s.is_rootless() { "user" } else { "root" };
+        let project = format!("apicomprun{who}{}", std::process::id());
+        let dir = s.dir.join("runproj");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("docker-compose.yml");
+        std::fs::write(&file, format!("version: \"3.7\"\nservices:\n  box:\n    image: {BUSYBOX}\n")).unwrap();
+        give(s, &dir);
+        give(s, &file);
+        let base = ["--ansi", "never", "-f", "runproj/docker-compose.yml", "-p", project.as_str()];
+        let script = "echo out; echo err >&2; exit 3";
+        for dockerpty in [true, false] {
+            let how = if dockerpty { "dockerpty" } else { "the docker CLI" };
+            // Without a TTY: the streams apart.
+            let mut args: Vec<&str> = base.to_vec();
+            args.extend(["run", "--rm", "-T", "box", "sh", "-c", script]);
+            let mut cmd = api.command(s, Path::new(COMPOSE), &args);
+            if !dockerpty {
+                cmd.env_remove("COMPOSE_INTERACTIVE_NO_CLI");
+            }
+            let t0 = Instant::now();
+            let out = wait_output(spawn_retry(&mut cmd), format!("docker-compose run -T ({how})"), None, TIMEOUT);
+            assert_eq!(out.code, 3, "{how}: {out:?}");
+            assert_eq!(out.stdout, "out\n", "{how}: {out:?}");
+            assert!(out.stderr.lines().any(|l| l == "err"), "{how}: {out:?}");
+            // It once hung for dockerpty's select timeout (60 s).
+            assert!(t0.elapsed() < Duration::from_secs(30), "{how}: run -T took {:?}", t0.elapsed());
+
+            // With a TTY (the container's too): both streams on it.
+            let line = format!("{COMPOSE} {} run --rm box sh -c '{script}'", base.join(" "));
+            let mut cmd = api.command(s, Path::new("/usr/bin/script"), &["-qec", line.as_str(), "/dev/null"]);
+            if !dockerpty {
+                cmd.env_remove("COMPOSE_INTERACTIVE_NO_CLI");
+            }
+            let out = wait_output(spawn_retry(&mut cmd), format!("script docker-compose run ({how})"), None, TIMEOUT);
+            assert_eq!(out.code, 3, "{how}: {out:?}");
+            assert!(out.stdout.contains("out\r\n") && out.stdout.contains("err\r\n"), "{how}: {out:?}");
+        }
+        // --rm: no container left; down takes the project's network.
+        assert!(s.ok(&["ps", "-a", "-q"]).lines().is_empty(), "containers left");
+        let mut args: Vec<&str> = base.to_vec();
+        args.push("down");
+        api.run(s, Path::new(COMPOSE), &args).ok();
+    }
+}
+
+both! {
+    /// Attach as docker's clients use it: `docker run -a stdout -a stderr`
+    /// (and -a stderr alone), `docker run -i` with piped stdin, `docker
+    /// attach` to a running container (stdin in, output and exit code
+    /// out); docker-py's attach(stream=True) before the start, two attaches
+    /// before the start (one per stream, as dockerpty makes them) and the
+    /// three attaches made just after the start (compose's order).
+    fn attach_streams(s) {
+        let Some(docker) = crate::api_service::docker_bin() else {
+            eprintln!("skipped: no docker CLI installed");
+            return;
+        };
+        s.pull(BUSYBOX);
+        let api = Service::start(s);
+        let docker_run = |args: &[&str], stdin: Option<&str>| {
+            let mut cmd = api.command(s, &docker, args);
+            if stdin.is_some() {
+                cmd.stdin(Stdio::piped());
+            }
+            wait_output(spawn_retry(&mut cmd), format!("docker {}", args.join(" ")), stdin.map(str::as_bytes), TIMEOUT)
+        };
+        let script = "echo out; echo err >&2; exit 3";
+        let out = docker_run(&["run", "--rm", "-a", "stdout", "-a", "stderr", BUSYBOX, "sh", "-c", script], None);
+        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (3, "out\n", "err\n"), "{out:?}");
+        let out = docker_run(&["run", "--rm", "-a", "stderr", BUSYBOX, "sh", "-c", script], None);
+        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (3, "", "err\n"), "{out:?}");
+        let out = docker_run(&["run", "--rm", "-i", BUSYBOX, "sh", "-c", "cat; exit 5"], Some("piped in\n"));
+        assert_eq!((out.code, out.stdout.as_str()), (5, "piped in\n"), "{out:?}");
+
+        let name = format!("apicomp-attach-{}", std::process::id());
+        let run = docker_run(&["run", "-d", "-i", "--name", &name, BUSYBOX, "sh", "-c", "read x; echo got $x; echo e >&2; exit 7"], None);
+        assert_eq!(run.code, 0, "{run:?}");
+        let out = docker_run(&["attach", &name], Some("hello\n"));
+        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (7, "got hello\n", "e\n"), "{out:?}");
+        assert_eq!(docker_run(&["rm", &name], None).code, 0);
+
+        let Some(python) = docker_py(s, &api) else { return };
+        let py = format!(
+            r#"
+import docker
+c = docker.from_env()
+cmd = ["sh", "-c", "echo out; echo err >&2; exit 3"]
+
+def read_all(sock):
+    sock = getattr(sock, "_sock", sock)
+    data = b""
+    while True:
+        d = sock.recv(65536)
+        if not d:
+            return data
+        data += d
+
+def demux(data):
+    out = {{1: b"", 2: b""}}
+    while data:
+        n = int.from_bytes(data[4:8], "big")
+        out[data[0]] += data[8:8 + n]
+        data = data[8 + n:]
+    return out
+
+ct = c.containers.create("{BUSYBOX}", cmd)
+stream = ct.attach(stdout=True, stderr=True, stream=True)
+ct.start()
+got = b"".join(stream)
+assert got in (b"out\nerr\n", b"err\nout\n"), got
+assert ct.wait(timeout=60)["StatusCode"] == 3
+ct.remove()
+
+for tty in (False, True):
+    ct = c.containers.create("{BUSYBOX}", cmd, tty=tty, stdin_open=True)
+    assert ct.attrs["Config"]["AttachStdout"] and ct.attrs["Config"]["AttachStderr"] and ct.attrs["Config"]["AttachStdin"], ct.attrs["Config"]
+    o = c.api.attach_socket(ct.id, {{"stdout": 1, "stream": 1, "logs": False}})
+    e = c.api.attach_socket(ct.id, {{"stderr": 1, "stream": 1, "logs": False}})
+    ct.start()
+    o, e = read_all(o), read_all(e)
+    if tty:
+        assert (o, e) == (b"out\r\nerr\r\n", b""), (o, e)
+    else:
+        assert demux(o) == {{1: b"out\n", 2: b""}} and demux(e) == {{1: b"", 2: b"err\n"}}, (o, e)
+    assert ct.wait(timeout=60)["StatusCode"] == 3
+    ct.remove()
+
+# Compose's order: start, then one attach per stream; the command is over
+# before the first attach.
+ct = c.containers.create("{BUSYBOX}", cmd, stdin_open=True)
+ct.start()
+socks = [c.api.attach_socket(ct.id, {{k: 1, "stream": 1, "logs": False}}) for k in ("stdin", "stdout", "stderr")]
+o, e = read_all(socks[1]), read_all(socks[2])
+assert demux(o) == {{1: b"out\n", 2: b""}} and demux(e) == {{1: b"", 2: b"err\n"}}, (o, e)
+assert ct.wait(timeout=60)["StatusCode"] == 3
+ct.remove()
+
+# Not attached at create (run -d): nothing kept, inspect says so.
+ct = c.containers.run("{BUSYBOX}", ["true"], detach=True)
+assert not ct.attrs["Config"]["AttachStdout"], ct.attrs["Config"]
+ct.wait(timeout=60)
+ct.remove()
+print("attach ok")
+"#
+        );
+        let child = spawn_retry(&mut api.command(s, &python, &["-c", py.as_str()]));
+        let out = wait_output(child, "python3 docker-py attach script".into(), None, TIMEOUT).ok();
+        assert!(out.stdout.contains("attach ok"), "{out:?}");
+        assert!(s.ok(&["ps", "-a", "-q"]).lines().is_empty());
+    }
+}

@@ -4,9 +4,13 @@
 //! (hijack.rs). docker attaches before it starts the container: the
 //! session's socket pair is then left with the service (state.rs,
 //! `pending_attach`) and the start hands the monitor its end, so the
-//! client sees all of the output from the first byte.
+//! client sees all of the output from the first byte. Several attaches
+//! may wait for one start (dockerpty attaches once per stream); a client
+//! that attaches only just after the start is served from the output kept
+//! since it (early.rs).
 
 use crate::containers::{flag, lookup};
+use crate::early::Hub;
 use crate::error::{ApiResult, Query};
 use crate::hijack::{self, Conn};
 use crate::state::{Held, State};
@@ -17,6 +21,7 @@ use sangja_core::error::{Error, Result};
 use sangja_engine::Engine;
 use serde::Deserialize;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::Arc;
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -31,19 +36,27 @@ pub struct AttachQuery {
 pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQuery>, mut req: Request) -> ApiResult<Response> {
     let st2 = st.clone();
     let engine = st.engine().clone();
-    let (sock, tty, interactive, pending) = st
+    let (out, tty, interactive, pending) = st
         .blocking(move |e| {
             let c = lookup(e, &id)?;
+            let (tty, interactive) = (c.config.options.tty, c.config.options.interactive);
+            // Started a moment ago by a client that attaches only now
+            // (early.rs): served from the output kept since the start.
+            if let Some(hub) = st2.early().get(&c.config.id).cloned() {
+                hub.join();
+                return Ok((Output::Hub(hub), tty, interactive, None));
+            }
             let pending = !c.is_running();
             let sock = if c.is_running() {
                 proto::connect(&proto::socket_path(&e.paths, &c.config.id))
                     .map_err(|err| Error::State(format!("container {} has no attach socket ({err}): its monitor is gone", c.config.name)))?
             } else {
+                // Several may wait: dockerpty attaches once per stream.
                 let (ours, theirs) = proto::socketpair()?;
-                st2.pending_attach().insert(c.config.id.clone(), theirs);
+                st2.pending_attach().entry(c.config.id.clone()).or_default().push(theirs);
                 ours
             };
-            Ok((sock, c.config.options.tty, c.config.options.interactive, pending.then_some(c)))
+            Ok((Output::Monitor(sock), tty, interactive, pending.then_some(c)))
         })
         .await?;
     let want = Streams { stdin: flag(&q.stdin) && interactive, stdout: flag(&q.stdout), stderr: flag(&q.stderr) };
@@ -57,8 +70,15 @@ pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQue
                 wait_started(&st3, &engine, &c).await;
             }
         };
-        relay(conn, sock, tty, want, held, gate).await
+        relay(conn, out, tty, want, held, gate).await
     })
+}
+
+/// Where an attach's output comes from: its own client of the monitor,
+/// or the output kept since the start (early.rs).
+enum Output {
+    Monitor(OwnedFd),
+    Hub(Arc<Hub>),
 }
 
 /// Until `c` has started (this service's start tells at once; a start by
@@ -89,7 +109,7 @@ struct Streams {
     stderr: bool,
 }
 
-fn set_nonblocking(fd: &OwnedFd) {
+pub(crate) fn set_nonblocking(fd: &OwnedFd) {
     // SAFETY: fcntl flag changes on a descriptor we own.
     unsafe {
         let fl = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
@@ -112,10 +132,17 @@ async fn send(afd: &AsyncFd<OwnedFd>, kind: u8, data: &[u8]) -> std::io::Result<
 /// half-close is the end of stdin), the container's output to the client,
 /// framed without a TTY; over when the container exits or the monitor goes.
 /// The input waits for `gate` (the start of a container not yet running).
-async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held, gate: impl std::future::Future<Output = ()>) {
-    set_nonblocking(&sock);
-    // SAFETY: the socket is owned by the AsyncFd, which outlives every use of it here.
-    let Ok(afd) = (unsafe { AsyncFd::register(sock) }) else { return };
+async fn relay(conn: Conn, out: Output, tty: bool, want: Streams, _held: Held, gate: impl std::future::Future<Output = ()>) {
+    let (own, hub) = match out {
+        Output::Monitor(sock) => {
+            set_nonblocking(&sock);
+            // SAFETY: the socket is owned by the AsyncFd, which outlives every use of it here.
+            let Ok(afd) = (unsafe { AsyncFd::register(sock) }) else { return };
+            (Some(afd), None)
+        }
+        Output::Hub(h) => (None, Some(h)),
+    };
+    let Some(afd) = own.as_ref().or(hub.as_ref().map(|h| &h.sock)) else { return };
     let (mut rd, mut wr) = tokio::io::split(conn);
     let input = async {
         gate.await;
@@ -124,12 +151,12 @@ async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held,
             match rd.read(&mut buf).await {
                 Ok(0) | Err(_) => {
                     if want.stdin {
-                        let _ = send(&afd, IN_EOF, &[]).await;
+                        let _ = send(afd, IN_EOF, &[]).await;
                     }
                     break;
                 }
                 Ok(n) if want.stdin => {
-                    if send(&afd, IN_STDIN, &buf[..n]).await.is_err() {
+                    if send(afd, IN_STDIN, &buf[..n]).await.is_err() {
                         break;
                     }
                 }
@@ -140,37 +167,35 @@ async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held,
         std::future::pending::<()>().await
     };
     let output = async {
-        let mut buf = vec![0u8; MAX_PACKET];
-        loop {
-            let Ok(mut g) = afd.readable().await else { break };
-            let n = match g.try_io(|fd| proto::recv_packet(fd.as_raw_fd(), &mut buf).map_err(std::io::Error::from)) {
-                Ok(Ok(n)) => n,
-                Ok(Err(_)) => break,
-                Err(_) => continue,
-            };
-            if n == 0 {
-                break;
+        if let Some(hub) = &hub {
+            tokio::time::sleep(crate::early::HEAD_READ).await;
+            let mut rx = hub.watch();
+            let mut next = 0;
+            'read: loop {
+                let over = *rx.borrow_and_update() == u64::MAX;
+                let (packets, after) = hub.since(next);
+                next = after;
+                for p in &packets {
+                    if !emit(&mut wr, tty, want, p).await {
+                        break 'read;
+                    }
+                }
+                if over || rx.changed().await.is_err() {
+                    break;
+                }
             }
-            let (stream, wanted) = match buf[0] {
-                OUT_STDOUT => (hijack::STDOUT, want.stdout),
-                OUT_STDERR => (hijack::STDERR, want.stderr),
-                OUT_EXIT => break,
-                _ => continue,
-            };
-            if !wanted {
-                continue;
-            }
-            let data = &buf[1..n];
-            let ok = if tty {
-                wr.write_all(data).await
-            } else {
-                let mut framed = Vec::with_capacity(data.len() + 8);
-                framed.extend_from_slice(&hijack::frame_header(stream, data.len()));
-                framed.extend_from_slice(data);
-                wr.write_all(&framed).await
-            };
-            if ok.is_err() {
-                break;
+        } else {
+            let mut buf = vec![0u8; MAX_PACKET];
+            loop {
+                let Ok(mut g) = afd.readable().await else { break };
+                let n = match g.try_io(|fd| proto::recv_packet(fd.as_raw_fd(), &mut buf).map_err(std::io::Error::from)) {
+                    Ok(Ok(n)) => n,
+                    Ok(Err(_)) => break,
+                    Err(_) => continue,
+                };
+                if n == 0 || !emit(&mut wr, tty, want, &buf[..n]).await {
+                    break;
+                }
             }
         }
         let _ = wr.flush().await;
@@ -180,6 +205,31 @@ async fn relay(conn: Conn, sock: OwnedFd, tty: bool, want: Streams, _held: Held,
         _ = output => {}
         _ = input => {}
     }
+}
+
+/// One packet of the monitor's to the client (the streams it asked for;
+/// framed without a TTY). False when the session is over: the container
+/// exited or the client went.
+async fn emit<W: AsyncWriteExt + Unpin>(wr: &mut W, tty: bool, want: Streams, packet: &[u8]) -> bool {
+    let Some((&kind, data)) = packet.split_first() else { return true };
+    let (stream, wanted) = match kind {
+        OUT_STDOUT => (hijack::STDOUT, want.stdout),
+        OUT_STDERR => (hijack::STDERR, want.stderr),
+        OUT_EXIT => return false,
+        _ => return true,
+    };
+    if !wanted {
+        return true;
+    }
+    let ok = if tty {
+        wr.write_all(data).await
+    } else {
+        let mut framed = Vec::with_capacity(data.len() + 8);
+        framed.extend_from_slice(&hijack::frame_header(stream, data.len()));
+        framed.extend_from_slice(data);
+        wr.write_all(&framed).await
+    };
+    ok.is_ok()
 }
 
 #[derive(Deserialize, Default)]

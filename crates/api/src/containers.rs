@@ -226,6 +226,9 @@ struct CreateBody {
     labels: Option<BTreeMap<String, String>>,
     tty: bool,
     open_stdin: bool,
+    attach_stdin: bool,
+    attach_stdout: bool,
+    attach_stderr: bool,
     working_dir: Option<String>,
     user: Option<String>,
     hostname: Option<String>,
@@ -309,7 +312,15 @@ fn run_options(b: &CreateBody, name: Option<String>, rootless: bool) -> sangja_c
     o.user = b.user.clone().filter(|u| !u.is_empty());
     o.hostname = b.hostname.clone().filter(|h| !h.is_empty());
     o.stop_timeout = b.stop_timeout;
+    // Always started under a monitor; the streams the client means to
+    // attach are kept (-a's list) for inspect's Config.Attach*, which
+    // dockerpty (docker-compose run) reads to know what to attach.
     o.detach = true;
+    o.extra.attach = [("stdin", b.attach_stdin), ("stdout", b.attach_stdout), ("stderr", b.attach_stderr)]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(s, _)| s.to_string())
+        .collect();
     let h = &b.host_config;
     o.remove = h.auto_remove;
     o.network = match h.network_mode.as_deref() {
@@ -411,24 +422,42 @@ fn not_modified() -> Response {
 }
 
 /// `POST /containers/{id}/start`: under a monitor, through the worker seam;
-/// an attach client waiting for this start is handed to the monitor.
+/// the attach clients waiting for this start are handed to the monitor.
+/// With none, a container whose creator means to attach (Attach* at
+/// create) gets one client of the service's, whose output is kept for the
+/// attaches that come just after the start (early.rs).
 async fn start(st: State, Path(id): Path<String>) -> ApiResult<Response> {
     let st2 = st.clone();
     let started = st
         .blocking(move |e| {
             let c = lookup(e, &id)?;
             if c.is_running() {
-                return Ok(false);
+                return Ok(None);
             }
-            let client = st2.pending_attach().remove(&c.config.id);
-            let started = lifecycle::start_monitor(e, &c, client.as_ref());
+            let mut clients = st2.pending_attach().remove(&c.config.id).unwrap_or_default();
+            let attaches = c.config.options.extra.attach.iter().any(|a| a == "stdout" || a == "stderr");
+            let mut early = None;
+            if clients.is_empty() && attaches {
+                let (ours, theirs) = sangja_container::attach::socketpair()?;
+                clients.push(theirs);
+                early = Some(ours);
+            }
+            let started = lifecycle::start_monitor(e, &c, &clients);
             // A wait or attach sent before the start goes on now.
             st2.starts().started();
             started?;
-            Ok(true)
+            Ok(Some((c.config.id, early)))
         })
         .await?;
-    Ok(if started { no_content() } else { not_modified() })
+    Ok(match started {
+        Some((id, early)) => {
+            if let Some(sock) = early {
+                crate::early::open(&st, &id, sock);
+            }
+            no_content()
+        }
+        None => not_modified(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -631,9 +660,9 @@ fn docker_inspect(doc: Value, c: &Container, nets: &[(String, String)]) -> Value
             "Tty": opts.tty,
             "OpenStdin": opts.interactive,
             "StdinOnce": false,
-            "AttachStdin": false,
-            "AttachStdout": !opts.detach,
-            "AttachStderr": !opts.detach,
+            "AttachStdin": attaches(opts, "stdin"),
+            "AttachStdout": attaches(opts, "stdout"),
+            "AttachStderr": attaches(opts, "stderr"),
             "Env": cfg.get("Env").cloned().filter(|e| !e.is_null()).unwrap_or(json!(opts.env)),
             "Cmd": args,
             "Image": c.config.image_name,
@@ -676,6 +705,16 @@ fn docker_inspect(doc: Value, c: &Container, nets: &[(String, String)]) -> Value
     out.insert("GraphDriver".into(), o.get("GraphDriver").cloned().unwrap_or(json!({})));
     v = Value::Object(out);
     v
+}
+
+/// Whether the container's creator attaches `stream`: the streams named
+/// (docker's Attach* at create, run's -a), else all of them in the
+/// foreground (stdin with -i), none detached.
+fn attaches(opts: &sangja_engine::run::RunOptions, stream: &str) -> bool {
+    if !opts.extra.attach.is_empty() {
+        return opts.extra.attach.iter().any(|a| a == stream);
+    }
+    !opts.detach && (stream != "stdin" || opts.interactive)
 }
 
 /// `GET /containers/{id}/json`.

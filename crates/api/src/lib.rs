@@ -24,6 +24,7 @@ pub mod auth;
 pub mod build;
 pub mod commit;
 pub mod containers;
+pub mod early;
 pub mod endpoints;
 pub mod error;
 pub mod exec;

@@ -46,8 +46,12 @@ pub struct Inner {
     pub conns: Arc<Connections>,
     /// Attach clients waiting for their created container to start (docker
     /// attaches before it starts): the monitor's end of each one's socket
-    /// pair, by container id, handed to the monitor by the start.
-    pub pending_attach: std::sync::Mutex<std::collections::HashMap<String, std::os::fd::OwnedFd>>,
+    /// pair, by container id, handed to the monitor by the start. Several
+    /// per container: dockerpty (docker-compose run) attaches once per stream.
+    pub pending_attach: std::sync::Mutex<std::collections::HashMap<String, Vec<std::os::fd::OwnedFd>>>,
+    /// The output kept for clients that attach just after the start
+    /// (early.rs), by container id, for a short window.
+    pub early: std::sync::Mutex<std::collections::HashMap<String, Arc<crate::early::Hub>>>,
     /// Told when this service started a container: a wait or attach sent
     /// before the start (docker's order) goes on at once, without polling
     /// the record (a start by another process is still seen by the poll).
@@ -92,6 +96,7 @@ impl State {
             build,
             conns: Arc::new(Connections::default()),
             pending_attach: Default::default(),
+            early: Default::default(),
             starts: Starts::default(),
         }))
     }
@@ -107,8 +112,13 @@ impl State {
     }
 
     /// The attach clients waiting for a start (see `Inner::pending_attach`).
-    pub fn pending_attach(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::os::fd::OwnedFd>> {
+    pub fn pending_attach(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Vec<std::os::fd::OwnedFd>>> {
         self.0.pending_attach.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The kept output of containers just started (see `Inner::early`).
+    pub fn early(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<crate::early::Hub>>> {
+        self.0.early.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The starts this service made (see `Inner::starts`).

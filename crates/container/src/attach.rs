@@ -202,20 +202,21 @@ pub struct Server {
 impl Server {
     /// Listens on the container's socket (none when that fails: the
     /// container still runs, only attach is not possible), with `first`
-    /// as a client connected already.
-    pub fn new(path: PathBuf, first: Option<OwnedFd>) -> Server {
+    /// as clients connected already (the window size is the first one's
+    /// that sent one).
+    pub fn new(path: PathBuf, first: Vec<OwnedFd>) -> Server {
         let listener = listen(&path).ok();
         let mut s = Server { path: listener.as_ref().map(|_| path), listener, clients: Vec::new(), early: Vec::new(), winsize: None };
-        if let Some(c) = first {
+        let mut buf = vec![0u8; MAX_PACKET];
+        for c in first {
             set_nonblocking(c.as_raw_fd());
             // What the client sent before it started us: its window size.
-            let mut buf = vec![0u8; MAX_PACKET];
             while let Ok(n) = recv_packet(c.as_raw_fd(), &mut buf) {
                 if n == 0 {
                     break;
                 }
                 match buf[0] {
-                    IN_RESIZE => s.winsize = decode_winsize(&buf[1..n]),
+                    IN_RESIZE if s.winsize.is_none() => s.winsize = decode_winsize(&buf[1..n]),
                     IN_STDIN => s.early.extend_from_slice(&buf[1..n]),
                     _ => {}
                 }

@@ -85,7 +85,7 @@ pub fn start_attached(engine: &Engine, c: &Container, opts: &AttachOptions, io: 
             let _ = proto::send_packet(ours.as_raw_fd(), IN_RESIZE, &proto::encode_winsize(&ws), None);
         }
     }
-    super::lifecycle::start_monitor(engine, c, Some(&theirs))?;
+    super::lifecycle::start_monitor(engine, c, std::slice::from_ref(&theirs))?;
     drop(theirs);
     let c = ContainerStore::new(&engine.paths).reload(c).unwrap_or_else(|_| c.clone());
     // Started for us: the end of our input ends its (a ctrl-d with -t).

@@ -18,13 +18,13 @@ use std::time::{Duration, Instant};
 /// (a sangja worker, see engine/monitor.rs). Returns once the container's
 /// command has been exec'd, or with podman's error for why not.
 pub fn start_detached(engine: &Engine, c: &Container) -> Result<()> {
-    start_monitor(engine, c, None)
+    start_monitor(engine, c, &[])
 }
 
 /// `start_detached`, with `client` (one end of container::attach::socketpair)
 /// handed to the monitor as an attach client connected from the start:
 /// `run -it` and `start -a` see all of the output and may detach.
-pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -> Result<()> {
+pub fn start_monitor(engine: &Engine, c: &Container, clients: &[OwnedFd]) -> Result<()> {
     // `--requires`: the containers it needs run first (each under its own lock).
     super::run::start_requirements(engine, c)?;
     // Held until the monitor reports: it spawns and records the pid under it.
@@ -43,13 +43,10 @@ pub fn start_monitor(engine: &Engine, c: &Container, client: Option<&OwnedFd>) -
         return Ok(());
     }
     let (ready_r, ready_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::Runtime(format!("create the monitor's pipe: {}", e.desc())))?;
-    let request = super::worker::Request::Monitor {
-        engine: super::worker::EngineSpec::of(engine),
-        id: c.config.id.clone(),
-        attached: client.is_some(),
-    };
+    let request =
+        super::worker::Request::Monitor { engine: super::worker::EngineSpec::of(engine), id: c.config.id.clone(), clients: clients.len() };
     let mut fds = vec![ready_w.as_fd()];
-    fds.extend(client.map(|c| c.as_fd()));
+    fds.extend(clients.iter().map(|c| c.as_fd()));
     let (mut cmd, held) = super::worker::command(&request, &fds)?;
     let mut child = cmd.spawn().map_err(|e| Error::Runtime(format!("start the container's monitor: {e}")))?;
     // Only the monitor may hold these: we wait for their ends to close.

@@ -65,7 +65,7 @@ pub struct Resume {
 /// connected from the start. Called in a freshly exec'd, single-threaded
 /// sangja; returns only in the short-lived first process (the caller exits
 /// at once) or when the container has exited (no small monitor).
-pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -> i32 {
+pub fn run(engine: &Engine, id: &str, ready: OwnedFd, clients: Vec<OwnedFd>) -> i32 {
     // Until the report is written, a panic reports itself through the
     // ready pipe: nobody reads our stderr.
     READY_FD.store(ready.as_raw_fd(), std::sync::atomic::Ordering::SeqCst);
@@ -102,7 +102,7 @@ pub fn run(engine: &Engine, id: &str, ready: OwnedFd, client: Option<OwnedFd>) -
         }
     };
     // Nobody reads our stderr: an error is in the ready report or the state.
-    start(engine, container, ready, client).unwrap_or(125)
+    start(engine, container, ready, clients).unwrap_or(125)
 }
 
 /// The ready pipe while no report was written (-1 after), for the panic hook.
@@ -123,8 +123,8 @@ fn report(ready: &OwnedFd, code: i32, msg: &str) {
 
 /// Starts the container, reports, then hands off to the small monitor (or
 /// relays its output itself until it exits).
-fn start(engine: &Engine, mut c: Container, ready: OwnedFd, client: Option<OwnedFd>) -> Result<i32> {
-    let mut server = Server::new(attach::socket_path(&engine.paths, &c.config.id), client);
+fn start(engine: &Engine, mut c: Container, ready: OwnedFd, clients: Vec<OwnedFd>) -> Result<i32> {
+    let mut server = Server::new(attach::socket_path(&engine.paths, &c.config.id), clients);
     // No start_lock here: start_monitor holds it for us until our report.
     // Step order (issue 16): `starting` (our pid) recorded, spawn, pid
     // recorded, report. A kill between spawn and the pid's record leaves

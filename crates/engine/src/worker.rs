@@ -79,9 +79,10 @@ impl EngineSpec {
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
     /// Become the monitor of container `id` (engine/monitor.rs). Fds: the
-    /// ready pipe's write end, then, when `attached`, an attach client
-    /// connected from the start.
-    Monitor { engine: EngineSpec, id: String, attached: bool },
+    /// ready pipe's write end, then `clients` attach clients connected
+    /// from the start (`run -it`, `start -a`; the API's attaches sent
+    /// before the start, several when a client attaches per stream).
+    Monitor { engine: EngineSpec, id: String, clients: usize },
     /// The small monitor (crates/monitor) saw the container exit
     /// with `code`: record it, restart or remove it, tell the clients.
     /// `resume` is what the monitor handed the small one, given back
@@ -97,7 +98,7 @@ impl Request {
     /// How many fds from FIRST_FD on come with the request.
     pub fn fd_count(&self) -> usize {
         match self {
-            Request::Monitor { attached, .. } => 1 + usize::from(*attached),
+            Request::Monitor { clients, .. } => 1 + clients,
             Request::Exited { listener, clients, .. } => usize::from(*listener) + clients,
             Request::Call { call, .. } => 1 + call.fd_count(),
         }
@@ -244,10 +245,13 @@ pub fn main() -> i32 {
     // SAFETY: REQUEST_FD is ours; read, it is done with.
     drop(unsafe { OwnedFd::from_raw_fd(REQUEST_FD) });
     match request {
-        Request::Monitor { engine, id, attached } => {
-            let client = if attached { fds.pop() } else { None };
+        Request::Monitor { engine, id, .. } => {
+            if fds.is_empty() {
+                return 125;
+            }
+            let clients = fds.split_off(1);
             let Some(ready) = fds.pop() else { return 125 };
-            super::monitor::run(&engine.engine(), &id, ready, client)
+            super::monitor::run(&engine.engine(), &id, ready, clients)
         }
         Request::Exited { resume, code, terminated, listener, .. } => {
             let listener = if listener && !fds.is_empty() { Some(fds.remove(0)) } else { None };
@@ -273,10 +277,10 @@ mod tests {
             has_subids: true,
             verbose: false,
         };
-        let r = Request::Monitor { engine: spec, id: "abc".into(), attached: true };
+        let r = Request::Monitor { engine: spec, id: "abc".into(), clients: 2 };
         let back: Request = serde_json::from_slice(&serde_json::to_vec(&r).unwrap()).unwrap();
-        assert_eq!(back.fd_count(), 2);
-        let Request::Monitor { engine, id, attached } = back else { panic!("variant") };
-        assert_eq!((engine.root, id, attached), (PathBuf::from("/r"), "abc".to_string(), true));
+        assert_eq!(back.fd_count(), 3);
+        let Request::Monitor { engine, id, clients } = back else { panic!("variant") };
+        assert_eq!((engine.root, id, clients), (PathBuf::from("/r"), "abc".to_string(), 2));
     }
 }
