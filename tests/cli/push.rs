@@ -483,20 +483,27 @@ both! {
     /// running (its error must not hide the registry's).
     fn failed_upload_leaves_no_manifest(s) {
         let reg = OwnRegistry::start(&s.dir, false);
-        for (how, name, min_bytes) in [("close", "large", "8388608"), ("500", "layered", "65536")] {
+        // The third case cuts the monolithic PUT of a registry that refuses PATCH.
+        for (how, name, min_bytes, more) in
+            [("close", "large", "8388608", None), ("500", "layered", "65536", None), ("close", "layered", "65536", Some("--refuse-patch"))]
+        {
             let image = format!("{REGISTRY}/{name}:latest");
             let id = s.pull(&image);
             let (_, body) = http_get(REGISTRY, &format!("/v2/{name}/manifests/latest"));
             let source: crate::json::Json = serde_json::from_str(&body).unwrap();
             let layers: Vec<String> = source["layers"].items().iter().map(|l| l["digest"].as_str().unwrap().to_string()).collect();
-            let flags = ["--fail-upload", "1", "--fail-with", how, "--fail-min-bytes", min_bytes];
-            let proxy = Proxy::start(&s.dir, &reg, &format!("fail-{how}"), &flags);
-            let repo = unique(s, &format!("fail{how}"));
+            let mut flags = vec!["--fail-upload", "1", "--fail-with", how, "--fail-min-bytes", min_bytes];
+            flags.extend(more);
+            let proxy = Proxy::start(&s.dir, &reg, &format!("fail-{how}-{name}"), &flags);
+            let repo = unique(s, &format!("fail{how}{name}"));
             let dest = format!("{}/{repo}:latest", proxy.host());
             let out = s.run(&["push", "--tls-verify=false", &image, &dest]).code(125);
             let all = show(&proxy.requests());
             let failed = if how == "close" { "closed" } else { "500" };
             assert!(proxy.requests().iter().any(|r| r[2] == failed), "the proxy did not fail an upload:\n{all}");
+            if more.is_some() {
+                assert!(proxy.requests().iter().any(|r| r[0] == "PUT" && r[2] == failed), "not the monolithic PUT:\n{all}");
+            }
             assert!(out.stderr.contains(&format!("registry {}", proxy.host())), "the registry is not named:{out:?}");
             assert!(
                 layers.iter().any(|l| out.stderr.contains(&format!("layer {l}"))),
