@@ -315,3 +315,208 @@ both! {
         s.run(&["pull", "--all-tags", "--tls-verify=false", &format!("{repo}:one")]).code(125).stderr_has("repository only");
     }
 }
+
+/// tests/registry_proxy.py in front of one of our registries: it refuses,
+/// declines or breaks what `flags` say, and logs every request.
+struct Proxy {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Proxy {
+    fn start(dir: &Path, reg: &OwnRegistry, name: &str, flags: &[&str]) -> Proxy {
+        let log = dir.join(format!("proxy-{name}.log"));
+        let mut child = spawn_retry(
+            Command::new("python3")
+                .arg(tests_dir().join("registry_proxy.py"))
+                .arg("--upstream")
+                .arg(reg.host())
+                .arg("--log")
+                .arg(&log)
+                .arg("--timeout")
+                .arg("900")
+                .args(flags)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit()),
+        );
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+        let port = first.trim().parse().unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("registry_proxy.py printed {first:?}, not a port")
+        });
+        Proxy { child, port, log }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The request log: `[METHOD, PATH (with %3A as ':'), STATUS, BODY BYTES]` per request.
+    fn requests(&self) -> Vec<[String; 4]> {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                (f.len() == 4).then(|| [f[0].to_string(), f[1].replace("%3A", ":"), f[2].to_string(), f[3].to_string()])
+            })
+            .collect()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn show(reqs: &[[String; 4]]) -> String {
+    reqs.iter().map(|r| r.join(" ")).collect::<Vec<_>>().join("\n")
+}
+
+/// GET of `path` on `host` (a manifest, in the formats push writes): the status and the body.
+fn http_get(host: &str, path: &str) -> (u16, String) {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: {accept}\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// The blobs (layers, then the config) of the manifest `repo:tag` at `host`: (digest, size).
+fn manifest_blobs(host: &str, repo: &str, tag: &str) -> Vec<(String, u64)> {
+    let (status, body) = http_get(host, &format!("/v2/{repo}/manifests/{tag}"));
+    assert_eq!(status, 200, "{host}/{repo}:{tag}: {body}");
+    let m: crate::json::Json = serde_json::from_str(&body).unwrap();
+    let blob = |v: &crate::json::Json| (v["digest"].as_str().unwrap().to_string(), v["size"].as_u64().unwrap());
+    m["layers"].items().iter().map(blob).chain([blob(&m["config"])]).collect()
+}
+
+both! {
+    /// A registry that refuses the chunked PATCH gets every blob in one PUT
+    /// ?digest= that carries it whole; the image pulls back (sangja and podman)
+    /// with the same id.
+    fn refused_patch_gets_monolithic_upload(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        let proxy = Proxy::start(&s.dir, &reg, "refuse", &["--refuse-patch"]);
+        let id = s.pull(LAYERED);
+        let repo = unique(s, "mono");
+        let dest = format!("{}/{repo}:latest", proxy.host());
+        s.ok(&["push", "--tls-verify=false", LAYERED, &dest]);
+        let reqs = proxy.requests();
+        let all = show(&reqs);
+        let patches: Vec<_> = reqs.iter().filter(|r| r[0] == "PATCH").collect();
+        assert!(!patches.is_empty(), "no PATCH was tried:\n{all}");
+        assert!(patches.iter().all(|r| r[2] == "405"), "{all}");
+        // Each blob of the manifest written went in one PUT with its whole body.
+        let blobs = manifest_blobs(&reg.host(), &repo, "latest");
+        assert_eq!(blobs.len(), 4, "three layers and the config: {blobs:?}");
+        for (digest, size) in &blobs {
+            let put = reqs.iter().find(|r| r[0] == "PUT" && r[1].contains("/blobs/uploads/") && r[1].contains(&format!("digest={digest}")));
+            let put = put.unwrap_or_else(|| panic!("no PUT of {digest}:\n{all}"));
+            assert_eq!(put[2], "201", "{all}");
+            assert_eq!(put[3], size.to_string(), "the PUT of {digest} did not carry its {size} bytes:\n{all}");
+        }
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&dest), id, "the image pulled back has another id");
+        s.ok(&["run", "--rm", &dest, "true"]);
+        if !s.is_rootless() && Command::new("podman").arg("--version").output().is_ok() {
+            let direct = format!("{}/{repo}:latest", reg.host());
+            let out = Command::new("podman").args(["pull", "-q", "--tls-verify=false", &direct]).output().unwrap();
+            let _ = Command::new("podman").args(["rmi", &direct]).output();
+            assert!(out.status.success(), "podman pull {direct}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), id, "podman sees another image id");
+        }
+    }
+}
+
+both! {
+    /// A registry that declines cross-repository mounts (202: a plain upload
+    /// session) gets the blobs uploaded in the sessions it opened; the image
+    /// pulls back with the same id.
+    fn declined_mount_falls_back_to_upload(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        let proxy = Proxy::start(&s.dir, &reg, "decline", &["--decline-mount"]);
+        let id = s.pull(LAYERED);
+        // The image from a repository of the proxy's registry, so a push there tries to mount.
+        let src = format!("{}/{}:latest", proxy.host(), unique(s, "msrc"));
+        s.ok(&["push", "--tls-verify=false", LAYERED, &src]);
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&src), id);
+        let n = proxy.requests().len();
+        let repo = unique(s, "mdst");
+        let dest = format!("{}/{repo}:latest", proxy.host());
+        let out = s.ok(&["push", "--tls-verify=false", &src, &dest]);
+        assert!(!out.stderr.contains("skipped"), "nothing was there to skip:{out:?}");
+        let reqs = proxy.requests()[n..].to_vec();
+        let all = show(&reqs);
+        let blobs = manifest_blobs(&reg.host(), &repo, "latest");
+        let mounts: Vec<_> = reqs.iter().filter(|r| r[0] == "POST" && r[1].contains("mount=")).collect();
+        assert!(mounts.len() >= blobs.len(), "a mount per blob was expected:\n{all}");
+        assert!(mounts.iter().all(|r| r[2] == "202"), "{all}");
+        // The declined mounts' sessions carried the uploads: no other session was opened.
+        assert!(!reqs.iter().any(|r| r[0] == "POST" && !r[1].contains("mount=")), "a new session where the declined one served:\n{all}");
+        for (digest, _) in &blobs {
+            assert!(
+                reqs.iter().any(|r| r[0] == "PUT" && r[1].contains(&format!("digest={digest}")) && r[2] == "201"),
+                "{digest} was not uploaded:\n{all}"
+            );
+        }
+        s.ok(&["rmi", "-a"]);
+        assert_eq!(s.pull(&dest), id, "the image pulled back has another id");
+    }
+}
+
+both! {
+    /// A registry that drops the connection, or answers 500, in the middle of
+    /// a layer's upload: exit 125, a message that names the registry and the
+    /// layer, and no manifest at the registry; a push after it succeeds. The
+    /// dropped connection cuts a layer of `large` whose compression is still
+    /// running (its error must not hide the registry's).
+    fn failed_upload_leaves_no_manifest(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        // The third case cuts the monolithic PUT of a registry that refuses PATCH.
+        for (how, name, min_bytes, more) in
+            [("close", "large", "8388608", None), ("500", "layered", "65536", None), ("close", "layered", "65536", Some("--refuse-patch"))]
+        {
+            let image = format!("{REGISTRY}/{name}:latest");
+            let id = s.pull(&image);
+            let (_, body) = http_get(REGISTRY, &format!("/v2/{name}/manifests/latest"));
+            let source: crate::json::Json = serde_json::from_str(&body).unwrap();
+            let layers: Vec<String> = source["layers"].items().iter().map(|l| l["digest"].as_str().unwrap().to_string()).collect();
+            let mut flags = vec!["--fail-upload", "1", "--fail-with", how, "--fail-min-bytes", min_bytes];
+            flags.extend(more);
+            let proxy = Proxy::start(&s.dir, &reg, &format!("fail-{how}-{name}"), &flags);
+            let repo = unique(s, &format!("fail{how}{name}"));
+            let dest = format!("{}/{repo}:latest", proxy.host());
+            let out = s.run(&["push", "--tls-verify=false", &image, &dest]).code(125);
+            let all = show(&proxy.requests());
+            let failed = if how == "close" { "closed" } else { "500" };
+            assert!(proxy.requests().iter().any(|r| r[2] == failed), "the proxy did not fail an upload:\n{all}");
+            if more.is_some() {
+                assert!(proxy.requests().iter().any(|r| r[0] == "PUT" && r[2] == failed), "not the monolithic PUT:\n{all}");
+            }
+            assert!(out.stderr.contains(&format!("registry {}", proxy.host())), "the registry is not named:{out:?}");
+            assert!(
+                layers.iter().any(|l| out.stderr.contains(&format!("layer {l}"))),
+                "no layer ({layers:?}) is named:{out:?}\n{all}"
+            );
+            assert!(!out.stderr.contains("_state="), "the upload URL's state is no message:{out:?}");
+            let (status, body) = http_get(&reg.host(), &format!("/v2/{repo}/manifests/latest"));
+            assert_eq!(status, 404, "a failed push left a manifest: {body}");
+            // What the failure left does not stand in the way of the next push.
+            let direct = format!("{}/{repo}:latest", reg.host());
+            s.ok(&["push", "--tls-verify=false", &image, &direct]);
+            s.ok(&["rmi", "-a"]);
+            assert_eq!(s.pull(&direct), id);
+        }
+    }
+}

@@ -619,7 +619,7 @@ async fn send_streaming(
     sent: &std::sync::Arc<std::sync::atomic::AtomicU64>,
     digest: &str,
     progress: &(dyn Fn(PushEvent) + Send + Sync),
-) -> Result<reqwest::Response> {
+) -> std::result::Result<reqwest::Response, reqwest::Error> {
     let send = reg.send_once(req);
     tokio::pin!(send);
     let mut reported = 0u64;
@@ -658,6 +658,16 @@ async fn upload_layer(
     progress: &(dyn Fn(PushEvent) + Send + Sync),
 ) -> Result<(String, u64)> {
     let failed = |e: io::Error| Error::Registry(format!("{}: pushing layer {digest}: {e}", reg.reference));
+    // A request cut off (connection closed, reset...): the registry and the
+    // layer, without the upload URL's long session state.
+    let cut = |e: reqwest::Error| {
+        let r = &reg.reference;
+        Error::Registry(format!(
+            "{r}: pushing layer {digest}: the upload to registry {} failed: {}",
+            r.registry,
+            super::transport::chain(&e.without_url())
+        ))
+    };
     let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     // Compressing starts while the upload session is asked for: its first
     // chunks wait in the channel.
@@ -674,9 +684,11 @@ async fn upload_layer(
     let res = send_streaming(reg, req, &sent, digest, progress).await;
     let compressed = compressing.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?;
     let res = match (res, compressed) {
-        // The layer's own failure (changed on disk...) says more than the aborted request.
-        (Err(_), Err(e)) => return Err(failed(e)),
-        (Err(e), Ok(_)) => return Err(e),
+        // The layer's own failure (changed on disk...), which the request's
+        // body carried, says more than the aborted request; a compression that
+        // only saw the request go ("the upload stopped") does not.
+        (Err(e), Err(c)) if super::transport::chain(&e).contains(&c.to_string()) => return Err(failed(c)),
+        (Err(e), _) => return Err(cut(e)),
         (Ok(res), compressed) => (res, compressed),
     };
     let (res, compressed) = res;
@@ -688,7 +700,11 @@ async fn upload_layer(
         expect(res, &[201], reg, &format!("finish the upload of layer {digest}")).await?;
         return Ok((blob, size));
     }
-    if status == 401 || status == 403 {
+    // Only a refusal of this way of uploading (a 4xx: PATCH not allowed, a
+    // length wanted...; 501) gets the monolithic upload; access denied, or a
+    // registry that failed (5xx) in the middle, is the push's error, as podman's.
+    let refused = ((400..500).contains(&status) && status != 401 && status != 403) || status == 501;
+    if !refused {
         expect(res, &[202], reg, &format!("upload layer {digest}")).await?;
     }
     // Monolithic: the digest first (the compression is deterministic), then one PUT.
@@ -704,8 +720,14 @@ async fn upload_layer(
         .header(reqwest::header::CONTENT_LENGTH, size.to_string())
         .body(body_of(rx, sent.clone()));
     let res = send_streaming(reg, req, &sent, digest, progress).await;
-    second.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?.map_err(failed)?;
-    expect(res?, &[201], reg, &format!("upload layer {digest}")).await?;
+    let second = second.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?;
+    let res = match (res, second) {
+        (Err(e), Err(c)) if super::transport::chain(&e).contains(&c.to_string()) => return Err(failed(c)),
+        (Err(e), _) => return Err(cut(e)),
+        (Ok(_), Err(c)) => return Err(failed(c)),
+        (Ok(res), Ok(_)) => res,
+    };
+    expect(res, &[201], reg, &format!("upload layer {digest}")).await?;
     Ok((blob, size))
 }
 

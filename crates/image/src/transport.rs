@@ -163,9 +163,11 @@ impl Registry {
         self.authorized(make(&self.http)).send().await.map_err(net)
     }
 
-    /// Sends a request once, with the access (a body that streams cannot be sent twice).
-    pub(crate) async fn send_once(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {
-        self.authorized(req).send().await.map_err(|e| self.error(OciDistributionError::RequestError(e), Phase::Layer))
+    /// Sends a request once, with the access (a body that streams cannot be
+    /// sent twice); the transport's own error, for push to word (an upload
+    /// cut off is not a registry out of reach).
+    pub(crate) async fn send_once(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, reqwest::Error> {
+        self.authorized(req).send().await
     }
 
     /// The HTTP client.
@@ -232,7 +234,7 @@ pub enum Phase {
 }
 
 /// The error and all its causes, innermost last, joined.
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(c) = cur {
