@@ -21,11 +21,12 @@ use crate::helpers::*;
 use crate::util::*;
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
+use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -234,6 +235,18 @@ fn socket_names(pid: u32, inodes: &BTreeSet<u64>) -> Vec<String> {
         .collect()
 }
 
+/// Whether the service on `sock` answers /_ping.
+fn pinged(sock: &std::path::Path) -> bool {
+    let Ok(mut c) = UnixStream::connect(sock) else { return false };
+    let _ = c.set_read_timeout(Some(Duration::from_secs(10)));
+    if c.write_all(b"GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut out = String::new();
+    let _ = c.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200") && out.ends_with("OK")
+}
+
 /// A `system service` of the test's store, started by the test.
 struct Service {
     running: Option<Running>,
@@ -255,9 +268,17 @@ impl Service {
             let raw = fd.as_raw_fd();
             let mut cmd = s.command(&["system", "service", "--time", "0"]);
             cmd.env("LISTEN_FDS", "1").env("LISTEN_FDNAMES", "sangja.socket");
-            // SAFETY: only dup2 between fork and exec.
+            // SAFETY: only dup2/fcntl between fork and exec.
             unsafe {
-                cmd.pre_exec(move || if libc::dup2(raw, 3) < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) });
+                cmd.pre_exec(move || {
+                    // dup2 onto itself would leave it close-on-exec.
+                    let r = if raw == 3 { libc::fcntl(3, libc::F_SETFD, 0) } else { libc::dup2(raw, 3) };
+                    if r < 0 {
+                        Err(std::io::Error::last_os_error())
+                    } else {
+                        Ok(())
+                    }
+                });
             }
             let child = spawn_retry(&mut cmd);
             drop(fd);
@@ -265,9 +286,11 @@ impl Service {
         } else {
             s.spawn(&["system", "service", "--time", "0", &format!("unix://{}", sock.display())])
         };
+        // An answer, not a connection: an activated service's socket
+        // accepts before the service runs.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while UnixStream::connect(&sock).is_err() {
-            assert!(Instant::now() < deadline, "the service never listened on {}", sock.display());
+        while !pinged(&sock) {
+            assert!(Instant::now() < deadline, "the service never answered on {}", sock.display());
             std::thread::sleep(Duration::from_millis(20));
         }
         Service { running: Some(running), sock }
@@ -282,7 +305,8 @@ impl Service {
     fn spawner(&self, s: &Sangja) -> Option<u32> {
         let pid = self.pid();
         let ours = user_ns(pid);
-        let host = user_ns(1);
+        // The tests run in the host's user namespace (pid 1's may not be readable).
+        let host = std::fs::read_link("/proc/self/ns/user").unwrap();
         let found: Vec<u32> = children(pid).into_iter().filter(|c| user_ns(*c) == host && user_ns(*c) != ours).collect();
         if s.is_rootless() {
             assert!(ours != host, "the rootless service runs in a user namespace of its own");
@@ -348,6 +372,9 @@ fn docker_bin() -> Option<PathBuf> {
 #[track_caller]
 fn check(what: &str, out: &Out, extra: &[i32], forbidden: &BTreeSet<u64>) {
     let l = parse(what, out);
+    let summary: Vec<String> = l.fds.iter().map(|f| format!("{}={} {}", f.fd, f.kind, f.link)).collect();
+    let reached = l.connects.iter().filter(|c| c.2 == "ok").count();
+    eprintln!("{what}: {}; {} socket names tried, {reached} answered", summary.join(", "), l.connects.len());
     let have: BTreeSet<i32> = l.fds.iter().map(|f| f.fd).collect();
     let want: BTreeSet<i32> = [0, 1, 2].into_iter().chain(extra.iter().copied()).collect();
     assert_eq!(have, want, "{what}: the container's process holds other fds than its own:\n{:#?}", l.fds);
@@ -415,6 +442,8 @@ both!(
 
         let out = svc.docker(s, &["run", "--rm", "-v", &x, BUSYBOX, "/x/fdlist", "-u", &sock], None);
         check("docker run", &out, &[], &forbidden);
+        let out = svc.docker(s, &["run", "--rm", "-i", "-v", &x, BUSYBOX, "/x/fdlist", &sock], Some("input\n"));
+        check("docker run -i", &out, &[], &forbidden);
         let out = svc.docker(s, &["run", "--rm", "-t", "-v", &x, BUSYBOX, "/x/fdlist", &sock], None);
         check("docker run -t", &out, &[], &forbidden);
         let out = svc.docker(s, &["run", "--rm", "--network", "host", "-v", &x, BUSYBOX, "/x/fdlist", "-u", &sock], None);
