@@ -10,7 +10,9 @@
 //! with the host's network (its name is in /proc/net/unix then); and every
 //! fd the service and the spawner hold is close-on-exec, the spawner's
 //! socket without a name. Also as a socket-activated service (LISTEN_FDS:
-//! its listener at fd 3, which main() keeps as the user's fds of a run).
+//! its listener at fd 3, which main() keeps as the user's fds of a run),
+//! whose spawner, forked before the service takes the listener, must not
+//! hand systemd's LISTEN_* variables on to its workers.
 //!
 //! A program in the container lists its fds (or pid 1's) with what they
 //! are, and tries to connect to every unix socket name it can see.
@@ -571,6 +573,40 @@ both!(
         wait_running(s, "fdsact");
         let out = svc.docker(s, &["exec", "fdsact", "/x/fdlist", &sock], None);
         check("docker exec (socket-activated service)", &out, &[], &forbidden);
+        if let Some(sp) = svc.spawner(s) {
+            // The spawner was forked before the service took its listener
+            // and cleared systemd's variables: the workers it starts must
+            // not be told of fds they do not hold (sd_listen_fds(3)).
+            let mut cmd = Command::new(docker_bin().unwrap());
+            cmd.args(["exec", "fdsact", "sleep", "5"]).env_clear().env("DOCKER_HOST", format!("unix://{sock}")).env("HOME", &s.dir);
+            cmd.env("DOCKER_CONFIG", s.dir.join(".docker")).stdout(Stdio::null()).stderr(Stdio::null());
+            if let Mode::Rootless { user, switch: true } = &s.mode {
+                cmd.uid(user.uid).gid(user.gid);
+            }
+            let mut exec = spawn_retry(&mut cmd);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let worker = loop {
+                // A live one (the spawner reaps the ones before only at its next request).
+                let live = children(sp).into_iter().find(|c| {
+                    let stat = std::fs::read_to_string(format!("/proc/{c}/stat")).unwrap_or_default();
+                    let exe = std::fs::read_link(format!("/proc/{c}/exe")).unwrap_or_default();
+                    stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')) && exe.to_string_lossy().contains("sangja")
+                });
+                if let Some(w) = live {
+                    break w;
+                }
+                assert!(Instant::now() < deadline, "no worker of the spawner seen during docker exec");
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            // Its environment as it was exec'd (sealed re-exec or not, the same).
+            std::thread::sleep(Duration::from_millis(300));
+            let env = std::fs::read(format!("/proc/{worker}/environ")).unwrap_or_default();
+            assert!(env.windows(5).any(|w| w == b"PATH="), "no environment read from the worker {worker}");
+            let stale: Vec<String> =
+                env.split(|b| *b == 0).map(|v| String::from_utf8_lossy(v).into_owned()).filter(|v| v.starts_with("LISTEN_")).collect();
+            assert_eq!(stale, Vec::<String>::new(), "the spawner's worker {worker} got the service's socket-activation variables");
+            assert!(exec.wait().unwrap().success(), "docker exec fdsact sleep 5");
+        }
         let out = svc.docker(s, &["exec", "fdsact", "/x/fdlist", "-p", "1"], None);
         check("docker run -d, pid 1 (socket-activated service)", &out, &[], &forbidden);
         let out = s.run(&["exec", "fdsact", "/x/fdlist"]);

@@ -93,6 +93,12 @@ fn serve(sock: OwnedFd) -> i32 {
     let keep = sock.as_raw_fd() as u32;
     sangja_runtime::fds::close_range(3, keep.saturating_sub(1), 0);
     sangja_runtime::fds::close_range(keep + 1, u32::MAX, 0);
+    // A socket-activated service takes its listener and clears systemd's
+    // variables only after this fork: ours would tell every worker that it
+    // holds fds it does not (sd_listen_fds(3): unset them for children).
+    for v in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+        std::env::remove_var(v);
+    }
     loop {
         // Workers that ended: reaped here (nobody else waits for them).
         while let Ok(nix::sys::wait::WaitStatus::Exited(..) | nix::sys::wait::WaitStatus::Signaled(..)) =
