@@ -34,5 +34,6 @@ mod image_files;
 mod keyring;
 mod mount_targets;
 mod proc_exe;
+mod service_fds;
 mod terminal;
 mod xattrs;

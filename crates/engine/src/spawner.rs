@@ -18,14 +18,12 @@
 
 use crate::error::{Error, Result};
 use nix::errno::Errno;
+use sangja_runtime::fdpass;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::{Mutex, OnceLock};
 
 /// The service's end of the spawner's socket, when one runs.
 static SPAWNER: OnceLock<Mutex<OwnedFd>> = OnceLock::new();
-
-/// The most fds one request passes (the request's memfd included).
-const MAX_FDS: usize = 8;
 
 /// Starts the spawner, if this process is about to enter sangja's user
 /// namespace (rootless, not inside it yet); as root nothing is needed.
@@ -70,9 +68,11 @@ pub(crate) fn spawn(file: BorrowedFd<'_>, fds: &[BorrowedFd<'_>]) -> Result<Opti
     let sock = sock.lock().unwrap_or_else(|e| e.into_inner());
     let mut all: Vec<RawFd> = vec![file.as_raw_fd()];
     all.extend(fds.iter().map(|f| f.as_raw_fd()));
-    send_fds(sock.as_raw_fd(), &all).map_err(|e| Error::Runtime(format!("ask the spawner for a worker: {}", e.desc())))?;
+    // The most fds one request passes (its memfd included) is fdpass's MAX_FDS.
+    fdpass::send(sock.as_fd(), &[all.len() as u8], &all)
+        .map_err(|e| Error::Runtime(format!("ask the spawner for a worker: {}", e.desc())))?;
     let mut answer = [0u8; 4];
-    let (n, _) = recv_fds(sock.as_raw_fd(), &mut answer).map_err(|e| Error::Runtime(format!("hear from the spawner: {}", e.desc())))?;
+    let (n, _) = fdpass::recv(sock.as_fd(), &mut answer).map_err(|e| Error::Runtime(format!("hear from the spawner: {}", e.desc())))?;
     let pid = i32::from_le_bytes(answer);
     if n != 4 || pid <= 0 {
         return Err(Error::Runtime("the spawner could not start a worker".into()));
@@ -93,16 +93,21 @@ fn serve(sock: OwnedFd) -> i32 {
     let keep = sock.as_raw_fd() as u32;
     sangja_runtime::fds::close_range(3, keep.saturating_sub(1), 0);
     sangja_runtime::fds::close_range(keep + 1, u32::MAX, 0);
+    // A socket-activated service takes its listener and clears systemd's
+    // variables only after this fork: ours would tell every worker that it
+    // holds fds it does not (sd_listen_fds(3): unset them for children).
+    for v in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+        std::env::remove_var(v);
+    }
     loop {
         // Workers that ended: reaped here (nobody else waits for them).
         while let Ok(nix::sys::wait::WaitStatus::Exited(..) | nix::sys::wait::WaitStatus::Signaled(..)) =
             nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG))
         {}
         let mut data = [0u8; 4];
-        let fds = match recv_fds(sock.as_raw_fd(), &mut data) {
+        let fds = match fdpass::recv(sock.as_fd(), &mut data) {
             Ok((0, _)) => return 0,
             Ok((_, fds)) => fds,
-            Err(Errno::EINTR) => continue,
             Err(_) => return 0,
         };
         let pid = match fds.split_first() {
@@ -116,74 +121,8 @@ fn serve(sock: OwnedFd) -> i32 {
             None => -1,
         };
         drop(fds);
-        if send_msg(sock.as_raw_fd(), &pid.to_le_bytes(), &[]).is_err() {
+        if fdpass::send(sock.as_fd(), &pid.to_le_bytes(), &[]).is_err() {
             return 0;
         }
-    }
-}
-
-/// One message with `fds` (SCM_RIGHTS) and `data`.
-fn send_msg(sock: RawFd, data: &[u8], fds: &[RawFd]) -> std::result::Result<(), Errno> {
-    let mut iov = libc::iovec { iov_base: data.as_ptr() as *mut libc::c_void, iov_len: data.len() };
-    // u64 alignment is what cmsghdr needs.
-    let mut space = [0u64; 16];
-    // SAFETY: msghdr over our buffers; the CMSG macros stay inside `space`
-    // (MAX_FDS fds fit in it).
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        if !fds.is_empty() {
-            let len = std::mem::size_of_val(fds) as u32;
-            msg.msg_control = space.as_mut_ptr().cast();
-            msg.msg_controllen = libc::CMSG_SPACE(len) as usize;
-            let cmsg = libc::CMSG_FIRSTHDR(&msg);
-            (*cmsg).cmsg_level = libc::SOL_SOCKET;
-            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-            (*cmsg).cmsg_len = libc::CMSG_LEN(len) as usize;
-            std::ptr::copy_nonoverlapping(fds.as_ptr().cast::<u8>(), libc::CMSG_DATA(cmsg), len as usize);
-        }
-        loop {
-            let r = libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL);
-            match Errno::result(r) {
-                Err(Errno::EINTR) => continue,
-                r => return r.map(drop),
-            }
-        }
-    }
-}
-
-fn send_fds(sock: RawFd, fds: &[RawFd]) -> std::result::Result<(), Errno> {
-    if fds.len() > MAX_FDS {
-        return Err(Errno::E2BIG);
-    }
-    send_msg(sock, &[fds.len() as u8], fds)
-}
-
-/// One message: its data into `data` (the byte count) and the fds it carried.
-fn recv_fds(sock: RawFd, data: &mut [u8]) -> std::result::Result<(usize, Vec<OwnedFd>), Errno> {
-    let mut iov = libc::iovec { iov_base: data.as_mut_ptr().cast(), iov_len: data.len() };
-    let mut space = [0u64; 16];
-    // SAFETY: as in send_msg; the descriptors found in the message are ours to own.
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = space.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&space);
-        let n = Errno::result(libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC))?;
-        let mut fds = Vec::new();
-        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
-        while !cmsg.is_null() {
-            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_RIGHTS {
-                let bytes = (*cmsg).cmsg_len - libc::CMSG_LEN(0) as usize;
-                let p = libc::CMSG_DATA(cmsg).cast::<RawFd>();
-                for i in 0..bytes / std::mem::size_of::<RawFd>() {
-                    fds.push(OwnedFd::from_raw_fd(std::ptr::read_unaligned(p.add(i))));
-                }
-            }
-            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
-        }
-        Ok((n as usize, fds))
     }
 }

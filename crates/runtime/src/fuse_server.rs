@@ -18,11 +18,10 @@
 use crate::error::{Error, Result};
 use nix::errno::Errno;
 use nix::mount::{mount, MsFlags};
-use nix::sys::socket::{recvmsg, sendmsg, socketpair, AddressFamily, ControlMessage, ControlMessageOwned, MsgFlags, SockFlag, SockType};
+use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
 use nix::unistd::{fork, ForkResult, Pid};
 use sangja_fuse::{self as fuse, FuseLayers};
-use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
 
 /// The process name the server shows (ps, /proc/PID/comm).
@@ -107,25 +106,7 @@ fn server_main(sock: OwnedFd, layers: FuseLayers) -> ! {
 }
 
 fn receive_fd(sock: &OwnedFd) -> Option<OwnedFd> {
-    let mut byte = [0u8; 1];
-    let mut iov = [IoSliceMut::new(&mut byte)];
-    let mut space = nix::cmsg_space!([RawFd; 1]);
-    loop {
-        match recvmsg::<()>(sock.as_raw_fd(), &mut iov, Some(&mut space), MsgFlags::MSG_CMSG_CLOEXEC) {
-            Err(Errno::EINTR) => continue,
-            Err(_) => return None,
-            Ok(msg) => {
-                for c in msg.cmsgs().ok()? {
-                    if let ControlMessageOwned::ScmRights(fds) = c {
-                        let first = *fds.first()?;
-                        // SAFETY: the kernel just installed this fd for us.
-                        return Some(unsafe { OwnedFd::from_raw_fd(first) });
-                    }
-                }
-                return None;
-            }
-        }
-    }
+    super::fdpass::recv_fd(sock.as_fd()).ok().flatten()
 }
 
 /// What failed while mounting, and its errno.
@@ -143,16 +124,9 @@ pub fn mount_and_hand_over(target: &Path, sock: RawFd, readonly: bool) -> std::r
         flags |= MsFlags::MS_RDONLY;
     }
     mount(Some("sangja-fuse-overlay"), target, Some("fuse"), flags, Some(data.as_str())).map_err(|e| ("mount the FUSE overlay", e))?;
-    let fds = [dev.as_raw_fd()];
-    let cmsg = [ControlMessage::ScmRights(&fds)];
-    let iov = [IoSlice::new(b"f")];
-    loop {
-        match sendmsg::<()>(sock, &iov, &cmsg, MsgFlags::empty(), None) {
-            Err(Errno::EINTR) => continue,
-            Err(e) => return Err(("hand the FUSE connection to its server", e)),
-            Ok(_) => break,
-        }
-    }
+    // SAFETY: the socket the caller gave us, open for this call.
+    let sock_fd = unsafe { BorrowedFd::borrow_raw(sock) };
+    super::fdpass::send_fd(sock_fd, dev.as_raw_fd(), b'f').map_err(|e| ("hand the FUSE connection to its server", e))?;
     drop(dev);
     let mut ack = [0u8; 1];
     loop {

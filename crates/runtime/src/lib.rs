@@ -18,6 +18,7 @@ pub mod cgroups_devices;
 mod child;
 mod clone;
 mod dev;
+pub mod fdpass;
 pub mod fds;
 pub mod fuse_server;
 pub mod idmap_copy;

@@ -16,7 +16,7 @@ use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::Mode;
 use oci_spec::runtime::Spec;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 /// What the clone child needs to make the container's terminal.
 pub(super) struct TtyPlan {
@@ -62,58 +62,16 @@ pub(super) fn setup_in_child(t: &TtyPlan, uid: u32) -> CResult<()> {
     if let Err((target, e)) = super::fds::install_stdio([slave.as_raw_fd(); 3]) {
         return Err(e).stage(|| format!("set descriptor {target} to the pty"));
     }
-    send_fd(t.sock.as_raw_fd(), m).stage(|| "send the pty master to sangja".to_string())?;
+    super::fdpass::send_fd(t.sock.as_fd(), m, b't').stage(|| "send the pty master to sangja".to_string())?;
     Ok(())
 }
 
-fn send_fd(sock: RawFd, fd: RawFd) -> nix::Result<()> {
-    let mut byte = [b't'];
-    let mut iov = libc::iovec { iov_base: byte.as_mut_ptr().cast(), iov_len: 1 };
-    // u64 alignment is what cmsghdr needs.
-    let mut space = [0u64; 8];
-    // SAFETY: msghdr over our buffers; the CMSG macros stay inside `space`.
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = space.as_mut_ptr().cast();
-        msg.msg_controllen = libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) as usize;
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        (*cmsg).cmsg_level = libc::SOL_SOCKET;
-        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-        (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<RawFd>() as u32) as usize;
-        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>(), fd);
-        Errno::result(libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL)).map(drop)
-    }
-}
-
-/// Receives a descriptor sent with `send_fd` (or by any SCM_RIGHTS sender).
+/// Receives a descriptor sent through the tty socket (or by any SCM_RIGHTS sender).
 pub fn recv_fd(sock: BorrowedFd) -> Result<OwnedFd> {
-    let mut byte = [0u8; 1];
-    let mut iov = libc::iovec { iov_base: byte.as_mut_ptr().cast(), iov_len: 1 };
-    let mut space = [0u64; 8];
-    // SAFETY: as in send_fd; a descriptor found in the message is ours to own.
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = space.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&space);
-        let n = loop {
-            let n = libc::recvmsg(sock.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC);
-            if n >= 0 || Errno::last() != Errno::EINTR {
-                break n;
-            }
-        };
-        if n < 0 {
-            return Err(Error::Runtime(format!("receive the container's pty: {}", Errno::last().desc())));
-        }
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        if cmsg.is_null() || (*cmsg).cmsg_level != libc::SOL_SOCKET || (*cmsg).cmsg_type != libc::SCM_RIGHTS {
-            return Err(Error::Runtime("the container sent no pty".into()));
-        }
-        let fd = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast::<RawFd>());
-        Ok(OwnedFd::from_raw_fd(fd))
+    match super::fdpass::recv_fd(sock) {
+        Ok(Some(fd)) => Ok(fd),
+        Ok(None) => Err(Error::Runtime("the container sent no pty".into())),
+        Err(e) => Err(Error::Runtime(format!("receive the container's pty: {}", e.desc()))),
     }
 }
 
@@ -160,6 +118,6 @@ pub fn spawn_terminal(
     let (ours, theirs) = socketpair()?;
     plan.terminal = Some(TtyPlan { sock: theirs, winsize });
     let child = spawn_plan(plan)?;
-    let master = recv_fd(std::os::fd::AsFd::as_fd(&ours))?;
+    let master = recv_fd(ours.as_fd())?;
     Ok((child, master))
 }
