@@ -442,25 +442,13 @@ impl<'a> Builder<'a> {
                 let ports = self.expand_words(cur, ports)?;
                 let ports: Vec<String> = ports.into_iter().map(|p| if p.contains('/') { p } else { format!("{p}/tcp") }).collect();
                 self.meta(cur, format!("EXPOSE {}", ports.join(" ")), |c, _| {
-                    let mut e = c.exposed_ports().clone().unwrap_or_default();
-                    for p in ports {
-                        if !e.contains(&p) {
-                            e.push(p);
-                        }
-                    }
-                    c.set_exposed_ports(Some(e));
+                    c.set_exposed_ports(Some(append_new(c.exposed_ports().clone(), ports)));
                 })
             }
             Ins::Volume(v) => {
                 let v = self.expand_words(cur, v)?;
                 self.meta(cur, format!("VOLUME {}", json(&v)), |c, _| {
-                    let mut all = c.volumes().clone().unwrap_or_default();
-                    for p in v {
-                        if !all.contains(&p) {
-                            all.push(p);
-                        }
-                    }
-                    c.set_volumes(Some(all));
+                    c.set_volumes(Some(append_new(c.volumes().clone(), v)));
                 })
             }
             Ins::Stopsignal(s) => {
@@ -600,4 +588,16 @@ fn owner_of(stage: &Tree, spec: &str) -> Result<(u32, u32)> {
         None => primary.unwrap_or(uid),
     };
     Ok((uid, gid))
+}
+
+/// `list` with the items of `more` it does not hold yet appended, in order
+/// (EXPOSE and VOLUME add to what the base image declares, once each).
+fn append_new(list: Option<Vec<String>>, more: Vec<String>) -> Vec<String> {
+    let mut all = list.unwrap_or_default();
+    for item in more {
+        if !all.contains(&item) {
+            all.push(item);
+        }
+    }
+    all
 }
