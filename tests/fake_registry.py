@@ -29,6 +29,8 @@ import sys
 import tarfile
 import threading
 
+from test_server import serve
+
 MANIFEST_TYPES = {
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.oci.image.index.v1+json",
@@ -157,17 +159,7 @@ def main():
     p.add_argument("--timeout", type=float, default=300)
     args = p.parse_args()
     store = Store(args.layout)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(store, args.corrupt, args.log))
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    timer = threading.Timer(args.timeout, server.shutdown)
-    timer.daemon = True
-    timer.start()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(make_handler(store, args.corrupt, args.log), args.port, args.timeout)
 
 
 if __name__ == "__main__":

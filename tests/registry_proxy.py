@@ -41,6 +41,8 @@ import sys
 import threading
 import urllib.parse
 
+from test_server import serve
+
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade",
@@ -233,17 +235,7 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--timeout", type=float, default=300)
     args = p.parse_args()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args))
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    timer = threading.Timer(args.timeout, server.shutdown)
-    timer.daemon = True
-    timer.start()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(make_handler(args), args.port, args.timeout)
 
 
 if __name__ == "__main__":
