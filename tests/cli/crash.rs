@@ -38,12 +38,20 @@ fn image_of(s: &Sangja, id: &str) -> String {
 
 /// Polls `f` every 20 ms for up to 10 s.
 #[track_caller]
-fn until(what: &str, mut f: impl FnMut() -> bool) {
+fn until(what: &str, f: impl FnMut() -> bool) {
+    assert!(wait_for(f), "timed out waiting for {what}");
+}
+
+/// Whether `f` holds within 10 s (polled); the caller asserts what it needs.
+fn wait_for(mut f: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            return false;
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
+    true
 }
 
 /// Live (not zombie) processes whose command line contains every one of `words`.
@@ -162,6 +170,9 @@ both! {
         // Markers of our own: the root and rootless variants run at once.
         let (m1, m2) = if s.is_rootless() { ("4712", "4713") } else { ("5712", "5713") };
         crash_monitor_at(s, "start-spawned", &["run", "-d", "--name", "st", BUSYBOX, "sleep", m1]);
+        // The point fires once the container is spawned; under load its
+        // command may take a moment to show as `sleep` (still exec'ing).
+        let _ = wait_for(|| !procs_with(&["sleep", m1]).is_empty());
         let strays = procs_with(&["sleep", m1]);
         let ps = || String::from_utf8_lossy(&std::process::Command::new("ps").args(["-eo", "pid,ppid,stat,user,args"]).output().unwrap().stdout).into_owned();
         let id = s.container_id("st");
@@ -180,7 +191,9 @@ both! {
         // Foreground run killed the same way; rm -f kills the stray before deleting.
         crash_at(s, "run-spawned", &["run", "--name", "fg", BUSYBOX, "sleep", m2]);
         // The container runs on; a helper of the killed run (same command
-        // line) may still be on its way out (seen in CI under load).
+        // line) may still be on its way out (seen in CI under load), and the
+        // container's command may not show as `sleep` yet.
+        let _ = wait_for(|| !procs_with(&["sleep", m2]).is_empty());
         let strays = procs_with(&["sleep", m2]);
         assert!(!strays.is_empty(), "the point fires after the spawn: {strays:?}");
         let id = s.container_id("fg");
