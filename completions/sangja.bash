@@ -1253,7 +1253,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____complete)
-            opts="-h --all --stopped --root --runroot --storage-driver --log-level --noout --help containers images volumes networks words"
+            opts="-h --root --runroot --storage-driver --log-level --noout --all --stopped --help containers images volumes networks words"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,16 +1283,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____fuse__subcmd__mount)
-            opts="-h --kernel --vfs --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --kernel --vfs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --kernel)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1307,6 +1303,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --kernel)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1347,7 +1347,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd____quadlet)
-            opts="-h --dryrun --user --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --dryrun --user --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,20 +1377,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__attach)
-            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --no-stdin --detach-keys --sig-proxy --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --detach-keys)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sig-proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1407,6 +1399,14 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1415,12 +1415,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__build)
-            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -v -q -h --root --runroot --storage-driver --log-level --noout --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --tag)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1523,22 +1539,6 @@ _sangja() {
                     ;;
                 --cache-to)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1579,12 +1579,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__buildx__subcmd__build)
-            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -v -q -h --root --runroot --storage-driver --log-level --noout --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --tag)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1687,22 +1703,6 @@ _sangja() {
                     ;;
                 --cache-to)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1755,12 +1755,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__commit)
-            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --iidfile --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -m -c -q -p -f -h --root --runroot --storage-driver --log-level --noout --author --message --change --quiet --pause --format --iidfile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --author)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1803,22 +1819,6 @@ _sangja() {
                     ;;
                 --iidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1889,20 +1889,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__attach)
-            opts="-h --no-stdin --detach-keys --sig-proxy --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --no-stdin --detach-keys --sig-proxy --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --detach-keys)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sig-proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1919,6 +1911,14 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1927,12 +1927,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__commit)
-            opts="-a -m -c -q -p -f -h --author --message --change --quiet --pause --format --iidfile --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -m -c -q -p -f -h --root --runroot --storage-driver --log-level --noout --author --message --change --quiet --pause --format --iidfile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --author)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1977,22 +1993,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2001,20 +2001,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__cp)
-            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --archive --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --archive)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2029,6 +2021,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --archive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2039,12 +2039,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -h -u -p -P -l -i -t -d -q -v -m -c -a --help --root --runroot --storage-driver --log-level --noout --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2070,6 +2086,14 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2473,30 +2497,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hostname)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2505,16 +2505,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__diff)
-            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2529,6 +2525,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2539,12 +2539,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__exec)
-            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -t -d -u -w -e -h --root --runroot --storage-driver --log-level --noout --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2581,22 +2597,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2605,7 +2605,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__exists)
-            opts="-h --external --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --external --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2635,20 +2635,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__export)
-            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
+            opts="-o -h --root --runroot --storage-driver --log-level --noout --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2663,6 +2655,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3107,7 +3107,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__init)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --root --runroot --storage-driver --log-level --noout --all --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3137,12 +3137,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__inspect)
-            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --root --runroot --storage-driver --log-level --noout --type --format --size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --type)
                     COMPREPLY=($(compgen -W "container image all" -- "${cur}"))
                     return 0
@@ -3159,6 +3175,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__kill)
+            opts="-s -a -l -h --root --runroot --storage-driver --log-level --noout --signal --all --latest --cidfile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3175,20 +3205,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__kill)
-            opts="-s -a -l -h --signal --all --latest --cidfile --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --signal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3201,6 +3217,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__logs)
+            opts="-f -t -n -l -h --root --runroot --storage-driver --log-level --noout --follow --tail --since --until --timestamps --names --latest --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3217,20 +3247,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__logs)
-            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --tail)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3243,6 +3259,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__ls)
+            opts="-a -q -l -f -n -s -h --root --runroot --storage-driver --log-level --noout --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3259,20 +3289,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__ls)
-            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3297,22 +3313,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3321,16 +3321,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__mount)
-            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --no-trunc --all --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3345,6 +3341,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3355,12 +3355,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__pause)
-            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --root --runroot --storage-driver --log-level --noout --all --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3373,22 +3389,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3397,7 +3397,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__port)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3427,16 +3427,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__prune)
-            opts="-f -h --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --force --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3451,6 +3447,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3491,12 +3491,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__restart)
-            opts="-t -a -l -f -h --time --all --running --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -f -h --root --runroot --storage-driver --log-level --noout --time --all --running --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3517,6 +3533,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__rm)
+            opts="-f -a -v -i -t -l -h --root --runroot --storage-driver --log-level --noout --force --all --volumes --ignore --cidfile --time --latest --filter --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3533,20 +3563,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --filter --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3563,6 +3579,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__run)
+            opts="-e -w -h -u -p -P -l -i -t -d -q -v -m -c -a --help --root --runroot --storage-driver --log-level --noout --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3579,20 +3609,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3618,6 +3634,14 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4021,14 +4045,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hostname)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
+                *)
+                    COMPREPLY=()
                     ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__start)
+            opts="-a -i -l -f -h --root --runroot --storage-driver --log-level --noout --attach --interactive --all --detach-keys --sig-proxy --latest --filter --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4045,20 +4075,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__start)
-            opts="-a -i -l -f -h --attach --interactive --all --detach-keys --sig-proxy --latest --filter --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4075,6 +4091,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__stats)
+            opts="-a -i -h --root --runroot --storage-driver --log-level --noout --all --no-stream --no-trunc --format --interval --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4091,20 +4121,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__stats)
-            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4117,6 +4133,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__stop)
+            opts="-t -a -i -l -f -h --root --runroot --storage-driver --log-level --noout --time --all --ignore --cidfile --latest --filter --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4133,20 +4163,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__stop)
-            opts="-t -a -i -l -f -h --time --all --ignore --cidfile --latest --filter --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4165,22 +4181,6 @@ _sangja() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4221,7 +4221,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unmount)
-            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -f -h --root --runroot --storage-driver --log-level --noout --all --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4251,24 +4251,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__unpause)
-            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --root --runroot --storage-driver --log-level --noout --all --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --cidfile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4285,6 +4273,18 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4293,12 +4293,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__container__subcmd__update)
-            opts="-c -m -h --cpu-shares --cpus --cpuset-cpus --cpuset-mems --memory --memory-reservation --memory-swap --pids-limit --root --runroot --storage-driver --log-level --noout --help"
+            opts="-c -m -h --root --runroot --storage-driver --log-level --noout --cpu-shares --cpus --cpuset-cpus --cpuset-mems --memory --memory-reservation --memory-swap --pids-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --cpu-shares)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4339,6 +4355,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__container__subcmd__wait)
+            opts="-i -l -h --root --runroot --storage-driver --log-level --noout --interval --latest --condition --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4355,20 +4385,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__container__subcmd__wait)
-            opts="-i -l -h --interval --latest --condition --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4381,22 +4397,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4405,20 +4405,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__cp)
-            opts="-a -h --archive --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --archive --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --archive)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4433,6 +4425,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --archive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4443,12 +4443,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__create)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -h -u -p -P -l -i -t -d -q -v -m -c -a --help --root --runroot --storage-driver --log-level --noout --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4474,6 +4490,14 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4877,30 +4901,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hostname)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4909,16 +4909,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__diff)
-            opts="-h --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4933,6 +4929,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4943,12 +4943,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__events)
-            opts="-f -h --filter --format --no-trunc --since --until --stream --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --filter --format --no-trunc --since --until --stream --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4977,6 +4993,20 @@ _sangja() {
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__exec)
+            opts="-i -t -d -u -w -e -h --root --runroot --storage-driver --log-level --noout --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4993,20 +5023,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__exec)
-            opts="-i -t -d -u -w -e -h --interactive --tty --detach --user --workdir --preserve-fds --env --env-file --privileged --detach-keys --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5043,22 +5059,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5067,20 +5067,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__export)
-            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
+            opts="-o -h --root --runroot --storage-driver --log-level --noout --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5095,6 +5087,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -5177,12 +5177,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__generate__subcmd__systemd)
-            opts="-n -f -t -h --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --root --runroot --storage-driver --log-level --noout --help"
+            opts="-n -f -t -h --root --runroot --storage-driver --log-level --noout --new --name --files --restart-policy --restart-sec --container-prefix --separator --time --stop-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --restart-policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5209,22 +5225,6 @@ _sangja() {
                     ;;
                 -t)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7409,24 +7409,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__history)
-            opts="-H -q -h --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-H -q -h --root --runroot --storage-driver --log-level --noout --human --no-trunc --quiet --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --human)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -H)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7441,6 +7429,18 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --human)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7481,12 +7481,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__build)
-            opts="-t -f -v -q -h --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -v -q -h --root --runroot --storage-driver --log-level --noout --tag --file --build-arg --build-arg-file --target --layers --no-cache --pull --platform --label --annotation --format --squash --squash-all --network --volume --secret --iidfile --timestamp --quiet --rm --force-rm --ignorefile --tls-verify --ssh --cache-from --cache-to --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --tag)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7589,22 +7605,6 @@ _sangja() {
                     ;;
                 --cache-to)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -7925,24 +7925,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__history)
-            opts="-H -q -h --human --no-trunc --quiet --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-H -q -h --root --runroot --storage-driver --log-level --noout --human --no-trunc --quiet --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --human)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -H)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7959,6 +7947,18 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --human)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -7967,12 +7967,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__import)
-            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-c -m -q -h --root --runroot --storage-driver --log-level --noout --change --message --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --change)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7989,6 +8005,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__inspect)
+            opts="-t -f -s -h --root --runroot --storage-driver --log-level --noout --type --format --size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8005,20 +8035,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__image__subcmd__inspect)
-            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -W "container image all" -- "${cur}"))
                     return 0
@@ -8035,22 +8051,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8059,20 +8059,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__load)
-            opts="-i -q -h --input --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -q -h --root --runroot --storage-driver --log-level --noout --input --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --input)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8087,6 +8079,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8097,16 +8097,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__ls)
-            opts="-q -a -n -h --quiet --all --no-trunc --digests --format --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-q -a -n -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8121,6 +8117,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8131,16 +8131,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__mount)
-            opts="-a -h --all --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --all --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8155,6 +8151,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8165,16 +8165,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__prune)
-            opts="-a -f -h --all --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -f -h --root --runroot --storage-driver --log-level --noout --all --force --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8191,6 +8187,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8199,12 +8199,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__pull)
-            opts="-q -a -h --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --noout --help"
+            opts="-q -a -h --root --runroot --storage-driver --log-level --noout --tls-verify --quiet --platform --arch --authfile --creds --all-tags --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8225,6 +8241,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__image__subcmd__push)
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8241,20 +8271,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__image__subcmd__push)
-            opts="-f -q -h --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8295,22 +8311,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8319,7 +8319,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__rm)
-            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -i -h --root --runroot --storage-driver --log-level --noout --force --all --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8349,24 +8349,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__save)
-            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --compress --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-o -m -q -h --root --runroot --storage-driver --log-level --noout --output --format --multi-image-archive --uncompressed --compress --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8383,6 +8371,18 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8391,12 +8391,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__search)
-            opts="-f -h --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --authfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8423,22 +8439,6 @@ _sangja() {
                     ;;
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8479,7 +8479,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__tree)
-            opts="-h --whatrequires --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --whatrequires --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8509,7 +8509,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__unmount)
-            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -f -h --root --runroot --storage-driver --log-level --noout --all --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8569,16 +8569,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__images)
-            opts="-q -a -n -h --quiet --all --no-trunc --digests --format --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-q -a -n -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8595,6 +8591,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8603,12 +8603,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__import)
-            opts="-c -m -q -h --change --message --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-c -m -q -h --root --runroot --storage-driver --log-level --noout --change --message --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --change)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8625,22 +8641,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8649,20 +8649,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__info)
-            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8677,6 +8669,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8687,7 +8687,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__init)
-            opts="-a -l -h --all --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -h --root --runroot --storage-driver --log-level --noout --all --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8717,12 +8717,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__inspect)
-            opts="-t -f -s -h --type --format --size --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -f -s -h --root --runroot --storage-driver --log-level --noout --type --format --size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --type)
                     COMPREPLY=($(compgen -W "container image all" -- "${cur}"))
                     return 0
@@ -8739,6 +8755,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__kill)
+            opts="-s -a -l -h --root --runroot --storage-driver --log-level --noout --signal --all --latest --cidfile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8755,20 +8785,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__kill)
-            opts="-s -a -l -h --signal --all --latest --cidfile --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --signal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8781,22 +8797,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8805,20 +8805,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__load)
-            opts="-i -q -h --input --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -q -h --root --runroot --storage-driver --log-level --noout --input --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --input)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8833,6 +8825,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8843,12 +8843,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__login)
-            opts="-u -p -v -h --username --password --password-stdin --get-login --tls-verify --authfile --verbose --root --runroot --storage-driver --log-level --noout --help"
+            opts="-u -p -v -h --root --runroot --storage-driver --log-level --noout --username --password --password-stdin --get-login --tls-verify --authfile --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8873,22 +8889,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -8897,16 +8897,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logout)
-            opts="-a -h --all --authfile --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --all --authfile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --authfile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8921,6 +8917,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8931,24 +8931,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__logs)
-            opts="-f -t -n -l -h --follow --tail --since --until --timestamps --names --latest --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -t -n -l -h --root --runroot --storage-driver --log-level --noout --follow --tail --since --until --timestamps --names --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --tail)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8963,6 +8951,18 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -9003,12 +9003,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__add)
-            opts="-h --all --annotation --arch --features --os --os-version --variant --authfile --creds --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --all --annotation --arch --features --os --os-version --variant --authfile --creds --tls-verify --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --annotation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9045,6 +9061,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__manifest__subcmd__annotate)
+            opts="-h --root --runroot --storage-driver --log-level --noout --annotation --arch --features --os --os-version --variant --os-features --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9061,20 +9091,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__manifest__subcmd__annotate)
-            opts="-h --annotation --arch --features --os --os-version --variant --os-features --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --annotation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9103,22 +9119,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9127,16 +9127,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__create)
-            opts="-a -h --all --amend --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --all --amend --tls-verify --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --tls-verify)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9151,6 +9147,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -9331,16 +9331,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__inspect)
-            opts="-h --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            opts="-h --root --runroot --storage-driver --log-level --noout --tls-verify --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --tls-verify)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9357,6 +9353,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9365,12 +9365,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__manifest__subcmd__push)
-            opts="-f -q -h --all --authfile --compression-format --creds --digestfile --format --quiet --remove-signatures --rm --sign-by --sign-by-sigstore-private-key --tls-verify --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --all --authfile --compression-format --creds --digestfile --format --quiet --remove-signatures --rm --sign-by --sign-by-sigstore-private-key --tls-verify --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --all)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9409,22 +9425,6 @@ _sangja() {
                     ;;
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -9495,16 +9495,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__mount)
-            opts="-a -h --no-trunc --all --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --no-trunc --all --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9519,6 +9515,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -9559,16 +9559,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__connect)
-            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --alias --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --alias)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9585,6 +9581,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9593,12 +9593,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__create)
-            opts="-d -h --driver --subnet --gateway --internal --label --ignore --root --runroot --storage-driver --log-level --noout --help"
+            opts="-d -h --root --runroot --storage-driver --log-level --noout --driver --subnet --gateway --internal --label --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9619,22 +9635,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9643,16 +9643,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__disconnect)
-            opts="-f -h --alias --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --alias --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --alias)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9667,6 +9663,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -9847,20 +9847,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__inspect)
-            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9877,6 +9869,14 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9885,12 +9885,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__ls)
-            opts="-f -q -h --filter --format --quiet --no-trunc --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --filter --format --quiet --no-trunc --noheading --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9903,22 +9919,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9927,7 +9927,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__prune)
-            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9957,7 +9957,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__network__subcmd__rm)
-            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9987,24 +9987,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__pause)
-            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --root --runroot --storage-driver --log-level --noout --all --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --cidfile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10021,6 +10009,18 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10029,7 +10029,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__port)
-            opts="-a -h --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -h --root --runroot --storage-driver --log-level --noout --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10059,12 +10059,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__ps)
-            opts="-a -q -l -f -n -s -h --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -q -l -f -n -s -h --root --runroot --storage-driver --log-level --noout --all --quiet --no-trunc --latest --format --filter --last --size --noheading --sort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10089,6 +10105,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__pull)
+            opts="-q -a -h --root --runroot --storage-driver --log-level --noout --tls-verify --quiet --platform --arch --authfile --creds --all-tags --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10105,20 +10135,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__pull)
-            opts="-q -a -h --tls-verify --quiet --platform --arch --authfile --creds --all-tags --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10139,6 +10155,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__push)
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10155,20 +10185,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__push)
-            opts="-f -q -h --tls-verify --creds --authfile --format --compression-format --digestfile --quiet --remove-signatures --sign-by --sign-by-sigstore-private-key --sign-by-sigstore --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10209,22 +10225,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10263,12 +10263,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__restart)
-            opts="-t -a -l -f -h --time --all --running --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -a -l -f -h --root --runroot --storage-driver --log-level --noout --time --all --running --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10289,6 +10305,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__rm)
+            opts="-f -a -v -i -t -l -h --root --runroot --storage-driver --log-level --noout --force --all --volumes --ignore --cidfile --time --latest --filter --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10305,20 +10335,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__rm)
-            opts="-f -a -v -i -t -l -h --force --all --volumes --ignore --cidfile --time --latest --filter --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10335,22 +10351,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10359,7 +10359,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__rmi)
-            opts="-f -a -i -h --force --all --ignore --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -i -h --root --runroot --storage-driver --log-level --noout --force --all --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10389,12 +10389,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__run)
-            opts="-e -w -u -p -P -l -i -t -d -q -v -m -c -a -h --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck --help --hostname --root --runroot --storage-driver --log-level --noout"
+            opts="-e -w -h -u -p -P -l -i -t -d -q -v -m -c -a --help --root --runroot --storage-driver --log-level --noout --rm --rmi --name --env --env-host --label-file --workdir --preserve-fds --hostname --user --entrypoint --network --publish --publish-all --add-host --dns --dns-search --dns-option --mac-address --ip --network-alias --label --interactive --tty --init --detach-keys --detach --log-opt --pull --tls-verify --authfile --quiet --volume --mount --tmpfs --read-only --read-only-tmpfs --cap-add --cap-drop --privileged --security-opt --userns --uidmap --gidmap --device --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --cgroups --cgroup-parent --ulimit --restart --sdnotify --stop-timeout --cidfile --replace --env-file --stop-signal --annotation --tz --umask --unsetenv --unsetenv-all --env-merge --expose --no-hosts --group-add --shm-size --sysctl --oom-score-adj --personality --uts --ipc --pid --cgroupns --timeout --pidfile --conmon-pidfile --hostuser --passwd-entry --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --memory-swappiness --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --platform --arch --os --variant --log-driver --attach --requires --image-volume --volumes-from --passwd --secret --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --no-healthcheck"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10420,6 +10436,14 @@ _sangja() {
                     return 0
                     ;;
                 --preserve-fds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10823,14 +10847,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hostname)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
+                *)
+                    COMPREPLY=()
                     ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__save)
+            opts="-o -m -q -h --root --runroot --storage-driver --log-level --noout --output --format --multi-image-archive --uncompressed --compress --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10847,20 +10877,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__save)
-            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --compress --quiet --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10873,6 +10889,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__search)
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10889,20 +10919,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__search)
-            opts="-f -h --authfile --creds --compatible --filter --format --limit --list-tags --no-trunc --tls-verify --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --authfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10929,22 +10945,6 @@ _sangja() {
                     ;;
                 --tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -10985,12 +10985,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__secret__subcmd__create)
-            opts="-d -l -h --driver --driver-opts --env --label --replace --root --runroot --storage-driver --log-level --noout --help"
+            opts="-d -l -h --root --runroot --storage-driver --log-level --noout --driver --driver-opts --env --label --replace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11009,22 +11025,6 @@ _sangja() {
                     ;;
                 -l)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11163,20 +11163,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__secret__subcmd__inspect)
-            opts="-f -h --format --pretty --showsecret --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --format --pretty --showsecret --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11193,6 +11185,14 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11201,12 +11201,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__secret__subcmd__ls)
-            opts="-f -q -h --filter --format --noheading --quiet --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --filter --format --noheading --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11219,22 +11235,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11243,7 +11243,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__secret__subcmd__rm)
-            opts="-a -i -h --all --ignore --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -h --root --runroot --storage-driver --log-level --noout --all --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11273,12 +11273,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__start)
-            opts="-a -i -l -f -h --attach --interactive --all --detach-keys --sig-proxy --latest --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -i -l -f -h --root --runroot --storage-driver --log-level --noout --attach --interactive --all --detach-keys --sig-proxy --latest --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11295,6 +11311,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__stats)
+            opts="-a -i -h --root --runroot --storage-driver --log-level --noout --all --no-stream --no-trunc --format --interval --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11311,20 +11341,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__stats)
-            opts="-a -i -h --all --no-stream --no-trunc --format --interval --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11337,6 +11353,20 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sangja__subcmd__stop)
+            opts="-t -a -i -l -f -h --root --runroot --storage-driver --log-level --noout --time --all --ignore --cidfile --latest --filter --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11353,20 +11383,6 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sangja__subcmd__stop)
-            opts="-t -a -i -l -f -h --time --all --ignore --cidfile --latest --filter --root --runroot --storage-driver --log-level --noout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11385,22 +11401,6 @@ _sangja() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11441,20 +11441,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__check)
-            opts="-r -f -q -m -h --repair --force --quick --max --root --runroot --storage-driver --log-level --noout --help"
+            opts="-r -f -q -m -h --root --runroot --storage-driver --log-level --noout --repair --force --quick --max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --max)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11469,6 +11461,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11479,16 +11479,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__df)
-            opts="-v -h --format --verbose --root --runroot --storage-driver --log-level --noout --help"
+            opts="-v -h --root --runroot --storage-driver --log-level --noout --format --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11503,6 +11499,10 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11611,16 +11611,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__prune)
-            opts="-a -f -h --all --volumes --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -f -h --root --runroot --storage-driver --log-level --noout --all --volumes --force --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11637,6 +11633,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11645,7 +11645,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__reset)
-            opts="-f -h --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11675,20 +11675,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__system__subcmd__service)
-            opts="-t -h --time --root --runroot --storage-driver --log-level --noout --help"
+            opts="-t -h --root --runroot --storage-driver --log-level --noout --time --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11703,6 +11695,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11773,7 +11773,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unmount)
-            opts="-a -f -h --all --force --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -f -h --root --runroot --storage-driver --log-level --noout --all --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11803,24 +11803,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__unpause)
-            opts="-a -l -f -h --all --latest --cidfile --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-a -l -f -h --root --runroot --storage-driver --log-level --noout --all --latest --cidfile --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --cidfile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11835,6 +11823,18 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -11905,12 +11905,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__update)
-            opts="-c -m -h --cpu-shares --cpus --cpuset-cpus --cpuset-mems --memory --memory-reservation --memory-swap --pids-limit --root --runroot --storage-driver --log-level --noout --help"
+            opts="-c -m -h --root --runroot --storage-driver --log-level --noout --cpu-shares --cpus --cpuset-cpus --cpuset-mems --memory --memory-reservation --memory-swap --pids-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --cpu-shares)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11951,22 +11967,6 @@ _sangja() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11975,20 +11975,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__version)
-            opts="-f -h --format --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12003,6 +11995,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -12043,12 +12043,28 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__create)
-            opts="-d -l -o -h --driver --label --opt --ignore --root --runroot --storage-driver --log-level --noout --help"
+            opts="-d -l -o -h --root --runroot --storage-driver --log-level --noout --driver --label --opt --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
                 --driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12071,22 +12087,6 @@ _sangja() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -12127,20 +12127,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__export)
-            opts="-o -h --output --root --runroot --storage-driver --log-level --noout --help"
+            opts="-o -h --root --runroot --storage-driver --log-level --noout --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12155,6 +12147,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -12363,20 +12363,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__inspect)
-            opts="-f -a -h --format --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -h --root --runroot --storage-driver --log-level --noout --format --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12391,6 +12383,14 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -12401,24 +12401,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__ls)
-            opts="-f -q -h --filter --format --quiet --noheading --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -q -h --root --runroot --storage-driver --log-level --noout --filter --format --quiet --noheading --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12433,6 +12421,18 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -12473,16 +12473,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__prune)
-            opts="-f -h --force --filter --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -h --root --runroot --storage-driver --log-level --noout --force --filter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filter)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12499,6 +12495,10 @@ _sangja() {
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
                     return 0
                     ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12507,7 +12507,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__volume__subcmd__rm)
-            opts="-f -a -h --force --all --root --runroot --storage-driver --log-level --noout --help"
+            opts="-f -a -h --root --runroot --storage-driver --log-level --noout --force --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12567,24 +12567,12 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__wait)
-            opts="-i -l -h --interval --latest --condition --root --runroot --storage-driver --log-level --noout --help"
+            opts="-i -l -h --root --runroot --storage-driver --log-level --noout --interval --latest --condition --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --condition)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12599,6 +12587,18 @@ _sangja() {
                     ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "trace debug info warn warning error fatal panic" -- "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --condition)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -99,11 +99,23 @@ complete -c sangja -n "__fish_sangja_needs_command" -f -a "events" -d 'Show even
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "secret" -d 'Manage secrets'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "healthcheck" -d 'Run a container\'s health check'
 complete -c sangja -n "__fish_sangja_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -200,18 +212,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-retries -d 
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-start-period -d 'Time after the start during which failures do not count (default 0s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-timeout -d 'Longest a check may take (default 30s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
-complete -c sangja -n "__fish_sangja_using_subcommand run" -s h -l hostname -d 'Container host name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
@@ -227,11 +229,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand run" -l replace -d 'Remove
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand run" -l no-healthcheck -d 'Run no health check, not even the image\'s'
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -l storage-driver -d 'Storage driver: overlay' -r
@@ -243,18 +240,33 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s f -l force -d 'Remove running containers too (killing them)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s l -l latest -d 'Remove the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rm" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -351,18 +363,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-retries 
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-start-period -d 'Time after the start during which failures do not count (default 0s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-timeout -d 'Longest a check may take (default 30s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
-complete -c sangja -n "__fish_sangja_using_subcommand create" -s h -l hostname -d 'Container host name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
@@ -378,11 +380,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand create" -l replace -d 'Rem
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand create" -l no-healthcheck -d 'Run no health check, not even the image\'s'
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
-complete -c sangja -n "__fish_sangja_using_subcommand start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l storage-driver -d 'Storage driver: overlay' -r
@@ -394,15 +391,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -l all -d 'Start all containers that are not running'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand start" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -l storage-driver -d 'Storage driver: overlay' -r
@@ -414,13 +411,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stop" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
-complete -c sangja -n "__fish_sangja_using_subcommand kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -l storage-driver -d 'Storage driver: overlay' -r
@@ -432,13 +430,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s a -l all -d 'Signal all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand kill" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l storage-driver -d 'Storage driver: overlay' -r
@@ -450,13 +447,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -l running -d 'Restart only the running ones (with --all)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand restart" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
-complete -c sangja -n "__fish_sangja_using_subcommand wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l storage-driver -d 'Storage driver: overlay' -r
@@ -468,12 +466,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -l tail -d 'Only the last N lines (-1: all)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -l until -d 'Only lines before this time (same forms as --since)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -l storage-driver -d 'Storage driver: overlay' -r
@@ -485,11 +482,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l tail -d 'Only the last N lines (-1: all)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l until -d 'Only lines before this time (same forms as --since)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s f -l follow -d 'Follow the output until the container exits'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s t -l timestamps -d 'Show the time of each line'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s n -l names -d 'Prefix lines with container names instead of ids (several containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s l -l latest -d 'The latest container'
-complete -c sangja -n "__fish_sangja_using_subcommand logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -502,11 +502,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand port" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -518,12 +516,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -535,9 +533,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unpause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -552,12 +552,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rename" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l storage-driver -d 'Storage driver: overlay' -r
@@ -569,14 +563,18 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
+complete -c sangja -n "__fish_sangja_using_subcommand exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s i -l interactive -d 'Keep stdin open and pass it to the command'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s d -l detach -d 'Run the command in the background'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -l privileged -d 'Give the command every capability'
-complete -c sangja -n "__fish_sangja_using_subcommand exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l storage-driver -d 'Storage driver: overlay' -r
@@ -588,8 +586,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand attach" -l no-stdin -d 'Do not pass our stdin to the container'
+complete -c sangja -n "__fish_sangja_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand attach" -l no-stdin -d 'Do not pass our stdin to the container'
 complete -c sangja -n "__fish_sangja_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -604,8 +604,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand top" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand top" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand stats" -s i -l interval -d 'Seconds between readings when streaming' -r
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l storage-driver -d 'Storage driver: overlay' -r
@@ -617,12 +615,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand stats" -s i -l interval -d 'Seconds between readings when streaming' -r
+complete -c sangja -n "__fish_sangja_using_subcommand stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -s a -l all -d 'Show all containers (those not running with empty readings)'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l no-stream -d 'Print one reading and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -l no-trunc -d 'Do not truncate ids'
-complete -c sangja -n "__fish_sangja_using_subcommand stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand stats" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l storage-driver -d 'Storage driver: overlay' -r
@@ -634,9 +633,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand cp" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l storage-driver -d 'Storage driver: overlay' -r
@@ -648,14 +647,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand diff" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s a -l author -d 'Author of the image' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s m -l message -d 'Commit message (history comment)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l storage-driver -d 'Storage driver: overlay' -r
@@ -667,10 +661,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand commit" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s a -l author -d 'Author of the image' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s m -l message -d 'Commit message (history comment)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand commit" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand commit" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l storage-driver -d 'Storage driver: overlay' -r
@@ -682,9 +681,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand export" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand mount" -l format -d 'Output format of the listing: json' -r
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -696,9 +695,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -l format -d 'Output format of the listing: json' -r
+complete -c sangja -n "__fish_sangja_using_subcommand mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -l no-trunc -d 'Do not truncate ids in the listing'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -s a -l all -d 'Mount every container'
-complete -c sangja -n "__fish_sangja_using_subcommand mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -711,9 +711,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s a -l all -d 'Unmount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s f -l force -d 'Accepted for podman compatibility'
-complete -c sangja -n "__fish_sangja_using_subcommand unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand unmount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand init" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand init" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -726,18 +726,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand init" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand init" -s a -l all -d 'Initialize every container that is not running'
 complete -c sangja -n "__fish_sangja_using_subcommand init" -s l -l latest -d 'The newest container'
-complete -c sangja -n "__fish_sangja_using_subcommand init" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand init" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand update" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpus -d 'Number of CPUs (0.5, 2...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpuset-cpus -d 'CPUs the container may run on (0-3, 0,1)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpuset-mems -d 'Memory nodes the container may use' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -s m -l memory -d 'Memory limit (512m, 1g)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l memory-reservation -d 'Memory soft limit' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand update" -l pids-limit -d 'Largest number of processes (-1 or 0: no limit)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand update" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand update" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand update" -l storage-driver -d 'Storage driver: overlay' -r
@@ -749,13 +741,16 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand update" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpus -d 'Number of CPUs (0.5, 2...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpuset-cpus -d 'CPUs the container may run on (0-3, 0,1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l cpuset-mems -d 'Memory nodes the container may use' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -s m -l memory -d 'Memory limit (512m, 1g)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l memory-reservation -d 'Memory soft limit' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand update" -l pids-limit -d 'Largest number of processes (-1 or 0: no limit)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand update" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand update" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -l storage-driver -d 'Storage driver: overlay' -r
@@ -767,19 +762,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
+complete -c sangja -n "__fish_sangja_using_subcommand pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s q -l quiet -d 'Print nothing but the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s a -l all-tags -d 'Pull every tag of the repository IMAGE names (IMAGE without a tag)'
-complete -c sangja -n "__fish_sangja_using_subcommand pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand pull" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the destination registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand push" -s f -l format -d 'Manifest format: oci or v2s2 (default: the image\'s own)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by -d 'Sign the image with this GPG key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by-sigstore -d 'Sign with a sigstore parameter file (not supported: refused)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand push" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand push" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand push" -l storage-driver -d 'Storage driver: overlay' -r
@@ -791,11 +782,19 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the destination registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand push" -s f -l format -d 'Manifest format: oci or v2s2 (default: the image\'s own)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by -d 'Sign the image with this GPG key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l sign-by-sigstore -d 'Sign with a sigstore parameter file (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand push" -s q -l quiet -d 'Print no progress'
 complete -c sangja -n "__fish_sangja_using_subcommand push" -l remove-signatures -d 'Do not copy signatures (sangja copies none: accepted for compatibility)'
-complete -c sangja -n "__fish_sangja_using_subcommand push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand push" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand images" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l storage-driver -d 'Storage driver: overlay' -r
@@ -807,12 +806,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l digests -d 'Show each image\'s manifest digest (a DIGEST column)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s n -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand images" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -825,15 +825,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s f -l force -d 'Remove the image even if containers use it (removing those containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s a -l all -d 'Remove all images'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s i -l ignore -d 'Do not complain about images that do not exist'
-complete -c sangja -n "__fish_sangja_using_subcommand rmi" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand rmi" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l storage-driver -d 'Storage driver: overlay' -r
@@ -845,18 +841,18 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
+complete -c sangja -n "__fish_sangja_using_subcommand ps" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s a -l all -d 'Show all containers, not only running ones'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s q -l quiet -d 'Show only ids'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s l -l latest -d 'Show the latest container only'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s s -l size -d 'Show the size of each container\'s writable layer'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand ps" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand ps" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
-image\t''
-all\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -868,8 +864,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
+image\t''
+all\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -903,11 +903,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -f -a "load" -d 'Load images from an archive or folder'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -f -a "prune" -d 'Remove dangling images (-a: every image no container uses)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and not __fish_seen_subcommand_from pull push ls rm inspect import tag untag history exists tree mount unmount search build save load prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Storage driver: overlay' -r
@@ -919,19 +914,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform of the image to choose from a manifest list (os/arch[/variant])' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Architecture to choose (shorthand for --platform linux/ARCH)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry named in IMAGE; mirrors never get them' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print nothing but the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s a -l all-tags -d 'Pull every tag of the repository IMAGE names (IMAGE without a tag)'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the destination registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -s f -l format -d 'Manifest format: oci or v2s2 (default: the image\'s own)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by -d 'Sign the image with this GPG key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by-sigstore -d 'Sign with a sigstore parameter file (not supported: refused)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l storage-driver -d 'Storage driver: overlay' -r
@@ -943,11 +934,19 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the destination registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l authfile -d 'The auth file with the registry\'s credentials (default: $REGISTRY_AUTH_FILE, else auth.json\'s places)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -s f -l format -d 'Manifest format: oci or v2s2 (default: the image\'s own)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by -d 'Sign the image with this GPG key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l sign-by-sigstore -d 'Sign with a sigstore parameter file (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Print no progress'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l remove-signatures -d 'Do not copy signatures (sangja copies none: accepted for compatibility)'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
@@ -959,12 +958,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show each image\'s manifest digest (a DIGEST column)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s n -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -977,15 +977,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the image even if containers use it (removing those containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all images'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not complain about images that do not exist'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
-image\t''
-all\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -997,11 +993,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
+image\t''
+all\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1013,8 +1011,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1042,8 +1042,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1055,9 +1053,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Do not truncate ids and CREATED BY'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print the ids only'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1083,10 +1083,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l whatrequires -d 'Show the images built on this one instead of its own layers'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -l whatrequires -d 'Show the images built on this one instead of its own layers'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from tree" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l format -d 'json: the mounted images as a JSON list' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1098,8 +1097,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s a -l all -d 'Mount every image'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l format -d 'json: the mounted images as a JSON list' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s a -l all -d 'Mount every image'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1112,16 +1112,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s a -l all -d 'Unmount every mounted image'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s f -l force -d 'Accepted for podman compatibility'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l limit -d 'At most this many results per registry (default 25)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1133,11 +1127,28 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l limit -d 'At most this many results per registry (default 25)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l compatible -d 'Also show the STARS, OFFICIAL and AUTOMATED columns (Docker\'s table)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l list-tags -d 'List the tags of the repository TERM names'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l no-trunc -d 'Do not truncate descriptions'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name (and tag) for the image; may be given several times' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -s f -l file -d 'The Containerfile (`-` reads it from stdin; default: Containerfile, then Dockerfile, in the context)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take it from this environment' -r
@@ -1162,25 +1173,12 @@ complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_sub
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image\'s id'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to this file (a folder for oci-dir and docker-dir); default: stdout, which must not be a terminal' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l format -d 'Format: docker-archive (default), oci-archive, oci-dir, docker-dir' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1192,13 +1190,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to this file (a folder for oci-dir and docker-dir); default: stdout, which must not be a terminal' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l format -d 'Format: docker-archive (default), oci-archive, oci-dir, docker-dir' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -s m -l multi-image-archive -d 'Save several images into one docker-archive (the names after the first are images, not more tags)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l uncompressed -d 'Keep the layers uncompressed in the OCI formats'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l compress -d 'Compress the layers with gzip (docker-dir)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Print no progress'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read this archive (or oci-dir/docker-dir folder) instead of stdin' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1210,10 +1209,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print no progress'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read this archive (or oci-dir/docker-dir folder) instead of stdin' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print no progress'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l filter -d 'Only images with (label=) or without (label!=) a label, or created before until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1225,9 +1224,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l filter -d 'Only images with (label=) or without (label!=) a label, or created before until=TIME' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every image no container uses, not only dangling ones'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
-complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push an image to a registry'
@@ -1291,11 +1291,23 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount init update ls inspect prune exists help" -f -a "prune" -d 'Remove all containers that are not running'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount init update ls inspect prune exists help" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and not __fish_seen_subcommand_from run rm create start stop kill restart wait logs port pause unpause rename exec attach top stats cp diff commit export mount unmount init update ls inspect prune exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -1392,18 +1404,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l health-start-period -d 'Time after the start during which failures do not count (default 0s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l health-timeout -d 'Longest a check may take (default 30s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container host name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
@@ -1419,11 +1421,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l no-healthcheck -d 'Run no health check, not even the image\'s'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from run" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1435,18 +1432,33 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Remove the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'With -f: seconds for the stop signal to work before SIGKILL (default: SIGKILL at once)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l filter -d 'Remove the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove running containers too (killing them)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the container\'s anonymous volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Do not complain about containers that do not exist'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s l -l latest -d 'Remove the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Name of the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l label-file -d 'Read labels from a file: KEY=VALUE lines (# comments and blank lines skipped)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container host name' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l entrypoint -d 'Override the image\'s ENTRYPOINT ("" clears it)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Network: pasta (rootless default when installed), slirp4netns, none, host, container:NAME or ns:PATH; pasta:OPT,... and slirp4netns:OPT,... pass options on' -r
@@ -1543,18 +1555,8 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l health-start-period -d 'Time after the start during which failures do not count (default 0s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l health-timeout -d 'Longest a check may take (default 30s)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -s h -l hostname -d 'Container host name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container when it exits'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l rmi -d 'Remove the image too once the container has exited, unless another container uses it (implies --rm; run only)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l env-host -d 'Pass this process\'s whole environment into the container (before --env)'
@@ -1570,11 +1572,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l unsetenv-all -d 'Unset every default environment variable; -e and --env-file still apply'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l no-hosts -d 'Do not write /etc/hosts: the image\'s own stays (conflicts with --add-host)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l no-healthcheck -d 'Run no health check, not even the image\'s'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1586,15 +1583,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches with -a (default ctrl-p,ctrl-q)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l sig-proxy -d 'With -a, pass the signals sangja gets on to the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s f -l filter -d 'Start the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach: run in the foreground with the container\'s output on ours, exit with its code'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Keep stdin open (with -a: ours is the container\'s)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l all -d 'Start all containers that are not running'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1606,13 +1603,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL (default: the container\'s --stop-timeout, else 10)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Stop the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s f -l filter -d 'Stop the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Do not complain about containers that do not exist'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1624,13 +1622,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send: a name (TERM, SIGHUP...) or a number' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l cidfile -d 'Signal the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Signal all running containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1642,13 +1639,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal to work before SIGKILL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l cidfile -d 'Restart the container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s f -l filter -d 'Restart the containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s a -l all -d 'Restart all containers'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l running -d 'Restart only the running ones (with --all)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1660,12 +1658,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'Ignored (podman\'s polling interval); sangja waits on a pidfd' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l condition -d 'Wait until the container reaches one of these states (default: stopped, i.e. exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines (-1: all)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Only lines before this time (same forms as --since)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1677,11 +1674,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines (-1: all)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l since -d 'Only lines since this time: RFC 3339, Unix seconds, or a duration before now (10m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Only lines before this time (same forms as --since)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow the output until the container exits'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show the time of each line'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l names -d 'Prefix lines with container names instead of ids (several containers)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s l -l latest -d 'The latest container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1694,11 +1694,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s a -l all -d 'List the ports of every running container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1710,12 +1708,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1727,9 +1725,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l cidfile -d 'The container whose id is in this file (as `run --cidfile` wrote it)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s f -l filter -d 'The containers that pass these filters (ps\'s keys: name, id, label, status, ancestor, exited)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s a -l all -d 'All containers (running ones for pause, paused ones for unpause)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s l -l latest -d 'Act on the newest container too (podman\'s --latest)'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1744,12 +1744,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1761,14 +1755,18 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s u -l user -d 'User (name or uid, optionally :group) to run the command as' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l preserve-fds -d 'Pass down to the process N additional file descriptors (in addition to 0, 1, 2)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to copy it from here)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l env-file -d 'Read environment variables from a file (KEY=VALUE lines)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l detach-keys -d 'Key sequence that detaches from the command\'s terminal' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep stdin open and pass it to the command'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a pseudo-TTY'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Run the command in the background'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l privileged -d 'Give the command every capability'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1780,8 +1778,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not pass our stdin to the container'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence that detaches (default ctrl-p,ctrl-q, or containers.conf\'s detach_keys)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Pass the signals sangja gets on to the container' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not pass our stdin to the container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1796,8 +1796,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s i -l interval -d 'Seconds between readings when streaming' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1809,12 +1807,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l format -d 'Output: table, json, or a Go template ({{.Name}} {{.CPUPerc}} {{.MemUsage}}...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s i -l interval -d 'Seconds between readings when streaming' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s a -l all -d 'Show all containers (those not running with empty readings)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-stream -d 'Print one reading and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-trunc -d 'Do not truncate ids'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1826,9 +1825,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Keep the owners of files copied in (archive mode, the default); false: owned by the container\'s root' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1840,14 +1839,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l format -d 'Output format: json, or the default "KIND PATH" lines' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s a -l author -d 'Author of the image' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s m -l message -d 'Commit message (history comment)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1859,10 +1853,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s a -l author -d 'Author of the image' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s m -l message -d 'Commit message (history comment)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s c -l change -d 'Apply a Containerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s p -l pause -d 'Pause the container while committing (accepted; the layer is read as is)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s f -l format -d 'Image format: oci (docker is accepted and written as OCI)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l iidfile -d 'Write the new image\'s id to this file' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from commit" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1874,9 +1873,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l format -d 'Output format of the listing: json' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1888,9 +1887,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l format -d 'Output format of the listing: json' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l no-trunc -d 'Do not truncate ids in the listing'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s a -l all -d 'Mount every container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1903,9 +1903,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s a -l all -d 'Unmount every container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s f -l force -d 'Accepted for podman compatibility'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -1918,18 +1918,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -s a -l all -d 'Initialize every container that is not running'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -s l -l latest -d 'The newest container'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpus -d 'Number of CPUs (0.5, 2...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-cpus -d 'CPUs the container may run on (0-3, 0,1)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-mems -d 'Memory nodes the container may use' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -s m -l memory -d 'Memory limit (512m, 1g)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-reservation -d 'Memory soft limit' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l pids-limit -d 'Largest number of processes (-1 or 0: no limit)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1941,12 +1933,16 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpus -d 'Number of CPUs (0.5, 2...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-cpus -d 'CPUs the container may run on (0-3, 0,1)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-mems -d 'Memory nodes the container may use' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -s m -l memory -d 'Memory limit (512m, 1g)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-reservation -d 'Memory soft limit' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l pids-limit -d 'Largest number of processes (-1 or 0: no limit)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1958,18 +1954,18 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Names}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, status=, id=, ancestor=, label=KEY[=VALUE], exited=CODE (repeatable)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by command, created (newest first, the default), id, image, names, runningfor, size or status' -r
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all containers, not only running ones'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Show only ids'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s l -l latest -d 'Show the latest container only'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s s -l size -d 'Show the size of each container\'s writable layer'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
-image\t''
-all\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1981,10 +1977,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s t -l type -d 'Only look for this kind of object' -r -f -a "container\t''
+image\t''
+all\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'A Go template applied to each object, e.g. \'{{.State.Status}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Containers: add SizeRw and SizeRootFs (the writable layer, and it with the image)'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only the containers that pass these filters: label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
@@ -1996,8 +1995,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only the containers that pass these filters: label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2010,8 +2010,8 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Count containers another tool made in this store too: sangja\'s store holds only its own'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Count containers another tool made in this store too: sangja\'s store holds only its own'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command in a new container'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more containers'
@@ -2043,7 +2043,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all containers that are not running'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the container exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l kernel -d 'Mount kernel overlay instead, with this (empty) work folder beside UPPER' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2055,10 +2054,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l vfs -d 'The vfs driver instead: apply the layers into UPPER (empty) and bind-mount it'
+complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l kernel -d 'Mount kernel overlay instead, with this (empty) work folder beside UPPER' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -l vfs -d 'The vfs driver instead: apply the layers into UPPER (empty) and bind-mount it'
 complete -c sangja -n "__fish_sangja_using_subcommand __fuse-mount" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Store.GraphRoot}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2070,12 +2069,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand info" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Store.GraphRoot}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand info" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand info" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand login" -s u -l username -d 'User name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand login" -s p -l password -d 'Password (visible to other users in `ps`: prefer --password-stdin)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand login" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand login" -l authfile -d 'The auth file to write (default: $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2087,12 +2083,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand login" -s u -l username -d 'User name' -r
+complete -c sangja -n "__fish_sangja_using_subcommand login" -s p -l password -d 'Password (visible to other users in `ps`: prefer --password-stdin)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand login" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand login" -l authfile -d 'The auth file to write (default: $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand login" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -l get-login -d 'Print the user name stored for the registry and exit'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s v -l verbose -d 'Print the auth file used'
-complete -c sangja -n "__fish_sangja_using_subcommand login" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand login" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand logout" -l authfile -d 'The auth file (default as for login)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2104,10 +2103,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
+complete -c sangja -n "__fish_sangja_using_subcommand logout" -l authfile -d 'The auth file (default as for login)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
 complete -c sangja -n "__fish_sangja_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand version" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Client.Version}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2119,6 +2118,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand version" -s f -l format -d 'Output format: json, or a Go template such as \'{{.Client.Version}}\'' -r
 complete -c sangja -n "__fish_sangja_using_subcommand version" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand version" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand completion" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -2145,9 +2145,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l all -d 'Containers: all of them (default: the running ones)'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l stopped -d 'Containers: only the ones not running'
-complete -c sangja -n "__fish_sangja_using_subcommand __complete" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand __generate-docs" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2177,11 +2177,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_s
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -f -a "systemd" -d 'Write a systemd unit that runs a container'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and not __fish_seen_subcommand_from systemd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l restart-policy -d 'systemd\'s Restart= value: no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l restart-sec -d 'Seconds systemd waits before restarting (RestartSec=)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l container-prefix -d 'Prefix of the unit\'s name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l separator -d 'Separator between the prefix and the name' -r
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s t -l stop-timeout -l time -d 'Seconds to stop the container (default: its --stop-timeout, else 10)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2193,10 +2188,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l restart-policy -d 'systemd\'s Restart= value: no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always' -r
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l restart-sec -d 'Seconds systemd waits before restarting (RestartSec=)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l container-prefix -d 'Prefix of the unit\'s name' -r
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l separator -d 'Separator between the prefix and the name' -r
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s t -l stop-timeout -l time -d 'Seconds to stop the container (default: its --stop-timeout, else 10)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l new -d 'Create the container at start and remove it at stop (from its recorded create command)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s n -l name -d 'Name the unit after the container\'s name, not its id'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s f -l files -d 'Write the unit to CONTAINER_PREFIX-NAME.service in the current folder and print its path'
-complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write a systemd unit that runs a container'
 complete -c sangja -n "__fish_sangja_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -2211,9 +2211,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l dryrun -d 'Print the units to stdout instead of writing them'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l user -d 'The units of the user\'s files (default when not root), not the system\'s'
-complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand __quadlet" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists export import mount unmount help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists export import mount unmount help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2239,9 +2239,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_see
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists export import mount unmount help" -f -a "mount" -d 'Print a volume\'s mountpoint (its folder; rootless: use it inside `sangja unshare`)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists export import mount unmount help" -f -a "unmount" -d 'Undo `volume mount` (nothing to undo for a local volume\'s folder)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune exists export import mount unmount help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver: only local' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s l -l label -d 'Set a label (KEY=VALUE)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s o -l opt -d 'Driver option (local: type=, device=, o=)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2253,11 +2250,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Do nothing if the volume exists'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver: only local' -r
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s l -l label -d 'Set a label (KEY=VALUE)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s o -l opt -d 'Driver option (local: type=, device=, o=)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -l ignore -d 'Do nothing if the volume exists'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, label=KEY[=VALUE], dangling=true|false, driver=' -r
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2269,11 +2267,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, label=KEY[=VALUE], dangling=true|false, driver=' -r
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only names'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2285,8 +2284,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect every volume'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s a -l all -d 'Inspect every volume'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2299,11 +2299,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove volumes in use too, with the containers that use them'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove every volume'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Only volumes with (label=) or without (label!=) a label, or created before until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2315,8 +2314,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Only volumes with (label=) or without (label!=) a label, or created before until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2331,7 +2331,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2343,6 +2342,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand volume; and __fish_seen_subcommand_from import" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -2417,10 +2417,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_se
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "connect" -d 'Connect a container to a network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune exists connect disconnect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -s d -l driver -d 'Driver: only bridge' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'IPv4 subnet, e.g. 10.89.5.0/24 (default: a free 10.89.N.0/24)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'Gateway address (default: the subnet\'s first)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l label -d 'Set a label (KEY=VALUE)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2432,12 +2428,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -s d -l driver -d 'Driver: only bridge' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'IPv4 subnet, e.g. 10.89.5.0/24 (default: a free 10.89.N.0/24)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'Gateway address (default: the subnet\'s first)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l label -d 'Set a label (KEY=VALUE)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l internal -d 'No route to the outside: containers reach only each other'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l ignore -d 'Do nothing if the network exists'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, id=, driver=, label=KEY[=VALUE]' -r
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2449,12 +2447,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=, id=, driver=, label=KEY[=VALUE]' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template (\'{{.Name}}\')' -r
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only names'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the title line'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2466,6 +2465,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: json (default) or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -2479,8 +2479,8 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers that use the network too'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers that use the network too'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2493,8 +2493,8 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2509,7 +2509,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2521,10 +2520,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2536,8 +2535,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l alias -d 'Another name for the container on this network (connect)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Disconnect even if ... (accepted for podman compatibility)'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a bridge network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List networks'
@@ -2548,8 +2548,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_s
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect a container to a network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c sangja -n "__fish_sangja_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand import" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2561,8 +2559,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand import" -s q -l quiet -d 'Print only the image id'
+complete -c sangja -n "__fish_sangja_using_subcommand import" -s c -l change -d 'Apply a Containerfile instruction (CMD, ENTRYPOINT, ENV...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand import" -s m -l message -d 'Commit message (history comment)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand import" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand import" -s q -l quiet -d 'Print only the image id'
 complete -c sangja -n "__fish_sangja_using_subcommand import" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand unshare" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2596,7 +2596,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_see
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "reset" -d 'Remove every container, image, volume and network, and the store\'s folders'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "service" -d 'Serve the Docker-compatible API on a unix socket (or tcp), until idle'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and not __fish_seen_subcommand_from df check prune reset service help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Output format: json or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2608,10 +2607,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Accepted; the summary is always shown'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Output format: json or a Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Accepted; the summary is always shown'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s m -l max -d 'Maximum allowed age of unreferenced layers and blobs (younger ones may be a pull at work)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2623,12 +2622,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s m -l max -d 'Maximum allowed age of unreferenced layers and blobs (younger ones may be a pull at work)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s r -l repair -d 'Remove what is damaged (images, layers, containers not running) or orphaned'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s f -l force -d 'With --repair: also remove the containers that use damaged images'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s q -l quick -d 'Skip the time-consuming checks (hashing big blobs, walking layers\' files)'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Only containers and images with (label=) or without (label!=) a label, or created before until=TIME' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2640,10 +2639,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Only containers and images with (label=) or without (label!=) a label, or created before until=TIME' -r
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every unused image, not only dangling ones'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Remove unused volumes too'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2656,10 +2656,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s f -l force -d 'Do not ask for confirmation'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -s t -l time -d 'Exit this many seconds after the last connection closed (0: never)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2671,6 +2670,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -s t -l time -d 'Exit this many seconds after the last connection closed (0: never)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from service" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show the disk space used by images, containers and volumes'
@@ -2705,8 +2705,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand untag" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand untag" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
 complete -c sangja -n "__fish_sangja_using_subcommand history" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand history" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand history" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2718,16 +2716,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand history" -s H -l human -d 'Show sizes and times for people (`-H=false`: times as RFC 3339)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l format -d 'json, or a Go template over ID, Created, CreatedAt, CreatedSince, CreatedBy, Size, Comment, Tags' -r
+complete -c sangja -n "__fish_sangja_using_subcommand history" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand history" -l no-trunc -d 'Do not truncate ids and CREATED BY'
 complete -c sangja -n "__fish_sangja_using_subcommand history" -s q -l quiet -d 'Print the ids only'
-complete -c sangja -n "__fish_sangja_using_subcommand history" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand history" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l limit -d 'At most this many results per registry (default 25)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2739,10 +2733,16 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -s f -l filter -d 'Filter: stars=N, is-official=BOOL, is-automated=BOOL' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l format -d 'json, or a Go template such as \'{{.Name}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l limit -d 'At most this many results per registry (default 25)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand search" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l compatible -d 'Also show the STARS, OFFICIAL and AUTOMATED columns (Docker\'s table)'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l list-tags -d 'List the tags of the repository TERM names'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -l no-trunc -d 'Do not truncate descriptions'
-complete -c sangja -n "__fish_sangja_using_subcommand search" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand search" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2766,7 +2766,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_s
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "push" -d 'Push a manifest list and its images to a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and not __fish_seen_subcommand_from create add annotate inspect rm remove exists push help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2778,19 +2777,11 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l all -d 'Add every image of the lists given as images'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -s a -l amend -d 'Add to an existing list of that name instead of failing'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l arch -d 'Override the architecture' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l features -d 'Override the features' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os -d 'Override the OS' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os-version -d 'Override the OS version' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l variant -d 'Override the variant' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2802,16 +2793,18 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l all -d 'If the image is a list in a registry, add every image of it'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l arch -d 'Override the architecture' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l features -d 'Override the features' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os -d 'Override the OS' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l os-version -d 'Override the OS version' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l variant -d 'Override the variant' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -l all -d 'If the image is a list in a registry, add every image of it'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l arch -d 'Override the architecture' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l features -d 'Override the features' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os -d 'Override the OS' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-version -d 'Override the OS version' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l variant -d 'Override the variant' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-features -d 'Override the OS features' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2823,9 +2816,15 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l annotation -d 'Set an annotation (KEY=VALUE) on the image\'s entry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l arch -d 'Override the architecture' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l features -d 'Override the features' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os -d 'Override the OS' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-version -d 'Override the OS version' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l variant -d 'Override the variant' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-features -d 'Override the OS features' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2837,6 +2836,7 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -2878,15 +2878,6 @@ fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l all -d 'Push the list\'s images too, not only the list (default true)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the digest of the pushed list to this file' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s f -l format -d 'The list\'s type and its images\' manifest format: oci or v2s2 (default: as stored)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by -d 'Sign the images with this GPG key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l storage-driver -d 'Storage driver: overlay' -r
@@ -2898,10 +2889,19 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l all -d 'Push the list\'s images too, not only the list (default true)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l authfile -d 'The auth file with the registry\'s credentials' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of the layers sent: gzip or zstd (default: reuse what the registry has, else gzip)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the digest of the pushed list to this file' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s f -l format -d 'The list\'s type and its images\' manifest format: oci or v2s2 (default: as stored)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by -d 'Sign the images with this GPG key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l sign-by-sigstore-private-key -d 'Sign with a sigstore private key (not supported: refused)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Print no progress'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l remove-signatures -d 'Do not copy signatures (sangja copies none: accepted for compatibility)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l rm -d 'Remove the local list once it is pushed'
-complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a manifest list, optionally with images in it'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an image to a manifest list'
@@ -2912,6 +2912,17 @@ complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 if the manifest list exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push a manifest list and its images to a registry'
 complete -c sangja -n "__fish_sangja_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s t -l tag -d 'Name (and tag) for the image; may be given several times' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s f -l file -d 'The Containerfile (`-` reads it from stdin; default: Containerfile, then Dockerfile, in the context)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take it from this environment' -r
@@ -2936,22 +2947,11 @@ complete -c sangja -n "__fish_sangja_using_subcommand build" -l tls-verify -d 'R
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s q -l quiet -d 'Print only the image\'s id'
-complete -c sangja -n "__fish_sangja_using_subcommand build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand build" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -2968,6 +2968,17 @@ complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_see
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -f -a "build" -d 'Build an image from a Containerfile'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+warning\t''
+error\t''
+fatal\t''
+panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name (and tag) for the image; may be given several times' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -s f -l file -d 'The Containerfile (`-` reads it from stdin; default: Containerfile, then Dockerfile, in the context)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take it from this environment' -r
@@ -2992,27 +3003,14 @@ complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_su
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ssh -d 'SSH agent forwarding to RUN --mount=type=ssh (not supported yet)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-from -d 'Cache sources in a registry (not supported yet: the local cache is used)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l cache-to -d 'Cache destinations in a registry (not supported yet: the local cache is kept)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l storage-driver -d 'Storage driver: overlay' -r
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l log-level -d 'Log messages at this level and above: debug, info, warn, error. (An unknown level exits 1 with podman\'s message: main.rs.)' -r -f -a "trace\t''
-debug\t''
-info\t''
-warn\t''
-warning\t''
-error\t''
-fatal\t''
-panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use the cache (the steps still fill it)'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash -d 'Squash the layers this build makes into one (the base image\'s stay as they are)'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash-all -d 'Squash all the image\'s layers into one'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image\'s id'
-complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build an image from a Containerfile'
 complete -c sangja -n "__fish_sangja_using_subcommand buildx; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand save" -s o -l output -d 'Write to this file (a folder for oci-dir and docker-dir); default: stdout, which must not be a terminal' -r -F
-complete -c sangja -n "__fish_sangja_using_subcommand save" -l format -d 'Format: docker-archive (default), oci-archive, oci-dir, docker-dir' -r
 complete -c sangja -n "__fish_sangja_using_subcommand save" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand save" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand save" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3024,13 +3022,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand save" -s o -l output -d 'Write to this file (a folder for oci-dir and docker-dir); default: stdout, which must not be a terminal' -r -F
+complete -c sangja -n "__fish_sangja_using_subcommand save" -l format -d 'Format: docker-archive (default), oci-archive, oci-dir, docker-dir' -r
+complete -c sangja -n "__fish_sangja_using_subcommand save" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand save" -s m -l multi-image-archive -d 'Save several images into one docker-archive (the names after the first are images, not more tags)'
 complete -c sangja -n "__fish_sangja_using_subcommand save" -l uncompressed -d 'Keep the layers uncompressed in the OCI formats'
 complete -c sangja -n "__fish_sangja_using_subcommand save" -l compress -d 'Compress the layers with gzip (docker-dir)'
 complete -c sangja -n "__fish_sangja_using_subcommand save" -s q -l quiet -d 'Print no progress'
-complete -c sangja -n "__fish_sangja_using_subcommand save" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand save" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand load" -s i -l input -d 'Read this archive (or oci-dir/docker-dir folder) instead of stdin' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand load" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand load" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand load" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3042,17 +3041,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand load" -s q -l quiet -d 'Print no progress'
+complete -c sangja -n "__fish_sangja_using_subcommand load" -s i -l input -d 'Read this archive (or oci-dir/docker-dir folder) instead of stdin' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand load" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
+complete -c sangja -n "__fish_sangja_using_subcommand load" -s q -l quiet -d 'Print no progress'
 complete -c sangja -n "__fish_sangja_using_subcommand load" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand events" -s f -l filter -d 'Only events matching KEY=VALUE: container, event, image, label, type, volume, network, pod' -r
-complete -c sangja -n "__fish_sangja_using_subcommand events" -l format -d 'Print each event with a Go template, or as JSON lines (json)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand events" -l no-trunc -d 'Do not truncate ids (the default; --no-trunc=false shows 12 characters)' -r -f -a "true\t''
-false\t''"
-complete -c sangja -n "__fish_sangja_using_subcommand events" -l since -d 'Show events since this time: RFC 3339, a date, Unix seconds, or a duration before now (10m)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand events" -l until -d 'Show events until this time (same forms as --since)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand events" -l stream -d 'Wait for new events (the default); --stream=false prints the past ones and exits' -r -f -a "true\t''
-false\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand events" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand events" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand events" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3064,6 +3056,14 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand events" -s f -l filter -d 'Only events matching KEY=VALUE: container, event, image, label, type, volume, network, pod' -r
+complete -c sangja -n "__fish_sangja_using_subcommand events" -l format -d 'Print each event with a Go template, or as JSON lines (json)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand events" -l no-trunc -d 'Do not truncate ids (the default; --no-trunc=false shows 12 characters)' -r -f -a "true\t''
+false\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand events" -l since -d 'Show events since this time: RFC 3339, a date, Unix seconds, or a duration before now (10m)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand events" -l until -d 'Show events until this time (same forms as --since)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand events" -l stream -d 'Wait for new events (the default); --stream=false prints the past ones and exits' -r -f -a "true\t''
+false\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand events" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand events" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and not __fish_seen_subcommand_from create ls inspect rm exists help" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
@@ -3085,9 +3085,6 @@ complete -c sangja -n "__fish_sangja_using_subcommand secret; and not __fish_see
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and not __fish_seen_subcommand_from create ls inspect rm exists help" -f -a "rm" -d 'Remove secrets'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and not __fish_seen_subcommand_from create ls inspect rm exists help" -f -a "exists" -d 'Exit 0 if the secret exists, 1 if not'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and not __fish_seen_subcommand_from create ls inspect rm exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -s d -l driver -d 'The driver: file (the only one)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l driver-opts -d 'Driver options (KEY=VALUE,...)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -s l -l label -d 'Add a label (KEY=VALUE)' -r
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3099,12 +3096,13 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -s d -l driver -d 'The driver: file (the only one)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l driver-opts -d 'Driver options (KEY=VALUE,...)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -s l -l label -d 'Add a label (KEY=VALUE)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l env -d 'Read the value from the environment variable named by the second argument'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l replace -d 'Give an existing secret of that name the new value'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=NAME, id=ID (prefixes match)' -r
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l format -d 'Go template or json' -r
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3116,11 +3114,12 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: name=NAME, id=ID (prefixes match)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l format -d 'Go template or json' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l noheading -d 'Do not print the heading'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print the ids only'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Go template' -r
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Storage driver: overlay' -r
@@ -3132,9 +3131,10 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Go template' -r
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l pretty -d 'Human-readable output'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l showsecret -d 'Show the secret\'s value too (SecretData)'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F
@@ -3147,9 +3147,9 @@ warning\t''
 error\t''
 fatal\t''
 panic\t''"
+complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove every secret'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'A secret that does not exist is not an error'
-complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from exists" -l root -d 'Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja)' -r -F
 complete -c sangja -n "__fish_sangja_using_subcommand secret; and __fish_seen_subcommand_from exists" -l runroot -d 'Path of the run-time state (default $XDG_RUNTIME_DIR/sangja, as root /run/sangja)' -r -F

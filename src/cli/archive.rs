@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::os::fd::AsFd;
 use std::path::PathBuf;
 
-/// `save` flags.
+// `save` flags.
 #[derive(Debug, Args)]
 pub struct SaveArgs {
     /// Write to this file (a folder for oci-dir and docker-dir); default: stdout, which must not be a terminal.
@@ -34,7 +34,7 @@ pub struct SaveArgs {
     pub images: Vec<String>,
 }
 
-/// `load` flags.
+// `load` flags.
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// Read this archive (or oci-dir/docker-dir folder) instead of stdin.

@@ -6,7 +6,7 @@ use crate::engine::attach::{self, AttachEnd, AttachOptions};
 use crate::error::Result;
 use clap::Args;
 
-/// `attach` flags (podman's names).
+// `attach` flags (podman's names).
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// Do not pass our stdin to the container.

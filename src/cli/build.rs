@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::PathBuf;
 
-/// `build` flags (podman's names).
+// `build` flags (podman's names).
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Name (and tag) for the image; may be given several times.
@@ -103,6 +103,7 @@ pub struct BuildArgs {
 
 /// `sangja buildx ...` (docker's name; podman aliases `buildx build`).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum BuildxCommand {
     /// Build an image from a Containerfile.
     Build(Box<BuildArgs>),

@@ -5,7 +5,7 @@ use crate::engine::check::{self as engine_check, CheckReport, CheckRequest, Find
 use crate::error::{Error, Result};
 use clap::Args;
 
-/// `system check` flags (podman 5's).
+// `system check` flags (podman 5's).
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Remove what is damaged (images, layers, containers not running) or orphaned.

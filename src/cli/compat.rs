@@ -107,62 +107,94 @@ fn token(s: &mut &'static str) -> &'static str {
     &t[..end]
 }
 
-/// `cmd` with the table's flags added to it and its subcommands.
+/// `cmd` with the table's flags added to it and all its subcommands: the
+/// tree that help, completion and the parity check walk.
 pub fn add_flags(cmd: Command) -> Command {
-    let entries = entries();
-    add_to(cmd, &[], &entries)
+    add_to(cmd, &[], &entries(), None)
 }
 
-fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry]) -> Command {
+/// `cmd` with the table's flags added only along `path` (the invoked
+/// subcommands, `["container", "run"]`), and globally at the top. A command
+/// line parses the same against this tree as against the whole one; the
+/// other ~140 commands keep their arguments unbuilt (their enums defer
+/// them), which saves most of clap's start-up cost.
+pub fn add_flags_along(cmd: Command, path: &[String]) -> Command {
+    add_to(cmd, &[], &entries(), Some(path))
+}
+
+/// The longs and shorts `cmd` defines itself. A leaf's arguments are
+/// deferred until clap builds it (`#[command(defer = true)]`), so a built
+/// copy answers for it; a command with subcommands has only its own
+/// eagerly defined arguments.
+fn own_flags(cmd: &Command) -> (Vec<String>, Vec<char>) {
+    let built;
+    let src = if cmd.has_subcommands() {
+        cmd
+    } else {
+        let mut copy = cmd.clone();
+        copy.build();
+        built = copy;
+        &built
+    };
+    let longs = src.get_arguments().filter_map(|a| a.get_long().map(String::from)).collect();
+    let shorts = src.get_arguments().filter_map(|a| a.get_short()).collect();
+    (longs, shorts)
+}
+
+fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry], only: Option<&[String]>) -> Command {
     let names = man_names(path);
-    let taken = |cmd: &Command, e: &Entry| cmd.get_arguments().any(|a| a.get_long() == Some(e.long));
-    for e in entries.iter().filter(|e| e.pages.iter().any(|p| names.iter().any(|n| n == p))) {
-        if taken(&cmd, e) {
-            continue;
+    let wanted: Vec<&Entry> = entries.iter().filter(|e| e.pages.iter().any(|p| names.iter().any(|n| n == p))).collect();
+    if !wanted.is_empty() {
+        let (mut longs, mut shorts) = own_flags(&cmd);
+        for e in wanted {
+            if longs.iter().any(|l| l == e.long) {
+                continue;
+            }
+            longs.push(e.long.to_string());
+            // Built once per process: leaking the few ids costs nothing.
+            let id: &'static str = Box::leak(arg_id(e.long).into_boxed_str());
+            let mut arg = Arg::new(id).long(e.long).hide(true).global(path.is_empty());
+            // A short letter sangja gives another flag stays that flag's.
+            if let Some(s) = e.short.filter(|s| !shorts.contains(s)) {
+                shorts.push(s);
+                arg = arg.short(s);
+            }
+            arg = if e.value {
+                arg.action(ArgAction::Append).num_args(1).allow_hyphen_values(false)
+            } else {
+                // podman's booleans also take `--flag=false`.
+                arg.action(ArgAction::Append).num_args(0..=1).require_equals(true).default_missing_value("true")
+            };
+            cmd = cmd.arg(arg);
         }
-        // Built once per process: leaking the few ids costs nothing.
-        let id: &'static str = Box::leak(arg_id(e.long).into_boxed_str());
-        let mut arg = Arg::new(id).long(e.long).hide(true).global(path.is_empty());
-        // A short letter sangja gives another flag stays that flag's.
-        if let Some(s) = e.short.filter(|s| !cmd.get_arguments().any(|a| a.get_short() == Some(*s))) {
-            arg = arg.short(s);
-        }
-        arg = if e.value {
-            arg.action(ArgAction::Append).num_args(1).allow_hyphen_values(false)
-        } else {
-            // podman's booleans also take `--flag=false`.
-            arg.action(ArgAction::Append).num_args(0..=1).require_equals(true).default_missing_value("true")
-        };
-        cmd = cmd.arg(arg);
+    }
+    if only.is_some_and(|p| p.is_empty()) {
+        return cmd;
     }
     // mut_subcommands keeps their order (mut_subcommand moves one last).
     cmd.mut_subcommands(|s| {
         let name = s.get_name().to_string();
+        let rest = match only {
+            None => None,
+            Some([next, rest @ ..]) if *next == name => Some(rest),
+            Some(_) => return s,
+        };
         let mut sub_path: Vec<&str> = path.to_vec();
         sub_path.push(&name);
-        add_to(s, &sub_path, entries)
+        add_to(s, &sub_path, entries, rest)
     })
 }
 
-/// podman's short letters that clap gives its own flags by default: `-v`
-/// is `--version` at the top (clap: `-V`), `-h` is run's and create's
-/// `--hostname` (there only `--help` shows the help).
+/// `--help` alone, for the commands whose `-h` is another flag's (podman's
+/// `run -h` and `create -h` are `--hostname`).
+pub fn long_help_flag() -> Arg {
+    // Listed last, where clap puts its own help flag.
+    Arg::new("help").long("help").action(ArgAction::Help).help("Print help").display_order(usize::MAX)
+}
+
+/// podman's `-v` for `--version` at the top (clap's is `-V`).
 pub fn podman_shorts(cmd: Command) -> Command {
-    let hostname_h = |c: Command| {
-        c.disable_help_flag(true)
-            .arg(Arg::new("help").long("help").action(ArgAction::Help).help("Print help"))
-            .mut_arg("hostname", |a| a.short('h'))
-    };
-    let run_create = move |c: Command| match c.get_name() {
-        "run" | "create" => hostname_h(c),
-        _ => c,
-    };
-    cmd.disable_version_flag(true)
-        .arg(Arg::new("version").short('v').long("version").action(ArgAction::Version).help("Print version"))
-        .mut_subcommands(move |c| match c.get_name() {
-            "container" => c.mut_subcommands(run_create),
-            _ => run_create(c),
-        })
+    cmd.disable_version_flag(true).arg(Arg::new("version").short('v').long("version").action(ArgAction::Version).help("Print version"))
 }
 
 /// What the table says about the flags given on this command line: the

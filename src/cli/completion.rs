@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// `completion` flags.
+// `completion` flags.
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
     /// The shell: bash, zsh or fish.
@@ -29,7 +29,7 @@ pub struct CompletionArgs {
     pub shell: String,
 }
 
-/// `__complete` flags (internal, called by the completion scripts).
+// `__complete` flags (internal, called by the completion scripts).
 #[derive(Debug, Args)]
 pub struct CompleteArgs {
     /// What to list: containers, images, volumes, networks; or `words`, the

@@ -9,7 +9,7 @@ use crate::error::Result;
 use clap::Args;
 use serde_json::{json, Value};
 
-/// `ps` flags.
+// `ps` flags.
 #[derive(Debug, Args)]
 pub struct PsArgs {
     /// Show all containers, not only running ones.
@@ -195,7 +195,7 @@ fn truncate(s: &str, n: usize, no_trunc: bool) -> String {
     }
 }
 
-/// `rm` flags.
+// `rm` flags.
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// Remove running containers too (killing them).

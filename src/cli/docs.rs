@@ -10,7 +10,7 @@ use clap::{Args, Command};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// `__generate-docs` flags.
+// `__generate-docs` flags.
 #[derive(Debug, Args)]
 pub struct GenerateDocsArgs {
     /// The folder to write completions/ and man/ into (the repository's top).

@@ -6,7 +6,7 @@ use crate::error::Result;
 use clap::Args;
 use std::io::Write;
 
-/// `events` flags (podman-events(1)).
+// `events` flags (podman-events(1)).
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Only events matching KEY=VALUE: container, event, image, label, type, volume, network, pod.

@@ -7,7 +7,7 @@ use crate::error::Result;
 use clap::Args;
 use std::path::PathBuf;
 
-/// `exec` flags (podman's names).
+// `exec` flags (podman's names).
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Keep stdin open and pass it to the command.

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 
 /// `sangja generate ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum GenerateCommand {
     /// Write a systemd unit that runs a container.
     Systemd(SystemdArgs),
 }
 
-/// `generate systemd` flags (podman's names).
+// `generate systemd` flags (podman's names).
 #[derive(Debug, Args)]
 pub struct SystemdArgs {
     /// Create the container at start and remove it at stop (from its recorded create command).
@@ -70,7 +71,7 @@ pub fn generate(ctx: &Context, cmd: GenerateCommand) -> Result<i32> {
     Ok(0)
 }
 
-/// `sangja __quadlet` flags (podman's `quadlet` names).
+// `sangja __quadlet` flags (podman's `quadlet` names).
 #[derive(Debug, Args)]
 pub struct QuadletArgs {
     /// Print the units to stdout instead of writing them.

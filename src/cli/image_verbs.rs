@@ -8,7 +8,7 @@ use crate::error::Result;
 use clap::Args;
 use serde_json::{json, Value};
 
-/// `tag` flags.
+// `tag` flags.
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// The image to name.
@@ -25,7 +25,7 @@ pub fn tag(ctx: &Context, a: TagArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `untag` flags.
+// `untag` flags.
 #[derive(Debug, Args)]
 pub struct UntagArgs {
     /// The image to take names from.
@@ -42,7 +42,7 @@ pub fn untag(ctx: &Context, a: UntagArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `image exists` flags.
+// `image exists` flags.
 #[derive(Debug, Args)]
 pub struct ExistsArgs {
     #[arg(value_name = "IMAGE")]
@@ -54,7 +54,7 @@ pub fn exists(ctx: &Context, a: ExistsArgs) -> Result<i32> {
     Ok(if tags::exists(&ctx.engine, &a.image)? { 0 } else { 1 })
 }
 
-/// `history` flags.
+// `history` flags.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Show sizes and times for people (`-H=false`: times as RFC 3339).
@@ -187,7 +187,7 @@ pub fn size4(bytes: u64) -> String {
     format!("{s}{}", UNITS[u])
 }
 
-/// `image tree` flags.
+// `image tree` flags.
 #[derive(Debug, Args)]
 pub struct TreeArgs {
     /// Show the images built on this one instead of its own layers.
@@ -216,7 +216,7 @@ pub fn tree(ctx: &Context, a: TreeArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `image mount` flags.
+// `image mount` flags.
 #[derive(Debug, Args)]
 pub struct ImageMountArgs {
     /// Mount every image.
@@ -265,7 +265,7 @@ pub fn mount(ctx: &Context, a: ImageMountArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `image unmount` flags.
+// `image unmount` flags.
 #[derive(Debug, Args)]
 pub struct ImageUnmountArgs {
     /// Unmount every mounted image.

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use clap::Args;
 use serde_json::{json, Value};
 
-/// `pull` flags.
+// `pull` flags.
 #[derive(Debug, Args)]
 pub struct PullArgs {
     /// Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP).
@@ -77,7 +77,7 @@ pub fn pull_with_progress(ctx: &Context, name: &str, opts: PullOptions, quiet: b
     result
 }
 
-/// `images` flags.
+// `images` flags.
 #[derive(Debug, Args)]
 pub struct ImagesArgs {
     /// Show only image ids.
@@ -203,7 +203,7 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `rmi` flags.
+// `rmi` flags.
 #[derive(Debug, Args)]
 pub struct RmiArgs {
     /// Remove the image even if containers use it (removing those containers).

@@ -14,7 +14,7 @@ pub enum InspectKind {
     All,
 }
 
-/// `inspect` flags.
+// `inspect` flags.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// Only look for this kind of object.

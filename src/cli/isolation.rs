@@ -3,7 +3,7 @@
 use crate::engine::run::{ResourceOptions, SecurityOptions};
 use clap::Args;
 
-/// Capabilities, seccomp, no_new_privs.
+// Capabilities, seccomp, no_new_privs.
 #[derive(Debug, Args, Default, Clone)]
 pub struct SecurityFlags {
     /// Add a capability (NAME, CAP_NAME or ALL).
@@ -55,7 +55,7 @@ fn split_commas(v: &[String]) -> Vec<String> {
     v.iter().flat_map(|s| s.split(',')).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// cgroup limits and rlimits.
+// cgroup limits and rlimits.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ResourceFlags {
     /// Memory limit (e.g. 32m, 1g).

@@ -97,7 +97,7 @@ fn selection(all: bool, scope: Scope, names: &[String]) -> Selection {
     Selection { all: all.then_some(scope), ..Selection::names(names.to_vec()) }
 }
 
-/// `start` flags.
+// `start` flags.
 #[derive(Debug, Args)]
 pub struct StartArgs {
     /// Attach: run in the foreground with the container's output on ours, exit with its code.
@@ -166,7 +166,7 @@ pub fn start(ctx: &Context, mut args: StartArgs) -> Result<i32> {
     })
 }
 
-/// `stop` flags.
+// `stop` flags.
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Seconds to wait for the stop signal to work before SIGKILL (default: the container's --stop-timeout, else 10).
@@ -214,7 +214,7 @@ pub fn stop(ctx: &Context, args: StopArgs) -> Result<i32> {
     })
 }
 
-/// `kill` flags.
+// `kill` flags.
 #[derive(Debug, Args)]
 pub struct KillArgs {
     /// Signal to send: a name (TERM, SIGHUP...) or a number.
@@ -243,7 +243,7 @@ pub fn kill(ctx: &Context, args: KillArgs) -> Result<i32> {
     })
 }
 
-/// `restart` flags.
+// `restart` flags.
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Seconds to wait for the stop signal to work before SIGKILL.
@@ -282,7 +282,7 @@ pub fn restart(ctx: &Context, args: RestartArgs) -> Result<i32> {
     })
 }
 
-/// `wait` flags.
+// `wait` flags.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Ignored (podman's polling interval); sangja waits on a pidfd.
@@ -314,7 +314,7 @@ pub fn wait(ctx: &Context, args: WaitArgs) -> Result<i32> {
     })
 }
 
-/// Names of containers, with `--all`.
+// Names of containers, with `--all`.
 #[derive(Debug, Args)]
 pub struct ContainersArgs {
     /// All containers (running ones for pause, paused ones for unpause).
@@ -359,7 +359,7 @@ pub fn unpause(ctx: &Context, args: ContainersArgs) -> Result<i32> {
     })
 }
 
-/// `rename` arguments.
+// `rename` arguments.
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     #[arg(value_name = "CONTAINER")]
@@ -374,7 +374,7 @@ pub fn rename(ctx: &Context, args: RenameArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `container prune` flags.
+// `container prune` flags.
 #[derive(Debug, Args)]
 pub struct PruneArgs {
     /// Do not ask for confirmation.
@@ -401,7 +401,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `container exists` arguments.
+// `container exists` arguments.
 #[derive(Debug, Args)]
 pub struct ExistsArgs {
     /// Count containers another tool made in this store too: sangja's store holds only its own.

@@ -9,7 +9,7 @@ use crate::error::Result;
 use clap::Args;
 use std::io::Write;
 
-/// `logs` flags (podman's).
+// `logs` flags (podman's).
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Follow the output until the container exits.

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 
 /// `sangja manifest ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ManifestCommand {
     /// Create a manifest list, optionally with images in it.
     Create(CreateArgs),
@@ -28,7 +29,7 @@ pub enum ManifestCommand {
     Push(PushArgs),
 }
 
-/// Registry flags shared by the commands that may pull.
+// Registry flags shared by the commands that may pull.
 #[derive(Debug, Args, Clone)]
 pub struct RegistryFlags {
     /// Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP).
@@ -52,7 +53,7 @@ pub struct CreateArgs {
     pub images: Vec<String>,
 }
 
-/// Platform and annotation flags of `add` and `annotate`.
+// Platform and annotation flags of `add` and `annotate`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct EntryFlags {
     /// Set an annotation (KEY=VALUE) on the image's entry.

@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod logs;
 pub mod network;
 pub mod port;
+pub mod prescan;
 pub mod progress;
 pub mod prune;
 pub mod push;
@@ -54,6 +55,11 @@ use std::path::PathBuf;
 // pflag does (`--name a --name b`); a global setting, so every subcommand.
 #[command(name = "sangja", version, about = "Manage containers and images without a daemon, rootless first", propagate_version = true)]
 #[command(args_override_self = true)]
+// The global flags are listed after each command's own in its help (and
+// before --help, 999): a
+// subcommand gets them before its own deferred arguments, so without this
+// they would come first.
+#[command(next_display_order = 900)]
 pub struct Cli {
     /// Path of the persistent store (default ~/.local/share/sangja, as root /var/lib/sangja).
     #[arg(long, global = true, value_name = "DIR")]
@@ -76,7 +82,12 @@ pub struct Cli {
 }
 
 /// The commands.
+// defer (on every subcommand enum): a command's arguments are built only
+// when clap parses or documents that command (cli/prescan.rs). So the
+// `Args` structs have plain comments, not doc comments: a deferred
+// struct's doc would replace the variant's as the command's about.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Container verbs, also under `sangja container`.
     #[command(flatten)]
@@ -170,6 +181,7 @@ pub enum Command {
 
 /// `sangja system ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SystemCommand {
     /// Show the disk space used by images, containers and volumes.
     Df(layers::DfArgs),
@@ -185,6 +197,7 @@ pub enum SystemCommand {
 
 /// `sangja image ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ImageCommand {
     /// Pull an image from a registry.
     Pull(images::PullArgs),
@@ -228,12 +241,16 @@ pub enum ImageCommand {
 
 /// The container verbs: `sangja VERB` and `sangja container VERB` alike.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ContainerVerb {
     /// Run a command in a new container.
+    // podman's -h is --hostname here; only --help shows the help.
+    #[command(disable_help_flag = true, arg = compat::long_help_flag())]
     Run(run::RunArgs),
     /// Remove one or more containers.
     Rm(containers::RmArgs),
     /// Create a container without starting it; prints its id.
+    #[command(disable_help_flag = true, arg = compat::long_help_flag())]
     Create(run::RunArgs),
     /// Start containers (in the background; -a in the foreground).
     Start(lifecycle::StartArgs),
@@ -286,6 +303,7 @@ pub enum ContainerVerb {
 // Parsed once per process: the size of the largest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ContainerCommand {
     /// The verbs shared with the top level.
     #[command(flatten)]
@@ -339,7 +357,19 @@ impl clap::builder::TypedValueParser for LogLevelParser {
 /// given: the warnings of flags podman also ignores, or the message of a
 /// flag sangja refuses on purpose.
 pub fn parse() -> std::result::Result<(Cli, std::result::Result<Vec<String>, String>), clap::Error> {
-    let matches = command().try_get_matches()?;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The short way: build only the invoked commands (prescan.rs). Anything
+    // else, errors and --help included, parses against the whole tree, so
+    // that clap's messages and suggestions see every command.
+    let root = documented_command();
+    let fast = prescan::invoked_path(&root, &compat::entries(), &args).and_then(|path| {
+        let m = compat::add_flags_along(root, &path).try_get_matches_from(&args).ok()?;
+        (prescan::matched_path(&m) == path).then_some(m)
+    });
+    let matches = match fast {
+        Some(m) => m,
+        None => command().try_get_matches_from(&args)?,
+    };
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     Ok((cli, compat::check(&matches)))
 }

@@ -4,7 +4,7 @@ use crate::engine::network::{self as engine_network, NetOptions, NetRequest, Net
 use crate::error::Result;
 use clap::Args;
 
-/// `--network`, `-p`, `-P`, `--add-host`, `--dns*`, `--mac-address`, `--ip`.
+// `--network`, `-p`, `-P`, `--add-host`, `--dns*`, `--mac-address`, `--ip`.
 #[derive(Debug, Args, Default)]
 pub struct NetFlags {
     /// Network: pasta (rootless default when installed), slirp4netns, none, host,
@@ -77,6 +77,7 @@ use serde_json::Value;
 
 /// `sangja network ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum NetworkCommand {
     /// Create a bridge network.
     Create(NetCreateArgs),

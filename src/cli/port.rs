@@ -5,7 +5,7 @@ use crate::engine::network;
 use crate::error::{Error, Result};
 use clap::Args;
 
-/// `port` flags.
+// `port` flags.
 #[derive(Debug, Args)]
 pub struct PortArgs {
     /// List the ports of every running container.

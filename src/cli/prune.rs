@@ -6,7 +6,7 @@ use crate::engine::prune::{self as engine_prune, ImagePruneRequest, PruneFilters
 use crate::error::Result;
 use clap::Args;
 
-/// `system prune` flags.
+// `system prune` flags.
 #[derive(Debug, Args)]
 pub struct SystemPruneArgs {
     /// Remove every unused image, not only dangling ones.
@@ -23,7 +23,7 @@ pub struct SystemPruneArgs {
     pub filters: Vec<String>,
 }
 
-/// `system reset` flags.
+// `system reset` flags.
 #[derive(Debug, Args)]
 pub struct ResetArgs {
     /// Do not ask for confirmation.
@@ -31,7 +31,7 @@ pub struct ResetArgs {
     pub force: bool,
 }
 
-/// `image prune` flags.
+// `image prune` flags.
 #[derive(Debug, Args)]
 pub struct ImagePruneArgs {
     /// Remove every image no container uses, not only dangling ones.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
-/// `push` flags.
+// `push` flags.
 #[derive(Debug, Args)]
 pub struct PushArgs {
     /// Require HTTPS and verify certificates (`--tls-verify=false` allows plain HTTP).

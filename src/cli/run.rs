@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use clap::{Args, ValueEnum};
 use std::sync::OnceLock;
 
-/// `run` flags (podman's names).
+// `run` flags (podman's names).
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Remove the container when it exits.
@@ -37,7 +37,7 @@ pub struct RunArgs {
     #[arg(long = "preserve-fds", value_name = "N", default_value_t = 0)]
     pub preserve_fds: u32,
     /// Container host name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(short = 'h', long, value_name = "NAME")]
     pub hostname: Option<String>,
     /// User (name or uid, optionally :group) to run the command as.
     #[arg(short = 'u', long, value_name = "USER[:GROUP]")]

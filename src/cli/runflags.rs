@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use clap::Args;
 use std::path::PathBuf;
 
-/// The flags.
+// The flags.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ExtraFlags {
     /// Signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM).

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use clap::Args;
 use serde_json::Value;
 
-/// `search` flags.
+// `search` flags.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The auth file with the registry's credentials.

@@ -11,6 +11,7 @@ use std::io::Read;
 
 /// `sangja secret ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SecretCommand {
     /// Create a secret from a file, stdin (-) or an environment variable (--env).
     Create(CreateArgs),

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-/// `stats` arguments (podman's).
+// `stats` arguments (podman's).
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Show all containers (those not running with empty readings).

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
-/// The flags (podman's names).
+// The flags (podman's names).
 #[derive(Debug, Args, Default, Clone)]
 pub struct SupervisorFlags {
     /// Restart policy of a detached container: no, on-failure[:N], always, unless-stopped.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-/// `info` flags.
+// `info` flags.
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// Output format: json, or a Go template such as '{{.Store.GraphRoot}}'.
@@ -21,7 +21,7 @@ pub struct InfoArgs {
     pub format: Option<String>,
 }
 
-/// `version` flags.
+// `version` flags.
 #[derive(Debug, Args)]
 pub struct VersionArgs {
     /// Output format: json, or a Go template such as '{{.Client.Version}}'.
@@ -29,7 +29,7 @@ pub struct VersionArgs {
     pub format: Option<String>,
 }
 
-/// `system service` flags (podman's).
+// `system service` flags (podman's).
 #[derive(Debug, Args)]
 pub struct ServiceArgs {
     /// Exit this many seconds after the last connection closed (0: never).
@@ -42,7 +42,7 @@ pub struct ServiceArgs {
     pub uri: Option<String>,
 }
 
-/// `login` flags (podman's).
+// `login` flags (podman's).
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// User name.
@@ -71,7 +71,7 @@ pub struct LoginArgs {
     pub registry: Option<String>,
 }
 
-/// `logout` flags.
+// `logout` flags.
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Remove the credentials of every registry.

@@ -5,7 +5,7 @@ use crate::engine::top::{self, DEFAULT_DESCRIPTORS};
 use crate::error::Result;
 use clap::Args;
 
-/// `top` arguments (podman's).
+// `top` arguments (podman's).
 #[derive(Debug, Args)]
 pub struct TopArgs {
     /// The container (name or id).

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use clap::{Args, Subcommand};
 use std::os::fd::AsFd;
 
-/// run/create's `--secret` and health check flags.
+// run/create's `--secret` and health check flags.
 #[derive(Debug, Args, Clone, Default)]
 pub struct VerbFlags {
     /// Give the container a secret: NAME[,type=mount|env,target=PATH,uid=N,gid=N,mode=0NNN].
@@ -76,6 +76,7 @@ impl VerbFlags {
 
 /// `sangja healthcheck ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum HealthcheckCommand {
     /// Run a container's health check once: exit 0 if healthy, 1 (printing the status) if not.
     Run(HealthcheckRunArgs),
@@ -100,7 +101,7 @@ pub fn healthcheck(ctx: &Context, c: HealthcheckCommand) -> Result<i32> {
     }
 }
 
-/// `init` flags.
+// `init` flags.
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Initialize every container that is not running.
@@ -132,7 +133,7 @@ pub fn init(ctx: &Context, a: InitArgs) -> Result<i32> {
     last.map_or(Ok(0), Err)
 }
 
-/// `volume export` flags.
+// `volume export` flags.
 #[derive(Debug, Args)]
 pub struct VolumeExportArgs {
     /// Write to this file instead of stdout.
@@ -142,7 +143,7 @@ pub struct VolumeExportArgs {
     pub volume: String,
 }
 
-/// `volume import` arguments.
+// `volume import` arguments.
 #[derive(Debug, Args)]
 pub struct VolumeImportArgs {
     #[arg(value_name = "VOLUME")]
@@ -152,7 +153,7 @@ pub struct VolumeImportArgs {
     pub source: String,
 }
 
-/// `volume mount|unmount` arguments.
+// `volume mount|unmount` arguments.
 #[derive(Debug, Args)]
 pub struct VolumeMountArgs {
     #[arg(value_name = "VOLUME", required = true)]
@@ -205,7 +206,7 @@ pub fn volume_unmount(ctx: &Context, a: VolumeMountArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `update` flags (podman's; the io and real-time ones are in compat.txt).
+// `update` flags (podman's; the io and real-time ones are in compat.txt).
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// CPU shares (relative weight).

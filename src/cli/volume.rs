@@ -5,7 +5,7 @@ use crate::engine::volumes::MountRequest;
 use crate::error::Result;
 use clap::Args;
 
-/// Mount flags shared by `run` and `create`.
+// Mount flags shared by `run` and `create`.
 #[derive(Debug, Args, Default)]
 pub struct MountFlags {
     /// Bind mount a host path or mount a volume: [SOURCE:]DEST[:ro|rw,z,Z,U,nocopy,...].
@@ -44,6 +44,7 @@ use std::collections::BTreeMap;
 
 /// `sangja volume ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum VolumeCommand {
     /// Create a volume.
     Create(CreateArgs),
