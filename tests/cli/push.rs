@@ -520,3 +520,44 @@ both! {
         }
     }
 }
+
+/// The first regular file with content under a layer's diff/ in `layers`.
+fn some_layer_file(layers: &Path) -> Option<PathBuf> {
+    fn walk(dir: &Path) -> Option<PathBuf> {
+        for e in fs::read_dir(dir).ok()?.flatten() {
+            let (p, meta) = (e.path(), fs::symlink_metadata(e.path()).ok()?);
+            if meta.is_file() && meta.len() > 0 {
+                return Some(p);
+            }
+            if meta.is_dir() {
+                if let Some(f) = walk(&p) {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    }
+    fs::read_dir(layers).ok()?.flatten().find_map(|l| walk(&l.path().join("diff")))
+}
+
+both! {
+    /// A layer whose files changed on disk after the pull (one byte, same
+    /// length) is not pushed: exit 125, a message naming the layer and the
+    /// repair, and no manifest at the registry. Put back, it pushes.
+    fn changed_layer_is_not_pushed(s) {
+        let reg = OwnRegistry::start(&s.dir, false);
+        s.pull(LAYERED);
+        let file = some_layer_file(&s.layers_dir()).expect("a file in a layer");
+        let original = fs::read(&file).unwrap();
+        let mut changed = original.clone();
+        changed[0] ^= 0x20;
+        fs::write(&file, &changed).unwrap();
+        let repo = unique(s, "changed");
+        let out = s.run(&["push", "--tls-verify=false", LAYERED, &format!("{}/{repo}:latest", reg.host())]).code(125);
+        assert!(out.stderr.contains("changed on disk") && out.stderr.contains("system check --repair"), "{out:?}");
+        let (status, body) = http_get(&reg.host(), &format!("/v2/{repo}/manifests/latest"));
+        assert_eq!(status, 404, "a push of a changed layer left a manifest: {body}");
+        fs::write(&file, &original).unwrap();
+        s.ok(&["push", "--tls-verify=false", LAYERED, &format!("{}/{repo}:latest", reg.host())]);
+    }
+}

@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 use super::budget::{BudgetReader, SizeBudget};
 pub use super::extract::extract_tar;
 use super::extract::extract_tar_split;
+pub use super::tarsplit::TarCheck;
 pub use super::tarsplit::TarReader;
 use super::tarsplit::{Split, SplitReader};
 
@@ -52,6 +53,10 @@ pub struct LayerInfo {
     pub compressed_size: u64,
     /// Total bytes of regular file content in the layer.
     pub size: u64,
+    /// The uncompressed tar's CRC-32 and length (tarsplit.rs); absent in
+    /// layers stored by an older sangja, whose tar is checked by its sha256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tar_check: Option<TarCheck>,
 }
 
 /// How to extract a layer.
@@ -170,7 +175,7 @@ impl<'a> LayerStore<'a> {
             }
             Ok(())
         };
-        let (size, actual_diff_id) = match unpacked {
+        let (size, actual_diff_id, tar_check) = match unpacked {
             // Tampered bytes often show up as a broken or hostile tar: say what really happened.
             Err(e) => return Err(if drained.is_ok() { blob_ok().err().unwrap_or(e) } else { e }),
             Ok(v) => v,
@@ -182,7 +187,13 @@ impl<'a> LayerStore<'a> {
                 return Err(Error::DigestMismatch { what: "layer diff_id".into(), expected: expected.into(), actual: actual_diff_id });
             }
         }
-        let info = LayerInfo { digest: digest.to_string(), diff_id: actual_diff_id, compressed_size: raw.count(), size };
+        let info = LayerInfo {
+            digest: digest.to_string(),
+            diff_id: actual_diff_id,
+            compressed_size: raw.count(),
+            size,
+            tar_check: Some(tar_check),
+        };
         // On disk before it becomes visible: after a power cut a published layer must
         // not hold empty files. One syncfs is far cheaper than an fsync per file.
         let dir = File::open(work).path_ctx("open", work)?;
@@ -211,7 +222,7 @@ impl<'a> LayerStore<'a> {
     pub fn open_tar(&self, digest: &str) -> Result<TarReader> {
         let info = self.info(digest)?;
         let hex = sha256_hex("layer digest", digest)?;
-        TarReader::open(&self.layer_dir(hex), digest, &info.diff_id)
+        TarReader::open(&self.layer_dir(hex), digest, &info.diff_id, info.tar_check)
     }
 
     /// The length of the layer's uncompressed tar (podman's layer size), from its tar-split record.
@@ -287,8 +298,8 @@ impl<'a> LayerStore<'a> {
 pub const DEFAULT_ROOT_MODE: u32 = 0o555;
 
 /// Decompressed stream → tar extraction into `work`/diff, recording the
-/// tar-split beside it (tarsplit.rs); returns (file bytes, diff_id).
-fn unpack<D: Read>(decoded: D, work: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String)> {
+/// tar-split beside it (tarsplit.rs); returns (file bytes, diff_id, the tar's check).
+fn unpack<D: Read>(decoded: D, work: &Path, opts: &ExtractOptions, budget: &SizeBudget) -> Result<(u64, String, TarCheck)> {
     // The budget sits under the hash: the drain of trailing padding below is bounded too.
     let split = Split::create(work)?;
     let mut plain = SplitReader::new(HashingReader::new(BudgetReader::new(decoded, budget)), split.clone());
@@ -300,8 +311,8 @@ fn unpack<D: Read>(decoded: D, work: &Path, opts: &ExtractOptions, budget: &Size
     let size = extract_tar_split(&mut plain, &diff, opts, budget, split.clone())?;
     // Past the tar's end-of-archive blocks there may be padding: the diff_id covers it (and the tar-split).
     io::copy(&mut plain, &mut io::sink()).ctx(|| "read the layer's tar stream".to_string())?;
-    split.borrow_mut().finish()?;
-    Ok((size, plain.inner().digest()))
+    let check = split.borrow_mut().finish()?;
+    Ok((size, plain.inner().digest(), check))
 }
 
 /// The refusal of a layer past the size limit: names the limit and how to raise it.

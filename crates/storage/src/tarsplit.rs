@@ -37,6 +37,19 @@ pub const STASH_DIR: &str = "tar-split-stash";
 /// Which recorded files went to the stash.
 pub const MOVED_FILE: &str = "tar-split-moved";
 
+/// The CRC-32 (gzip's) and length of a layer's uncompressed tar, taken as
+/// it was stored, while its sha256 was checked against the diff_id. The tar
+/// rebuilt for push and save is checked against these instead of hashed
+/// again: a sha256 of the tar was a sixth of a push's CPU, the CRC costs a
+/// few percent of it. What the check is for, finding a layer changed on
+/// disk (by hand, or by a broken disk), a CRC and the length do as well:
+/// whoever could forge a CRC in the store could rewrite its records too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TarCheck {
+    pub crc32: u32,
+    pub len: u64,
+}
+
 /// Metadata bytes buffered before they become one `M` record.
 const FLUSH_AT: usize = 1 << 20;
 
@@ -79,6 +92,9 @@ pub(crate) struct Split {
     stash: Option<OwnedFd>,
     stashed: u64,
     error: Option<io::Error>,
+    /// Of every byte of the stream (TarCheck).
+    crc: crc32fast::Hasher,
+    len: u64,
 }
 
 /// A shared handle on the recording.
@@ -101,6 +117,8 @@ impl Split {
             stash: None,
             stashed: 0,
             error: None,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
         })))
     }
 
@@ -130,6 +148,8 @@ impl Split {
     }
 
     fn saw(&mut self, bytes: &[u8]) {
+        self.crc.update(bytes);
+        self.len += bytes.len() as u64;
         match self.in_file.as_mut() {
             Some((_, _, n)) => *n += bytes.len() as u64,
             None => {
@@ -197,8 +217,9 @@ impl Split {
         Ok(true)
     }
 
-    /// Writes the end of the record (and the moved list); after the whole stream was read.
-    pub(crate) fn finish(&mut self) -> Result<()> {
+    /// Writes the end of the record (and the moved list); after the whole
+    /// stream was read. Returns the stream's check.
+    pub(crate) fn finish(&mut self) -> Result<TarCheck> {
         self.flush_meta();
         self.write(b"E");
         let what = || format!("write {}", self.layer_dir.join(SPLIT_FILE).display());
@@ -219,7 +240,7 @@ impl Split {
             let path = self.layer_dir.join(MOVED_FILE);
             std::fs::write(&path, buf).path_ctx("write", &path)?;
         }
-        Ok(())
+        Ok(TarCheck { crc32: self.crc.clone().finalize(), len: self.len })
     }
 }
 
@@ -289,8 +310,16 @@ enum Part {
     File { file: File, left: u64, index: u64 },
 }
 
+/// How the rebuilt tar is checked as it streams.
+enum Verify {
+    /// Against the CRC-32 and length taken when the layer was stored.
+    Crc(crc32fast::Hasher, TarCheck),
+    /// Against the diff_id (a layer stored before TarCheck existed).
+    Sha256(Sha256),
+}
+
 /// The original tar of a layer, rebuilt from its tar-split record and diff/,
-/// verified against the diff_id as it streams.
+/// checked as it streams (TarCheck, or its diff_id).
 pub struct TarReader {
     records: zstd::Decoder<'static, BufReader<File>>,
     diff: OwnedFd,
@@ -302,7 +331,7 @@ pub struct TarReader {
     moved: HashMap<u64, Vec<u8>>,
     part: Option<Part>,
     next_index: u64,
-    hasher: Sha256,
+    verify: Verify,
     count: u64,
     digest: String,
     diff_id: String,
@@ -311,7 +340,7 @@ pub struct TarReader {
 
 impl TarReader {
     /// Opens the tar of the layer in `layer_dir` (whose blob digest is `digest`).
-    pub(crate) fn open(layer_dir: &Path, digest: &str, diff_id: &str) -> Result<TarReader> {
+    pub(crate) fn open(layer_dir: &Path, digest: &str, diff_id: &str, check: Option<TarCheck>) -> Result<TarReader> {
         let split = layer_dir.join(SPLIT_FILE);
         let f = match File::open(&split) {
             Ok(f) => f,
@@ -350,7 +379,10 @@ impl TarReader {
             moved,
             part: None,
             next_index: 0,
-            hasher: Sha256::new(),
+            verify: match check {
+                Some(c) => Verify::Crc(crc32fast::Hasher::new(), c),
+                None => Verify::Sha256(Sha256::new()),
+            },
             count: 0,
             digest: digest.to_string(),
             diff_id: diff_id.to_string(),
@@ -361,6 +393,28 @@ impl TarReader {
     /// Bytes given out so far.
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// At the end of the stream: whether it is the tar that was stored.
+    fn check_end(&self) -> io::Result<()> {
+        match &self.verify {
+            Verify::Crc(h, want) => {
+                let got = TarCheck { crc32: h.clone().finalize(), len: self.count };
+                if got != *want {
+                    return Err(self.changed(format_args!(
+                        "its tar has {} bytes and CRC-32 {:08x}, not the {} bytes and {:08x} recorded when it was stored",
+                        got.len, got.crc32, want.len, want.crc32
+                    )));
+                }
+            }
+            Verify::Sha256(h) => {
+                let actual = format!("sha256:{}", hex::encode(h.clone().finalize()));
+                if actual != self.diff_id {
+                    return Err(self.changed(format_args!("its tar has digest {actual}, not the diff_id {}", self.diff_id)));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn changed(&self, why: impl std::fmt::Display) -> io::Error {
@@ -457,10 +511,7 @@ impl Read for TarReader {
                 None => {
                     if !self.next_part()? {
                         self.done = true;
-                        let actual = format!("sha256:{}", hex::encode(self.hasher.clone().finalize()));
-                        if actual != self.diff_id {
-                            return Err(self.changed(format_args!("its tar has digest {actual}, not the diff_id {}", self.diff_id)));
-                        }
+                        self.check_end()?;
                         return Ok(0);
                     }
                     continue;
@@ -486,7 +537,10 @@ impl Read for TarReader {
                 continue;
             }
             if let Some(out) = buf.get(..n) {
-                self.hasher.update(out);
+                match &mut self.verify {
+                    Verify::Crc(h, _) => h.update(out),
+                    Verify::Sha256(h) => h.update(out),
+                }
             }
             self.count += n as u64;
             return Ok(n);

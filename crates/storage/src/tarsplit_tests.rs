@@ -157,12 +157,26 @@ fn changed_layer_is_refused_and_old_layers_say_pull_again() {
     let digest = sha(&blob);
     let store = LayerStore::new(&paths);
     store.add_from_blob(&digest, None, &blob[..], &ExtractOptions::default()).expect("add");
+    assert!(store.info(&digest).expect("info").tar_check.is_some());
     std::fs::write(store.diff_dir(&digest).join("f"), b"ORIGINAL").expect("tamper");
     let mut sink = Vec::new();
     let err = store.open_tar(&digest).expect("open").read_to_end(&mut sink).expect_err("must fail");
-    assert!(err.to_string().contains("changed on disk") && err.to_string().contains("system check --repair"), "{err}");
-    // A layer without its record (stored by an older sangja).
+    assert!(err.to_string().contains("changed on disk") && err.to_string().contains("CRC-32"), "{err}");
+    assert!(err.to_string().contains("system check --repair"), "{err}");
+    // A layer stored before the CRC was recorded: its tar's sha256 is checked.
     let hex = digest.trim_start_matches("sha256:");
+    let record = paths.layers_dir().join(hex).join("layer.json");
+    let mut info: serde_json::Value = serde_json::from_slice(&std::fs::read(&record).expect("read")).expect("json");
+    info.as_object_mut().expect("object").remove("tar_check");
+    std::fs::write(&record, serde_json::to_vec(&info).expect("encode")).expect("write");
+    assert!(store.info(&digest).expect("info").tar_check.is_none());
+    let err = store.open_tar(&digest).expect("open").read_to_end(&mut sink).expect_err("must fail");
+    assert!(err.to_string().contains("changed on disk") && err.to_string().contains("not the diff_id"), "{err}");
+    std::fs::write(store.diff_dir(&digest).join("f"), b"original").expect("put back");
+    sink.clear();
+    store.open_tar(&digest).expect("open").read_to_end(&mut sink).expect("the stored tar again");
+    assert_eq!(sink, tar);
+    // A layer without its record (stored by an older sangja).
     std::fs::remove_file(paths.layers_dir().join(hex).join("tar-split.zst")).expect("rm");
     assert!(!store.has_tar_split(&digest));
     let err = store.open_tar(&digest).err().expect("must fail");
