@@ -264,3 +264,37 @@ both! {
         assert_eq!(s.ok(&["ps", "-a", "-q"]).stdout, "");
     }
 }
+
+/// VmRSS and VmHWM of `pid`, in KiB.
+fn rss_hwm(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+both! {
+    /// A service that pushed gives its compression buffers back when the push
+    /// ends: it does not keep tens of MiB until it exits (`--time 0`: never).
+    fn push_gives_buffers_back(s) {
+        let Some(api) = Service::start(s) else { return };
+        s.pull(BUSYBOX);
+        // 24 MiB that no registry has: every block is compressed and sent.
+        s.ok(&["run", "--name", "api-push-big", BUSYBOX, "sh", "-c", "head -c 25165824 /dev/urandom > /big"]);
+        let mine = format!("{}:big", repo(s, "big"));
+        s.ok(&["commit", "api-push-big", &mine]);
+        s.ok(&["rm", "api-push-big"]);
+        let (before, _) = rss_hwm(api.pid());
+        assert!(before > 0, "no VmRSS for the service (pid {})", api.pid());
+        api.ok(s, &["push", &mine]);
+        let (after, hwm) = rss_hwm(api.pid());
+        assert!(hwm >= before + 16 * 1024, "the push used no buffers? VmRSS {before} KiB before, peak {hwm} KiB");
+        assert!(after + 12 * 1024 <= hwm, "the service kept its buffers: VmRSS {after} KiB after the push, {before} before, peak {hwm}");
+    }
+}

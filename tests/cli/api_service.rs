@@ -41,6 +41,11 @@ impl Service {
         Some(Service { running: Some(running), sock, docker })
     }
 
+    /// The service's process id.
+    pub fn pid(&self) -> u32 {
+        self.running.as_ref().map(Running::pid).unwrap_or(0)
+    }
+
     /// `PROGRAM ARGS` as the test's user, talking to this service.
     pub fn command<P: AsRef<OsStr>, S: AsRef<OsStr>>(&self, s: &Sangja, program: P, args: &[S]) -> Command {
         let mut cmd = Command::new(program);

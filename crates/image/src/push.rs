@@ -267,6 +267,7 @@ async fn push_as(
         return Err(Error::Invalid(format!("{dest}: push to a digest reference is not possible: name a tag (or no tag, for :latest)")));
     }
     let (insecure, creds) = access(dest, opts)?;
+    let _pool = compress::PoolUse::start();
     let layers = LayerStore::new(paths);
     let stored = stored_manifest(paths, image);
     let diff_ids: Vec<String> = image.config.rootfs().diff_ids().clone();

@@ -35,8 +35,9 @@ const CHUNK: usize = 1 << 20;
 /// for the next blocks instead of new ones being touched.
 const CHANNEL_CHUNKS: usize = 2;
 /// Buffers the pool keeps for later (each a little over GZIP_BLOCK): enough
-/// for the layers of an image compressing at once. A CLI push exits with
-/// them; an API service that pushed holds up to 24 x 4 MiB until its idle exit.
+/// for the layers of an image compressing at once. Emptied when the last
+/// push of the process ends (PoolUse): an API service that pushed does not
+/// keep up to 24 x 4 MiB until it exits.
 const POOL_KEEP: usize = 24;
 
 /// One size for every pooled buffer: a block of the tar, or the member it becomes.
@@ -54,6 +55,34 @@ static POOL: Mutex<Vec<Buf>> = Mutex::new(Vec::new());
 fn take_buf() -> io::Result<Buf> {
     let reused = POOL.lock().ok().and_then(|mut p| p.pop());
     Ok(reused.unwrap_or_else(|| vec![0; POOL_BUF]))
+}
+
+/// Pushes under way in this process.
+static POOL_USERS: Mutex<usize> = Mutex::new(0);
+
+/// A push's use of the buffer pools: the last one to end empties them.
+pub(crate) struct PoolUse;
+
+impl PoolUse {
+    pub(crate) fn start() -> PoolUse {
+        if let Ok(mut n) = POOL_USERS.lock() {
+            *n += 1;
+        }
+        PoolUse
+    }
+}
+
+impl Drop for PoolUse {
+    fn drop(&mut self) {
+        let Ok(mut n) = POOL_USERS.lock() else { return };
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            // Under the count's lock: a push starting now waits, then refills.
+            let pooled = POOL.lock().map(|mut p| std::mem::take(&mut *p));
+            let levels = LEVEL_BUFS.lock().map(|mut p| std::mem::take(&mut *p));
+            drop((pooled, levels));
+        }
+    }
 }
 
 /// Returns a buffer to the pool (or frees it when the pool is full).
