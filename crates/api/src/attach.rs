@@ -60,6 +60,7 @@ pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQue
         })
         .await?;
     let want = Streams { stdin: flag(&q.stdin) && interactive, stdout: flag(&q.stdout), stderr: flag(&q.stderr) };
+    let peer = req.extensions().get::<hijack::PeerSocket>().copied();
     let st3 = st.clone();
     hijack::upgrade(&st, &mut req, tty, move |conn, held| async move {
         // Before its start, the container's monitor takes input but not
@@ -70,7 +71,7 @@ pub async fn attach(st: State, Path(id): Path<String>, Query(q): Query<AttachQue
                 wait_started(&st3, &engine, &c).await;
             }
         };
-        relay(conn, out, tty, want, held, gate).await
+        relay(conn, out, tty, want, held, gate, peer).await
     })
 }
 
@@ -132,7 +133,15 @@ async fn send(afd: &AsyncFd<OwnedFd>, kind: u8, data: &[u8]) -> std::io::Result<
 /// half-close is the end of stdin), the container's output to the client,
 /// framed without a TTY; over when the container exits or the monitor goes.
 /// The input waits for `gate` (the start of a container not yet running).
-async fn relay(conn: Conn, out: Output, tty: bool, want: Streams, _held: Held, gate: impl std::future::Future<Output = ()>) {
+async fn relay(
+    conn: Conn,
+    out: Output,
+    tty: bool,
+    want: Streams,
+    _held: Held,
+    gate: impl std::future::Future<Output = ()>,
+    peer: Option<hijack::PeerSocket>,
+) {
     let (own, hub) = match out {
         Output::Monitor(sock) => {
             set_nonblocking(&sock);
@@ -168,7 +177,12 @@ async fn relay(conn: Conn, out: Output, tty: bool, want: Streams, _held: Held, g
     };
     let output = async {
         if let Some(hub) = &hub {
-            tokio::time::sleep(crate::early::HEAD_READ).await;
+            // Kept output goes out once the client has read the 101 head
+            // (early.rs says why); over TCP, after a pause.
+            match peer {
+                Some(p) => p.drained(crate::early::HEAD_READ_MAX).await,
+                None => tokio::time::sleep(crate::early::HEAD_READ).await,
+            }
             let mut rx = hub.watch();
             let mut next = 0;
             'read: loop {

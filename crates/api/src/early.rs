@@ -23,11 +23,15 @@ use tokio::io::unix::AsyncFd;
 
 /// How long after the start an attach is served from the kept output.
 const WINDOW: Duration = Duration::from_secs(5);
-/// How long a joined attach waits before its first bytes: docker-py's
-/// attach_socket reads the 101 head through a buffered reader, then reads
-/// the socket itself, so bytes sent with the head would be lost in that
-/// buffer (live output never comes that soon; kept output would).
+/// A joined attach sends its first bytes only once the client has read the
+/// 101 head: docker-py's attach_socket reads the head through a buffered
+/// reader, then reads the socket itself, so bytes that arrive with the head
+/// would be lost in that buffer (live output never comes that soon; kept
+/// output would). On a unix socket the service sees when the head was read
+/// (hijack::PeerSocket), waiting at most HEAD_READ_MAX; over TCP it cannot,
+/// and waits HEAD_READ.
 pub const HEAD_READ: Duration = Duration::from_millis(200);
+pub const HEAD_READ_MAX: Duration = Duration::from_secs(2);
 /// The most output kept; beyond it the oldest goes (a client that joins
 /// late then misses it, as a slow client of the monitor would).
 const KEEP: usize = 8 << 20;

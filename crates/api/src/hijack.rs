@@ -31,6 +31,32 @@ pub fn frame_header(stream: u8, len: usize) -> [u8; 8] {
     [stream, 0, 0, 0, n[0], n[1], n[2], n[3]]
 }
 
+/// The unix socket under an HTTP connection, put in each of its requests'
+/// extensions (server.rs): an upgraded stream asks it whether the client
+/// has read the `101` head yet.
+#[derive(Clone, Copy, Debug)]
+pub struct PeerSocket(pub std::os::fd::RawFd);
+
+impl PeerSocket {
+    /// Until the client has read everything sent on the connection so far,
+    /// or `limit` has passed. On a unix socket SIOCOUTQ counts the bytes
+    /// sent and not yet read at the other end (on TCP it would count only
+    /// the ones not yet acknowledged, which is why TCP has no PeerSocket).
+    pub async fn drained(self, limit: std::time::Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let mut queued: libc::c_int = 0;
+            // SAFETY: TIOCOUTQ (SIOCOUTQ) writes one int. The fd is the
+            // connection's, open while the upgraded stream that asks runs.
+            let rc = unsafe { libc::ioctl(self.0, libc::TIOCOUTQ, &mut queued) };
+            if rc != 0 || queued == 0 || std::time::Instant::now() >= deadline {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    }
+}
+
 /// The content type docker gives a hijacked stream.
 pub fn content_type(tty: bool) -> &'static str {
     if tty {

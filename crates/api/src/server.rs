@@ -248,19 +248,25 @@ impl Listener {
 
 async fn serve_connection(stream: Stream, app: axum::Router, st: State) {
     match stream {
-        Stream::Unix(s) => http(s, app, st).await,
-        Stream::Tcp(s) => http(s, app, st).await,
+        Stream::Unix(s) => {
+            let peer = crate::hijack::PeerSocket(std::os::fd::AsRawFd::as_raw_fd(&s));
+            http(s, Some(peer), app, st).await
+        }
+        Stream::Tcp(s) => http(s, None, app, st).await,
     }
 }
 
 /// HTTP/1.1 on one connection, upgrades allowed (attach, exec).
-async fn http<S>(stream: S, app: axum::Router, st: State)
+async fn http<S>(stream: S, peer: Option<crate::hijack::PeerSocket>, app: axum::Router, st: State)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
         let app = app.clone();
         let st = st.clone();
+        if let Some(p) = peer {
+            req.extensions_mut().insert(p);
+        }
         async move {
             // `--log-level debug`: one line per request, through the engine's events.
             // The time is the answer's head (a streamed body goes on after).
