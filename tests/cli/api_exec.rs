@@ -373,3 +373,33 @@ both! {
         http(&api.sock, "DELETE", &format!("/v1.41/containers/{id}"), None);
     }
 }
+
+both! {
+    /// An attach waiting for a start ends when its container is removed
+    /// without one (here by the CLI, another process): its connection is
+    /// closed within a second, not held until the service exits.
+    fn waiting_attach_ends_when_its_container_goes(s) {
+        let Some(api) = Service::start(s) else { return };
+        s.pull(BUSYBOX);
+        let create = format!(r#"{{"Image":"{BUSYBOX}","Cmd":["true"],"AttachStdout":true}}"#);
+        let (head, body) = http(&api.sock, "POST", "/v1.41/containers/create", Some(&create));
+        assert!(head.starts_with("HTTP/1.1 201"), "{head}\n{}", String::from_utf8_lossy(&body));
+        let id = json_of(&body)["Id"].as_str().unwrap().to_string();
+        let mut c = UnixStream::connect(&api.sock).expect("connect");
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let req = format!(
+            "POST /v1.41/containers/{id}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n"
+        );
+        c.write_all(req.as_bytes()).unwrap();
+        let mut first = vec![0u8; 8192];
+        let n = c.read(&mut first).unwrap();
+        assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 101"), "{:?}", String::from_utf8_lossy(&first[..n]));
+        s.ok(&["rm", &id]);
+        let t0 = Instant::now();
+        let mut rest = Vec::new();
+        let ended = c.read_to_end(&mut rest);
+        assert!(ended.is_ok(), "the attach was not closed: {ended:?} after {:?}", t0.elapsed());
+        assert!(t0.elapsed() < Duration::from_secs(5), "the attach ended only after {:?}", t0.elapsed());
+        assert!(rest.is_empty(), "output from a container never started: {rest:?}");
+    }
+}

@@ -83,22 +83,30 @@ enum Output {
 }
 
 /// Until `c` has started (this service's start tells at once; a start by
-/// another process is seen by polling), is gone, or a minute has passed.
+/// another process is seen by polling, every 10 ms at first, then less
+/// often, at most 250 ms apart) or is gone. Gone (removed without a start):
+/// the attaches waiting for it are let go, so that their connections end
+/// instead of waiting for output until the service exits.
 async fn wait_started(st: &State, engine: &Engine, c: &sangja_container::record::Container) {
     let store = sangja_container::record::ContainerStore::new(&engine.paths);
-    for _ in 0..6000 {
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
         let told = st.starts().notify.notified();
         tokio::pin!(told);
         told.as_mut().enable();
         match store.reload(c) {
-            Ok(now) if now.is_running() || now.state.started_at != c.state.started_at => break,
+            Ok(now) if now.is_running() || now.state.started_at != c.state.started_at => return,
             Ok(_) => {
                 tokio::select! {
                     _ = told => {}
-                    _ = tokio::time::sleep(std::time::Duration::from_millis(10)) => {}
+                    _ = tokio::time::sleep(pause) => {}
                 }
+                pause = (pause * 2).min(std::time::Duration::from_millis(250));
             }
-            Err(_) => break,
+            Err(_) => {
+                st.pending_attach().remove(&c.config.id);
+                return;
+            }
         }
     }
 }
