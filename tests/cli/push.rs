@@ -416,6 +416,15 @@ both! {
         let patches: Vec<_> = reqs.iter().filter(|r| r[0] == "PATCH").collect();
         assert!(!patches.is_empty(), "no PATCH was tried:\n{all}");
         assert!(patches.iter().all(|r| r[2] == "405"), "{all}");
+        // Each refused session is closed, not left open at the registry.
+        for p in &patches {
+            let session = p[1].split('?').next().unwrap_or_default();
+            assert!(
+                reqs.iter().any(|r| r[0] == "DELETE" && r[1].starts_with(session) && r[2] == "204"),
+                "the refused session {session} was not deleted:
+{all}"
+            );
+        }
         // Each blob of the manifest written went in one PUT with its whole body.
         let blobs = manifest_blobs(&reg.host(), &repo, "latest");
         assert_eq!(blobs.len(), 4, "three layers and the config: {blobs:?}");

@@ -569,6 +569,12 @@ async fn probe(reg: &Registry, repo: &str, here: &str, cands: &[Candidate]) -> R
                 201 => return Ok(Probe::Found { index, mounted: true }),
                 // Declined: the answer is an ordinary upload session, used if nothing is found.
                 202 if session.is_none() => session = Some(location(reg, &res)?),
+                // One session is enough: another is closed, not left to expire.
+                202 => {
+                    if let Ok(extra) = location(reg, &res) {
+                        let _ = reg.send(&|cl| cl.delete(extra.clone())).await;
+                    }
+                }
                 _ => {}
             }
         }
@@ -708,6 +714,9 @@ async fn upload_layer(
     if !refused {
         expect(res, &[202], reg, &format!("upload layer {digest}")).await?;
     }
+    // The refused session is closed (best effort), not left to expire: the
+    // monolithic upload opens its own.
+    let _ = reg.send(&|c| c.delete(session.clone())).await;
     // Monolithic: the digest first (the compression is deterministic), then one PUT.
     let (_, first) = start_compressing(paths, digest, compression, false);
     let (blob, size) = first.await.map_err(|e| Error::Internal(format!("compressing layer {digest} stopped: {e}")))?.map_err(failed)?;
