@@ -143,7 +143,12 @@ fn own_flags(cmd: &Command) -> (Vec<String>, Vec<char>) {
 
 fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry], only: Option<&[String]>) -> Command {
     let names = man_names(path);
-    let wanted: Vec<&Entry> = entries.iter().filter(|e| e.pages.iter().any(|p| names.iter().any(|n| n == p))).collect();
+    // podman's global flags (page `podman`) go on every command, as flags
+    // of its own rather than clap globals: clap puts a global flag in a
+    // subcommand before that command's deferred arguments, so a global -c
+    // (--connection) would shadow commit's own -c (--change). Here a
+    // command's own flags win, as they did.
+    let wanted: Vec<&Entry> = entries.iter().filter(|e| e.pages.iter().any(|p| *p == "podman" || names.iter().any(|n| n == p))).collect();
     if !wanted.is_empty() {
         let (mut longs, mut shorts) = own_flags(&cmd);
         for e in wanted {
@@ -153,7 +158,7 @@ fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry], only: Option<&[Str
             longs.push(e.long.to_string());
             // Built once per process: leaking the few ids costs nothing.
             let id: &'static str = Box::leak(arg_id(e.long).into_boxed_str());
-            let mut arg = Arg::new(id).long(e.long).hide(true).global(path.is_empty());
+            let mut arg = Arg::new(id).long(e.long).hide(true);
             // A short letter sangja gives another flag stays that flag's.
             if let Some(s) = e.short.filter(|s| !shorts.contains(s)) {
                 shorts.push(s);

@@ -145,9 +145,34 @@ mod tests {
         walk(&crate::cli::documented_command(), "sangja");
     }
 
+    /// A command's own short letter wins over podman's global one
+    /// (compat.txt's -c, --connection), deferred arguments or not.
+    #[test]
+    fn own_flags_win_over_podman_globals() {
+        let line = ["sangja", "commit", "-c", "CMD x", "c", "img"];
+        for m in [
+            crate::cli::command().try_get_matches_from(line).unwrap(),
+            crate::cli::compat::add_flags_along(crate::cli::documented_command(), &["commit".into()]).try_get_matches_from(line).unwrap(),
+        ] {
+            let commit = m.subcommand_matches("commit").unwrap();
+            assert_eq!(commit.get_many::<String>("changes").unwrap().collect::<Vec<_>>(), ["CMD x"]);
+        }
+        // And before the command, -c is podman's --connection (refused).
+        let m = crate::cli::command().try_get_matches_from(["sangja", "-c", "conn", "ps"]).unwrap();
+        assert!(crate::cli::compat::check(&m).unwrap_err().contains("--connection"));
+    }
+
     #[test]
     fn the_scanned_tree_parses_as_the_whole_one() {
-        for line in ["push img", "--log-level debug container run --rm -h host alpine true", "image ls -q", "ps --runtime x -a"] {
+        // commit's -c is --change, not podman's global -c (--connection).
+        for line in [
+            "push img",
+            "--log-level debug container run --rm -h host alpine true",
+            "image ls -q",
+            "ps --runtime x -a",
+            "commit -c CMD=x c img",
+            "-c conn ps",
+        ] {
             let args: Vec<OsString> = std::iter::once("sangja").chain(line.split_whitespace()).map(OsString::from).collect();
             let p = scan(line).unwrap();
             let root = crate::cli::documented_command();
