@@ -8097,7 +8097,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__image__subcmd__ls)
-            opts="-q -a -n -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --help"
+            opts="-q -a -n -f -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --filter --sort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8121,6 +8121,18 @@ _sangja() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "created id repository size tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -8569,7 +8581,7 @@ _sangja() {
             return 0
             ;;
         sangja__subcmd__images)
-            opts="-q -a -n -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --help"
+            opts="-q -a -n -f -h --root --runroot --storage-driver --log-level --noout --quiet --all --no-trunc --digests --format --noheading --filter --sort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8593,6 +8605,18 @@ _sangja() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "created id repository size tag" -- "${cur}"))
                     return 0
                     ;;
                 *)

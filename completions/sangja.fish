@@ -807,6 +807,12 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand images" -s f -l filter -d 'Only the images that pass: reference=, id=, digest=, label=[!=], dangling=, before=, since=, after=, until=, containers=, manifest=, readonly= (same key: any passes; different keys: all must)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand images" -l sort -d 'Order of the list: created (newest first), id, repository, size or tag' -r -f -a "created\t''
+id\t''
+repository\t''
+size\t''
+tag\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand images" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand images" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'
@@ -959,6 +965,12 @@ error\t''
 fatal\t''
 panic\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table, json, or a Go template such as \'{{.ID}} {{.Repository}}\'' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Only the images that pass: reference=, id=, digest=, label=[!=], dangling=, before=, since=, after=, until=, containers=, manifest=, readonly= (same key: any passes; different keys: all must)' -r
+complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l sort -d 'Order of the list: created (newest first), id, repository, size or tag' -r -f -a "created\t''
+id\t''
+repository\t''
+size\t''
+tag\t''"
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -l noout -d 'Print nothing on standard output (errors and warnings still go to stderr)'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Show only image ids'
 complete -c sangja -n "__fish_sangja_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (accepted for compatibility: sangja keeps no intermediate images yet)'

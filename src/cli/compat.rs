@@ -148,7 +148,11 @@ fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry], only: Option<&[Str
     // subcommand before that command's deferred arguments, so a global -c
     // (--connection) would shadow commit's own -c (--change). Here a
     // command's own flags win, as they did.
-    let wanted: Vec<&Entry> = entries.iter().filter(|e| e.pages.iter().any(|p| *p == "podman" || names.iter().any(|n| n == p))).collect();
+    // The command's own entries first: a short letter is theirs before a
+    // global one's (build's -c is --cpu-shares, not --connection).
+    let own = |e: &&Entry| e.pages.iter().any(|p| names.iter().any(|n| n == p));
+    let global = |e: &&Entry| e.pages.contains(&"podman");
+    let wanted: Vec<&Entry> = entries.iter().filter(own).chain(entries.iter().filter(|e| global(e) && !own(e))).collect();
     if !wanted.is_empty() {
         let (mut longs, mut shorts) = own_flags(&cmd);
         for e in wanted {

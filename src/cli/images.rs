@@ -3,6 +3,7 @@
 use super::format::{self, Format};
 use super::progress::PullProgress;
 use super::Context;
+use crate::engine::image_filter::{ImageFilters, LabelRule};
 use crate::engine::images::{self, ImageRecord, PullOptions, Removed};
 use crate::error::{Error, Result};
 use clap::Args;
@@ -98,9 +99,38 @@ pub struct ImagesArgs {
     /// Do not print the title line.
     #[arg(short, long)]
     pub noheading: bool,
+    /// Only the images that pass: reference=, id=, digest=, label=[!=], dangling=, before=, since=, after=, until=, containers=, manifest=, readonly= (same key: any passes; different keys: all must).
+    #[arg(short = 'f', long = "filter", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Order of the list: created (newest first), id, repository, size or tag.
+    #[arg(long, value_enum, default_value = "created")]
+    pub sort: ImageSort,
     /// Only images whose name matches (repository[:tag]).
     #[arg(value_name = "IMAGE")]
     pub filter: Option<String>,
+}
+
+/// `images --sort` (podman's fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageSort {
+    Created,
+    Id,
+    Repository,
+    Size,
+    Tag,
+}
+
+/// `imgs` (newest first, as listed) in `by`'s order; each image's rows
+/// are sorted again by repository or tag, since an image has several names.
+fn sort_images(imgs: &mut [ImageRecord], by: ImageSort) {
+    let first = |i: &ImageRecord| i.names.iter().map(|n| split_name(n)).min().unwrap_or_else(|| ("<none>".into(), "<none>".into()));
+    match by {
+        ImageSort::Created => {}
+        ImageSort::Id => imgs.sort_by(|a, b| a.id.cmp(&b.id)),
+        ImageSort::Size => imgs.sort_by_key(|i| i.size),
+        ImageSort::Repository => imgs.sort_by_key(|i| first(i).0),
+        ImageSort::Tag => imgs.sort_by_key(|i| first(i).1),
+    }
 }
 
 fn split_name(name: &str) -> (String, String) {
@@ -111,8 +141,9 @@ fn split_name(name: &str) -> (String, String) {
     (repo.to_string(), tag.to_string())
 }
 
-/// One row per name (podman's table), all fields for templates.
-fn rows(images: &[ImageRecord], no_trunc: bool) -> Vec<Value> {
+/// One row per name (podman's table), all fields for templates; sorted
+/// again by repository or tag when `sort` says so (an image has several).
+fn rows(images: &[ImageRecord], no_trunc: bool, sort: ImageSort) -> Vec<Value> {
     let mut out = Vec::new();
     for img in images {
         let names: Vec<String> = if img.names.is_empty() { vec!["<none>:<none>".into()] } else { img.names.clone() };
@@ -133,6 +164,12 @@ fn rows(images: &[ImageRecord], no_trunc: bool) -> Vec<Value> {
             }));
         }
     }
+    let field = match sort {
+        ImageSort::Repository => "Repository",
+        ImageSort::Tag => "Tag",
+        _ => return out,
+    };
+    out.sort_by(|a, b| a[field].as_str().cmp(&b[field].as_str()));
     out
 }
 
@@ -159,7 +196,9 @@ fn json_object(img: &ImageRecord) -> Value {
 
 /// Lists images.
 pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
-    let mut imgs = images::list(&ctx.engine)?;
+    let selection = ImageFilters::parse(&args.filters, LabelRule::Any)?;
+    let mut imgs = selection.apply(&ctx.engine, images::list(&ctx.engine)?)?;
+    sort_images(&mut imgs, args.sort);
     if let Some(f) = &args.filter {
         let want = f.clone();
         imgs.retain(|i| {
@@ -190,12 +229,12 @@ pub fn list(ctx: &Context, args: ImagesArgs) -> Result<i32> {
                 ("CREATED", "Created"),
                 ("SIZE", "Size"),
             ],
-            &rows(&imgs, args.no_trunc),
+            &rows(&imgs, args.no_trunc, args.sort),
         )?,
         _ => format::render(
             &fmt,
             &[("REPOSITORY", "Repository"), ("TAG", "Tag"), ("IMAGE ID", "ID"), ("CREATED", "Created"), ("SIZE", "Size")],
-            &rows(&imgs, args.no_trunc),
+            &rows(&imgs, args.no_trunc, args.sort),
         )?,
     };
     let out = format::without_header(&fmt, out, args.noheading);

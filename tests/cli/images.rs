@@ -171,3 +171,90 @@ both! {
         s.run(&["rmi", "nosuch"]).code(1).stderr_has("nosuch");
     }
 }
+
+both! {
+    /// `images --filter` (same key: any passes; different keys: all must,
+    /// as podman 4) and `--sort`; as root, the same filters and sorts
+    /// against podman with a store of its own holding the same two images.
+    fn images_filter_and_sort(s) {
+        let busybox = s.pull(BUSYBOX);
+        let layered = s.pull(LAYERED);
+        s.ok(&["run", "--name", "filt-c", BUSYBOX, "true"]);
+        let labelled = s.ok(&["commit", "-q", "-c", "LABEL org.test=yes", "filt-c", "filt-labelled"]).lines().last().cloned().unwrap();
+        s.ok(&["rm", "filt-c"]);
+        let q = |flags: &[&str]| {
+            let mut args = vec!["images", "-q"];
+            args.extend_from_slice(flags);
+            let mut ids = s.ok(&args).lines();
+            ids.sort();
+            ids
+        };
+        let short = |id: &str| id[..12].to_string();
+        assert_eq!(q(&["--filter", "reference=busybox"]), [short(&busybox)]);
+        let mut both = vec![short(&busybox), short(&layered)];
+        both.sort();
+        assert_eq!(q(&["-f", "reference=busybox", "-f", "reference=*layer*"]), both, "one of a key's filters is enough");
+        assert_eq!(q(&["--filter", "label=org.test=yes"]), [short(&labelled)]);
+        assert_eq!(q(&["--filter", "label!=org.test=yes"]), both);
+        assert_eq!(q(&["--filter", "label=org.test", "--filter", "reference=busybox"]), Vec::<String>::new(), "different keys must all pass");
+        assert_eq!(q(&["--filter", "since=busybox", "--filter", "reference=filt-labelled"]), [short(&labelled)]);
+        assert!(!q(&["--filter", &format!("before={labelled}")]).contains(&short(&labelled)));
+        assert_eq!(q(&["--filter", &format!("id={}", &layered[..8])]), [short(&layered)]);
+        assert_eq!(q(&["--filter", "dangling=true"]), Vec::<String>::new());
+        let out = s.run(&["images", "--filter", "foo=bar"]).code(125);
+        assert!(out.stderr.contains("unsupported image filter \"foo\""), "{out:?}");
+        s.run(&["images", "--filter", "dangling=maybe"]).code(125);
+        s.run(&["images", "--filter", "before=nosuch"]).code(125).stderr_has("nosuch");
+        s.run(&["images", "--sort", "bogus"]).code(125);
+        let by = |sort: &str| s.ok(&["images", "--sort", sort, "--format", "{{.Repository}}"]).lines();
+        assert_eq!(by("repository"), ["127.0.0.1:5000/busybox", "127.0.0.1:5000/layered", "localhost/filt-labelled"]);
+        let sizes: Vec<u64> =
+            s.ok(&["images", "--sort", "size", "--format", "json"]).json().items().iter().map(|i| i["Size"].as_u64().unwrap()).collect();
+        assert!(sizes.len() == 3 && sizes.windows(2).all(|w| w[0] <= w[1]), "not by size: {sizes:?}");
+
+        if !matches!(s.mode, Mode::Root) || std::process::Command::new("podman").arg("--version").output().is_err() {
+            return;
+        }
+        // podman wants a runroot of at most 50 characters.
+        let store = std::path::PathBuf::from(format!("/tmp/sjp-images-{}", std::process::id()));
+        let podman = |args: &[&str]| {
+            let o = std::process::Command::new("podman")
+                .arg("--root")
+                .arg(store.join("root"))
+                .arg("--runroot")
+                .arg(store.join("run"))
+                .args(["--storage-driver", "overlay"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "podman {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+            let mut lines: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
+            if !args.contains(&"--sort") {
+                lines.sort();
+            }
+            lines
+        };
+        podman(&["pull", "-q", "--tls-verify=false", BUSYBOX]);
+        podman(&["pull", "-q", "--tls-verify=false", LAYERED]);
+        s.ok(&["rmi", "filt-labelled"]);
+        for flags in [
+            &["--filter", "reference=busybox"][..],
+            &["-f", "reference=busybox", "-f", "reference=*layer*"],
+            &["--filter", "label=org.test"],
+            &["--filter", "label!=org.test"],
+            &["--sort", "repository"],
+            &["--sort", "size"],
+            &["--sort", "id"],
+        ] {
+            let mut args = vec!["images", "--format", "{{.Repository}}:{{.Tag}}"];
+            args.extend_from_slice(flags);
+            let mut ours = s.ok(&args).lines();
+            if !flags.contains(&"--sort") {
+                ours.sort();
+            }
+            assert_eq!(ours, podman(&args), "images {flags:?}: sangja and podman differ");
+        }
+        let _ = podman(&["rmi", "-a", "-f"]);
+        let _ = std::fs::remove_dir_all(&store);
+    }
+}

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sangja_core::config::auth::Credentials;
+use sangja_engine::image_filter::{ImageFilters, LabelRule};
 use sangja_engine::images::{self as engine_images, PullEvent, PullOptions, Removed};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
@@ -91,13 +92,7 @@ impl Filters {
     }
 }
 
-/// Whether `labels` pass a label filter `key` or `key=value`.
-pub(crate) fn label_matches(labels: &BTreeMap<String, String>, filter: &str) -> bool {
-    match filter.split_once('=') {
-        Some((k, v)) => labels.get(k).is_some_and(|x| x == v),
-        None => labels.contains_key(filter),
-    }
-}
+pub(crate) use sangja_engine::image_filter::label_matches;
 
 /// docker's query booleans: 1/true/True, 0/false/False, empty is false.
 pub(crate) fn de_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -324,69 +319,24 @@ struct ListQuery {
     digests: bool,
 }
 
-/// A glob (`*`, `?`) match of all of `text`.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-/// docker's `reference` filter: the pattern against a name's repository
-/// or repository:tag, whole or as its trailing path components (so
-/// "busybox" finds "127.0.0.1:5000/busybox:latest").
-fn reference_matches(pattern: &str, name: &str) -> bool {
-    let (repo, _) = split_name(name);
-    let forms = |s: &str| -> Vec<String> {
-        let mut v = vec![s.to_string()];
-        let mut rest = s;
-        while let Some((_, tail)) = rest.split_once('/') {
-            v.push(tail.to_string());
-            rest = tail;
-        }
-        v
-    };
-    let has_tag = pattern.rsplit('/').next().is_some_and(|l| l.contains(':'));
-    let target = if has_tag { name } else { repo };
-    forms(target).iter().any(|f| glob(pattern, f))
-}
-
 /// `GET /images/json`.
 async fn list(st: State, Query(q): Query<ListQuery>) -> ApiResult<Json<Value>> {
     let filters = Filters::parse(q.filters.as_deref())?;
-    filters.only(&["reference", "label", "dangling", "before", "since", "until"])?;
-    let dangling = filters.bool("dangling")?;
+    // docker's `{"label!": [...]}` is the engine's `label!=...`.
+    let items: Vec<String> = filters
+        .0
+        .iter()
+        .flat_map(|(k, vals)| vals.iter().map(move |v| if k == "label!" { format!("label!={v}") } else { format!("{k}={v}") }))
+        .collect();
+    // docker: every label filter must pass.
+    let selection = ImageFilters::parse(&items, LabelRule::All).map_err(ApiError::from)?;
     let _ = (q.all, q.digests);
-    let images = st.blocking(engine_images::list).await?;
-    let created_of = |name: &str| -> ApiResult<i64> {
-        let bare = name.trim_start_matches("sha256:");
-        images
-            .iter()
-            .find(|i| i.id.starts_with(bare) || i.names.iter().any(|n| n == name || reference_matches(name, n)))
-            .map(|i| unix_time(i.created.as_deref()))
-            .ok_or_else(|| ApiError::not_found(format!("No such image: {name}")))
-    };
-    let before = filters.get("before").iter().map(|n| created_of(n)).collect::<ApiResult<Vec<i64>>>()?;
-    let since = filters.get("since").iter().map(|n| created_of(n)).collect::<ApiResult<Vec<i64>>>()?;
-    let until = match filters.get("until").last() {
-        Some(u) => Some(sangja_engine::prune::PruneFilters::parse(&[format!("until={u}")]).map_err(ApiError::from)?),
-        None => None,
-    };
+    let images = st
+        .blocking(move |e| {
+            let all = engine_images::list(e)?;
+            selection.apply(e, all)
+        })
+        .await?;
     let mut out = Vec::new();
     for img in &images {
         if sangja_engine::manifest::is_list(img) {
@@ -395,15 +345,6 @@ async fn list(st: State, Query(q): Query<ListQuery>) -> ApiResult<Json<Value>> {
         let labels: BTreeMap<String, String> =
             img.config.config().as_ref().and_then(|c| c.labels().clone()).unwrap_or_default().into_iter().collect();
         let created = unix_time(img.created.as_deref());
-        let keep = filters.get("reference").iter().all(|p| img.names.iter().any(|n| reference_matches(p, n)))
-            && filters.get("label").iter().all(|l| label_matches(&labels, l))
-            && dangling.is_none_or(|d| d == img.names.is_empty())
-            && before.iter().all(|b| created < *b)
-            && since.iter().all(|s| created > *s)
-            && until.as_ref().is_none_or(|u| u.matches(&BTreeMap::new(), img.created.as_deref()));
-        if !keep {
-            continue;
-        }
         out.push(json!({
             "Id": format!("sha256:{}", img.id),
             "ParentId": "",
@@ -917,16 +858,10 @@ mod tests {
     }
 
     #[test]
-    fn labels_and_references() {
+    fn labels() {
         let mut l = BTreeMap::new();
         l.insert("a".to_string(), "1".to_string());
         assert!(label_matches(&l, "a") && label_matches(&l, "a=1") && !label_matches(&l, "a=2") && !label_matches(&l, "b"));
-        let n = "127.0.0.1:5000/busybox:latest";
-        assert!(reference_matches("busybox", n));
-        assert!(reference_matches("busybox:latest", n));
-        assert!(reference_matches("127.0.0.1:5000/busy*", n));
-        assert!(!reference_matches("busybox:1", n));
-        assert!(!reference_matches("box", n));
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub mod volumes;
 pub mod worker;
 // issue 17, share-verbs: image verbs and local manifest lists
 pub mod history;
+pub mod image_filter;
 pub mod image_mount;
 pub mod manifest;
 pub mod search;
