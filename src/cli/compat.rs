@@ -114,7 +114,7 @@ pub fn add_flags(cmd: Command) -> Command {
 }
 
 /// `cmd` with the table's flags added only along `path` (the invoked
-/// subcommands, `["container", "run"]`), and globally at the top. A command
+/// subcommands, `["container", "run"]`) and at the top. A command
 /// line parses the same against this tree as against the whole one; the
 /// other ~140 commands keep their arguments unbuilt (their enums defer
 /// them), which saves most of clap's start-up cost.
@@ -147,9 +147,9 @@ fn add_to(mut cmd: Command, path: &[&str], entries: &[Entry], only: Option<&[Str
     // of its own rather than clap globals: clap puts a global flag in a
     // subcommand before that command's deferred arguments, so a global -c
     // (--connection) would shadow commit's own -c (--change). Here a
-    // command's own flags win, as they did.
-    // The command's own entries first: a short letter is theirs before a
-    // global one's (build's -c is --cpu-shares, not --connection).
+    // command's own flags win, as they did. And the command's own entries
+    // come first: a short letter is theirs before a global one's (build's
+    // -c is --cpu-shares, not --connection).
     let own = |e: &&Entry| e.pages.iter().any(|p| names.iter().any(|n| n == p));
     let global = |e: &&Entry| e.pages.contains(&"podman");
     let wanted: Vec<&Entry> = entries.iter().filter(own).chain(entries.iter().filter(|e| global(e) && !own(e))).collect();
