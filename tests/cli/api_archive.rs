@@ -243,6 +243,38 @@ both! {
         assert_eq!(code, 400, "{}", String::from_utf8_lossy(&msg));
         assert_eq!(cat_through_cli(s, "arch-raw", "/d/e/f"), "hi\n", "a refused PUT changed nothing");
         assert_eq!(api.http("GET", "/containers/arch-raw/archive", b"").0, 400, "no path");
+        // noOverwriteDirNonDir (docker's CLI sends it): a file over the
+        // folder e, or a folder over the file f, is refused (400) and
+        // changes nothing; without it the entry replaces what is there.
+        let entry = |name: &str, dir: bool| {
+            let mut b = tar::Builder::new(Vec::new());
+            let mut h = tar::Header::new_gnu();
+            h.set_mode(0o755);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_mtime(1_700_000_000);
+            if dir {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_size(0);
+                b.append_data(&mut h, name, &b""[..]).unwrap();
+            } else {
+                h.set_size(4);
+                b.append_data(&mut h, name, &b"new\n"[..]).unwrap();
+            }
+            b.into_inner().unwrap()
+        };
+        let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d&noOverwriteDirNonDir=true", &entry("e", false));
+        assert_eq!(code, 400, "{}", String::from_utf8_lossy(&msg));
+        assert!(String::from_utf8_lossy(&msg).contains("cannot overwrite directory"), "{}", String::from_utf8_lossy(&msg));
+        assert_eq!(cat_through_cli(s, "arch-raw", "/d/e/f"), "hi\n", "a refused PUT changed nothing");
+        let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d/e&noOverwriteDirNonDir=1", &entry("f", true));
+        assert_eq!(code, 400, "{}", String::from_utf8_lossy(&msg));
+        assert!(String::from_utf8_lossy(&msg).contains("cannot overwrite non-directory"), "{}", String::from_utf8_lossy(&msg));
+        let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d/e&noOverwriteDirNonDir=true", &entry("f", false));
+        assert_eq!(code, 200, "a file over a file is fine: {}", String::from_utf8_lossy(&msg));
+        assert_eq!(cat_through_cli(s, "arch-raw", "/d/e/f"), "new\n");
+        let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d/e", &entry("f", true));
+        assert_eq!(code, 200, "without the flag a folder replaces the file: {}", String::from_utf8_lossy(&msg));
         api.ok(s, &["rm", "-f", "arch-raw"]);
     }
 }

@@ -15,8 +15,10 @@
 //! calls.rs), the tar passing through a pipe either way. Running and
 //! stopped containers alike.
 //!
-//! `noOverwriteDirNonDir` is accepted and not enforced: an entry replaces
-//! what is at its place, as `sangja cp` does.
+//! With `noOverwriteDirNonDir` (docker's CLI always sends it) an entry that
+//! would replace a directory with a non-directory, or the other way, stops
+//! the extraction with a 400 naming it; without it the entry replaces what
+//! is there, as `sangja cp` does.
 
 use crate::error::{ApiError, ApiResult, Query};
 use crate::state::State;
@@ -46,7 +48,6 @@ struct ArchiveQuery {
     #[serde(rename = "copyUIDGID")]
     copy_uid_gid: Option<String>,
     #[serde(rename = "noOverwriteDirNonDir")]
-    #[allow(dead_code)]
     no_overwrite_dir_non_dir: Option<String>,
 }
 
@@ -137,8 +138,9 @@ async fn get_archive(st: State, Path(id): Path<String>, Query(q): Query<ArchiveQ
 /// `PUT /containers/{id}/archive?path=`: the body (a tar) extracted into
 /// the folder `path`.
 async fn put_archive(st: State, Path(id): Path<String>, Query(q): Query<ArchiveQuery>, body: Body) -> ApiResult<Response> {
-    let copy_uid_gid = matches!(q.copy_uid_gid.as_deref(), Some("1" | "true" | "True"));
-    let call = Call::ArchivePut { container: id, path: q.path()?, copy_uid_gid };
+    let on = |v: &Option<String>| matches!(v.as_deref(), Some("1" | "true" | "True"));
+    let (copy_uid_gid, no_overwrite_dir_non_dir) = (on(&q.copy_uid_gid), on(&q.no_overwrite_dir_non_dir));
+    let call = Call::ArchivePut { container: id, path: q.path()?, copy_uid_gid, no_overwrite_dir_non_dir };
     let input = crate::images::body_pipe(body)?;
     st.blocking(move |e| {
         let running = calls::spawn_outside(e, call, &[input.as_fd()]);

@@ -39,7 +39,7 @@ pub enum Call {
     /// written to the fd (the tar's write end).
     ArchiveGet { container: String, path: String },
     /// cp_api::extract: the tar read from the fd (its read end).
-    ArchivePut { container: String, path: String, copy_uid_gid: bool },
+    ArchivePut { container: String, path: String, copy_uid_gid: bool, no_overwrite_dir_non_dir: bool },
 }
 
 /// What `POST /containers/{id}/exec` asked, as data (an ExecRequest).
@@ -321,9 +321,10 @@ pub fn serve(engine: &Engine, call: Call, mut fds: Vec<OwnedFd>) -> i32 {
             let on_stat = |st: &super::cp_api::PathStat| say(Answer::Event(serde_json::to_value(st).unwrap_or(Value::Null)));
             super::cp_api::archive(engine, &container, &path, File::from(out), &on_stat).map(|()| Value::Null)
         }
-        Call::ArchivePut { container, path, copy_uid_gid } => {
+        Call::ArchivePut { container, path, copy_uid_gid, no_overwrite_dir_non_dir } => {
             let Some(input) = fds.pop() else { return 125 };
-            super::cp_api::extract(engine, &container, &path, File::from(input), copy_uid_gid).map(|()| Value::Null)
+            super::cp_api::extract(engine, &container, &path, File::from(input), copy_uid_gid, no_overwrite_dir_non_dir)
+                .map(|()| Value::Null)
         }
     };
     match result {

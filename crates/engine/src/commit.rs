@@ -42,7 +42,7 @@ fn digest_of(h: &Sha256) -> String {
 
 fn extract_opts(engine: &Engine) -> ExtractOptions {
     // A committed layer is our own container's diff: no bound (import sets one).
-    ExtractOptions { squash_owners: !engine.identity.has_subids, rootless: engine.identity.rootless, max_size: None }
+    ExtractOptions { squash_owners: !engine.identity.has_subids, rootless: engine.identity.rootless, max_size: None, keep_kinds: false }
 }
 
 /// A temp file in the store's tmp/, removed when dropped.

@@ -11,7 +11,7 @@
 //! folder followed) as the link's name; `DIR/.` and `/` as `./...`, which
 //! the docker CLI renames to its destination (RebaseArchiveEntries).
 
-use super::layers::{self, CpPath};
+use super::layers;
 use super::rootview::{self, Source};
 use super::Engine;
 use crate::error::{Error, IoContext, Result};
@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 /// What docker says of a container path (the `X-Docker-Container-Path-Stat`
@@ -197,11 +197,8 @@ pub fn archive(engine: &Engine, container: &str, path: &str, out: fs::File, on_s
 /// the container's folder `path` (NotFound when it is missing, Invalid when
 /// it is not a folder), as `sangja cp - CTR:PATH` does; `copy_uid_gid`
 /// keeps the tar's owners (cp's archive mode), else the files are root's.
-pub fn extract(engine: &Engine, container: &str, path: &str, input: fs::File, copy_uid_gid: bool) -> Result<()> {
-    // cp from a stream reads stdin only.
-    let io = sangja_runtime::Stdio { stdin: input.as_fd(), stdout: input.as_fd(), stderr: input.as_fd() };
-    let dst = CpPath::Container { name: container.to_string(), path: path.to_string() };
-    layers::cp(engine, &CpPath::Host(PathBuf::from("-")), &dst, copy_uid_gid, &io)
+pub fn extract(engine: &Engine, container: &str, path: &str, input: fs::File, copy_uid_gid: bool, keep_kinds: bool) -> Result<()> {
+    layers::extract_stream(engine, container, path, input, copy_uid_gid, keep_kinds)
 }
 
 /// A tar stream passed through with every entry's name (and a hard link's

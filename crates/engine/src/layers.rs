@@ -197,38 +197,8 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool, io: &sangj
         }
         (CpPath::Host(host), CpPath::Container { name, path }) if host.as_os_str() == "-" => {
             // A tar stream on the caller's stdin, extracted into a folder of the container (as podman).
-            let c = store.lookup(name)?.settled(&store)?;
-            let engine = &rootview::engine_for(engine, &c)?;
-            let source = Source::container(engine, &c)?;
             let input = io.stdin.try_clone_to_owned().ctx(|| "duplicate stdin".to_string())?;
-            let opts = sangja_storage::layers::ExtractOptions {
-                squash_owners: !archive || !engine.identity.has_subids,
-                rootless: engine.identity.rootless,
-                max_size: None,
-            };
-            rootview::with_root(engine, &source, |root| {
-                let what = format!("{}:{}", c.config.name, path);
-                let dir =
-                    rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY).map_err(
-                        |e| match e {
-                            // docker's archive endpoint: 404 for a missing folder, 400 for a non-folder.
-                            Errno::ENOENT => Error::NotFound(format!("{what}: the destination of a tar stream must be an existing folder")),
-                            Errno::ENOTDIR => Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder")),
-                            e => Error::Runtime(format!("{what}: {}", e.desc())),
-                        },
-                    )?;
-                // For messages only: every step of the extraction goes from the
-                // open folder's fd, never through a path the container could
-                // redirect with a symlink swapped in (storage/extract.rs).
-                let shown = PathBuf::from(&what);
-                let stdin = std::io::BufReader::with_capacity(256 * 1024, fs::File::from(input));
-                sangja_storage::extract_tar_plain(stdin, dir.try_clone().ctx(|| format!("duplicate {what}"))?, &shown, &opts)
-                    .map(|_| ())
-                    .map_err(|e| match e {
-                        Error::Layer(m) => Error::Invalid(format!("{what}: the tar stream on stdin: {m}")),
-                        e => e,
-                    })
-            })
+            extract_stream(engine, name, path, fs::File::from(input), archive, false)
         }
         (CpPath::Host(host), CpPath::Container { name, path }) => {
             let c = store.lookup(name)?.settled(&store)?;
@@ -274,6 +244,43 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool, io: &sangj
             Err(Error::Invalid("one of the paths must be a container path, CONTAINER:PATH (e.g. web:/etc/hosts)".into()))
         }
     }
+}
+
+/// A tar stream (`input`) extracted into the folder `path` of container
+/// `name`: `cp - CTR:DIR`, and docker's archive PUT. `archive`: the tar's
+/// owners are kept; `keep_kinds`: an entry never replaces a directory
+/// with a non-directory or the other way (docker's noOverwriteDirNonDir).
+pub fn extract_stream(engine: &Engine, name: &str, path: &str, input: fs::File, archive: bool, keep_kinds: bool) -> Result<()> {
+    let store = ContainerStore::new(&engine.paths);
+    let c = store.lookup(name)?.settled(&store)?;
+    let engine = &rootview::engine_for(engine, &c)?;
+    let source = Source::container(engine, &c)?;
+    let opts = sangja_storage::layers::ExtractOptions {
+        squash_owners: !archive || !engine.identity.has_subids,
+        rootless: engine.identity.rootless,
+        max_size: None,
+        keep_kinds,
+    };
+    rootview::with_root(engine, &source, |root| {
+        let what = format!("{}:{}", c.config.name, path);
+        let dir = rootview::open_in_root(root, &rootview::normalize(path), OFlag::O_RDONLY | OFlag::O_DIRECTORY).map_err(|e| match e {
+            // docker's archive endpoint: 404 for a missing folder, 400 for a non-folder.
+            Errno::ENOENT => Error::NotFound(format!("{what}: the destination of a tar stream must be an existing folder")),
+            Errno::ENOTDIR => Error::Invalid(format!("{what}: the destination of a tar stream must be an existing folder")),
+            e => Error::Runtime(format!("{what}: {}", e.desc())),
+        })?;
+        // For messages only: every step of the extraction goes from the
+        // open folder's fd, never through a path the container could
+        // redirect with a symlink swapped in (storage/extract.rs).
+        let shown = PathBuf::from(&what);
+        let stdin = std::io::BufReader::with_capacity(256 * 1024, input);
+        sangja_storage::extract_tar_plain(stdin, dir.try_clone().ctx(|| format!("duplicate {what}"))?, &shown, &opts).map(|_| ()).map_err(
+            |e| match e {
+                Error::Layer(m) => Error::Invalid(format!("{what}: the tar stream on stdin: {m}")),
+                e => e,
+            },
+        )
+    })
 }
 
 /// The parent folder of a container path, opened with every symlink

@@ -458,6 +458,7 @@ async fn pull_from(
         squash_owners: opts.squash_owners,
         rootless: paths.rootless,
         max_size: Some(crate::config::settings::max_layer_size()?),
+        keep_kinds: false,
     };
     let mut missing = Vec::new();
     for (d, _) in &unique {

@@ -375,6 +375,15 @@ impl Extractor<'_> {
             Err(Errno::ENOENT) => return Ok(false),
             Err(e) => return Err(e).path_ctx("inspect", &path),
         };
+        // keep_dir is what a directory entry asks: the entry's own kind.
+        if self.opts.keep_kinds && is_dir(st.st_mode) != keep_dir {
+            let shown = self.target.join(rel_path(comps));
+            return Err(Error::Invalid(if keep_dir {
+                format!("cannot overwrite non-directory {:?} with directory", shown.display().to_string())
+            } else {
+                format!("cannot overwrite directory {:?} with non-directory", shown.display().to_string())
+            }));
+        }
         if let Some(split) = &self.split {
             let keep_dir_here = keep_dir && is_dir(st.st_mode);
             if !keep_dir_here && split.borrow_mut().keep_before_remove(parent, name, &comps_bytes(comps), is_dir(st.st_mode))? {

@@ -69,6 +69,10 @@ pub struct ExtractOptions {
     /// Largest expanded size of a layer in bytes (`add_from_blob`: the
     /// decompressed stream plus sparse holes); `None`: unbounded (our own data).
     pub max_size: Option<u64>,
+    /// An entry never replaces a directory with a non-directory, or a
+    /// non-directory with a directory: the extraction stops with an error
+    /// naming both (docker cp's noOverwriteDirNonDir). Layers: false.
+    pub keep_kinds: bool,
 }
 
 /// The layer store of one `StorePaths`.

@@ -301,7 +301,7 @@ fn whiteouts_and_opaque_dirs() {
     ]);
     for (rootless, key) in [(false, "trusted.overlay.opaque"), (true, "user.overlay.opaque")] {
         let t = dir.0.join(format!("t-{rootless}"));
-        let opts = ExtractOptions { rootless, squash_owners: false, max_size: None };
+        let opts = ExtractOptions { rootless, squash_owners: false, max_size: None, keep_kinds: false };
         extract_tar(&tar[..], &t, &opts).expect("extract");
         let m = fs::symlink_metadata(t.join("d/gone")).expect("whiteout");
         assert!(m.file_type().is_char_device());
@@ -330,7 +330,8 @@ fn owners_modes_and_xattrs() {
     assert_eq!(getxattr(&t.join("x"), "user.test").as_deref(), Some(&b"value"[..]));
 
     let sq = dir.0.join("sq");
-    extract_tar(&tar[..], &sq, &ExtractOptions { squash_owners: true, rootless: true, max_size: None }).expect("extract");
+    extract_tar(&tar[..], &sq, &ExtractOptions { squash_owners: true, rootless: true, max_size: None, keep_kinds: false })
+        .expect("extract");
     let m = fs::metadata(sq.join("f")).expect("stat");
     assert_eq!((m.uid(), m.gid()), (0, 0));
 }
@@ -345,7 +346,8 @@ fn devices_rootful_created_rootless_skipped() {
     assert!(m.file_type().is_char_device());
     assert_eq!(m.rdev(), nix::sys::stat::makedev(1, 3));
     let r = dir.0.join("r");
-    extract_tar(&tar[..], &r, &ExtractOptions { rootless: true, squash_owners: false, max_size: None }).expect("extract");
+    extract_tar(&tar[..], &r, &ExtractOptions { rootless: true, squash_owners: false, max_size: None, keep_kinds: false })
+        .expect("extract");
     assert!(!r.join("null").exists());
     assert!(r.join("after").exists());
 }

@@ -91,7 +91,7 @@ fn check_tar(case: &Case) -> Result<(), String> {
     let layer_dir = paths.layers_dir().join(&hex);
     let before = tree(&dir.0, &layer_dir);
     let passwd = std::fs::metadata("/etc/passwd").map(|m| (m.len(), m.mtime(), m.ino())).ok();
-    let opts = ExtractOptions { squash_owners: *rootless, rootless: *rootless, max_size: Some(BUDGET) };
+    let opts = ExtractOptions { squash_owners: *rootless, rootless: *rootless, max_size: Some(BUDGET), keep_kinds: false };
     let result = LayerStore::new(&paths).add_from_blob(&digest, None, std::io::Cursor::new(&blob), &opts);
 
     for p in escapes() {
@@ -182,7 +182,7 @@ fn fuzz_tar_bomb() {
         let paths =
             StorePaths { root: dir.0.join("root"), runroot: dir.0.join("run"), driver: "vfs".into(), rootless: true, driver_notice: None };
         let digest = format!("sha256:{}", hex::encode(Sha256::digest(&blob)));
-        let opts = ExtractOptions { squash_owners: true, rootless: true, max_size: Some(BUDGET) };
+        let opts = ExtractOptions { squash_owners: true, rootless: true, max_size: Some(BUDGET), keep_kinds: false };
         let e = LayerStore::new(&paths).add_from_blob(&digest, None, std::io::Cursor::new(&blob), &opts).unwrap_err().to_string();
         assert!(e.contains("limit") || e.contains("larger") || e.contains("max_layer_size"), "mode {mode}: {e}");
     }

@@ -346,6 +346,7 @@ pub fn load(paths: &StorePaths, ar: &ArchiveReader, opts: &LoadOptions, progress
         squash_owners: opts.squash_owners,
         rootless: paths.rootless,
         max_size: Some(crate::config::settings::max_layer_size()?),
+        keep_kinds: false,
     };
     let added: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let result = import_layers(paths, ar, jobs, &eopts, &added, progress).and_then(|imported| {
