@@ -70,6 +70,9 @@ $P pull -q --tls-verify=false "$IMAGE" >/dev/null
 
 timed() { # reg-pid cmd... -> "wall-ms tool-cpu-ms registry-cpu-ms"
   local reg=$1; shift
+  # The registries' writes of the step before (a fresh push stores ~20 MB)
+  # go to disk first, not during the next tool's push.
+  sync
   local t0 r0; t0=$(now_ms); r0=$(cpu_ms "$reg")
   /usr/bin/time -f '%U %S' -o "$W/cpu" "$@" >/dev/null 2>"$W/err" || { echo "push.sh: failed: $* : $(tail -3 "$W/err")" >&2; exit 1; }
   local t1; t1=$(now_ms)
@@ -86,7 +89,10 @@ for i in $(seq "$RUNS"); do
     F[$tool-fresh]+="$m $(( $(requests "$REG_LOG") - n0 )) $(du -sb "$REG_DATA" | cut -f1)"$'\n'
     stop_registry
   done
-  for tool in s p; do
+  # Each tool goes first in every other run: the one right after the fresh
+  # pushes would otherwise always meet their after-effects.
+  order="s p"; [ $((i % 2)) = 0 ] && order="p s"
+  for tool in $order; do
     [ $tool = s ] && T=$S || T=$P
     n0=$(requests "$SRC_LOG")
     m=$(timed "$SRC_PID" $T push --tls-verify=false "$IMAGE" "127.0.0.1:$SRC_PORT/bench-$i-$tool:latest")
