@@ -91,6 +91,23 @@ fn cat_through_cli(s: &Sangja, ctr: &str, path: &str) -> String {
     text
 }
 
+/// A tar of one root-owned entry: a file holding `data`, or a folder (None).
+fn one_entry_tar(name: &str, mode: u32, data: Option<&[u8]>) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(mode);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
+    if data.is_none() {
+        h.set_entry_type(tar::EntryType::Directory);
+    }
+    let data = data.unwrap_or_default();
+    h.set_size(data.len() as u64);
+    b.append_data(&mut h, name, data).unwrap();
+    b.into_inner().unwrap()
+}
+
 impl Service {
     /// One raw HTTP/1.1 exchange: (status, headers, body bytes).
     fn http(&self, method: &str, target: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
@@ -225,15 +242,7 @@ both! {
         let (_, _, tar) = api.http("GET", "/containers/arch-raw/archive?path=/d/link", b"");
         assert_eq!(tar_names(&tar), ["link"]);
         // PUT: into a folder (through a link too); 404 for a missing folder, 400 for a file.
-        let mut b = tar::Builder::new(Vec::new());
-        let mut h = tar::Header::new_gnu();
-        h.set_mode(0o600);
-        h.set_uid(0);
-        h.set_gid(0);
-        h.set_mtime(1_700_000_000);
-        h.set_size(4);
-        b.append_data(&mut h, "put.txt", &b"put\n"[..]).unwrap();
-        let body = b.into_inner().unwrap();
+        let body = one_entry_tar("put.txt", 0o600, Some(b"put\n"));
         let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d/link", &body);
         assert_eq!(code, 200, "{}", String::from_utf8_lossy(&msg));
         assert_eq!(cat_through_cli(s, "arch-raw", "/d/e/put.txt"), "put\n");
@@ -246,23 +255,7 @@ both! {
         // noOverwriteDirNonDir (docker's CLI sends it): a file over the
         // folder e, or a folder over the file f, is refused (400) and
         // changes nothing; without it the entry replaces what is there.
-        let entry = |name: &str, dir: bool| {
-            let mut b = tar::Builder::new(Vec::new());
-            let mut h = tar::Header::new_gnu();
-            h.set_mode(0o755);
-            h.set_uid(0);
-            h.set_gid(0);
-            h.set_mtime(1_700_000_000);
-            if dir {
-                h.set_entry_type(tar::EntryType::Directory);
-                h.set_size(0);
-                b.append_data(&mut h, name, &b""[..]).unwrap();
-            } else {
-                h.set_size(4);
-                b.append_data(&mut h, name, &b"new\n"[..]).unwrap();
-            }
-            b.into_inner().unwrap()
-        };
+        let entry = |name: &str, dir: bool| one_entry_tar(name, 0o755, (!dir).then_some(&b"new\n"[..]));
         let (code, _, msg) = api.http("PUT", "/containers/arch-raw/archive?path=/d&noOverwriteDirNonDir=true", &entry("e", false));
         assert_eq!(code, 400, "{}", String::from_utf8_lossy(&msg));
         assert!(String::from_utf8_lossy(&msg).contains("cannot overwrite directory"), "{}", String::from_utf8_lossy(&msg));

@@ -38,7 +38,7 @@ pub enum Call {
     /// cp_api::archive: the stat answered first as an event, then the tar
     /// written to the fd (the tar's write end).
     ArchiveGet { container: String, path: String },
-    /// cp_api::extract: the tar read from the fd (its read end).
+    /// layers::extract_stream: the tar read from the fd (its read end).
     ArchivePut { container: String, path: String, copy_uid_gid: bool, no_overwrite_dir_non_dir: bool },
 }
 
@@ -323,7 +323,7 @@ pub fn serve(engine: &Engine, call: Call, mut fds: Vec<OwnedFd>) -> i32 {
         }
         Call::ArchivePut { container, path, copy_uid_gid, no_overwrite_dir_non_dir } => {
             let Some(input) = fds.pop() else { return 125 };
-            super::cp_api::extract(engine, &container, &path, File::from(input), copy_uid_gid, no_overwrite_dir_non_dir)
+            super::layers::extract_stream(engine, &container, &path, File::from(input), copy_uid_gid, no_overwrite_dir_non_dir)
                 .map(|()| Value::Null)
         }
     };

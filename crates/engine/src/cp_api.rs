@@ -11,7 +11,6 @@
 //! folder followed) as the link's name; `DIR/.` and `/` as `./...`, which
 //! the docker CLI renames to its destination (RebaseArchiveEntries).
 
-use super::layers;
 use super::rootview::{self, Source};
 use super::Engine;
 use crate::error::{Error, IoContext, Result};
@@ -191,14 +190,6 @@ pub fn archive(engine: &Engine, container: &str, path: &str, out: fs::File, on_s
         };
         flushed.ctx(|| format!("write the archive of {what}"))
     })
-}
-
-/// `PUT /containers/{id}/archive?path=`: the tar `input` extracted into
-/// the container's folder `path` (NotFound when it is missing, Invalid when
-/// it is not a folder), as `sangja cp - CTR:PATH` does; `copy_uid_gid`
-/// keeps the tar's owners (cp's archive mode), else the files are root's.
-pub fn extract(engine: &Engine, container: &str, path: &str, input: fs::File, copy_uid_gid: bool, keep_kinds: bool) -> Result<()> {
-    layers::extract_stream(engine, container, path, input, copy_uid_gid, keep_kinds)
 }
 
 /// A tar stream passed through with every entry's name (and a hard link's

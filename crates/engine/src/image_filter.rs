@@ -26,6 +26,8 @@ pub struct ImageFilters {
     /// key -> (value, negated) in the order given.
     by_key: BTreeMap<String, Vec<(String, bool)>>,
     labels: LabelRule,
+    /// The `until` filters, parsed.
+    until: Vec<crate::prune::PruneFilters>,
 }
 
 const KEYS: &[&str] =
@@ -36,6 +38,7 @@ impl ImageFilters {
     /// Parses `KEY=VALUE` / `KEY!=VALUE` items (only `label` may be negated).
     pub fn parse(items: &[String], labels: LabelRule) -> Result<ImageFilters> {
         let mut by_key: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+        let mut until = Vec::new();
         for item in items {
             let (key, value, negated) = match (item.split_once("!="), item.split_once('=')) {
                 (Some((k, v)), Some((k2, _))) if k.len() <= k2.len() => (k, v, true),
@@ -52,12 +55,12 @@ impl ImageFilters {
                 parse_bool(key, value)?;
             }
             if key == "until" {
-                crate::prune::PruneFilters::parse(&[format!("until={value}")])?;
+                until.push(crate::prune::PruneFilters::parse(&[format!("until={value}")])?);
             }
             let key = if key == "after" { "since" } else { key };
             by_key.entry(key.to_string()).or_default().push((value.to_string(), negated));
         }
-        Ok(ImageFilters { by_key, labels })
+        Ok(ImageFilters { by_key, labels, until })
     }
 
     /// Whether no filter was given.
@@ -78,8 +81,6 @@ impl ImageFilters {
         };
         let before = self.values("before").iter().map(|(v, _)| created_of(v)).collect::<Result<Vec<i64>>>()?;
         let since = self.values("since").iter().map(|(v, _)| created_of(v)).collect::<Result<Vec<i64>>>()?;
-        let until: Vec<crate::prune::PruneFilters> =
-            self.values("until").iter().map(|(v, _)| crate::prune::PruneFilters::parse(&[format!("until={v}")])).collect::<Result<_>>()?;
         let in_use: Vec<String> = if self.by_key.contains_key("containers") {
             crate::containers::list(engine, true)?.into_iter().filter(|c| c.is_running()).map(|c| c.config.image_id).collect()
         } else {
@@ -118,7 +119,7 @@ impl ImageFilters {
                 && boolean("readonly", false)
                 && (before.is_empty() || before.iter().any(|b| created < *b))
                 && (since.is_empty() || since.iter().any(|s| created > *s))
-                && (until.is_empty() || until.iter().any(|u| u.matches(&BTreeMap::new(), img.created.as_deref())));
+                && (self.until.is_empty() || self.until.iter().any(|u| u.matches(&BTreeMap::new(), img.created.as_deref())));
             if keep {
                 out.push(img.clone());
             }

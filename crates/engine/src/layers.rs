@@ -247,9 +247,11 @@ pub fn cp(engine: &Engine, src: &CpPath, dst: &CpPath, archive: bool, io: &sangj
 }
 
 /// A tar stream (`input`) extracted into the folder `path` of container
-/// `name`: `cp - CTR:DIR`, and docker's archive PUT. `archive`: the tar's
-/// owners are kept; `keep_kinds`: an entry never replaces a directory
-/// with a non-directory or the other way (docker's noOverwriteDirNonDir).
+/// `name` (NotFound when it is missing, Invalid when it is not a folder):
+/// `cp - CTR:DIR`, and docker's archive PUT. `archive`: the tar's owners
+/// are kept, else the files are root's; `keep_kinds`: an entry never
+/// replaces a directory with a non-directory or the other way (docker's
+/// noOverwriteDirNonDir).
 pub fn extract_stream(engine: &Engine, name: &str, path: &str, input: fs::File, archive: bool, keep_kinds: bool) -> Result<()> {
     let store = ContainerStore::new(&engine.paths);
     let c = store.lookup(name)?.settled(&store)?;
